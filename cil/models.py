@@ -1,0 +1,393 @@
+"""Territory (EPCI, communes, QPV, neighbourhoods, sectors) and organisations (P1).
+
+Reference data (communes, EPCI, QPV, thresholds) is loaded by ``import_referentiels``;
+everything else is configured by EPCI staff in the admin.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from core.roles import Role
+
+from .validators import validate_code_insee, validate_siren, validate_siren_format
+
+
+class Epci(models.Model):
+    """An intercommunality (or an EPT of the Grand Paris metropolis, or Paris), keyed by SIREN."""
+
+    class Type(models.TextChoices):
+        METROPOLE = "MET", "Métropole"
+        CU = "CU", "Communauté urbaine"
+        CA = "CA", "Communauté d'agglomération"
+        CC = "CC", "Communauté de communes"
+        EPT = "EPT", "Établissement public territorial"
+        COMMUNE = "COMMUNE", "Commune (Paris)"
+        AUTRE = "AUTRE", "Autre"
+
+    siren = models.CharField("SIREN", max_length=9, unique=True, validators=[validate_siren_format])
+    nom = models.CharField("nom", max_length=200)
+    type = models.CharField("type", max_length=8, choices=Type.choices, default=Type.AUTRE)
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    fuseau_horaire = models.CharField("fuseau horaire", max_length=40, default="Europe/Paris")
+
+    class Meta:
+        verbose_name = "EPCI"
+        verbose_name_plural = "EPCI"
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.siren})"
+
+
+class Commune(models.Model):
+    """A commune (or a municipal arrondissement) of the official geographic code (COG)."""
+
+    code_insee = models.CharField("code INSEE", max_length=5, unique=True, validators=[validate_code_insee])
+    nom = models.CharField("nom", max_length=200)
+    type = models.CharField("type", max_length=40, default="commune-actuelle")
+    departement = models.CharField("département", max_length=3, db_index=True)
+    region = models.CharField("région", max_length=3, blank=True)
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+    epci = models.ForeignKey(
+        Epci,
+        verbose_name="EPCI (périmètre le plus récent)",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communes",
+    )
+
+    class Meta:
+        verbose_name = "commune"
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.code_insee})"
+
+    @property
+    def outre_mer(self) -> bool:
+        return len(self.departement) == 3 and self.departement.startswith("97")
+
+
+class PerimetreEpci(models.Model):
+    """Which communes make up an EPCI (or EPT) for a given vintage of the COG."""
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="perimetres")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="perimetres")
+    millesime = models.PositiveSmallIntegerField("millésime")
+
+    class Meta:
+        verbose_name = "périmètre d'EPCI"
+        verbose_name_plural = "périmètres d'EPCI"
+        constraints = [
+            models.UniqueConstraint(fields=["epci", "commune", "millesime"], name="perimetre_unique"),
+        ]
+
+
+class Qpv(models.Model):
+    """A priority neighbourhood of the city policy, on the 2015 or the 2024 map."""
+
+    class Carte(models.TextChoices):
+        CARTE_2015 = "2015", "Géographie prioritaire 2015"
+        CARTE_2024 = "2024", "Géographie prioritaire 2024"
+
+    code = models.CharField("code", max_length=10, unique=True)
+    nom = models.CharField("nom", max_length=200)
+    carte = models.CharField("carte", max_length=4, choices=Carte.choices)
+    communes = models.ManyToManyField(Commune, related_name="qpv", verbose_name="communes")
+    epci = models.ForeignKey(Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="qpv")
+
+    class Meta:
+        verbose_name = "QPV"
+        verbose_name_plural = "QPV"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.nom}"
+
+
+class Quartier(models.Model):
+    """The neighbourhood reference of the CIL: QPV, watch neighbourhoods and others."""
+
+    class Type(models.TextChoices):
+        QPV = "QPV", "Quartier prioritaire (QPV)"
+        VEILLE = "VEILLE", "Quartier de veille active"
+        AUTRE = "AUTRE", "Autre quartier"
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="quartiers")
+    nom = models.CharField("nom", max_length=200)
+    type = models.CharField("type", max_length=8, choices=Type.choices)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="quartiers")
+    qpv = models.ForeignKey(Qpv, on_delete=models.SET_NULL, null=True, blank=True, related_name="quartiers")
+
+    class Meta:
+        verbose_name = "quartier"
+        ordering = ["nom"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type="QPV", qpv__isnull=False) | ~Q(type="QPV"),
+                name="quartier_qpv_a_un_code",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Secteur(models.Model):
+    """A group of communes or neighbourhoods used to territorialise objectives."""
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="secteurs")
+    nom = models.CharField("nom", max_length=200)
+    communes = models.ManyToManyField(Commune, blank=True, related_name="secteurs")
+    quartiers = models.ManyToManyField(Quartier, blank=True, related_name="secteurs")
+
+    class Meta:
+        verbose_name = "secteur"
+        ordering = ["nom"]
+        constraints = [models.UniqueConstraint(fields=["epci", "nom"], name="secteur_nom_unique")]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Bailleur(models.Model):
+    """A social landlord, identified by its SIREN."""
+
+    siren = models.CharField("SIREN", max_length=9, unique=True, validators=[validate_siren])
+    nom = models.CharField("raison sociale", max_length=200)
+    epcis = models.ManyToManyField(Epci, blank=True, related_name="bailleurs", verbose_name="EPCI où il a du patrimoine")
+
+    class Meta:
+        verbose_name = "bailleur"
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Reservataire(models.Model):
+    """A reservation holder. ``(type, code)`` is its identity in the exchange formats (F1, F2)."""
+
+    class Type(models.TextChoices):
+        ETAT = "ETAT", "État (contingent préfectoral)"
+        ETAT_AGENTS = "ETAT_AGENTS", "État (agents de l'État)"
+        ACTION_LOGEMENT = "ACTION_LOGEMENT", "Action Logement"
+        COMMUNE = "COMMUNE", "Commune"
+        EPCI = "EPCI", "EPCI"
+        DEPARTEMENT = "DEPARTEMENT", "Département"
+        AUTRE = "AUTRE", "Autre réservataire"
+        BAILLEUR = "BAILLEUR", "Bailleur (stock non réservé)"
+
+    TYPES_SANS_CODE = {Type.ETAT, Type.ETAT_AGENTS, Type.ACTION_LOGEMENT}
+
+    type = models.CharField("type", max_length=16, choices=Type.choices)
+    code = models.CharField(
+        "identifiant",
+        max_length=40,
+        blank=True,
+        help_text="Code INSEE (commune), SIREN (EPCI, bailleur), code du département, identifiant libre (autre) ; "
+        "vide pour l'État et Action Logement.",
+    )
+    nom = models.CharField("nom", max_length=200)
+    bailleur = models.ForeignKey(
+        Bailleur, on_delete=models.CASCADE, null=True, blank=True, related_name="stock_non_reserve"
+    )
+    commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    epcis = models.ManyToManyField(Epci, blank=True, related_name="reservataires", verbose_name="EPCI concernés")
+
+    class Meta:
+        verbose_name = "réservataire"
+        ordering = ["type", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["type", "code"], name="reservataire_type_code_unique"),
+            models.CheckConstraint(
+                condition=~Q(type__in=["ETAT", "ETAT_AGENTS", "ACTION_LOGEMENT"]) | Q(code=""),
+                name="reservataire_sans_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=["ETAT", "ETAT_AGENTS", "ACTION_LOGEMENT"]) | ~Q(code=""),
+                name="reservataire_avec_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+    def clean(self):
+        if self.type == self.Type.BAILLEUR and not self.bailleur_id:
+            raise ValidationError({"bailleur": "Le stock non réservé d'un bailleur doit désigner ce bailleur."})
+
+
+class Guichet(models.Model):
+    """A reception point of the network (PPGDID), with its service level."""
+
+    class Niveau(models.IntegerChoices):
+        NIVEAU_1 = 1, "Niveau 1 : information"
+        NIVEAU_2 = 2, "Niveau 2 : information et enregistrement"
+        NIVEAU_3 = 3, "Niveau 3 : accueil approfondi et accompagnement"
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="guichets")
+    nom = models.CharField("nom", max_length=200)
+    niveau = models.PositiveSmallIntegerField("niveau de service", choices=Niveau.choices)
+    enregistreur = models.BooleanField("guichet enregistreur", default=False)
+    adresse = models.CharField("adresse", max_length=300)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="guichets")
+    horaires = models.TextField("horaires d'ouverture", blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    bailleur = models.ForeignKey(
+        Bailleur, on_delete=models.SET_NULL, null=True, blank=True, related_name="guichets",
+        help_text="Si le guichet est tenu par un bailleur.",
+    )
+
+    class Meta:
+        verbose_name = "guichet"
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Membership(models.Model):
+    """A user's role in one organisation of a territory. Scoping (permissions.py) derives from it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=16, choices=Role.choices)
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="memberships", verbose_name="territoire")
+    bailleur = models.ForeignKey(Bailleur, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
+    reservataire = models.ForeignKey(
+        Reservataire, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    guichet = models.ForeignKey(Guichet, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
+    date_debut = models.DateField("début", null=True, blank=True)
+    date_fin = models.DateField("fin", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rattachement"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="BAILLEUR") | Q(bailleur__isnull=False), name="membership_bailleur_requis"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="RESERVATAIRE") | Q(reservataire__isnull=False),
+                name="membership_reservataire_requis",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="AGENT_ACCUEIL") | Q(guichet__isnull=False), name="membership_guichet_requis"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} : {self.get_role_display()} ({self.organisation})"
+
+    @property
+    def organisation(self):
+        return self.bailleur or self.reservataire or self.guichet or self.epci
+
+
+class SeuilQuartile(models.Model):
+    """First-quartile threshold (EUR per consumption unit per year) of an EPCI for a year, set by order."""
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="seuils")
+    annee = models.PositiveSmallIntegerField("année")
+    seuil_q1 = models.DecimalField("seuil du 1er quartile (€/UC/an)", max_digits=9, decimal_places=2)
+    seuil_q2 = models.DecimalField("seuil médian (€/UC/an)", max_digits=9, decimal_places=2, null=True, blank=True)
+    seuil_q3 = models.DecimalField("seuil du 3e quartile (€/UC/an)", max_digits=9, decimal_places=2, null=True, blank=True)
+    arrete = models.CharField("arrêté", max_length=300, help_text="Référence de l'arrêté ministériel.")
+    date_publication = models.DateField("date de publication", null=True, blank=True)
+    date_effet = models.DateField("en vigueur à compter du", null=True, blank=True)
+    source = models.TextField("source des données")
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "seuil du premier quartile"
+        verbose_name_plural = "seuils du premier quartile"
+        ordering = ["epci__nom", "-annee"]
+        constraints = [
+            models.UniqueConstraint(fields=["epci", "annee"], name="seuil_epci_annee_unique"),
+            models.CheckConstraint(condition=Q(seuil_q1__gt=0), name="seuil_q1_positif"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.epci.nom} {self.annee} : {self.seuil_q1} €"
+
+
+class Objectif(models.TextChoices):
+    HORS_QPV = "HORS_QPV", "Hors QPV : 1er quartile ou relogés (A)"
+    QPV = "QPV", "En QPV : quartiles 2 à 4 (B)"
+    PRIORITAIRES = "PRIORITAIRES", "Par réservataire : DALO ou prioritaires (C)"
+    PRIORITAIRES_ETAT = "PRIORITAIRES_ETAT", "Contingent de l'État : DALO ou prioritaires"
+    MUTATIONS = "MUTATIONS", "Part des mutations"
+
+
+class TauxLegal(models.Model):
+    """A legal minimum rate with its source and validity dates (L. 441-1 CCH and following)."""
+
+    objectif = models.CharField("objectif", max_length=20, choices=Objectif.choices)
+    taux = models.DecimalField("taux", max_digits=5, decimal_places=4)
+    date_debut = models.DateField("en vigueur du")
+    date_fin = models.DateField("au", null=True, blank=True)
+    source = models.TextField("source")
+
+    class Meta:
+        verbose_name = "taux légal"
+        verbose_name_plural = "taux légaux"
+        ordering = ["objectif", "-date_debut"]
+        constraints = [
+            models.CheckConstraint(condition=Q(taux__gte=0) & Q(taux__lte=1), name="taux_legal_borne"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_objectif_display()} : {self.taux:.2%} depuis le {self.date_debut:%d/%m/%Y}"
+
+
+class CibleLocale(models.Model):
+    """A local target set by the CIL's orientations or the CIA, stricter than the law, with its dates.
+
+    Scope: the whole EPCI, one landlord, one reservation holder or one sector.
+    """
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="cibles_locales")
+    objectif = models.CharField("objectif", max_length=20, choices=Objectif.choices)
+    taux = models.DecimalField("taux cible", max_digits=5, decimal_places=4)
+    bailleur = models.ForeignKey(Bailleur, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reservataire = models.ForeignKey(Reservataire, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    secteur = models.ForeignKey(Secteur, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    date_debut = models.DateField("en vigueur du")
+    date_fin = models.DateField("au", null=True, blank=True)
+    source = models.CharField("document source", max_length=300, help_text="Ex. : CIA signée le 12/03/2024, orientation 2.")
+
+    class Meta:
+        verbose_name = "cible locale"
+        verbose_name_plural = "cibles locales"
+        ordering = ["epci", "objectif", "-date_debut"]
+        constraints = [
+            models.CheckConstraint(condition=Q(taux__gte=0) & Q(taux__lte=1), name="cible_locale_borne"),
+            models.CheckConstraint(
+                condition=(
+                    Q(bailleur__isnull=True, reservataire__isnull=True)
+                    | Q(bailleur__isnull=True, secteur__isnull=True)
+                    | Q(reservataire__isnull=True, secteur__isnull=True)
+                ),
+                name="cible_locale_un_seul_perimetre",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_objectif_display()} : {self.taux:.2%}"
+
+    def clean(self):
+        from .selectors import taux_legal_en_vigueur
+
+        if self.date_fin and self.date_fin < self.date_debut:
+            raise ValidationError({"date_fin": "La date de fin précède la date de début."})
+        if self.taux is not None and self.date_debut and self.objectif != Objectif.MUTATIONS:
+            legal = taux_legal_en_vigueur(self.objectif, self.date_debut)
+            if legal is not None and self.taux < legal:
+                raise ValidationError(
+                    {"taux": f"Une cible locale ne peut pas être moins exigeante que la loi ({legal:.2%})."}
+                )

@@ -1,0 +1,65 @@
+"""Reading the environment: every setting that differs between machines comes from here.
+
+A bad value stops start-up with a message that names the variable.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env_str(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on", "oui"}:
+        return True
+    if lowered in {"0", "false", "no", "off", "non"}:
+        return False
+    raise ImproperlyConfigured(
+        f"Variable d'environnement {name} invalide : {value!r} (attendu : 1/0, true/false)."
+    )
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = env_str(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_from_env(default_sqlite: Path) -> dict:
+    url = env_str("DATABASE_URL", f"sqlite:///{default_sqlite}")
+    try:
+        config = dj_database_url.parse(url, conn_max_age=600)
+    except Exception as exc:  # dj_database_url raises several kinds
+        raise ImproperlyConfigured(
+            f"DATABASE_URL invalide : {url!r} ({exc}). "
+            "Exemples : postgres://postgres@127.0.0.1:5432/cil ou sqlite:///var/cil.sqlite3"
+        ) from exc
+    engine = config.get("ENGINE", "")
+    if engine not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL invalide : {url!r} (seuls postgres:// et sqlite:/// sont pris en charge)."
+        )
+    if engine == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"].update({"timeout": 20})
+        if not config.get("NAME"):
+            raise ImproperlyConfigured(f"DATABASE_URL invalide : {url!r} (chemin SQLite manquant).")
+    elif not config.get("NAME"):
+        raise ImproperlyConfigured(f"DATABASE_URL invalide : {url!r} (nom de base manquant).")
+    return config

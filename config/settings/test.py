@@ -1,0 +1,29 @@
+"""Test settings: the database comes from DATABASE_URL as everywhere (PostgreSQL in CI)."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from .base import *  # noqa: E402,F403
+from .base import STORAGES, TEMPLATES  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+ALLOWED_HOSTS = ["*"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+class _FailOnUnknownVariable(str):
+    """Unknown template variables fail the test instead of rendering empty (les-emplois)."""
+
+    def __mod__(self, other):
+        raise NameError(f"Variable de gabarit inconnue : {other}")
+
+    def __contains__(self, item):
+        return item == "%s"
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _FailOnUnknownVariable("%s")

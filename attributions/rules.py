@@ -1,0 +1,300 @@
+"""Quartiles and the three legal allocation objectives, as pure functions.
+
+No ORM, no request, no clock: every date is passed in. Exact decimal arithmetic only
+(RULES.md, Platform decision 5: binary floats misclassify households exactly at the threshold).
+
+Sources: L. 441-1 CCH (objectives, first-quartile threshold), RULES.md "Platform decisions" 1-8,
+§2.3 (consumption units), §1.2-1.4 (what each objective counts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+
+
+class RegleError(ValueError):
+    """A value the rules cannot apply to (raised, never swallowed)."""
+
+
+class TypeDecision(enum.StrEnum):
+    """Decisions of the commission (R. 441-3 CCH a-e)."""
+
+    ATTRIBUTION = "ATTRIBUTION"
+    ATTRIBUTION_RANG = "ATTRIBUTION_RANG"
+    ATTRIBUTION_CONDITION = "ATTRIBUTION_CONDITION"
+    NON_ATTRIBUTION = "NON_ATTRIBUTION"
+    IRRECEVABILITE = "IRRECEVABILITE"
+
+
+class Relogement(enum.StrEnum):
+    AUCUN = ""
+    ANRU = "ANRU"
+    ORCOD = "ORCOD"
+    LHI = "LHI"
+
+
+# Relocations that count in objective A's numerator whatever the household's resources
+# (urban renewal and degraded-condominium recovery; LHI relocations do not).
+RELOGEMENTS_NUMERATEUR_A = frozenset({Relogement.ANRU, Relogement.ORCOD})
+
+# Decisions that allocate the dwelling to someone.
+TYPES_ATTRIBUTION = frozenset(
+    {TypeDecision.ATTRIBUTION, TypeDecision.ATTRIBUTION_RANG, TypeDecision.ATTRIBUTION_CONDITION}
+)
+
+# Reservation holders whose whole contingent is expected to go to DALO or priority households.
+TYPES_RESERVATAIRE_ETAT = frozenset({"ETAT", "ETAT_AGENTS"})
+
+
+# --- Household -----------------------------------------------------------------------------
+
+UC_DEMANDEUR = Decimal("1")
+UC_14_ANS_ET_PLUS = Decimal("0.5")
+UC_MOINS_14_ANS = Decimal("0.3")
+AGE_SEUIL_UC = 14
+
+
+def age_au(date_naissance: dt.date, jour: dt.date) -> int:
+    """Age in whole years on ``jour`` (a person born on 29 February turns a year older on 1 March)."""
+    if date_naissance > jour:
+        raise RegleError("La date de naissance est postérieure à la date de référence.")
+    age = jour.year - date_naissance.year
+    if (jour.month, jour.day) < (date_naissance.month, date_naissance.day):
+        age -= 1
+    return age
+
+
+def composition_menage(dates_naissance: Iterable[dt.date], jour: dt.date) -> tuple[int, int]:
+    """(persons aged 14 or more, children under 14) on ``jour``; the applicant is one of the persons."""
+    nb_14_plus = 0
+    nb_moins_14 = 0
+    for naissance in dates_naissance:
+        if age_au(naissance, jour) >= AGE_SEUIL_UC:
+            nb_14_plus += 1
+        else:
+            nb_moins_14 += 1
+    return nb_14_plus, nb_moins_14
+
+
+def _check_composition(nb_personnes_14_plus: int, nb_enfants_moins_14: int) -> None:
+    if nb_personnes_14_plus < 1:
+        raise RegleError("Le ménage compte au moins une personne de 14 ans ou plus (le demandeur).")
+    if nb_enfants_moins_14 < 0:
+        raise RegleError("Le nombre d'enfants de moins de 14 ans ne peut pas être négatif.")
+
+
+def unites_consommation_dixiemes(nb_personnes_14_plus: int, nb_enfants_moins_14: int) -> int:
+    """Consumption units in tenths, an exact integer: 10 + 5 per other person aged 14+ + 3 per child under 14."""
+    _check_composition(nb_personnes_14_plus, nb_enfants_moins_14)
+    return 10 + 5 * (nb_personnes_14_plus - 1) + 3 * nb_enfants_moins_14
+
+
+def unites_consommation(nb_personnes_14_plus: int, nb_enfants_moins_14: int) -> Decimal:
+    """Modified OECD scale: 1 for the applicant, 0.5 per other person aged 14+, 0.3 per child under 14."""
+    return Decimal(unites_consommation_dixiemes(nb_personnes_14_plus, nb_enfants_moins_14)) / 10
+
+
+def ressources_annuelles_par_uc(ressources_mensuelles: Decimal, uc: Decimal) -> Decimal:
+    """Annual resources per consumption unit (monthly resources x 12 / UC), housing benefits excluded upstream."""
+    if uc <= 0:
+        raise RegleError("Le nombre d'unités de consommation doit être positif.")
+    if ressources_mensuelles < 0:
+        raise RegleError("Les ressources ne peuvent pas être négatives.")
+    return Decimal(ressources_mensuelles) * 12 / Decimal(uc)
+
+
+def est_premier_quartile(
+    ressources_mensuelles: Decimal,
+    nb_personnes_14_plus: int,
+    nb_enfants_moins_14: int,
+    seuil_q1: Decimal,
+    *,
+    inclusif: bool = True,
+) -> bool:
+    """True if resources per UC are at or below the first-quartile threshold (``<`` when not inclusive).
+
+    Compared by cross-multiplication, so no division ever rounds: 12 x R x 10 <= S x UC_tenths.
+    """
+    if ressources_mensuelles < 0:
+        raise RegleError("Les ressources ne peuvent pas être négatives.")
+    uc10 = unites_consommation_dixiemes(nb_personnes_14_plus, nb_enfants_moins_14)
+    gauche = Decimal(ressources_mensuelles) * 120
+    droite = Decimal(seuil_q1) * uc10
+    return gauche <= droite if inclusif else gauche < droite
+
+
+def quartile(
+    ressources_mensuelles: Decimal,
+    nb_personnes_14_plus: int,
+    nb_enfants_moins_14: int,
+    seuil_q1: Decimal,
+    seuil_q2: Decimal | None = None,
+    seuil_q3: Decimal | None = None,
+    *,
+    inclusif: bool = True,
+) -> int:
+    """The household's quartile, 1 to 4. Without Q2/Q3 thresholds, every household above Q1 is reported as 2."""
+    seuils = [s for s in (seuil_q1, seuil_q2, seuil_q3) if s is not None]
+    for rang, seuil in enumerate(seuils, start=1):
+        if est_premier_quartile(
+            ressources_mensuelles, nb_personnes_14_plus, nb_enfants_moins_14, seuil, inclusif=inclusif
+        ):
+            return rang
+    return len(seuils) + 1
+
+
+# --- Which decisions count -----------------------------------------------------------------
+
+
+def compte_pour_a(type_decision: str, date_bail: dt.date | None) -> bool:
+    """Objective A counts allocations followed by a signed lease, whoever signed (a second-ranked candidate too)."""
+    return date_bail is not None and type_decision in TYPES_ATTRIBUTION
+
+
+def compte_pour_b_c(type_decision: str, rang: int | None) -> bool:
+    """Objectives B and C count one allocation per dwelling and commission: the allocation,
+    the allocation under condition, and for a ranked decision the candidate ranked first."""
+    if type_decision in (TypeDecision.ATTRIBUTION, TypeDecision.ATTRIBUTION_CONDITION):
+        return True
+    return type_decision == TypeDecision.ATTRIBUTION_RANG and rang == 1
+
+
+def est_prioritaire(dalo: bool, prioritaire: bool) -> bool:
+    """Objective C: a favourable DALO decision, failing that a priority household under L. 441-1."""
+    return bool(dalo or prioritaire)
+
+
+# --- Rates and shortfalls ------------------------------------------------------------------
+
+
+def taux(numerateur: int, base: int) -> Decimal | None:
+    """numerator / base, exact; None when nothing is counted."""
+    if base < 0 or numerateur < 0 or numerateur > base:
+        raise RegleError("Le numérateur doit être compris entre 0 et la base.")
+    if base == 0:
+        return None
+    return Decimal(numerateur) / Decimal(base)
+
+
+def manque(numerateur: int, base: int, cible: Decimal) -> int:
+    """How many more counted allocations the numerator needs to reach the target on this base.
+
+    ``max(0, ceil(cible x base) - numerateur)``: with 412 allocations and a 25 % target, 103 are needed.
+    """
+    if base < 0 or numerateur < 0:
+        raise RegleError("Les effectifs ne peuvent pas être négatifs.")
+    attendu = (Decimal(cible) * base).to_integral_value(rounding=ROUND_CEILING)
+    return max(0, int(attendu) - numerateur)
+
+
+def ecart(numerateur: int, base: int, cible: Decimal) -> Decimal | None:
+    """Rate minus target (negative when the objective is missed)."""
+    t = taux(numerateur, base)
+    return None if t is None else t - Decimal(cible)
+
+
+# --- QPV map in force ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CarteQpv:
+    code: str
+    debut_metropole: dt.date
+    debut_outre_mer: dt.date
+
+
+CARTES_QPV = (
+    CarteQpv("2015", dt.date(2015, 1, 1), dt.date(2015, 1, 1)),
+    CarteQpv("2024", dt.date(2024, 1, 1), dt.date(2025, 1, 1)),
+)
+
+
+def carte_qpv_en_vigueur(jour: dt.date, *, outre_mer: bool = False, cartes=CARTES_QPV) -> str:
+    """The QPV map in force on a date: 2015 until 2023, 2024 from 2024 (2025 overseas). RULES.md decision 6."""
+    en_vigueur = None
+    for carte in sorted(cartes, key=lambda c: c.debut_outre_mer if outre_mer else c.debut_metropole):
+        debut = carte.debut_outre_mer if outre_mer else carte.debut_metropole
+        if debut <= jour:
+            en_vigueur = carte.code
+    if en_vigueur is None:
+        raise RegleError(f"Aucune carte des QPV n'est en vigueur le {jour:%d/%m/%Y}.")
+    return en_vigueur
+
+
+# --- The objectives over a list of decisions (reference implementation) ----------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One commission decision about one candidate, as examined (F1 row)."""
+
+    type_decision: str
+    date_decision: dt.date
+    ressources_mensuelles: Decimal
+    nb_personnes_14_plus: int
+    nb_enfants_moins_14: int
+    en_qpv: bool
+    rang: int | None = None
+    date_bail: dt.date | None = None
+    en_qpv_au_bail: bool | None = None  # None: same QPV status as at the decision
+    dalo: bool = False
+    prioritaire: bool = False
+    relogement: str = ""
+    mutation: bool = False
+    reservataire: tuple[str, str] = ("BAILLEUR", "")
+
+
+@dataclass
+class Compteur:
+    base: int = 0
+    numerateur: int = 0
+
+    def taux(self) -> Decimal | None:
+        return taux(self.numerateur, self.base)
+
+
+@dataclass
+class Objectifs:
+    hors_qpv: Compteur = field(default_factory=Compteur)
+    qpv: Compteur = field(default_factory=Compteur)
+    reservataires: dict[tuple[str, str], Compteur] = field(default_factory=dict)
+    mutations: Compteur = field(default_factory=Compteur)
+
+
+def _dans_annee(jour: dt.date | None, annee: int) -> bool:
+    return jour is not None and jour.year == annee
+
+
+def calcule_objectifs(decisions: Iterable[Decision], annee: int, seuil_q1: Decimal, *, inclusif=True) -> Objectifs:
+    """Objectives A, B, C and the transfer share of one EPCI for one calendar year.
+
+    ``seuil_q1`` is the threshold of the EPCI for ``annee`` (the lease year for A, the decision year
+    for B and C: both are ``annee``). Row by row, for tests and as the specification of the SQL engine.
+    """
+    result = Objectifs()
+    for d in decisions:
+        q1 = est_premier_quartile(
+            d.ressources_mensuelles, d.nb_personnes_14_plus, d.nb_enfants_moins_14, seuil_q1, inclusif=inclusif
+        )
+        en_qpv_bail = d.en_qpv if d.en_qpv_au_bail is None else d.en_qpv_au_bail
+        if compte_pour_a(d.type_decision, d.date_bail) and _dans_annee(d.date_bail, annee) and not en_qpv_bail:
+            result.hors_qpv.base += 1
+            if q1 or d.relogement in RELOGEMENTS_NUMERATEUR_A:
+                result.hors_qpv.numerateur += 1
+        if compte_pour_b_c(d.type_decision, d.rang) and _dans_annee(d.date_decision, annee):
+            if d.en_qpv:
+                result.qpv.base += 1
+                if not q1:
+                    result.qpv.numerateur += 1
+            compteur = result.reservataires.setdefault(d.reservataire, Compteur())
+            compteur.base += 1
+            if est_prioritaire(d.dalo, d.prioritaire):
+                compteur.numerateur += 1
+            result.mutations.base += 1
+            if d.mutation:
+                result.mutations.numerateur += 1
+    return result

@@ -1,0 +1,98 @@
+"""Settings read from the environment: a bad value stops start-up with a French message naming it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.env import database_from_env, env_bool, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SQLITE = Path("/tmp/defaut.sqlite3")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "foo:bar",
+        "mysql://user@127.0.0.1/cil",
+        "postgres://postgres@127.0.0.1:5432/",
+        "postgres://",
+    ],
+)
+def test_bad_database_url_is_refused_in_french(monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ImproperlyConfigured, match=r"^DATABASE_URL invalide : ") as excinfo:
+        database_from_env(DEFAULT_SQLITE)
+    assert repr(url) in str(excinfo.value)
+
+
+def test_postgres_url_is_parsed(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://cil:s3cret@db.example.org:5433/cil_prod")
+    config = database_from_env(DEFAULT_SQLITE)
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("cil_prod", "cil", "s3cret")
+    assert (config["HOST"], config["PORT"]) == ("db.example.org", 5433)
+    assert config["CONN_MAX_AGE"] == 600
+
+
+def test_default_is_the_embedded_sqlite_database(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = database_from_env(DEFAULT_SQLITE)
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(DEFAULT_SQLITE)
+    assert config["CONN_MAX_AGE"] == 0
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("oui", True), ("False", False), ("non", False)])
+def test_env_bool(monkeypatch, raw, expected):
+    monkeypatch.setenv("CIL_TEST_FLAG", raw)
+    assert env_bool("CIL_TEST_FLAG") is expected
+
+
+def test_env_bool_refuses_garbage(monkeypatch):
+    monkeypatch.setenv("CIL_TEST_FLAG", "peut-etre")
+    with pytest.raises(ImproperlyConfigured, match="CIL_TEST_FLAG invalide"):
+        env_bool("CIL_TEST_FLAG")
+
+
+def test_env_list(monkeypatch):
+    monkeypatch.setenv("CIL_TEST_HOSTS", " cil.example.org, ,www.cil.example.org ")
+    assert env_list("CIL_TEST_HOSTS", []) == ["cil.example.org", "www.cil.example.org"]
+    monkeypatch.delenv("CIL_TEST_HOSTS")
+    assert env_list("CIL_TEST_HOSTS", ["defaut"]) == ["defaut"]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_manage_check_stops_on_bad_database_url():
+    result = _manage("check", DATABASE_URL="foo:bar")
+    assert result.returncode != 0
+    assert "DATABASE_URL invalide" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_settings_require_a_secret_key():
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "", "DEBUG": "0"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY est obligatoire" in result.stderr

@@ -1,0 +1,695 @@
+"""Demands for social housing (P2): the national form, life cycle, documents, qualification, events.
+
+Writes go through ``services.py`` only. Querysets carry the vocabulary (``for_user``, ``actives``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import LazyObject
+
+from cil.models import Bailleur, Commune, Epci, Guichet
+
+from . import rules
+
+
+class PrivateStorage(LazyObject):
+    """Files outside the web root (settings.PRIVATE_MEDIA_ROOT), served by a view that checks rights."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+def _private_storage():
+    return private_storage
+
+
+class Statut(models.TextChoices):
+    ACTIVE = rules.Statut.ACTIVE, "Active"
+    A_RENOUVELER = rules.Statut.A_RENOUVELER, "À renouveler"
+    RADIEE = rules.Statut.RADIEE, "Radiée"
+
+
+class MotifRadiation(models.TextChoices):
+    ATTRIBUTION = rules.MotifRadiation.ATTRIBUTION, "Attribution d'un logement (bail signé)"
+    RENONCIATION = rules.MotifRadiation.RENONCIATION, "Renonciation écrite du demandeur"
+    IRRECEVABILITE = rules.MotifRadiation.IRRECEVABILITE, "Irrecevabilité"
+    NON_RENOUVELLEMENT = rules.MotifRadiation.NON_RENOUVELLEMENT, "Non-renouvellement"
+    SANS_REPONSE = rules.MotifRadiation.SANS_REPONSE, "Absence de réponse à un courrier"
+
+
+class ParametresDemande(models.Model):
+    """The territory's delays, with their source and validity dates (RULES.md: every delay is data)."""
+
+    epci = models.ForeignKey(
+        Epci,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Vide : valeurs nationales par défaut.",
+    )
+    date_debut = models.DateField("en vigueur du")
+    date_fin = models.DateField("au", null=True, blank=True)
+    validite_mois = models.PositiveSmallIntegerField("durée de validité (mois)", default=12)
+    preavis_rappel_mois = models.PositiveSmallIntegerField("préavis de renouvellement (mois)", default=1)
+    radiation_non_renouvellement_mois = models.PositiveSmallIntegerField(
+        "radiation pour non-renouvellement (mois après le dépôt ou le renouvellement)", default=13
+    )
+    reactivation_non_renouvellement_mois = models.PositiveSmallIntegerField(
+        "réactivation possible jusqu'à (mois après le dépôt ou le renouvellement)", default=18
+    )
+    reactivation_sans_reponse_mois = models.PositiveSmallIntegerField(
+        "réactivation après absence de réponse (mois après la radiation)", default=5
+    )
+    delai_max_entretien_jours = models.PositiveSmallIntegerField(
+        "délai maximal d'entretien après l'enregistrement (jours, PPGDID)", default=30
+    )
+    source = models.TextField("source")
+
+    class Meta:
+        verbose_name = "paramètres des demandes"
+        verbose_name_plural = "paramètres des demandes"
+        ordering = ["epci", "-date_debut"]
+
+    def __str__(self) -> str:
+        return f"{self.epci or 'National'} depuis le {self.date_debut:%d/%m/%Y}"
+
+    def delais(self) -> rules.Delais:
+        return rules.Delais(
+            validite_mois=self.validite_mois,
+            preavis_rappel_mois=self.preavis_rappel_mois,
+            radiation_non_renouvellement_mois=self.radiation_non_renouvellement_mois,
+            reactivation_non_renouvellement_mois=self.reactivation_non_renouvellement_mois,
+            reactivation_sans_reponse_mois=self.reactivation_sans_reponse_mois,
+            delai_max_entretien_jours=self.delai_max_entretien_jours,
+        )
+
+
+class SequenceNumero(models.Model):
+    """The last number given per department and year; locked (select_for_update) when incremented."""
+
+    departement = models.CharField(max_length=3)
+    annee = models.PositiveSmallIntegerField()
+    dernier = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "séquence de numéros uniques"
+        constraints = [models.UniqueConstraint(fields=["departement", "annee"], name="sequence_dep_annee_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.departement}-{self.annee} : {self.dernier}"
+
+
+class DemandeQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from .permissions import demandes_for_user
+
+        return demandes_for_user(user, self)
+
+    def actives(self):
+        return self.filter(statut__in=[Statut.ACTIVE, Statut.A_RENOUVELER])
+
+
+class Demande(models.Model):
+    class Sexe(models.TextChoices):
+        F = "F", "Femme"
+        M = "M", "Homme"
+
+    class Nationalite(models.TextChoices):
+        FRANCAISE = "FR", "Française"
+        UE = "UE", "Union européenne"
+        HORS_UE = "HORS_UE", "Hors Union européenne"
+
+    class SituationFamiliale(models.TextChoices):
+        CELIBATAIRE = "CELIBATAIRE", "Célibataire"
+        MARIE = "MARIE", "Marié(e)"
+        PACSE = "PACSE", "Pacsé(e)"
+        CONCUBINAGE = "CONCUBINAGE", "Concubinage"
+        SEPARE = "SEPARE", "Séparé(e)"
+        DIVORCE = "DIVORCE", "Divorcé(e)"
+        VEUF = "VEUF", "Veuf ou veuve"
+
+    class SituationProfessionnelle(models.TextChoices):
+        CDI = "CDI", "Salarié(e) en CDI (ou fonctionnaire)"
+        CDD = "CDD", "Salarié(e) en CDD, intérim, apprentissage"
+        INDEPENDANT = "INDEPENDANT", "Artisan, commerçant, profession libérale"
+        DEMANDEUR_EMPLOI = "DEMANDEUR_EMPLOI", "Demandeur d'emploi"
+        RETRAITE = "RETRAITE", "Retraité(e)"
+        ETUDIANT = "ETUDIANT", "Étudiant(e)"
+        SANS_ACTIVITE = "SANS_ACTIVITE", "Sans activité professionnelle"
+        AUTRE = "AUTRE", "Autre"
+
+    class LogementActuel(models.TextChoices):
+        LOCATAIRE_HLM = "LOCATAIRE_HLM", "Locataire du parc social"
+        LOCATAIRE_PRIVE = "LOCATAIRE_PRIVE", "Locataire du parc privé"
+        PROPRIETAIRE = "PROPRIETAIRE", "Propriétaire occupant"
+        HEBERGE_FAMILLE = "HEBERGE_FAMILLE", "Hébergé(e) chez des parents ou enfants"
+        HEBERGE_TIERS = "HEBERGE_TIERS", "Hébergé(e) chez un tiers"
+        STRUCTURE = "STRUCTURE", "Structure d'hébergement, logement-foyer, résidence sociale"
+        HOTEL = "HOTEL", "Hôtel"
+        SANS_ABRI = "SANS_ABRI", "Sans abri ou habitat de fortune"
+        AUTRE = "AUTRE", "Autre"
+
+    class Motif(models.TextChoices):
+        SANS_LOGEMENT = "SANS_LOGEMENT", "Sans logement ou hébergé"
+        TROP_CHER = "TROP_CHER", "Logement trop cher"
+        TROP_PETIT = "TROP_PETIT", "Logement trop petit"
+        TROP_GRAND = "TROP_GRAND", "Logement trop grand"
+        INDECENT = "INDECENT", "Logement non décent, insalubre ou dangereux"
+        HANDICAP = "HANDICAP", "Logement inadapté au handicap ou à la perte d'autonomie"
+        EXPULSION = "EXPULSION", "Procédure d'expulsion"
+        SEPARATION = "SEPARATION", "Divorce, séparation"
+        VIOLENCES = "VIOLENCES", "Violences familiales"
+        RAPPROCHEMENT_TRAVAIL = "RAPPROCHEMENT_TRAVAIL", "Rapprochement du lieu de travail"
+        RAPPROCHEMENT_FAMILLE = "RAPPROCHEMENT_FAMILLE", "Rapprochement familial"
+        DEMOLITION = "DEMOLITION", "Démolition"
+        DECOHABITATION = "DECOHABITATION", "Décohabitation, futur couple"
+        AUTRE = "AUTRE", "Autre motif"
+
+    class Typologie(models.TextChoices):
+        T1 = "T1", "T1"
+        T2 = "T2", "T2"
+        T3 = "T3", "T3"
+        T4 = "T4", "T4"
+        T5 = "T5", "T5"
+        T6 = "T6", "T6 et plus"
+
+    numero_unique = models.CharField("numéro unique", max_length=16, unique=True)
+    epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="demandes", verbose_name="territoire")
+    guichet = models.ForeignKey(
+        Guichet, on_delete=models.PROTECT, related_name="demandes", verbose_name="guichet enregistreur"
+    )
+    statut = models.CharField("statut", max_length=16, choices=Statut.choices, default=Statut.ACTIVE)
+    motif_radiation = models.CharField("motif de radiation", max_length=20, choices=MotifRadiation.choices, blank=True)
+    date_depot = models.DateField("date de dépôt", help_text="Fixe l'ancienneté ; conservée lors des renouvellements.")
+    date_dernier_renouvellement = models.DateField("dernier renouvellement", null=True, blank=True)
+    date_radiation = models.DateField("date de radiation", null=True, blank=True)
+    version = models.PositiveIntegerField("version", default=1)
+
+    # a) identity of the applicant (the co-applicant and the others are MembreMenage rows)
+    nom = models.CharField("nom d'usage", max_length=100)
+    nom_naissance = models.CharField("nom de naissance", max_length=100, blank=True)
+    prenom = models.CharField("prénom(s)", max_length=100)
+    date_naissance = models.DateField("date de naissance")
+    sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices)
+    nationalite = models.CharField(
+        "nationalité", max_length=8, choices=Nationalite.choices, default=Nationalite.FRANCAISE
+    )
+    nom_norm = models.CharField(max_length=100, editable=False)
+    nom_naissance_norm = models.CharField(max_length=100, editable=False, blank=True)
+    prenom_norm = models.CharField(max_length=100, editable=False)
+    # b) address and contact details
+    adresse = models.CharField("adresse", max_length=300)
+    code_postal = models.CharField("code postal", max_length=5)
+    ville = models.CharField("ville", max_length=100)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    courrier_postal = models.BooleanField("souhaite recevoir les courriers par voie postale", default=True)
+    # c), d), e)
+    situation_familiale = models.CharField("situation de famille", max_length=16, choices=SituationFamiliale.choices)
+    situation_professionnelle = models.CharField(
+        "situation professionnelle", max_length=20, choices=SituationProfessionnelle.choices
+    )
+    employeur = models.CharField("employeur", max_length=200, blank=True)
+    employeur_siret = models.CharField("SIRET de l'employeur", max_length=14, blank=True)
+    revenu_fiscal_reference = models.PositiveIntegerField("revenu fiscal de référence (€)", null=True, blank=True)
+    annee_revenu_fiscal = models.PositiveSmallIntegerField("année des revenus", null=True, blank=True)
+    # f), g)
+    logement_actuel = models.CharField("situation de logement actuelle", max_length=20, choices=LogementActuel.choices)
+    loyer_actuel = models.DecimalField(
+        "loyer actuel (€ par mois)", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    est_mutation = models.BooleanField("demande de mutation (locataire HLM)", default=False)
+    bailleur_actuel = models.ForeignKey(
+        Bailleur, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="bailleur actuel"
+    )
+    motifs = models.JSONField("motifs de la demande", default=list, blank=True)
+    commentaire = models.TextField("précisions", blank=True)
+    # h), i) wishes
+    communes_souhaitees = models.ManyToManyField(
+        Commune, blank=True, related_name="+", verbose_name="communes souhaitées"
+    )
+    typologies = models.JSONField("typologies souhaitées", default=list, blank=True)
+    loyer_max = models.PositiveIntegerField("loyer maximum (€ par mois, charges comprises)", null=True, blank=True)
+    etage_max = models.PositiveSmallIntegerField("étage maximum", null=True, blank=True)
+    ascenseur_requis = models.BooleanField("ascenseur indispensable", default=False)
+    accessibilite_pmr = models.BooleanField("logement accessible en fauteuil roulant", default=False)
+    besoin_adaptation = models.CharField(
+        "autre adaptation nécessaire (handicap, perte d'autonomie)", max_length=300, blank=True
+    )
+
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    objects = DemandeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande de logement social"
+        verbose_name_plural = "demandes de logement social"
+        ordering = ["nom_norm", "prenom_norm", "id"]
+        indexes = [
+            models.Index(fields=["nom_norm", "prenom_norm", "id"], name="demande_nom_idx"),
+            models.Index(fields=["epci", "nom_norm", "prenom_norm", "id"], name="demande_epci_nom_idx"),
+            models.Index(fields=["nom_naissance_norm"], name="demande_nom_naiss_idx"),
+            models.Index(fields=["epci", "date_naissance"], name="demande_epci_naissance_idx"),
+            models.Index(fields=["statut", "epci"], name="demande_statut_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(statut="RADIEE", date_radiation__isnull=False) & ~Q(motif_radiation="")
+                | ~Q(statut="RADIEE") & Q(motif_radiation=""),
+                name="demande_radiation_motivee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numero_unique} {self.nom} {self.prenom}"
+
+    def save(self, *args, **kwargs):
+        self.nom_norm = rules.normaliser(self.nom)
+        self.nom_naissance_norm = rules.normaliser(self.nom_naissance)
+        self.prenom_norm = rules.normaliser(self.prenom)
+        super().save(*args, **kwargs)
+
+    @property
+    def est_active(self) -> bool:
+        return self.statut in (Statut.ACTIVE, Statut.A_RENOUVELER)
+
+    def get_motifs_display(self) -> list[str]:
+        labels = dict(self.Motif.choices)
+        return [labels.get(code, code) for code in self.motifs]
+
+
+class MembreMenage(models.Model):
+    class Lien(models.TextChoices):
+        CO_TITULAIRE = "CO_TITULAIRE", "Co-titulaire (conjoint, partenaire)"
+        ENFANT = "ENFANT", "Enfant"
+        ASCENDANT = "ASCENDANT", "Ascendant"
+        AUTRE = "AUTRE", "Autre personne à loger"
+
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="membres")
+    lien = models.CharField("lien avec le demandeur", max_length=16, choices=Lien.choices)
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    date_naissance = models.DateField("date de naissance")
+    situation_professionnelle = models.CharField(
+        "situation professionnelle", max_length=20, choices=Demande.SituationProfessionnelle.choices, blank=True
+    )
+    enfant_a_naitre = models.BooleanField("enfant à naître", default=False)
+
+    class Meta:
+        verbose_name = "membre du ménage"
+        verbose_name_plural = "membres du ménage"
+        ordering = ["demande", "date_naissance", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.prenom} {self.nom} ({self.get_lien_display()})"
+
+
+class Ressource(models.Model):
+    """A monthly resource of one person; housing benefits are recorded apart and excluded from totals."""
+
+    class Nature(models.TextChoices):
+        SALAIRE = "SALAIRE", "Salaires, traitements"
+        CHOMAGE = "CHOMAGE", "Allocations chômage"
+        RETRAITE = "RETRAITE", "Retraite"
+        PRESTATIONS_FAMILIALES = "PRESTATIONS_FAMILIALES", "Prestations familiales"
+        AAH = "AAH", "Allocation aux adultes handicapés (AAH)"
+        RSA = "RSA", "Revenu de solidarité active (RSA)"
+        PRIME_ACTIVITE = "PRIME_ACTIVITE", "Prime d'activité"
+        PENSION_ALIMENTAIRE = "PENSION_ALIMENTAIRE", "Pension alimentaire reçue"
+        BOURSE = "BOURSE", "Bourse d'études"
+        AUTRE = "AUTRE", "Autres ressources"
+        AIDE_LOGEMENT = "AIDE_LOGEMENT", "Aide au logement (APL, AL) – non comptée"
+
+    NATURES_EXCLUES = {Nature.AIDE_LOGEMENT}
+
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="ressources")
+    membre = models.ForeignKey(
+        MembreMenage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ressources",
+        help_text="Vide : le demandeur.",
+    )
+    nature = models.CharField("nature", max_length=24, choices=Nature.choices)
+    montant_mensuel = models.DecimalField("montant mensuel (€)", max_digits=9, decimal_places=2)
+
+    class Meta:
+        verbose_name = "ressource mensuelle"
+        verbose_name_plural = "ressources mensuelles"
+        ordering = ["demande", "membre", "nature"]
+        constraints = [models.CheckConstraint(condition=Q(montant_mensuel__gte=0), name="ressource_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_nature_display()} : {self.montant_mensuel} €"
+
+
+class TransitionStatut(models.Model):
+    """The life-cycle log: who, when, from, to, why."""
+
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="transitions")
+    de = models.CharField("de", max_length=16, choices=Statut.choices)
+    vers = models.CharField("vers", max_length=16, choices=Statut.choices)
+    action = models.CharField("action", max_length=16)
+    motif = models.CharField("motif", max_length=20, choices=MotifRadiation.choices, blank=True)
+    raison = models.TextField("commentaire", blank=True)
+    acteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date = models.DateTimeField("date")
+
+    class Meta:
+        verbose_name = "changement de statut"
+        verbose_name_plural = "changements de statut"
+        ordering = ["demande", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.de} → {self.vers} le {self.date:%d/%m/%Y}"
+
+
+class Evenement(models.Model):
+    """The shared-management event log (R. 441-2-15). Only services.py writes it."""
+
+    class Type(models.TextChoices):
+        ENREGISTREMENT = "ENREGISTREMENT", "Enregistrement de la demande"
+        RECTIFICATION = "RECTIFICATION", "Mise à jour ou rectification"
+        PIECE_DEMANDEE = "PIECE_DEMANDEE", "Pièce justificative demandée"
+        PIECE_RECUE = "PIECE_RECUE", "Pièce justificative reçue"
+        PIECE_VALIDEE = "PIECE_VALIDEE", "Pièce justificative vérifiée"
+        PRIORITE_RECONNUE = "PRIORITE_RECONNUE", "Priorité reconnue (L. 441-1)"
+        PRIORITE_LEVEE = "PRIORITE_LEVEE", "Priorité levée"
+        DALO = "DALO", "Décision DALO"
+        RENDEZ_VOUS = "RENDEZ_VOUS", "Rendez-vous fixé"
+        ENTRETIEN = "ENTRETIEN", "Entretien"
+        RAPPEL_RENOUVELLEMENT = "RAPPEL_RENOUVELLEMENT", "Avis de renouvellement envoyé"
+        RENOUVELLEMENT = "RENOUVELLEMENT", "Renouvellement"
+        AVERTISSEMENT = "AVERTISSEMENT", "Courrier d'avertissement"
+        DESIGNATION = "DESIGNATION", "Désignation par un réservataire"
+        VISITE = "VISITE", "Visite du logement"
+        PROPOSITION = "PROPOSITION", "Proposition de logement"
+        EXAMEN_CAL = "EXAMEN_CAL", "Examen en commission (CALEOL)"
+        DECISION_CAL = "DECISION_CAL", "Décision de la commission (CALEOL)"
+        REFUS = "REFUS", "Refus du demandeur"
+        BAIL_SIGNE = "BAIL_SIGNE", "Bail signé"
+        AVIS_COMMISSION = "AVIS_COMMISSION", "Avis d'une commission (coordination, cas complexes)"
+        RADIATION = "RADIATION", "Radiation"
+        REACTIVATION = "REACTIVATION", "Réactivation"
+        FICHE_INFORMATION = "FICHE_INFORMATION", "Attestation et fiche d'information remises"
+
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="evenements")
+    type = models.CharField("type", max_length=24, choices=Type.choices)
+    date = models.DateTimeField("date")
+    acteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    organisation = models.CharField("organisation", max_length=200, blank=True)
+    libelle = models.CharField("libellé", max_length=300, blank=True)
+    detail = models.JSONField("détail", default=dict, blank=True)
+    sensible = models.BooleanField(
+        "sensible", default=False, help_text="Réservé aux guichets et à l'EPCI ; jamais exporté."
+    )
+
+    class Meta:
+        verbose_name = "événement"
+        ordering = ["demande", "-date", "-id"]
+        indexes = [
+            models.Index(fields=["demande", "date"], name="evenement_demande_date_idx"),
+            models.Index(fields=["type", "date"], name="evenement_type_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} le {self.date:%d/%m/%Y}"
+
+
+class TypePiece(models.TextChoices):
+    IDENTITE = "IDENTITE", "Pièce d'identité du demandeur"
+    IDENTITE_MENAGE = "IDENTITE_MENAGE", "Pièces d'identité des personnes à loger"
+    TITRE_SEJOUR = "TITRE_SEJOUR", "Titre de séjour en cours de validité"
+    AVIS_IMPOSITION = "AVIS_IMPOSITION", "Avis d'imposition (N-1 et N-2)"
+    LIVRET_FAMILLE = "LIVRET_FAMILLE", "Livret de famille ou acte de naissance des enfants"
+    BULLETINS_SALAIRE = "BULLETINS_SALAIRE", "Trois derniers bulletins de salaire"
+    ATTESTATION_POLE_EMPLOI = "ATTESTATION_POLE_EMPLOI", "Attestation de France Travail"
+    PENSION_RETRAITE = "PENSION_RETRAITE", "Justificatif de pension de retraite"
+    ATTESTATION_CAF = "ATTESTATION_CAF", "Attestation de prestations CAF ou MSA"
+    CERTIFICAT_SCOLARITE = "CERTIFICAT_SCOLARITE", "Certificat de scolarité ou carte d'étudiant"
+    ATTESTATION_HEBERGEMENT = "ATTESTATION_HEBERGEMENT", "Attestation d'hébergement"
+    QUITTANCES_LOYER = "QUITTANCES_LOYER", "Dernières quittances de loyer"
+    BAIL_ACTUEL = "BAIL_ACTUEL", "Bail du logement social actuel"
+    CARTE_INVALIDITE = "CARTE_INVALIDITE", "Carte d'invalidité ou décision MDPH"
+    JUGEMENT_SEPARATION = "JUGEMENT_SEPARATION", "Jugement ou justificatif de séparation"
+    ORDONNANCE_PROTECTION = "ORDONNANCE_PROTECTION", "Ordonnance de protection ou récépissé de plainte"
+    DECISION_DALO = "DECISION_DALO", "Décision de la commission de médiation DALO"
+    AUTRE = "AUTRE", "Autre justificatif"
+
+
+# Pieces whose very existence reveals a sensitive situation.
+PIECES_SENSIBLES = {TypePiece.ORDONNANCE_PROTECTION}
+
+
+class ChecklistPiece(models.Model):
+    """One line of the single file's checklist: when ``condition`` holds, ``type_piece`` is expected."""
+
+    class Condition(models.TextChoices):
+        TOUJOURS = "TOUJOURS", "Toujours"
+        SALARIE = "SALARIE", "Le demandeur ou un membre est salarié"
+        DEMANDEUR_EMPLOI = "DEMANDEUR_EMPLOI", "Demandeur d'emploi"
+        RETRAITE = "RETRAITE", "Retraité"
+        ETUDIANT = "ETUDIANT", "Étudiant"
+        HEBERGE = "HEBERGE", "Hébergé"
+        LOCATAIRE = "LOCATAIRE", "Locataire"
+        MUTATION = "MUTATION", "Demande de mutation"
+        HANDICAP = "HANDICAP", "Handicap ou besoin d'adaptation"
+        VIOLENCES = "VIOLENCES", "Violences conjugales"
+        ENFANTS = "ENFANTS", "Enfants dans le ménage"
+        HORS_UE = "HORS_UE", "Nationalité hors Union européenne"
+        SEPARATION = "SEPARATION", "Séparation, divorce"
+
+    epci = models.ForeignKey(
+        Epci,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Vide : liste commune à tous les territoires.",
+    )
+    condition = models.CharField("situation", max_length=20, choices=Condition.choices)
+    type_piece = models.CharField("pièce", max_length=24, choices=TypePiece.choices)
+    ordre = models.PositiveSmallIntegerField(default=0)
+    source = models.CharField("source", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "pièce attendue selon la situation"
+        verbose_name_plural = "liste des pièces attendues"
+        ordering = ["ordre", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["epci", "condition", "type_piece"], name="checklist_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_condition_display()} : {self.get_type_piece_display()}"
+
+
+class PieceJustificative(models.Model):
+    class StatutPiece(models.TextChoices):
+        ATTENDUE = "ATTENDUE", "Attendue"
+        RECUE = "RECUE", "Reçue"
+        VALIDE = "VALIDE", "Vérifiée"
+        EXPIREE = "EXPIREE", "Expirée"
+
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="pieces")
+    type_piece = models.CharField("type de pièce", max_length=24, choices=TypePiece.choices)
+    statut = models.CharField("statut", max_length=10, choices=StatutPiece.choices, default=StatutPiece.RECUE)
+    fichier = models.FileField("fichier", storage=_private_storage, upload_to="demandes/%Y/%m/", blank=True)
+    nom_original = models.CharField("nom du fichier", max_length=200, blank=True)
+    type_mime = models.CharField(max_length=50, blank=True)
+    taille = models.PositiveIntegerField("taille (octets)", default=0)
+    recue_le = models.DateTimeField("reçue le", null=True, blank=True)
+    recue_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    valide_jusqu_au = models.DateField("valable jusqu'au", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "pièce justificative"
+        verbose_name_plural = "pièces justificatives"
+        ordering = ["demande", "type_piece", "-recue_le"]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_piece_display()} ({self.get_statut_display()})"
+
+    @property
+    def sensible(self) -> bool:
+        return self.type_piece in PIECES_SENSIBLES
+
+
+class CriterePriorite(models.Model):
+    """A dated, evidenced L. 441-1 priority flag (RULES.md §3.1): who recognised it, when, on what document."""
+
+    class Critere(models.TextChoices):
+        HANDICAP = "HANDICAP", "a) Personne en situation de handicap ou ménage en ayant la charge"
+        ACT = "ACT", "a bis) Sortie d'appartement de coordination thérapeutique"
+        MAL_LOGE_DEFAVORISE = "MAL_LOGE_DEFAVORISE", "b) Personne mal logée ou défavorisée"
+        HEBERGE_TRANSITION = "HEBERGE_TRANSITION", "c) Hébergée ou logée temporairement"
+        REPRISE_ACTIVITE = "REPRISE_ACTIVITE", "d) Reprise d'activité après chômage de longue durée"
+        HABITAT_INDIGNE = "HABITAT_INDIGNE", "e) Exposée à l'habitat indigne"
+        VIOLENCES_COUPLE = "VIOLENCES_COUPLE", "f) Victime de violences au sein du couple ou menacée de mariage forcé"
+        SORTIE_PROSTITUTION = "SORTIE_PROSTITUTION", "g) Engagée dans un parcours de sortie de la prostitution"
+        TRAITE_PROXENETISME = "TRAITE_PROXENETISME", "h) Victime de traite ou de proxénétisme"
+        ENFANT_SUROCCUPE_INDECENT = (
+            "ENFANT_SUROCCUPE_INDECENT",
+            "i) Avec enfant mineur en logement sur-occupé ou indécent",
+        )
+        SANS_LOGEMENT = "SANS_LOGEMENT", "j) Dépourvue de logement, y compris hébergée par des tiers"
+        MENACE_EXPULSION = "MENACE_EXPULSION", "k) Menacée d'expulsion sans relogement"
+        JEUNE_ASE = "JEUNE_ASE", "l) Jeune de moins de 21 ans sortant de l'aide sociale à l'enfance"
+        VICTIME_VIOL_DOMICILE = "VICTIME_VIOL_DOMICILE", "m) Victime de viol ou d'agression sexuelle à son domicile"
+
+    class Source(models.TextChoices):
+        DECLARE = "DECLARE", "Déclaré par le demandeur"
+        GUICHET = "GUICHET", "Reconnu par le guichet"
+        BAILLEUR = "BAILLEUR", "Reconnu par le bailleur"
+        RESERVATAIRE = "RESERVATAIRE", "Reconnu par le réservataire"
+        COMMISSION = "COMMISSION", "Reconnu par une commission (accord collectif, cas complexes)"
+
+    SENSIBLES = {
+        Critere.VIOLENCES_COUPLE,
+        Critere.SORTIE_PROSTITUTION,
+        Critere.TRAITE_PROXENETISME,
+        Critere.VICTIME_VIOL_DOMICILE,
+    }
+
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="priorites")
+    critere = models.CharField("critère", max_length=28, choices=Critere.choices)
+    source = models.CharField("reconnu par", max_length=16, choices=Source.choices)
+    reconnu_le = models.DateField("reconnu le")
+    reconnu_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="agent",
+    )
+    organisation = models.CharField("organisation", max_length=200, blank=True)
+    piece = models.ForeignKey(
+        PieceJustificative,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="pièce justificative",
+    )
+    commentaire = models.CharField("commentaire", max_length=300, blank=True)
+    fin_le = models.DateField("levée le", null=True, blank=True)
+    sensible = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = "critère de priorité (L. 441-1)"
+        verbose_name_plural = "critères de priorité (L. 441-1)"
+        ordering = ["demande", "-reconnu_le", "id"]
+        indexes = [models.Index(fields=["critere", "fin_le"], name="priorite_critere_idx")]
+
+    def __str__(self) -> str:
+        return self.get_critere_display()
+
+    def save(self, *args, **kwargs):
+        self.sensible = self.critere in self.SENSIBLES
+        super().save(*args, **kwargs)
+
+
+class DecisionDalo(models.Model):
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="decisions_dalo")
+    date_decision = models.DateField("date de la décision")
+    prioritaire_urgent = models.BooleanField("reconnu prioritaire et urgent", default=True)
+    commission = models.CharField("commission de médiation", max_length=200)
+    reference = models.CharField("référence", max_length=100, blank=True)
+    piece = models.ForeignKey(
+        PieceJustificative,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="pièce justificative",
+    )
+    saisie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "décision DALO"
+        verbose_name_plural = "décisions DALO"
+        ordering = ["demande", "-date_decision"]
+
+    def __str__(self) -> str:
+        return f"DALO du {self.date_decision:%d/%m/%Y}"
+
+
+class RendezVous(models.Model):
+    """An appointment or interview at a reception point (PPGDID)."""
+
+    class Statut(models.TextChoices):
+        PREVU = "PREVU", "Prévu"
+        HONORE = "HONORE", "Honoré"
+        NON_HONORE = "NON_HONORE", "Non honoré"
+        ANNULE = "ANNULE", "Annulé"
+
+    class Objet(models.TextChoices):
+        ENTRETIEN = "ENTRETIEN", "Entretien-conseil"
+        DEPOT = "DEPOT", "Dépôt ou complément du dossier"
+        ACCOMPAGNEMENT = "ACCOMPAGNEMENT", "Accompagnement (niveau 3)"
+
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="rendez_vous")
+    guichet = models.ForeignKey(Guichet, on_delete=models.PROTECT, related_name="rendez_vous")
+    objet = models.CharField("objet", max_length=16, choices=Objet.choices, default=Objet.ENTRETIEN)
+    debut = models.DateTimeField("date et heure")
+    statut = models.CharField("statut", max_length=12, choices=Statut.choices, default=Statut.PREVU)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    compte_rendu = models.TextField("compte rendu", blank=True)
+
+    class Meta:
+        verbose_name = "rendez-vous"
+        verbose_name_plural = "rendez-vous"
+        ordering = ["debut"]
+        indexes = [models.Index(fields=["guichet", "debut"], name="rdv_guichet_debut_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_objet_display()} le {self.debut:%d/%m/%Y %H:%M}"
+
+
+class Contact(models.Model):
+    """A visit or a call at a reception point, counted for the network's activity figures."""
+
+    class Canal(models.TextChoices):
+        VISITE = "VISITE", "Visite"
+        APPEL = "APPEL", "Appel téléphonique"
+
+    guichet = models.ForeignKey(Guichet, on_delete=models.CASCADE, related_name="contacts")
+    canal = models.CharField("canal", max_length=8, choices=Canal.choices)
+    date = models.DateTimeField("date")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "contact au guichet"
+        verbose_name_plural = "contacts au guichet"
+        indexes = [models.Index(fields=["guichet", "date"], name="contact_guichet_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_canal_display()} le {self.date:%d/%m/%Y}"

@@ -1,0 +1,119 @@
+"""Who may see, change and read the sensitive parts of a demand (P9, design notes of issue 5).
+
+- platform admin: every demand (but not the sensitive flags: they are for those who need them);
+- reception agents of any reception point of a territory, and its EPCI staff: every demand of
+  that territory (shared management system), may edit it and see the sensitive situations;
+- landlord and reservation-holder staff of a territory: read the demands of that territory,
+  without the sensitive situations;
+- anyone else (another territory only, CIL members, anonymous): nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from cil.permissions import scope_for
+from core.roles import Role
+
+
+@dataclass(frozen=True)
+class AccesDemandes:
+    admin: bool = False
+    gestion: frozenset[int] = field(default_factory=frozenset)  # EPCI ids: agents and EPCI staff
+    lecture: frozenset[int] = field(default_factory=frozenset)  # EPCI ids: landlords, reservation holders
+
+    @property
+    def epcis(self) -> frozenset[int]:
+        return self.gestion | self.lecture
+
+    @property
+    def aucun(self) -> bool:
+        return not (self.admin or self.gestion or self.lecture)
+
+
+def acces_for(user) -> AccesDemandes:
+    """One query per request (cached on the user object)."""
+    scope = scope_for(user)
+    if scope.anonyme:
+        return AccesDemandes()
+    cached = getattr(user, "_demandes_acces", None)
+    if cached is not None:
+        return cached
+    from cil.models import Membership
+
+    today = dt.date.today()
+    rows = (
+        Membership.objects.filter(user=user)
+        .filter(Q(date_debut__isnull=True) | Q(date_debut__lte=today))
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=today))
+        .values_list("role", "epci_id")
+    )
+    gestion, lecture = set(), set()
+    for role, epci_id in rows:
+        if role in (Role.AGENT_ACCUEIL, Role.EPCI):
+            gestion.add(epci_id)
+        elif role in (Role.BAILLEUR, Role.RESERVATAIRE):
+            lecture.add(epci_id)
+    acces = AccesDemandes(admin=scope.admin, gestion=frozenset(gestion), lecture=frozenset(lecture - gestion))
+    user._demandes_acces = acces
+    return acces
+
+
+def demandes_for_user(user, queryset: QuerySet | None = None) -> QuerySet:
+    from .models import Demande
+
+    qs = queryset if queryset is not None else Demande.objects.all()
+    acces = acces_for(user)
+    if acces.admin:
+        return qs
+    if not acces.epcis:
+        return qs.none()
+    return qs.filter(epci_id__in=sorted(acces.epcis))
+
+
+def can_view(user, demande) -> bool:
+    acces = acces_for(user)
+    return acces.admin or demande.epci_id in acces.epcis
+
+
+def can_edit(user, demande) -> bool:
+    """Register, complete, qualify, renew, radiate: reception agents and EPCI staff of the territory."""
+    acces = acces_for(user)
+    return acces.admin or demande.epci_id in acces.gestion
+
+
+def can_register(user, guichet) -> bool:
+    """Register a new demand at a reception point: its agents (if it registers demands) or EPCI staff."""
+    if not guichet.enregistreur:
+        return False
+    scope = scope_for(user)
+    return scope.admin or guichet.pk in scope.guichets or guichet.epci_id in scope.epci_staff
+
+
+def can_see_sensitive(user, demande) -> bool:
+    """Domestic violence and similar situations: only reception agents and EPCI staff of the territory."""
+    return demande.epci_id in acces_for(user).gestion
+
+
+def guichets_enregistreurs_for_user(user):
+    from cil.models import Guichet
+
+    scope = scope_for(user)
+    qs = Guichet.objects.filter(enregistreur=True).select_related("commune", "epci")
+    if scope.admin:
+        return qs
+    return qs.filter(Q(pk__in=scope.guichets) | Q(epci_id__in=scope.epci_staff))
+
+
+def guichets_for_user(user):
+    """Reception points whose activity the user may see and record."""
+    from cil.models import Guichet
+
+    scope = scope_for(user)
+    qs = Guichet.objects.select_related("commune")
+    if scope.admin:
+        return qs
+    return qs.filter(Q(pk__in=scope.guichets) | Q(epci_id__in=scope.epci_staff))

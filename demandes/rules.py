@@ -1,0 +1,275 @@
+"""Pure rules of a demand's life cycle (RULES.md §7): no ORM, no request, ``today`` passed in.
+
+Every delay comes from a ``Delais`` value built from the territory's ``ParametresDemande`` row
+(data with its source and dates), never from constants of this module.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DomainError(Exception):
+    """A business rule forbids the operation; the message is in French, for the user."""
+
+
+class TransitionInterdite(DomainError):
+    pass
+
+
+class ConflitDeVersion(DomainError):
+    """Someone else saved the demand since it was opened (optimistic locking)."""
+
+
+class Statut(StrEnum):
+    ACTIVE = "ACTIVE"
+    A_RENOUVELER = "A_RENOUVELER"
+    RADIEE = "RADIEE"
+
+
+class MotifRadiation(StrEnum):
+    ATTRIBUTION = "ATTRIBUTION"
+    RENONCIATION = "RENONCIATION"
+    IRRECEVABILITE = "IRRECEVABILITE"
+    NON_RENOUVELLEMENT = "NON_RENOUVELLEMENT"
+    SANS_REPONSE = "SANS_REPONSE"
+
+
+class Action(StrEnum):
+    RAPPELER = "RAPPELER"  # the renewal notice was sent: the demand is now "to renew"
+    RENOUVELER = "RENOUVELER"
+    RADIER = "RADIER"
+    REACTIVER = "REACTIVER"
+
+
+# The explicit transition table: (from, action) -> to.
+TRANSITIONS: dict[tuple[Statut, Action], Statut] = {
+    (Statut.ACTIVE, Action.RAPPELER): Statut.A_RENOUVELER,
+    (Statut.ACTIVE, Action.RENOUVELER): Statut.ACTIVE,
+    (Statut.A_RENOUVELER, Action.RENOUVELER): Statut.ACTIVE,
+    (Statut.ACTIVE, Action.RADIER): Statut.RADIEE,
+    (Statut.A_RENOUVELER, Action.RADIER): Statut.RADIEE,
+    (Statut.RADIEE, Action.REACTIVER): Statut.ACTIVE,
+}
+
+# Grounds after which the demand can come back within a legal window (arrêté du 23 mars 2015).
+MOTIFS_REACTIVABLES = {MotifRadiation.NON_RENOUVELLEMENT, MotifRadiation.SANS_REPONSE}
+
+
+def transition(statut: str, action: Action) -> Statut:
+    try:
+        return TRANSITIONS[(Statut(statut), action)]
+    except KeyError:
+        raise TransitionInterdite(
+            f"Action « {action.value.lower()} » impossible sur une demande au statut « {statut} »."
+        ) from None
+
+
+@dataclass(frozen=True)
+class Delais:
+    """The territory's delays, in months (R. 441-2-7, R. 441-2-8, arrêté du 23 mars 2015, PPGDID)."""
+
+    validite_mois: int = 12
+    preavis_rappel_mois: int = 1
+    radiation_non_renouvellement_mois: int = 13  # counted from the start of the validity year
+    reactivation_non_renouvellement_mois: int = 18  # counted from the start of the validity year
+    reactivation_sans_reponse_mois: int = 5  # counted from the radiation
+    delai_max_entretien_jours: int = 30  # PPGDID: maximum delay to receive an applicant who asks
+
+
+def add_months(jour: dt.date, mois: int) -> dt.date:
+    """Calendar months; the 31st becomes the last day of a shorter month."""
+    total = jour.month - 1 + mois
+    annee, mois_0 = jour.year + total // 12, total % 12
+    dernier = calendar.monthrange(annee, mois_0 + 1)[1]
+    return dt.date(annee, mois_0 + 1, min(jour.day, dernier))
+
+
+def debut_validite(date_depot: dt.date, date_dernier_renouvellement: dt.date | None) -> dt.date:
+    return date_dernier_renouvellement or date_depot
+
+
+def date_expiration(date_depot: dt.date, date_dernier_renouvellement: dt.date | None, delais: Delais) -> dt.date:
+    """Last day of validity: one year after filing or last renewal (R. 441-2-7)."""
+    return add_months(debut_validite(date_depot, date_dernier_renouvellement), delais.validite_mois)
+
+
+def date_rappel(date_depot: dt.date, date_dernier_renouvellement: dt.date | None, delais: Delais) -> dt.date:
+    """The notice is due at least one month before expiry."""
+    return add_months(date_expiration(date_depot, date_dernier_renouvellement, delais), -delais.preavis_rappel_mois)
+
+
+def date_radiation_non_renouvellement(
+    date_depot: dt.date, date_dernier_renouvellement: dt.date | None, delais: Delais
+) -> dt.date:
+    return add_months(debut_validite(date_depot, date_dernier_renouvellement), delais.radiation_non_renouvellement_mois)
+
+
+def rappel_du(statut: str, date_depot, date_dernier_renouvellement, delais: Delais, today: dt.date) -> bool:
+    return statut == Statut.ACTIVE and today >= date_rappel(date_depot, date_dernier_renouvellement, delais)
+
+
+def radiation_due(statut: str, date_depot, date_dernier_renouvellement, delais: Delais, today: dt.date) -> bool:
+    """Only a demand whose notice was sent (``A_RENOUVELER``) is radiated: never silently."""
+    return statut == Statut.A_RENOUVELER and today >= date_radiation_non_renouvellement(
+        date_depot, date_dernier_renouvellement, delais
+    )
+
+
+def fin_reactivation(
+    motif: str | None,
+    date_depot: dt.date,
+    date_dernier_renouvellement: dt.date | None,
+    date_radiation: dt.date | None,
+    delais: Delais,
+) -> dt.date | None:
+    """Last day on which a radiated demand may be reactivated, or None when it cannot be."""
+    if motif == MotifRadiation.NON_RENOUVELLEMENT:
+        return add_months(
+            debut_validite(date_depot, date_dernier_renouvellement), delais.reactivation_non_renouvellement_mois
+        )
+    if motif == MotifRadiation.SANS_REPONSE and date_radiation is not None:
+        return add_months(date_radiation, delais.reactivation_sans_reponse_mois)
+    return None
+
+
+def reactivation_possible(motif, date_depot, date_dernier_renouvellement, date_radiation, delais, today) -> bool:
+    fin = fin_reactivation(motif, date_depot, date_dernier_renouvellement, date_radiation, delais)
+    return fin is not None and today <= fin
+
+
+# --- Registration number --------------------------------------------------------------------
+
+NUMERO_RE = re.compile(r"^(?P<dep>[0-9][0-9AB][0-9]?)-?(?P<annee>\d{4})-?(?P<seq>\d{7})$")
+
+
+def code_departement(departement: str) -> str:
+    """Three characters: '38' -> '038', '2A' -> '02A', '974' -> '974'."""
+    departement = departement.strip().upper()
+    if not departement or len(departement) > 3:
+        raise DomainError(f"Code de département invalide : {departement!r}.")
+    return departement.rjust(3, "0")
+
+
+def format_numero(departement: str, annee: int, sequence: int) -> str:
+    """The registration number: ``DDD-AAAA-NNNNNNN`` (department, year of filing, yearly sequence)."""
+    if not 0 < sequence < 10_000_000:
+        raise DomainError("La séquence des numéros uniques de ce département est épuisée pour l'année.")
+    return f"{code_departement(departement)}-{annee:04d}-{sequence:07d}"
+
+
+def normaliser_numero(saisie: str) -> str | None:
+    """Accepts '038-2026-0000123', '03820260000123', ' 038 2026 0000123 '; None when not a number."""
+    compact = re.sub(r"[\s.\-/]", "", saisie or "").upper()
+    match = re.match(r"^(?P<dep>[0-9][0-9AB][0-9])(?P<annee>\d{4})(?P<seq>\d{7})$", compact)
+    if not match:
+        return None
+    return f"{match['dep']}-{match['annee']}-{match['seq']}"
+
+
+# --- Names ----------------------------------------------------------------------------------
+
+
+def normaliser(texte: str) -> str:
+    """Lower-case, unaccented, single-spaced; ligatures expanded. Used for indexed search columns."""
+    texte = (texte or "").replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    texte = unicodedata.normalize("NFKD", texte)
+    texte = "".join(c for c in texte if not unicodedata.combining(c)).lower()
+    texte = re.sub(r"[’`´]", "'", texte)
+    texte = re.sub(r"[^a-z0-9' -]+", " ", texte)
+    return re.sub(r"\s+", " ", texte).strip()
+
+
+def borne_superieure_prefixe(prefixe: str) -> str:
+    """The smallest string greater than every string starting with ``prefixe`` (byte order).
+
+    ``col >= prefixe AND col < borne`` is an index range scan on any collation where the
+    normalised alphabet sorts in byte order (C, C.UTF-8, SQLite's BINARY).
+    """
+    if not prefixe:
+        raise ValueError("préfixe vide")
+    return prefixe[:-1] + chr(ord(prefixe[-1]) + 1)
+
+
+# --- Household ------------------------------------------------------------------------------
+
+
+def composition(ages: Iterable[int | None]) -> tuple[int, int]:
+    """(persons aged 14 or more, children under 14) among the other members; unknown ages count as 14+.
+
+    Ages come from ``attributions.rules.age_au`` at the date considered.
+    """
+    plus_14 = moins_14 = 0
+    for age in ages:
+        if age is not None and age < 14:
+            moins_14 += 1
+        else:
+            plus_14 += 1
+    return plus_14, moins_14
+
+
+# --- Supporting documents -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Facts of a demand that decide which documents the single file needs."""
+
+    salarie: bool = False
+    demandeur_emploi: bool = False
+    retraite: bool = False
+    etudiant: bool = False
+    heberge: bool = False
+    locataire: bool = False
+    mutation: bool = False
+    handicap: bool = False
+    violences: bool = False
+    enfants: bool = False
+    hors_ue: bool = False
+    separation: bool = False
+
+
+def pieces_attendues(regles: Iterable[tuple[str, str]], situation: Situation) -> list[str]:
+    """``regles`` are (condition, type of document) rows of the checklist; 'TOUJOURS' always applies."""
+    attendues: list[str] = []
+    for condition, type_piece in regles:
+        if (condition == "TOUJOURS" or getattr(situation, condition.lower(), False)) and type_piece not in attendues:
+            attendues.append(type_piece)
+    return attendues
+
+
+# --- Uploads --------------------------------------------------------------------------------
+
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+def type_fichier(premiers_octets: bytes) -> tuple[str, str] | None:
+    """(MIME type, extension) recognised from the magic bytes, or None: the declared type is ignored."""
+    for signature, mime, extension in SIGNATURES:
+        if premiers_octets.startswith(signature):
+            return mime, extension
+    return None
+
+
+def verifier_fichier(premiers_octets: bytes, taille: int, taille_max: int) -> tuple[str, str]:
+    if taille <= 0:
+        raise DomainError("Le fichier est vide.")
+    if taille > taille_max:
+        raise DomainError(
+            f"Le fichier dépasse la taille maximale de {taille_max // (1024 * 1024)} Mo ; réduisez-le ou scannez-le "
+            "en qualité moindre."
+        )
+    reconnu = type_fichier(premiers_octets)
+    if reconnu is None:
+        raise DomainError("Format non accepté : déposez un fichier PDF, JPEG ou PNG.")
+    return reconnu

@@ -1,0 +1,344 @@
+"""Read-only queries on demands, public to other apps (allocations, observatory)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from . import rules
+from .models import (
+    ChecklistPiece,
+    Contact,
+    Demande,
+    Evenement,
+    MembreMenage,
+    ParametresDemande,
+    PieceJustificative,
+    RendezVous,
+    Ressource,
+    Statut,
+)
+
+# --- Parameters -------------------------------------------------------------------------------
+
+
+def parametres_pour(epci_id: int | None, jour: dt.date) -> ParametresDemande:
+    """The territory's row in force on ``jour``, else the national row, else the built-in defaults."""
+    qs = ParametresDemande.objects.filter(date_debut__lte=jour).exclude(date_fin__lt=jour)
+    row = qs.filter(epci_id=epci_id).order_by("-date_debut").first() if epci_id else None
+    row = row or qs.filter(epci__isnull=True).order_by("-date_debut").first()
+    if row is None:
+        row = ParametresDemande(date_debut=jour, source="Valeurs par défaut (R. 441-2-7, arrêté du 23 mars 2015)")
+    return row
+
+
+def delais_pour(epci_id: int | None, jour: dt.date) -> rules.Delais:
+    return parametres_pour(epci_id, jour).delais()
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+LIMITE_RECHERCHE = 50
+
+
+def rechercher(qs: QuerySet, texte: str = "", date_naissance: dt.date | None = None, statut: str = "") -> QuerySet:
+    """Search by registration number (exact), else by name prefix (normalised) and/or birth date.
+
+    ``nom`` words: the first is a prefix of the name of use or of the birth name; the second,
+    if any, a prefix of the first name. Ordered by the indexed columns so PostgreSQL reads the
+    first rows of an index range (see bench/demandes_search.py).
+    """
+    texte = (texte or "").strip()
+    numero = rules.normaliser_numero(texte)
+    if numero:
+        return qs.filter(numero_unique=numero)
+    norm = rules.normaliser(texte)
+    if not norm and date_naissance is None:
+        return qs.none()
+    if statut:
+        qs = qs.filter(statut=statut)
+    if date_naissance is not None:
+        qs = qs.filter(date_naissance=date_naissance)
+    if norm:
+        mots = norm.split(" ")
+        nom = mots[0]
+        condition = Q(nom_norm__gte=nom, nom_norm__lt=rules.borne_superieure_prefixe(nom))
+        if len(mots) > 1:
+            # "dupont jean" or "jean dupont": try the name first, the first name second, and the reverse
+            prenom = " ".join(mots[1:])
+            inverse_nom, inverse_prenom = mots[-1], " ".join(mots[:-1])
+            condition = (condition & Q(prenom_norm__startswith=prenom)) | (
+                Q(nom_norm__gte=inverse_nom, nom_norm__lt=rules.borne_superieure_prefixe(inverse_nom))
+                & Q(prenom_norm__startswith=inverse_prenom)
+            )
+            qs = qs.filter(condition)
+        else:
+            qs = qs.filter(
+                condition | Q(nom_naissance_norm__gte=nom, nom_naissance_norm__lt=rules.borne_superieure_prefixe(nom))
+            )
+    return qs.order_by("nom_norm", "prenom_norm", "id")
+
+
+def doublons(
+    epci_id: int, nom: str, prenom: str, date_naissance: dt.date, exclure_id: int | None = None
+) -> list[Demande]:
+    """Active demands of the same person on the territory: same birth date, same first name and
+    the same name of use or birth name (normalised)."""
+    nom_n, prenom_n = rules.normaliser(nom), rules.normaliser(prenom)
+    qs = (
+        Demande.objects.actives()
+        .filter(epci_id=epci_id, date_naissance=date_naissance, prenom_norm=prenom_n)
+        .filter(Q(nom_norm=nom_n) | Q(nom_naissance_norm=nom_n))
+        .select_related("guichet")
+    )
+    if exclure_id:
+        qs = qs.exclude(pk=exclure_id)
+    return list(qs[:5])
+
+
+# --- Household and resources ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SituationRessources:
+    jour: dt.date
+    nb_personnes: int
+    nb_personnes_14_plus: int  # the applicant included
+    nb_enfants_moins_14: int
+    ressources_mensuelles: Decimal  # without housing benefits
+    aides_logement: Decimal
+    uc: Decimal
+    ressources_annuelles_par_uc: Decimal
+    seuil_q1: Decimal | None
+    annee_seuil: int | None
+    seuil_provisoire: bool
+    quartile: int | None
+    premier_quartile: bool | None
+
+
+def situation_ressources(demande: Demande, jour: dt.date, membres=None, ressources=None) -> SituationRessources:
+    """Resources per consumption unit and quartile (RULES.md §2), with the lead's pure functions."""
+    from attributions import rules as arules
+    from cil.selectors import seuil_applicable
+
+    membres = list(demande.membres.all()) if membres is None else membres
+    ressources = list(demande.ressources.all()) if ressources is None else ressources
+    ages = [arules.age_au(m.date_naissance, jour) if not m.enfant_a_naitre else 0 for m in membres]
+    autres_14_plus, moins_14 = rules.composition(ages)
+    plus_14 = autres_14_plus + 1
+    total = sum((r.montant_mensuel for r in ressources if r.nature not in Ressource.NATURES_EXCLUES), Decimal(0))
+    aides = sum((r.montant_mensuel for r in ressources if r.nature in Ressource.NATURES_EXCLUES), Decimal(0))
+    uc = arules.unites_consommation(plus_14, moins_14)
+    par_uc = arules.ressources_annuelles_par_uc(total, uc)
+    seuil = seuil_applicable(demande.epci, jour.year)
+    quartile = premier = None
+    if seuil.seuil_q1 is not None:
+        premier = arules.est_premier_quartile(total, plus_14, moins_14, seuil.seuil_q1)
+        quartile = arules.quartile(total, plus_14, moins_14, seuil.seuil_q1)
+    return SituationRessources(
+        jour=jour,
+        nb_personnes=1 + len(membres),
+        nb_personnes_14_plus=plus_14,
+        nb_enfants_moins_14=moins_14,
+        ressources_mensuelles=total,
+        aides_logement=aides,
+        uc=uc,
+        ressources_annuelles_par_uc=par_uc,
+        seuil_q1=seuil.seuil_q1,
+        annee_seuil=seuil.annee_seuil,
+        seuil_provisoire=seuil.provisoire,
+        quartile=quartile,
+        premier_quartile=premier,
+    )
+
+
+# --- Supporting documents ---------------------------------------------------------------------
+
+
+def situation_pieces(demande: Demande, membres: list[MembreMenage], priorites) -> rules.Situation:
+    pro = {demande.situation_professionnelle} | {m.situation_professionnelle for m in membres}
+    S = Demande.SituationProfessionnelle
+    criteres = {p.critere for p in priorites if p.fin_le is None}
+    return rules.Situation(
+        salarie=bool(pro & {S.CDI, S.CDD, S.INDEPENDANT}),
+        demandeur_emploi=S.DEMANDEUR_EMPLOI in pro,
+        retraite=S.RETRAITE in pro,
+        etudiant=S.ETUDIANT in pro,
+        heberge=demande.logement_actuel
+        in {
+            Demande.LogementActuel.HEBERGE_FAMILLE,
+            Demande.LogementActuel.HEBERGE_TIERS,
+            Demande.LogementActuel.STRUCTURE,
+        },
+        locataire=demande.logement_actuel
+        in {Demande.LogementActuel.LOCATAIRE_PRIVE, Demande.LogementActuel.LOCATAIRE_HLM},
+        mutation=demande.est_mutation,
+        handicap=demande.accessibilite_pmr or bool(demande.besoin_adaptation) or "HANDICAP" in criteres,
+        violences="VIOLENCES_COUPLE" in criteres or Demande.Motif.VIOLENCES in demande.motifs,
+        enfants=any(m.lien == MembreMenage.Lien.ENFANT for m in membres),
+        hors_ue=demande.nationalite == Demande.Nationalite.HORS_UE,
+        separation=Demande.Motif.SEPARATION in demande.motifs,
+    )
+
+
+@dataclass
+class LignePiece:
+    type_piece: str
+    libelle: str
+    attendue: bool
+    pieces: list
+    statut: str  # ATTENDUE, RECUE, VALIDE, EXPIREE (best of the pieces)
+
+
+def checklist(demande: Demande, membres, priorites, pieces, *, voir_sensible: bool) -> list[LignePiece]:
+    from .models import PIECES_SENSIBLES, TypePiece
+
+    regles = ChecklistPiece.objects.filter(Q(epci__isnull=True) | Q(epci_id=demande.epci_id)).values_list(
+        "condition", "type_piece"
+    )
+    attendues = rules.pieces_attendues(regles, situation_pieces(demande, membres, priorites))
+    par_type: dict[str, list] = {}
+    for piece in pieces:
+        par_type.setdefault(piece.type_piece, []).append(piece)
+    ordre = attendues + [t for t in par_type if t not in attendues]
+    labels = dict(TypePiece.choices)
+    rang = {"VALIDE": 3, "RECUE": 2, "EXPIREE": 1, "ATTENDUE": 0}
+    lignes = []
+    for type_piece in ordre:
+        if type_piece in PIECES_SENSIBLES and not voir_sensible:
+            continue
+        recues = par_type.get(type_piece, [])
+        statut = max((p.statut for p in recues), key=lambda s: rang[s], default="ATTENDUE")
+        lignes.append(
+            LignePiece(type_piece, labels.get(type_piece, type_piece), type_piece in attendues, recues, statut)
+        )
+    return lignes
+
+
+# --- Event log --------------------------------------------------------------------------------
+
+
+def timeline(demande: Demande, *, voir_sensible: bool) -> QuerySet:
+    qs = demande.evenements.select_related("acteur").order_by("-date", "-id")
+    if not voir_sensible:
+        qs = qs.filter(sensible=False)
+    return qs
+
+
+# --- Scheduled jobs: what the next run would do ------------------------------------------------
+
+
+def rappels_a_envoyer(today: dt.date, epci_ids=None) -> list[Demande]:
+    """Active demands whose renewal notice is due and not yet sent for the current validity year."""
+    resultat = []
+    qs = Demande.objects.filter(statut=Statut.ACTIVE).select_related("epci", "guichet")
+    if epci_ids is not None:
+        qs = qs.filter(epci_id__in=epci_ids)
+    cache: dict[int, rules.Delais] = {}
+    # Coarse SQL pre-filter (the longest plausible notice is 3 months) then the exact rule in Python.
+    limite = rules.add_months(today, 3)
+    qs = qs.filter(
+        Q(date_dernier_renouvellement__isnull=True, date_depot__lte=rules.add_months(limite, -12))
+        | Q(date_dernier_renouvellement__lte=rules.add_months(limite, -12))
+    )
+    for demande in qs.iterator(chunk_size=2000):
+        delais = cache.setdefault(demande.epci_id, delais_pour(demande.epci_id, today))
+        if rules.rappel_du(demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, today):
+            resultat.append(demande)
+    return resultat
+
+
+def radiations_a_faire(today: dt.date, epci_ids=None) -> list[Demande]:
+    resultat = []
+    qs = Demande.objects.filter(statut=Statut.A_RENOUVELER).select_related("epci", "guichet")
+    if epci_ids is not None:
+        qs = qs.filter(epci_id__in=epci_ids)
+    cache: dict[int, rules.Delais] = {}
+    for demande in qs.iterator(chunk_size=2000):
+        delais = cache.setdefault(demande.epci_id, delais_pour(demande.epci_id, today))
+        if rules.radiation_due(demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, today):
+            resultat.append(demande)
+    return resultat
+
+
+# --- Reception network ------------------------------------------------------------------------
+
+
+def entretiens_en_retard(today: dt.date, epci_ids) -> list[Demande]:
+    """Active demands registered more than the PPGDID's delay ago without an interview held or booked."""
+    resultat = []
+    entretien = RendezVous.objects.filter(demande=OuterRef("pk")).exclude(
+        statut__in=[RendezVous.Statut.ANNULE, RendezVous.Statut.NON_HONORE]
+    )
+    for epci_id in epci_ids:
+        delai = delais_pour(epci_id, today).delai_max_entretien_jours
+        qs = (
+            Demande.objects.actives()
+            .filter(epci_id=epci_id, date_depot__lt=today - dt.timedelta(days=delai))
+            .filter(date_depot__gte=today - dt.timedelta(days=365))
+            .exclude(Exists(entretien))
+            .select_related("guichet")
+            .order_by("date_depot")
+        )
+        resultat.extend(qs[:200])
+    return resultat
+
+
+def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:
+    """Per reception point and month: visits, calls, registrations, interviews held (SQL aggregates)."""
+    figures: dict[tuple[int, dt.date], dict] = {}
+
+    def ligne(guichet_id, mois):
+        mois = mois.date() if isinstance(mois, dt.datetime) else mois
+        return figures.setdefault(
+            (guichet_id, mois),
+            {"guichet_id": guichet_id, "mois": mois, "visites": 0, "appels": 0, "enregistrements": 0, "entretiens": 0},
+        )
+
+    contacts = (
+        Contact.objects.filter(guichet_id__in=guichet_ids, date__date__gte=debut, date__date__lte=fin)
+        .annotate(mois=TruncMonth("date"))
+        .values("guichet_id", "mois")
+        .annotate(
+            visites=Count("id", filter=Q(canal=Contact.Canal.VISITE)),
+            appels=Count("id", filter=Q(canal=Contact.Canal.APPEL)),
+        )
+    )
+    for row in contacts:
+        cell = ligne(row["guichet_id"], row["mois"])
+        cell["visites"], cell["appels"] = row["visites"], row["appels"]
+    for row in (
+        Evenement.objects.filter(
+            type=Evenement.Type.ENREGISTREMENT,
+            demande__guichet_id__in=guichet_ids,
+            date__date__gte=debut,
+            date__date__lte=fin,
+        )
+        .annotate(mois=TruncMonth("date"))
+        .values("demande__guichet_id", "mois")
+        .annotate(n=Count("id"))
+    ):
+        ligne(row["demande__guichet_id"], row["mois"])["enregistrements"] = row["n"]
+    for row in (
+        RendezVous.objects.filter(
+            guichet_id__in=guichet_ids, statut=RendezVous.Statut.HONORE, debut__date__gte=debut, debut__date__lte=fin
+        )
+        .annotate(mois=TruncMonth("debut"))
+        .values("guichet_id", "mois")
+        .annotate(n=Count("id"))
+    ):
+        ligne(row["guichet_id"], row["mois"])["entretiens"] = row["n"]
+    return sorted(figures.values(), key=lambda r: (r["mois"], r["guichet_id"]), reverse=True)
+
+
+def pieces_visibles(demande: Demande, *, voir_sensible: bool) -> QuerySet:
+    from .models import PIECES_SENSIBLES
+
+    qs = PieceJustificative.objects.filter(demande=demande).select_related("recue_par")
+    if not voir_sensible:
+        qs = qs.exclude(type_piece__in=PIECES_SENSIBLES)
+    return qs

@@ -1,0 +1,656 @@
+"""Every write on a demand: keyword-only, atomic, ``acteur`` passed explicitly (None for scheduled jobs).
+
+This is the only module that writes ``Evenement`` rows, sends mail or enqueues tasks.
+Public to other apps: ``record_event`` (e.g. CAL decisions, leases) and ``radier``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import rules
+from .models import (
+    Contact,
+    CriterePriorite,
+    DecisionDalo,
+    Demande,
+    Evenement,
+    MembreMenage,
+    PieceJustificative,
+    RendezVous,
+    Ressource,
+    SequenceNumero,
+    Statut,
+    TransitionStatut,
+)
+from .rules import ConflitDeVersion, DomainError
+
+TAILLE_MAX_PIECE_DEFAUT = 10 * 1024 * 1024
+
+
+def _now():
+    return timezone.now()
+
+
+def _today():
+    return timezone.localdate()
+
+
+def organisation_de(acteur, epci_id: int | None = None) -> str:
+    """The organisation on whose behalf ``acteur`` acts on a territory (for the shared event log)."""
+    if acteur is None:
+        return "Traitement automatique de la plateforme"
+    from cil.models import Membership
+
+    memberships = Membership.objects.filter(user=acteur).select_related("guichet", "bailleur", "reservataire", "epci")
+    if epci_id is not None:
+        memberships = memberships.filter(epci_id=epci_id)
+    membership = memberships.order_by("role").first()
+    if membership is None:
+        return "Administration de la plateforme" if acteur.is_superuser else ""
+    return str(membership.organisation)[:200]
+
+
+def record_event(
+    demande: Demande,
+    type: str,
+    *,
+    acteur,
+    date: dt.datetime | None = None,
+    organisation: str | None = None,
+    libelle: str = "",
+    detail: dict | None = None,
+    sensible: bool = False,
+) -> Evenement:
+    """Append an event to the demand's shared log (R. 441-2-15). Other apps call this too."""
+    if type not in Evenement.Type.values:
+        raise DomainError(f"Type d'événement inconnu : {type}.")
+    return Evenement.objects.create(
+        demande=demande,
+        type=type,
+        date=date or _now(),
+        acteur=acteur,
+        organisation=organisation if organisation is not None else organisation_de(acteur, demande.epci_id),
+        libelle=libelle[:300],
+        detail=detail or {},
+        sensible=sensible,
+    )
+
+
+# --- Registration number ----------------------------------------------------------------------
+
+
+def prochain_numero(departement: str, annee: int) -> str:
+    """Increment the department's yearly sequence under a row lock: numbers are never reused."""
+    departement = rules.code_departement(departement)
+    with transaction.atomic():
+        SequenceNumero.objects.get_or_create(departement=departement, annee=annee)
+        sequence = SequenceNumero.objects.select_for_update().get(departement=departement, annee=annee)
+        sequence.dernier += 1
+        sequence.save(update_fields=["dernier"])
+        return rules.format_numero(departement, annee, sequence.dernier)
+
+
+# --- Life cycle -------------------------------------------------------------------------------
+
+
+def _transition(demande: Demande, action: rules.Action, *, acteur, motif: str = "", raison: str = "") -> str:
+    ancien = demande.statut
+    demande.statut = rules.transition(ancien, action)
+    TransitionStatut.objects.create(
+        demande=demande,
+        de=ancien,
+        vers=demande.statut,
+        action=action.value,
+        motif=motif,
+        raison=raison,
+        acteur=acteur,
+        date=_now(),
+    )
+    return ancien
+
+
+def _verrouiller(demande: Demande, version: int | None) -> None:
+    """Optimistic lock: bump the version if it is still the one the user read, else fail."""
+    attendue = demande.version if version is None else version
+    updated = Demande.objects.filter(pk=demande.pk, version=attendue).update(version=F("version") + 1)
+    if not updated:
+        raise ConflitDeVersion(
+            "Cette demande a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte. "
+            "Vos saisies n'ont pas été enregistrées : elles sont conservées ci-dessous. "
+            "Comparez-les avec la version à jour avant d'enregistrer à nouveau."
+        )
+    demande.version = attendue + 1
+
+
+def _membres_et_ressources(demande: Demande, membres: Iterable[dict], ressources: Iterable[dict]) -> None:
+    index: dict[int, MembreMenage] = {}
+    for i, donnees in enumerate(membres):
+        index[i] = MembreMenage.objects.create(demande=demande, **donnees)
+    for donnees in ressources:
+        donnees = dict(donnees)
+        rang = donnees.pop("membre_index", None)
+        Ressource.objects.create(demande=demande, membre=index.get(rang) if rang is not None else None, **donnees)
+
+
+@transaction.atomic
+def enregistrer_demande(
+    *,
+    guichet,
+    donnees: dict,
+    membres: Iterable[dict] = (),
+    ressources: Iterable[dict] = (),
+    communes: Iterable = (),
+    acteur,
+    date_depot: dt.date | None = None,
+) -> Demande:
+    """Register a demand at a reception point: number, filing date, household, resources, wishes, event.
+
+    ``ressources`` items carry ``membre_index`` (position in ``membres``) or None for the applicant.
+    """
+    if not guichet.enregistreur:
+        raise DomainError(f"Le guichet « {guichet.nom} » n'est pas un guichet enregistreur.")
+    date_depot = date_depot or _today()
+    departement = guichet.commune.departement
+    demande = Demande(
+        guichet=guichet,
+        epci_id=guichet.epci_id,
+        date_depot=date_depot,
+        numero_unique=prochain_numero(departement, date_depot.year),
+        **donnees,
+    )
+    demande.full_clean(exclude=["numero_unique", "epci", "guichet", "communes_souhaitees"])
+    demande.save()
+    demande.communes_souhaitees.set(communes)
+    _membres_et_ressources(demande, membres, ressources)
+    record_event(
+        demande,
+        Evenement.Type.ENREGISTREMENT,
+        acteur=acteur,
+        organisation=guichet.nom,
+        libelle=f"Demande enregistrée sous le numéro {demande.numero_unique}",
+        detail={"guichet_id": guichet.pk, "date_depot": date_depot.isoformat()},
+    )
+    return demande
+
+
+CHAMPS_MODIFIABLES = [
+    f.name
+    for f in Demande._meta.get_fields()
+    if getattr(f, "editable", False)
+    and f.concrete
+    and not f.many_to_many
+    and f.name
+    not in {
+        "id",
+        "numero_unique",
+        "epci",
+        "guichet",
+        "statut",
+        "motif_radiation",
+        "date_depot",
+        "date_dernier_renouvellement",
+        "date_radiation",
+        "version",
+        "cree_le",
+        "modifie_le",
+    }
+]
+
+
+@transaction.atomic
+def modifier_demande(
+    demande: Demande,
+    *,
+    version: int,
+    donnees: dict,
+    communes: Iterable | None = None,
+    membres: list[dict] | None = None,
+    ressources: list[dict] | None = None,
+    acteur,
+    evenement: str = Evenement.Type.RECTIFICATION,
+) -> Demande:
+    """Update a demand if nobody saved it since ``version`` was read (else ConflitDeVersion).
+
+    ``membres`` / ``ressources``: full lists; items with ``id`` update, without create, with
+    ``supprimer`` delete. Ressource items name their person with ``membre_id`` (None: applicant).
+    """
+    if demande.statut == Statut.RADIEE:
+        raise DomainError("Une demande radiée ne peut pas être modifiée ; réactivez-la d'abord si c'est possible.")
+    _verrouiller(demande, version)
+    modifies = []
+    for champ, valeur in donnees.items():
+        if champ not in CHAMPS_MODIFIABLES:
+            raise DomainError(f"Champ non modifiable : {champ}.")
+        if getattr(demande, champ) != valeur:
+            modifies.append(str(Demande._meta.get_field(champ).verbose_name))
+            setattr(demande, champ, valeur)
+    demande.full_clean(exclude=["numero_unique", "communes_souhaitees"])
+    demande.save()
+    if communes is not None:
+        avant = set(demande.communes_souhaitees.values_list("pk", flat=True))
+        apres = {c.pk for c in communes}
+        if avant != apres:
+            demande.communes_souhaitees.set(communes)
+            modifies.append("communes souhaitées")
+    if membres is not None:
+        for item in membres:
+            item = dict(item)
+            pk, supprimer = item.pop("id", None), item.pop("supprimer", False)
+            if pk and supprimer:
+                MembreMenage.objects.filter(demande=demande, pk=pk).delete()
+            elif pk:
+                MembreMenage.objects.filter(demande=demande, pk=pk).update(**item)
+            elif not supprimer:
+                MembreMenage.objects.create(demande=demande, **item)
+            else:
+                continue
+            if "composition du ménage" not in modifies:
+                modifies.append("composition du ménage")
+    if ressources is not None:
+        membres_ids = set(demande.membres.values_list("pk", flat=True))
+        for item in ressources:
+            item = dict(item)
+            pk, supprimer = item.pop("id", None), item.pop("supprimer", False)
+            if item.get("membre_id") not in (None, *membres_ids):
+                raise DomainError("Une ressource doit appartenir à une personne du ménage.")
+            if pk and supprimer:
+                Ressource.objects.filter(demande=demande, pk=pk).delete()
+            elif pk:
+                Ressource.objects.filter(demande=demande, pk=pk).update(**item)
+            elif not supprimer:
+                Ressource.objects.create(demande=demande, **item)
+            else:
+                continue
+            if "ressources" not in modifies:
+                modifies.append("ressources")
+    if modifies:
+        record_event(
+            demande,
+            evenement,
+            acteur=acteur,
+            libelle="Mise à jour : " + ", ".join(modifies),
+            detail={"champs": modifies, "version": demande.version},
+        )
+    return demande
+
+
+@transaction.atomic
+def renouveler(demande: Demande, *, acteur, jour: dt.date | None = None, version: int | None = None) -> Demande:
+    """Yearly renewal: same number, same filing date (seniority kept), new renewal date (R. 441-2-7)."""
+    jour = jour or _today()
+    _verrouiller(demande, version)
+    _transition(demande, rules.Action.RENOUVELER, acteur=acteur)
+    demande.date_dernier_renouvellement = jour
+    demande.save(update_fields=["statut", "date_dernier_renouvellement", "modifie_le"])
+    from .selectors import delais_pour
+
+    expiration = rules.date_expiration(demande.date_depot, jour, delais_pour(demande.epci_id, jour))
+    record_event(
+        demande,
+        Evenement.Type.RENOUVELLEMENT,
+        acteur=acteur,
+        libelle=f"Demande renouvelée, valable jusqu'au {expiration:%d/%m/%Y}",
+        detail={"date_renouvellement": jour.isoformat(), "expiration": expiration.isoformat()},
+    )
+    return demande
+
+
+@transaction.atomic
+def radier(
+    demande: Demande,
+    motif: str,
+    *,
+    acteur,
+    jour: dt.date | None = None,
+    commentaire: str = "",
+    detail: dict | None = None,
+    version: int | None = None,
+) -> Demande:
+    """Radiate a demand with one of the grounds of R. 441-2-8 (the allocations app calls it at lease signing)."""
+    if motif not in rules.MotifRadiation.__members__:
+        raise DomainError(f"Motif de radiation inconnu : {motif}.")
+    jour = jour or _today()
+    _verrouiller(demande, version)
+    _transition(demande, rules.Action.RADIER, acteur=acteur, motif=motif, raison=commentaire)
+    demande.motif_radiation = motif
+    demande.date_radiation = jour
+    demande.save(update_fields=["statut", "motif_radiation", "date_radiation", "modifie_le"])
+    from .models import MotifRadiation
+
+    record_event(
+        demande,
+        Evenement.Type.RADIATION,
+        acteur=acteur,
+        libelle=f"Radiation : {MotifRadiation(motif).label}",
+        detail={"motif": motif, "date": jour.isoformat(), "commentaire": commentaire, **(detail or {})},
+    )
+    return demande
+
+
+@transaction.atomic
+def reactiver(demande: Demande, *, acteur, jour: dt.date | None = None, version: int | None = None) -> Demande:
+    """Bring back a demand radiated for non-renewal or no reply, within the window of the territory."""
+    from .selectors import delais_pour
+
+    jour = jour or _today()
+    delais = delais_pour(demande.epci_id, jour)
+    if not rules.reactivation_possible(
+        demande.motif_radiation,
+        demande.date_depot,
+        demande.date_dernier_renouvellement,
+        demande.date_radiation,
+        delais,
+        jour,
+    ):
+        raise DomainError(
+            "Cette demande ne peut plus être réactivée (motif ou délai) : il faut déposer une nouvelle demande."
+        )
+    _verrouiller(demande, version)
+    ancien_motif = demande.motif_radiation
+    _transition(demande, rules.Action.REACTIVER, acteur=acteur, motif=ancien_motif)
+    demande.motif_radiation = ""
+    demande.date_radiation = None
+    demande.date_dernier_renouvellement = jour
+    demande.save(
+        update_fields=["statut", "motif_radiation", "date_radiation", "date_dernier_renouvellement", "modifie_le"]
+    )
+    record_event(
+        demande,
+        Evenement.Type.REACTIVATION,
+        acteur=acteur,
+        libelle="Demande réactivée (ancienneté conservée)",
+        detail={"ancien_motif": ancien_motif, "date": jour.isoformat()},
+    )
+    return demande
+
+
+# --- Scheduled jobs ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def envoyer_rappel_renouvellement(demande_id: int, *, acteur=None, today: dt.date | None = None) -> bool:
+    """Send the renewal notice once per validity year; returns False when there was nothing to do."""
+    from .selectors import delais_pour
+
+    today = today or _today()
+    demande = Demande.objects.select_for_update().select_related("guichet").get(pk=demande_id)
+    delais = delais_pour(demande.epci_id, today)
+    if not rules.rappel_du(demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, today):
+        return False
+    expiration = rules.date_expiration(demande.date_depot, demande.date_dernier_renouvellement, delais)
+    radiation = rules.date_radiation_non_renouvellement(demande.date_depot, demande.date_dernier_renouvellement, delais)
+    canaux = []
+    if demande.email:
+        send_mail(
+            subject=f"Votre demande de logement social {demande.numero_unique} est à renouveler",
+            message=(
+                f"Bonjour {demande.prenom} {demande.nom},\n\n"
+                f"Votre demande de logement social n° {demande.numero_unique} expire le {expiration:%d/%m/%Y}. "
+                "Pour la conserver avec son ancienneté, renouvelez-la avant cette date auprès d'un guichet "
+                f"enregistreur (par exemple : {demande.guichet.nom}, {demande.guichet.adresse}) ou en ligne.\n"
+                f"Sans renouvellement, elle sera radiée à partir du {radiation:%d/%m/%Y}.\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[demande.email],
+        )
+        canaux.append("EMAIL")
+    if demande.courrier_postal or not demande.email:
+        canaux.append("COURRIER")
+    _transition(demande, rules.Action.RAPPELER, acteur=acteur)
+    demande.save(update_fields=["statut", "modifie_le"])
+    record_event(
+        demande,
+        Evenement.Type.RAPPEL_RENOUVELLEMENT,
+        acteur=acteur,
+        libelle=f"Avis de renouvellement ({', '.join(c.lower() for c in canaux)}) : "
+        f"expiration le {expiration:%d/%m/%Y}",
+        detail={
+            "canaux": canaux,
+            "expiration": expiration.isoformat(),
+            "debut_validite": rules.debut_validite(demande.date_depot, demande.date_dernier_renouvellement).isoformat(),
+        },
+    )
+    return True
+
+
+@transaction.atomic
+def radier_pour_non_renouvellement(demande_id: int, *, today: dt.date | None = None) -> bool:
+    from .selectors import delais_pour
+
+    today = today or _today()
+    demande = Demande.objects.select_for_update().get(pk=demande_id)
+    delais = delais_pour(demande.epci_id, today)
+    if not rules.radiation_due(demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, today):
+        return False
+    radier(
+        demande,
+        rules.MotifRadiation.NON_RENOUVELLEMENT,
+        acteur=None,
+        jour=today,
+        commentaire="Radiation automatique après l'avis de renouvellement resté sans suite.",
+    )
+    return True
+
+
+# --- Supporting documents ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def ajouter_piece(demande: Demande, *, type_piece: str, fichier, acteur, valide_jusqu_au=None) -> PieceJustificative:
+    """Store an uploaded file (PDF, JPEG, PNG recognised by their content) in the private storage."""
+    from .models import PIECES_SENSIBLES, TypePiece
+
+    if type_piece not in TypePiece.values:
+        raise DomainError("Type de pièce inconnu.")
+    taille_max = getattr(settings, "DEMANDES_TAILLE_MAX_PIECE", TAILLE_MAX_PIECE_DEFAUT)
+    fichier.seek(0)
+    entete = fichier.read(16)
+    fichier.seek(0)
+    mime, extension = rules.verifier_fichier(entete, fichier.size, taille_max)
+    nom_original = os.path.basename(getattr(fichier, "name", "") or "piece")[:200]
+    fichier.name = f"{uuid.uuid4().hex}{extension}"
+    piece = PieceJustificative(
+        demande=demande,
+        type_piece=type_piece,
+        statut=PieceJustificative.StatutPiece.RECUE,
+        nom_original=nom_original,
+        type_mime=mime,
+        taille=fichier.size,
+        recue_le=_now(),
+        recue_par=acteur,
+        valide_jusqu_au=valide_jusqu_au,
+    )
+    piece.fichier.save(fichier.name, fichier, save=False)
+    piece.save()
+    record_event(
+        demande,
+        Evenement.Type.PIECE_RECUE,
+        acteur=acteur,
+        libelle=f"Pièce reçue : {TypePiece(type_piece).label}",
+        detail={"piece_id": piece.pk, "type_piece": type_piece},
+        sensible=type_piece in PIECES_SENSIBLES,
+    )
+    return piece
+
+
+@transaction.atomic
+def changer_statut_piece(piece: PieceJustificative, statut: str, *, acteur) -> PieceJustificative:
+    from .models import PIECES_SENSIBLES
+
+    if statut not in PieceJustificative.StatutPiece.values:
+        raise DomainError("Statut de pièce inconnu.")
+    piece.statut = statut
+    piece.save(update_fields=["statut"])
+    if statut == PieceJustificative.StatutPiece.VALIDE:
+        record_event(
+            piece.demande,
+            Evenement.Type.PIECE_VALIDEE,
+            acteur=acteur,
+            libelle=f"Pièce vérifiée : {piece.get_type_piece_display()}",
+            detail={"piece_id": piece.pk},
+            sensible=piece.type_piece in PIECES_SENSIBLES,
+        )
+    return piece
+
+
+# --- Qualification ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reconnaitre_priorite(
+    demande: Demande,
+    *,
+    critere: str,
+    source: str,
+    reconnu_le: dt.date,
+    acteur,
+    piece: PieceJustificative | None = None,
+    commentaire: str = "",
+) -> CriterePriorite:
+    if critere not in CriterePriorite.Critere.values:
+        raise DomainError("Critère de priorité inconnu.")
+    if piece is not None and piece.demande_id != demande.pk:
+        raise DomainError("La pièce justificative doit appartenir à cette demande.")
+    if reconnu_le > _today():
+        raise DomainError("La date de reconnaissance ne peut pas être dans le futur.")
+    if CriterePriorite.objects.filter(demande=demande, critere=critere, fin_le__isnull=True).exists():
+        raise DomainError("Ce critère de priorité est déjà reconnu pour cette demande.")
+    organisation = organisation_de(acteur, demande.epci_id)
+    priorite = CriterePriorite.objects.create(
+        demande=demande,
+        critere=critere,
+        source=source,
+        reconnu_le=reconnu_le,
+        reconnu_par=acteur,
+        organisation=organisation,
+        piece=piece,
+        commentaire=commentaire,
+    )
+    record_event(
+        demande,
+        Evenement.Type.PRIORITE_RECONNUE,
+        acteur=acteur,
+        organisation=organisation,
+        libelle=f"Priorité reconnue : {priorite.get_critere_display()} ({priorite.get_source_display().lower()})",
+        detail={
+            "priorite_id": priorite.pk,
+            "critere": critere,
+            "source": source,
+            "piece_id": piece.pk if piece else None,
+        },
+        sensible=priorite.sensible,
+    )
+    return priorite
+
+
+@transaction.atomic
+def lever_priorite(priorite: CriterePriorite, *, acteur, jour: dt.date | None = None) -> CriterePriorite:
+    priorite.fin_le = jour or _today()
+    priorite.save(update_fields=["fin_le"])
+    record_event(
+        priorite.demande,
+        Evenement.Type.PRIORITE_LEVEE,
+        acteur=acteur,
+        libelle=f"Priorité levée : {priorite.get_critere_display()}",
+        detail={"priorite_id": priorite.pk},
+        sensible=priorite.sensible,
+    )
+    return priorite
+
+
+@transaction.atomic
+def enregistrer_dalo(
+    demande: Demande,
+    *,
+    date_decision: dt.date,
+    commission: str,
+    acteur,
+    prioritaire_urgent: bool = True,
+    reference: str = "",
+    piece: PieceJustificative | None = None,
+) -> DecisionDalo:
+    decision = DecisionDalo.objects.create(
+        demande=demande,
+        date_decision=date_decision,
+        commission=commission,
+        prioritaire_urgent=prioritaire_urgent,
+        reference=reference,
+        piece=piece,
+        saisie_par=acteur,
+    )
+    record_event(
+        demande,
+        Evenement.Type.DALO,
+        acteur=acteur,
+        libelle=f"Décision DALO du {date_decision:%d/%m/%Y}"
+        + (" : prioritaire et urgent" if prioritaire_urgent else " : défavorable"),
+        detail={"dalo_id": decision.pk, "prioritaire_urgent": prioritaire_urgent},
+    )
+    return decision
+
+
+# --- Reception network ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def prendre_rendez_vous(demande: Demande, *, guichet, debut: dt.datetime, objet: str, acteur) -> RendezVous:
+    if guichet.epci_id != demande.epci_id:
+        raise DomainError("Le guichet doit appartenir au territoire de la demande.")
+    rdv = RendezVous.objects.create(demande=demande, guichet=guichet, debut=debut, objet=objet, agent=acteur)
+    record_event(
+        demande,
+        Evenement.Type.RENDEZ_VOUS,
+        acteur=acteur,
+        organisation=guichet.nom,
+        libelle=f"{rdv.get_objet_display()} fixé le {timezone.localtime(debut):%d/%m/%Y à %H:%M}",
+        detail={"rdv_id": rdv.pk},
+    )
+    return rdv
+
+
+@transaction.atomic
+def cloturer_rendez_vous(rdv: RendezVous, *, statut: str, acteur, compte_rendu: str = "") -> RendezVous:
+    if statut not in {RendezVous.Statut.HONORE, RendezVous.Statut.NON_HONORE, RendezVous.Statut.ANNULE}:
+        raise DomainError("Statut de rendez-vous invalide.")
+    if rdv.statut != RendezVous.Statut.PREVU:
+        raise DomainError("Ce rendez-vous est déjà clos.")
+    rdv.statut = statut
+    rdv.compte_rendu = compte_rendu
+    rdv.agent = acteur or rdv.agent
+    rdv.save(update_fields=["statut", "compte_rendu", "agent"])
+    if statut != RendezVous.Statut.ANNULE:
+        record_event(
+            rdv.demande,
+            Evenement.Type.ENTRETIEN,
+            acteur=acteur,
+            organisation=rdv.guichet.nom,
+            libelle=f"{rdv.get_objet_display()} du {timezone.localtime(rdv.debut):%d/%m/%Y} : "
+            f"{rdv.get_statut_display().lower()}",
+            detail={"rdv_id": rdv.pk, "statut": statut},
+        )
+    return rdv
+
+
+def compter_contact(guichet, canal: str, *, acteur, date: dt.datetime | None = None) -> Contact:
+    if canal not in Contact.Canal.values:
+        raise DomainError("Canal inconnu.")
+    return Contact.objects.create(guichet=guichet, canal=canal, date=date or _now(), agent=acteur)
+
+
+def fiche_information_remise(demande: Demande, *, acteur) -> Evenement:
+    return record_event(
+        demande,
+        Evenement.Type.FICHE_INFORMATION,
+        acteur=acteur,
+        libelle="Attestation d'enregistrement et fiche d'information éditées",
+    )

@@ -1,0 +1,172 @@
+"""Write use cases against the real database: numbers, events, life cycle, optimistic locking."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from cil.models import SeuilQuartile
+from demandes import selectors, services
+from demandes.models import Demande, Evenement, TransitionStatut
+from demandes.rules import ConflitDeVersion, DomainError
+
+from .factories import creer_demande
+
+
+def test_enregistrement_numero_evenement_et_anciennete(monde):
+    d1 = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date(2026, 1, 5))
+    d2 = creer_demande(monde.guichet2, acteur=monde.agent2, date_depot=dt.date(2026, 2, 1), nom="Martin")
+    assert d1.numero_unique == "038-2026-0000001"
+    assert d2.numero_unique == "038-2026-0000002"
+    assert d1.epci == monde.epci and d1.statut == Demande.statut.field.default
+    ev = d1.evenements.get()
+    assert ev.type == Evenement.Type.ENREGISTREMENT
+    assert ev.acteur == monde.agent and ev.organisation == monde.guichet.nom
+    assert d1.nom_norm == "lefevre" and d1.prenom_norm == "amelie"
+
+
+def test_numero_jamais_reutilise_meme_apres_radiation_et_suppression(monde):
+    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date(2026, 1, 5))
+    services.radier(d, "RENONCIATION", acteur=monde.agent)
+    Demande.objects.filter(pk=d.pk).delete()
+    d2 = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date(2026, 1, 6))
+    assert d2.numero_unique == "038-2026-0000002"
+
+
+def test_guichet_non_enregistreur_refuse(monde):
+    monde.guichet.enregistreur = False
+    monde.guichet.save()
+    with pytest.raises(DomainError, match="n'est pas un guichet enregistreur"):
+        creer_demande(monde.guichet, acteur=monde.agent)
+
+
+def test_modification_concurrente_leve_un_conflit_sans_rien_perdre(demande, monde):
+    version_lue = demande.version
+    premiere = Demande.objects.get(pk=demande.pk)
+    seconde = Demande.objects.get(pk=demande.pk)
+    services.modifier_demande(premiere, version=version_lue, donnees={"telephone": "0476000000"}, acteur=monde.agent)
+    with pytest.raises(ConflitDeVersion, match="modifiée par quelqu'un d'autre"):
+        services.modifier_demande(seconde, version=version_lue, donnees={"ville": "Échirolles"}, acteur=monde.agent2)
+    frais = Demande.objects.get(pk=demande.pk)
+    assert frais.telephone == "0476000000"  # the first save is kept
+    assert frais.ville == "Grenoble"  # the stale one wrote nothing
+    assert frais.version == version_lue + 1
+    assert frais.evenements.filter(type=Evenement.Type.RECTIFICATION).count() == 1
+
+
+def test_modification_membres_et_ressources(demande, monde):
+    d = services.modifier_demande(
+        demande,
+        version=demande.version,
+        donnees={},
+        membres=[{"lien": "ENFANT", "nom": "Lefèvre", "prenom": "Léo", "date_naissance": dt.date(2018, 5, 1)}],
+        acteur=monde.agent,
+    )
+    enfant = d.membres.get()
+    services.modifier_demande(
+        d,
+        version=d.version,
+        donnees={},
+        ressources=[{"membre_id": enfant.pk, "nature": "PRESTATIONS_FAMILIALES", "montant_mensuel": Decimal("150")}],
+        acteur=monde.agent,
+    )
+    assert d.ressources.count() == 2
+    ev = d.evenements.filter(type=Evenement.Type.RECTIFICATION).first()
+    assert "ressources" in ev.libelle
+
+
+def test_renouvellement_garde_depot_et_numero(monde):
+    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date(2025, 1, 10))
+    numero = d.numero_unique
+    services.renouveler(d, acteur=monde.agent, jour=dt.date(2025, 12, 20))
+    d.refresh_from_db()
+    assert d.numero_unique == numero and d.date_depot == dt.date(2025, 1, 10)
+    assert d.date_dernier_renouvellement == dt.date(2025, 12, 20)
+    ev = d.evenements.get(type=Evenement.Type.RENOUVELLEMENT)
+    assert "20/12/2026" in ev.libelle
+
+
+def test_radiation_motivee_et_journalisee_puis_modification_refusee(demande, monde):
+    services.radier(demande, "IRRECEVABILITE", acteur=monde.agent, commentaire="Plafond dépassé")
+    demande.refresh_from_db()
+    assert demande.statut == "RADIEE" and demande.motif_radiation == "IRRECEVABILITE"
+    t = TransitionStatut.objects.get(demande=demande)
+    assert (t.de, t.vers, t.motif, t.acteur) == ("ACTIVE", "RADIEE", "IRRECEVABILITE", monde.agent)
+    with pytest.raises(DomainError):
+        services.modifier_demande(demande, version=demande.version, donnees={"ville": "X"}, acteur=monde.agent)
+    with pytest.raises(DomainError):
+        services.reactiver(demande, acteur=monde.agent)
+
+
+def test_rappel_idempotent_puis_radiation_pour_non_renouvellement_et_reactivation(monde):
+    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date(2025, 1, 10))
+    jour_rappel = dt.date(2025, 12, 15)
+    assert [x.pk for x in selectors.rappels_a_envoyer(jour_rappel)] == [d.pk]
+    assert services.envoyer_rappel_renouvellement(d.pk, today=jour_rappel) is True
+    assert services.envoyer_rappel_renouvellement(d.pk, today=jour_rappel) is False
+    assert len(mail.outbox) == 1 and d.numero_unique in mail.outbox[0].subject
+    assert d.evenements.filter(type=Evenement.Type.RAPPEL_RENOUVELLEMENT).count() == 1
+    assert selectors.rappels_a_envoyer(jour_rappel) == []
+    # not yet: 13 months after filing
+    assert selectors.radiations_a_faire(dt.date(2026, 2, 9)) == []
+    assert services.radier_pour_non_renouvellement(d.pk, today=dt.date(2026, 2, 9)) is False
+    assert services.radier_pour_non_renouvellement(d.pk, today=dt.date(2026, 2, 10)) is True
+    assert services.radier_pour_non_renouvellement(d.pk, today=dt.date(2026, 2, 11)) is False
+    d.refresh_from_db()
+    assert (d.statut, d.motif_radiation) == ("RADIEE", "NON_RENOUVELLEMENT")
+    services.reactiver(d, acteur=monde.agent, jour=dt.date(2026, 7, 1))
+    d.refresh_from_db()
+    assert d.statut == "ACTIVE" and d.date_depot == dt.date(2025, 1, 10)
+    assert list(d.transitions.values_list("action", flat=True)) == ["RAPPELER", "RADIER", "REACTIVER"]
+
+
+def test_doublon_detecte_sur_le_territoire_seulement(demande, monde):
+    assert selectors.doublons(monde.epci.pk, "LEFEVRE", "amelie", dt.date(1988, 4, 12)) == [demande]
+    assert selectors.doublons(monde.autre_epci.pk, "Lefèvre", "Amélie", dt.date(1988, 4, 12)) == []
+    assert selectors.doublons(monde.epci.pk, "Lefèvre", "Amélie", dt.date(1988, 4, 13)) == []
+
+
+def test_ressources_par_uc_et_quartile_hors_aides_au_logement(monde):
+    SeuilQuartile.objects.create(epci=monde.epci, annee=2026, seuil_q1=Decimal("10716"), arrete="test", source="t")
+    d = creer_demande(
+        monde.guichet,
+        acteur=monde.agent,
+        membres=[
+            {"lien": "ENFANT", "nom": "A", "prenom": "B", "date_naissance": dt.date(2016, 1, 1)},
+            {"lien": "ENFANT", "nom": "A", "prenom": "C", "date_naissance": dt.date(2018, 1, 1)},
+            {"lien": "ENFANT", "nom": "A", "prenom": "D", "date_naissance": dt.date(2020, 1, 1)},
+        ],
+        ressources=[
+            {"membre_index": None, "nature": "SALAIRE", "montant_mensuel": Decimal("1696.70")},
+            {"membre_index": None, "nature": "AIDE_LOGEMENT", "montant_mensuel": Decimal("300")},
+        ],
+    )
+    s = selectors.situation_ressources(d, dt.date(2026, 6, 1))
+    assert s.uc == Decimal("1.9") and s.nb_enfants_moins_14 == 3
+    assert s.ressources_mensuelles == Decimal("1696.70") and s.aides_logement == Decimal("300")
+    assert s.ressources_annuelles_par_uc == Decimal("10716")
+    assert s.premier_quartile is True and s.quartile == 1
+
+
+def test_priorite_sensible_journalisee_comme_sensible(demande, monde):
+    p = services.reconnaitre_priorite(
+        demande, critere="VIOLENCES_COUPLE", source="GUICHET", reconnu_le=dt.date(2026, 1, 2), acteur=monde.agent
+    )
+    assert p.sensible and p.organisation == monde.guichet.nom and p.reconnu_par == monde.agent
+    ev = demande.evenements.get(type=Evenement.Type.PRIORITE_RECONNUE)
+    assert ev.sensible
+    with pytest.raises(DomainError, match="déjà reconnu"):
+        services.reconnaitre_priorite(
+            demande, critere="VIOLENCES_COUPLE", source="GUICHET", reconnu_le=dt.date(2026, 1, 2), acteur=monde.agent
+        )
+    assert not services.reconnaitre_priorite(
+        demande, critere="SANS_LOGEMENT", source="BAILLEUR", reconnu_le=dt.date(2026, 1, 2), acteur=monde.agent
+    ).sensible
+
+
+def test_record_event_public_pour_les_autres_apps(demande, monde):
+    ev = services.record_event(demande, "DECISION_CAL", acteur=monde.bailleur_user, detail={"rang": 1})
+    assert ev.organisation == "Alpes Habitat Test"
+    with pytest.raises(DomainError):
+        services.record_event(demande, "INVENTE", acteur=None)

@@ -1,0 +1,305 @@
+"""The objectives engine: conditional aggregation in SQL, one query per breakdown.
+
+The counting conditions are written once, here, as Q objects: the engine's figures and the
+drill-down lists behind them use the same conditions, so a figure always equals its list.
+They implement attributions.rules (RULES.md "Platform decisions"); tests check that the SQL
+figures equal rules.calcule_objectifs on the same decisions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
+
+from cil.models import CibleLocale, Epci, Objectif, Secteur
+from cil.selectors import SeuilApplique, cibles_locales_pour_annee, seuil_applicable, taux_legaux_pour_annee
+
+from . import rules
+from .models import DecisionCaleol
+
+T = rules.TypeDecision
+TYPES_ATTRIBUTION = [T.ATTRIBUTION.value, T.ATTRIBUTION_RANG.value, T.ATTRIBUTION_CONDITION.value]
+RELOGEMENTS_A = sorted(r.value for r in rules.RELOGEMENTS_NUMERATEUR_A)
+
+
+class ObjectifsIndisponibles(Exception):
+    """The objectives cannot be computed (no threshold was ever loaded for the EPCI)."""
+
+
+def _annee(champ: str, annee: int) -> Q:
+    return Q(**{f"{champ}__gte": dt.date(annee, 1, 1), f"{champ}__lt": dt.date(annee + 1, 1, 1)})
+
+
+def seuil_e4(seuil_q1: Decimal) -> int:
+    """The threshold in ten-thousandths of a euro (exact integer, like ressources_annuelles_e4)."""
+    return int(Decimal(seuil_q1) * 10000)
+
+
+def q_premier_quartile(seuil_q1: Decimal, *, inclusif: bool = True) -> Q:
+    """12 x R x 10 <= S x UC_tenths, in integers (RULES.md decision 5): exact on every database."""
+    lhs = F("ressources_annuelles_e4") * 10
+    rhs = Value(seuil_e4(seuil_q1)) * F("uc_dixiemes")
+    return Q(LessThanOrEqual(lhs, rhs)) if inclusif else Q(GreaterThan(rhs, lhs))
+
+
+def q_base_hors_qpv(annee: int) -> Q:
+    """A: allocations followed by a lease signed in the year, the dwelling outside QPV at the lease."""
+    return _annee("date_bail", annee) & Q(type_decision__in=TYPES_ATTRIBUTION) & Q(en_qpv_au_bail=False)
+
+
+def q_num_hors_qpv(annee: int, seuil_q1: Decimal) -> Q:
+    return q_base_hors_qpv(annee) & (q_premier_quartile(seuil_q1) | Q(relogement__in=RELOGEMENTS_A))
+
+
+def q_decision_comptee(annee: int) -> Q:
+    """B and C: one allocation per dwelling and commission, in the year of the decision."""
+    return _annee("date_decision", annee) & (
+        Q(type_decision__in=[T.ATTRIBUTION.value, T.ATTRIBUTION_CONDITION.value])
+        | Q(type_decision=T.ATTRIBUTION_RANG.value, rang=1)
+    )
+
+
+def q_base_qpv(annee: int) -> Q:
+    return q_decision_comptee(annee) & Q(qpv__isnull=False)
+
+
+def q_num_qpv(annee: int, seuil_q1: Decimal) -> Q:
+    return q_base_qpv(annee) & ~q_premier_quartile(seuil_q1)
+
+
+def q_base_prioritaires(annee: int) -> Q:
+    return q_decision_comptee(annee)
+
+
+def q_num_prioritaires(annee: int) -> Q:
+    return q_decision_comptee(annee) & (Q(dalo=True) | Q(prioritaire=True))
+
+
+def q_num_mutations(annee: int) -> Q:
+    return q_decision_comptee(annee) & Q(mutation=True)
+
+
+OBJECTIFS = ("hors_qpv", "qpv", "prioritaires", "mutations")
+
+
+def conditions(annee: int, seuil_q1: Decimal) -> dict[str, dict[str, Q]]:
+    """For each objective, the condition of its base and of its numerator."""
+    return {
+        "hors_qpv": {"base": q_base_hors_qpv(annee), "numerateur": q_num_hors_qpv(annee, seuil_q1)},
+        "qpv": {"base": q_base_qpv(annee), "numerateur": q_num_qpv(annee, seuil_q1)},
+        "prioritaires": {"base": q_base_prioritaires(annee), "numerateur": q_num_prioritaires(annee)},
+        "mutations": {"base": q_decision_comptee(annee), "numerateur": q_num_mutations(annee)},
+    }
+
+
+def decisions_de_l_annee(epci: Epci, annee: int, queryset: QuerySet | None = None) -> QuerySet:
+    qs = queryset if queryset is not None else DecisionCaleol.objects.all()
+    return qs.filter(epci=epci).filter(_annee("date_decision", annee) | _annee("date_bail", annee))
+
+
+def _aggregats(annee: int, seuil_q1: Decimal) -> dict:
+    conds = conditions(annee, seuil_q1)
+    aggregats = {}
+    for objectif, parts in conds.items():
+        for part, condition in parts.items():
+            aggregats[f"{objectif}__{part}"] = Count("pk", filter=condition)
+    aggregats["hors_qpv__q1"] = Count("pk", filter=q_base_hors_qpv(annee) & q_premier_quartile(seuil_q1))
+    aggregats["hors_qpv__relogement"] = Count("pk", filter=q_base_hors_qpv(annee) & Q(relogement__in=RELOGEMENTS_A))
+    aggregats["prioritaires__dalo"] = Count("pk", filter=q_decision_comptee(annee) & Q(dalo=True))
+    return aggregats
+
+
+@dataclass
+class Cibles:
+    legales: dict[str, Decimal]
+    locales: list[CibleLocale]
+
+    def pour(self, objectif: str, *, bailleur_id=None, reservataire_id=None, secteur_id=None) -> Decimal | None:
+        """The target in force: the legal minimum, or the strictest applicable local target."""
+        cible = self.legales.get(objectif)
+        for locale in self.locales:
+            if locale.objectif != objectif:
+                continue
+            generale = not (locale.bailleur_id or locale.reservataire_id or locale.secteur_id)
+            specifique = (
+                (bailleur_id is not None and locale.bailleur_id == bailleur_id)
+                or (reservataire_id is not None and locale.reservataire_id == reservataire_id)
+                or (secteur_id is not None and locale.secteur_id == secteur_id)
+            )
+            if generale or specifique:
+                cible = locale.taux if cible is None else max(cible, locale.taux)
+        return cible
+
+
+def _indicateur(base: int, numerateur: int, cible: Decimal | None) -> dict:
+    t = rules.taux(numerateur, base)
+    return {
+        "base": base,
+        "numerateur": numerateur,
+        "taux": float(t) if t is not None else None,
+        "cible": float(cible) if cible is not None else None,
+        "ecart": float(t - cible) if t is not None and cible is not None else None,
+        "manque": rules.manque(numerateur, base, cible) if cible is not None else None,
+    }
+
+
+def _ligne(row: dict, cibles: Cibles, **scope) -> dict:
+    cible_c = cibles.pour(Objectif.PRIORITAIRES, **scope)
+    return {
+        "hors_qpv": _indicateur(
+            row["hors_qpv__base"], row["hors_qpv__numerateur"], cibles.pour(Objectif.HORS_QPV, **scope)
+        ),
+        "qpv": _indicateur(row["qpv__base"], row["qpv__numerateur"], cibles.pour(Objectif.QPV, **scope)),
+        "prioritaires": _indicateur(row["prioritaires__base"], row["prioritaires__numerateur"], cible_c),
+        "mutations": _indicateur(
+            row["mutations__base"], row["mutations__numerateur"], cibles.pour(Objectif.MUTATIONS, **scope)
+        ),
+    }
+
+
+def _nombre(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def seuil_pour(epci: Epci, annee: int) -> SeuilApplique:
+    seuil = seuil_applicable(epci, annee)
+    if seuil.seuil_q1 is None:
+        raise ObjectifsIndisponibles(
+            f"Aucun seuil du premier quartile n'est chargé pour {epci.nom} ({epci.siren}) : "
+            "chargez les référentiels (import_referentiels) ou saisissez le seuil dans l'administration."
+        )
+    return seuil
+
+
+def calcule_objectifs_epci(epci: Epci, annee: int, *, queryset: QuerySet | None = None, details: bool = True) -> dict:
+    """F2 for one EPCI and year, plus breakdowns by landlord, commune and sector when ``details``.
+
+    ``queryset`` restricts the decisions (a landlord's staff sees only their decisions).
+    """
+    seuil = seuil_pour(epci, annee)
+    cibles = Cibles(legales=taux_legaux_pour_annee(annee), locales=cibles_locales_pour_annee(epci, annee))
+    base = decisions_de_l_annee(epci, annee, queryset)
+    aggregats = _aggregats(annee, seuil.seuil_q1)
+    total = base.aggregate(**aggregats)
+    cible_etat = cibles.legales.get(Objectif.PRIORITAIRES_ETAT, Decimal("1"))
+
+    par_reservataire = (
+        base.filter(q_decision_comptee(annee))
+        .values("reservataire_id", "reservataire__type", "reservataire__code", "reservataire__nom")
+        .annotate(
+            base=Count("pk"),
+            numerateur=Count("pk", filter=Q(dalo=True) | Q(prioritaire=True)),
+            dalo_n=Count("pk", filter=Q(dalo=True)),
+        )
+        .order_by("reservataire__type", "reservataire__code")
+    )
+    reservataires = []
+    for row in par_reservataire:
+        type_ = row["reservataire__type"]
+        if type_ in rules.TYPES_RESERVATAIRE_ETAT:
+            cible = cible_etat
+        else:
+            cible = cibles.pour(Objectif.PRIORITAIRES, reservataire_id=row["reservataire_id"])
+        entry = {
+            "type": type_,
+            "id": row["reservataire__code"],
+            "nom": row["reservataire__nom"],
+            **_indicateur(row["base"], row["numerateur"], cible),
+            "dalo": row["dalo_n"],
+        }
+        reservataires.append(entry)
+
+    resultat = {
+        "epci": epci.siren,
+        "epci_nom": epci.nom,
+        "annee": annee,
+        "seuil_q1": _nombre(seuil.seuil_q1),
+        "annee_seuil": seuil.annee_seuil,
+        "arrete_seuil": seuil.arrete,
+        "provisoire": seuil.provisoire,
+        "hors_qpv": {
+            **_indicateur(total["hors_qpv__base"], total["hors_qpv__numerateur"], cibles.pour(Objectif.HORS_QPV)),
+            "premier_quartile": total["hors_qpv__q1"],
+            "relogement": total["hors_qpv__relogement"],
+        },
+        "qpv": _indicateur(total["qpv__base"], total["qpv__numerateur"], cibles.pour(Objectif.QPV)),
+        "reservataires": reservataires,
+        "prioritaires": {
+            **_indicateur(
+                total["prioritaires__base"], total["prioritaires__numerateur"], cibles.pour(Objectif.PRIORITAIRES)
+            ),
+            "dalo": total["prioritaires__dalo"],
+        },
+        "mutations": _indicateur(
+            total["mutations__base"], total["mutations__numerateur"], cibles.pour(Objectif.MUTATIONS)
+        ),
+    }
+    if details:
+        resultat["bailleurs"] = [
+            {
+                "id": row["bailleur__siren"],
+                "nom": row["bailleur__nom"],
+                "pk": row["bailleur_id"],
+                **_ligne(row, cibles, bailleur_id=row["bailleur_id"]),
+            }
+            for row in base.values("bailleur_id", "bailleur__siren", "bailleur__nom")
+            .annotate(**aggregats)
+            .order_by("bailleur__nom")
+        ]
+        resultat["communes"] = [
+            {
+                "id": row["commune__code_insee"],
+                "nom": row["commune__nom"],
+                "pk": row["commune_id"],
+                **_ligne(row, cibles),
+            }
+            for row in base.values("commune_id", "commune__code_insee", "commune__nom")
+            .annotate(**aggregats)
+            .order_by("commune__nom")
+        ]
+        secteurs = {s.pk: s for s in Secteur.objects.filter(epci=epci)}
+        resultat["secteurs"] = [
+            {
+                "id": row["commune__secteurs"],
+                "nom": secteurs[row["commune__secteurs"]].nom,
+                "pk": row["commune__secteurs"],
+                **_ligne(row, cibles, secteur_id=row["commune__secteurs"]),
+            }
+            for row in base.filter(commune__secteurs__epci=epci)
+            .values("commune__secteurs")
+            .annotate(**aggregats)
+            .order_by("commune__secteurs")
+            if row["commune__secteurs"] in secteurs
+        ]
+        resultat["secteurs"].sort(key=lambda s: s["nom"])
+    return resultat
+
+
+def liste_decisions(epci: Epci, annee: int, objectif: str, part: str, queryset: QuerySet | None = None) -> QuerySet:
+    """The decisions behind one figure: ``objectif`` in OBJECTIFS, ``part`` 'base' or 'numerateur'."""
+    if objectif not in OBJECTIFS or part not in ("base", "numerateur"):
+        raise ValueError("objectif ou part inconnu")
+    seuil = seuil_pour(epci, annee)
+    condition = conditions(annee, seuil.seuil_q1)[objectif][part]
+    return decisions_de_l_annee(epci, annee, queryset).filter(condition)
+
+
+def f2(resultat: dict) -> dict:
+    """Exactly the keys of FORMATS.md F2 (more keys are allowed, these are guaranteed)."""
+
+    def ind(d):
+        return {k: d[k] for k in ("base", "numerateur", "taux", "cible")}
+
+    return {
+        "epci": resultat["epci"],
+        "annee": resultat["annee"],
+        "seuil_q1": resultat["seuil_q1"],
+        "provisoire": resultat["provisoire"],
+        "hors_qpv": ind(resultat["hors_qpv"]),
+        "qpv": ind(resultat["qpv"]),
+        "reservataires": [{"type": r["type"], "id": r["id"], **ind(r)} for r in resultat["reservataires"]],
+    }

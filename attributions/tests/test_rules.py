@@ -131,14 +131,14 @@ AISE = D("3000")
 
 
 def dec(**kw):
-    defaults = dict(
-        type_decision=TypeDecision.ATTRIBUTION,
-        date_decision=J(2025, 3, 1),
-        ressources_mensuelles=PAUVRE,
-        nb_personnes_14_plus=1,
-        nb_enfants_moins_14=0,
-        en_qpv=False,
-    )
+    defaults = {
+        "type_decision": TypeDecision.ATTRIBUTION,
+        "date_decision": J(2025, 3, 1),
+        "ressources_mensuelles": PAUVRE,
+        "nb_personnes_14_plus": 1,
+        "nb_enfants_moins_14": 0,
+        "en_qpv": False,
+    }
     defaults.update(kw)
     return Decision(**defaults)
 

@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from cil.models import CibleLocale, Epci, Objectif, Secteur
@@ -42,7 +43,7 @@ def seuil_e4(seuil_q1: Decimal) -> int:
 def q_premier_quartile(seuil_q1: Decimal, *, inclusif: bool = True) -> Q:
     """12 x R x 10 <= S x UC_tenths, in integers (RULES.md decision 5): exact on every database."""
     lhs = F("ressources_annuelles_e4") * 10
-    rhs = Value(seuil_e4(seuil_q1)) * F("uc_dixiemes")
+    rhs = Cast(Value(seuil_e4(seuil_q1)), BigIntegerField()) * F("uc_dixiemes")
     return Q(LessThanOrEqual(lhs, rhs)) if inclusif else Q(GreaterThan(rhs, lhs))
 
 

@@ -3,13 +3,16 @@
 # (see docker-compose.yml). Configuration comes from the environment only (see .env.example).
 
 # --- Front-end assets, built at image build time from the npm registry (never a CDN at run time) ---------
+# The source maps are copied too: the minified files reference them and collectstatic's manifest storage
+# fails on a missing reference.
 FROM node:20-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error \
     && mkdir -p vendor/bootstrap vendor/htmx \
-    && cp node_modules/bootstrap/dist/css/bootstrap.min.css vendor/bootstrap/ \
-    && cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js vendor/bootstrap/ \
+    && cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+          node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
+          vendor/bootstrap/ \
     && cp node_modules/htmx.org/dist/htmx.min.js vendor/htmx/
 
 # --- Application -------------------------------------------------------------------------------------------

@@ -1,0 +1,43 @@
+"""``python manage.py seed_demo``: the demonstration territory and one account per role (see cil/demo.py)."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from cil.demo import DEMO_PASSWORD, DemoError, accounts_table, seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Crée (ou remet en état) le territoire de démonstration sur Grenoble-Alpes-Métropole et un compte par rôle. "
+        "Nécessite les données de référence (import_referentiels). Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="Adresse de la plateforme affichée à la fin (par défaut : http://127.0.0.1:8000).",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            territory = seed_demo(stdout=self.stdout)
+        except DemoError as exc:
+            raise CommandError(str(exc)) from exc
+        base = options["url"].rstrip("/")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Territoire de démonstration prêt : {territory.epci.nom} – {len(territory.communes)} communes, "
+                f"{len(territory.quartiers)} quartiers, {len(territory.secteurs)} secteurs, "
+                f"{len(territory.bailleurs)} bailleurs, {len(territory.reservataires)} réservataires, "
+                f"{len(territory.guichets)} guichets."
+            )
+        )
+        self.stdout.write("")
+        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
+        self.stdout.write("")
+        for line in accounts_table(territory.accounts):
+            self.stdout.write("  " + line)
+        self.stdout.write("")
+        self.stdout.write(f"Connectez-vous sur {base}{reverse('core:login')}")
+        self.stdout.write(f"Administration (comptes « epci » et « admin ») : {base}{reverse('admin:index')}")

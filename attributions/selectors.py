@@ -209,6 +209,7 @@ def calcule_objectifs_epci(epci: Epci, annee: int, *, queryset: QuerySet | None 
             "type": type_,
             "id": row["reservataire__code"],
             "nom": row["reservataire__nom"],
+            "pk": row["reservataire_id"],
             **_indicateur(row["base"], row["numerateur"], cible),
             "dalo": row["dalo_n"],
         }

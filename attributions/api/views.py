@@ -1,0 +1,65 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from attributions.filters import DecisionFilter
+from attributions.models import DecisionCaleol
+from attributions.permissions import can_view_objectives, can_view_whole_territory
+from attributions.selectors import ObjectifsIndisponibles, calcule_objectifs_epci
+from cil.models import Epci
+
+from .serializers import DecisionSerializer, ObjectifsSerializer
+
+
+class ObjectifsView(APIView):
+    """The three legal objectives of an EPCI for a year (format F2), scoped to the user's organisation."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("epci", OpenApiTypes.STR, required=True, description="SIREN de l'EPCI"),
+            OpenApiParameter("annee", OpenApiTypes.INT, required=True, description="Année civile"),
+            OpenApiParameter("details", OpenApiTypes.BOOL, description="Ajouter les détails par bailleur, etc."),
+        ],
+        responses={200: ObjectifsSerializer},
+    )
+    def get(self, request):
+        siren = request.query_params.get("epci", "")
+        annee = request.query_params.get("annee", "")
+        erreurs = {}
+        if not siren:
+            erreurs["epci"] = "Paramètre obligatoire : le SIREN de l'EPCI."
+        if not annee.isdigit() or not 2000 <= int(annee or 0) <= 2100:
+            erreurs["annee"] = "Paramètre obligatoire : une année sur 4 chiffres."
+        if erreurs:
+            raise ValidationError(erreurs)
+        epci = get_object_or_404(Epci, siren=siren)
+        if not can_view_objectives(request.user, epci):
+            raise PermissionDenied("Vous n'avez pas accès aux objectifs de ce territoire.")
+        queryset = None
+        if not can_view_whole_territory(request.user, epci):
+            queryset = DecisionCaleol.objects.for_user(request.user)
+        details = request.query_params.get("details") in ("1", "true", "oui")
+        try:
+            resultat = calcule_objectifs_epci(epci, int(annee), queryset=queryset, details=details)
+        except ObjectifsIndisponibles as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        resultat["perimetre"] = "territoire" if queryset is None else "organisation"
+        return Response(resultat)
+
+
+class DecisionListView(generics.ListAPIView):
+    """Commission decisions the user may see, filterable (same filters as the list page)."""
+
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+
+    def get_queryset(self):
+        return (
+            DecisionCaleol.objects.for_user(self.request.user)
+            .select_related("logement", "bailleur", "commune", "epci", "qpv", "reservataire")
+            .order_by("-date_decision", "pk")
+        )

@@ -1,0 +1,61 @@
+"""CSV and XLSX exports of a list of allocations (the list behind a figure)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+COLONNES = [
+    ("Numéro unique", lambda d: d.numero_unique),
+    ("Date de dépôt", lambda d: d.date_depot),
+    ("Date de décision", lambda d: d.date_decision),
+    ("Décision", lambda d: d.get_type_decision_display()),
+    ("Rang", lambda d: d.rang or ""),
+    ("Date du bail", lambda d: d.date_bail or ""),
+    ("Logement", lambda d: d.logement.identifiant),
+    ("Typologie", lambda d: d.typologie),
+    ("Bailleur", lambda d: d.bailleur.nom),
+    ("SIREN du bailleur", lambda d: d.bailleur.siren),
+    ("Commune", lambda d: d.commune.nom),
+    ("Code INSEE", lambda d: d.commune.code_insee),
+    ("QPV", lambda d: d.qpv.code if d.qpv else ""),
+    ("Réservataire", lambda d: d.reservataire.nom),
+    ("Ressources mensuelles (€)", lambda d: d.ressources_mensuelles.normalize()),
+    ("Unités de consommation", lambda d: d.uc_dixiemes / 10),
+    ("Ressources annuelles par UC (€)", lambda d: round(d.ressources_par_uc, 2)),
+    ("DALO", lambda d: "oui" if d.dalo else "non"),
+    ("Prioritaire", lambda d: "oui" if d.prioritaire else "non"),
+    ("Relogement", lambda d: d.relogement),
+    ("Mutation", lambda d: "oui" if d.mutation else "non"),
+]
+
+
+def _rows(decisions):
+    for decision in decisions:
+        yield [getter(decision) for _, getter in COLONNES]
+
+
+def to_csv(decisions) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([nom for nom, _ in COLONNES])
+    for row in _rows(decisions):
+        writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(decisions, *, titre: str) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Attributions")
+    ws.append([titre])
+    ws.append([nom for nom, _ in COLONNES])
+    for row in _rows(decisions):
+        ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+    for index in range(1, len(COLONNES) + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 18
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

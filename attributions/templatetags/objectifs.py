@@ -1,0 +1,41 @@
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.filter
+def pct(value, decimals=1):
+    """0.23543 -> '23,5 %' (French typography); None -> '–'."""
+    if value is None or value == "":
+        return "–"
+    return f"{float(value) * 100:.{int(decimals)}f}".replace(".", ",") + "\u00a0%"
+
+
+@register.filter
+def ecart_pp(value):
+    """A gap in percentage points, signed: -0.0146 -> '−1,5 pt'."""
+    if value is None:
+        return "–"
+    points = float(value) * 100
+    sign = "+" if points > 0 else ("−" if points < 0 else "")
+    return f"{sign}{abs(points):.1f}".replace(".", ",") + "\u00a0pt"
+
+
+@register.simple_tag
+def lien_liste(epci, annee, objectif, part, filtre=None, valeur=None):
+    """URL of the list of allocations behind one figure, optionally restricted (filtre=valeur)."""
+    params = {"epci": epci, "annee": annee, "objectif": objectif, "part": part}
+    if filtre and valeur not in (None, ""):
+        params[filtre] = valeur
+    return reverse("attributions:liste") + "?" + urlencode(params)
+
+
+@register.filter
+def atteint(indicateur):
+    """True when the rate reaches the target (None when nothing is counted)."""
+    if not indicateur or indicateur.get("taux") is None or indicateur.get("cible") is None:
+        return None
+    return indicateur["taux"] >= indicateur["cible"] - 1e-12

@@ -1,0 +1,235 @@
+"""Dashboard, drill-down list, exports, import page and API, each scoped to the user's organisation."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from attributions.models import DecisionCaleol
+from attributions.services import import_attributions
+from cil.models import Bailleur, Commune, Epci, Guichet, Membership, Reservataire
+from core.models import User
+from core.roles import Role
+
+from .conftest import fichier_f1, ligne_f1
+
+pytestmark = pytest.mark.django_db
+
+BAILLEUR_A = "552081317"
+BAILLEUR_B = "779994416"
+
+
+@pytest.fixture
+def donnees(territoire):
+    rows = [
+        ligne_f1(numero_unique="1", bailleur_siren=BAILLEUR_A, ressources_mensuelles="800"),
+        ligne_f1(numero_unique="2", bailleur_siren=BAILLEUR_A, ressources_mensuelles="3000", logement_id="L2"),
+        ligne_f1(
+            numero_unique="3",
+            bailleur_siren=BAILLEUR_B,
+            logement_id="L3",
+            reservataire_type="COMMUNE",
+            reservataire_id="38185",
+            prioritaire="1",
+        ),
+        ligne_f1(
+            numero_unique="4",
+            bailleur_siren=BAILLEUR_B,
+            logement_id="L4",
+            qpv_code="QN03807M",
+            ressources_mensuelles="2000",
+        ),
+    ]
+    import_attributions(contenu=fichier_f1(rows), nom_fichier="d.csv", recalculer=False)
+    return territoire
+
+
+def user_with(role, epci, **orgs):
+    user = User.objects.create_user(username=f"u{User.objects.count()}", password="x")
+    Membership.objects.create(user=user, role=role, epci=epci, **orgs)
+    return user
+
+
+@pytest.fixture
+def acteurs(donnees):
+    epci = donnees["epci"]
+    autre = donnees["autre_epci"]
+    guichet = Guichet.objects.create(
+        epci=epci,
+        nom="Maison de l'habitat",
+        niveau=2,
+        adresse="1 rue X",
+        commune=Commune.objects.get(code_insee="38185"),
+    )
+    return {
+        "epci": user_with(Role.EPCI, epci),
+        "membre": user_with(Role.MEMBRE_CIL, epci),
+        "bailleur_a": user_with(Role.BAILLEUR, epci, bailleur=Bailleur.objects.get(siren=BAILLEUR_A)),
+        "commune": user_with(
+            Role.RESERVATAIRE, epci, reservataire=Reservataire.objects.get(type="COMMUNE", code="38185")
+        ),
+        "agent": user_with(Role.AGENT_ACCUEIL, epci, guichet=guichet),
+        "etranger": user_with(Role.EPCI, autre),
+    }
+
+
+def test_tableau_de_bord_epci(client, acteurs):
+    client.force_login(acteurs["epci"])
+    response = client.get(reverse("attributions:tableau_de_bord"), {"epci": "200040715", "annee": "2025"})
+    assert response.status_code == 200
+    r = response.context["r"]
+    assert (r["hors_qpv"]["base"], r["hors_qpv"]["numerateur"]) == (3, 2)
+    assert (r["qpv"]["base"], r["qpv"]["numerateur"]) == (1, 1)
+    content = response.content.decode()
+    assert "66,7\u00a0%" in content
+    assert "Tout le territoire" in content
+    assert "Recalculer et enregistrer maintenant" in content
+
+
+def test_tableau_de_bord_bailleur_ne_voit_que_ses_chiffres(client, acteurs):
+    client.force_login(acteurs["bailleur_a"])
+    response = client.get(reverse("attributions:tableau_de_bord"), {"annee": "2025"})
+    assert response.status_code == 200
+    r = response.context["r"]
+    assert (r["hors_qpv"]["base"], r["hors_qpv"]["numerateur"]) == (2, 1)
+    assert r["qpv"]["base"] == 0
+    assert [b["id"] for b in r["bailleurs"]] == [BAILLEUR_A]
+    assert "Recalculer" not in response.content.decode()
+
+
+def test_tableau_de_bord_reservataire(client, acteurs):
+    client.force_login(acteurs["commune"])
+    r = client.get(reverse("attributions:tableau_de_bord"), {"annee": "2025"}).context["r"]
+    assert [(x["type"], x["base"], x["numerateur"]) for x in r["reservataires"]] == [("COMMUNE", 1, 1)]
+
+
+@pytest.mark.parametrize("acteur", ["agent", "etranger"])
+def test_sans_droit_pas_de_tableau_de_bord(client, acteurs, acteur):
+    client.force_login(acteurs[acteur])
+    response = client.get(reverse("attributions:tableau_de_bord"), {"epci": "200040715", "annee": "2025"})
+    assert response.status_code == 403
+
+
+def test_liste_derriere_un_chiffre_et_requetes_bornees(client, acteurs, django_assert_max_num_queries):
+    client.force_login(acteurs["membre"])
+    params = {"epci": "200040715", "annee": "2025", "objectif": "hors_qpv", "part": "numerateur"}
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("attributions:liste"), params)
+    assert response.status_code == 200
+    assert sorted(d.numero_unique for d in response.context["page"]) == ["1", "3"]
+    # a filtered list (by landlord) and the same number of queries whatever the page size
+    bailleur_a = Bailleur.objects.get(siren=BAILLEUR_A)
+    response = client.get(reverse("attributions:liste"), {**params, "bailleur": bailleur_a.pk})
+    assert [d.numero_unique for d in response.context["page"]] == ["1"]
+
+
+def test_liste_scopee_pour_le_bailleur(client, acteurs):
+    client.force_login(acteurs["bailleur_a"])
+    params = {"annee": "2025", "objectif": "hors_qpv", "part": "base"}
+    response = client.get(reverse("attributions:liste"), params)
+    assert sorted(d.numero_unique for d in response.context["page"]) == ["1", "2"]
+
+
+def test_exports_csv_et_xlsx(client, acteurs):
+    client.force_login(acteurs["epci"])
+    params = {"epci": "200040715", "annee": "2025", "objectif": "hors_qpv", "part": "base"}
+    csv_response = client.get(reverse("attributions:export", args=["csv"]), params)
+    assert csv_response.status_code == 200
+    lignes = csv_response.content.decode("utf-8-sig").strip().splitlines()
+    assert lignes[0].startswith("Numéro unique;")
+    assert len(lignes) == 1 + 3
+    xlsx = client.get(reverse("attributions:export", args=["xlsx"]), params)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "Numéro unique"
+    assert sorted(r[0] for r in rows[2:]) == ["1", "2", "3"]
+
+
+def test_export_bailleur_ne_contient_que_ses_attributions(client, acteurs):
+    client.force_login(acteurs["bailleur_a"])
+    params = {"annee": "2025", "objectif": "hors_qpv", "part": "base"}
+    lignes = client.get(reverse("attributions:export", args=["csv"]), params).content.decode("utf-8-sig").splitlines()
+    assert sorted(line.split(";")[0] for line in lignes[1:]) == ["1", "2"]
+
+
+def test_api_objectifs_format_f2(client, acteurs):
+    client.force_login(acteurs["membre"])
+    response = client.get("/api/objectifs/", {"epci": "200040715", "annee": "2025"})
+    assert response.status_code == 200
+    data = response.json()
+    for key in ("epci", "annee", "seuil_q1", "provisoire", "hors_qpv", "qpv", "reservataires"):
+        assert key in data
+    assert data["hors_qpv"]["base"] == 3
+    assert data["hors_qpv"]["numerateur"] == 2
+    assert data["hors_qpv"]["taux"] == pytest.approx(2 / 3)
+    assert data["seuil_q1"] == 10716
+    assert data["provisoire"] is False
+
+
+def test_api_objectifs_scopee(client, acteurs):
+    client.force_login(acteurs["bailleur_a"])
+    data = client.get("/api/objectifs/", {"epci": "200040715", "annee": "2025"}).json()
+    assert data["hors_qpv"]["base"] == 2
+    assert data["perimetre"] == "organisation"
+    client.force_login(acteurs["etranger"])
+    assert client.get("/api/objectifs/", {"epci": "200040715", "annee": "2025"}).status_code == 403
+    client.force_login(acteurs["agent"])
+    assert client.get("/api/objectifs/", {"epci": "200040715", "annee": "2025"}).status_code == 403
+
+
+def test_api_objectifs_parametres(client, acteurs):
+    client.force_login(acteurs["epci"])
+    response = client.get("/api/objectifs/", {"annee": "20x5"})
+    assert response.status_code == 400
+    assert "epci" in response.json() and "annee" in response.json()
+    assert client.get("/api/objectifs/", {"epci": "999999999", "annee": "2025"}).status_code == 404
+    client.logout()
+    assert client.get("/api/objectifs/", {"epci": "200040715", "annee": "2025"}).status_code in (401, 403)
+
+
+def test_api_attributions_scopee(client, acteurs):
+    client.force_login(acteurs["commune"])
+    data = client.get("/api/attributions/").json()
+    assert [d["numero_unique"] for d in data["results"]] == ["3"]
+    client.force_login(acteurs["etranger"])
+    assert client.get("/api/attributions/").json()["results"] == []
+
+
+def test_page_import(client, acteurs):
+    client.force_login(acteurs["epci"])
+    url = reverse("attributions:import")
+    assert client.get(url).status_code == 200
+    mauvais = io.BytesIO(fichier_f1([ligne_f1(numero_unique="X1", commune_insee="69123")]))
+    mauvais.name = "mauvais.csv"
+    response = client.post(url, {"fichier": mauvais})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Fichier refusé" in content
+    assert "n&#x27;appartient pas à l&#x27;EPCI" in content
+    assert not DecisionCaleol.objects.filter(numero_unique="X1").exists()
+    bon = io.BytesIO(fichier_f1([ligne_f1(numero_unique="X2")]))
+    bon.name = "bon.csv"
+    response = client.post(url, {"fichier": bon}, follow=True)
+    assert "bon.csv importé : 1 décisions créées" in response.content.decode()
+    assert DecisionCaleol.objects.filter(numero_unique="X2").exists()
+
+
+@pytest.mark.parametrize("acteur", ["bailleur_a", "membre", "agent"])
+def test_page_import_reservee_a_l_epci(client, acteurs, acteur):
+    client.force_login(acteurs[acteur])
+    assert client.get(reverse("attributions:import")).status_code == 403
+
+
+def test_recalcul_a_la_demande_enregistre_un_instantane(client, acteurs, django_capture_on_commit_callbacks):
+    from attributions.models import InstantaneObjectifs
+
+    client.force_login(acteurs["epci"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("attributions:recalculer"), {"epci": "200040715", "annee": "2025"})
+    response = client.get(reverse("attributions:tableau_de_bord"), {"epci": "200040715", "annee": "2025"})
+    assert response.status_code == 200
+    instantane = InstantaneObjectifs.objects.get()
+    assert instantane.demande_par == acteurs["epci"]
+    assert "À la demande" in response.content.decode()
+    assert Epci.objects.count() == 2

@@ -1,0 +1,262 @@
+"""Pages of the objectives: dashboard, list of allocations behind each figure, import of F1 files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cil.models import Epci
+from cil.permissions import scope_for
+
+from . import exports
+from .filters import DecisionFilter
+from .forms import ImportForm
+from .models import DecisionCaleol, InstantaneObjectifs, LotImport
+from .permissions import can_import, can_view_objectives, can_view_whole_territory
+from .selectors import OBJECTIFS, ObjectifsIndisponibles, calcule_objectifs_epci, liste_decisions
+from .services import ImportRejete, import_attributions
+
+LIBELLES_OBJECTIFS = {
+    "hors_qpv": "Attributions hors QPV suivies d'un bail (objectif A)",
+    "qpv": "Attributions en QPV (objectif B)",
+    "prioritaires": "Attributions par réservataire : DALO ou prioritaires (objectif C)",
+    "mutations": "Mutations",
+}
+LIBELLES_PARTS = {"base": "toutes les attributions comptées", "numerateur": "celles qui remplissent l'objectif"}
+
+
+def epcis_visibles(user):
+    scope = scope_for(user)
+    if scope.admin:
+        return Epci.objects.filter(pk__in=DecisionCaleol.objects.values("epci")).order_by("nom")
+    return Epci.objects.filter(pk__in=scope.epci_tous).order_by("nom")
+
+
+def _choisir_epci(request) -> Epci:
+    visibles = epcis_visibles(request.user)
+    siren = request.GET.get("epci") or request.POST.get("epci")
+    epci = visibles.filter(siren=siren).first() if siren else visibles.first()
+    if epci is None or not can_view_objectives(request.user, epci):
+        raise PermissionDenied("Vous n'avez accès aux objectifs d'aucun territoire.")
+    return epci
+
+
+def _choisir_annee(request, epci, queryset) -> int:
+    value = request.GET.get("annee") or request.POST.get("annee")
+    if value:
+        try:
+            annee = int(value)
+        except ValueError:
+            raise Http404("Année invalide") from None
+        if not 2000 <= annee <= 2100:
+            raise Http404("Année invalide")
+        return annee
+    derniere = queryset.filter(epci=epci).aggregate(d=Max("date_decision"))["d"]
+    return derniere.year if derniere else timezone.localdate().year
+
+
+def _perimetre(user, epci):
+    """The decisions the user may count: the whole territory, or their organisation's share."""
+    if can_view_whole_territory(user, epci):
+        return None, "Tout le territoire"
+    scope = scope_for(user)
+    qs = DecisionCaleol.objects.for_user(user)
+    noms = []
+    if scope.bailleurs:
+        from cil.models import Bailleur
+
+        noms += list(Bailleur.objects.filter(pk__in=scope.bailleurs).values_list("nom", flat=True))
+    if scope.reservataires:
+        from cil.models import Reservataire
+
+        noms += list(Reservataire.objects.filter(pk__in=scope.reservataires).values_list("nom", flat=True))
+    return qs, "Attributions de " + ", ".join(noms)
+
+
+@login_required
+def tableau_de_bord(request):
+    epci = _choisir_epci(request)
+    queryset, perimetre = _perimetre(request.user, epci)
+    annee = _choisir_annee(request, epci, queryset if queryset is not None else DecisionCaleol.objects.all())
+    try:
+        resultat = calcule_objectifs_epci(epci, annee, queryset=queryset)
+    except ObjectifsIndisponibles as exc:
+        return render(request, "attributions/indisponible.html", {"epci": epci, "message": str(exc)}, status=409)
+    historique = []
+    for a in range(annee - 2, annee + 1):
+        try:
+            historique.append({"annee": a, **calcule_objectifs_epci(epci, a, queryset=queryset, details=False)})
+        except ObjectifsIndisponibles:
+            continue  # no threshold loaded for that year: the year is left out of the comparison
+    territoire_entier = queryset is None
+    instantanes = (
+        InstantaneObjectifs.objects.filter(epci=epci, annee=annee).select_related("demande_par")[:5]
+        if territoire_entier
+        else []
+    )
+    graphique = evolution = None
+    try:
+        from observatoire import charts
+    except ImportError:  # the observatory app is optional for this page
+        charts = None
+    if charts is not None:
+        indicateurs = [
+            {"label": "A. Hors QPV : 1er quartile ou relogés", **resultat["hors_qpv"]},
+            {"label": "B. En QPV : quartiles 2 à 4", **resultat["qpv"]},
+            {"label": "C. DALO ou prioritaires (tous réservataires)", **resultat["prioritaires"]},
+        ] + [{"label": f"C. {r['nom']}", **r} for r in resultat["reservataires"]]
+        graphique = charts.barres_objectifs(indicateurs, titre=f"Objectifs légaux {annee} – {epci.nom}")
+        evolution = charts.evolution(
+            {
+                "A. Hors QPV": [(h["annee"], h["hors_qpv"]["taux"]) for h in historique],
+                "B. En QPV": [(h["annee"], h["qpv"]["taux"]) for h in historique],
+                "C. Prioritaires": [(h["annee"], h["prioritaires"]["taux"]) for h in historique],
+            },
+            titre="Évolution sur trois ans",
+        )
+    codes = ("hors_qpv", "qpv", "prioritaires", "mutations")
+
+    def groupes(key):
+        return [{"nom": g["nom"], "pk": g["pk"], "cellules": [(c, g[c]) for c in codes]} for g in resultat.get(key, [])]
+
+    return render(
+        request,
+        "attributions/tableau_de_bord.html",
+        {
+            "epci": epci,
+            "epcis": epcis_visibles(request.user),
+            "annee": annee,
+            "annees": list(range(annee - 4, annee + 2)),
+            "r": resultat,
+            "historique": historique,
+            "perimetre": perimetre,
+            "territoire_entier": territoire_entier,
+            "instantanes": instantanes,
+            "peut_recalculer": can_import(request.user, epci),
+            "graphique": graphique,
+            "evolution": evolution,
+            "par_bailleur": groupes("bailleurs"),
+            "par_commune": groupes("communes"),
+            "par_secteur": groupes("secteurs"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def recalculer(request):
+    epci = _choisir_epci(request)
+    annee = _choisir_annee(request, epci, DecisionCaleol.objects.all())
+    if not can_import(request.user, epci):
+        raise PermissionDenied
+    from .tasks import compute_snapshot
+
+    transaction.on_commit(
+        lambda: compute_snapshot.delay(epci.pk, annee, declencheur="DEMANDE", acteur_id=request.user.pk)
+    )
+    messages.success(request, f"Le calcul des objectifs {annee} est lancé ; l'instantané apparaîtra ci-dessous.")
+    return redirect(reverse("attributions:tableau_de_bord") + f"?epci={epci.siren}&annee={annee}")
+
+
+def _liste(request):
+    epci = _choisir_epci(request)
+    queryset, perimetre = _perimetre(request.user, epci)
+    annee = _choisir_annee(request, epci, DecisionCaleol.objects.all())
+    objectif = request.GET.get("objectif", "prioritaires")
+    part = request.GET.get("part", "base")
+    if objectif not in OBJECTIFS or part not in LIBELLES_PARTS:
+        raise Http404("Objectif inconnu")
+    try:
+        decisions = liste_decisions(epci, annee, objectif, part, queryset)
+    except ObjectifsIndisponibles as exc:
+        raise Http404(str(exc)) from None
+    filtre = DecisionFilter(request.GET, queryset=decisions, epci=epci)
+    decisions = filtre.qs.select_related("logement", "bailleur", "commune", "qpv", "reservataire").order_by(
+        "-date_decision", "numero_unique", "pk"
+    )
+    titre = f"{LIBELLES_OBJECTIFS[objectif]} – {LIBELLES_PARTS[part]} – {epci.nom} {annee}"
+    return epci, annee, objectif, part, filtre, decisions, titre, perimetre
+
+
+@login_required
+def liste(request):
+    epci, annee, objectif, part, filtre, decisions, titre, perimetre = _liste(request)
+    page = Paginator(decisions, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "attributions/liste.html",
+        {
+            "epci": epci,
+            "annee": annee,
+            "objectif": objectif,
+            "part": part,
+            "filtre": filtre,
+            "page": page,
+            "titre": titre,
+            "perimetre": perimetre,
+            "params": params.urlencode(),
+        },
+    )
+
+
+@login_required
+def export(request, format):
+    epci, annee, objectif, part, filtre, decisions, titre, perimetre = _liste(request)
+    nom = f"attributions_{epci.siren}_{annee}_{objectif}_{part}"
+    if format == "csv":
+        response = HttpResponse(exports.to_csv(decisions.iterator(chunk_size=2000)), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
+        return response
+    if format == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(decisions.iterator(chunk_size=2000), titre=f"{titre} ({perimetre})"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
+        return response
+    raise Http404("Format inconnu")
+
+
+@login_required
+def importer(request):
+    if not can_import(request.user):
+        raise PermissionDenied("Seul le personnel de l'EPCI peut importer des extraits.")
+    rejet = rapport = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            fichier = form.cleaned_data["fichier"]
+            try:
+                rapport = import_attributions(contenu=fichier.read(), nom_fichier=fichier.name, acteur=request.user)
+            except ImportRejete as exc:
+                rejet = exc
+            else:
+                messages.success(
+                    request,
+                    f"{fichier.name} importé : {rapport.nb_creees} décisions créées, {rapport.nb_modifiees} modifiées, "
+                    f"{rapport.nb_inchangees} inchangées. Les objectifs sont recalculés.",
+                )
+                return redirect("attributions:import")
+    else:
+        form = ImportForm()
+    scope = scope_for(request.user)
+    lots = LotImport.objects.select_related("importe_par")
+    if not scope.admin:
+        lots = lots.filter(decisions__epci__in=scope.epci_staff).distinct()
+    return render(
+        request,
+        "attributions/import.html",
+        {"form": form, "rejet": rejet, "rapport": rapport, "lots": lots[:20]},
+        status=400 if rejet else 200,
+    )

@@ -84,3 +84,14 @@ def monde(db) -> Monde:
 @pytest.fixture
 def demande(monde):
     return creer_demande(monde.guichet, acteur=monde.agent)
+
+
+@pytest.fixture(autouse=True)
+def _urls_et_stockage(settings, tmp_path):
+    settings.ROOT_URLCONF = "demandes.tests.urls"
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "prive")
+
+
+def connecte(client, user):
+    client.force_login(user)
+    return client

@@ -1,0 +1,432 @@
+"""Forms of the reception desk, in French, with errors linked to their fields (aria)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+
+from cil.models import Bailleur, Commune
+
+from .models import CriterePriorite, Demande, MembreMenage, MotifRadiation, PieceJustificative, Ressource, TypePiece
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AccessibleMixin:
+    """Bootstrap classes, and on errors ``aria-invalid`` + ``aria-describedby`` pointing at the error text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{bound.auto_id}-erreurs"
+                attrs["class"] = attrs.get("class", "") + " is-invalid"
+
+
+def _date_passee(valeur: dt.date | None, libelle: str) -> None:
+    if valeur and valeur > timezone.localdate():
+        raise forms.ValidationError(f"{libelle} ne peut pas être dans le futur.")
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+class RechercheForm(AccessibleMixin, forms.Form):
+    q = forms.CharField(
+        label="Nom, prénom ou numéro unique",
+        required=False,
+        max_length=100,
+        help_text="Ex. : « dupont », « dupont jean », « 038-2026-0000123 ». Accents et majuscules indifférents.",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    date_naissance = forms.DateField(label="Date de naissance", required=False, widget=DateInput())
+    statut = forms.ChoiceField(
+        label="Statut",
+        required=False,
+        choices=[("", "Tous")] + list(Demande._meta.get_field("statut").choices),
+    )
+
+
+# --- Registration steps -----------------------------------------------------------------------
+
+CHAMPS_DEMANDEUR = [
+    "nom",
+    "nom_naissance",
+    "prenom",
+    "date_naissance",
+    "sexe",
+    "nationalite",
+    "situation_familiale",
+    "situation_professionnelle",
+    "employeur",
+    "employeur_siret",
+    "adresse",
+    "code_postal",
+    "ville",
+    "telephone",
+    "email",
+    "courrier_postal",
+]
+CHAMPS_REVENUS = ["revenu_fiscal_reference", "annee_revenu_fiscal"]
+CHAMPS_LOGEMENT = ["logement_actuel", "loyer_actuel", "est_mutation", "bailleur_actuel", "motifs", "commentaire"]
+CHAMPS_SOUHAITS = [
+    "communes_souhaitees",
+    "typologies",
+    "loyer_max",
+    "etage_max",
+    "ascenseur_requis",
+    "accessibilite_pmr",
+    "besoin_adaptation",
+]
+
+
+class DemandeurForm(AccessibleMixin, forms.ModelForm):
+    class Meta:
+        model = Demande
+        fields = CHAMPS_DEMANDEUR
+        widgets = {"date_naissance": DateInput()}
+
+    def __init__(self, *args, guichets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if guichets is not None:
+            self.fields = {
+                "guichet": forms.ModelChoiceField(label="Guichet enregistreur", queryset=guichets, empty_label=None),
+                **self.fields,
+            }
+            self.fields["guichet"].widget.attrs["class"] = "form-select"
+        self.fields["code_postal"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "postal-code"})
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean_date_naissance(self):
+        valeur = self.cleaned_data["date_naissance"]
+        _date_passee(valeur, "La date de naissance")
+        if valeur and valeur.year < 1900:
+            raise forms.ValidationError("Vérifiez l'année de naissance.")
+        return valeur
+
+    def clean_code_postal(self):
+        valeur = self.cleaned_data["code_postal"].strip()
+        if not (len(valeur) == 5 and valeur.isdigit()):
+            raise forms.ValidationError("Le code postal compte 5 chiffres.")
+        return valeur
+
+    def clean_employeur_siret(self):
+        valeur = self.cleaned_data["employeur_siret"].replace(" ", "")
+        if valeur and not (len(valeur) == 14 and valeur.isdigit()):
+            raise forms.ValidationError("Le SIRET compte 14 chiffres.")
+        return valeur
+
+
+class ConfirmationDoublonForm(forms.Form):
+    confirmer_non_doublon = forms.BooleanField(
+        label="J'ai vérifié : il ne s'agit pas de la même personne (ou la demande existante sera radiée).",
+        required=True,
+        error_messages={"required": "Cochez cette case pour confirmer qu'il ne s'agit pas d'un doublon."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirmer_non_doublon"].widget.attrs["class"] = "form-check-input"
+
+
+class MembreForm(AccessibleMixin, forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    lien = forms.ChoiceField(label="Lien avec le demandeur", choices=[("", "—")] + list(MembreMenage.Lien.choices))
+    nom = forms.CharField(label="Nom", max_length=100)
+    prenom = forms.CharField(label="Prénom", max_length=100)
+    date_naissance = forms.DateField(label="Date de naissance", widget=DateInput())
+    situation_professionnelle = forms.ChoiceField(
+        label="Situation professionnelle",
+        required=False,
+        choices=[("", "—")] + list(Demande.SituationProfessionnelle.choices),
+    )
+    enfant_a_naitre = forms.BooleanField(label="Enfant à naître", required=False)
+
+    def clean(self):
+        donnees = super().clean()
+        naissance = donnees.get("date_naissance")
+        if naissance and naissance > timezone.localdate() and not donnees.get("enfant_a_naitre"):
+            self.add_error("date_naissance", "Date future : cochez « enfant à naître » pour une naissance attendue.")
+        return donnees
+
+
+class BaseMembreFormSet(forms.BaseFormSet):
+    def donnees(self) -> list[dict]:
+        resultat = []
+        for form in self.forms:
+            if not form.has_changed() and not form.cleaned_data.get("id"):
+                continue
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("DELETE", "id")}
+            if not data:
+                continue
+            if form.cleaned_data.get("id"):
+                data["id"] = form.cleaned_data["id"]
+            if form.cleaned_data.get("DELETE"):
+                data["supprimer"] = True
+            resultat.append(data)
+        return resultat
+
+
+MembreFormSet = formset_factory(MembreForm, formset=BaseMembreFormSet, extra=3, max_num=15, can_delete=True)
+
+
+class RessourceForm(AccessibleMixin, forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    personne = forms.ChoiceField(label="Personne")
+    nature = forms.ChoiceField(label="Nature", choices=[("", "—")] + list(Ressource.Nature.choices))
+    montant_mensuel = forms.DecimalField(
+        label="Montant mensuel (€)",
+        min_value=Decimal("0"),
+        max_digits=9,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args, personnes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["personne"].choices = [("", "—"), ("D", "Demandeur")] + list(personnes)
+
+
+class BaseRessourceFormSet(forms.BaseFormSet):
+    def donnees(self, *, cle: str) -> list[dict]:
+        """``cle``: "membre_index" (registration) or "membre_id" (edit)."""
+        resultat = []
+        for form in self.forms:
+            if not form.has_changed() and not form.cleaned_data.get("id"):
+                continue
+            cd = form.cleaned_data
+            if not cd:
+                continue
+            personne = cd["personne"]
+            item = {
+                cle: None if personne == "D" else int(personne),
+                "nature": cd["nature"],
+                "montant_mensuel": cd["montant_mensuel"],
+            }
+            if cd.get("id"):
+                item["id"] = cd["id"]
+            if cd.get("DELETE"):
+                item["supprimer"] = True
+            resultat.append(item)
+        return resultat
+
+
+RessourceFormSet = formset_factory(RessourceForm, formset=BaseRessourceFormSet, extra=3, max_num=40, can_delete=True)
+
+
+class RevenusForm(AccessibleMixin, forms.ModelForm):
+    class Meta:
+        model = Demande
+        fields = CHAMPS_REVENUS
+
+    def clean_annee_revenu_fiscal(self):
+        annee = self.cleaned_data["annee_revenu_fiscal"]
+        if annee and not (timezone.localdate().year - 3 <= annee <= timezone.localdate().year):
+            raise forms.ValidationError("Indiquez l'année des revenus de l'avis d'imposition (N-1 ou N-2).")
+        return annee
+
+
+class LogementForm(AccessibleMixin, forms.ModelForm):
+    motifs = forms.MultipleChoiceField(
+        label="Motifs de la demande", choices=Demande.Motif.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Demande
+        fields = CHAMPS_LOGEMENT
+        widgets = {"commentaire": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, epci=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Bailleur.objects.all()
+        if epci is not None:
+            qs = qs.filter(epcis=epci)
+        self.fields["bailleur_actuel"].queryset = qs
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("est_mutation") and not donnees.get("bailleur_actuel"):
+            self.add_error("bailleur_actuel", "Pour une mutation, indiquez le bailleur actuel.")
+        return donnees
+
+
+class SouhaitsForm(AccessibleMixin, forms.ModelForm):
+    typologies = forms.MultipleChoiceField(
+        label="Typologies souhaitées", choices=Demande.Typologie.choices, widget=forms.CheckboxSelectMultiple
+    )
+    communes_souhaitees = forms.ModelMultipleChoiceField(
+        label="Communes souhaitées",
+        queryset=Commune.objects.none(),
+        required=True,
+        help_text="Une ou plusieurs communes (Ctrl ou Cmd pour en choisir plusieurs).",
+    )
+
+    class Meta:
+        model = Demande
+        fields = CHAMPS_SOUHAITS
+
+    def __init__(self, *args, epci=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Commune.objects.all() if epci is None else Commune.objects.filter(epci=epci)
+        self.fields["communes_souhaitees"].queryset = qs.order_by("nom")
+        self.fields["communes_souhaitees"].widget.attrs["size"] = 8
+
+
+class DemandeEditForm(DemandeurForm):
+    """Every field of the form at once, plus the version read (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput())
+    motifs = LogementForm.base_fields["motifs"]
+    typologies = SouhaitsForm.base_fields["typologies"]
+    communes_souhaitees = forms.ModelMultipleChoiceField(
+        label="Communes souhaitées", queryset=Commune.objects.none(), required=True
+    )
+
+    class Meta:
+        model = Demande
+        fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS
+        widgets = {"date_naissance": DateInput(), "commentaire": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, epci=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communes_souhaitees"].queryset = Commune.objects.filter(epci=epci).order_by("nom")
+        self.fields["communes_souhaitees"].widget.attrs.update({"size": 8, "class": "form-select"})
+        self.fields["bailleur_actuel"].queryset = Bailleur.objects.filter(epcis=epci)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def donnees(self) -> dict:
+        fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS
+        return {k: self.cleaned_data[k] for k in fields if k != "communes_souhaitees"}
+
+
+# --- Life cycle, documents, qualification ---------------------------------------------------
+
+
+class RadiationForm(AccessibleMixin, forms.Form):
+    MOTIFS_GUICHET = [(m.value, m.label) for m in MotifRadiation if m not in (MotifRadiation.NON_RENOUVELLEMENT,)]
+    version = forms.IntegerField(widget=forms.HiddenInput())
+    motif = forms.ChoiceField(label="Motif de radiation", choices=MOTIFS_GUICHET)
+    commentaire = forms.CharField(
+        label="Commentaire",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Ex. : date de la renonciation écrite, référence du courrier d'avertissement.",
+    )
+
+
+class PieceForm(AccessibleMixin, forms.Form):
+    type_piece = forms.ChoiceField(label="Type de pièce", choices=TypePiece.choices)
+    fichier = forms.FileField(
+        label="Fichier",
+        help_text="PDF, JPEG ou PNG, 10 Mo au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+    valide_jusqu_au = forms.DateField(label="Valable jusqu'au", required=False, widget=DateInput())
+
+    def __init__(self, *args, voir_sensible: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not voir_sensible:
+            from .models import PIECES_SENSIBLES
+
+            self.fields["type_piece"].choices = [c for c in TypePiece.choices if c[0] not in PIECES_SENSIBLES]
+
+
+class StatutPieceForm(forms.Form):
+    statut = forms.ChoiceField(choices=PieceJustificative.StatutPiece.choices)
+
+
+class PrioriteForm(AccessibleMixin, forms.Form):
+    critere = forms.ChoiceField(label="Critère de priorité (L. 441-1 CCH)", choices=CriterePriorite.Critere.choices)
+    source = forms.ChoiceField(label="Reconnu par", choices=CriterePriorite.Source.choices)
+    reconnu_le = forms.DateField(label="Date de reconnaissance", widget=DateInput())
+    piece = forms.ModelChoiceField(
+        label="Pièce justificative",
+        queryset=PieceJustificative.objects.none(),
+        required=False,
+        empty_label="— aucune pour l'instant —",
+    )
+    commentaire = forms.CharField(label="Commentaire", required=False, max_length=300)
+
+    def __init__(self, *args, demande=None, voir_sensible: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if demande is not None:
+            self.fields["piece"].queryset = demande.pieces.all()
+        if not voir_sensible:
+            self.fields["critere"].choices = [
+                c for c in CriterePriorite.Critere.choices if c[0] not in CriterePriorite.SENSIBLES
+            ]
+        if not self.is_bound:
+            self.initial.setdefault("reconnu_le", timezone.localdate())
+
+    def clean_reconnu_le(self):
+        valeur = self.cleaned_data["reconnu_le"]
+        _date_passee(valeur, "La date de reconnaissance")
+        return valeur
+
+
+class DaloForm(AccessibleMixin, forms.Form):
+    date_decision = forms.DateField(label="Date de la décision", widget=DateInput())
+    commission = forms.CharField(label="Commission de médiation", max_length=200, initial="COMED de l'Isère")
+    reference = forms.CharField(label="Référence", required=False, max_length=100)
+    prioritaire_urgent = forms.BooleanField(label="Reconnu prioritaire et urgent", required=False, initial=True)
+
+    def clean_date_decision(self):
+        valeur = self.cleaned_data["date_decision"]
+        _date_passee(valeur, "La date de décision")
+        return valeur
+
+
+class RendezVousForm(AccessibleMixin, forms.Form):
+    guichet = forms.ModelChoiceField(label="Guichet", queryset=None, empty_label=None)
+    objet = forms.ChoiceField(
+        label="Objet",
+        choices=[
+            ("ENTRETIEN", "Entretien-conseil"),
+            ("DEPOT", "Dépôt ou complément du dossier"),
+            ("ACCOMPAGNEMENT", "Accompagnement (niveau 3)"),
+        ],
+    )
+    debut = forms.DateTimeField(
+        label="Date et heure", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+    def __init__(self, *args, guichets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guichet"].queryset = guichets
+
+
+class ClotureRendezVousForm(AccessibleMixin, forms.Form):
+    statut = forms.ChoiceField(
+        label="Issue",
+        choices=[
+            ("HONORE", "Honoré"),
+            ("NON_HONORE", "Non honoré"),
+            ("ANNULE", "Annulé"),
+        ],
+    )
+    compte_rendu = forms.CharField(label="Compte rendu", required=False, widget=forms.Textarea(attrs={"rows": 2}))

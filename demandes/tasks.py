@@ -1,0 +1,30 @@
+"""Scheduled jobs (django-celery-beat rows created by migration 0002): idempotent, batch by batch."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import selectors, services
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3, acks_late=True)
+def send_renewal_reminders(self) -> dict:
+    """Send every renewal notice due today; an event marks each one, so a rerun sends nothing twice."""
+    today = timezone.localdate()
+    envoyes = 0
+    for demande in selectors.rappels_a_envoyer(today):
+        if services.envoyer_rappel_renouvellement(demande.pk, acteur=None, today=today):
+            envoyes += 1
+    return {"date": today.isoformat(), "rappels": envoyes}
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3, acks_late=True)
+def radiate_unrenewed(self) -> dict:
+    """Radiate, for non-renewal, the demands whose notice was sent and whose deadline has passed."""
+    today = timezone.localdate()
+    radiees = 0
+    for demande in selectors.radiations_a_faire(today):
+        if services.radier_pour_non_renouvellement(demande.pk, today=today):
+            radiees += 1
+    return {"date": today.isoformat(), "radiations": radiees}

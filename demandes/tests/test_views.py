@@ -1,0 +1,376 @@
+"""Pages of the reception desk through Django's test client, with at least three actors each."""
+
+import datetime as dt
+import io
+import re
+from html import unescape
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from pypdf import PdfReader
+
+from demandes import services
+from demandes.models import Demande, Evenement, PieceJustificative
+
+from .conftest import connecte
+from .factories import creer_demande
+
+PDF_MINIMAL = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_recherche_insensible_aux_accents_et_a_la_casse(client, monde, demande):
+    connecte(client, monde.agent2)  # another reception point of the same territory
+    for q in [
+        "lefevre",
+        "LEFÈVRE",
+        "Lef",
+        "lefevre ame",
+        "amelie lefevre",
+        demande.numero_unique,
+        demande.numero_unique.replace("-", ""),
+    ]:
+        r = client.get(reverse("demandes:recherche"), {"q": q})
+        assert r.status_code == 200
+        assert demande.numero_unique in r.content.decode(), q
+    r = client.get(reverse("demandes:recherche"), {"q": "martin"})
+    assert demande.numero_unique not in r.content.decode()
+    r = client.get(reverse("demandes:recherche"), {"date_naissance": "1988-04-12"})
+    assert demande.numero_unique in r.content.decode()
+
+
+def test_recherche_htmx_renvoie_le_fragment(client, monde, demande):
+    connecte(client, monde.agent)
+    r = client.get(reverse("demandes:recherche"), {"q": "lef"}, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    assert "<html" not in html and demande.numero_unique in html
+
+
+def test_recherche_nombre_de_requetes_fixe(client, monde, django_assert_num_queries):
+    for i in range(30):
+        creer_demande(monde.guichet if i % 2 else monde.guichet2, acteur=monde.agent, nom=f"Lefort{i}")
+    connecte(client, monde.agent)
+    client.get(reverse("demandes:recherche"))  # warm the session
+    # session, user, scope memberships, demand memberships, results (with their reception point)
+    with django_assert_num_queries(5):
+        r = client.get(reverse("demandes:recherche"), {"q": "lefort"})
+    assert r.content.decode().count("/demandes/") >= 30
+
+
+def test_outsider_ne_voit_rien(client, monde, demande):
+    for user in (monde.outsider, monde.outsider_bailleur):
+        connecte(client, user)
+        r = client.get(reverse("demandes:recherche"), {"q": "lefevre"})
+        assert demande.numero_unique not in r.content.decode()
+        assert client.get(reverse("demandes:fiche", args=[demande.pk])).status_code == 404
+        assert client.get(reverse("demandes:modifier", args=[demande.pk])).status_code == 404
+        r = client.get(reverse("demandes:export"), {"q": "lefevre"})
+        assert demande.numero_unique not in b"".join(r.streaming_content).decode()
+        assert client.get(f"/api/demandes/{demande.pk}/").status_code == 404
+        assert demande.numero_unique not in client.get("/api/demandes/", {"q": "lefevre"}).content.decode()
+
+
+def test_membre_cil_et_anonyme_sans_acces(client, monde, demande):
+    connecte(client, monde.membre_cil)
+    assert client.get(reverse("demandes:recherche")).status_code == 403
+    assert client.get(reverse("demandes:fiche", args=[demande.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("demandes:fiche", args=[demande.pk])).status_code == 302
+    assert client.get("/api/demandes/").status_code in (401, 403)
+
+
+def test_bailleur_lit_sans_modifier_ni_voir_le_sensible(client, monde, demande):
+    services.reconnaitre_priorite(
+        demande, critere="VIOLENCES_COUPLE", source="GUICHET", reconnu_le=dt.date(2026, 1, 5), acteur=monde.agent
+    )
+    services.reconnaitre_priorite(
+        demande, critere="SANS_LOGEMENT", source="GUICHET", reconnu_le=dt.date(2026, 1, 5), acteur=monde.agent
+    )
+    connecte(client, monde.bailleur_user)
+    html = client.get(reverse("demandes:fiche", args=[demande.pk])).content.decode()
+    assert "Dépourvue de logement" in html
+    assert "violences" not in html.lower()
+    assert reverse("demandes:modifier", args=[demande.pk]) not in html
+    assert client.get(reverse("demandes:modifier", args=[demande.pk])).status_code == 403
+    assert client.post(reverse("demandes:renouveler", args=[demande.pk])).status_code == 403
+    api = client.get(f"/api/demandes/{demande.pk}/").json()
+    assert [p["critere"] for p in api["priorites"]] == ["SANS_LOGEMENT"]
+    # the reception agent of another point of the territory sees it, the API never shows it
+    connecte(client, monde.agent2)
+    assert "Victime de violences" in client.get(reverse("demandes:fiche", args=[demande.pk])).content.decode()
+    assert "VIOLENCES" not in client.get(f"/api/demandes/{demande.pk}/").content.decode()
+    export = b"".join(client.get(reverse("demandes:export"), {"q": "lefevre"}).streaming_content).decode()
+    assert demande.numero_unique in export and "VIOLENCES" not in export.upper()
+
+
+def test_api_liste_filtree_et_limitee_au_territoire(client, monde, demande):
+    creer_demande(monde.guichet_autre, acteur=monde.outsider, nom="Voironnais")
+    connecte(client, monde.reservataire_user)
+    data = client.get("/api/demandes/").json()
+    assert [d["numero_unique"] for d in data["results"]] == [demande.numero_unique]
+    assert client.get("/api/demandes/", {"statut": "RADIEE"}).json()["count"] == 0
+    assert client.get("/api/demandes/", {"typologie": "T3"}).json()["count"] == 1
+    assert client.get("/api/demandes/", {"typologie": "T5"}).json()["count"] == 0
+
+
+def test_modification_concurrente_message_clair_et_saisie_conservee(client, monde, demande):
+    url = reverse("demandes:modifier", args=[demande.pk])
+    connecte(client, monde.agent)
+    page = client.get(url).content.decode()
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    # someone else saves in between
+    services.modifier_demande(
+        Demande.objects.get(pk=demande.pk),
+        version=int(version),
+        donnees={"telephone": "0476000001"},
+        acteur=monde.agent2,
+    )
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("communes_souhaitees",)}
+    data.update(
+        {
+            "version": version,
+            "ville": "Échirolles",
+            "date_naissance": "1988-04-12",
+            "motifs": ["TROP_CHER"],
+            "typologies": ["T2"],
+            "communes_souhaitees": [monde.commune.pk],
+            "telephone": "",
+            "membres-TOTAL_FORMS": "0",
+            "membres-INITIAL_FORMS": "0",
+            "ressources-TOTAL_FORMS": "0",
+            "ressources-INITIAL_FORMS": "0",
+        }
+    )
+    data.pop("bailleur_actuel", None)
+    r = client.post(url, data)
+    assert r.status_code == 409
+    html = unescape(r.content.decode())
+    assert "modifiée par quelqu'un d'autre" in html
+    assert 'value="Échirolles"' in html  # the user's input is kept
+    frais = Demande.objects.get(pk=demande.pk)
+    assert frais.ville == "Grenoble" and frais.telephone == "0476000001"
+    # confirming saves over the current version
+    data["version"] = str(frais.version)
+    r = client.post(url, data)
+    assert r.status_code == 302
+    assert Demande.objects.get(pk=demande.pk).ville == "Échirolles"
+
+
+def test_renouveler_radier_reactiver(client, monde):
+    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date.today() - dt.timedelta(days=300))
+    connecte(client, monde.agent2)
+    r = client.post(reverse("demandes:renouveler", args=[d.pk]), {"version": d.version})
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.date_dernier_renouvellement == dt.date.today()
+    r = client.post(reverse("demandes:radier", args=[d.pk]), {"version": d.version, "motif": "SANS_REPONSE"})
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.statut == "RADIEE"
+    assert "Réactiver" in client.get(reverse("demandes:fiche", args=[d.pk])).content.decode()
+    client.post(reverse("demandes:reactiver", args=[d.pk]))
+    d.refresh_from_db()
+    assert d.statut == "ACTIVE"
+
+
+def test_inscription_en_etapes_avec_doublon(client, monde, demande):
+    connecte(client, monde.agent)
+    base = {
+        "guichet": monde.guichet.pk,
+        "nom": "LEFEVRE",
+        "prenom": "amélie",
+        "date_naissance": "1988-04-12",
+        "sexe": "F",
+        "nationalite": "FR",
+        "situation_familiale": "CELIBATAIRE",
+        "situation_professionnelle": "CDI",
+        "adresse": "3 rue Haute",
+        "code_postal": "38000",
+        "ville": "Grenoble",
+    }
+    r = client.post(reverse("demandes:inscription_etape", args=["demandeur"]), base)
+    assert r.status_code == 200 and "déjà une demande active" in r.content.decode()
+    assert "Cochez cette case" in unescape(r.content.decode())
+    assert demande.numero_unique in r.content.decode()
+    r = client.post(
+        reverse("demandes:inscription_etape", args=["demandeur"]), {**base, "prenom": "Zoé", "code_postal": "380"}
+    )
+    assert "Le code postal compte 5 chiffres." in r.content.decode()
+    assert 'aria-describedby="id_code_postal-erreurs"' in r.content.decode()
+    r = client.post(reverse("demandes:inscription_etape", args=["demandeur"]), {**base, "prenom": "Zoé"})
+    assert r.status_code == 302
+    r = client.post(
+        reverse("demandes:inscription_etape", args=["menage"]),
+        {
+            "membres-TOTAL_FORMS": "2",
+            "membres-INITIAL_FORMS": "0",
+            "membres-0-lien": "ENFANT",
+            "membres-0-nom": "Lefèvre",
+            "membres-0-prenom": "Léa",
+            "membres-0-date_naissance": "2019-02-03",
+            "membres-1-lien": "",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    r = client.post(
+        reverse("demandes:inscription_etape", args=["ressources"]),
+        {
+            "ressources-TOTAL_FORMS": "2",
+            "ressources-INITIAL_FORMS": "0",
+            "ressources-0-personne": "D",
+            "ressources-0-nature": "SALAIRE",
+            "ressources-0-montant_mensuel": "1450.50",
+            "ressources-1-personne": "0",
+            "ressources-1-nature": "AIDE_LOGEMENT",
+            "ressources-1-montant_mensuel": "120",
+            "revenu_fiscal_reference": "15200",
+            "annee_revenu_fiscal": str(dt.date.today().year - 1),
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    r = client.post(
+        reverse("demandes:inscription_etape", args=["logement"]),
+        {"logement_actuel": "HEBERGE_FAMILLE", "motifs": ["SANS_LOGEMENT"]},
+    )
+    assert r.status_code == 302
+    r = client.post(reverse("demandes:inscription_etape", args=["souhaits"]), {"typologies": ["T2"]})
+    assert "Ce champ est obligatoire." in r.content.decode()
+    r = client.post(
+        reverse("demandes:inscription_etape", args=["souhaits"]),
+        {"typologies": ["T2", "T3"], "communes_souhaitees": [monde.commune.pk], "loyer_max": "550"},
+    )
+    assert r.status_code == 302
+    r = client.get(reverse("demandes:inscription_etape", args=["recapitulatif"]))
+    assert "Zoé" in r.content.decode() and "Léa" in r.content.decode()
+    r = client.post(reverse("demandes:inscription_etape", args=["recapitulatif"]))
+    nouvelle = Demande.objects.get(prenom="Zoé")
+    assert r.status_code == 302 and r.url == reverse("demandes:fiche", args=[nouvelle.pk])
+    assert nouvelle.numero_unique.startswith("038-")
+    assert nouvelle.membres.get().prenom == "Léa"
+    assert sorted(nouvelle.ressources.values_list("nature", flat=True)) == ["AIDE_LOGEMENT", "SALAIRE"]
+    assert list(nouvelle.communes_souhaitees.all()) == [monde.commune]
+    assert nouvelle.evenements.get().type == Evenement.Type.ENREGISTREMENT
+    fiche = client.get(r.url).content.decode()
+    assert "Attestation d'hébergement" in unescape(fiche)  # checklist follows the situation
+    assert "Livret de famille" in fiche
+
+
+def test_outsider_ne_peut_pas_enregistrer_au_guichet_d_un_autre(client, monde):
+    connecte(client, monde.bailleur_user)
+    assert client.get(reverse("demandes:inscription")).status_code == 403
+
+
+def test_pieces_type_taille_stockage_prive_et_droits(client, monde, demande, settings, tmp_path):
+    connecte(client, monde.agent)
+    url = reverse("demandes:piece_ajouter", args=[demande.pk])
+    r = client.post(
+        url,
+        {
+            "type_piece": "IDENTITE",
+            "fichier": SimpleUploadedFile("cni.pdf", b"MZ\x90\x00 pas un pdf", "application/pdf"),
+        },
+    )
+    assert r.status_code == 400 and "PDF, JPEG ou PNG" in r.content.decode()
+    settings.DEMANDES_TAILLE_MAX_PIECE = 100
+    r = client.post(url, {"type_piece": "IDENTITE", "fichier": SimpleUploadedFile("gros.pdf", b"%PDF-" + b"0" * 200)})
+    assert r.status_code == 400 and "taille maximale" in r.content.decode()
+    del settings.DEMANDES_TAILLE_MAX_PIECE
+    r = client.post(
+        url, {"type_piece": "IDENTITE", "fichier": SimpleUploadedFile("cni.pdf", PDF_MINIMAL, "text/plain")}
+    )
+    assert r.status_code == 302
+    piece = PieceJustificative.objects.get(demande=demande)
+    assert piece.type_mime == "application/pdf" and piece.statut == "RECUE"
+    assert piece.fichier.path.startswith(str(tmp_path / "prive"))
+    assert not piece.fichier.name.endswith("cni.pdf")  # random name on disk
+    assert demande.evenements.filter(type="PIECE_RECUE").exists()
+    telecharger = reverse("demandes:piece", args=[demande.pk, piece.pk])
+    r = client.get(telecharger)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == PDF_MINIMAL
+    assert r["Content-Type"] == "application/pdf"
+    for user, attendu in ((monde.bailleur_user, 200), (monde.outsider, 404), (monde.outsider_bailleur, 404)):
+        connecte(client, user)
+        assert client.get(telecharger).status_code == attendu
+    connecte(client, monde.agent)
+    client.post(reverse("demandes:piece_statut", args=[demande.pk, piece.pk]), {"statut": "VALIDE"})
+    piece.refresh_from_db()
+    assert piece.statut == "VALIDE"
+
+
+def test_qualification_priorite_et_dalo_depuis_la_fiche(client, monde, demande):
+    connecte(client, monde.agent)
+    r = client.post(
+        reverse("demandes:priorite_ajouter", args=[demande.pk]),
+        {"critere": "MENACE_EXPULSION", "source": "GUICHET", "reconnu_le": "2030-01-01"},
+    )
+    assert r.status_code == 400 and "ne peut pas être dans le futur" in unescape(r.content.decode())
+    r = client.post(
+        reverse("demandes:priorite_ajouter", args=[demande.pk]),
+        {"critere": "MENACE_EXPULSION", "source": "GUICHET", "reconnu_le": "2026-01-10"},
+    )
+    assert r.status_code == 302
+    p = demande.priorites.get()
+    assert p.reconnu_par == monde.agent and p.organisation == monde.guichet.nom
+    r = client.post(
+        reverse("demandes:dalo_ajouter", args=[demande.pk]),
+        {"date_decision": "2025-11-03", "commission": "COMED 38", "prioritaire_urgent": "on"},
+    )
+    assert r.status_code == 302 and demande.decisions_dalo.get().prioritaire_urgent
+    # a landlord cannot qualify
+    connecte(client, monde.bailleur_user)
+    r = client.post(
+        reverse("demandes:priorite_ajouter", args=[demande.pk]),
+        {"critere": "HANDICAP", "source": "BAILLEUR", "reconnu_le": "2026-01-10"},
+    )
+    assert r.status_code == 403
+
+
+@pytest.mark.pdf
+def test_attestation_pdf_contient_le_numero(client, monde, demande):
+    connecte(client, monde.agent)
+    r = client.post(reverse("demandes:fiche_information", args=[demande.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    texte = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    assert demande.numero_unique in texte
+    assert "Attestation d'enregistrement" in texte
+    assert demande.evenements.filter(type="FICHE_INFORMATION").exists()
+    connecte(client, monde.outsider)
+    assert client.post(reverse("demandes:fiche_information", args=[demande.pk])).status_code == 404
+
+
+def test_rendez_vous_et_reseau(client, monde, demande):
+    connecte(client, monde.agent)
+    r = client.post(
+        reverse("demandes:rdv_ajouter", args=[demande.pk]),
+        {"guichet": monde.guichet.pk, "objet": "ENTRETIEN", "debut": "2026-03-02T10:30"},
+    )
+    assert r.status_code == 302
+    rdv = demande.rendez_vous.get()
+    client.post(reverse("demandes:rdv_cloturer", args=[demande.pk, rdv.pk]), {"statut": "HONORE"})
+    rdv.refresh_from_db()
+    assert rdv.statut == "HONORE"
+    assert demande.evenements.filter(type="ENTRETIEN").count() == 1
+    r = client.post(
+        reverse("demandes:contact_ajouter", args=[monde.guichet.pk]), {"canal": "VISITE"}, HTTP_HX_REQUEST="true"
+    )
+    assert "1 aujourd'hui" in unescape(r.content.decode())
+    page = client.get(reverse("demandes:reseau"))
+    assert page.status_code == 200
+    lignes = page.context["activite"]
+    assert any(ligne["visites"] == 1 and ligne["guichet"] == monde.guichet.nom for ligne in lignes)
+    assert any(ligne["entretiens"] == 1 for ligne in lignes)
+    # the outsider's agent cannot count for our reception point
+    connecte(client, monde.outsider)
+    assert (
+        client.post(reverse("demandes:contact_ajouter", args=[monde.guichet.pk]), {"canal": "APPEL"}).status_code == 404
+    )
+
+
+def test_page_des_traitements_programmes(client, monde):
+    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date.today() - dt.timedelta(days=340))
+    connecte(client, monde.staff)
+    r = client.get(reverse("demandes:traitements"))
+    assert r.status_code == 200 and d.numero_unique in r.content.decode()
+    connecte(client, monde.bailleur_user)
+    assert client.get(reverse("demandes:traitements")).status_code == 403

@@ -1,0 +1,777 @@
+"""Pages of the reception desk: thin views that parse, check rights, call one service or selector, render."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.views.decorators.http import require_GET, require_POST
+
+from cil.models import Guichet
+
+from . import forms, permissions, rules, selectors, services
+from .filters import DemandeFilter
+from .models import Contact, CriterePriorite, Demande, Evenement, PieceJustificative, RendezVous
+from .rules import ConflitDeVersion, DomainError
+
+
+def _demande_visible(request, pk) -> Demande:
+    demande = get_object_or_404(Demande.objects.select_related("epci", "guichet", "guichet__commune"), pk=pk)
+    if not permissions.can_view(request.user, demande):
+        raise Http404("Demande introuvable.")  # do not reveal that it exists
+    return demande
+
+
+def _demande_modifiable(request, pk) -> Demande:
+    demande = _demande_visible(request, pk)
+    if not permissions.can_edit(request.user, demande):
+        raise PermissionDenied("Vous pouvez consulter cette demande mais pas la modifier.")
+    return demande
+
+
+def _acces_demandes(request):
+    acces = permissions.acces_for(request.user)
+    if acces.aucun:
+        raise PermissionDenied("Votre rôle ne donne pas accès aux demandes de logement social.")
+    return acces
+
+
+def _erreur_domaine(request, exc: Exception) -> None:
+    messages.error(request, str(exc) if isinstance(exc, DomainError) else " ".join(exc.messages))
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def recherche(request):
+    acces = _acces_demandes(request)
+    form = forms.RechercheForm(request.GET or None)
+    resultats, cherche = [], False
+    if form.is_valid() and (form.cleaned_data["q"].strip() or form.cleaned_data["date_naissance"]):
+        cherche = True
+        qs = Demande.objects.for_user(request.user).select_related("guichet")
+        qs = selectors.rechercher(
+            qs, form.cleaned_data["q"], form.cleaned_data["date_naissance"], form.cleaned_data["statut"]
+        )
+        resultats = list(qs[: selectors.LIMITE_RECHERCHE])
+    contexte = {
+        "form": form,
+        "resultats": resultats,
+        "cherche": cherche,
+        "limite": selectors.LIMITE_RECHERCHE,
+        "peut_enregistrer": bool(acces.gestion) or acces.admin,
+        "query_string": request.GET.urlencode(),
+    }
+    if request.htmx:
+        return render(request, "demandes/_resultats.html", contexte)
+    return render(request, "demandes/recherche.html", contexte)
+
+
+@login_required
+@require_GET
+def export_csv(request):
+    """The search results as CSV: never any sensitive situation, scoped like the page."""
+    _acces_demandes(request)
+    filtre = DemandeFilter(request.GET, queryset=Demande.objects.for_user(request.user).select_related("guichet"))
+    if not filtre.is_valid():
+        raise Http404("Filtres invalides.")
+    lignes = filtre.qs.order_by("nom_norm", "prenom_norm", "id")[:10000]
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo(), delimiter=";")
+    entete = [
+        "numero_unique",
+        "nom",
+        "prenom",
+        "date_naissance",
+        "statut",
+        "date_depot",
+        "dernier_renouvellement",
+        "guichet",
+    ]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(entete)
+        for d in lignes.iterator(chunk_size=1000):
+            yield writer.writerow(
+                [
+                    d.numero_unique,
+                    d.nom,
+                    d.prenom,
+                    d.date_naissance.isoformat(),
+                    d.get_statut_display(),
+                    d.date_depot.isoformat(),
+                    d.date_dernier_renouvellement.isoformat() if d.date_dernier_renouvellement else "",
+                    d.guichet.nom,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="demandes.csv"'
+    return response
+
+
+# --- Registration in steps --------------------------------------------------------------------
+
+ETAPES = [
+    ("demandeur", "Demandeur"),
+    ("menage", "Ménage"),
+    ("ressources", "Ressources"),
+    ("logement", "Logement actuel et motifs"),
+    ("souhaits", "Souhaits"),
+    ("recapitulatif", "Vérification"),
+]
+SESSION_CLE = "demandes_inscription"
+
+
+def _brouillon(request) -> dict:
+    return request.session.get(SESSION_CLE, {})
+
+
+def _donnees_etape(request, etape) -> MultiValueDict | None:
+    stocke = _brouillon(request).get(etape)
+    return MultiValueDict(stocke) if stocke is not None else None
+
+
+def _personnes(request) -> list[tuple[str, str]]:
+    """Choices for the resources step, from the household step already filled in."""
+    data = _donnees_etape(request, "menage")
+    if data is None:
+        return []
+    formset = forms.MembreFormSet(data, prefix="membres")
+    if not formset.is_valid():
+        return []
+    return [(str(i), f"{m['prenom']} {m['nom']}") for i, m in enumerate(formset.donnees())]
+
+
+def _formulaires(request, etape, data, guichets):
+    epci = None
+    brouillon_demandeur = _donnees_etape(request, "demandeur")
+    if brouillon_demandeur is not None:
+        g = guichets.filter(pk=brouillon_demandeur.get("guichet") or 0).first()
+        epci = g.epci if g else None
+    if etape == "demandeur":
+        return {"form": forms.DemandeurForm(data, guichets=guichets)}
+    if etape == "menage":
+        return {"formset": forms.MembreFormSet(data, prefix="membres")}
+    if etape == "ressources":
+        return {
+            "formset": forms.RessourceFormSet(
+                data, prefix="ressources", form_kwargs={"personnes": _personnes(request)}
+            ),
+            "form": forms.RevenusForm(data),
+        }
+    if etape == "logement":
+        return {"form": forms.LogementForm(data, epci=epci)}
+    if etape == "souhaits":
+        return {"form": forms.SouhaitsForm(data, epci=epci)}
+    return {}
+
+
+def _valides(formulaires) -> bool:
+    return all(f.is_valid() for f in formulaires.values())
+
+
+@login_required
+def inscription(request, etape="demandeur"):
+    _acces_demandes(request)
+    guichets = permissions.guichets_enregistreurs_for_user(request.user)
+    if not guichets.exists():
+        raise PermissionDenied("Vous n'êtes rattaché(e) à aucun guichet enregistreur.")
+    noms = [e for e, _ in ETAPES]
+    if etape not in noms:
+        raise Http404
+    index = noms.index(etape)
+    # a later step needs the earlier ones
+    for precedente in noms[:index]:
+        if precedente != "recapitulatif" and _donnees_etape(request, precedente) is None:
+            return redirect("demandes:inscription_etape", etape=precedente)
+
+    doublons, confirmation = [], None
+    if etape == "recapitulatif":
+        return _inscription_recapitulatif(request, guichets)
+    if request.method == "POST":
+        brut = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
+        formulaires = _formulaires(request, etape, request.POST, guichets)
+        ok = _valides(formulaires)
+        if ok and etape == "demandeur":
+            cd = formulaires["form"].cleaned_data
+            doublons = selectors.doublons(cd["guichet"].epci_id, cd["nom"], cd["prenom"], cd["date_naissance"])
+            if doublons:
+                confirmation = forms.ConfirmationDoublonForm(request.POST)
+                ok = confirmation.is_valid()
+        if ok:
+            brouillon = _brouillon(request)
+            brouillon[etape] = brut
+            request.session[SESSION_CLE] = brouillon
+            return redirect("demandes:inscription_etape", etape=noms[index + 1])
+    else:
+        formulaires = _formulaires(request, etape, _donnees_etape(request, etape), guichets)
+    return render(
+        request,
+        "demandes/inscription.html",
+        {
+            "etape": etape,
+            "etapes": ETAPES,
+            "index": index,
+            "precedente": noms[index - 1] if index else "",
+            "doublons": doublons,
+            "confirmation": confirmation,
+            **formulaires,
+        },
+    )
+
+
+def _inscription_recapitulatif(request, guichets):
+    formulaires = {}
+    for etape, _ in ETAPES[:-1]:
+        for cle, f in _formulaires(request, etape, _donnees_etape(request, etape), guichets).items():
+            formulaires[f"{etape}_{cle}"] = f
+    if not _valides(formulaires):
+        messages.error(request, "Une étape contient des erreurs : corrigez-la avant d'enregistrer.")
+        for cle, f in formulaires.items():
+            if not f.is_valid():
+                return redirect("demandes:inscription_etape", etape=cle.split("_")[0])
+    demandeur = formulaires["demandeur_form"].cleaned_data
+    membres = formulaires["menage_formset"].donnees()
+    ressources = formulaires["ressources_formset"].donnees(cle="membre_index")
+    logement = formulaires["logement_form"].cleaned_data
+    souhaits = formulaires["souhaits_form"].cleaned_data
+    if request.method == "POST":
+        guichet = demandeur["guichet"]
+        if not permissions.can_register(request.user, guichet):
+            raise PermissionDenied
+        donnees = {k: v for k, v in demandeur.items() if k != "guichet"}
+        donnees.update(formulaires["ressources_form"].cleaned_data)
+        donnees.update(logement)
+        donnees.update({k: v for k, v in souhaits.items() if k != "communes_souhaitees"})
+        try:
+            demande = services.enregistrer_demande(
+                guichet=guichet,
+                donnees=donnees,
+                membres=[{k: v for k, v in m.items() if k != "supprimer"} for m in membres if not m.get("supprimer")],
+                ressources=[r for r in ressources if not r.get("supprimer")],
+                communes=souhaits["communes_souhaitees"],
+                acteur=request.user,
+            )
+        except (DomainError, ValidationError) as exc:
+            _erreur_domaine(request, exc)
+        else:
+            request.session.pop(SESSION_CLE, None)
+            messages.success(
+                request,
+                f"Demande enregistrée sous le numéro unique {demande.numero_unique}. "
+                "Remettez au demandeur son attestation et la fiche d'information.",
+            )
+            return redirect("demandes:fiche", pk=demande.pk)
+    personnes = dict([("D", "Demandeur")] + _personnes(request))
+    return render(
+        request,
+        "demandes/inscription_recapitulatif.html",
+        {
+            "etape": "recapitulatif",
+            "etapes": ETAPES,
+            "index": len(ETAPES) - 1,
+            "demandeur": formulaires["demandeur_form"],
+            "membres": [m for m in membres if not m.get("supprimer")],
+            "ressources": [
+                {**r, "personne": personnes.get("D" if r["membre_index"] is None else str(r["membre_index"]), "")}
+                for r in ressources
+                if not r.get("supprimer")
+            ],
+            "revenus": formulaires["ressources_form"],
+            "logement": formulaires["logement_form"],
+            "souhaits": formulaires["souhaits_form"],
+        },
+    )
+
+
+@login_required
+@require_POST
+def inscription_abandon(request):
+    request.session.pop(SESSION_CLE, None)
+    messages.info(request, "Saisie abandonnée : rien n'a été enregistré.")
+    return redirect("demandes:recherche")
+
+
+@login_required
+@require_GET
+def doublons(request):
+    """htmx: as soon as name, first name and birth date are typed, show the same person's active demands."""
+    acces = _acces_demandes(request)
+    trouves = []
+    nom, prenom = request.GET.get("nom", ""), request.GET.get("prenom", "")
+    try:
+        naissance = dt.date.fromisoformat(request.GET.get("date_naissance", ""))
+    except ValueError:
+        naissance = None
+    guichet = Guichet.objects.filter(pk=request.GET.get("guichet") or 0).first()
+    if nom and prenom and naissance and guichet and (acces.admin or guichet.epci_id in acces.gestion):
+        trouves = selectors.doublons(guichet.epci_id, nom, prenom, naissance)
+    return render(request, "demandes/_doublons.html", {"doublons": trouves})
+
+
+# --- The demand's file --------------------------------------------------------------------------
+
+
+def _contexte_fiche(request, demande: Demande, **extra) -> dict:
+    user = request.user
+    voir_sensible = permissions.can_see_sensitive(user, demande)
+    peut_modifier = permissions.can_edit(user, demande)
+    today = timezone.localdate()
+    delais = selectors.delais_pour(demande.epci_id, today)
+    membres = list(demande.membres.all())
+    ressources = list(demande.ressources.select_related("membre"))
+    priorites = list(demande.priorites.select_related("reconnu_par", "piece"))
+    pieces = list(selectors.pieces_visibles(demande, voir_sensible=voir_sensible))
+    situation = selectors.situation_ressources(demande, today, membres=membres, ressources=ressources)
+    rendez_vous = list(demande.rendez_vous.select_related("guichet", "agent").order_by("-debut"))
+    contexte = {
+        "demande": demande,
+        "membres": membres,
+        "ressources": ressources,
+        "situation": situation,
+        "priorites": [p for p in priorites if voir_sensible or not p.sensible],
+        "decisions_dalo": list(demande.decisions_dalo.all()),
+        "checklist": selectors.checklist(demande, membres, priorites, pieces, voir_sensible=voir_sensible),
+        "evenements": list(selectors.timeline(demande, voir_sensible=voir_sensible)),
+        "transitions": list(demande.transitions.select_related("acteur")),
+        "rendez_vous": rendez_vous,
+        "communes": list(demande.communes_souhaitees.all()),
+        "voir_sensible": voir_sensible,
+        "peut_modifier": peut_modifier and demande.est_active,
+        "peut_qualifier": peut_modifier and demande.est_active,
+        "expiration": rules.date_expiration(demande.date_depot, demande.date_dernier_renouvellement, delais),
+        "piece_form": None,
+        "priorite_form": None,
+        "dalo_form": None,
+        "rdv_form": None,
+        "cloture_form": None,
+        "fin_reactivation": rules.fin_reactivation(
+            demande.motif_radiation,
+            demande.date_depot,
+            demande.date_dernier_renouvellement,
+            demande.date_radiation,
+            delais,
+        ),
+        "reactivable": peut_modifier
+        and demande.statut == "RADIEE"
+        and rules.reactivation_possible(
+            demande.motif_radiation,
+            demande.date_depot,
+            demande.date_dernier_renouvellement,
+            demande.date_radiation,
+            delais,
+            today,
+        ),
+    }
+    if peut_modifier and demande.est_active:
+        contexte.update(
+            {
+                "piece_form": forms.PieceForm(voir_sensible=voir_sensible),
+                "priorite_form": forms.PrioriteForm(demande=demande, voir_sensible=voir_sensible),
+                "dalo_form": forms.DaloForm(),
+                "rdv_form": forms.RendezVousForm(
+                    guichets=Guichet.objects.filter(epci=demande.epci).order_by("nom"),
+                    initial={"guichet": permissions.guichets_for_user(user).filter(epci=demande.epci).first()},
+                ),
+                "cloture_form": forms.ClotureRendezVousForm(),
+            }
+        )
+    contexte.update(extra)
+    return contexte
+
+
+@login_required
+@require_GET
+def fiche(request, pk):
+    demande = _demande_visible(request, pk)
+    return render(request, "demandes/fiche.html", _contexte_fiche(request, demande))
+
+
+@login_required
+def modifier(request, pk):
+    demande = _demande_modifiable(request, pk)
+    if not demande.est_active:
+        messages.error(request, "Une demande radiée ne peut pas être modifiée.")
+        return redirect("demandes:fiche", pk=pk)
+    membres = list(demande.membres.all())
+    personnes = [(str(m.pk), f"{m.prenom} {m.nom}") for m in membres]
+    initial_membres = [
+        {
+            "id": m.pk,
+            "lien": m.lien,
+            "nom": m.nom,
+            "prenom": m.prenom,
+            "date_naissance": m.date_naissance,
+            "situation_professionnelle": m.situation_professionnelle,
+            "enfant_a_naitre": m.enfant_a_naitre,
+        }
+        for m in membres
+    ]
+    initial_ressources = [
+        {
+            "id": r.pk,
+            "personne": str(r.membre_id) if r.membre_id else "D",
+            "nature": r.nature,
+            "montant_mensuel": r.montant_mensuel,
+        }
+        for r in demande.ressources.all()
+    ]
+    data = request.POST if request.method == "POST" else None
+    form = forms.DemandeEditForm(
+        data, instance=demande, epci=demande.epci, initial={"communes_souhaitees": demande.communes_souhaitees.all()}
+    )
+    membres_fs = forms.MembreFormSet(data, prefix="membres", initial=initial_membres)
+    ressources_fs = forms.RessourceFormSet(
+        data, prefix="ressources", initial=initial_ressources, form_kwargs={"personnes": personnes}
+    )
+    conflit = False
+    if request.method == "POST" and form.is_valid() and membres_fs.is_valid() and ressources_fs.is_valid():
+        frais = Demande.objects.get(pk=demande.pk)
+        try:
+            services.modifier_demande(
+                frais,
+                version=form.cleaned_data["version"],
+                donnees=form.donnees(),
+                communes=form.cleaned_data["communes_souhaitees"],
+                membres=membres_fs.donnees(),
+                ressources=ressources_fs.donnees(cle="membre_id"),
+                acteur=request.user,
+            )
+        except ConflitDeVersion as exc:
+            conflit = str(exc)
+        except (DomainError, ValidationError) as exc:
+            _erreur_domaine(request, exc)
+        else:
+            messages.success(request, "Modifications enregistrées.")
+            return redirect("demandes:fiche", pk=pk)
+    actuelle = Demande.objects.select_related("guichet").get(pk=pk) if conflit else None
+    return render(
+        request,
+        "demandes/modifier.html",
+        {
+            "demande": demande,
+            "form": form,
+            "membres_fs": membres_fs,
+            "ressources_fs": ressources_fs,
+            "conflit": conflit,
+            "actuelle": actuelle,
+        },
+        status=409 if conflit else 200,
+    )
+
+
+@login_required
+@require_POST
+def renouveler(request, pk):
+    demande = _demande_modifiable(request, pk)
+    try:
+        services.renouveler(demande, acteur=request.user, version=int(request.POST.get("version", demande.version)))
+    except ConflitDeVersion as exc:
+        messages.error(request, str(exc).split(" Vos saisies")[0] + " Rechargez la fiche puis recommencez.")
+    except DomainError as exc:
+        _erreur_domaine(request, exc)
+    else:
+        messages.success(request, "Demande renouvelée : même numéro, ancienneté conservée.")
+    return redirect("demandes:fiche", pk=pk)
+
+
+@login_required
+def radier(request, pk):
+    demande = _demande_modifiable(request, pk)
+    form = forms.RadiationForm(request.POST or None, initial={"version": demande.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.radier(
+                demande,
+                form.cleaned_data["motif"],
+                acteur=request.user,
+                commentaire=form.cleaned_data["commentaire"],
+                version=form.cleaned_data["version"],
+            )
+        except DomainError as exc:
+            _erreur_domaine(request, exc)
+        else:
+            messages.success(request, "Demande radiée.")
+            return redirect("demandes:fiche", pk=pk)
+    return render(request, "demandes/radier.html", {"demande": demande, "form": form})
+
+
+@login_required
+@require_POST
+def reactiver(request, pk):
+    demande = _demande_modifiable(request, pk)
+    try:
+        services.reactiver(demande, acteur=request.user)
+    except DomainError as exc:
+        _erreur_domaine(request, exc)
+    else:
+        messages.success(request, "Demande réactivée avec son ancienneté.")
+    return redirect("demandes:fiche", pk=pk)
+
+
+# --- Documents ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def piece_ajouter(request, pk):
+    demande = _demande_modifiable(request, pk)
+    voir_sensible = permissions.can_see_sensitive(request.user, demande)
+    form = forms.PieceForm(request.POST, request.FILES, voir_sensible=voir_sensible)
+    if form.is_valid():
+        try:
+            services.ajouter_piece(
+                demande,
+                type_piece=form.cleaned_data["type_piece"],
+                fichier=form.cleaned_data["fichier"],
+                acteur=request.user,
+                valide_jusqu_au=form.cleaned_data["valide_jusqu_au"],
+            )
+        except DomainError as exc:
+            form.add_error("fichier", str(exc))
+        else:
+            messages.success(request, "Pièce ajoutée au dossier.")
+            return redirect(reverse("demandes:fiche", args=[pk]) + "#pieces")
+    return render(request, "demandes/fiche.html", _contexte_fiche(request, demande, piece_form=form), status=400)
+
+
+@login_required
+@require_GET
+def piece_telecharger(request, pk, piece_pk):
+    demande = _demande_visible(request, pk)
+    piece = get_object_or_404(PieceJustificative, pk=piece_pk, demande=demande)
+    if piece.sensible and not permissions.can_see_sensitive(request.user, demande):
+        raise Http404
+    if not piece.fichier:
+        raise Http404
+    response = FileResponse(
+        piece.fichier.open("rb"),
+        content_type=piece.type_mime,
+        as_attachment=False,
+        filename=piece.nom_original or piece.fichier.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def piece_statut(request, pk, piece_pk):
+    demande = _demande_modifiable(request, pk)
+    piece = get_object_or_404(PieceJustificative, pk=piece_pk, demande=demande)
+    form = forms.StatutPieceForm(request.POST)
+    if form.is_valid():
+        services.changer_statut_piece(piece, form.cleaned_data["statut"], acteur=request.user)
+        messages.success(request, f"Statut de la pièce : {piece.get_statut_display().lower()}.")
+    return redirect(reverse("demandes:fiche", args=[pk]) + "#pieces")
+
+
+# --- Qualification ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def priorite_ajouter(request, pk):
+    demande = _demande_modifiable(request, pk)
+    voir_sensible = permissions.can_see_sensitive(request.user, demande)
+    form = forms.PrioriteForm(request.POST, demande=demande, voir_sensible=voir_sensible)
+    if form.is_valid():
+        try:
+            services.reconnaitre_priorite(demande, acteur=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error("critere", str(exc))
+        else:
+            messages.success(request, "Critère de priorité enregistré.")
+            return redirect(reverse("demandes:fiche", args=[pk]) + "#qualification")
+    return render(request, "demandes/fiche.html", _contexte_fiche(request, demande, priorite_form=form), status=400)
+
+
+@login_required
+@require_POST
+def priorite_lever(request, pk, priorite_pk):
+    demande = _demande_modifiable(request, pk)
+    priorite = get_object_or_404(CriterePriorite, pk=priorite_pk, demande=demande, fin_le__isnull=True)
+    if priorite.sensible and not permissions.can_see_sensitive(request.user, demande):
+        raise Http404
+    services.lever_priorite(priorite, acteur=request.user)
+    messages.success(request, "Critère de priorité levé.")
+    return redirect(reverse("demandes:fiche", args=[pk]) + "#qualification")
+
+
+@login_required
+@require_POST
+def dalo_ajouter(request, pk):
+    demande = _demande_modifiable(request, pk)
+    form = forms.DaloForm(request.POST)
+    if form.is_valid():
+        services.enregistrer_dalo(demande, acteur=request.user, **form.cleaned_data)
+        messages.success(request, "Décision DALO enregistrée.")
+        return redirect(reverse("demandes:fiche", args=[pk]) + "#qualification")
+    return render(request, "demandes/fiche.html", _contexte_fiche(request, demande, dalo_form=form), status=400)
+
+
+# --- Appointments -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def rdv_ajouter(request, pk):
+    demande = _demande_modifiable(request, pk)
+    form = forms.RendezVousForm(request.POST, guichets=Guichet.objects.filter(epci=demande.epci))
+    if form.is_valid():
+        services.prendre_rendez_vous(demande, acteur=request.user, **form.cleaned_data)
+        messages.success(request, "Rendez-vous enregistré.")
+        return redirect(reverse("demandes:fiche", args=[pk]) + "#rendez-vous")
+    return render(request, "demandes/fiche.html", _contexte_fiche(request, demande, rdv_form=form), status=400)
+
+
+@login_required
+@require_POST
+def rdv_cloturer(request, pk, rdv_pk):
+    demande = _demande_modifiable(request, pk)
+    rdv = get_object_or_404(RendezVous, pk=rdv_pk, demande=demande)
+    form = forms.ClotureRendezVousForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cloturer_rendez_vous(rdv, acteur=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _erreur_domaine(request, exc)
+        else:
+            messages.success(request, "Rendez-vous mis à jour.")
+    return redirect(reverse("demandes:fiche", args=[pk]) + "#rendez-vous")
+
+
+# --- Information sheet --------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def fiche_information_pdf(request, pk):
+    """POST because it records that the sheet was handed over (an event)."""
+    demande = _demande_modifiable(request, pk)
+    from .pdf import fiche_information
+
+    contenu = fiche_information(demande)
+    services.fiche_information_remise(demande, acteur=request.user)
+    response = HttpResponse(contenu, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="attestation-{demande.numero_unique}.pdf"'
+    return response
+
+
+# --- Scheduled jobs and reception network -------------------------------------------------------
+
+
+def _epcis_gestion(request) -> list[int]:
+    acces = _acces_demandes(request)
+    if acces.admin:
+        from cil.models import Epci
+
+        return list(Epci.objects.values_list("pk", flat=True))
+    if not acces.gestion:
+        raise PermissionDenied("Réservé aux guichets et à l'EPCI.")
+    return sorted(acces.gestion)
+
+
+@login_required
+@require_GET
+def traitements(request):
+    """What the next run of the scheduled jobs would do (read-only)."""
+    epcis = _epcis_gestion(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "demandes/traitements.html",
+        {
+            "today": today,
+            "rappels": selectors.rappels_a_envoyer(today, epcis),
+            "radiations": selectors.radiations_a_faire(today, epcis),
+            "courriers": _courriers_recents(epcis, today).count(),
+        },
+    )
+
+
+def _courriers_recents(epcis, today):
+    return (
+        Evenement.objects.filter(
+            demande__epci_id__in=epcis,
+            type=Evenement.Type.RAPPEL_RENOUVELLEMENT,
+            date__date__gte=today - dt.timedelta(days=31),
+        )
+        .filter(detail__icontains="COURRIER")
+        .select_related("demande", "demande__guichet")
+        .order_by("demande__nom_norm")
+    )
+
+
+@login_required
+@require_GET
+def courriers_rappel_pdf(request):
+    epcis = _epcis_gestion(request)
+    from .pdf import lettres_rappel
+
+    evenements = list(_courriers_recents(epcis, timezone.localdate()))
+    response = HttpResponse(lettres_rappel(evenements), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="avis-de-renouvellement.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def reseau(request):
+    epcis = _epcis_gestion(request)
+    today = timezone.localdate()
+    guichets = list(permissions.guichets_for_user(request.user).order_by("nom"))
+    debut = (today.replace(day=1) - dt.timedelta(days=330)).replace(day=1)
+    noms = {g.pk: g.nom for g in guichets}
+    activite = selectors.activite_guichets(list(noms), debut, today)
+    for ligne in activite:
+        ligne["guichet"] = noms.get(ligne["guichet_id"], "")
+    return render(
+        request,
+        "demandes/reseau.html",
+        {
+            "guichets": guichets,
+            "activite": activite,
+            "en_retard": selectors.entretiens_en_retard(today, epcis),
+            "delai": selectors.delais_pour(epcis[0] if epcis else None, today).delai_max_entretien_jours,
+            "a_venir": RendezVous.objects.filter(
+                guichet__in=guichets, statut=RendezVous.Statut.PREVU, debut__date__gte=today
+            )
+            .select_related("demande", "guichet")
+            .order_by("debut")[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def contact_ajouter(request, guichet_pk):
+    guichet = get_object_or_404(permissions.guichets_for_user(request.user), pk=guichet_pk)
+    canal = request.POST.get("canal", "")
+    try:
+        services.compter_contact(guichet, canal, acteur=request.user)
+    except DomainError as exc:
+        return HttpResponse(str(exc), status=400)
+    today = timezone.localdate()
+    n = Contact.objects.filter(guichet=guichet, canal=canal, date__date=today).count()
+    if request.htmx:
+        return render(request, "demandes/_compteur.html", {"guichet": guichet, "canal": canal, "n": n})
+    messages.success(request, "Contact compté.")
+    return redirect("demandes:reseau")

@@ -87,6 +87,9 @@ class PerimetreEpci(models.Model):
             models.UniqueConstraint(fields=["epci", "commune", "millesime"], name="perimetre_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.commune_id} dans {self.epci_id} ({self.millesime})"
+
 
 class Qpv(models.Model):
     """A priority neighbourhood of the city policy, on the 2015 or the 2024 map."""
@@ -160,7 +163,9 @@ class Bailleur(models.Model):
 
     siren = models.CharField("SIREN", max_length=9, unique=True, validators=[validate_siren])
     nom = models.CharField("raison sociale", max_length=200)
-    epcis = models.ManyToManyField(Epci, blank=True, related_name="bailleurs", verbose_name="EPCI où il a du patrimoine")
+    epcis = models.ManyToManyField(
+        Epci, blank=True, related_name="bailleurs", verbose_name="EPCI où il a du patrimoine"
+    )
 
     class Meta:
         verbose_name = "bailleur"
@@ -240,7 +245,11 @@ class Guichet(models.Model):
     horaires = models.TextField("horaires d'ouverture", blank=True)
     telephone = models.CharField("téléphone", max_length=30, blank=True)
     bailleur = models.ForeignKey(
-        Bailleur, on_delete=models.SET_NULL, null=True, blank=True, related_name="guichets",
+        Bailleur,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guichets",
         help_text="Si le guichet est tenu par un bailleur.",
     )
 
@@ -296,7 +305,9 @@ class SeuilQuartile(models.Model):
     annee = models.PositiveSmallIntegerField("année")
     seuil_q1 = models.DecimalField("seuil du 1er quartile (€/UC/an)", max_digits=9, decimal_places=2)
     seuil_q2 = models.DecimalField("seuil médian (€/UC/an)", max_digits=9, decimal_places=2, null=True, blank=True)
-    seuil_q3 = models.DecimalField("seuil du 3e quartile (€/UC/an)", max_digits=9, decimal_places=2, null=True, blank=True)
+    seuil_q3 = models.DecimalField(
+        "seuil du 3e quartile (€/UC/an)", max_digits=9, decimal_places=2, null=True, blank=True
+    )
     arrete = models.CharField("arrêté", max_length=300, help_text="Référence de l'arrêté ministériel.")
     date_publication = models.DateField("date de publication", null=True, blank=True)
     date_effet = models.DateField("en vigueur à compter du", null=True, blank=True)
@@ -359,7 +370,9 @@ class CibleLocale(models.Model):
     secteur = models.ForeignKey(Secteur, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     date_debut = models.DateField("en vigueur du")
     date_fin = models.DateField("au", null=True, blank=True)
-    source = models.CharField("document source", max_length=300, help_text="Ex. : CIA signée le 12/03/2024, orientation 2.")
+    source = models.CharField(
+        "document source", max_length=300, help_text="Ex. : CIA signée le 12/03/2024, orientation 2."
+    )
 
     class Meta:
         verbose_name = "cible locale"

@@ -12,9 +12,7 @@ if not SECRET_KEY:
     if DEBUG:
         SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
     else:
-        raise ImproperlyConfigured(
-            "SECRET_KEY est obligatoire quand DEBUG n'est pas activé (voir .env.example)."
-        )
+        raise ImproperlyConfigured("SECRET_KEY est obligatoire quand DEBUG n'est pas activé (voir .env.example).")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -160,3 +158,6 @@ LOGGING = {
 
 # Statistical secrecy: counts strictly below this value are masked in public figures.
 SECRET_STATISTIQUE_SEUIL = 5
+
+# Demo data builders called by `seed_demo` after the territory, in order (cil/demo.py).
+DEMO_SEEDERS = ["attributions.demo.seed"]

@@ -45,6 +45,34 @@ def _court(texte: str, longueur: int) -> str:
     return texte if len(texte) <= longueur else texte[: longueur - 1].rstrip() + "…"
 
 
+def _coupe(texte: str, largeur: int, lignes: int = 2) -> list[str]:
+    """Word-wrap a label into at most ``lignes`` lines of ``largeur`` characters (ellipsis beyond)."""
+    mots, resultat, courante = str(texte).split(), [], ""
+    for mot in mots:
+        essai = f"{courante} {mot}".strip()
+        if len(essai) <= largeur or not courante:
+            courante = essai
+        else:
+            resultat.append(courante)
+            courante = mot
+    resultat.append(courante)
+    if len(resultat) > lignes:
+        resultat = resultat[: lignes - 1] + [_court(" ".join(resultat[lignes - 1 :]), largeur)]
+    return [_court(ligne, largeur) for ligne in resultat]
+
+
+def _texte_multiligne(
+    x: float, y: float, lignes: list[str], *, ancre: str = "end", interligne: int = 12, **attrs
+) -> str:
+    """A <text> of one or more lines, vertically centred on y."""
+    extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
+    debut = y - (len(lignes) - 1) * interligne / 2
+    tspans = "".join(
+        f'<tspan x="{x:.1f}" y="{debut + k * interligne:.1f}">{_e(ligne)}</tspan>' for k, ligne in enumerate(lignes)
+    )
+    return f'<text text-anchor="{ancre}"{extra}>{tspans}</text>'
+
+
 def _ouverture(largeur: int, hauteur: int, titre: str, description: str, classe: str) -> tuple[str, str]:
     ident = f"graphique-{next(_compteur)}"
     entete = (
@@ -69,7 +97,7 @@ def barres_objectifs(indicateurs: list[dict], *, titre: str, description: str | 
     Each dict: ``label`` (str), ``taux`` (fraction or None), ``cible`` (fraction or None).
     """
     largeur = 720
-    x0, x1 = 215, 545  # the 0 % and 100 % positions
+    x0, x1 = 225, 555  # the 0 % and 100 % positions
     echelle = x1 - x0
     haut = 34 if titre else 10
     pas = 40
@@ -113,9 +141,7 @@ def barres_objectifs(indicateurs: list[dict], *, titre: str, description: str | 
         couleur = COULEUR_NEUTRE if not etat else (COULEUR_ATTEINT if etat == "atteint" else COULEUR_MANQUE)
         parts.append(f'<g class="barre" data-label="{_e(label)}">')
         parts.append(f"<title>{_e(phrases[i])}</title>")
-        parts.append(
-            f'<text x="{x0 - 8}" y="{y + 17}" text-anchor="end" class="etiquette">{_e(_court(label, 32))}</text>'
-        )
+        parts.append(_texte_multiligne(x0 - 8, y + 17, _coupe(label, 34), class_="etiquette"))
         if taux is None:
             parts.append(f'<text x="{x0 + 4}" y="{y + 17}" fill="{GRIS}" font-style="italic">non calculable</text>')
         else:
@@ -184,7 +210,10 @@ def evolution(
     valeurs = [v for points in series.values() for _, v in points if v is not None]
     if cible is not None:
         valeurs.append(cible)
-    ymax = min(1.0, max(0.1, math.ceil(max(valeurs, default=0.1) * 1.2 * 10) / 10))
+    haut_brut = max(valeurs, default=0.1) * 1.15
+    pas_grille = 0.05 if haut_brut <= 0.25 else (0.1 if haut_brut <= 0.5 else 0.2)
+    ymax = min(1.0, max(pas_grille, math.ceil(round(haut_brut / pas_grille, 6)) * pas_grille))
+    graduations = round(ymax / pas_grille)
 
     phrases = []
     for label, points in series.items():
@@ -208,8 +237,8 @@ def evolution(
         return bas - (bas - haut) * min(max(v, 0.0), ymax) / ymax
 
     # Grid: 5 horizontal lines with their labels, and the years on the x axis.
-    for k in range(6):
-        v = ymax * k / 5
+    for k in range(graduations + 1):
+        v = pas_grille * k
         y = ypos(v)
         parts.append(
             f'<line x1="{gauche}" y1="{y:.1f}" x2="{droite}" y2="{y:.1f}" stroke="{GRILLE}" stroke-width="1"/>'
@@ -232,7 +261,18 @@ def evolution(
             f"cible {_e(pourcentage(cible))}</text>"
         )
 
-    n_series = max(len(series), 1)
+    # Point labels sit right of their marker; labels of the same year are pushed apart (12 px).
+    position_etiquette: dict[tuple[int, int], float] = {}
+    for a in annees:
+        du_jour = sorted(
+            (ypos(v), i) for i, points in enumerate(series.values()) for an, v in points if an == a and v is not None
+        )
+        precedent = -1e9
+        for y, i in du_jour:
+            y_label = max(y + 4, precedent + 12)
+            position_etiquette[(i, a)] = y_label
+            precedent = y_label
+    etiquettes: list[str] = []
     for i, (label, points) in enumerate(series.items()):
         couleur = PALETTE[i % len(PALETTE)]
         tirets = TIRETS[i % len(TIRETS)]
@@ -255,36 +295,43 @@ def evolution(
                 pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in seg)
                 dash = f' stroke-dasharray="{tirets}"' if tirets else ""
                 parts.append(f'<polyline points="{pts}" fill="none" stroke="{couleur}" stroke-width="2.5"{dash}/>')
-        # Labels are offset per series so that two close points stay readable.
-        decalage = -9 - 12 * (i % 2) if n_series > 1 else -9
         for a, v in sorted(points):
             if v is None:
                 continue
             x, y = xpos(a), ypos(v)
             parts.append(_marqueur(forme, x, y, couleur))
-            parts.append(
-                f'<text class="point" x="{x:.1f}" y="{y + decalage:.1f}" font-size="10" text-anchor="middle" '
-                f'fill="{couleur}" data-annee="{a}">{_e(pourcentage(v))}</text>'
+            texte = pourcentage(v)
+            yl = position_etiquette[(i, a)]
+            # Drawn after every line, on a white background, so that no line crosses a label.
+            etiquettes.append(
+                f'<rect x="{x + 6:.1f}" y="{yl - 9:.1f}" width="{len(texte) * 5.6 + 4:.1f}" height="12" '
+                f'fill="#ffffff" fill-opacity="0.9"/>'
+                f'<text class="point" x="{x + 8:.1f}" y="{yl:.1f}" font-size="10" '
+                f'font-weight="bold" fill="{couleur}" data-annee="{a}">{_e(texte)}</text>'
             )
         parts.append("</g>")
+    parts.extend(etiquettes)
 
     # Legend: marker, dash pattern and name of each series.
     yl, xl = bas + 44, gauche
+    par_ligne = 3 if max((len(str(label)) for label in series), default=0) <= 28 else 2
+    largeur_col = (droite - gauche) // par_ligne
+    longueur = 44 if par_ligne == 2 else 30
     for i, label in enumerate(series):
         couleur = PALETTE[i % len(PALETTE)]
         tirets = TIRETS[i % len(TIRETS)]
         dash = f' stroke-dasharray="{tirets}"' if tirets else ""
-        ligne = yl + 18 * (i // 3)
-        col = xl + 220 * (i % 3)
+        ligne = yl + 18 * (i // par_ligne)
+        col = xl + largeur_col * (i % par_ligne)
         parts.append(
             f'<g class="legende"><line x1="{col}" y1="{ligne - 4}" x2="{col + 28}" y2="{ligne - 4}" '
             f'stroke="{couleur}" stroke-width="2.5"{dash}/>'
             + _marqueur(MARQUEURS[i % len(MARQUEURS)], col + 14, ligne - 4, couleur)
-            + f'<text x="{col + 34}" y="{ligne}" font-size="11">{_e(_court(label, 30))}</text></g>'
+            + f'<text x="{col + 34}" y="{ligne}" font-size="11">{_e(_court(label, longueur))}</text></g>'
         )
     parts.append("</svg>")
     svg_final = "".join(parts)
-    lignes_legende = math.ceil(len(series) / 3) if series else 0
+    lignes_legende = math.ceil(len(series) / par_ligne) if series else 0
     if lignes_legende > 2:
         nouvelle = hauteur + 18 * (lignes_legende - 2)
         svg_final = svg_final.replace(
@@ -295,7 +342,9 @@ def evolution(
     return mark_safe(svg_final)  # noqa: S308 - every label above is escaped
 
 
-def barres_effectifs(valeurs: list[tuple[str, int | None]], *, titre: str, unite: str = "") -> SafeString:
+def barres_effectifs(
+    valeurs: list[tuple[str, float | None]], *, titre: str, unite: str = "", decimales: int = 0
+) -> SafeString:
     """Simple horizontal bars of counts (e.g. waiting time in months by typology); None is 'masqué'."""
     from .formats import nombre
 
@@ -321,7 +370,7 @@ def barres_effectifs(valeurs: list[tuple[str, int | None]], *, titre: str, unite
             parts.append(f'<text x="{x0 + 4}" y="{y + 15}" fill="{GRIS}" font-style="italic">masqué</text>')
         else:
             w = (x1 - x0) * v / vmax
-            texte = nombre(v) + (f" {unite}" if unite else "")
+            texte = nombre(v, decimales) + (f" {unite}" if unite else "")
             parts.append(
                 f'<rect class="valeur" x="{x0}" y="{y + 3}" width="{w:.1f}" height="16" fill="{COULEUR_NEUTRE}"/>'
             )

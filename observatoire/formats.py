@@ -29,19 +29,23 @@ def nombre(valeur, decimales: int = 0) -> str:
 
 
 def pourcentage(fraction, decimales: int = 1) -> str:
-    """A fraction between 0 and 1 as a French percentage: 0.235 -> '23,5 %'; None -> '–'."""
-    if fraction is None:
+    """A fraction between 0 and 1 as a French percentage: 0.235 -> '23,5 %'; None -> '–'.
+
+    Rounded exactly like the dashboard's ``pct`` filter (``float * 100`` then ``format``), so that a
+    figure printed in a balance sheet is the figure on screen.
+    """
+    if fraction is None or fraction == "":
         return "–"
-    return f"{nombre(Decimal(str(fraction)) * 100, decimales)}{NBSP}%"
+    return f"{float(fraction) * 100:.{int(decimales)}f}".replace(".", ",") + f"{NBSP}%"
 
 
 def points(fraction, decimales: int = 1) -> str:
-    """A difference of two fractions in percentage points, signed: -0.021 -> '-2,1 pts'."""
+    """A gap of two fractions in percentage points, signed like the dashboard: -0.021 -> '−2,1 pt'."""
     if fraction is None:
         return "–"
-    d = Decimal(str(fraction)) * 100
-    signe = "+" if d > 0 else ""
-    return f"{signe}{nombre(d, decimales)}{NBSP}pts"
+    valeur = float(fraction) * 100
+    signe = "+" if valeur > 0 else ("−" if valeur < 0 else "")
+    return f"{signe}{abs(valeur):.{int(decimales)}f}".replace(".", ",") + f"{NBSP}pt"
 
 
 def euros(valeur) -> str:

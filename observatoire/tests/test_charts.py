@@ -31,8 +31,8 @@ def test_french_formats():
     assert pourcentage(None) == "–"
     assert nombre(12345) == f"12{NBSP}345"
     assert nombre(-1234.56, 1) == f"-1{NBSP}234,6"
-    assert points(-0.021) == f"-2,1{NBSP}pts"
-    assert points(0.05) == f"+5,0{NBSP}pts"
+    assert points(-0.021) == f"−2,1{NBSP}pt"
+    assert points(0.05) == f"+5,0{NBSP}pt"
 
 
 def test_barres_objectifs_is_accessible_svg_with_bars_targets_and_labels():

@@ -1,0 +1,68 @@
+"""Who may request and read which balance sheet (P9), from cil.permissions.scope_for.
+
+- the CIL's balance sheet: requested by EPCI staff; read by EPCI staff and CIL members of the territory;
+- a landlord's report: requested and read by that landlord's staff, and by the EPCI's staff and CIL members;
+- a reservation holder's report: requested and read by that holder's staff, and by the EPCI's staff and CIL members;
+- administrators: everything; everybody else: nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from cil.permissions import scope_for
+
+CIL, BAILLEUR, RESERVATAIRE = "CIL", "BAILLEUR", "RESERVATAIRE"
+
+
+def can_request_bilan(user, kind: str, epci, *, bailleur=None, reservataire=None) -> bool:
+    scope = scope_for(user)
+    if scope.admin:
+        return True
+    if epci is None:
+        return False
+    if epci.pk in scope.epci_staff:
+        return True
+    if kind == BAILLEUR and bailleur is not None:
+        return bailleur.pk in scope.bailleurs and epci.pk in scope.epci_tous
+    if kind == RESERVATAIRE and reservataire is not None:
+        return reservataire.pk in scope.reservataires and epci.pk in scope.epci_tous
+    return False
+
+
+def kinds_for_user(user) -> list[str]:
+    """The kinds of balance sheet a user may request somewhere."""
+    scope = scope_for(user)
+    if scope.admin or scope.epci_staff:
+        return [CIL, BAILLEUR, RESERVATAIRE]
+    kinds = []
+    if scope.bailleurs:
+        kinds.append(BAILLEUR)
+    if scope.reservataires:
+        kinds.append(RESERVATAIRE)
+    return kinds
+
+
+def can_view_bilan(user, bilan) -> bool:
+    scope = scope_for(user)
+    if scope.admin or bilan.epci_id in scope.epci_lecture:
+        return True
+    if bilan.kind == BAILLEUR:
+        return bilan.bailleur_id in scope.bailleurs
+    if bilan.kind == RESERVATAIRE:
+        return bilan.reservataire_id in scope.reservataires
+    return False
+
+
+def bilans_for_user(user, queryset: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.admin:
+        return queryset
+    condition = Q(pk__in=[])
+    if scope.epci_lecture:
+        condition |= Q(epci__in=scope.epci_lecture)
+    if scope.bailleurs:
+        condition |= Q(kind=BAILLEUR, bailleur__in=scope.bailleurs)
+    if scope.reservataires:
+        condition |= Q(kind=RESERVATAIRE, reservataire__in=scope.reservataires)
+    return queryset.filter(condition)

@@ -1,0 +1,144 @@
+"""Pages of the yearly balance sheets: list and request, download, immediate PDF, table exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from attributions.selectors import ObjectifsIndisponibles
+
+from . import exports, pdf, selectors, services
+from .forms import DemandeBilanForm
+from .models import BilanAnnuel
+from .permissions import can_view_bilan, kinds_for_user
+
+TYPES_CONTENU = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _parametres_initiaux(request) -> dict:
+    initial = {}
+    for cle in ("kind", "epci", "annee", "bailleur", "reservataire"):
+        if request.GET.get(cle):
+            initial[cle] = request.GET[cle]
+    return initial
+
+
+@login_required
+def bilans(request):
+    kinds = kinds_for_user(request.user)
+    form = DemandeBilanForm(user=request.user, initial=_parametres_initiaux(request)) if kinds else None
+    qs = BilanAnnuel.objects.for_user(request.user).select_related("epci", "bailleur", "reservataire", "demande_par")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "observatoire/bilans.html",
+        {"form": form, "page": page, "en_cours": any(b.statut == BilanAnnuel.Statut.EN_COURS for b in page)},
+    )
+
+
+@login_required
+@require_POST
+def demander(request):
+    form = DemandeBilanForm(request.POST, user=request.user)
+    if not form.is_valid():
+        qs = BilanAnnuel.objects.for_user(request.user).select_related(
+            "epci", "bailleur", "reservataire", "demande_par"
+        )
+        page = Paginator(qs, 30).get_page(1)
+        return render(request, "observatoire/bilans.html", {"form": form, "page": page, "en_cours": False}, status=400)
+    data = form.cleaned_data
+    bilan = services.demander_bilan(
+        kind=data["kind"],
+        epci=data["epci"],
+        annee=data["annee"],
+        bailleur=data["bailleur"],
+        reservataire=data["reservataire"],
+        acteur=request.user,
+    )
+    bilan.refresh_from_db()
+    if bilan.statut == BilanAnnuel.Statut.PRET:
+        messages.success(request, f"{bilan.titre} : prêt à télécharger.")
+    elif bilan.statut == BilanAnnuel.Statut.ECHEC:
+        messages.error(request, f"{bilan.titre} : {bilan.erreur}")
+    else:
+        messages.info(request, f"{bilan.titre} : production en cours, il apparaîtra prêt dans la liste ci-dessous.")
+    return redirect("observatoire:bilans")
+
+
+@login_required
+def telecharger(request, pk: int, format: str):
+    bilan = get_object_or_404(BilanAnnuel.objects.select_related("epci", "bailleur", "reservataire"), pk=pk)
+    if not can_view_bilan(request.user, bilan):
+        raise PermissionDenied("Vous n'avez pas accès à ce bilan.")
+    champ = {"pdf": bilan.fichier, "xlsx": bilan.fichier_xlsx}.get(format)
+    if champ is None:
+        raise Http404("Format inconnu")
+    if bilan.statut != BilanAnnuel.Statut.PRET or not champ:
+        raise Http404("Ce bilan n'est pas disponible.")
+    try:
+        fichier = champ.open("rb")
+    except FileNotFoundError:
+        raise Http404("Le fichier de ce bilan est introuvable.") from None
+    nom = champ.name.rsplit("/", 1)[-1]
+    return FileResponse(fichier, as_attachment=True, filename=nom, content_type=TYPES_CONTENU[format])
+
+
+def _bilan_a_la_demande(request) -> selectors.Bilan:
+    form = DemandeBilanForm(request.GET, user=request.user)
+    if not form.is_valid():
+        if form.has_error("__all__") or not kinds_for_user(request.user):
+            raise PermissionDenied("Vous ne pouvez pas consulter ce bilan.")
+        raise Http404("Paramètres invalides : " + "; ".join(f"{k} : {' '.join(v)}" for k, v in form.errors.items()))
+    data = form.cleaned_data
+    try:
+        return selectors.bilan(
+            data["epci"],
+            data["annee"],
+            kind=data["kind"],
+            bailleur=data["bailleur"],
+            reservataire=data["reservataire"],
+            auteur=request.user.get_full_name() or request.user.get_username(),
+        )
+    except ObjectifsIndisponibles as exc:
+        raise Http404(str(exc)) from None
+
+
+@login_required
+def apercu(request):
+    """The PDF computed now, not stored (on demand from the dashboard)."""
+    contenu = _bilan_a_la_demande(request)
+    response = HttpResponse(pdf.rend_pdf(contenu), content_type=TYPES_CONTENU["pdf"])
+    response["Content-Disposition"] = f'inline; filename="{contenu.nom_fichier}.pdf"'
+    return response
+
+
+@login_required
+def export(request, format: str):
+    """The balance sheet's tables as XLSX (all of them) or CSV (all, or one with ?tableau=code)."""
+    if format not in ("csv", "xlsx"):
+        raise Http404("Format inconnu")
+    contenu = _bilan_a_la_demande(request)
+    nom = contenu.nom_fichier
+    if format == "xlsx":
+        response = HttpResponse(exports.xlsx_bilan(contenu), content_type=TYPES_CONTENU["xlsx"])
+    else:
+        code = request.GET.get("tableau")
+        if code:
+            tableau = next((t for t in contenu.tableaux if t.code == code), None)
+            if tableau is None:
+                raise Http404("Tableau inconnu")
+            texte, nom = exports.csv_tableau(tableau), f"{nom}-{code}"
+        else:
+            texte = exports.csv_bilan(contenu)
+        response = HttpResponse(("\ufeff" + texte).encode("utf-8"), content_type=TYPES_CONTENU["csv"])
+    response["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
+    return response

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("attributions.api.urls")),
+    path("observatoire/", include("observatoire.urls")),
     path("", include("attributions.urls")),
     path("", include("core.urls")),
 ]

@@ -254,3 +254,290 @@ class InstantaneObjectifs(models.Model):
 
     def __str__(self) -> str:
         return f"{self.epci.nom} {self.annee} – {self.calcule_le:%d/%m/%Y %H:%M}"
+
+
+# --- Reservations in flows, vacancies, candidates and commission sessions (issue 7, P3-P4) --------------
+
+
+class ParametreAttribution(models.Model):
+    """A legal or local parameter of allocations, stored as data with its source and validity dates.
+
+    RULES.md: every legal parameter (rates, thresholds, delays) is data, never a constant in code.
+    National rows have no territory; a territory's row, when present, wins.
+    """
+
+    class Code(models.TextChoices):
+        PART_MAX_ETAT = "PART_MAX_ETAT", "Part maximale du flux annuel pour l'État (agents compris)"
+        PART_MAX_ETAT_AGENTS = "PART_MAX_ETAT_AGENTS", "Part maximale du flux annuel pour les agents de l'État"
+        NB_CANDIDATS_MIN = "NB_CANDIDATS_MIN", "Nombre minimal de candidats examinés par logement"
+        PIECES_EN_SUS_MAX = "PIECES_EN_SUS_MAX", "Pièces en sus des personnes admises sans sous-occupation"
+        SURFACE_UNE_PERSONNE = "SURFACE_UNE_PERSONNE", "Surface minimale pour une personne (m²)"
+        SURFACE_DEUX_PERSONNES = "SURFACE_DEUX_PERSONNES", "Surface minimale pour deux personnes (m²)"
+        SURFACE_PERSONNE_SUP = "SURFACE_PERSONNE_SUP", "Surface minimale par personne supplémentaire (m²)"
+
+    code = models.CharField("paramètre", max_length=24, choices=Code.choices)
+    valeur = models.DecimalField("valeur", max_digits=10, decimal_places=4)
+    epci = models.ForeignKey(
+        Epci, on_delete=models.CASCADE, null=True, blank=True, related_name="+", help_text="Vide : valeur nationale."
+    )
+    date_debut = models.DateField("en vigueur du")
+    date_fin = models.DateField("au", null=True, blank=True)
+    source = models.TextField("source")
+
+    class Meta:
+        verbose_name = "paramètre des attributions"
+        verbose_name_plural = "paramètres des attributions"
+        ordering = ["code", "-date_debut"]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} : {self.valeur.normalize()} (depuis le {self.date_debut:%d/%m/%Y})"
+
+
+class ConventionReservation(models.Model):
+    """A reservation agreement in flows: a holder's yearly share of a landlord's freed dwellings (R. 441-5).
+
+    One per landlord x holder x département; for a commune or an EPCI holder it may cover its territory.
+    """
+
+    bailleur = models.ForeignKey(Bailleur, on_delete=models.PROTECT, related_name="conventions")
+    reservataire = models.ForeignKey(Reservataire, on_delete=models.PROTECT, related_name="conventions")
+    departement = models.CharField("département", max_length=3, blank=True)
+    epci = models.ForeignKey(
+        Epci,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conventions",
+        verbose_name="territoire (EPCI)",
+        help_text="Pour une convention limitée au territoire d'un EPCI ; sinon, le département.",
+    )
+    part_flux = models.DecimalField(
+        "part du flux annuel", max_digits=5, decimal_places=4, help_text="Entre 0 et 1 (0,25 = 25 %)."
+    )
+    date_debut = models.DateField("en vigueur du")
+    date_fin = models.DateField("au", null=True, blank=True)
+    date_signature = models.DateField("signée le", null=True, blank=True)
+    reference = models.CharField("référence", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "convention de réservation"
+        verbose_name_plural = "conventions de réservation"
+        ordering = ["bailleur", "reservataire", "-date_debut"]
+        constraints = [
+            models.CheckConstraint(condition=Q(part_flux__gte=0) & Q(part_flux__lte=1), name="convention_part_bornee"),
+            models.CheckConstraint(
+                condition=~Q(departement="") | Q(epci__isnull=False), name="convention_perimetre_requis"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bailleur} → {self.reservataire} : {self.part_flux:.2%}"
+
+    @property
+    def perimetre(self) -> str:
+        return self.epci.nom if self.epci_id else f"département {self.departement}"
+
+
+class Vacance(models.Model):
+    """A freed dwelling to let, routed to a reservation holder; its life cycle is a state machine."""
+
+    class Statut(models.TextChoices):
+        DECLAREE = rules.StatutVacance.DECLAREE, "Déclarée"
+        ORIENTEE = rules.StatutVacance.ORIENTEE, "Orientée vers un réservataire"
+        REMISE_POUR_UN_TOUR = rules.StatutVacance.REMISE_POUR_UN_TOUR, "Remise au bailleur pour un tour"
+        CANDIDATS_DESIGNES = rules.StatutVacance.CANDIDATS_DESIGNES, "Candidats désignés"
+        EN_COMMISSION = rules.StatutVacance.EN_COMMISSION, "Inscrite en commission"
+        ATTRIBUEE = rules.StatutVacance.ATTRIBUEE, "Attribuée"
+        BAIL_SIGNE = rules.StatutVacance.BAIL_SIGNE, "Bail signé"
+
+    class Deduction(models.TextChoices):
+        AUCUNE = "", "Dans le flux"
+        MUTATION = rules.Deduction.MUTATION, "Hors flux : mutation interne"
+        RELOGEMENT_RU = rules.Deduction.RELOGEMENT_RU, "Hors flux : relogement (renouvellement urbain, ORCOD)"
+        RELOGEMENT_LHI = rules.Deduction.RELOGEMENT_LHI, "Hors flux : relogement (habitat indigne)"
+        VENTE_HLM = rules.Deduction.VENTE_HLM, "Hors flux : relogement lié à une vente HLM"
+
+    class Exception3(models.TextChoices):
+        AUCUNE = "", "Aucune : au moins trois candidats"
+        DALO_PREFET = rules.ExceptionTroisCandidats.DALO_PREFET, "Candidat DALO désigné par le préfet"
+        PLAI_ADAPTE = rules.ExceptionTroisCandidats.PLAI_ADAPTE, "Logement PLAI adapté (D. 331-25-1)"
+        INSUFFISANCE = rules.ExceptionTroisCandidats.INSUFFISANCE, "Insuffisance du nombre des candidats"
+
+    logement = models.ForeignKey(Logement, on_delete=models.PROTECT, related_name="vacances")
+    bailleur = models.ForeignKey(Bailleur, on_delete=models.PROTECT, related_name="vacances")
+    epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="vacances")
+    statut = models.CharField("statut", max_length=20, choices=Statut.choices, default=Statut.DECLAREE)
+    date_declaration = models.DateField("déclarée le")
+    date_liberation = models.DateField("libérée le", help_text="Date à laquelle le logement est libre.")
+    date_orientation = models.DateField("orientée le", null=True, blank=True)
+    reservataire = models.ForeignKey(
+        Reservataire,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vacances",
+        verbose_name="réservataire",
+    )
+    reservataire_initial = models.ForeignKey(
+        Reservataire,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="réservataire avant la remise pour un tour",
+    )
+    deduction = models.CharField("flux", max_length=16, choices=Deduction.choices, blank=True, default="")
+    exception_trois_candidats = models.CharField(
+        "exception à la règle des trois candidats (R. 441-3)",
+        max_length=16,
+        choices=Exception3.choices,
+        blank=True,
+        default="",
+    )
+    justification_exception = models.CharField("justification de l'exception", max_length=300, blank=True)
+    date_bail = models.DateField("bail signé le", null=True, blank=True)
+    commentaire = models.TextField("commentaire", blank=True)
+    declaree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "logement vacant"
+        verbose_name_plural = "logements vacants"
+        ordering = ["-date_declaration", "-pk"]
+        indexes = [
+            models.Index(fields=["bailleur", "statut"], name="vacance_bailleur_statut"),
+            models.Index(fields=["reservataire", "statut"], name="vacance_reservataire_statut"),
+            models.Index(fields=["epci", "date_bail"], name="vacance_epci_bail"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(statut="BAIL_SIGNE") | Q(date_bail__isnull=False), name="vacance_bail_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(statut="DECLAREE") | Q(reservataire__isnull=False), name="vacance_orientee_reservataire"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.logement.identifiant} libéré le {self.date_liberation:%d/%m/%Y}"
+
+
+class TransitionVacance(models.Model):
+    """The life-cycle log of a vacancy: who, when, from, to, why."""
+
+    vacance = models.ForeignKey(Vacance, on_delete=models.CASCADE, related_name="transitions")
+    de = models.CharField("de", max_length=20, choices=Vacance.Statut.choices, blank=True)
+    vers = models.CharField("vers", max_length=20, choices=Vacance.Statut.choices)
+    action = models.CharField("action", max_length=16)
+    motif = models.CharField("motif", max_length=300, blank=True)
+    acteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date = models.DateTimeField("date")
+
+    class Meta:
+        verbose_name = "changement de statut d'un logement vacant"
+        verbose_name_plural = "changements de statut des logements vacants"
+        ordering = ["vacance", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.de or '–'} → {self.vers} le {self.date:%d/%m/%Y}"
+
+
+class SeanceCaleol(models.Model):
+    """A session of a landlord's commission (CALEOL): agenda, members present, minutes."""
+
+    class Statut(models.TextChoices):
+        PREVUE = "PREVUE", "Prévue"
+        TENUE = "TENUE", "Tenue"
+
+    bailleur = models.ForeignKey(Bailleur, on_delete=models.PROTECT, related_name="seances")
+    epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="seances_caleol")
+    date = models.DateField("date de la séance")
+    lieu = models.CharField("lieu", max_length=200, blank=True)
+    statut = models.CharField("statut", max_length=8, choices=Statut.choices, default=Statut.PREVUE)
+    membres_presents = models.TextField(
+        "membres présents", blank=True, help_text="Un membre par ligne, avec sa qualité."
+    )
+    compte_rendu = models.TextField("procès-verbal", blank=True)
+    vacances = models.ManyToManyField(Vacance, blank=True, related_name="seances", verbose_name="ordre du jour")
+    creee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "séance de CALEOL"
+        verbose_name_plural = "séances de CALEOL"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"CALEOL {self.bailleur} du {self.date:%d/%m/%Y}"
+
+
+class Candidature(models.Model):
+    """A demand designated for a vacancy, then examined by the commission and answered by the household."""
+
+    class Reponse(models.TextChoices):
+        ATTENTE = "", "En attente"
+        ACCEPTATION = "ACCEPTATION", "Acceptation"
+        REFUS = "REFUS", "Refus"
+
+    class MotifRefus(models.TextChoices):
+        LOCALISATION = "LOCALISATION", "Localisation, quartier"
+        TYPOLOGIE = "TYPOLOGIE", "Taille ou typologie du logement"
+        LOYER = "LOYER", "Loyer ou charges trop élevés"
+        ETAT = "ETAT", "État du logement"
+        ETAGE_ACCESSIBILITE = "ETAGE_ACCESSIBILITE", "Étage, ascenseur, accessibilité"
+        TRANSPORTS = "TRANSPORTS", "Éloignement du travail, des transports, de l'école"
+        SITUATION = "SITUATION", "Situation du ménage changée"
+        AUTRE_LOGEMENT = "AUTRE_LOGEMENT", "A trouvé un autre logement"
+        SANS_REPONSE = "SANS_REPONSE", "Absence de réponse dans le délai"
+        AUTRE = "AUTRE", "Autre motif"
+
+    vacance = models.ForeignKey(Vacance, on_delete=models.CASCADE, related_name="candidatures")
+    demande = models.ForeignKey("demandes.Demande", on_delete=models.PROTECT, related_name="candidatures")
+    reservataire = models.ForeignKey(
+        Reservataire, on_delete=models.PROTECT, related_name="+", verbose_name="désignée pour"
+    )
+    rang_propose = models.PositiveSmallIntegerField("ordre de présentation")
+    designee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    designee_le = models.DateTimeField("désignée le")
+    seance = models.ForeignKey(
+        SeanceCaleol, on_delete=models.PROTECT, null=True, blank=True, related_name="candidatures"
+    )
+    type_decision = models.CharField("décision", max_length=24, choices=DecisionCaleol.Type.choices, blank=True)
+    rang = models.PositiveSmallIntegerField("rang", null=True, blank=True)
+    condition = models.CharField("condition suspensive", max_length=300, blank=True)
+    date_limite_condition = models.DateField("pièce attendue avant le", null=True, blank=True)
+    condition_remplie_le = models.DateField("condition remplie le", null=True, blank=True)
+    motif_decision = models.TextField("motifs de la décision", blank=True)
+    reponse = models.CharField("réponse du demandeur", max_length=12, choices=Reponse.choices, blank=True)
+    motif_refus = models.CharField("motif du refus", max_length=20, choices=MotifRefus.choices, blank=True)
+    date_reponse = models.DateField("date de la réponse", null=True, blank=True)
+    date_bail = models.DateField("bail signé le", null=True, blank=True)
+    decision = models.OneToOneField(
+        DecisionCaleol, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidature"
+    )
+
+    class Meta:
+        verbose_name = "candidature"
+        ordering = ["vacance", "rang_propose", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vacance", "demande"], name="candidature_unique"),
+            models.CheckConstraint(
+                condition=~Q(type_decision="ATTRIBUTION_RANG") | Q(rang__gte=1), name="candidature_rang_requis"
+            ),
+            models.CheckConstraint(condition=~Q(reponse="REFUS") | ~Q(motif_refus=""), name="candidature_refus_motive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.demande_id} pour {self.vacance_id}"
+
+    @property
+    def est_attribuee(self) -> bool:
+        return self.type_decision in rules.TYPES_ATTRIBUTION

@@ -298,3 +298,255 @@ def calcule_objectifs(decisions: Iterable[Decision], annee: int, seuil_q1: Decim
             if d.mutation:
                 result.mutations.numerateur += 1
     return result
+
+
+# --- Vacancies: life cycle, flows, candidates (issue 7) -----------------------------------------
+# Sources: R. 441-3 CCH (three candidates, decisions), R. 441-5 and R. 441-5-2 (flows, State share),
+# L. 621-2 (under-occupation), R. 822-25 (minimum surface per person), RULES.md §5 and S.7.
+
+
+class StatutVacance(enum.StrEnum):
+    DECLAREE = "DECLAREE"
+    ORIENTEE = "ORIENTEE"
+    REMISE_POUR_UN_TOUR = "REMISE_POUR_UN_TOUR"
+    CANDIDATS_DESIGNES = "CANDIDATS_DESIGNES"
+    EN_COMMISSION = "EN_COMMISSION"
+    ATTRIBUEE = "ATTRIBUEE"
+    BAIL_SIGNE = "BAIL_SIGNE"
+
+
+class ActionVacance(enum.StrEnum):
+    DECLARER = "DECLARER"
+    ORIENTER = "ORIENTER"  # route to a holder (again, as long as nobody is designated)
+    REMETTRE = "REMETTRE"  # the holder had no candidate: handed back to the landlord for one round
+    DESIGNER = "DESIGNER"  # the candidates are designated
+    INSCRIRE = "INSCRIRE"  # on a session's agenda
+    ATTRIBUER = "ATTRIBUER"  # the commission allocated it (to one or to ranked candidates)
+    RELANCER = "RELANCER"  # nobody allocated, or every allocated candidate refused: designate again
+    SIGNER_BAIL = "SIGNER_BAIL"
+
+
+S = StatutVacance
+TRANSITIONS_VACANCE: dict[ActionVacance, tuple[frozenset[StatutVacance], StatutVacance]] = {
+    ActionVacance.ORIENTER: (frozenset({S.DECLAREE, S.ORIENTEE}), S.ORIENTEE),
+    ActionVacance.REMETTRE: (frozenset({S.ORIENTEE, S.CANDIDATS_DESIGNES}), S.REMISE_POUR_UN_TOUR),
+    ActionVacance.DESIGNER: (frozenset({S.ORIENTEE, S.REMISE_POUR_UN_TOUR}), S.CANDIDATS_DESIGNES),
+    ActionVacance.INSCRIRE: (frozenset({S.CANDIDATS_DESIGNES}), S.EN_COMMISSION),
+    ActionVacance.ATTRIBUER: (frozenset({S.EN_COMMISSION}), S.ATTRIBUEE),
+    ActionVacance.RELANCER: (frozenset({S.EN_COMMISSION, S.ATTRIBUEE}), S.ORIENTEE),
+    ActionVacance.SIGNER_BAIL: (frozenset({S.ATTRIBUEE}), S.BAIL_SIGNE),
+}
+del S
+
+LIBELLES_ACTIONS_VACANCE = {
+    ActionVacance.DECLARER: "déclarer",
+    ActionVacance.ORIENTER: "orienter",
+    ActionVacance.REMETTRE: "remettre pour un tour",
+    ActionVacance.DESIGNER: "désigner les candidats",
+    ActionVacance.INSCRIRE: "inscrire en commission",
+    ActionVacance.ATTRIBUER: "attribuer",
+    ActionVacance.RELANCER: "relancer la désignation",
+    ActionVacance.SIGNER_BAIL: "signer le bail",
+}
+
+
+def transition_vacance(statut: str, action: ActionVacance) -> StatutVacance:
+    """The vacancy's next status, or RegleError when the action is not allowed from ``statut``."""
+    depuis, vers = TRANSITIONS_VACANCE[ActionVacance(action)]
+    if StatutVacance(statut) not in depuis:
+        raise RegleError(
+            f"Action « {LIBELLES_ACTIONS_VACANCE[ActionVacance(action)]} » impossible "
+            f"pour un logement au statut « {statut} »."
+        )
+    return vers
+
+
+class Deduction(enum.StrEnum):
+    """Dwellings taken out of the flow base (R. 441-5): the landlord keeps them for these moves."""
+
+    MUTATION = "MUTATION"
+    RELOGEMENT_RU = "RELOGEMENT_RU"
+    RELOGEMENT_LHI = "RELOGEMENT_LHI"
+    VENTE_HLM = "VENTE_HLM"
+
+
+class ExceptionTroisCandidats(enum.StrEnum):
+    """R. 441-3: the commission examines at least three applications per dwelling, except for a DALO
+    household designated by the préfet, a 'PLAI adapté' dwelling, or when there are too few candidates."""
+
+    DALO_PREFET = "DALO_PREFET"
+    PLAI_ADAPTE = "PLAI_ADAPTE"
+    INSUFFISANCE = "INSUFFISANCE"
+
+
+def verifie_nb_candidats(nb_candidats: int, exception: str, nb_min: int) -> None:
+    """Raise RegleError unless at least ``nb_min`` candidates are designated or an R. 441-3 exception applies."""
+    if nb_candidats < 1:
+        raise RegleError("Désignez au moins un candidat.")
+    if nb_candidats >= nb_min:
+        return
+    if exception and exception in ExceptionTroisCandidats.__members__:
+        return
+    raise RegleError(
+        f"La commission doit examiner au moins {nb_min} candidats pour un logement (R. 441-3) : "
+        f"{nb_candidats} désigné(s). Désignez-en d'autres ou indiquez l'exception qui s'applique."
+    )
+
+
+# Occupancy of a dwelling (used to search candidates whose household fits the dwelling).
+
+
+@dataclass(frozen=True)
+class NormesOccupation:
+    pieces_en_sus_max: int  # L. 621-2: under-occupied when rooms exceed persons by more than this
+    surface_une_personne: Decimal  # R. 822-25: 9 m² for one person
+    surface_deux_personnes: Decimal  # 16 m² for two
+    surface_personne_sup: Decimal  # + 9 m² per extra person
+
+
+def nombre_pieces(typologie: str) -> int:
+    if len(typologie) != 2 or typologie[0] != "T" or not typologie[1].isdigit() or typologie[1] == "0":
+        raise RegleError(f"Typologie inconnue : {typologie!r}.")
+    return int(typologie[1])
+
+
+def taille_menage_admise(typologie: str, surface: Decimal | None, normes: NormesOccupation) -> tuple[int, int | None]:
+    """(fewest, most) persons a dwelling suits: no under-occupation (rooms <= persons + allowance),
+    no over-occupation (surface per person). ``None``: no upper bound (surface unknown or 8 persons and more)."""
+    pieces = nombre_pieces(typologie)
+    minimum = max(1, pieces - normes.pieces_en_sus_max)
+    if surface is None:
+        return minimum, None
+    surface = Decimal(surface)
+    if surface < normes.surface_une_personne:
+        return minimum, 0
+    if surface < normes.surface_deux_personnes:
+        maximum = 1
+    else:
+        maximum = 2 + int((surface - normes.surface_deux_personnes) // normes.surface_personne_sup)
+    return minimum, None if maximum >= 8 else maximum
+
+
+def convient(nb_personnes: int, typologie: str, surface: Decimal | None, normes: NormesOccupation) -> bool:
+    minimum, maximum = taille_menage_admise(typologie, surface, normes)
+    return nb_personnes >= minimum and (maximum is None or nb_personnes <= maximum)
+
+
+def effets_candidat(
+    *,
+    en_qpv: bool,
+    premier_quartile: bool | None,
+    dalo: bool,
+    prioritaire: bool,
+    mutation: bool,
+    type_reservataire: str,
+    nom_reservataire: str,
+) -> list[str]:
+    """How allocating this dwelling to this household would move the legal objectives (RULES.md §1)."""
+    effets = []
+    if premier_quartile is None:
+        effets.append("Quartile inconnu : aucun seuil du premier quartile n'est chargé pour ce territoire.")
+    elif en_qpv:
+        effets.append(
+            "En QPV : candidat des quartiles 2 à 4, compte pour les 50 % (objectif B)."
+            if not premier_quartile
+            else "En QPV : candidat du 1er quartile, ne compte pas pour l'objectif B."
+        )
+    else:
+        effets.append(
+            "Hors QPV : candidat du 1er quartile, compte pour les 25 % (objectif A) si le bail est signé."
+            if premier_quartile
+            else "Hors QPV : candidat des quartiles 2 à 4, ne compte pas pour l'objectif A."
+        )
+    if est_prioritaire(dalo, prioritaire):
+        motif = "DALO" if dalo else "Prioritaire (L. 441-1)"
+        if type_reservataire in TYPES_RESERVATAIRE_ETAT:
+            effets.append(f"{motif} : conforme au contingent de l'État, réservé aux ménages DALO ou prioritaires.")
+        else:
+            effets.append(f"{motif} : compte pour les 25 % de {nom_reservataire} (objectif C).")
+    elif type_reservataire in TYPES_RESERVATAIRE_ETAT:
+        effets.append("Ni DALO ni prioritaire : le contingent de l'État est réservé à ces ménages.")
+    else:
+        effets.append(f"Ni DALO ni prioritaire : ne compte pas pour les 25 % de {nom_reservataire}.")
+    if mutation:
+        effets.append("Mutation : compte dans la part des mutations.")
+    return effets
+
+
+def motif_bail_impossible(
+    *,
+    type_decision: str,
+    rang: int | None,
+    reponse: str,
+    condition_remplie: bool,
+    rangs_mieux_classes_refuses: bool,
+) -> str | None:
+    """Why a lease cannot be signed with this candidate (None when it can): R. 441-3 and R. 441-10."""
+    if type_decision not in TYPES_ATTRIBUTION:
+        return "La commission n'a pas attribué le logement à ce candidat."
+    if reponse != "ACCEPTATION":
+        return "Le candidat n'a pas accepté la proposition."
+    if type_decision == TypeDecision.ATTRIBUTION_CONDITION and not condition_remplie:
+        return "La condition suspensive n'est pas levée."
+    if type_decision == TypeDecision.ATTRIBUTION_RANG and rang and rang > 1 and not rangs_mieux_classes_refuses:
+        return "Un candidat mieux classé n'a pas refusé la proposition."
+    return None
+
+
+# Flows (gestion en flux): RULES.md S.7.
+
+
+def base_flux(nb_mis_en_location: int, nb_deduits: int) -> int:
+    """Dwellings let in the year minus those kept for transfers and relocations (R. 441-5)."""
+    if nb_deduits < 0 or nb_mis_en_location < 0 or nb_deduits > nb_mis_en_location:
+        raise RegleError("Les logements déduits du flux doivent être compris entre 0 et les logements mis en location.")
+    return nb_mis_en_location - nb_deduits
+
+
+@dataclass(frozen=True)
+class LigneFlux:
+    cle: tuple[str, str]
+    part: Decimal
+    du: Decimal
+    livre: int
+    ecart: Decimal  # delivered minus owed: negative when the holder got fewer dwellings than owed
+
+
+def bilan_flux(base: int, parts: dict[tuple[str, str], Decimal], livres: dict[tuple[str, str], int]) -> list[LigneFlux]:
+    """Owed (share x flow base), delivered (leases signed charged to the holder) and gap, per holder.
+
+    Holders with a share or a delivery appear; a holder delivered without an agreement has a share of 0.
+    """
+    if base < 0:
+        raise RegleError("La base du flux ne peut pas être négative.")
+    total = sum(parts.values(), Decimal(0))
+    if total > 1:
+        raise RegleError(f"La somme des parts de flux dépasse 100 % ({total:.2%}).")
+    lignes = []
+    for cle in sorted(set(parts) | set(livres)):
+        part = Decimal(parts.get(cle, 0))
+        du = part * base
+        livre = livres.get(cle, 0)
+        lignes.append(LigneFlux(cle=cle, part=part, du=du, livre=livre, ecart=livre - du))
+    return lignes
+
+
+def controle_parts_etat(
+    part_etat: Decimal, part_etat_agents: Decimal, plafond_etat: Decimal, plafond_agents: Decimal
+) -> list[str]:
+    """R. 441-5-2: the State's share is at most 30 % of the flow, of which at most 5 % for State employees.
+
+    ``part_etat`` excludes the employees' share; the 30 % cap applies to both together.
+    """
+    alertes = []
+    if part_etat + part_etat_agents > plafond_etat:
+        alertes.append(
+            f"Contingent de l'État : {part_etat + part_etat_agents:.2%} du flux, au-delà du plafond de "
+            f"{plafond_etat:.0%} (R. 441-5-2)."
+        )
+    if part_etat_agents > plafond_agents:
+        alertes.append(
+            f"Agents de l'État : {part_etat_agents:.2%} du flux, au-delà du plafond de {plafond_agents:.0%} "
+            "(R. 441-5-2)."
+        )
+    return alertes

@@ -85,8 +85,16 @@ def _outre_mer(departement: str) -> bool:
     return departement.startswith("97")
 
 
+_CARTES_CACHE: dict[tuple[dt.date, bool], str] = {}
+
+
 def _carte(jour: dt.date, departement: str) -> str:
-    return rules.carte_qpv_en_vigueur(jour, outre_mer=_outre_mer(departement))
+    """rules.carte_qpv_en_vigueur, memoised per (day, overseas): called twice per imported line."""
+    cle = (jour, departement.startswith("97"))
+    carte = _CARTES_CACHE.get(cle)
+    if carte is None:
+        carte = _CARTES_CACHE[cle] = rules.carte_qpv_en_vigueur(jour, outre_mer=cle[1])
+    return carte
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -164,9 +172,20 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
     """
     identifiants = list({ligne.logement_id for ligne in lignes})
     etats: dict[str, dict] = {}
-    for chunk in _chunks(identifiants, 5000):
-        for row in Logement.objects.filter(identifiant__in=chunk).values("pk", "identifiant", *LOGEMENT_CHAMPS):
-            etats[row["identifiant"]] = row
+    if connection.vendor == "postgresql":
+        # one array parameter instead of tens of thousands of IN placeholders
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, identifiant, {', '.join(LOGEMENT_CHAMPS)} FROM {Logement._meta.db_table} "
+                "WHERE identifiant = ANY(%s)",
+                [identifiants],
+            )
+            for pk, ident, *valeurs in cursor.fetchall():
+                etats[ident] = {"pk": pk, "identifiant": ident, **dict(zip(LOGEMENT_CHAMPS, valeurs, strict=True))}
+    else:
+        for chunk in _chunks(identifiants, 500):
+            for row in Logement.objects.filter(identifiant__in=chunk).values("pk", "identifiant", *LOGEMENT_CHAMPS):
+                etats[row["identifiant"]] = row
     avant = {ident: dict(etat) for ident, etat in etats.items()}
     for ligne in sorted(lignes, key=lambda x: x.date_decision):
         etat = etats.setdefault(
@@ -193,6 +212,8 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
         else:
             etat["qpv_id"] = ligne.qpv_id
             etat["carte_2024_connue"] = True
+    if connection.vendor == "postgresql":
+        return etats, _ecrire_logements_pg(etats, avant)
     nouveaux = [
         Logement(identifiant=ident, **{k: etat[k] for k in LOGEMENT_CHAMPS})
         for ident, etat in etats.items()
@@ -211,6 +232,40 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
     if modifies:
         Logement.objects.bulk_update(modifies, list(LOGEMENT_CHAMPS), batch_size=2000)
     return etats, len(nouveaux)
+
+
+def _ecrire_logements_pg(etats: dict[str, dict], avant: dict[str, dict]) -> int:
+    """Insert new dwellings and update changed ones through a staging table; sets each state's pk."""
+    changes = [
+        (ident, *[etat[k] for k in LOGEMENT_CHAMPS])
+        for ident, etat in etats.items()
+        if etat["pk"] is None or any(avant[ident][k] != etat[k] for k in LOGEMENT_CHAMPS)
+    ]
+    if not changes:
+        return 0
+    table = Logement._meta.db_table
+    colonnes = ", ".join(LOGEMENT_CHAMPS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE f1_logements (identifiant text, bailleur_id bigint, commune_id bigint, epci_id bigint, "
+            "typologie text, qpv_id bigint, qpv_2015_id bigint, carte_2024_connue boolean, carte_2015_connue boolean)"
+            " ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(f"COPY f1_logements (identifiant, {colonnes}) FROM STDIN") as copy:
+            for row in changes:
+                copy.write_row(row)
+        mises_a_jour = ", ".join(f"{c} = EXCLUDED.{c}" for c in LOGEMENT_CHAMPS)
+        cursor.execute(
+            f"INSERT INTO {table} (identifiant, {colonnes}, adresse, financement, accessible_pmr) "
+            f"SELECT identifiant, {colonnes}, '', '', false FROM f1_logements "
+            f"ON CONFLICT (identifiant) DO UPDATE SET {mises_a_jour} RETURNING id, identifiant, (xmax = 0)"
+        )
+        nouveaux = 0
+        for pk, ident, cree in cursor.fetchall():
+            etats[ident]["pk"] = pk
+            nouveaux += cree
+        cursor.execute("DROP TABLE f1_logements")
+    return nouveaux
 
 
 def _en_qpv_au_bail(ligne: f1.Ligne, etat_logement: dict) -> bool | None:
@@ -277,31 +332,42 @@ def _valeurs_decision(ligne, logements, bailleurs, reservataires) -> dict:
     }
 
 
-def _copy_decisions(rows: list[dict], lot_id: int) -> None:
-    """PostgreSQL's COPY for new decisions: an order of magnitude faster than INSERTs."""
-    now = timezone.now()
-    colonnes = [
-        "numero_unique",
-        "logement_id",
-        "date_decision",
-        *DECISION_CHAMPS,
-        "source",
-        "lot_id",
-        "cree_le",
-        "modifie_le",
-    ]
+def _upsert_decisions_pg(lignes, logements, bailleurs, reservataires, lot) -> tuple[int, int, int]:
+    """COPY the file's decisions into a staging table, then one INSERT ... ON CONFLICT that only
+    touches decisions whose values changed; counts come back from RETURNING."""
     table = DecisionCaleol._meta.db_table
-    sql = f"COPY {table} ({', '.join(colonnes)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(
-                [row["numero_unique"], row["logement_id"], row["date_decision"]]
-                + [row[c] for c in DECISION_CHAMPS]
-                + [DecisionCaleol.Source.IMPORT, lot_id, now, now]
-            )
+    cles = ["numero_unique", "logement_id", "date_decision"]
+    colonnes = cles + list(DECISION_CHAMPS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE f1_decisions ON COMMIT DROP AS SELECT {', '.join(colonnes)} FROM {table} LIMIT 0"
+        )
+        with cursor.cursor.copy(f"COPY f1_decisions ({', '.join(colonnes)}) FROM STDIN") as copy:
+            for ligne in lignes:
+                valeurs = _valeurs_decision(ligne, logements, bailleurs, reservataires)
+                copy.write_row(
+                    [ligne.numero_unique, logements[ligne.logement_id]["pk"], ligne.date_decision]
+                    + [valeurs[c] for c in DECISION_CHAMPS]
+                )
+        excluded = ", ".join(f"EXCLUDED.{c}" for c in DECISION_CHAMPS)
+        cible = ", ".join(f"{table}.{c}" for c in DECISION_CHAMPS)
+        mises_a_jour = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*DECISION_CHAMPS, "lot_id", "modifie_le"))
+        cursor.execute(
+            f"WITH ecrites AS (INSERT INTO {table} ({', '.join(colonnes)}, source, lot_id, cree_le, modifie_le) "
+            f"SELECT {', '.join(colonnes)}, %s, %s, now(), now() FROM f1_decisions "
+            f"ON CONFLICT ON CONSTRAINT decision_identite DO UPDATE SET {mises_a_jour} "
+            f"WHERE ({cible}) IS DISTINCT FROM ({excluded}) RETURNING (xmax = 0) AS creee) "
+            "SELECT count(*) FILTER (WHERE creee), count(*) FILTER (WHERE NOT creee) FROM ecrites",
+            [DecisionCaleol.Source.IMPORT, lot.pk],
+        )
+        creees, modifiees = cursor.fetchone()
+        cursor.execute("DROP TABLE f1_decisions")
+    return creees, modifiees, len(lignes) - creees - modifiees
 
 
 def _upsert_decisions(lignes, logements, bailleurs, reservataires, lot) -> tuple[int, int, int]:
+    if connection.vendor == "postgresql":
+        return _upsert_decisions_pg(lignes, logements, bailleurs, reservataires, lot)
     existantes: dict[tuple[str, int, dt.date], dict] = {}
     numeros = list({ligne.numero_unique for ligne in lignes})
     for chunk in _chunks(numeros, 5000):
@@ -330,13 +396,10 @@ def _upsert_decisions(lignes, logements, bailleurs, reservataires, lot) -> tuple
         else:
             inchangees += 1
     if nouvelles:
-        if connection.vendor == "postgresql":
-            _copy_decisions(nouvelles, lot.pk)
-        else:
-            DecisionCaleol.objects.bulk_create(
-                [DecisionCaleol(source=DecisionCaleol.Source.IMPORT, lot=lot, **row) for row in nouvelles],
-                batch_size=1000,
-            )
+        DecisionCaleol.objects.bulk_create(
+            [DecisionCaleol(source=DecisionCaleol.Source.IMPORT, lot=lot, **row) for row in nouvelles],
+            batch_size=1000,
+        )
     if modifiees:
         now = timezone.now()
         for decision in modifiees:
@@ -421,3 +484,447 @@ def enregistrer_instantane(*, epci: Epci, annee: int, declencheur: str, acteur=N
         },
     )
     return instantane
+
+
+# --- Vacancies, candidates, commission sessions, leases (issue 7) ------------------------------------
+# Each step is logged on the vacancy (TransitionVacance) and, for the candidates, on the demand's shared
+# event log (demandes.services.record_event). A decision recorded here is a DecisionCaleol row built by
+# flux.valeurs_decision: the objectives engine counts it exactly as an imported one.
+
+
+class ActionRefusee(Exception):
+    """A step of the allocation process that the rules forbid (message in French, shown to the user)."""
+
+
+def _aujourd_hui() -> dt.date:
+    return timezone.localdate()
+
+
+def _transition_vacance(vacance, action, *, acteur, motif: str = "") -> None:
+    from .models import TransitionVacance
+
+    try:
+        vers = rules.transition_vacance(vacance.statut, action)
+    except rules.RegleError as exc:
+        raise ActionRefusee(str(exc)) from None
+    TransitionVacance.objects.create(
+        vacance=vacance,
+        de=vacance.statut,
+        vers=vers,
+        action=str(action),
+        motif=motif[:300],
+        acteur=acteur if getattr(acteur, "pk", None) else None,
+        date=timezone.now(),
+    )
+    vacance.statut = vers
+
+
+def _recalculer_apres_commit(epci_id: int, *annees: int) -> None:
+    from .tasks import compute_snapshot
+
+    for annee in sorted(set(annees)):
+        transaction.on_commit(lambda a=annee: compute_snapshot.delay(epci_id, a, declencheur="DEMANDE"))
+
+
+def reservataire_du_bailleur(bailleur: Bailleur) -> Reservataire:
+    """The landlord's non-reserved stock as a holder (type BAILLEUR, code = SIREN), as the F1 import names it."""
+    reservataire, _ = Reservataire.objects.get_or_create(
+        type=Reservataire.Type.BAILLEUR,
+        code=bailleur.siren,
+        defaults={"nom": f"{bailleur.nom} (stock non réservé)", "bailleur": bailleur},
+    )
+    return reservataire
+
+
+@transaction.atomic
+def declarer_vacance(
+    *,
+    logement: Logement,
+    date_liberation: dt.date,
+    acteur,
+    date_declaration: dt.date | None = None,
+    deduction: str = "",
+    commentaire: str = "",
+):
+    """The landlord declares a freed dwelling (one open vacancy per dwelling)."""
+    from .models import TransitionVacance, Vacance
+
+    if deduction not in Vacance.Deduction.values:
+        raise ActionRefusee("Motif de déduction du flux inconnu.")
+    ouvertes = Vacance.objects.filter(logement=logement).exclude(statut=Vacance.Statut.BAIL_SIGNE)
+    if ouvertes.exists():
+        raise ActionRefusee(f"Le logement {logement.identifiant} a déjà une vacance en cours.")
+    vacance = Vacance.objects.create(
+        logement=logement,
+        bailleur_id=logement.bailleur_id,
+        epci_id=logement.epci_id,
+        date_declaration=date_declaration or _aujourd_hui(),
+        date_liberation=date_liberation,
+        deduction=deduction,
+        commentaire=commentaire,
+        declaree_par=acteur if getattr(acteur, "pk", None) else None,
+    )
+    TransitionVacance.objects.create(
+        vacance=vacance,
+        de="",
+        vers=vacance.statut,
+        action=rules.ActionVacance.DECLARER,
+        acteur=vacance.declaree_par,
+        date=timezone.now(),
+    )
+    return vacance
+
+
+@transaction.atomic
+def orienter_vacance(*, vacance, reservataire: Reservataire, acteur, jour: dt.date | None = None):
+    """Route the vacancy to the holder whose flow it goes to (suggested by the flow gaps)."""
+    if vacance.candidatures.exists():
+        raise ActionRefusee("Des candidats sont déjà désignés : le logement ne peut plus être réorienté.")
+    _transition_vacance(vacance, rules.ActionVacance.ORIENTER, acteur=acteur, motif=f"vers {reservataire.nom}")
+    vacance.reservataire = reservataire
+    vacance.date_orientation = jour or _aujourd_hui()
+    vacance.save(update_fields=["statut", "reservataire", "date_orientation", "modifie_le"])
+    return vacance
+
+
+@transaction.atomic
+def remettre_pour_un_tour(*, vacance, acteur, motif: str):
+    """The holder had no suitable candidate: the landlord lets this dwelling once on its own stock."""
+    if not motif.strip():
+        raise ActionRefusee("Indiquez pourquoi le logement est remis au bailleur.")
+    _transition_vacance(vacance, rules.ActionVacance.REMETTRE, acteur=acteur, motif=motif)
+    vacance.reservataire_initial = vacance.reservataire
+    vacance.reservataire = reservataire_du_bailleur(vacance.bailleur)
+    vacance.save(update_fields=["statut", "reservataire", "reservataire_initial", "modifie_le"])
+    return vacance
+
+
+@transaction.atomic
+def designer_candidats(*, vacance, demandes: list, acteur, exception: str = "", justification: str = ""):
+    """Designate the candidates (at least three unless an R. 441-3 exception applies), each an event on the demand."""
+    from demandes.models import Evenement
+    from demandes.services import record_event
+
+    from .flux import parametre, parametres_en_vigueur
+    from .models import Candidature, Vacance
+
+    if exception not in Vacance.Exception3.values:
+        raise ActionRefusee("Exception inconnue.")
+    if exception and not justification.strip():
+        raise ActionRefusee("Justifiez l'exception à la règle des trois candidats.")
+    jour = _aujourd_hui()
+    deja = {c.demande_id for c in vacance.candidatures.all()}
+    nouvelles = [d for d in demandes if d.pk not in deja]
+    for demande in nouvelles:
+        if not demande.est_active or demande.epci_id != vacance.epci_id:
+            raise ActionRefusee(f"La demande {demande.numero_unique} n'est pas active sur ce territoire.")
+    en_lice = vacance.candidatures.filter(type_decision="").count() + len(nouvelles)
+    nb_min = int(parametre(parametres_en_vigueur(jour, vacance.epci_id), "NB_CANDIDATS_MIN"))
+    try:
+        rules.verifie_nb_candidats(en_lice, exception, nb_min)
+    except rules.RegleError as exc:
+        raise ActionRefusee(str(exc)) from None
+    _transition_vacance(
+        vacance, rules.ActionVacance.DESIGNER, acteur=acteur, motif=f"{en_lice} candidat(s) {exception}".strip()
+    )
+    vacance.exception_trois_candidats = exception
+    vacance.justification_exception = justification[:300]
+    vacance.save(update_fields=["statut", "exception_trois_candidats", "justification_exception", "modifie_le"])
+    rang = vacance.candidatures.count()
+    maintenant = timezone.now()
+    logement = vacance.logement
+    for demande in nouvelles:
+        rang += 1
+        candidature = Candidature.objects.create(
+            vacance=vacance,
+            demande=demande,
+            reservataire=vacance.reservataire,
+            rang_propose=rang,
+            designee_par=acteur if getattr(acteur, "pk", None) else None,
+            designee_le=maintenant,
+        )
+        record_event(
+            demande,
+            Evenement.Type.DESIGNATION,
+            acteur=acteur,
+            libelle=f"Désignée par {vacance.reservataire.nom} pour le logement {logement.identifiant} "
+            f"({logement.typologie}, {logement.commune.nom})",
+            detail={"vacance_id": vacance.pk, "candidature_id": candidature.pk, "logement": logement.identifiant},
+        )
+    return vacance
+
+
+@transaction.atomic
+def creer_seance(*, bailleur: Bailleur, epci: Epci, date: dt.date, acteur, lieu: str = ""):
+    from .models import SeanceCaleol
+
+    return SeanceCaleol.objects.create(
+        bailleur=bailleur,
+        epci=epci,
+        date=date,
+        lieu=lieu,
+        creee_par=acteur if getattr(acteur, "pk", None) else None,
+    )
+
+
+@transaction.atomic
+def inscrire_en_seance(*, seance, vacance, acteur):
+    """Put a vacancy with its designated candidates on a session's agenda; each candidate gets an event."""
+    from demandes.models import Evenement
+    from demandes.services import record_event
+
+    if vacance.bailleur_id != seance.bailleur_id:
+        raise ActionRefusee("La séance est celle d'un autre bailleur.")
+    _transition_vacance(vacance, rules.ActionVacance.INSCRIRE, acteur=acteur, motif=f"séance du {seance.date:%d/%m/%Y}")
+    vacance.save(update_fields=["statut", "modifie_le"])
+    seance.vacances.add(vacance)
+    for candidature in vacance.candidatures.filter(type_decision="").select_related("demande"):
+        candidature.seance = seance
+        candidature.save(update_fields=["seance"])
+        record_event(
+            candidature.demande,
+            Evenement.Type.EXAMEN_CAL,
+            acteur=acteur,
+            libelle=f"Inscrite à la CALEOL du {seance.date:%d/%m/%Y} pour le logement {vacance.logement.identifiant}",
+            detail={"seance_id": seance.pk, "vacance_id": vacance.pk},
+        )
+    return seance
+
+
+@transaction.atomic
+def tenir_seance(*, seance, membres_presents: str, compte_rendu: str, acteur):
+    """Record who sat and the minutes; the session is then held."""
+    from .models import SeanceCaleol
+
+    if not membres_presents.strip():
+        raise ActionRefusee("Indiquez les membres présents.")
+    seance.membres_presents = membres_presents
+    seance.compte_rendu = compte_rendu
+    seance.statut = SeanceCaleol.Statut.TENUE
+    seance.save(update_fields=["membres_presents", "compte_rendu", "statut"])
+    return seance
+
+
+LIBELLES_DECISIONS = {
+    "ATTRIBUTION": "attribution",
+    "ATTRIBUTION_RANG": "attribution (rang {rang})",
+    "ATTRIBUTION_CONDITION": "attribution sous condition suspensive",
+    "NON_ATTRIBUTION": "non-attribution",
+    "IRRECEVABILITE": "irrecevabilité",
+}
+
+
+@transaction.atomic
+def enregistrer_decision(
+    *,
+    candidature,
+    type_decision: str,
+    acteur,
+    rang: int | None = None,
+    condition: str = "",
+    date_limite_condition: dt.date | None = None,
+    motif: str = "",
+):
+    """The commission's decision about one candidate (R. 441-3 a-e), with its reasons.
+
+    Creates or updates the DecisionCaleol (source PLATEFORME) the objectives engine counts.
+    """
+    from demandes.models import Evenement
+    from demandes.services import record_event
+
+    from .flux import valeurs_decision
+
+    if candidature.seance_id is None:
+        raise ActionRefusee("Ce candidat n'est inscrit à aucune séance.")
+    if candidature.reponse:
+        raise ActionRefusee("Le demandeur a déjà répondu : la décision ne peut plus être modifiée.")
+    if type_decision not in DecisionCaleol.Type.values:
+        raise ActionRefusee("Décision inconnue.")
+    vacance = candidature.vacance
+    if vacance.statut not in (rules.StatutVacance.EN_COMMISSION, rules.StatutVacance.ATTRIBUEE):
+        raise ActionRefusee("Le logement n'est pas en commission.")
+    if type_decision == DecisionCaleol.Type.ATTRIBUTION_RANG:
+        if not rang or rang < 1:
+            raise ActionRefusee("Indiquez le rang du candidat (1, 2, 3...).")
+    else:
+        rang = None
+    if type_decision == DecisionCaleol.Type.ATTRIBUTION_CONDITION and not (condition.strip() and date_limite_condition):
+        raise ActionRefusee("Indiquez la pièce attendue et le délai pour la fournir.")
+    if type_decision in (DecisionCaleol.Type.NON_ATTRIBUTION, DecisionCaleol.Type.IRRECEVABILITE) and not motif.strip():
+        raise ActionRefusee("Motivez la décision de non-attribution ou d'irrecevabilité.")
+    autres = vacance.candidatures.filter(seance=candidature.seance).exclude(pk=candidature.pk)
+    if type_decision in rules.TYPES_ATTRIBUTION:
+        attribuees = autres.filter(type_decision__in=list(rules.TYPES_ATTRIBUTION))
+        non_classees = attribuees.exclude(type_decision=DecisionCaleol.Type.ATTRIBUTION_RANG)
+        if attribuees.exists() and (type_decision != DecisionCaleol.Type.ATTRIBUTION_RANG or non_classees.exists()):
+            raise ActionRefusee(
+                "Le logement est déjà attribué à un autre candidat : pour plusieurs candidats, "
+                "attribuez-le avec classement (rangs 1, 2, 3...)."
+            )
+        if rang and attribuees.filter(rang=rang).exists():
+            raise ActionRefusee(f"Un autre candidat a déjà le rang {rang}.")
+    seance = candidature.seance
+    valeurs = valeurs_decision(demande=candidature.demande, vacance=vacance, date_decision=seance.date)
+    cle = {k: valeurs.pop(k) for k in ("numero_unique", "logement_id", "date_decision")}
+    valeurs.update(type_decision=type_decision, rang=rang, date_bail=None, en_qpv_au_bail=None)
+    if candidature.decision_id:
+        decision = candidature.decision
+        for champ, valeur in {**cle, **valeurs}.items():
+            setattr(decision, champ, valeur)
+        decision.source = DecisionCaleol.Source.PLATEFORME
+        decision.save()
+    else:
+        decision, _ = DecisionCaleol.objects.update_or_create(
+            **cle, defaults={**valeurs, "source": DecisionCaleol.Source.PLATEFORME, "lot": None}
+        )
+    candidature.decision = decision
+    candidature.type_decision = type_decision
+    candidature.rang = rang
+    candidature.condition = condition if type_decision == DecisionCaleol.Type.ATTRIBUTION_CONDITION else ""
+    candidature.date_limite_condition = (
+        date_limite_condition if type_decision == DecisionCaleol.Type.ATTRIBUTION_CONDITION else None
+    )
+    candidature.motif_decision = motif
+    candidature.save()
+    libelle = LIBELLES_DECISIONS[type_decision].format(rang=rang)
+    record_event(
+        candidature.demande,
+        Evenement.Type.DECISION_CAL,
+        acteur=acteur,
+        libelle=f"CALEOL du {seance.date:%d/%m/%Y}, logement {vacance.logement.identifiant} : {libelle}",
+        detail={
+            "seance_id": seance.pk,
+            "vacance_id": vacance.pk,
+            "decision": type_decision,
+            "rang": rang,
+            "motif": motif,
+            "condition": candidature.condition,
+            "date_limite_condition": date_limite_condition.isoformat() if candidature.date_limite_condition else None,
+        },
+    )
+    if type_decision in rules.TYPES_ATTRIBUTION and vacance.statut == rules.StatutVacance.EN_COMMISSION:
+        _transition_vacance(vacance, rules.ActionVacance.ATTRIBUER, acteur=acteur, motif=libelle)
+        vacance.save(update_fields=["statut", "modifie_le"])
+    _recalculer_apres_commit(vacance.epci_id, seance.date.year)
+    return candidature
+
+
+@transaction.atomic
+def lever_condition(*, candidature, jour: dt.date, acteur):
+    """The missing document arrived in time and does not call eligibility into question (R. 441-3 c)."""
+    if candidature.type_decision != DecisionCaleol.Type.ATTRIBUTION_CONDITION:
+        raise ActionRefusee("Cette attribution n'est pas sous condition.")
+    if candidature.date_limite_condition and jour > candidature.date_limite_condition:
+        raise ActionRefusee("Le délai fixé par la commission pour fournir la pièce est dépassé.")
+    candidature.condition_remplie_le = jour
+    candidature.save(update_fields=["condition_remplie_le"])
+    return candidature
+
+
+@transaction.atomic
+def enregistrer_reponse(*, candidature, reponse: str, acteur, date_reponse: dt.date, motif_refus: str = ""):
+    """The household's answer to the offer: acceptance, or refusal with its reason (an event on the demand)."""
+    from demandes.models import Evenement
+    from demandes.services import record_event
+
+    from .models import Candidature
+
+    if not candidature.est_attribuee:
+        raise ActionRefusee("Aucune proposition n'a été faite à ce candidat.")
+    if candidature.date_bail:
+        raise ActionRefusee("Le bail est déjà signé.")
+    if reponse not in (Candidature.Reponse.ACCEPTATION, Candidature.Reponse.REFUS):
+        raise ActionRefusee("Réponse inconnue.")
+    if reponse == Candidature.Reponse.REFUS and motif_refus not in Candidature.MotifRefus.values:
+        raise ActionRefusee("Indiquez le motif du refus.")
+    candidature.reponse = reponse
+    candidature.motif_refus = motif_refus if reponse == Candidature.Reponse.REFUS else ""
+    candidature.date_reponse = date_reponse
+    candidature.save(update_fields=["reponse", "motif_refus", "date_reponse"])
+    logement = candidature.vacance.logement
+    if reponse == Candidature.Reponse.REFUS:
+        record_event(
+            candidature.demande,
+            Evenement.Type.REFUS,
+            acteur=acteur,
+            libelle=f"Refus du logement {logement.identifiant} : {Candidature.MotifRefus(motif_refus).label}",
+            detail={"candidature_id": candidature.pk, "motif": motif_refus, "date": date_reponse.isoformat()},
+        )
+    else:
+        record_event(
+            candidature.demande,
+            Evenement.Type.PROPOSITION,
+            acteur=acteur,
+            libelle=f"Proposition du logement {logement.identifiant} acceptée",
+            detail={"candidature_id": candidature.pk, "reponse": reponse, "date": date_reponse.isoformat()},
+        )
+    return candidature
+
+
+@transaction.atomic
+def relancer_vacance(*, vacance, acteur, motif: str):
+    """Nobody allocated, or every allocated candidate refused: designate again."""
+    if not motif.strip():
+        raise ActionRefusee("Indiquez pourquoi la désignation est relancée.")
+    if vacance.candidatures.filter(
+        type_decision__in=list(rules.TYPES_ATTRIBUTION), reponse__in=["", "ACCEPTATION"]
+    ).exists():
+        raise ActionRefusee("Un candidat attributaire n'a pas refusé : enregistrez d'abord sa réponse.")
+    _transition_vacance(vacance, rules.ActionVacance.RELANCER, acteur=acteur, motif=motif)
+    vacance.save(update_fields=["statut", "modifie_le"])
+    return vacance
+
+
+@transaction.atomic
+def signer_bail(*, candidature, date_bail: dt.date, acteur):
+    """The lease is signed: the decision gets its lease date, the vacancy closes, the demand is radiated for
+    allocation (R. 441-2-8 a), and the objectives are recomputed after the commit."""
+    from demandes.models import Evenement
+    from demandes.services import radier, record_event
+
+    from .flux import en_qpv_au_bail
+
+    vacance = candidature.vacance
+    mieux_classes = vacance.candidatures.filter(
+        seance=candidature.seance, type_decision=DecisionCaleol.Type.ATTRIBUTION_RANG, rang__lt=candidature.rang or 0
+    )
+    motif = rules.motif_bail_impossible(
+        type_decision=candidature.type_decision,
+        rang=candidature.rang,
+        reponse=candidature.reponse,
+        condition_remplie=candidature.condition_remplie_le is not None,
+        rangs_mieux_classes_refuses=not mieux_classes.exclude(reponse="REFUS").exists(),
+    )
+    if motif:
+        raise ActionRefusee(motif)
+    if candidature.seance and date_bail < candidature.seance.date:
+        raise ActionRefusee("Le bail ne peut pas précéder la décision de la commission.")
+    _transition_vacance(vacance, rules.ActionVacance.SIGNER_BAIL, acteur=acteur, motif=f"bail du {date_bail:%d/%m/%Y}")
+    vacance.date_bail = date_bail
+    vacance.save(update_fields=["statut", "date_bail", "modifie_le"])
+    candidature.date_bail = date_bail
+    candidature.save(update_fields=["date_bail"])
+    decision = candidature.decision
+    decision.date_bail = date_bail
+    decision.en_qpv_au_bail = en_qpv_au_bail(decision, date_bail)
+    decision.save(update_fields=["date_bail", "en_qpv_au_bail", "modifie_le"])
+    demande = candidature.demande
+    record_event(
+        demande,
+        Evenement.Type.BAIL_SIGNE,
+        acteur=acteur,
+        libelle=f"Bail signé le {date_bail:%d/%m/%Y} pour le logement {vacance.logement.identifiant}",
+        detail={"candidature_id": candidature.pk, "vacance_id": vacance.pk, "date_bail": date_bail.isoformat()},
+    )
+    demande.refresh_from_db()
+    if demande.est_active:
+        radier(
+            demande,
+            "ATTRIBUTION",
+            acteur=acteur,
+            jour=date_bail,
+            commentaire=f"Bail signé pour le logement {vacance.logement.identifiant}",
+            detail={"vacance_id": vacance.pk},
+        )
+    _recalculer_apres_commit(vacance.epci_id, decision.date_decision.year, date_bail.year)
+    return candidature

@@ -1,0 +1,67 @@
+"""Shared set-up of the benchmarks: a dedicated PostgreSQL database, Django configured for production-like runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BENCH_DB = os.environ.get("BENCH_DATABASE", "cil_bench")
+
+
+def setup_django(database: str = BENCH_DB) -> None:
+    """Point Django at the bench database (created if missing) with DEBUG off, then migrate."""
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{database}")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    os.environ.pop("REDIS_URL", None)  # tasks run in-process: the benchmark measures the work, not the queue
+    import psycopg
+
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+            conn.execute(f'CREATE DATABASE "{database}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def summary(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median": statistics.median(ordered), "p95": p95, "min": ordered[0], "n": len(ordered)}
+
+
+def machine() -> dict:
+    try:
+        pg = subprocess.run(["psql", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        pg = ""
+    return {
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "postgresql_client": pg,
+    }
+
+
+def write(name: str, data: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    data = {"benchmark": name, "machine": machine(), "when": time.strftime("%Y-%m-%dT%H:%M:%S"), **data}
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return path

@@ -1,0 +1,98 @@
+"""F1 import throughput on PostgreSQL, paired with PostgreSQL's own COPY of the same file (its floor).
+
+Usage: python -m bench.import_f1 [--lignes 100000] [--repetitions 3]
+Targets: issue 3, 50,000 lines/s or better; issue 9, at least 25 % of COPY's throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+
+from bench.common import setup_django, summary, timed, write
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lignes", type=int, default=100_000)
+    parser.add_argument("--repetitions", type=int, default=3)
+    args = parser.parse_args(argv)
+    setup_django()
+
+    from django.db import connection
+
+    from attributions.models import DecisionCaleol, Logement, LotImport
+    from attributions.services import import_attributions
+    from bench.generateurs import F1_COLONNES, fichier_f1, lignes_f1
+    from cil.models import Epci, Qpv
+    from cil.services import import_referentiels
+
+    if not Epci.objects.filter(siren="200040715").exists() or Epci.objects.count() < 1000:
+        import_referentiels()  # the whole of France: validation looks communes up among 35,000
+    epci = Epci.objects.get(siren="200040715")
+    communes: dict[str, list[str]] = {c.code_insee: [] for c in epci.communes.all()}
+    for qpv in Qpv.objects.filter(epci=epci, carte="2024").prefetch_related("communes"):
+        for commune in qpv.communes.all():
+            communes.setdefault(commune.code_insee, []).append(qpv.code)
+    contenu = fichier_f1(lignes_f1(args.lignes, communes=communes))
+    taille_mo = len(contenu) / 1e6
+
+    def vider():
+        # TRUNCATE, not DELETE: dead index entries left by a DELETE would slow the next insert down and
+        # measure the bench's own clean-up rather than the import
+        tables = [m._meta.db_table for m in (DecisionCaleol, Logement, LotImport)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+
+    def copy_brut():
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_f1_brut")
+            cursor.execute(
+                "CREATE UNLOGGED TABLE bench_f1_brut (" + ", ".join(f"{c} text" for c in F1_COLONNES) + ")"
+            )
+            with cursor.cursor.copy("COPY bench_f1_brut FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)") as cp:
+                cp.write(contenu)
+            cursor.execute("DROP TABLE bench_f1_brut")
+
+    copies, imports, reimports = [], [], []
+    for _ in range(args.repetitions):
+        copies.append(timed(copy_brut)[0])
+        vider()
+        duree, rapport = timed(import_attributions, contenu=contenu, nom_fichier="bench.csv", recalculer=False)
+        assert rapport.nb_creees == args.lignes, rapport.nb_creees
+        imports.append(duree)
+        duree, rapport = timed(import_attributions, contenu=contenu, nom_fichier="bench.csv", recalculer=False)
+        assert rapport.nb_inchangees == args.lignes
+        reimports.append(duree)
+
+    # where the time goes, once: parsing and validation alone
+    from attributions import f1
+    from attributions.services import charger_referentiel
+
+    ref_duree, referentiel = timed(charger_referentiel)
+    validation = timed(f1.lire, contenu, referentiel)[0]
+
+    copy_s, import_s, reimport_s = summary(copies), summary(imports), summary(reimports)
+    result = {
+        "lignes": args.lignes,
+        "taille_mo": round(taille_mo, 1),
+        "copy_postgresql": {**copy_s, "lignes_par_s": round(args.lignes / copy_s["median"])},
+        "import_f1": {**import_s, "lignes_par_s": round(args.lignes / import_s["median"])},
+        "reimport_identique": {**reimport_s, "lignes_par_s": round(args.lignes / reimport_s["median"])},
+        "detail_une_fois": {"chargement_referentiel_s": ref_duree, "lecture_validation_s": validation},
+        "ratio_import_sur_copy": round(import_s["median"] / copy_s["median"], 2),
+        "part_du_debit_de_copy": round(copy_s["median"] / import_s["median"], 3),
+        "cibles": {"issue_3_lignes_par_s": 50_000, "issue_9_part_du_debit_de_copy": 0.25},
+    }
+    write("import_f1", result)
+    print(
+        f"F1 {args.lignes} lignes ({taille_mo:.1f} Mo) : import {result['import_f1']['lignes_par_s']:,} lignes/s "
+        f"(médiane {import_s['median']:.2f} s), réimport {result['reimport_identique']['lignes_par_s']:,} lignes/s, "
+        f"COPY {result['copy_postgresql']['lignes_par_s']:,} lignes/s ; import = {result['part_du_debit_de_copy']:.1%} "
+        f"du débit de COPY. Validation seule : {validation:.2f} s, référentiel : {ref_duree:.2f} s."
+    )
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -21,6 +21,14 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def suivre_les_modifications(form) -> None:
+    """Render each field's value as read (hidden ``initial-`` inputs) so ``changed_data`` means "changed by
+    this user since they opened the page", even if someone else saved in between (optimistic locking)."""
+    for field in form.fields.values():
+        if not isinstance(field.widget, forms.HiddenInput):
+            field.show_hidden_initial = True
+
+
 class AccessibleMixin:
     """Bootstrap classes, and on errors ``aria-invalid`` + ``aria-describedby`` pointing at the error text."""
 
@@ -165,6 +173,11 @@ class MembreForm(AccessibleMixin, forms.Form):
     )
     enfant_a_naitre = forms.BooleanField(label="Enfant à naître", required=False)
 
+    def __init__(self, *args, suivi: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if suivi:
+            suivre_les_modifications(self)
+
     def clean(self):
         donnees = super().clean()
         naissance = donnees.get("date_naissance")
@@ -174,10 +187,14 @@ class MembreForm(AccessibleMixin, forms.Form):
 
 
 class BaseMembreFormSet(forms.BaseFormSet):
-    def donnees(self) -> list[dict]:
+    def lignes_modifiees(self) -> set[str]:
+        return {f.prefix for f in self.forms if f.has_changed()}
+
+    def donnees(self, *, forcees: frozenset[str] = frozenset()) -> list[dict]:
+        """Rows changed since they were read (or listed in ``forcees`` after a conflict)."""
         resultat = []
         for form in self.forms:
-            if not form.has_changed() and not form.cleaned_data.get("id"):
+            if not (form.has_changed() or form.prefix in forcees):
                 continue
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("DELETE", "id")}
             if not data:
@@ -205,17 +222,19 @@ class RessourceForm(AccessibleMixin, forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
 
-    def __init__(self, *args, personnes=(), **kwargs):
+    def __init__(self, *args, personnes=(), suivi: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["personne"].choices = [("", "—"), ("D", "Demandeur")] + list(personnes)
+        if suivi:
+            suivre_les_modifications(self)
 
 
-class BaseRessourceFormSet(forms.BaseFormSet):
-    def donnees(self, *, cle: str) -> list[dict]:
+class BaseRessourceFormSet(BaseMembreFormSet):
+    def donnees(self, *, cle: str, forcees: frozenset[str] = frozenset()) -> list[dict]:
         """``cle``: "membre_index" (registration) or "membre_id" (edit)."""
         resultat = []
         for form in self.forms:
-            if not form.has_changed() and not form.cleaned_data.get("id"):
+            if not (form.has_changed() or form.prefix in forcees):
                 continue
             cd = form.cleaned_data
             if not cd:
@@ -317,6 +336,25 @@ class DemandeEditForm(DemandeurForm):
         self.fields["bailleur_actuel"].queryset = Bailleur.objects.filter(epcis=epci)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+        suivre_les_modifications(self)
+
+    def valeurs_lues_differentes(self, actuelle) -> list[str]:
+        """Labels of the fields someone else changed since this user read the demand."""
+        courant = DemandeEditForm(instance=actuelle, epci=actuelle.epci)
+        libelles = []
+        for name, field in self.fields.items():
+            if not field.show_hidden_initial:
+                continue
+            lue = field.hidden_widget().value_from_datadict(self.data, self.files, self.add_initial_prefix(name))
+            initial = courant[name].initial
+            if name == "communes_souhaitees":
+                initial = [c.pk for c in actuelle.communes_souhaitees.all()]
+            try:
+                if field.has_changed(initial, lue):
+                    libelles.append(str(field.label))
+            except forms.ValidationError:
+                continue
+        return libelles
 
     def donnees(self) -> dict:
         fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS

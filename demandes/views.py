@@ -435,25 +435,31 @@ def modifier(request, pk):
     form = forms.DemandeEditForm(
         data, instance=demande, epci=demande.epci, initial={"communes_souhaitees": demande.communes_souhaitees.all()}
     )
-    membres_fs = forms.MembreFormSet(data, prefix="membres", initial=initial_membres)
+    membres_fs = forms.MembreFormSet(data, prefix="membres", initial=initial_membres, form_kwargs={"suivi": True})
     ressources_fs = forms.RessourceFormSet(
-        data, prefix="ressources", initial=initial_ressources, form_kwargs={"personnes": personnes}
+        data, prefix="ressources", initial=initial_ressources, form_kwargs={"personnes": personnes, "suivi": True}
     )
-    conflit = False
+    # after a conflict, what this user had changed before is carried over (hidden inputs)
+    champs_forces = {c for c in request.POST.get("champs_modifies", "").split(",") if c in form.fields}
+    lignes_forcees = frozenset(x for x in request.POST.get("lignes_modifiees", "").split(",") if x)
+    conflit, autres, champs, lignes = "", [], set(), set()
     if request.method == "POST" and form.is_valid() and membres_fs.is_valid() and ressources_fs.is_valid():
+        champs = (set(form.changed_data) | champs_forces) - {"version"}
+        lignes = membres_fs.lignes_modifiees() | ressources_fs.lignes_modifiees() | set(lignes_forcees)
         frais = Demande.objects.get(pk=demande.pk)
         try:
             services.modifier_demande(
                 frais,
                 version=form.cleaned_data["version"],
-                donnees=form.donnees(),
-                communes=form.cleaned_data["communes_souhaitees"],
-                membres=membres_fs.donnees(),
-                ressources=ressources_fs.donnees(cle="membre_id"),
+                donnees={k: v for k, v in form.donnees().items() if k in champs},
+                communes=form.cleaned_data["communes_souhaitees"] if "communes_souhaitees" in champs else None,
+                membres=membres_fs.donnees(forcees=lignes_forcees),
+                ressources=ressources_fs.donnees(cle="membre_id", forcees=lignes_forcees),
                 acteur=request.user,
             )
         except ConflitDeVersion as exc:
             conflit = str(exc)
+            autres = form.valeurs_lues_differentes(frais)
         except (DomainError, ValidationError) as exc:
             _erreur_domaine(request, exc)
         else:
@@ -470,6 +476,9 @@ def modifier(request, pk):
             "ressources_fs": ressources_fs,
             "conflit": conflit,
             "actuelle": actuelle,
+            "autres_modifications": autres,
+            "champs_modifies": ",".join(sorted(champs)),
+            "lignes_modifiees": ",".join(sorted(lignes)),
         },
         status=409 if conflit else 200,
     )

@@ -154,7 +154,8 @@ def test_modification_concurrente_message_clair_et_saisie_conservee(client, mond
     data["version"] = str(frais.version)
     r = client.post(url, data)
     assert r.status_code == 302
-    assert Demande.objects.get(pk=demande.pk).ville == "Échirolles"
+    frais = Demande.objects.get(pk=demande.pk)
+    assert frais.ville == "Échirolles" and frais.telephone == "0476000001"  # nothing lost
 
 
 def test_renouveler_radier_reactiver(client, monde):

@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("attributions.api.urls")),
     path("observatoire/", include("observatoire.urls")),
+    path("demandes/", include("demandes.urls")),
+    path("api/", include("demandes.api.urls")),
     path("", include("attributions.urls")),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,37 @@
+from django.db.models import Count
+from rest_framework import generics
+
+from ..filters import MenageFilter, OperationFilter
+from ..models import MenageAReloger, Operation
+from .serializers import MenageSerializer, OperationSerializer
+
+
+class OperationListView(generics.ListAPIView):
+    """Relocation operations the user may see, with their indicators (S.9)."""
+
+    serializer_class = OperationSerializer
+    filterset_class = OperationFilter
+
+    def get_queryset(self):
+        return (
+            Operation.objects.for_user(self.request.user)
+            .select_related("epci", "qpv")
+            .prefetch_related("batiments", "bailleurs")
+            .order_by("pk")
+        )
+
+
+class MenageListView(generics.ListAPIView):
+    """Households to relocate the user may see. Never the survey answers."""
+
+    serializer_class = MenageSerializer
+    filterset_class = MenageFilter
+
+    def get_queryset(self):
+        return (
+            MenageAReloger.objects.for_user(self.request.user)
+            .select_related("batiment", "referent", "demande")
+            .prefetch_related("relogements__logement")
+            .annotate(nb_propositions=Count("propositions"))
+            .order_by("operation_id", "reference")
+        )

@@ -1,0 +1,323 @@
+"""Forms of the relocation pages, in French, with errors linked to their fields (aria)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from attributions.models import Logement
+from cil.models import Commune
+
+from .models import (
+    Batiment,
+    DecisionCommission,
+    MenageAReloger,
+    PropositionRelogement,
+    QuestionEnquete,
+    Relogement,
+    Saisine,
+    SeanceCommission,
+    Souhait,
+    SuiviSixMois,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AccessibleMixin:
+    """Bootstrap classes, and on errors ``aria-invalid`` + ``aria-describedby`` pointing at the error text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
+                field.widget = widget = DateInput()
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{bound.auto_id}-erreurs"
+                attrs["class"] = attrs.get("class", "") + " is-invalid"
+
+
+class LogementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        qpv = " – en QPV" if obj.qpv_id else ""
+        return f"{obj.identifiant} ({obj.typologie}, {obj.commune.nom}{qpv})"
+
+
+def _logements(operation):
+    return Logement.objects.filter(epci=operation.epci).select_related("commune").order_by("identifiant")
+
+
+class MenageForm(AccessibleMixin, forms.ModelForm):
+    class Meta:
+        model = MenageAReloger
+        fields = [
+            "reference",
+            "nom",
+            "batiment",
+            "adresse_actuelle",
+            "typologie_actuelle",
+            "surface_actuelle",
+            "nb_personnes_14_plus",
+            "nb_enfants_moins_14",
+            "ressources_mensuelles",
+            "loyer_avant",
+            "charges_avant",
+            "apl_avant",
+            "locataire_social",
+            "referent",
+        ]
+
+    def __init__(self, *args, operation, referents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["batiment"].queryset = Batiment.objects.filter(operation=operation)
+        self.fields["referent"].queryset = referents
+        self.fields["referent"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+def referents_possibles(operation):
+    """Who may be named relocation officer: EPCI staff of the territory and staff of the partners."""
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(memberships__epci=operation.epci, memberships__role="EPCI")
+            | Q(memberships__bailleur__in=operation.bailleurs.all())
+            | Q(memberships__reservataire__in=operation.reservataires.all())
+            | Q(menages_a_reloger__operation=operation)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class EnqueteForm(AccessibleMixin, forms.Form):
+    """Built from the questions of one questionnaire version."""
+
+    date_enquete = forms.DateField(label="Date de l'enquête", widget=DateInput())
+
+    def __init__(self, *args, questionnaire, **kwargs):
+        super().__init__(*args, **kwargs)
+        T = QuestionEnquete.Type
+        for q in questionnaire.questions.all():
+            commun = {"label": q.libelle, "required": q.obligatoire, "help_text": q.aide}
+            if q.type == T.TEXTE_LONG:
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **commun)
+            elif q.type == T.OUI_NON:
+                field = forms.TypedChoiceField(
+                    choices=[("", "–"), ("oui", "Oui"), ("non", "Non")],
+                    coerce=lambda v: v == "oui",
+                    empty_value=None,
+                    **commun,
+                )
+            elif q.type == T.CHOIX:
+                field = forms.ChoiceField(choices=[("", "–")] + [(c, c) for c in q.choix], **commun)
+            elif q.type == T.NOMBRE:
+                field = forms.DecimalField(**commun)
+            else:
+                field = forms.CharField(max_length=500, **commun)
+            self.fields[f"q_{q.code}"] = field
+        self.questionnaire = questionnaire
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+
+    def reponses(self) -> dict:
+        result = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith("q_") and value not in (None, ""):
+                result[name[2:]] = str(value) if not isinstance(value, bool) else value
+        return result
+
+
+class SouhaitForm(AccessibleMixin, forms.ModelForm):
+    class Meta:
+        model = Souhait
+        fields = ["typologie", "communes", "hors_qpv", "loyer_max", "rez_de_chaussee_ou_ascenseur", "commentaire"]
+        widgets = {"commentaire": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, operation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communes"].queryset = Commune.objects.filter(epci=operation.epci).order_by("nom")
+        self.fields["communes"].widget.attrs["size"] = 6
+
+
+class PropositionForm(AccessibleMixin, forms.ModelForm):
+    logement = LogementChoiceField(queryset=Logement.objects.none(), required=False, label="Logement du parc social")
+
+    class Meta:
+        model = PropositionRelogement
+        fields = ["date_proposition", "logement", "description", "loyer", "charges"]
+        widgets = {"date_proposition": DateInput()}
+
+    def __init__(self, *args, operation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["logement"].queryset = _logements(operation)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("logement") and not data.get("description"):
+            raise forms.ValidationError("Choisissez un logement ou décrivez le logement proposé.")
+        return data
+
+
+class ReponseForm(AccessibleMixin, forms.Form):
+    resultat = forms.ChoiceField(
+        label="Réponse du ménage",
+        choices=[
+            (PropositionRelogement.Resultat.ACCEPTEE, "Acceptée"),
+            (PropositionRelogement.Resultat.REFUSEE, "Refusée"),
+        ],
+    )
+    date_reponse = forms.DateField(label="Date de la réponse", widget=DateInput())
+    motif_refus = forms.ChoiceField(
+        label="Motif du refus", choices=[("", "–")] + list(PropositionRelogement.MotifRefus.choices), required=False
+    )
+    commentaire = forms.CharField(label="Précisions", max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("resultat") == PropositionRelogement.Resultat.REFUSEE and not data.get("motif_refus"):
+            self.add_error("motif_refus", "Un refus doit être motivé.")
+        return data
+
+
+class RelogementForm(AccessibleMixin, forms.ModelForm):
+    logement = LogementChoiceField(queryset=Logement.objects.none(), required=False, label="Logement du parc social")
+
+    class Meta:
+        model = Relogement
+        fields = [
+            "type",
+            "parc",
+            "proposition",
+            "logement",
+            "description",
+            "date_bail",
+            "date_emmenagement",
+            "loyer",
+            "charges",
+            "apl",
+        ]
+        widgets = {"date_bail": DateInput(), "date_emmenagement": DateInput()}
+
+    def __init__(self, *args, menage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["logement"].queryset = _logements(menage.operation)
+        self.fields["proposition"].queryset = menage.propositions.exclude(
+            resultat=PropositionRelogement.Resultat.REFUSEE
+        )
+        self.fields["proposition"].label = "Proposition acceptée (le cas échéant)"
+        self.fields["proposition"].label_from_instance = lambda p: (
+            f"{p.libelle_logement} ({p.date_proposition:%d/%m/%Y})"
+        )
+
+    def clean(self):
+        data = super().clean()
+        proposition = data.get("proposition")
+        if proposition is not None and not data.get("logement") and not data.get("description"):
+            data["logement"] = proposition.logement
+            data["description"] = proposition.description
+        if not data.get("logement") and not data.get("description"):
+            raise forms.ValidationError("Choisissez un logement ou décrivez le logement de relogement.")
+        return data
+
+
+class SuiviForm(AccessibleMixin, forms.ModelForm):
+    class Meta:
+        model = SuiviSixMois
+        fields = ["date_realisation", "satisfaction", "impayes", "commentaire"]
+        widgets = {"date_realisation": DateInput(), "commentaire": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_realisation"].required = True
+        self.fields["satisfaction"].required = True
+
+
+class SortieForm(AccessibleMixin, forms.Form):
+    motif = forms.CharField(label="Comment le ménage a-t-il quitté le dispositif ?", max_length=300)
+
+
+class SaisineForm(AccessibleMixin, forms.ModelForm):
+    class Meta:
+        model = Saisine
+        fields = ["menage", "organisation", "motif", "expose"]
+        widgets = {"expose": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, menages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["menage"].queryset = menages
+        self.fields["menage"].required = True
+        self.fields["menage"].label = "Ménage concerné"
+
+
+class SeanceForm(AccessibleMixin, forms.ModelForm):
+    class Meta:
+        model = SeanceCommission
+        fields = ["date", "lieu", "ordre_du_jour"]
+        widgets = {"date": DateInput(), "ordre_du_jour": forms.Textarea(attrs={"rows": 3})}
+
+
+class CompteRenduForm(AccessibleMixin, forms.ModelForm):
+    class Meta:
+        model = SeanceCommission
+        fields = ["ordre_du_jour", "membres_presents", "compte_rendu"]
+        widgets = {
+            "ordre_du_jour": forms.Textarea(attrs={"rows": 3}),
+            "membres_presents": forms.Textarea(attrs={"rows": 3}),
+            "compte_rendu": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class InscriptionForm(AccessibleMixin, forms.Form):
+    seance = forms.ModelChoiceField(queryset=SeanceCommission.objects.none(), label="Séance")
+
+    def __init__(self, *args, epci, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seance"].queryset = SeanceCommission.objects.filter(epci=epci, statut="PREVUE")
+
+
+class DiagnosticForm(AccessibleMixin, forms.Form):
+    date = forms.DateField(label="Date du diagnostic", widget=DateInput())
+    contenu = forms.CharField(label="Diagnostic social", widget=forms.Textarea(attrs={"rows": 5}))
+    preconisations = forms.CharField(label="Préconisations", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class DecisionForm(AccessibleMixin, forms.ModelForm):
+    class Meta:
+        model = DecisionCommission
+        fields = ["seance", "type", "texte", "responsable_suivi", "echeance"]
+        widgets = {"texte": forms.Textarea(attrs={"rows": 3}), "echeance": DateInput()}
+
+    def __init__(self, *args, epci, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seance"].queryset = SeanceCommission.objects.filter(epci=epci)
+
+
+class SuiviSaisineForm(AccessibleMixin, forms.Form):
+    date = forms.DateField(label="Date", widget=DateInput())
+    texte = forms.CharField(label="Point de suivi", widget=forms.Textarea(attrs={"rows": 3}))
+    clore = forms.BooleanField(label="Clore la saisine", required=False)

@@ -1,0 +1,161 @@
+"""Read side of the relocation app: the S.9 indicators per operation and per EPCI, in SQL.
+
+The counting conditions implement ``rules.indicateurs`` (the specification, tested from tables of cases);
+tests check that the SQL figures equal the pure rules on the same households.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from . import rules
+from .models import MenageAReloger, PropositionRelogement, Relogement, Statut
+
+MONTANT = DecimalField(max_digits=14, decimal_places=4)
+RELOGES = [Statut.RELOGE_DEFINITIF, Statut.SUIVI_FAIT]
+
+
+def avec_relogement_definitif(qs: QuerySet) -> QuerySet:
+    """Annotate each household with its definitive relocation's frozen values and its number of offers."""
+    definitif = Relogement.objects.filter(menage=OuterRef("pk"), type=Relogement.Type.DEFINITIF)
+    propositions = (
+        PropositionRelogement.objects.filter(menage=OuterRef("pk"))
+        .order_by()
+        .values("menage")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(
+        def_date_bail=Subquery(definitif.values("date_bail")[:1]),
+        def_en_qpv=Subquery(definitif.values("en_qpv")[:1]),
+        def_neuf=Subquery(definitif.values("neuf_ou_recent")[:1]),
+        def_rac=Subquery(
+            definitif.annotate(r=ExpressionWrapper(F("loyer") + F("charges") - F("apl"), output_field=MONTANT)).values(
+                "r"
+            )[:1],
+            output_field=MONTANT,
+        ),
+        nb_propositions=Coalesce(Subquery(propositions), Value(0)),
+    )
+
+
+def _rac_avant():
+    return ExpressionWrapper(F("loyer_avant") + F("charges_avant") - F("apl_avant"), output_field=MONTANT)
+
+
+def indicateurs(menages: QuerySet, *, tolerance_rac: Decimal = Decimal(0)) -> rules.Indicateurs:
+    """The S.9 indicators of a set of households (one query for the figures, one for the statuses)."""
+    qs = avec_relogement_definitif(menages.order_by())
+    reloge = Q(statut__in=RELOGES, def_date_bail__isnull=False)
+    avec_rac = reloge & Q(def_rac__isnull=False)
+    ressources = Q(ressources_mensuelles__gt=0)
+    qs = qs.annotate(rac_av=_rac_avant())
+    agg = qs.aggregate(
+        nb_menages=Count("pk"),
+        nb_reloges_definitifs=Count("pk", filter=reloge),
+        nb_reloges_temporaires=Count("pk", filter=Q(statut=Statut.RELOGE_TEMPORAIRE)),
+        nb_sortis=Count("pk", filter=Q(statut=Statut.SORTI)),
+        nb_hors_qpv=Count("pk", filter=reloge & Q(def_en_qpv=False)),
+        nb_neuf_ou_recent=Count("pk", filter=reloge & Q(def_neuf=True)),
+        nb_avec_rac=Count("pk", filter=avec_rac),
+        nb_rac_maitrise=Count("pk", filter=avec_rac & Q(def_rac__lte=F("rac_av") * (1 + Decimal(tolerance_rac)))),
+        rac_avant_moyen=Avg("rac_av", filter=avec_rac, output_field=MONTANT),
+        rac_apres_moyen=Avg("def_rac", filter=avec_rac, output_field=MONTANT),
+        taux_effort_avant_moyen=Avg(
+            ExpressionWrapper(F("rac_av") / F("ressources_mensuelles"), output_field=MONTANT),
+            filter=avec_rac & ressources,
+        ),
+        taux_effort_apres_moyen=Avg(
+            ExpressionWrapper(F("def_rac") / F("ressources_mensuelles"), output_field=MONTANT),
+            filter=avec_rac & ressources,
+        ),
+        nb_propositions=Sum("nb_propositions", filter=reloge),
+        delai_moyen=Avg(
+            ExpressionWrapper(F("def_date_bail") - F("date_enquete"), output_field=DurationField()),
+            filter=reloge & Q(date_enquete__isnull=False),
+        ),
+    )
+    result = rules.Indicateurs(
+        nb_menages=agg["nb_menages"],
+        nb_reloges_definitifs=agg["nb_reloges_definitifs"],
+        nb_reloges_temporaires=agg["nb_reloges_temporaires"],
+        nb_sortis=agg["nb_sortis"],
+        nb_hors_qpv=agg["nb_hors_qpv"],
+        nb_neuf_ou_recent=agg["nb_neuf_ou_recent"],
+        nb_avec_rac=agg["nb_avec_rac"],
+        nb_rac_maitrise=agg["nb_rac_maitrise"],
+        nb_propositions=agg["nb_propositions"] or 0,
+    )
+    for nom in ("rac_avant_moyen", "rac_apres_moyen", "taux_effort_avant_moyen", "taux_effort_apres_moyen"):
+        valeur = agg[nom]
+        setattr(result, nom, None if valeur is None else Decimal(str(valeur)))
+    result.par_statut = dict(qs.values_list("statut").annotate(n=Count("pk")).values_list("statut", "n"))
+    if result.nb_reloges_definitifs:
+        result.propositions_par_menage = Decimal(result.nb_propositions) / result.nb_reloges_definitifs
+    delai = agg["delai_moyen"]
+    if delai is not None:
+        jours = delai if isinstance(delai, dt.timedelta) else dt.timedelta(microseconds=delai)
+        result.delai_moyen_jours = Decimal(str(jours.total_seconds())) / 86400
+        delais = sorted(
+            (b - e).days
+            for e, b in qs.filter(reloge & Q(date_enquete__isnull=False)).values_list("date_enquete", "def_date_bail")
+        )
+        import statistics
+
+        result.delai_median_jours = Decimal(str(statistics.median(delais)))
+    return result
+
+
+def cas(menages: QuerySet) -> list[rules.Cas]:
+    """The households as the pure rules take them (for the tests comparing SQL and rules, and small lists)."""
+    result = []
+    for m in avec_relogement_definitif(menages.order_by()):
+        result.append(
+            rules.Cas(
+                statut=m.statut,
+                nb_propositions=m.nb_propositions,
+                date_enquete=m.date_enquete,
+                ressources_mensuelles=m.ressources_mensuelles,
+                rac_avant=m.rac_avant,
+                date_bail=m.def_date_bail,
+                en_qpv=m.def_en_qpv,
+                neuf_ou_recent=m.def_neuf,
+                rac_apres=m.def_rac,
+            )
+        )
+    return result
+
+
+def indicateurs_operation(operation) -> rules.Indicateurs:
+    return indicateurs(MenageAReloger.objects.filter(operation=operation), tolerance_rac=operation.tolerance_rac)
+
+
+def indicateurs_epci(epci, operations=None) -> rules.Indicateurs:
+    qs = MenageAReloger.objects.filter(operation__epci=epci)
+    if operations is not None:
+        qs = qs.filter(operation__in=operations)
+    return indicateurs(qs)
+
+
+def suivis_a_faire(menages: QuerySet, today: dt.date) -> QuerySet:
+    """Follow-up surveys due (or late) and not done yet."""
+    return menages.filter(
+        statut=Statut.RELOGE_DEFINITIF, suivi__date_realisation__isnull=True, suivi__date_echeance__lte=today
+    )

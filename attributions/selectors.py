@@ -305,3 +305,94 @@ def f2(resultat: dict) -> dict:
         "qpv": ind(resultat["qpv"]),
         "reservataires": [{"type": r["type"], "id": r["id"], **ind(r)} for r in resultat["reservataires"]],
     }
+
+
+# --- Simulation of next year's first-quartile threshold from the platform's demands ---------------------
+
+
+@dataclass(frozen=True)
+class SimulationSeuil:
+    """The first-quartile threshold the platform's demands would give (RULES.md §2.1): the highest
+    resources per consumption unit within the quarter of active demands with the lowest resources."""
+
+    annee_cible: int
+    date_reference: dt.date
+    nb_demandes: int
+    seuil_simule: Decimal | None
+    seuil_en_vigueur: Decimal | None
+
+
+def _moins_14_ans(jour: dt.date) -> dt.date:
+    """The latest birth date of a person aged 14 or more on ``jour`` (29 February -> 28 February)."""
+    try:
+        return jour.replace(year=jour.year - rules.AGE_SEUIL_UC)
+    except ValueError:
+        return jour.replace(year=jour.year - rules.AGE_SEUIL_UC, day=28)
+
+
+def simule_seuil(epci: Epci, annee: int, *, jour: dt.date | None = None) -> SimulationSeuil:
+    """Demands active on 31 December of ``annee`` (or on ``jour`` if earlier), their resources per UC, and
+    the value at the first quartile (rank ceil(n/4) in ascending order), all computed in SQL."""
+    from django.db.models import DecimalField, ExpressionWrapper, IntegerField, OuterRef, Subquery, Sum
+    from django.db.models.functions import Coalesce
+
+    from demandes.models import Demande, MembreMenage, Ressource
+
+    reference = dt.date(annee, 12, 31)
+    if jour is not None and jour < reference:
+        reference = jour
+    limite_14 = _moins_14_ans(reference)
+    actives = Demande.objects.filter(epci=epci, date_depot__lte=reference).filter(
+        Q(date_radiation__isnull=True) | Q(date_radiation__gt=reference)
+    )
+
+    def compte(condition: Q):
+        return Coalesce(
+            Subquery(
+                MembreMenage.objects.filter(condition, demande=OuterRef("pk"))
+                .order_by()
+                .values("demande")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    ressources = Coalesce(
+        Subquery(
+            Ressource.objects.filter(demande=OuterRef("pk"))
+            .exclude(nature__in=Ressource.NATURES_EXCLUES)
+            .order_by()
+            .values("demande")
+            .annotate(total=Sum("montant_mensuel"))
+            .values("total"),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        ),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+    qs = actives.annotate(
+        n14=compte(Q(date_naissance__lte=limite_14)),
+        nm14=compte(Q(date_naissance__gt=limite_14, date_naissance__lte=reference)),
+        mensuel=ressources,
+    ).annotate(
+        ruc=ExpressionWrapper(
+            F("mensuel") * 120 / (Value(10) + F("n14") * 5 + F("nm14") * 3),
+            output_field=DecimalField(max_digits=14, decimal_places=4),
+        )
+    )
+    nb = actives.count()
+    seuil_simule = None
+    if nb:
+        rang = -(-nb // 4) - 1  # ceil(n/4) - 1, 0-based
+        valeur = qs.order_by("ruc", "pk").values_list("ruc", flat=True)[rang]
+        seuil_simule = Decimal(valeur).quantize(Decimal("0.01"))
+    en_vigueur = seuil_applicable(epci, annee + 1)
+    return SimulationSeuil(
+        annee_cible=annee + 1,
+        date_reference=reference,
+        nb_demandes=nb,
+        seuil_simule=seuil_simule,
+        seuil_en_vigueur=en_vigueur.seuil_q1 if not en_vigueur.provisoire else None,
+    )

@@ -463,13 +463,22 @@ def import_attributions(*, contenu: bytes, nom_fichier: str, acteur=None, recalc
 
 def enregistrer_instantane(*, epci: Epci, annee: int, declencheur: str, acteur=None, jour=None) -> InstantaneObjectifs:
     """Compute and store the day's snapshot of one EPCI-year. Idempotent: a retry the same day replaces it."""
-    from .selectors import calcule_objectifs_epci
+    from .selectors import calcule_objectifs_epci, simule_seuil
 
     debut = time.monotonic()
     resultat = calcule_objectifs_epci(epci, annee)
     duree = int((time.monotonic() - debut) * 1000)
     maintenant = timezone.now()
     jour = jour or timezone.localdate(maintenant)
+    simulation = simule_seuil(epci, annee, jour=jour)
+    if simulation.nb_demandes:
+        resultat["simulation_seuil"] = {
+            "annee_cible": simulation.annee_cible,
+            "date_reference": simulation.date_reference.isoformat(),
+            "nb_demandes": simulation.nb_demandes,
+            "seuil_simule": float(simulation.seuil_simule),
+            "seuil_en_vigueur": float(simulation.seuil_en_vigueur) if simulation.seuil_en_vigueur else None,
+        }
     instantane, _ = InstantaneObjectifs.objects.update_or_create(
         epci=epci,
         annee=annee,

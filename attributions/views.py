@@ -103,6 +103,8 @@ def tableau_de_bord(request):
         if territoire_entier
         else []
     )
+    dernier = instantanes[0] if instantanes else None
+    simulation = dernier.resultat.get("simulation_seuil") if dernier else None
     graphique = evolution = None
     try:
         from observatoire import charts
@@ -141,6 +143,8 @@ def tableau_de_bord(request):
             "perimetre": perimetre,
             "territoire_entier": territoire_entier,
             "instantanes": instantanes,
+            "simulation": simulation,
+            "simulation_le": dernier.calcule_le if dernier else None,
             "peut_recalculer": can_import(request.user, epci),
             "graphique": graphique,
             "evolution": evolution,

@@ -531,6 +531,11 @@ def bilan_flux(base: int, parts: dict[tuple[str, str], Decimal], livres: dict[tu
     return lignes
 
 
+def pourcentage(valeur: Decimal, decimales: int = 2) -> str:
+    """French percentage: 0.3333 -> '33,33 %' (narrow no-break space before the sign)."""
+    return f"{Decimal(valeur) * 100:.{decimales}f}".replace(".", ",") + "\u00a0%"
+
+
 def controle_parts_etat(
     part_etat: Decimal, part_etat_agents: Decimal, plafond_etat: Decimal, plafond_agents: Decimal
 ) -> list[str]:
@@ -541,12 +546,12 @@ def controle_parts_etat(
     alertes = []
     if part_etat + part_etat_agents > plafond_etat:
         alertes.append(
-            f"Contingent de l'État : {part_etat + part_etat_agents:.2%} du flux, au-delà du plafond de "
-            f"{plafond_etat:.0%} (R. 441-5-2)."
+            f"Contingent de l'État : {pourcentage(part_etat + part_etat_agents)} du flux, au-delà du plafond "
+            f"de {pourcentage(plafond_etat, 0)} (R. 441-5-2)."
         )
     if part_etat_agents > plafond_agents:
         alertes.append(
-            f"Agents de l'État : {part_etat_agents:.2%} du flux, au-delà du plafond de {plafond_agents:.0%} "
-            "(R. 441-5-2)."
+            f"Agents de l'État : {pourcentage(part_etat_agents)} du flux, au-delà du plafond de "
+            f"{pourcentage(plafond_agents, 0)} (R. 441-5-2)."
         )
     return alertes

@@ -16,10 +16,10 @@ FORMATS_XLSX = {"taux": "0.0%", "pt": '+0.0" pt";-0.0" pt";0.0" pt"', "mois": "0
 
 
 def _nom_feuille(titre: str, deja: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", titre)[:28].strip() or "Tableau"
+    base = re.sub(r"[\[\]:*?/\\]", " ", titre)[:31].strip() or "Tableau"
     nom, k = base, 2
     while nom.lower() in deja:
-        nom = f"{base[:25]} {k}"
+        nom = f"{base[:28]} {k}"
         k += 1
     deja.add(nom.lower())
     return nom

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import LazyObject
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 from cil.models import Bailleur, Epci, Reservataire
 
@@ -23,6 +25,12 @@ class _StockagePrive(LazyObject):
 
 
 stockage_prive = _StockagePrive()
+
+
+@receiver(setting_changed)
+def _reinitialise_stockage(*, setting, **kwargs):
+    if setting == "PRIVATE_MEDIA_ROOT":
+        stockage_prive._wrapped = empty
 
 
 def _stockage():

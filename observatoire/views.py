@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -95,9 +95,11 @@ def telecharger(request, pk: int, format: str):
 def _bilan_a_la_demande(request) -> selectors.Bilan:
     form = DemandeBilanForm(request.GET, user=request.user)
     if not form.is_valid():
-        if form.has_error("__all__") or not kinds_for_user(request.user):
+        codes = {e.code for erreurs in form.errors.as_data().values() for e in erreurs}
+        # A territory, landlord or holder outside the user's choices, or a report they may not read: 403.
+        if form.has_error("__all__") or "invalid_choice" in codes or not kinds_for_user(request.user):
             raise PermissionDenied("Vous ne pouvez pas consulter ce bilan.")
-        raise Http404("Paramètres invalides : " + "; ".join(f"{k} : {' '.join(v)}" for k, v in form.errors.items()))
+        raise BadRequest("Paramètres invalides : " + "; ".join(f"{k} : {' '.join(v)}" for k, v in form.errors.items()))
     data = form.cleaned_data
     try:
         return selectors.bilan(

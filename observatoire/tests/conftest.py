@@ -114,7 +114,7 @@ def acteurs(donnees, django_user_model):
     reservataire = Reservataire.objects.get(type="ACTION_LOGEMENT")
     users = {}
     for nom, role, extra in [
-        ("epci", Role.EPCI, {}),
+        ("agent_epci", Role.EPCI, {}),
         ("bailleur", Role.BAILLEUR, {"bailleur": bailleur}),
         ("autre_bailleur", Role.BAILLEUR, {"bailleur": autre_bailleur}),
         ("reservataire", Role.RESERVATAIRE, {"reservataire": reservataire}),

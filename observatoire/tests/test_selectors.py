@@ -1,0 +1,121 @@
+"""The balance sheet's figures: breakdowns add up to the engine, waiting times, statistical secrecy."""
+
+import datetime as dt
+import statistics
+
+import pytest
+
+from attributions.models import DecisionCaleol
+from attributions.selectors import calcule_objectifs_epci, decisions_de_l_annee, q_decision_comptee
+from cil.models import Bailleur
+from observatoire import selectors
+from observatoire.selectors import JOURS_PAR_MOIS
+from observatoire.tables import Masque, masque, secret_tableau
+
+M = Masque(5)
+
+
+def test_masque_hides_one_to_four_only():
+    assert [masque(n, 5) for n in (0, 1, 4, 5, 12)] == [0, M, M, 5, 12]
+
+
+def test_secondary_suppression_in_rows_and_columns():
+    # Columns 1-3 add up to a shown row total; every column has a shown total.
+    lignes = [
+        ["Fontaine", 3, 12, 40],
+        ["Grenoble", 9, 30, 100],
+        ["Échirolles", 6, 14, 60],
+    ]
+    masquees = [[ligne[0], *(masque(v, 5) for v in ligne[1:])] for ligne in lignes]
+    assert masquees[0][1] == M and sum(isinstance(v, Masque) for ligne in masquees for v in ligne) == 1
+    resultat = secret_tableau(masquees, 5, groupes_ligne=((1, 2, 3),), colonnes_totalisees=(1, 2, 3))
+    # Never a masked cell alone in its row or its column.
+    for ligne in resultat:
+        assert sum(isinstance(v, Masque) for v in ligne[1:]) != 1
+    for col in (1, 2, 3):
+        assert sum(isinstance(ligne[col], Masque) for ligne in resultat) != 1
+    # The smallest other cells were chosen, the rest is untouched.
+    assert resultat[2][1] == M and resultat[1][3] == 100
+
+
+def test_secondary_suppression_hides_zeros_when_nothing_else_can_hide():
+    resultat = secret_tableau([["X", M, 0, 0]], 5, groupes_ligne=((1, 2, 3),))
+    assert resultat[0][1:] == [M, M, M]
+
+
+def test_linked_rates_are_masked_with_their_count():
+    resultat = secret_tableau([["A", 10, M, 0.2], ["B", 20, 8, 0.4], ["C", 20, 9, 0.45]], 5, liees={2: (3,)})
+    assert resultat[0][3] == M and resultat[1][3] == 0.4
+
+
+@pytest.mark.django_db
+def test_breakdowns_add_up_to_the_engine(donnees):
+    epci = donnees["epci"]
+    bilan = selectors.bilan(epci, 2025)
+    r = calcule_objectifs_epci(epci, 2025)
+    tableaux = {t.code: t for t in bilan.tableaux}
+    synthese = tableaux["synthese"]
+    assert [ligne[1:4] for ligne in synthese.lignes] == [
+        [r[c]["base"], r[c]["numerateur"], r[c]["taux"]] for c in ("hors_qpv", "qpv", "prioritaires", "mutations")
+    ]
+    # The communes' table: the engine's counts, or masked; never a lone masked numerator.
+    communes = tableaux["objectifs_communes"]
+    par_nom = {c["nom"]: c for c in r["communes"]}
+    for ligne in communes.lignes:
+        c = par_nom[ligne[0]]
+        assert ligne[1] == c["hors_qpv"]["base"]
+        assert ligne[2] in (c["hors_qpv"]["numerateur"], M)
+    for col in (2, 5, 8, 11):
+        assert sum(isinstance(ligne[col], Masque) for ligne in communes.lignes) != 1
+    # Priority households by commune add up to the engine's totals.
+    repartition = tableaux["repartition_commune"]
+    assert repartition.total[1] == r["prioritaires"]["base"]
+    assert repartition.total[4] == r["prioritaires"]["dalo"]
+    assert repartition.total[4] + repartition.total[5] == r["prioritaires"]["numerateur"]
+    assert repartition.total[7] == r["mutations"]["numerateur"]
+    # The legal objectives of the landlords and holders are never masked.
+    assert not tableaux["objectifs_bailleurs"].nb_masques and not tableaux["reservataires"].nb_masques
+
+
+@pytest.mark.django_db
+def test_waiting_times_by_typology(donnees):
+    epci = donnees["epci"]
+    comptees = decisions_de_l_annee(epci, 2025).filter(q_decision_comptee(2025))
+    durees: dict[str, list[int]] = {}
+    for typo, depot, decision, bail in comptees.values_list("typologie", "date_depot", "date_decision", "date_bail"):
+        durees.setdefault(typo, []).append(((bail or decision) - depot).days)
+    tableau = selectors.delais_attente(comptees, "typologie", secret=5, titre="t")
+    lignes = {ligne[0]: ligne for ligne in tableau.lignes}
+    for typo, d in durees.items():
+        label = "T6 et plus" if typo == "T6" else typo
+        if len(d) < 5:
+            assert lignes[label][1:] == [M, M, M]
+            continue
+        assert lignes[label][1] == len(d)
+        assert lignes[label][2] == pytest.approx(statistics.fmean(d) / JOURS_PAR_MOIS)
+        assert lignes[label][3] == pytest.approx(statistics.median(d) / JOURS_PAR_MOIS)
+    tout = [x for d in durees.values() for x in d]
+    assert tableau.total[1] == len(tout)
+    assert tableau.total[3] == pytest.approx(statistics.median(tout) / JOURS_PAR_MOIS)
+
+
+@pytest.mark.django_db
+def test_landlord_report_counts_only_its_allocations(donnees):
+    epci = donnees["epci"]
+    bailleur = Bailleur.objects.get(siren="552081317")
+    bilan = selectors.bilan(epci, 2025, kind=selectors.BAILLEUR, bailleur=bailleur)
+    attendu = (
+        DecisionCaleol.objects.filter(epci=epci, bailleur=bailleur)
+        .filter(q_decision_comptee(2025))
+        .filter(date_decision__lt=dt.date(2026, 1, 1))
+        .count()
+    )
+    tableaux = {t.code: t for t in bilan.tableaux}
+    for code in ("repartition_reservataire", "repartition_typologie", "repartition_financement", "repartition_qpv"):
+        assert tableaux[code].total[1] == attendu, code
+    assert sum(ligne[1] for ligne in tableaux["repartition_periode"].lignes) == attendu
+    assert bilan.nom_fichier == "bilan-bailleur-200040715-552081317-2025"
+
+
+def test_criteria_hook_is_documented_and_empty_by_default():
+    assert selectors.FOURNISSEUR_CRITERES is None

@@ -16,7 +16,7 @@ from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
-from cil.models import CibleLocale, Epci, Objectif, Secteur
+from cil.models import CibleLocale, Epci, Objectif, Reservataire, Secteur
 from cil.selectors import SeuilApplique, cibles_locales_pour_annee, seuil_applicable, taux_legaux_pour_annee
 
 from . import rules
@@ -185,35 +185,36 @@ def calcule_objectifs_epci(epci: Epci, annee: int, *, queryset: QuerySet | None 
     cibles = Cibles(legales=taux_legaux_pour_annee(annee), locales=cibles_locales_pour_annee(epci, annee))
     base = decisions_de_l_annee(epci, annee, queryset)
     aggregats = _aggregats(annee, seuil.seuil_q1)
-    total = base.aggregate(**aggregats)
     cible_etat = cibles.legales.get(Objectif.PRIORITAIRES_ETAT, Decimal("1"))
 
-    par_reservataire = (
-        base.filter(q_decision_comptee(annee))
-        .values("reservataire_id", "reservataire__type", "reservataire__code", "reservataire__nom")
-        .annotate(
-            base=Count("pk"),
-            numerateur=Count("pk", filter=Q(dalo=True) | Q(prioritaire=True)),
-            dalo_n=Count("pk", filter=Q(dalo=True)),
-        )
-        .order_by("reservataire__type", "reservataire__code")
-    )
+    # One scan of the year's decisions, grouped by reservation holder: the EPCI's totals are the sums of
+    # these few groups (one row per holder), so the whole F2 costs a single aggregate query.
+    groupes = list(base.values("reservataire_id").annotate(**aggregats).order_by())
+    total = {cle: sum(g[cle] for g in groupes) for cle in aggregats}
+    noms = {
+        r.pk: r
+        for r in Reservataire.objects.filter(pk__in=[g["reservataire_id"] for g in groupes if g["prioritaires__base"]])
+    }
     reservataires = []
-    for row in par_reservataire:
-        type_ = row["reservataire__type"]
-        if type_ in rules.TYPES_RESERVATAIRE_ETAT:
+    for groupe in groupes:
+        if not groupe["prioritaires__base"]:
+            continue
+        reservataire = noms[groupe["reservataire_id"]]
+        if reservataire.type in rules.TYPES_RESERVATAIRE_ETAT:
             cible = cible_etat
         else:
-            cible = cibles.pour(Objectif.PRIORITAIRES, reservataire_id=row["reservataire_id"])
-        entry = {
-            "type": type_,
-            "id": row["reservataire__code"],
-            "nom": row["reservataire__nom"],
-            "pk": row["reservataire_id"],
-            **_indicateur(row["base"], row["numerateur"], cible),
-            "dalo": row["dalo_n"],
-        }
-        reservataires.append(entry)
+            cible = cibles.pour(Objectif.PRIORITAIRES, reservataire_id=reservataire.pk)
+        reservataires.append(
+            {
+                "type": reservataire.type,
+                "id": reservataire.code,
+                "nom": reservataire.nom,
+                "pk": reservataire.pk,
+                **_indicateur(groupe["prioritaires__base"], groupe["prioritaires__numerateur"], cible),
+                "dalo": groupe["prioritaires__dalo"],
+            }
+        )
+    reservataires.sort(key=lambda r: (r["type"], r["id"]))
 
     resultat = {
         "epci": epci.siren,

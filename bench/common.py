@@ -19,6 +19,7 @@ def setup_django(database: str = BENCH_DB) -> None:
     """Point Django at the bench database (created if missing) with DEBUG off, then migrate."""
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{database}")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     os.environ.pop("REDIS_URL", None)  # tasks run in-process: the benchmark measures the work, not the queue
     import psycopg

@@ -1,0 +1,141 @@
+"""Forms of the vacancy, candidate and commission pages (issue 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from cil.models import Bailleur, Reservataire
+
+from .models import Candidature, DecisionCaleol, Logement, SeanceCaleol, Vacance
+
+TAILLE_MAX_STOCK = 50 * 1024 * 1024
+
+
+class Bootstrap:
+    """Bootstrap classes on every widget (neutral theme)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StockForm(Bootstrap, forms.Form):
+    bailleur = forms.ModelChoiceField(queryset=Bailleur.objects.none(), label="Bailleur")
+    fichier = forms.FileField(
+        label="Fichier de patrimoine (CSV)",
+        help_text="UTF-8, séparateur « ; », une ligne d'en-tête. Le fichier est importé en entier ou pas du tout.",
+    )
+
+    def __init__(self, *args, bailleurs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bailleur"].queryset = bailleurs if bailleurs is not None else Bailleur.objects.none()
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > TAILLE_MAX_STOCK:
+            raise forms.ValidationError("Le fichier dépasse 50 Mo.")
+        if not fichier.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("Le fichier doit être un CSV (extension .csv).")
+        return fichier
+
+
+class VacanceForm(Bootstrap, forms.Form):
+    identifiant = forms.CharField(
+        label="Identifiant du logement", max_length=40, help_text="Identifiant RPLS ou celui de votre patrimoine."
+    )
+    date_liberation = forms.DateField(label="Date de libération", widget=DateInput())
+    deduction = forms.ChoiceField(
+        label="Flux",
+        choices=Vacance.Deduction.choices,
+        required=False,
+        help_text="Un logement mobilisé pour une mutation ou un relogement est déduit de la base du flux.",
+    )
+    commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, logements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.logements = logements if logements is not None else Logement.objects.none()
+
+    def clean_identifiant(self):
+        identifiant = self.cleaned_data["identifiant"].strip()
+        logement = self.logements.filter(identifiant=identifiant).first()
+        if logement is None:
+            raise forms.ValidationError("Aucun logement de votre patrimoine n'a cet identifiant.")
+        self.cleaned_data["logement"] = logement
+        return identifiant
+
+
+class OrientationForm(Bootstrap, forms.Form):
+    reservataire = forms.ModelChoiceField(queryset=Reservataire.objects.none(), label="Réservataire")
+
+    def __init__(self, *args, reservataires=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reservataire"].queryset = (
+            reservataires if reservataires is not None else Reservataire.objects.none()
+        )
+
+
+class MotifForm(Bootstrap, forms.Form):
+    motif = forms.CharField(label="Motif", max_length=300)
+
+
+class InscriptionForm(Bootstrap, forms.Form):
+    seance = forms.ModelChoiceField(queryset=SeanceCaleol.objects.none(), label="Séance de la commission")
+
+    def __init__(self, *args, seances=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seance"].queryset = seances if seances is not None else SeanceCaleol.objects.none()
+
+
+class DesignationForm(Bootstrap, forms.Form):
+    exception = forms.ChoiceField(
+        label="Exception à la règle des trois candidats", choices=Vacance.Exception3.choices, required=False
+    )
+    justification = forms.CharField(label="Justification de l'exception", max_length=300, required=False)
+
+
+class SeanceForm(Bootstrap, forms.Form):
+    date = forms.DateField(label="Date de la séance", widget=DateInput(), initial=dt.date.today)
+    lieu = forms.CharField(label="Lieu", max_length=200, required=False)
+
+
+class TenueForm(Bootstrap, forms.Form):
+    membres_presents = forms.CharField(
+        label="Membres présents", widget=forms.Textarea(attrs={"rows": 4}), help_text="Un membre par ligne."
+    )
+    compte_rendu = forms.CharField(label="Procès-verbal", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DecisionForm(Bootstrap, forms.Form):
+    type_decision = forms.ChoiceField(label="Décision", choices=DecisionCaleol.Type.choices)
+    rang = forms.IntegerField(label="Rang", min_value=1, max_value=20, required=False)
+    condition = forms.CharField(label="Pièce attendue (condition suspensive)", max_length=300, required=False)
+    date_limite_condition = forms.DateField(label="À fournir avant le", widget=DateInput(), required=False)
+    motif = forms.CharField(label="Motifs", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReponseForm(Bootstrap, forms.Form):
+    reponse = forms.ChoiceField(
+        label="Réponse du demandeur",
+        choices=[(Candidature.Reponse.ACCEPTATION, "Acceptation"), (Candidature.Reponse.REFUS, "Refus")],
+    )
+    motif_refus = forms.ChoiceField(
+        label="Motif du refus", choices=[("", "—"), *Candidature.MotifRefus.choices], required=False
+    )
+    date_reponse = forms.DateField(label="Date de la réponse", widget=DateInput(), initial=dt.date.today)
+
+
+class DateForm(Bootstrap, forms.Form):
+    date = forms.DateField(label="Date", widget=DateInput(), initial=dt.date.today)

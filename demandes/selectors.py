@@ -45,42 +45,83 @@ def delais_pour(epci_id: int | None, jour: dt.date) -> rules.Delais:
 LIMITE_RECHERCHE = 50
 
 
-def rechercher(qs: QuerySet, texte: str = "", date_naissance: dt.date | None = None, statut: str = "") -> QuerySet:
-    """Search by registration number (exact), else by name prefix (normalised) and/or birth date.
+def _prefixe(colonne: str, prefixe: str) -> Q:
+    """An index range on a normalised column: ``col >= 'dup' AND col < 'duq'``."""
+    return Q(**{f"{colonne}__gte": prefixe, f"{colonne}__lt": rules.borne_superieure_prefixe(prefixe)})
 
-    ``nom`` words: the first is a prefix of the name of use or of the birth name; the second,
-    if any, a prefix of the first name. Ordered by the indexed columns so PostgreSQL reads the
-    first rows of an index range (see bench/demandes_search.py).
+
+def _alternatives(norm: str) -> list[Q]:
+    """Each way of reading the words typed, as a condition one index range can answer on its own.
+
+    "dup" -> name of use or birth name starting with "dup"; "dupont jean" -> name "dupont jean…" (compound
+    names such as "le gall"), or name "dupont…" and first name "jean…", or name "jean…" and first name "dupont…"
+    ("jean dupont"); with more words, every split point ("le gall mae", "maelle le gall"). Four words at most.
     """
+    mots = norm.split(" ")[:4]
+    if len(mots) == 1:
+        return [_prefixe("nom_norm", norm), _prefixe("nom_naissance_norm", norm)]
+    alternatives = [_prefixe("nom_norm", " ".join(mots))]
+    for i in range(1, len(mots)):
+        debut, fin = " ".join(mots[:i]), " ".join(mots[i:])
+        alternatives.append(_prefixe("nom_norm", debut) & Q(prenom_norm__startswith=fin))
+        alternatives.append(_prefixe("nom_norm", fin) & Q(prenom_norm__startswith=debut))
+    return alternatives
+
+
+def _base_recherche(qs: QuerySet, texte: str, date_naissance: dt.date | None, statut: str):
+    """(numero, filtered queryset, name alternatives) or None when nothing was typed."""
     texte = (texte or "").strip()
     numero = rules.normaliser_numero(texte)
     if numero:
-        return qs.filter(numero_unique=numero)
+        return qs.filter(numero_unique=numero), []
     norm = rules.normaliser(texte)
     if not norm and date_naissance is None:
-        return qs.none()
+        return None
     if statut:
         qs = qs.filter(statut=statut)
     if date_naissance is not None:
         qs = qs.filter(date_naissance=date_naissance)
-    if norm:
-        mots = norm.split(" ")
-        nom = mots[0]
-        condition = Q(nom_norm__gte=nom, nom_norm__lt=rules.borne_superieure_prefixe(nom))
-        if len(mots) > 1:
-            # "dupont jean" or "jean dupont": try the name first, the first name second, and the reverse
-            prenom = " ".join(mots[1:])
-            inverse_nom, inverse_prenom = mots[-1], " ".join(mots[:-1])
-            condition = (condition & Q(prenom_norm__startswith=prenom)) | (
-                Q(nom_norm__gte=inverse_nom, nom_norm__lt=rules.borne_superieure_prefixe(inverse_nom))
-                & Q(prenom_norm__startswith=inverse_prenom)
-            )
-            qs = qs.filter(condition)
-        else:
-            qs = qs.filter(
-                condition | Q(nom_naissance_norm__gte=nom, nom_naissance_norm__lt=rules.borne_superieure_prefixe(nom))
-            )
-    return qs.order_by("nom_norm", "prenom_norm", "id")
+    return qs, _alternatives(norm) if norm else []
+
+
+ORDRE_RECHERCHE = ("nom_norm", "prenom_norm", "id")
+
+
+def rechercher(qs: QuerySet, texte: str = "", date_naissance: dt.date | None = None, statut: str = "") -> QuerySet:
+    """Search by registration number (exact), else by name prefix (normalised) and/or birth date, as one
+    queryset (API, export). The reception desk's page uses ``rechercher_page``, faster on large stocks."""
+    base = _base_recherche(qs, texte, date_naissance, statut)
+    if base is None:
+        return qs.none()
+    qs, alternatives = base
+    if alternatives:
+        condition = alternatives[0]
+        for autre in alternatives[1:]:
+            condition |= autre
+        qs = qs.filter(condition)
+    return qs.order_by(*ORDRE_RECHERCHE)
+
+
+def rechercher_page(
+    qs: QuerySet, texte: str = "", date_naissance: dt.date | None = None, statut: str = "", limite: int = 50
+) -> list[Demande]:
+    """The first ``limite`` results, one query per reading of the words typed.
+
+    Each query is an ordered index range read until ``limite`` rows (an OR of ranges would make PostgreSQL
+    read and sort every match: hundreds of milliseconds for a short prefix on 1,000,000 demands); the
+    lists are merged in Python. See bench/demandes_search.py.
+    """
+    base = _base_recherche(qs, texte, date_naissance, statut)
+    if base is None:
+        return []
+    qs, alternatives = base
+    if not alternatives:
+        return list(qs.order_by(*ORDRE_RECHERCHE)[:limite])
+    vus: dict[int, Demande] = {}
+    for condition in alternatives:
+        for demande in qs.filter(condition).order_by(*ORDRE_RECHERCHE)[:limite]:
+            vus.setdefault(demande.pk, demande)
+    return sorted(vus.values(), key=lambda d: (d.nom_norm, d.prenom_norm, d.pk))[:limite]
 
 
 def doublons(

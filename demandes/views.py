@@ -59,11 +59,13 @@ def recherche(request):
     resultats, cherche = [], False
     if form.is_valid() and (form.cleaned_data["q"].strip() or form.cleaned_data["date_naissance"]):
         cherche = True
-        qs = Demande.objects.for_user(request.user).select_related("guichet")
-        qs = selectors.rechercher(
-            qs, form.cleaned_data["q"], form.cleaned_data["date_naissance"], form.cleaned_data["statut"]
+        resultats = selectors.rechercher_page(
+            Demande.objects.for_user(request.user).select_related("guichet"),
+            form.cleaned_data["q"],
+            form.cleaned_data["date_naissance"],
+            form.cleaned_data["statut"],
+            limite=selectors.LIMITE_RECHERCHE,
         )
-        resultats = list(qs[: selectors.LIMITE_RECHERCHE])
     contexte = {
         "form": form,
         "resultats": resultats,

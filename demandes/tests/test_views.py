@@ -51,10 +51,13 @@ def test_recherche_nombre_de_requetes_fixe(client, monde, django_assert_num_quer
         creer_demande(monde.guichet if i % 2 else monde.guichet2, acteur=monde.agent, nom=f"Lefort{i}")
     connecte(client, monde.agent)
     client.get(reverse("demandes:recherche"))  # warm the session
-    # session, user, scope memberships, demand memberships, results (with their reception point)
-    with django_assert_num_queries(5):
+    # session, user, scope memberships, demand memberships, then one ordered index range per reading of the
+    # words (name of use, birth name), each with its reception point: never one query per row
+    with django_assert_num_queries(6):
         r = client.get(reverse("demandes:recherche"), {"q": "lefort"})
     assert r.content.decode().count("/demandes/") >= 30
+    with django_assert_num_queries(7):  # two words: compound name, name + first name, first name + name
+        client.get(reverse("demandes:recherche"), {"q": "lefort amel"})
 
 
 def test_outsider_ne_voit_rien(client, monde, demande):
@@ -375,3 +378,23 @@ def test_page_des_traitements_programmes(client, monde):
     assert r.status_code == 200 and d.numero_unique in r.content.decode()
     connecte(client, monde.bailleur_user)
     assert client.get(reverse("demandes:traitements")).status_code == 403
+
+
+def test_recherche_noms_composes_et_nom_de_naissance(client, monde):
+    compose = creer_demande(monde.guichet, acteur=monde.agent, nom="Le Gall", prenom="Maëlle")
+    mariee = creer_demande(monde.guichet, acteur=monde.agent, nom="Dupuis", nom_naissance="N'Diaye", prenom="Awa")
+    connecte(client, monde.agent)
+    for q, attendue in [
+        ("le gall", compose),
+        ("LE GALL MAE", compose),
+        ("maelle le gall", compose),
+        ("ndi", None),
+        ("n'diaye", mariee),
+        ("dupuis awa", mariee),
+    ]:
+        html = client.get(reverse("demandes:recherche"), {"q": q}).content.decode()
+        if attendue is not None:
+            assert attendue.numero_unique in html, q
+    # the API (one queryset) finds the same demands
+    data = client.get("/api/demandes/", {"q": "n'diaye"}).json()
+    assert [d["numero_unique"] for d in data["results"]] == [mariee.numero_unique]

@@ -28,9 +28,7 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if lowered in {"0", "false", "no", "off", "non"}:
         return False
-    raise ImproperlyConfigured(
-        f"Variable d'environnement {name} invalide : {value!r} (attendu : 1/0, true/false)."
-    )
+    raise ImproperlyConfigured(f"Variable d'environnement {name} invalide : {value!r} (attendu : 1/0, true/false).")
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

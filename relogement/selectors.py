@@ -20,7 +20,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -86,7 +85,6 @@ def indicateurs(menages: QuerySet, *, tolerance_rac: Decimal = Decimal(0)) -> ru
             ExpressionWrapper(F("def_rac") / F("ressources_mensuelles"), output_field=MONTANT),
             filter=avec_rac & ressources,
         ),
-        nb_propositions=Sum("nb_propositions", filter=reloge),
         delai_moyen=Avg(
             ExpressionWrapper(F("def_date_bail") - F("date_enquete"), output_field=DurationField()),
             filter=reloge & Q(date_enquete__isnull=False),
@@ -101,7 +99,7 @@ def indicateurs(menages: QuerySet, *, tolerance_rac: Decimal = Decimal(0)) -> ru
         nb_neuf_ou_recent=agg["nb_neuf_ou_recent"],
         nb_avec_rac=agg["nb_avec_rac"],
         nb_rac_maitrise=agg["nb_rac_maitrise"],
-        nb_propositions=agg["nb_propositions"] or 0,
+        nb_propositions=PropositionRelogement.objects.filter(menage__in=qs.filter(reloge).values("pk")).count(),
     )
     for nom in ("rac_avant_moyen", "rac_apres_moyen", "taux_effort_avant_moyen", "taux_effort_apres_moyen"):
         valeur = agg[nom]

@@ -339,6 +339,7 @@ def enregistrer_relogement(
     parc: str = Relogement.Parc.SOCIAL,
     date_emmenagement: dt.date | None = None,
     proposition: PropositionRelogement | None = None,
+    recalculer: bool = True,
 ) -> Relogement:
     """Record a temporary or definitive relocation (the lease and the amounts after the move).
 
@@ -346,8 +347,6 @@ def enregistrer_relogement(
     household in objective A (ANRU/ORCOD) through its commission decision.
     """
     menage = _verrouiller(menage)
-    if logement is None and not description.strip():
-        raise RegleError("Indiquez le logement de relogement.")
     if proposition is not None:
         if proposition.menage_id != menage.pk:
             raise RegleError("Cette proposition concerne un autre ménage.")
@@ -358,6 +357,9 @@ def enregistrer_relogement(
             proposition.date_reponse = min(date_bail, _today())
             proposition.save(update_fields=["resultat", "date_reponse"])
         logement = logement or proposition.logement
+        description = description or proposition.description
+    if logement is None and not description.strip():
+        raise RegleError("Indiquez le logement de relogement.")
     rules.reste_a_charge(loyer, charges, apl)  # validates the amounts
     if menage.date_enquete:
         rules.delai_jours(menage.date_enquete, date_bail)  # the lease cannot precede the survey
@@ -407,7 +409,7 @@ def enregistrer_relogement(
         date_reponse=date_bail,
     )
     if logement is not None and parc == Relogement.Parc.SOCIAL:
-        lier_objectif_a(relogement, acteur=acteur)
+        lier_objectif_a(relogement, acteur=acteur, recalculer=recalculer)
     _evenement_demande(
         menage,
         "BAIL_SIGNE",
@@ -447,7 +449,7 @@ def _reservataire_stock_bailleur(logement: Logement) -> Reservataire:
     return reservataire
 
 
-def _recalculer_objectifs(epci_id: int, annees: set[int], acteur) -> None:
+def recalculer_objectifs(epci_id: int, annees: set[int], acteur) -> None:
     if not SeuilQuartile.objects.filter(epci_id=epci_id).exists():
         return  # the objectives cannot be computed on this territory yet
     from attributions.tasks import compute_snapshot
@@ -535,7 +537,7 @@ def lier_objectif_a(relogement: Relogement, *, acteur=None, recalculer: bool = T
         relogement.decision = choisie
         relogement.save(update_fields=["decision"])
     if recalculer:
-        _recalculer_objectifs(logement.epci_id, annees, acteur)
+        recalculer_objectifs(logement.epci_id, annees, acteur)
     return choisie
 
 

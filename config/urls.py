@@ -10,6 +10,8 @@ urlpatterns = [
     path("observatoire/", include("observatoire.urls")),
     path("demandes/", include("demandes.urls")),
     path("api/", include("demandes.api.urls")),
+    path("relogement/", include("relogement.urls")),
+    path("api/", include("relogement.api.urls")),
     path("", include("attributions.urls")),
     path("", include("core.urls")),
 ]

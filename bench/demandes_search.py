@@ -584,7 +584,12 @@ def main() -> None:
     resultat = {
         "benchmark": "demandes_search",
         "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "machine": {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_1_5_15": os.getloadavg(),  # other jobs on the machine make the figures noisy
+        },
         "demandes": total,
         "territoire_agent": qs_agent.count(),
         "generation_seconds": generation,

@@ -28,7 +28,7 @@ def fiche_information(demande) -> bytes:
     delais = selectors.delais_pour(demande.epci_id, today)
     from cil.models import Bailleur, Guichet
 
-    communes = list(demande.communes_souhaitees.all())
+    communes = [c.nom for c in demande.communes_souhaitees.all()]
     bailleurs = (
         Bailleur.objects.filter(epcis=demande.epci_id).order_by("nom").values_list("nom", flat=True).distinct()[:20]
     )

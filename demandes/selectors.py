@@ -235,9 +235,21 @@ class LignePiece:
     statut: str  # ATTENDUE, RECUE, VALIDE, EXPIREE (best of the pieces)
 
 
-def checklist(demande: Demande, membres, priorites, pieces, *, voir_sensible: bool) -> list[LignePiece]:
+def statut_effectif(piece: PieceJustificative, jour: dt.date) -> str:
+    """A received or checked document past its validity date counts as expired."""
+    if piece.valide_jusqu_au and piece.valide_jusqu_au < jour and piece.statut in ("RECUE", "VALIDE"):
+        return "EXPIREE"
+    return piece.statut
+
+
+def checklist(
+    demande: Demande, membres, priorites, pieces, *, voir_sensible: bool, jour: dt.date | None = None
+) -> list[LignePiece]:
+    from django.utils import timezone
+
     from .models import PIECES_SENSIBLES, TypePiece
 
+    jour = jour or timezone.localdate()
     regles = ChecklistPiece.objects.filter(Q(epci__isnull=True) | Q(epci_id=demande.epci_id)).values_list(
         "condition", "type_piece"
     )
@@ -253,7 +265,7 @@ def checklist(demande: Demande, membres, priorites, pieces, *, voir_sensible: bo
         if type_piece in PIECES_SENSIBLES and not voir_sensible:
             continue
         recues = par_type.get(type_piece, [])
-        statut = max((p.statut for p in recues), key=lambda s: rang[s], default="ATTENDUE")
+        statut = max((statut_effectif(p, jour) for p in recues), key=lambda s: rang[s], default="ATTENDUE")
         lignes.append(
             LignePiece(type_piece, labels.get(type_piece, type_piece), type_piece in attendues, recues, statut)
         )

@@ -136,6 +136,15 @@ def test_enregistrer_completer_qualifier_renouveler_puis_intrus_refuse(
     ):
         expect(historique).to_contain_text(evenement)
 
+    # the reception network's pages
+    page.goto(f"{live_server.url}/demandes/reseau/")
+    page.get_by_role("button", name="+1 visite").first.click()
+    expect(page.locator("[id^=compteur-][id$=-VISITE]").first).to_have_text("1 aujourd'hui")
+    axe_check(page)
+    page.goto(f"{live_server.url}/demandes/traitements/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Traitements programmés des demandes")
+    axe_check(page)
+
     # an agent of another territory, and a landlord of another territory: page, API and export refused
     for intrus in ("intrus", "intrus.bailleur"):
         autre = browser.new_context(locale="fr-FR")

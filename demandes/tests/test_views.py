@@ -398,3 +398,38 @@ def test_recherche_noms_composes_et_nom_de_naissance(client, monde):
     # the API (one queryset) finds the same demands
     data = client.get("/api/demandes/", {"q": "n'diaye"}).json()
     assert [d["numero_unique"] for d in data["results"]] == [mariee.numero_unique]
+
+
+@pytest.mark.pdf
+def test_courriers_de_rappel_a_imprimer(client, monde):
+    d = creer_demande(
+        monde.guichet,
+        acteur=monde.agent,
+        date_depot=dt.date.today() - dt.timedelta(days=340),
+        email="",
+        courrier_postal=True,
+    )
+    services.envoyer_rappel_renouvellement(d.pk)
+    connecte(client, monde.staff)
+    assert "Imprimer les 1 avis" in client.get(reverse("demandes:traitements")).content.decode()
+    r = client.get(reverse("demandes:courriers_rappel"))
+    texte = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    assert d.numero_unique in texte and "est à renouveler" in texte
+    connecte(client, monde.outsider)
+    r = client.get(reverse("demandes:courriers_rappel"))
+    assert d.numero_unique not in "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+
+
+def test_piece_perimee_comptee_expiree(client, monde, demande):
+    connecte(client, monde.agent)
+    client.post(
+        reverse("demandes:piece_ajouter", args=[demande.pk]),
+        {
+            "type_piece": "AVIS_IMPOSITION",
+            "valide_jusqu_au": "2020-12-31",
+            "fichier": SimpleUploadedFile("avis.png", b"\x89PNG\r\n\x1a\n" + b"0" * 50),
+        },
+    )
+    html = client.get(reverse("demandes:fiche", args=[demande.pk])).content.decode()
+    ligne = html[html.index("Avis d&#x27;imposition") :][:600]
+    assert "Expirée" in ligne

@@ -552,9 +552,8 @@ def main() -> None:
     # whole page (session, scoping, search, template)
     from django.test.utils import override_settings
 
-    # plain static storage (no collectstatic manifest here) and this app's URLs if config does not include them yet
+    # plain static storage: no collectstatic manifest here
     override_settings(
-        ROOT_URLCONF="demandes.tests.urls",
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -19,8 +19,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def _urls(settings, tmp_path):
-    settings.ROOT_URLCONF = "demandes.tests.urls"  # the project's URLs plus this app's until config includes them
+def _stockage_prive(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "prive")
 
 

@@ -87,8 +87,7 @@ def demande(monde):
 
 
 @pytest.fixture(autouse=True)
-def _urls_et_stockage(settings, tmp_path):
-    settings.ROOT_URLCONF = "demandes.tests.urls"
+def _stockage_prive(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "prive")
 
 

@@ -433,3 +433,13 @@ def test_piece_perimee_comptee_expiree(client, monde, demande):
     html = client.get(reverse("demandes:fiche", args=[demande.pk])).content.decode()
     ligne = html[html.index("Avis d&#x27;imposition") :][:600]
     assert "Expirée" in ligne
+
+
+def test_doublons_en_direct_htmx(client, monde, demande):
+    params = {"guichet": monde.guichet.pk, "nom": "lefevre", "prenom": "AMELIE", "date_naissance": "1988-04-12"}
+    connecte(client, monde.agent2)
+    r = client.get(reverse("demandes:doublons"), params, HTTP_HX_REQUEST="true")
+    assert demande.numero_unique in r.content.decode()
+    connecte(client, monde.outsider)  # cannot probe another territory's register
+    r = client.get(reverse("demandes:doublons"), params, HTTP_HX_REQUEST="true")
+    assert demande.numero_unique not in r.content.decode()

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ..models import CriterePriorite, Demande, MembreMenage
+from ..models import CriterePriorite, Demande, Evenement, MembreMenage
 
 
 class MembreSerializer(serializers.ModelSerializer):
@@ -15,6 +15,12 @@ class PrioriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = CriterePriorite
         fields = ["critere", "source", "reconnu_le", "organisation"]
+
+
+class EvenementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evenement
+        fields = ["type", "date", "organisation", "libelle"]
 
 
 class DemandeListSerializer(serializers.ModelSerializer):
@@ -44,6 +50,7 @@ class DemandeDetailSerializer(DemandeListSerializer):
     membres = MembreSerializer(many=True, read_only=True)
     priorites = serializers.SerializerMethodField()
     dalo = serializers.SerializerMethodField()
+    evenements = serializers.SerializerMethodField()
     communes_souhaitees = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code_insee")
     motifs = serializers.ListField(child=serializers.CharField(), read_only=True)
     typologies = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -63,12 +70,17 @@ class DemandeDetailSerializer(DemandeListSerializer):
             "membres",
             "priorites",
             "dalo",
+            "evenements",
         ]
 
     def get_priorites(self, obj) -> list[dict]:
         # sensitive situations are never exposed through the API, whoever asks
         actives = [p for p in obj.priorites.all() if p.fin_le is None and not p.sensible]
         return PrioriteSerializer(actives, many=True).data
+
+    def get_evenements(self, obj) -> list[dict]:
+        """The shared event log (R. 441-2-15), without the sensitive events."""
+        return EvenementSerializer([e for e in obj.evenements.all() if not e.sensible], many=True).data
 
     def get_dalo(self, obj) -> bool:
         return any(d.prioritaire_urgent for d in obj.decisions_dalo.all())

@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from rest_framework import viewsets
 
 from ..filters import DemandeFilter
-from ..models import CriterePriorite, Demande
+from ..models import CriterePriorite, Demande, Evenement
 from .serializers import DemandeDetailSerializer, DemandeListSerializer
 
 
@@ -20,6 +20,7 @@ class DemandeViewSet(viewsets.ReadOnlyModelViewSet):
                 "communes_souhaitees",
                 "decisions_dalo",
                 Prefetch("priorites", queryset=CriterePriorite.objects.filter(sensible=False)),
+                Prefetch("evenements", queryset=Evenement.objects.filter(sensible=False).order_by("date", "id")),
             )
         return qs
 

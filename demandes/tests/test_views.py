@@ -98,6 +98,8 @@ def test_bailleur_lit_sans_modifier_ni_voir_le_sensible(client, monde, demande):
     assert client.post(reverse("demandes:renouveler", args=[demande.pk])).status_code == 403
     api = client.get(f"/api/demandes/{demande.pk}/").json()
     assert [p["critere"] for p in api["priorites"]] == ["SANS_LOGEMENT"]
+    assert [e["type"] for e in api["evenements"]] == ["ENREGISTREMENT", "PRIORITE_RECONNUE"]
+    assert "violences" not in str(api).lower()
     # the reception agent of another point of the territory sees it, the API never shows it
     connecte(client, monde.agent2)
     assert "Victime de violences" in client.get(reverse("demandes:fiche", args=[demande.pk])).content.decode()

@@ -18,7 +18,12 @@ from .models import MenageAReloger, Statut
 DOSSIER = Path(__file__).resolve().parent
 FEUILLE_DE_STYLE = DOSSIER / "templates" / "relogement" / "print" / "synthese.css"
 POLICES = Path(settings.BASE_DIR) / "static" / "fonts"
-FACES = [("DejaVuSans.ttf", "normal"), ("DejaVuSans-Bold.ttf", "bold")]
+FACES = [
+    ("DejaVu Sans", "DejaVuSans.ttf", "normal"),
+    ("DejaVu Sans", "DejaVuSans-Bold.ttf", "bold"),
+    ("Liberation Sans", "LiberationSans-Regular.ttf", "normal"),  # the SVG charts' font
+    ("Liberation Sans", "LiberationSans-Bold.ttf", "bold"),
+]
 
 
 class RessourceRefusee(Exception):
@@ -35,9 +40,9 @@ def _url_fetcher(url: str, *args, **kwargs):
 
 def _font_faces() -> str:
     return "\n".join(
-        f'@font-face {{ font-family: "DejaVu Sans"; src: url("{(POLICES / fichier).as_uri()}") format("truetype"); '
+        f'@font-face {{ font-family: "{famille}"; src: url("{(POLICES / fichier).as_uri()}") format("truetype"); '
         f"font-weight: {graisse}; }}"
-        for fichier, graisse in FACES
+        for famille, fichier, graisse in FACES
     )
 
 

@@ -148,4 +148,4 @@ def epcis_relogement(user):
         return Epci.objects.filter(
             Q(operations_relogement__isnull=False) | Q(saisines_cas_specifiques__isnull=False)
         ).distinct()
-    return Epci.objects.filter(pk__in=scope.epci_tous)
+    return Epci.objects.filter(Q(pk__in=scope.epci_tous) | Q(operations_relogement__menages__referent=user)).distinct()

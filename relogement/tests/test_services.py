@@ -24,9 +24,10 @@ from .conftest import REPONSES
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+BAIL = D(2026, 6, 1)
 
 
-def _parcours_jusqu_au_bail(monde, menage, *, logement, date_bail=D(2026, 6, 1), apl=Decimal("90")):
+def _parcours_jusqu_au_bail(monde, menage, *, logement, date_bail=BAIL, apl=Decimal("90")):
     services.enregistrer_enquete(menage, reponses=REPONSES, date_enquete=D(2026, 3, 2), acteur=monde.referent)
     services.enregistrer_souhaits(menage, acteur=monde.referent, communes=[monde.communes["38169"]], typologie="T4")
     p1 = services.proposer(menage, acteur=monde.referent, date_proposition=D(2026, 4, 1), logement=monde.logement_qpv)

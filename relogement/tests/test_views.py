@@ -1,0 +1,180 @@
+"""Pages, forms, PDF summary (real WeasyPrint output read back with pypdf), API."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from relogement import services
+from relogement.models import MenageAReloger, PropositionRelogement, Saisine, SeanceCommission
+
+from .conftest import REPONSES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reloge(monde):
+    m = monde.menage("R-1", ressources_mensuelles=Decimal("1600"))
+    services.enregistrer_enquete(m, reponses=REPONSES, date_enquete=dt.date(2026, 3, 2), acteur=monde.referent)
+    p = services.proposer(
+        m, acteur=monde.referent, date_proposition=dt.date(2026, 4, 1), logement=monde.logement_hors_qpv_neuf
+    )
+    services.enregistrer_relogement(
+        m,
+        acteur=monde.referent,
+        type="DEFINITIF",
+        proposition=p,
+        date_bail=dt.date(2026, 5, 31),
+        loyer=Decimal("480"),
+        charges=Decimal("100"),
+        apl=Decimal("180"),
+    )
+    return m
+
+
+def test_pages_de_l_operation(client, monde, reloge, django_assert_max_num_queries):
+    for i in range(5):
+        monde.menage(f"L-{i}")
+    client.force_login(monde.staff)
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("relogement:operation", args=[monde.operation.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "NPNRU Villeneuve" in html and "L-4" in html and "Inscrire un ménage" in html
+    assert response.context["ind"].nb_reloges_definitifs == 1
+    assert response.context["ind"].nb_hors_qpv == 1
+    assert 'role="img"' in html  # the accessible SVG chart
+    response = client.get(reverse("relogement:operation", args=[monde.operation.pk]), {"statut": "A_ENQUETER"})
+    assert [m.reference for m in response.context["menages"]] == [f"L-{i}" for i in range(5)]
+    response = client.get(reverse("relogement:operations"))
+    assert response.status_code == 200
+    assert response.context["territoires"][0]["ind"].nb_menages == 6
+
+
+def test_saisie_de_l_enquete_par_le_formulaire(client, monde):
+    m = monde.menage("F-1")
+    client.force_login(monde.referent)
+    url = reverse("relogement:enquete", args=[m.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Composition du ménage" in page.content.decode()
+    response = client.post(url, {"date_enquete": "2026-03-02", "q_composition": "", "q_mobilite": "Partir"})
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    response = client.post(
+        url,
+        {"date_enquete": "2026-03-02", "q_composition": "Seule", "q_mobilite": "Partir", "q_dette": "non"},
+    )
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.statut == "ENQUETE" and m.enquete.reponses == {
+        "composition": "Seule",
+        "mobilite": "Partir",
+        "dette": False,
+    }
+
+
+def test_fiche_du_menage_formulaires_et_refus(client, monde):
+    m = monde.menage("F-2")
+    services.enregistrer_enquete(m, reponses=REPONSES, date_enquete=dt.date(2026, 3, 2), acteur=monde.referent)
+    client.force_login(monde.referent)
+    url = reverse("relogement:menage", args=[m.pk])
+    assert client.get(url).status_code == 200
+    client.post(
+        reverse("relogement:proposer", args=[m.pk]),
+        {"date_proposition": "2026-04-01", "logement": monde.logement_qpv.pk, "loyer": "450"},
+    )
+    p = PropositionRelogement.objects.get(menage=m)
+    response = client.post(
+        reverse("relogement:repondre", args=[m.pk, p.pk]), {"resultat": "REFUSEE", "date_reponse": "2026-04-05"}
+    )
+    assert response.status_code == 400  # a refusal needs its reason
+    response = client.post(
+        reverse("relogement:repondre", args=[m.pk, p.pk]),
+        {"resultat": "REFUSEE", "date_reponse": "2026-04-05", "motif_refus": "LOCALISATION"},
+    )
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.statut == "EN_RECHERCHE"
+    page = client.get(url).content.decode()
+    assert "Localisation (quartier, commune)" in page
+    response = client.post(
+        reverse("relogement:reloger", args=[m.pk]),
+        {"type": "DEFINITIF", "parc": "SOCIAL", "logement": monde.logement_ancien.pk, "date_bail": "2026-06-01",
+         "loyer": "400", "charges": "90", "apl": "100"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    m.refresh_from_db()
+    assert m.statut == "RELOGE_DEFINITIF"
+    response = client.post(
+        reverse("relogement:suivi", args=[m.pk]),
+        {"date_realisation": "2026-11-20", "satisfaction": "PLUTOT_SATISFAIT", "commentaire": "RAS"},
+    )
+    assert response.status_code == 302
+    assert MenageAReloger.objects.get(pk=m.pk).statut == "SUIVI_FAIT"
+
+
+@pytest.mark.pdf
+def test_synthese_pdf_relue(client, monde, reloge):
+    client.force_login(monde.partenaire)
+    response = client.get(reverse("relogement:synthese_pdf", args=[monde.operation.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    texte = " ".join(page.extract_text() for page in reader.pages)
+    assert "Synthèse du relogement – NPNRU Villeneuve" in texte
+    assert "Part relogée hors QPV" in texte and "100,0" in texte
+    assert "R-1" in texte
+    assert "Asthme" not in texte  # never a survey answer
+    polices = " ".join(str(page["/Resources"]["/Font"][k].get_object()["/BaseFont"]) for page in reader.pages
+                       for k in page["/Resources"]["/Font"])  # fmt: skip
+    assert "DejaVu-Sans" in polices
+
+
+def test_pages_de_la_commission(client, monde, reloge):
+    client.force_login(monde.referent)
+    url = reverse("relogement:saisine_nouvelle") + f"?epci={monde.epci.siren}&menage={reloge.pk}"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"epci": monde.epci.siren, "menage": reloge.pk, "organisation": "MOUS", "motif": "SOCIAL", "expose": "x"}
+    )
+    saisine = Saisine.objects.get()
+    assert response.status_code == 302 and saisine.saisi_par == monde.referent
+    client.force_login(monde.staff)
+    response = client.post(
+        reverse("relogement:seance_nouvelle"), {"epci": monde.epci.siren, "date": "2026-12-03", "lieu": "Forum"}
+    )
+    seance = SeanceCommission.objects.get()
+    assert response.status_code == 302
+    saisine_url = reverse("relogement:saisine", args=[saisine.pk])
+    assert client.post(saisine_url, {"action": "inscrire", "seance": seance.pk}).status_code == 302
+    client.post(saisine_url, {"action": "decision", "seance": seance.pk, "type": "ACCOMPAGNEMENT", "texte": "ASLL"})
+    saisine.refresh_from_db()
+    assert saisine.statut == "EXAMINEE" and saisine.decisions.count() == 1
+    response = client.post(
+        reverse("relogement:seance", args=[seance.pk]),
+        {"ordre_du_jour": "1. Dossier R-1", "membres_presents": "EPCI, Actis", "compte_rendu": "Accompagnement"},
+    )
+    assert response.status_code == 302
+    seance.refresh_from_db()
+    assert seance.statut == "TENUE"
+    page = client.get(reverse("relogement:commission"), {"epci": monde.epci.siren})
+    assert page.status_code == 200 and "1 dossier" in page.content.decode()
+    assert "Relogement bloqué" not in page.content.decode() and "Situation sociale complexe" in page.content.decode()
+    assert "accompagnement social" in client.get(reverse("relogement:seance", args=[seance.pk])).content.decode()
+
+
+def test_api_operations_avec_indicateurs(client, monde, reloge):
+    client.force_login(monde.partenaire_reservataire)
+    data = client.get("/api/relogement/operations/").json()
+    assert data["count"] == 1
+    op = data["results"][0]
+    assert op["type"] == "NPNRU" and op["epci"] == "200040715"
+    assert op["indicateurs"]["nb_reloges_definitifs"] == 1
+    assert op["indicateurs"]["taux_hors_qpv"] == "1.0000"
+    assert op["indicateurs"]["rac_apres_moyen"] == "400.0000"
+    data = client.get("/api/relogement/menages/", {"statut": "RELOGE_DEFINITIF"}).json()
+    assert [m["reference"] for m in data["results"]] == ["R-1"]
+    assert data["results"][0]["relogements"][0]["logement"] == "NEUF-FONTAINE-1"

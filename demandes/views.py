@@ -754,6 +754,24 @@ def reseau(request):
     activite = selectors.activite_guichets(list(noms), debut, today)
     for ligne in activite:
         ligne["guichet"] = noms.get(ligne["guichet_id"], "")
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="activite-guichets.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(["mois", "guichet", "visites", "appels", "enregistrements", "entretiens"])
+        for ligne in activite:
+            writer.writerow(
+                [
+                    ligne["mois"].strftime("%Y-%m"),
+                    ligne["guichet"],
+                    ligne["visites"],
+                    ligne["appels"],
+                    ligne["enregistrements"],
+                    ligne["entretiens"],
+                ]
+            )
+        return response
     return render(
         request,
         "demandes/reseau.html",

@@ -12,7 +12,13 @@ import re
 from .selectors import Bilan
 from .tables import Masque, Tableau
 
-FORMATS_XLSX = {"taux": "0.0%", "pt": '+0.0" pt";-0.0" pt";0.0" pt"', "mois": "0.0", "nombre": "#,##0"}
+FORMATS_XLSX = {
+    "taux": "0.0%",
+    "pt": '+0.0" pt";-0.0" pt";0.0" pt"',
+    "mois": "0.0",
+    "decimal": "0.0",
+    "nombre": "#,##0",
+}
 
 
 def _nom_feuille(titre: str, deja: set[str]) -> str:
@@ -116,7 +122,7 @@ def _valeur_csv(valeur, type_: str) -> str:
         return str(valeur)
     if type_ in ("taux", "pt"):
         return f"{float(valeur) * 100:.2f}".replace(".", ",")
-    if type_ == "mois":
+    if type_ in ("mois", "decimal"):
         return f"{float(valeur):.1f}".replace(".", ",")
     return str(valeur)
 

@@ -344,7 +344,7 @@ def _tableau_reservataires(resultat: dict, titre: str) -> Tableau:
             resultat["prioritaires"]["ecart"],
             resultat["prioritaires"]["manque"],
         ],
-        note="Le contingent de l'État doit aller en totalité à des ménages DALO ou prioritaires (cible 100 %).",
+        note="Le contingent de l'État doit aller en totalité à des ménages DALO ou prioritaires (cible 100\u00a0%).",
     )
 
 
@@ -622,6 +622,58 @@ def _methode(epci: Epci, annee: int, resultat: dict, decisions_annee, secret: in
     }
 
 
+def _section_flux(annee: int, bailleur: Bailleur | None, reservataire: Reservataire | None) -> Section:
+    """Flow owed and delivered per reservation agreement (R. 441-5: gestion en flux), from attributions.flux."""
+    from attributions import flux
+
+    section = Section(code="flux", titre="Flux dû et flux livré")
+    if bailleur is not None:
+        blocs = [(bailleur, b) for b in flux.rapport_flux(bailleur, annee)]
+    else:
+        bailleurs = Bailleur.objects.filter(
+            pk__in=flux.conventions_de_l_annee(annee).filter(reservataire=reservataire).values("bailleur")
+        ).order_by("nom")
+        blocs = [(b, bloc) for b in bailleurs for bloc in flux.rapport_flux(b, annee, reservataires={reservataire.pk})]
+    if not blocs:
+        section.paragraphes.append(
+            f"Aucune convention de réservation en flux n'est enregistrée pour {annee} : le flux dû à chaque "
+            "réservataire ne peut pas être calculé. Les attributions imputées à chaque réservataire figurent ci-dessus."
+        )
+        return section
+    section.paragraphes.append(
+        "Base du flux : logements mis en location dans l'année (baux signés), moins ceux mobilisés pour les mutations "
+        "et les relogements (R. 441-5 du CCH). Dû = part du flux × base ; livré = baux signés imputés au réservataire."
+    )
+    for org, bloc in blocs:
+        prefixe = f"{org.nom} – " if reservataire is not None else ""
+        section.tableaux.append(
+            Tableau(
+                code=f"flux_{org.pk}_{len(section.tableaux)}",
+                titre=f"{prefixe}{bloc.perimetre} : base {bloc.base} ({bloc.mis_en_location} mis en location, "
+                f"{bloc.deduits} déduits)",
+                colonnes=[
+                    Colonne("Réservataire", "texte"),
+                    Colonne("Part du flux", "taux"),
+                    Colonne("Dû", "decimal"),
+                    Colonne("Livré", "nombre"),
+                    Colonne("Écart", "decimal"),
+                ],
+                lignes=[
+                    [
+                        str(ligne["reservataire"]),
+                        float(ligne["part"]),
+                        float(ligne["du"]),
+                        ligne["livre"],
+                        float(ligne["ecart"]),
+                    ]
+                    for ligne in bloc.lignes
+                ],
+                note=" ".join(bloc.alertes),
+            )
+        )
+    return section
+
+
 # --- Entry point ------------------------------------------------------------------------------
 
 
@@ -691,7 +743,7 @@ def bilan(
                 code="reservataires",
                 titre="Objectif C par réservataire",
                 paragraphes=[
-                    "Au moins 25 % des attributions de chaque réservataire (la totalité pour le contingent de "
+                    "Au moins 25\u00a0% des attributions de chaque réservataire (la totalité pour le contingent de "
                     "l'État) doivent aller à des ménages reconnus DALO ou, à défaut, prioritaires au titre de "
                     "l'article L. 441-1."
                 ],
@@ -750,11 +802,7 @@ def bilan(
                 paragraphes=[
                     f"{formats.nombre(mut['numerateur'])} mutations sur {formats.nombre(mut['base'])} attributions "
                     f"comptées, soit {formats.pourcentage(mut['taux'])}"
-                    + (
-                        f" pour une cible locale de {formats.pourcentage(mut['cible'])}."
-                        if mut["cible"] is not None
-                        else "."
-                    )
+                    + (f" pour une cible de {formats.pourcentage(mut['cible'])}." if mut["cible"] is not None else ".")
                 ],
                 tableaux=[
                     Tableau(
@@ -834,6 +882,7 @@ def bilan(
                 ],
             )
         )
+        sections.append(_section_flux(annee, bailleur, reservataire))
         sections.append(_criteres(epci, annee, comptees, secret))
 
     delais_typo = delais_attente(comptees, "typologie", secret=secret, titre="Délais d'attente par typologie")

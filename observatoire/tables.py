@@ -24,7 +24,7 @@ class Masque:
 @dataclass
 class Colonne:
     titre: str
-    type: str = "nombre"  # texte | nombre | taux | pt | mois
+    type: str = "nombre"  # texte | nombre | decimal | taux | pt | mois
     groupe: str = ""  # a header spanning consecutive columns with the same group
 
 
@@ -89,7 +89,7 @@ def texte_cellule(valeur, type_: str) -> str:
         return formats.pourcentage(valeur)
     if type_ == "pt":
         return formats.points(valeur)
-    if type_ == "mois":
+    if type_ in ("mois", "decimal"):
         return formats.nombre(valeur, 1)
     if type_ == "nombre" and isinstance(valeur, int | float):
         return formats.nombre(valeur)

@@ -119,3 +119,36 @@ def test_landlord_report_counts_only_its_allocations(donnees):
 
 def test_criteria_hook_is_documented_and_empty_by_default():
     assert selectors.FOURNISSEUR_CRITERES is None
+
+
+@pytest.mark.django_db
+def test_flow_section_uses_the_reservation_agreements(donnees):
+    from decimal import Decimal
+
+    from attributions.models import ConventionReservation
+    from cil.models import Reservataire
+
+    epci = donnees["epci"]
+    bailleur = Bailleur.objects.get(siren="552081317")
+    action_logement = Reservataire.objects.get(type="ACTION_LOGEMENT")
+    sans = selectors.bilan(epci, 2025, kind=selectors.BAILLEUR, bailleur=bailleur)
+    flux = next(s for s in sans.sections if s.code == "flux")
+    assert not flux.tableaux and "Aucune convention de réservation" in flux.paragraphes[0]
+
+    ConventionReservation.objects.create(
+        bailleur=bailleur,
+        reservataire=action_logement,
+        departement="38",
+        part_flux=Decimal("0.25"),
+        date_debut=dt.date(2024, 1, 1),
+    )
+    avec = selectors.bilan(epci, 2025, kind=selectors.BAILLEUR, bailleur=bailleur)
+    flux = next(s for s in avec.sections if s.code == "flux")
+    assert len(flux.tableaux) == 1
+    ligne = flux.tableaux[0].lignes[0]
+    assert ligne[0] == action_logement.nom and ligne[1] == 0.25
+    # The holder's own report shows its line of the landlord's agreement.
+    pour_al = selectors.bilan(epci, 2025, kind=selectors.RESERVATAIRE, reservataire=action_logement)
+    flux = next(s for s in pour_al.sections if s.code == "flux")
+    assert [t.lignes[0][0] for t in flux.tableaux] == [action_logement.nom]
+    assert flux.tableaux[0].titre.startswith("Alpes Isère Habitat – Département 38")

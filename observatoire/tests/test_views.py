@@ -194,3 +194,30 @@ def test_landlord_xlsx_export_is_its_own_figures(client, acteurs):
     communes = [r for r in wb["Attributions par commune"].iter_rows(min_row=3, values_only=True) if r[0] != "Ensemble"]
     cellules = [v for row in communes for v in row[4:9] if v is not None]
     assert cellules and all(v == str(Masque(5)) or v == 0 or v >= 5 for v in cellules)
+
+
+def test_list_page_query_count_does_not_grow_with_the_reports(client, acteurs, django_assert_max_num_queries):
+    epci = acteurs["epci"]
+    for annee in (2023, 2024, 2025):
+        BilanAnnuel.objects.create(kind="CIL", epci=epci, annee=annee, demande_par=acteurs["agent_epci"])
+        BilanAnnuel.objects.create(
+            kind="BAILLEUR", epci=epci, annee=annee, bailleur=acteurs["bailleur_obj"], demande_par=acteurs["bailleur"]
+        )
+        BilanAnnuel.objects.create(
+            kind="RESERVATAIRE",
+            epci=epci,
+            annee=annee,
+            reservataire=acteurs["reservataire_obj"],
+            statut=BilanAnnuel.Statut.ECHEC,
+            erreur="Aucun seuil",
+        )
+    client.force_login(acteurs["agent_epci"])
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("observatoire:bilans"))
+    html = page.content.decode()
+    assert html.count("<tr>") == 1 + 9  # header + every report of the territory
+    assert "Échec" in html and "Aucun seuil" in html and "En cours de production" in html
+    # The landlord's staff see their three reports only.
+    client.force_login(acteurs["bailleur"])
+    html = client.get(reverse("observatoire:bilans")).content.decode()
+    assert html.count("<tr>") == 1 + 3 and "Bilan annuel de la CIL" not in html.split("Bilans produits")[1]

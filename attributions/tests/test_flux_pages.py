@@ -1,0 +1,228 @@
+"""Pages, exports and API of issue 7, scoped per organisation: a holder never sees another holder's vacancies."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from attributions import services
+from attributions.models import Candidature, Logement, SeanceCaleol, Vacance
+
+from .fabrique import construire_monde, convention, creer_demande, enfant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def monde(territoire):
+    monde = construire_monde(territoire)
+    s = monde["staff"]
+    m = monde
+    m["v_al"] = services.declarer_vacance(logement=m["logement"], date_liberation=dt.date(2026, 1, 5), acteur=None)
+    services.orienter_vacance(vacance=m["v_al"], reservataire=m["al"], acteur=s["bailleur"])
+    m["v_ville"] = services.declarer_vacance(
+        logement=m["logement_qpv"], date_liberation=dt.date(2026, 1, 6), acteur=None
+    )
+    services.orienter_vacance(vacance=m["v_ville"], reservataire=m["ville"], acteur=s["bailleur"])
+    m["v_b"] = services.declarer_vacance(logement=m["logement_b"], date_liberation=dt.date(2026, 1, 7), acteur=None)
+    services.orienter_vacance(vacance=m["v_b"], reservataire=m["ville"], acteur=s["autre_bailleur"])
+    return m
+
+
+VISIBLES = {
+    "al": {"AH-0001"},
+    "ville": {"AH-0002", "GH-0001"},
+    "bailleur": {"AH-0001", "AH-0002"},
+    "autre_bailleur": {"GH-0001"},
+    "epci": {"AH-0001", "AH-0002", "GH-0001"},
+}
+
+
+@pytest.mark.parametrize("qui", sorted(VISIBLES))
+def test_chacun_ne_voit_que_ses_logements_vacants_page_export_api(client, monde, qui):
+    client.force_login(monde["staff"][qui])
+    page = client.get(reverse("attributions:vacances"))
+    assert page.status_code == 200
+    vus = {v.logement.identifiant for v in page.context["page"]}
+    assert vus == VISIBLES[qui]
+    export = client.get(reverse("attributions:vacances_export")).content.decode("utf-8-sig")
+    lignes = export.strip().splitlines()[1:]
+    assert {ligne.split(";")[0] for ligne in lignes} == VISIBLES[qui]
+    api = client.get("/api/vacances/").json()
+    assert {v["logement"] for v in api["results"]} == VISIBLES[qui]
+    for nom, vacance in (("AH-0001", monde["v_al"]), ("AH-0002", monde["v_ville"]), ("GH-0001", monde["v_b"])):
+        attendu = 200 if nom in VISIBLES[qui] else 404
+        assert client.get(reverse("attributions:vacance", args=[vacance.pk])).status_code == attendu
+
+
+def test_un_guichet_ne_voit_rien(client, monde):
+    client.force_login(monde["staff"]["guichet"])
+    assert client.get(reverse("attributions:vacances")).status_code == 403
+    assert client.get(reverse("attributions:vacances_export")).status_code == 403
+    assert client.get("/api/vacances/").json()["results"] == []
+    assert client.get(reverse("attributions:vacance", args=[monde["v_al"].pk])).status_code == 404
+    assert client.get(reverse("attributions:flux")).status_code == 403
+
+
+def test_l_epci_d_un_autre_territoire_ne_voit_rien(client, monde):
+    client.force_login(monde["staff"]["dehors"])
+    assert list(client.get(reverse("attributions:vacances")).context["page"]) == []
+    export = client.get(reverse("attributions:vacances_export")).content.decode("utf-8-sig")
+    assert len(export.strip().splitlines()) == 1  # the header only
+    assert client.get("/api/vacances/").json()["results"] == []
+    assert client.get(reverse("attributions:vacance", args=[monde["v_al"].pk])).status_code == 404
+    assert client.get(reverse("attributions:flux")).context["bailleur"] is None
+    reponse = client.get("/api/flux/", {"bailleur": monde["bailleur"].siren, "annee": 2026})
+    assert reponse.status_code == 403
+
+
+def test_anonyme_redirige_vers_la_connexion(client, monde):
+    assert client.get(reverse("attributions:vacances")).status_code == 302
+    assert client.get("/api/vacances/").status_code == 403
+
+
+def test_un_reservataire_ne_peut_ni_orienter_ni_designer_pour_un_autre(client, monde):
+    client.force_login(monde["staff"]["al"])
+    url = reverse("attributions:vacance_action", args=[monde["v_al"].pk, "orienter"])
+    assert client.post(url, {"reservataire": monde["ville"].pk}).status_code == 403
+    assert client.get(reverse("attributions:vacance_candidats", args=[monde["v_ville"].pk])).status_code == 404
+    client.force_login(monde["staff"]["bailleur"])  # the landlord routes, the holder designates
+    assert client.get(reverse("attributions:vacance_candidats", args=[monde["v_al"].pk])).status_code == 403
+
+
+UN_ENFANT = [enfant("Jade", dt.date(2018, 5, 4))]
+
+
+def _demandes_correspondantes(monde, n, debut=0):
+    return [
+        creer_demande(
+            monde,
+            f"Candidat{debut + i:02d}",
+            date_depot=dt.date(2020, 1, 1) + dt.timedelta(days=debut + i),
+            membres=UN_ENFANT,  # two persons: a T3 suits them (L. 621-2)
+        )
+        for i in range(n)
+    ]
+
+
+def test_recherche_de_candidats_filtree_classee_et_nombre_de_requetes_fixe(client, monde):
+    m = monde
+    bons = _demandes_correspondantes(m, 3)
+    # not matching: a single person (under-occupation), another commune, a T5 wish, a household too large
+    # for 64.5 m², a rent cap too low, a wheelchair user, a radiated demand
+    creer_demande(m, "Seul", date_depot=dt.date(2019, 1, 1))
+    creer_demande(m, "Ailleurs", date_depot=dt.date(2019, 1, 1), membres=UN_ENFANT, communes=[m["communes"]["38151"]])
+    creer_demande(m, "Grand", date_depot=dt.date(2019, 1, 1), membres=UN_ENFANT, typologies=["T5"])
+    naissances = [dt.date(2012 + i % 10, 1, 1) for i in range(7)]
+    creer_demande(
+        m, "Nombreux", date_depot=dt.date(2019, 1, 1), membres=[enfant(f"E{i}", d) for i, d in enumerate(naissances)]
+    )
+    creer_demande(m, "Econome", date_depot=dt.date(2019, 1, 1), membres=UN_ENFANT, loyer_max=400)
+    creer_demande(m, "Fauteuil", date_depot=dt.date(2019, 1, 1), membres=UN_ENFANT, accessibilite_pmr=True)
+    radiee = creer_demande(m, "Radiee", date_depot=dt.date(2019, 1, 1), membres=UN_ENFANT)
+    from demandes.services import radier
+
+    radier(radiee, "RENONCIATION", acteur=None)
+    client.force_login(m["staff"]["al"])
+    url = reverse("attributions:vacance_candidats", args=[m["v_al"].pk])
+    client.get(url)  # warm the session and the user's scope caches
+    with CaptureQueriesContext(connection) as petit:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert [c.demande.pk for c in page.context["candidats"]] == [d.pk for d in bons]  # by seniority
+    html = page.content.decode()
+    assert "Score non encore configuré : classement à l'ancienneté." in html
+    assert "Hors QPV : candidat des quartiles 2 à 4, ne compte pas pour l&#x27;objectif A." in html
+    assert "Ni DALO ni prioritaire : ne compte pas pour les 25 % de Action Logement Services." in html
+
+    _demandes_correspondantes(m, 30, debut=10)
+    with CaptureQueriesContext(connection) as grand:
+        page = client.get(url)
+    assert page.context["page"].paginator.count == 33 and len(page.context["candidats"]) == 20
+    assert len(grand) == len(petit) == 13, [q["sql"][:120] for q in grand.captured_queries]
+
+    reponse = client.post(url, {"demande": [d.pk for d in bons]})
+    assert reponse.status_code == 302
+    m["v_al"].refresh_from_db()
+    assert m["v_al"].statut == Vacance.Statut.CANDIDATS_DESIGNES
+    assert list(Candidature.objects.filter(vacance=m["v_al"]).values_list("demande_id", flat=True)) == [
+        d.pk for d in bons
+    ]
+
+
+def test_seance_decisions_reponses_et_bail_par_les_pages(client, monde):
+    m = monde
+    bons = _demandes_correspondantes(m, 3)
+    services.designer_candidats(vacance=m["v_al"], demandes=bons, acteur=m["staff"]["al"])
+    client.force_login(m["staff"]["bailleur"])
+    reponse = client.post(reverse("attributions:seances"), {"date": "2026-02-10", "lieu": "Siège"})
+    seance = SeanceCaleol.objects.get()
+    assert reponse.url == reverse("attributions:seance", args=[seance.pk])
+    client.post(reverse("attributions:vacance_action", args=[m["v_al"].pk, "inscrire"]), {"seance": seance.pk})
+    c1, c2, c3 = Candidature.objects.order_by("rang_propose")
+    url = reverse("attributions:seance", args=[seance.pk])
+    client.post(url, {"candidature": c1.pk, "type_decision": "ATTRIBUTION"})
+    page = client.post(url, {"candidature": c2.pk, "type_decision": "NON_ATTRIBUTION"}, follow=True)
+    assert "Motivez la décision" in page.content.decode()
+    client.post(url, {"candidature": c2.pk, "type_decision": "NON_ATTRIBUTION", "motif": "Ressources insuffisantes"})
+    client.post(url, {"action": "tenue", "membres_presents": "Mme A\nM. B", "compte_rendu": "Trois dossiers"})
+    vacance_url = reverse("attributions:vacance_action", args=[m["v_al"].pk, "reponse"])
+    client.post(vacance_url, {"candidature": c1.pk, "reponse": "ACCEPTATION", "date_reponse": "2026-02-12"})
+    bail_url = reverse("attributions:vacance_action", args=[m["v_al"].pk, "bail"])
+    page = client.post(bail_url, {"candidature": c1.pk, "date": "2026-03-01"}, follow=True)
+    assert "Bail enregistré" in page.content.decode()
+    m["v_al"].refresh_from_db()
+    assert m["v_al"].statut == "BAIL_SIGNE" and m["v_al"].date_bail == dt.date(2026, 3, 1)
+    seance.refresh_from_db()
+    assert seance.statut == "TENUE" and seance.membres_presents == "Mme A\nM. B"
+    c1.refresh_from_db()
+    assert c1.decision.source == "PLATEFORME" and c1.decision.date_bail == dt.date(2026, 3, 1)
+    # a holder reads the session's decisions on its vacancy but cannot record any
+    client.force_login(m["staff"]["al"])
+    assert client.get(url).status_code == 404
+    client.force_login(m["staff"]["epci"])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"candidature": c3.pk, "type_decision": "ATTRIBUTION"}).status_code == 403
+
+
+def test_rapport_de_flux_par_page_et_api(client, monde):
+    m = monde
+    convention(m["bailleur"], m["al"], "0.30", annee=2026)
+    convention(m["bailleur"], m["etat"], "0.25", annee=2026)
+    client.force_login(m["staff"]["bailleur"])
+    page = client.get(reverse("attributions:flux"), {"bailleur": m["bailleur"].siren, "annee": 2026})
+    noms = [ligne["reservataire"].nom for bloc in page.context["blocs"] for ligne in bloc.lignes]
+    assert noms == ["Action Logement Services", "État (contingent préfectoral)"]
+    client.force_login(m["staff"]["al"])
+    page = client.get(reverse("attributions:flux"), {"bailleur": m["bailleur"].siren, "annee": 2026})
+    assert [ligne["reservataire"].nom for bloc in page.context["blocs"] for ligne in bloc.lignes] == [
+        "Action Logement Services"
+    ]
+    api = client.get("/api/flux/", {"bailleur": m["bailleur"].siren, "annee": 2026}).json()
+    assert [r["type"] for p in api["perimetres"] for r in p["reservataires"]] == ["ACTION_LOGEMENT"]
+    client.force_login(m["staff"]["guichet"])
+    assert client.get("/api/flux/", {"bailleur": m["bailleur"].siren, "annee": 2026}).status_code == 403
+
+
+def test_import_du_patrimoine_par_la_page(client, monde):
+    contenu = b"identifiant;commune_insee;typologie;loyer\nAH-9;38185;T2;350\n"
+    client.force_login(monde["staff"]["al"])
+    assert client.get(reverse("attributions:logements_import")).status_code == 403
+    client.force_login(monde["staff"]["bailleur"])
+    url = reverse("attributions:logements_import")
+    mauvais = client.post(
+        url, {"bailleur": monde["bailleur"].pk, "fichier": SimpleUploadedFile("p.csv", contenu.replace(b"T2", b"T9"))}
+    )
+    assert mauvais.status_code == 400 and "Fichier refusé : 1 erreur" in mauvais.content.decode()
+    ok = client.post(url, {"bailleur": monde["bailleur"].pk, "fichier": SimpleUploadedFile("p.csv", contenu)})
+    assert ok.status_code == 302
+    assert Logement.objects.get(identifiant="AH-9").bailleur == monde["bailleur"]
+    # another landlord's staff cannot import into this landlord's stock
+    client.force_login(monde["staff"]["autre_bailleur"])
+    refus = client.post(url, {"bailleur": monde["bailleur"].pk, "fichier": SimpleUploadedFile("p.csv", contenu)})
+    assert refus.status_code == 200 and "bailleur" in refus.context["form"].errors
+    logements = client.get(reverse("attributions:logements")).context["page"]
+    assert {lg.identifiant for lg in logements} == {"GH-0001"}

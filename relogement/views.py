@@ -207,15 +207,19 @@ def menage(request, pk, status=200, **formulaires):
     if modifiable:
         contexte.update(
             form_souhait=formulaires.get("form_souhait")
-            or forms.SouhaitForm(instance=souhait, operation=menage.operation),
+            or forms.SouhaitForm(instance=souhait, operation=menage.operation, prefix="souhait"),
             form_proposition=formulaires.get("form_proposition")
-            or forms.PropositionForm(operation=menage.operation, initial={"date_proposition": timezone.localdate()}),
+            or forms.PropositionForm(
+                operation=menage.operation, initial={"date_proposition": timezone.localdate()}, prefix="proposition"
+            ),
             form_reponse=formulaires.get("form_reponse")
             or forms.ReponseForm(initial={"date_reponse": timezone.localdate()}),
             form_relogement=formulaires.get("form_relogement")
-            or forms.RelogementForm(menage=menage, initial={"type": "DEFINITIF", "parc": "SOCIAL"}),
-            form_suivi=formulaires.get("form_suivi") or forms.SuiviForm(instance=suivi),
-            form_sortie=formulaires.get("form_sortie") or forms.SortieForm(),
+            or forms.RelogementForm(
+                menage=menage, initial={"type": "DEFINITIF", "parc": "SOCIAL"}, prefix="relogement"
+            ),
+            form_suivi=formulaires.get("form_suivi") or forms.SuiviForm(instance=suivi, prefix="suivi"),
+            form_sortie=formulaires.get("form_sortie") or forms.SortieForm(prefix="sortie"),
         )
     return render(request, "relogement/menage.html", contexte, status=status)
 
@@ -265,7 +269,9 @@ def enquete(request, pk):
 @require_POST
 def souhaits(request, pk):
     m = _menage_modifiable(request, pk)
-    form = forms.SouhaitForm(request.POST, instance=getattr(m, "souhait", None), operation=m.operation)
+    form = forms.SouhaitForm(
+        request.POST, instance=getattr(m, "souhait", None), operation=m.operation, prefix="souhait"
+    )
     if not form.is_valid():
         return menage(request, pk, status=400, form_souhait=form)
     data = dict(form.cleaned_data)
@@ -279,7 +285,7 @@ def souhaits(request, pk):
 @require_POST
 def proposer(request, pk):
     m = _menage_modifiable(request, pk)
-    form = forms.PropositionForm(request.POST, operation=m.operation)
+    form = forms.PropositionForm(request.POST, operation=m.operation, prefix="proposition")
     if not form.is_valid():
         return menage(request, pk, status=400, form_proposition=form)
     try:
@@ -315,7 +321,7 @@ def repondre(request, pk, proposition_pk):
 @require_POST
 def reloger(request, pk):
     m = _menage_modifiable(request, pk)
-    form = forms.RelogementForm(request.POST, menage=m)
+    form = forms.RelogementForm(request.POST, menage=m, prefix="relogement")
     if not form.is_valid():
         return menage(request, pk, status=400, form_relogement=form)
     try:
@@ -334,7 +340,7 @@ def reloger(request, pk):
 @require_POST
 def suivi(request, pk):
     m = _menage_modifiable(request, pk)
-    form = forms.SuiviForm(request.POST, instance=getattr(m, "suivi", None))
+    form = forms.SuiviForm(request.POST, instance=getattr(m, "suivi", None), prefix="suivi")
     if not form.is_valid():
         return menage(request, pk, status=400, form_suivi=form)
     try:
@@ -350,7 +356,7 @@ def suivi(request, pk):
 @require_POST
 def sortir(request, pk):
     m = _menage_modifiable(request, pk)
-    form = forms.SortieForm(request.POST)
+    form = forms.SortieForm(request.POST, prefix="sortie")
     if not form.is_valid():
         return menage(request, pk, status=400, form_sortie=form)
     try:

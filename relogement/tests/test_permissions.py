@@ -98,12 +98,14 @@ def test_seuls_le_referent_et_l_epci_modifient(client, monde, menages):
     a = menages[0]
     client.force_login(monde.partenaire)
     response = client.post(
-        reverse("relogement:proposer", args=[a.pk]), {"date_proposition": "2026-04-01", "description": "T3"}
+        reverse("relogement:proposer", args=[a.pk]),
+        {"proposition-date_proposition": "2026-04-01", "proposition-description": "T3"},
     )
     assert response.status_code == 403
     client.force_login(monde.referent)
     response = client.post(
-        reverse("relogement:proposer", args=[a.pk]), {"date_proposition": "2026-04-01", "description": "T3 rue X"}
+        reverse("relogement:proposer", args=[a.pk]),
+        {"proposition-date_proposition": "2026-04-01", "proposition-description": "T3 rue X"},
     )
     assert response.status_code == 302
     a.refresh_from_db()

@@ -85,7 +85,11 @@ def test_fiche_du_menage_formulaires_et_refus(client, monde):
     assert client.get(url).status_code == 200
     client.post(
         reverse("relogement:proposer", args=[m.pk]),
-        {"date_proposition": "2026-04-01", "logement": monde.logement_qpv.pk, "loyer": "450"},
+        {
+            "proposition-date_proposition": "2026-04-01",
+            "proposition-logement": monde.logement_qpv.pk,
+            "proposition-loyer": "450",
+        },  # fmt: skip
     )
     p = PropositionRelogement.objects.get(menage=m)
     response = client.post(
@@ -103,15 +107,16 @@ def test_fiche_du_menage_formulaires_et_refus(client, monde):
     assert "Localisation (quartier, commune)" in page
     response = client.post(
         reverse("relogement:reloger", args=[m.pk]),
-        {"type": "DEFINITIF", "parc": "SOCIAL", "logement": monde.logement_ancien.pk, "date_bail": "2026-06-01",
-         "loyer": "400", "charges": "90", "apl": "100"},
+        {"relogement-type": "DEFINITIF", "relogement-parc": "SOCIAL", "relogement-logement": monde.logement_ancien.pk,
+         "relogement-date_bail": "2026-06-01", "relogement-loyer": "400", "relogement-charges": "90",
+         "relogement-apl": "100"},
     )  # fmt: skip
     assert response.status_code == 302
     m.refresh_from_db()
     assert m.statut == "RELOGE_DEFINITIF"
     response = client.post(
         reverse("relogement:suivi", args=[m.pk]),
-        {"date_realisation": "2026-11-20", "satisfaction": "PLUTOT_SATISFAIT", "commentaire": "RAS"},
+        {"suivi-date_realisation": "2026-11-20", "suivi-satisfaction": "PLUTOT_SATISFAIT", "suivi-commentaire": "RAS"},
     )
     assert response.status_code == 302
     assert MenageAReloger.objects.get(pk=m.pk).statut == "SUIVI_FAIT"

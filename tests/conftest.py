@@ -196,7 +196,9 @@ def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[Celer
     log_path = log_dir / "worker.log"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        # config.settings.test, out of eager mode and publishing to this session's queue.
+        "DJANGO_SETTINGS_MODULE": "tests.celery_worker_settings",
+        "CIL_TEST_CELERY_QUEUE": queue,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "PYTHONUNBUFFERED": "1",

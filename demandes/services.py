@@ -471,7 +471,11 @@ def ajouter_piece(demande: Demande, *, type_piece: str, fichier, acteur, valide_
         valide_jusqu_au=valide_jusqu_au,
     )
     piece.fichier.save(fichier.name, fichier, save=False)
-    piece.save()
+    try:
+        piece.save()
+    except Exception:
+        piece.fichier.delete(save=False)  # no orphan file when the row cannot be written
+        raise
     record_event(
         demande,
         Evenement.Type.PIECE_RECUE,

@@ -377,6 +377,23 @@ class RadiationForm(AccessibleMixin, forms.Form):
     )
 
 
+class AvertissementForm(AccessibleMixin, forms.Form):
+    motif = forms.ChoiceField(
+        label="Motif de l'avertissement",
+        choices=[(m.value, m.label) for m in (MotifRadiation.SANS_REPONSE, MotifRadiation.IRRECEVABILITE)],
+    )
+    commentaire = forms.CharField(
+        label="Référence du courrier",
+        required=False,
+        max_length=300,
+        help_text="Ex. : lettre recommandée n° 1A 234 567 8901 2 du 03/11/2026.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = "avertissement_%s"
+
+
 class PieceForm(AccessibleMixin, forms.Form):
     type_piece = forms.ChoiceField(label="Type de pièce", choices=TypePiece.choices)
     fichier = forms.FileField(

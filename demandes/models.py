@@ -81,6 +81,9 @@ class ParametresDemande(models.Model):
     reactivation_sans_reponse_mois = models.PositiveSmallIntegerField(
         "réactivation après absence de réponse (mois après la radiation)", default=5
     )
+    radiation_apres_avertissement_mois = models.PositiveSmallIntegerField(
+        "radiation possible après l'avertissement (mois ; absence de réponse, irrecevabilité)", default=1
+    )
     delai_max_entretien_jours = models.PositiveSmallIntegerField(
         "délai maximal d'entretien après l'enregistrement (jours, PPGDID)", default=30
     )
@@ -101,6 +104,7 @@ class ParametresDemande(models.Model):
             radiation_non_renouvellement_mois=self.radiation_non_renouvellement_mois,
             reactivation_non_renouvellement_mois=self.reactivation_non_renouvellement_mois,
             reactivation_sans_reponse_mois=self.reactivation_sans_reponse_mois,
+            radiation_apres_avertissement_mois=self.radiation_apres_avertissement_mois,
             delai_max_entretien_jours=self.delai_max_entretien_jours,
         )
 

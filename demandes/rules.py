@@ -80,6 +80,7 @@ class Delais:
     radiation_non_renouvellement_mois: int = 13  # counted from the start of the validity year
     reactivation_non_renouvellement_mois: int = 18  # counted from the start of the validity year
     reactivation_sans_reponse_mois: int = 5  # counted from the radiation
+    radiation_apres_avertissement_mois: int = 1  # R. 441-2-8 c) and d): one month after the warning
     delai_max_entretien_jours: int = 30  # PPGDID: maximum delay to receive an applicant who asks
 
 
@@ -142,6 +143,17 @@ def fin_reactivation(
 def reactivation_possible(motif, date_depot, date_dernier_renouvellement, date_radiation, delais, today) -> bool:
     fin = fin_reactivation(motif, date_depot, date_dernier_renouvellement, date_radiation, delais)
     return fin is not None and today <= fin
+
+
+# Grounds that need a warning letter (registered letter or any proof of delivery) before the radiation.
+MOTIFS_AVEC_AVERTISSEMENT = {MotifRadiation.SANS_REPONSE, MotifRadiation.IRRECEVABILITE}
+
+
+def radiation_apres_avertissement(date_avertissement: dt.date | None, delais: Delais) -> dt.date | None:
+    """First day on which a demand may be radiated after the warning (None: no warning sent)."""
+    if date_avertissement is None:
+        return None
+    return add_months(date_avertissement, delais.radiation_apres_avertissement_mois)
 
 
 # --- Registration number --------------------------------------------------------------------

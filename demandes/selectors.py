@@ -40,6 +40,16 @@ def delais_pour(epci_id: int | None, jour: dt.date) -> rules.Delais:
     return parametres_pour(epci_id, jour).delais()
 
 
+def date_avertissement(demande: Demande, motif: str) -> dt.date | None:
+    """Date of the last warning for ``motif`` since the demand was last (re)activated."""
+    qs = Evenement.objects.filter(demande=demande, type=Evenement.Type.AVERTISSEMENT, detail__motif=motif)
+    reactivation = Evenement.objects.filter(demande=demande, type=Evenement.Type.REACTIVATION).order_by("-date").first()
+    if reactivation is not None:
+        qs = qs.filter(date__gt=reactivation.date)
+    dernier = qs.order_by("-date").first()
+    return dt.date.fromisoformat(dernier.detail["date"]) if dernier else None
+
+
 # --- Search -----------------------------------------------------------------------------------
 
 LIMITE_RECHERCHE = 50

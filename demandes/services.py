@@ -320,6 +320,19 @@ def radier(
     if motif not in rules.MotifRadiation.__members__:
         raise DomainError(f"Motif de radiation inconnu : {motif}.")
     jour = jour or _today()
+    if motif in rules.MOTIFS_AVEC_AVERTISSEMENT:
+        from .selectors import date_avertissement, delais_pour
+
+        debut = rules.radiation_apres_avertissement(
+            date_avertissement(demande, motif), delais_pour(demande.epci_id, jour)
+        )
+        if debut is None:
+            raise DomainError(
+                "Pour ce motif, envoyez d'abord un courrier d'avertissement (R. 441-2-8 CCH) ; "
+                "la radiation sera possible un mois après."
+            )
+        if jour < debut:
+            raise DomainError(f"Radiation possible à partir du {debut:%d/%m/%Y}, un mois après l'avertissement.")
     _verrouiller(demande, version)
     _transition(demande, rules.Action.RADIER, acteur=acteur, motif=motif, raison=commentaire)
     demande.motif_radiation = motif
@@ -335,6 +348,25 @@ def radier(
         detail={"motif": motif, "date": jour.isoformat(), "commentaire": commentaire, **(detail or {})},
     )
     return demande
+
+
+@transaction.atomic
+def avertir(demande: Demande, motif: str, *, acteur, jour: dt.date | None = None, commentaire: str = "") -> Evenement:
+    """Record the warning letter that must precede a radiation for no reply or inadmissibility (R. 441-2-8)."""
+    if motif not in rules.MOTIFS_AVEC_AVERTISSEMENT:
+        raise DomainError("Un avertissement ne concerne que l'absence de réponse ou l'irrecevabilité.")
+    if not demande.est_active:
+        raise DomainError("La demande n'est pas active.")
+    jour = jour or _today()
+    from .models import MotifRadiation
+
+    return record_event(
+        demande,
+        Evenement.Type.AVERTISSEMENT,
+        acteur=acteur,
+        libelle=f"Avertissement avant radiation : {MotifRadiation(motif).label.lower()}",
+        detail={"motif": motif, "date": jour.isoformat(), "commentaire": commentaire},
+    )
 
 
 @transaction.atomic

@@ -503,9 +503,22 @@ def renouveler(request, pk):
 
 @login_required
 def radier(request, pk):
+    """Radiate with a ground, or first send the warning that some grounds require (R. 441-2-8)."""
     demande = _demande_modifiable(request, pk)
-    form = forms.RadiationForm(request.POST or None, initial={"version": demande.version})
-    if request.method == "POST" and form.is_valid():
+    avertir = request.method == "POST" and request.POST.get("action") == "avertir"
+    form = forms.RadiationForm(
+        request.POST if request.method == "POST" and not avertir else None, initial={"version": demande.version}
+    )
+    avertissement = forms.AvertissementForm(request.POST if avertir else None)
+    if avertir and avertissement.is_valid():
+        try:
+            services.avertir(demande, acteur=request.user, **avertissement.cleaned_data)
+        except DomainError as exc:
+            _erreur_domaine(request, exc)
+        else:
+            messages.success(request, "Avertissement enregistré : la radiation sera possible dans un mois.")
+            return redirect("demandes:fiche", pk=pk)
+    elif request.method == "POST" and not avertir and form.is_valid():
         try:
             services.radier(
                 demande,
@@ -515,11 +528,11 @@ def radier(request, pk):
                 version=form.cleaned_data["version"],
             )
         except DomainError as exc:
-            _erreur_domaine(request, exc)
+            form.add_error("motif", str(exc))
         else:
             messages.success(request, "Demande radiée.")
             return redirect("demandes:fiche", pk=pk)
-    return render(request, "demandes/radier.html", {"demande": demande, "form": form})
+    return render(request, "demandes/radier.html", {"demande": demande, "form": form, "avertissement": avertissement})
 
 
 @login_required

@@ -88,7 +88,14 @@ def test_renouvellement_garde_depot_et_numero(monde):
 
 
 def test_radiation_motivee_et_journalisee_puis_modification_refusee(demande, monde):
-    services.radier(demande, "IRRECEVABILITE", acteur=monde.agent, commentaire="Plafond dépassé")
+    with pytest.raises(DomainError, match="courrier d'avertissement"):
+        services.radier(demande, "IRRECEVABILITE", acteur=monde.agent)
+    services.avertir(demande, "IRRECEVABILITE", acteur=monde.agent, jour=dt.date(2026, 1, 31))
+    with pytest.raises(DomainError, match="à partir du 28/02/2026"):
+        services.radier(demande, "IRRECEVABILITE", acteur=monde.agent, jour=dt.date(2026, 2, 27))
+    services.radier(
+        demande, "IRRECEVABILITE", acteur=monde.agent, commentaire="Plafond dépassé", jour=dt.date(2026, 2, 28)
+    )
     demande.refresh_from_db()
     assert demande.statut == "RADIEE" and demande.motif_radiation == "IRRECEVABILITE"
     t = TransitionStatut.objects.get(demande=demande)

@@ -171,6 +171,11 @@ def test_renouveler_radier_reactiver(client, monde):
     d.refresh_from_db()
     assert d.date_dernier_renouvellement == dt.date.today()
     r = client.post(reverse("demandes:radier", args=[d.pk]), {"version": d.version, "motif": "SANS_REPONSE"})
+    assert r.status_code == 200 and "courrier d&#x27;avertissement" in r.content.decode()
+    r = client.post(reverse("demandes:radier", args=[d.pk]), {"action": "avertir", "motif": "SANS_REPONSE"})
+    assert r.status_code == 302
+    d.evenements.filter(type="AVERTISSEMENT").update(detail={"motif": "SANS_REPONSE", "date": "2020-01-01"})
+    r = client.post(reverse("demandes:radier", args=[d.pk]), {"version": d.version, "motif": "SANS_REPONSE"})
     assert r.status_code == 302
     d.refresh_from_db()
     assert d.statut == "RADIEE"

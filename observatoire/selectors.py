@@ -133,6 +133,19 @@ class Section:
     graphiques: list[SafeString] = field(default_factory=list)
     tableaux: list[Tableau] = field(default_factory=list)
 
+    @property
+    def debut_long(self) -> bool:
+        """The section opens on a long table: it starts on a new page (no lone rows at a page's foot)."""
+        return not self.graphiques and bool(self.tableaux) and not self.tableaux[0].court
+
+    @property
+    def mise_en_page(self) -> list[dict]:
+        """Each table with whether it starts a new page (a long table that does not open its section)."""
+        return [
+            {"tableau": t, "nouvelle_page": not t.court and (i > 0 or bool(self.graphiques))}
+            for i, t in enumerate(self.tableaux)
+        ]
+
 
 @dataclass
 class Bilan:
@@ -259,7 +272,7 @@ def _tableau_synthese(synthese: list[dict], annee: int) -> Tableau:
 
 
 TITRES_NUMERATEURS = {
-    "hors_qpv": "1er quartile ou relogés",
+    "hors_qpv": "Q1 ou relogés",
     "qpv": "Q2 à Q4",
     "prioritaires": "Nombre",
     "mutations": "Nombre",

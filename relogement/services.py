@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -68,11 +69,12 @@ def _transition(menage: MenageAReloger, action: Action, *, acteur, motif: str = 
 
 def _evenement_demande(menage: MenageAReloger, type_: str, *, acteur, libelle: str, detail: dict | None = None):
     """Write to the linked demand's shared event log (R. 441-2-15) when the household has a demand."""
-    if menage.demande_id is None:
+    demande = menage.demande
+    if demande is None:
         return
     from demandes.services import record_event
 
-    record_event(menage.demande, type_, acteur=acteur, libelle=libelle, detail=detail or {})
+    record_event(demande, type_, acteur=acteur, libelle=libelle, detail=detail or {})
 
 
 def _verrouiller(menage: MenageAReloger) -> MenageAReloger:
@@ -86,7 +88,7 @@ def _verrouiller(menage: MenageAReloger) -> MenageAReloger:
 @transaction.atomic
 def creer_menage(*, operation: Operation, acteur, referent, reference: str, nom: str, **champs) -> MenageAReloger:
     menage = MenageAReloger(operation=operation, referent=referent, reference=reference, nom=nom, **champs)
-    if menage.batiment_id and menage.batiment.operation_id != operation.pk:
+    if menage.batiment is not None and menage.batiment.operation_id != operation.pk:
         raise RegleError("Ce bâtiment n'appartient pas à l'opération.")
     menage.full_clean()
     menage.save()
@@ -207,7 +209,8 @@ def nouvelle_version_questionnaire(
     """Edit the questionnaire: a new version replaces the active one; answers keep their own version."""
     derniere = Questionnaire.objects.filter(nom=questionnaire.nom).order_by("-version").first()
     Questionnaire.objects.filter(nom=questionnaire.nom, actif=True).update(actif=False)
-    nouveau = Questionnaire.objects.create(nom=questionnaire.nom, version=derniere.version + 1, actif=True)
+    version = derniere.version + 1 if derniere is not None else 1
+    nouveau = Questionnaire.objects.create(nom=questionnaire.nom, version=version, actif=True)
     for ordre, q in enumerate(questions, start=1):
         QuestionEnquete.objects.create(questionnaire=nouveau, ordre=ordre, **q)
     return nouveau
@@ -417,7 +420,7 @@ def enregistrer_relogement(
         libelle=f"Bail signé (relogement {menage.operation.get_type_display()}) : {relogement.libelle_logement}",
         detail={"date_bail": date_bail.isoformat(), "operation": menage.operation_id},
     )
-    if menage.demande_id and menage.demande.est_active:
+    if menage.demande is not None and menage.demande.est_active:
         from demandes.services import radier
 
         radier(
@@ -432,7 +435,7 @@ def enregistrer_relogement(
 
 def _numero_unique(menage: MenageAReloger) -> str:
     """The demand's national number, or a number of the relocation case when the household has no demand."""
-    if menage.demande_id:
+    if menage.demande is not None:
         return menage.demande.numero_unique
     return f"RELOG-{menage.operation_id}-{menage.pk}"
 
@@ -455,10 +458,12 @@ def recalculer_objectifs(epci_id: int, annees: set[int], acteur) -> None:
     from attributions.tasks import compute_snapshot
 
     acteur_id = getattr(acteur, "pk", None)
+
+    def _lancer(annee: int) -> None:
+        compute_snapshot.delay(epci_id, annee, declencheur="DEMANDE", acteur_id=acteur_id)
+
     for annee in sorted(annees):
-        transaction.on_commit(
-            lambda a=annee: compute_snapshot.delay(epci_id, a, declencheur="DEMANDE", acteur_id=acteur_id)
-        )
+        transaction.on_commit(partial(_lancer, annee))
 
 
 @transaction.atomic
@@ -511,7 +516,9 @@ def lier_objectif_a(relogement: Relogement, *, acteur=None, recalculer: bool = T
         ressources = menage.ressources_mensuelles
         choisie = DecisionCaleol.objects.create(
             numero_unique=numero,
-            date_depot=menage.demande.date_depot if menage.demande_id else (menage.date_enquete or date_decision),
+            date_depot=menage.demande.date_depot
+            if menage.demande is not None
+            else (menage.date_enquete or date_decision),
             date_decision=date_decision,
             type_decision=arules.TypeDecision.ATTRIBUTION.value,
             date_bail=relogement.date_bail,
@@ -556,7 +563,7 @@ def synchroniser_objectif_a(*, epci_id: int | None = None, acteur=None) -> int:
         code = rules.RELOGEMENT_DECISION[rules.TypeOperation(relogement.menage.operation.type)].value
         numero = _numero_unique(relogement.menage)
         a_jour = (
-            relogement.decision_id is not None
+            relogement.decision is not None
             and relogement.decision.relogement == code
             and not DecisionCaleol.objects.filter(
                 Q(numero_unique=numero, logement_id=relogement.logement_id, source=DecisionCaleol.Source.IMPORT)
@@ -641,7 +648,7 @@ def saisir_commission(
         expose=expose,
         date_saisine=date_saisine or _today(),
     )
-    if saisine.demande_id:
+    if saisine.demande is not None:
         from demandes.services import record_event
 
         record_event(
@@ -706,7 +713,7 @@ def decider(
     saisine.seance = seance
     saisine.statut = Saisine.Statut.CLOSE if type == DecisionCommission.Type.CLASSEMENT else Saisine.Statut.EXAMINEE
     saisine.save(update_fields=["seance", "statut"])
-    if saisine.demande_id:
+    if saisine.demande is not None:
         from demandes.services import record_event
 
         record_event(

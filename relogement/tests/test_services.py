@@ -399,3 +399,15 @@ def test_relogement_temporaire_puis_definitif(monde):
     assert menage.statut == "RELOGE_DEFINITIF"
     assert Relogement.objects.filter(menage=menage).count() == 2
     assert PropositionRelogement.objects.filter(menage=menage).count() == 0
+
+
+def test_la_tache_de_synchronisation_remarque_une_decision_reecrite_par_un_import(monde):
+    from relogement.tasks import synchroniser_objectif_a
+
+    menage = monde.menage(ressources_mensuelles=Decimal("6000"))
+    relogement = _parcours_jusqu_au_bail(monde, menage, logement=monde.logement_hors_qpv_neuf)
+    # an F1 import rewrote the decision from an extract that does not carry the relocation flag
+    DecisionCaleol.objects.filter(pk=relogement.decision_id).update(relogement="")
+    assert calcule_objectifs_epci(monde.epci, 2026)["hors_qpv"]["numerateur"] == 0
+    assert synchroniser_objectif_a.delay(monde.epci.pk).get() == 1
+    assert calcule_objectifs_epci(monde.epci, 2026)["hors_qpv"]["numerateur"] == 1

@@ -24,6 +24,7 @@ from django.db.models import Aggregate, Case, CharField, Count, F, FloatField, F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.text import slugify
 
 from attributions.models import DecisionCaleol, LotImport, Typologie
 from attributions.selectors import (
@@ -176,7 +177,7 @@ class Bilan:
         if self.bailleur:
             org = f"-{self.bailleur.siren}"
         elif self.reservataire:
-            org = f"-{self.reservataire.type.lower()}{('-' + self.reservataire.code) if self.reservataire.code else ''}"
+            org = "-" + slugify(f"{self.reservataire.type} {self.reservataire.code}")
         return f"bilan-{suffixe}-{self.epci.siren}{org}-{self.annee}"
 
 

@@ -113,3 +113,15 @@ def test_command_errors(donnees, tmp_path):
         )
     with pytest.raises(CommandError, match="Aucun seuil"):
         call_command("bilan_annuel", "--epci", "200046977", "--annee", "2025", "--output", str(tmp_path / "x.pdf"))
+
+
+def test_unexpected_error_in_eager_mode_is_recorded_not_raised(acteurs, stockage_prive, celery_eager, monkeypatch):
+    bilan = BilanAnnuel.objects.create(kind="CIL", epci=acteurs["epci"], annee=2025)
+
+    def panne(_bilan):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(services, "donnees", panne)
+    assert produire_bilan_task.delay(bilan.pk).get() is None
+    bilan.refresh_from_db()
+    assert bilan.statut == BilanAnnuel.Statut.ECHEC and "disque plein" in bilan.erreur

@@ -114,9 +114,21 @@ def _bilan_a_la_demande(request) -> selectors.Bilan:
         raise Http404(str(exc)) from None
 
 
+def _sans_jeton(request):
+    """The request form's GET buttons also send its CSRF token: redirect to the same URL without it,
+    so that the token stays out of the address bar and the history."""
+    if "csrfmiddlewaretoken" not in request.GET:
+        return None
+    params = request.GET.copy()
+    del params["csrfmiddlewaretoken"]
+    return redirect(f"{request.path}?{params.urlencode()}")
+
+
 @login_required
 def apercu(request):
     """The PDF computed now, not stored (on demand from the dashboard)."""
+    if reponse := _sans_jeton(request):
+        return reponse
     contenu = _bilan_a_la_demande(request)
     response = HttpResponse(pdf.rend_pdf(contenu), content_type=TYPES_CONTENU["pdf"])
     response["Content-Disposition"] = f'inline; filename="{contenu.nom_fichier}.pdf"'
@@ -128,6 +140,8 @@ def export(request, format: str):
     """The balance sheet's tables as XLSX (all of them) or CSV (all, or one with ?tableau=code)."""
     if format not in ("csv", "xlsx"):
         raise Http404("Format inconnu")
+    if reponse := _sans_jeton(request):
+        return reponse
     contenu = _bilan_a_la_demande(request)
     nom = contenu.nom_fichier
     if format == "xlsx":

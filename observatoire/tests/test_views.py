@@ -221,3 +221,11 @@ def test_list_page_query_count_does_not_grow_with_the_reports(client, acteurs, d
     client.force_login(acteurs["bailleur"])
     html = client.get(reverse("observatoire:bilans")).content.decode()
     assert html.count("<tr>") == 1 + 3 and "Bilan annuel de la CIL" not in html.split("Bilans produits")[1]
+
+
+def test_get_buttons_drop_the_csrf_token_from_the_url(client, acteurs):
+    client.force_login(acteurs["agent_epci"])
+    params = {"kind": "CIL", "epci": acteurs["epci"].siren, "annee": 2025, "csrfmiddlewaretoken": "abc"}
+    reponse = client.get(reverse("observatoire:export", args=["csv"]), params)
+    assert reponse.status_code == 302 and "csrfmiddlewaretoken" not in reponse["Location"]
+    assert "kind=CIL" in reponse["Location"] and client.get(reponse["Location"]).status_code == 200

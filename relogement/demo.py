@@ -198,6 +198,61 @@ def _reponses(rng) -> dict:
     }
 
 
+def _commission(territory, operation, epci_user) -> None:
+    """Two referrals to the commission for specific cases, one examined at a held session."""
+    bloques = list(operation.menages.filter(statut__in=["EN_RECHERCHE", "PROPOSITION"]).order_by("reference")[:2])
+    if len(bloques) < 2 or epci_user is None:
+        return
+    seance = services.creer_seance(
+        epci=territory.epci,
+        acteur=epci_user,
+        date=dt.date(2025, 9, 18),
+        lieu="Forum de la Métropole",
+        ordre_du_jour="Situations bloquées du relogement de l'Arlequin.",
+    )
+    premiere = services.saisir_commission(
+        epci=territory.epci,
+        acteur=bloques[0].referent,
+        organisation=f"{bloques[0].referent.memberships.first().organisation}",
+        motif="GRANDE_FAMILLE",
+        expose="Famille de sept personnes : aucun T6 disponible chez les partenaires depuis six mois.",
+        menage=bloques[0],
+        date_saisine=dt.date(2025, 9, 1),
+    )
+    services.inscrire(premiere, seance=seance, acteur=epci_user)
+    services.enregistrer_diagnostic(
+        premiere,
+        acteur=bloques[0].referent,
+        date=dt.date(2025, 9, 10),
+        contenu="Ménage stable, forte attache aux écoles du quartier ; besoin d'un grand logement.",
+        preconisations="Mobiliser le contingent de l'État et étudier deux logements contigus.",
+    )
+    services.decider(
+        premiere,
+        acteur=epci_user,
+        seance=seance,
+        type="PROPOSITION",
+        texte="Recherche prioritaire d'un T6 ou de deux logements contigus chez tous les bailleurs partenaires.",
+        responsable_suivi="Actis",
+        echeance=dt.date(2025, 12, 31),
+    )
+    services.tenir_seance(
+        seance,
+        acteur=epci_user,
+        membres_presents="Métropole (présidence), Actis, Grenoble Habitat, SDH, Ville de Grenoble, État (DDETS)",
+        compte_rendu="Un dossier examiné ; décision de recherche prioritaire, point d'étape à la prochaine séance.",
+    )
+    services.saisir_commission(
+        epci=territory.epci,
+        acteur=bloques[1].referent,
+        organisation=f"{bloques[1].referent.memberships.first().organisation}",
+        motif="REFUS_REPETES",
+        expose="Deux refus pour motif de localisation ; le ménage souhaite rester à proximité de son emploi.",
+        menage=bloques[1],
+        date_saisine=dt.date(2025, 10, 6),
+    )
+
+
 @transaction.atomic
 def seed(territory, *, stdout=None) -> int:
     """Create the demo operation and its households; returns how many households were created."""
@@ -220,6 +275,10 @@ def seed(territory, *, stdout=None) -> int:
     batiments = list(operation.batiments.order_by("nom"))
     stages = [stage for stage, n in ETAPES for _ in range(n)]
     libres = list(logements)
+    # households that have a social-housing demand (when the demands' demo ran first): one in three
+    from demandes.models import Demande
+
+    demandes = list(Demande.objects.filter(epci=territory.epci, statut="ACTIVE").order_by("numero_unique")[:10])
     annees = set()
     for index, stage in enumerate(stages):
         referent = referents[index % 2]
@@ -243,6 +302,8 @@ def seed(territory, *, stdout=None) -> int:
             charges_avant=Decimal(rng.randrange(60, 160, 5)),
             apl_avant=Decimal(rng.randrange(0, 260, 5)) if ressources < 2000 else Decimal(0),
         )
+        if index % 3 == 0 and demandes:
+            services.lier_demande(menage, demande=demandes.pop(0), acteur=epci_user)
         if stage == "A_ENQUETER":
             continue
         jour = DEBUT + dt.timedelta(days=7 * index)
@@ -314,6 +375,7 @@ def seed(territory, *, stdout=None) -> int:
                 satisfaction="SATISFAIT",
                 commentaire="Ménage bien installé, enfants scolarisés à proximité.",
             )
+    _commission(territory, operation, epci_user)
     services.recalculer_objectifs(territory.epci.pk, annees, None)
     if stdout is not None:
         stdout.write(f"Relogement : opération « {operation.nom} », {len(stages)} ménages.")

@@ -321,3 +321,31 @@ class SuiviSaisineForm(AccessibleMixin, forms.Form):
     date = forms.DateField(label="Date", widget=DateInput())
     texte = forms.CharField(label="Point de suivi", widget=forms.Textarea(attrs={"rows": 3}))
     clore = forms.BooleanField(label="Clore la saisine", required=False)
+
+
+class LienDemandeForm(AccessibleMixin, forms.Form):
+    numero_unique = forms.CharField(label="Numéro unique de la demande", max_length=16)
+
+    def __init__(self, *args, epci, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.epci = epci
+
+    def clean_numero_unique(self):
+        from demandes.models import Demande
+
+        numero = self.cleaned_data["numero_unique"].strip()
+        demande = Demande.objects.filter(epci=self.epci, numero_unique=numero).first()
+        if demande is None:
+            raise forms.ValidationError("Aucune demande de ce numéro sur le territoire de l'opération.")
+        self.demande = demande
+        return numero
+
+
+class ReferentForm(AccessibleMixin, forms.Form):
+    referent = forms.ModelChoiceField(queryset=None, label="Nouveau référent relogement")
+    motif = forms.CharField(label="Motif du changement", max_length=200, required=False)
+
+    def __init__(self, *args, operation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = referents_possibles(operation)
+        self.fields["referent"].label_from_instance = lambda u: u.get_full_name() or u.username

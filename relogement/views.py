@@ -203,6 +203,7 @@ def menage(request, pk, status=200, **formulaires):
         in ("A_ENQUETER", "ENQUETE", "EN_RECHERCHE", "PROPOSITION", "RELOGE_TEMPORAIRE"),
         "today": timezone.localdate(),
         "motifs_refus": PropositionRelogement.MotifRefus.choices,
+        "form_referent": None,
     }
     if modifiable:
         contexte.update(
@@ -220,6 +221,11 @@ def menage(request, pk, status=200, **formulaires):
             ),
             form_suivi=formulaires.get("form_suivi") or forms.SuiviForm(instance=suivi, prefix="suivi"),
             form_sortie=formulaires.get("form_sortie") or forms.SortieForm(prefix="sortie"),
+            form_demande=formulaires.get("form_demande") or forms.LienDemandeForm(epci=menage.operation.epci),
+        )
+    if permissions.can_manage_operation(request.user, menage.operation.epci):
+        contexte["form_referent"] = formulaires.get("form_referent") or forms.ReferentForm(
+            operation=menage.operation, initial={"referent": menage.referent_id}
         )
     return render(request, "relogement/menage.html", contexte, status=status)
 
@@ -349,6 +355,36 @@ def suivi(request, pk):
         _erreur(request, exc)
         return menage(request, pk, status=400, form_suivi=form)
     messages.success(request, "Suivi à 6 mois enregistré.")
+    return redirect("relogement:menage", pk=pk)
+
+
+@login_required
+@require_POST
+def lier_demande(request, pk):
+    m = _menage_modifiable(request, pk)
+    form = forms.LienDemandeForm(request.POST, epci=m.operation.epci)
+    if not form.is_valid():
+        return menage(request, pk, status=400, form_demande=form)
+    try:
+        services.lier_demande(m, demande=form.demande, acteur=request.user)
+    except RegleError as exc:
+        _erreur(request, exc)
+        return menage(request, pk, status=400, form_demande=form)
+    messages.success(request, f"Ménage rattaché à la demande n° {form.demande.numero_unique}.")
+    return redirect("relogement:menage", pk=pk)
+
+
+@login_required
+@require_POST
+def changer_referent(request, pk):
+    m = _menage(request, pk)
+    if not permissions.can_manage_operation(request.user, m.operation.epci):
+        raise PermissionDenied("Seul le personnel de l'EPCI désigne le référent relogement.")
+    form = forms.ReferentForm(request.POST, operation=m.operation)
+    if not form.is_valid():
+        return menage(request, pk, status=400, form_referent=form)
+    services.changer_referent(m, acteur=request.user, **form.cleaned_data)
+    messages.success(request, "Référent relogement changé.")
     return redirect("relogement:menage", pk=pk)
 
 

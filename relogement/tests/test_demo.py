@@ -9,7 +9,7 @@ from attributions.models import DecisionCaleol
 from cil.demo import build_demo_territory
 from cil.services import import_referentiels
 from relogement import demo, selectors
-from relogement.models import MenageAReloger, Operation, TransitionMenage
+from relogement.models import MenageAReloger, Operation, Saisine, SeanceCommission, TransitionMenage
 
 
 @pytest.fixture
@@ -34,6 +34,8 @@ def test_demo_une_operation_npnru_deterministe_et_idempotente(territoire):
     assert DecisionCaleol.objects.filter(relogement="ANRU", source="PLATEFORME").count() == 10
     assert TransitionMenage.objects.filter(menage__operation=operation).count() > 60
     assert any(a.username == "referent" for a in territoire.accounts)
+    assert Saisine.objects.filter(epci=territoire.epci).count() == 2
+    assert SeanceCommission.objects.get(epci=territoire.epci).statut == "TENUE"
     references = list(
         MenageAReloger.objects.order_by("reference").values_list("reference", "nom", "ressources_mensuelles")
     )
@@ -42,6 +44,8 @@ def test_demo_une_operation_npnru_deterministe_et_idempotente(territoire):
     assert MenageAReloger.objects.count() == 30
     # deterministic: the same households on a fresh run
     DecisionCaleol.objects.filter(source="PLATEFORME").delete()
+    Saisine.objects.all().delete()
+    SeanceCommission.objects.all().delete()
     MenageAReloger.objects.all().delete()
     demo.seed(territoire, stdout=out)
     assert (

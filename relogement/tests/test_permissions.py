@@ -132,6 +132,10 @@ def test_commission_diagnostic_reserve(client, monde, menages):
     client.force_login(monde.partenaire)
     page = client.get(url)
     assert page.status_code == 200 and "Dépression" not in page.content.decode()
+    liste = client.get(reverse("relogement:commission"))
+    assert list(liste.context["saisines"]) == [saisine] and not liste.context["gerer"]
+    client.force_login(monde.etranger)
+    assert list(client.get(reverse("relogement:commission")).context["saisines"]) == []
     for user in (monde.referent, monde.staff):
         client.force_login(user)
         assert "Dépression" in client.get(url).content.decode()

@@ -183,3 +183,46 @@ def test_api_operations_avec_indicateurs(client, monde, reloge):
     data = client.get("/api/relogement/menages/", {"statut": "RELOGE_DEFINITIF"}).json()
     assert [m["reference"] for m in data["results"]] == ["R-1"]
     assert data["results"][0]["relogements"][0]["logement"] == "NEUF-FONTAINE-1"
+
+
+def test_rattacher_une_demande_et_changer_de_referent(client, monde):
+    from cil.models import Guichet
+    from demandes.services import enregistrer_demande
+
+    guichet = Guichet.objects.create(
+        epci=monde.epci, nom="Accueil", niveau=2, enregistreur=True, adresse="1 place", commune=monde.communes["38185"]
+    )
+    demande = enregistrer_demande(
+        guichet=guichet,
+        acteur=monde.staff,
+        donnees={
+            "nom": "Keita",
+            "prenom": "Issa",
+            "date_naissance": dt.date(1980, 1, 2),
+            "sexe": "M",
+            "adresse": "60 galerie de l'Arlequin",
+            "code_postal": "38100",
+            "ville": "Grenoble",
+            "situation_familiale": "MARIE",
+            "situation_professionnelle": "CDI",
+            "logement_actuel": "LOCATAIRE_HLM",
+        },  # fmt: skip
+    )
+    m = monde.menage("D-1")
+    client.force_login(monde.referent)
+    url = reverse("relogement:lier_demande", args=[m.pk])
+    response = client.post(url, {"numero_unique": "038-0000-99999"})
+    assert response.status_code == 400 and "Aucune demande de ce numéro" in response.content.decode()
+    assert client.post(url, {"numero_unique": demande.numero_unique}).status_code == 302
+    m.refresh_from_db()
+    assert m.demande == demande
+    # only EPCI staff name the relocation officer
+    url = reverse("relogement:changer_referent", args=[m.pk])
+    assert client.post(url, {"referent": monde.partenaire.pk}).status_code == 403
+    client.force_login(monde.staff)
+    assert "Changer de référent" in client.get(reverse("relogement:menage", args=[m.pk])).content.decode()
+    assert client.post(url, {"referent": monde.partenaire.pk, "motif": "Mutation"}).status_code == 302
+    m.refresh_from_db()
+    assert m.referent == monde.partenaire
+    client.force_login(monde.referent)
+    assert client.get(reverse("relogement:menage", args=[m.pk])).status_code == 403

@@ -7,7 +7,6 @@ Targets: issue 3, 50,000 lines/s or better; issue 9, at least 25 % of COPY's thr
 from __future__ import annotations
 
 import argparse
-import io
 
 from bench.common import setup_django, summary, timed, write
 
@@ -47,10 +46,10 @@ def main(argv=None) -> dict:
     def copy_brut():
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_f1_brut")
-            cursor.execute(
-                "CREATE UNLOGGED TABLE bench_f1_brut (" + ", ".join(f"{c} text" for c in F1_COLONNES) + ")"
-            )
-            with cursor.cursor.copy("COPY bench_f1_brut FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)") as cp:
+            cursor.execute("CREATE UNLOGGED TABLE bench_f1_brut (" + ", ".join(f"{c} text" for c in F1_COLONNES) + ")")
+            with cursor.cursor.copy(
+                "COPY bench_f1_brut FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)"
+            ) as cp:
                 cp.write(contenu)
             cursor.execute("DROP TABLE bench_f1_brut")
 

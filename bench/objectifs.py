@@ -92,7 +92,8 @@ SELECT
                    AND (type_decision IN ('ATTRIBUTION','ATTRIBUTION_CONDITION')
                         OR (type_decision = 'ATTRIBUTION_RANG' AND rang = 1)))
 FROM attributions_decisioncaleol
-WHERE epci_id = %(e)s AND ((date_decision >= %(d)s AND date_decision < %(f)s) OR (date_bail >= %(d)s AND date_bail < %(f)s))
+WHERE epci_id = %(e)s
+  AND ((date_decision >= %(d)s AND date_decision < %(f)s) OR (date_bail >= %(d)s AND date_bail < %(f)s))
 """
 
 

@@ -95,13 +95,17 @@ def can_view_territory_figures(user, epci) -> bool:
 
 def can_view_bailleur_figures(user, bailleur) -> bool:
     scope = scope_for(user)
-    return scope.admin or bailleur.pk in scope.bailleurs or bool(
-        scope.epci_lecture & set(bailleur.epcis.values_list("pk", flat=True))
+    return (
+        scope.admin
+        or bailleur.pk in scope.bailleurs
+        or bool(scope.epci_lecture & set(bailleur.epcis.values_list("pk", flat=True)))
     )
 
 
 def can_view_reservataire_figures(user, reservataire) -> bool:
     scope = scope_for(user)
-    return scope.admin or reservataire.pk in scope.reservataires or bool(
-        scope.epci_lecture & set(reservataire.epcis.values_list("pk", flat=True))
+    return (
+        scope.admin
+        or reservataire.pk in scope.reservataires
+        or bool(scope.epci_lecture & set(reservataire.epcis.values_list("pk", flat=True)))
     )

@@ -6,13 +6,20 @@ from cil.permissions import scope_for
 from core.roles import Role
 
 # (label, url name, roles allowed; None = every signed-in user)
+_PARTENAIRES = {Role.EPCI, Role.MEMBRE_CIL, Role.BAILLEUR, Role.RESERVATAIRE}
 NAVIGATION = [
     ("Accueil", "core:home", None),
-    ("Objectifs légaux", "attributions:tableau_de_bord", {Role.EPCI, Role.MEMBRE_CIL, Role.BAILLEUR, Role.RESERVATAIRE}),
-    ("Attributions", "attributions:liste", {Role.EPCI, Role.MEMBRE_CIL, Role.BAILLEUR, Role.RESERVATAIRE}),
-    ("Importer", "attributions:import", {Role.EPCI}),
-    ("Bilans annuels", "observatoire:bilans", {Role.EPCI, Role.MEMBRE_CIL, Role.BAILLEUR, Role.RESERVATAIRE}),
     ("Demandes", "demandes:recherche", {Role.AGENT_ACCUEIL, Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE}),
+    ("Réseau d'accueil", "demandes:reseau", {Role.AGENT_ACCUEIL, Role.EPCI}),
+    ("Vacances", "attributions:vacances", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE}),
+    ("CALEOL", "attributions:seances", {Role.EPCI, Role.BAILLEUR}),
+    ("Logements", "attributions:logements", {Role.EPCI, Role.BAILLEUR}),
+    ("Flux", "attributions:flux", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE}),
+    ("Objectifs légaux", "attributions:tableau_de_bord", _PARTENAIRES),
+    ("Attributions", "attributions:liste", _PARTENAIRES),
+    ("Importer", "attributions:import", {Role.EPCI}),
+    ("Bilans annuels", "observatoire:bilans", _PARTENAIRES),
+    ("Relogement", "relogement:operations", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE}),
 ]
 
 

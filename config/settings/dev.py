@@ -8,3 +8,6 @@ from .base import *  # noqa: E402,F403
 from .base import STORAGES  # noqa: E402
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -31,3 +31,7 @@ TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _FailOnUnknownVariable("%s")
 # Tasks run in-process in tests, even when REDIS_URL is set (CI): the integration tests that need a
 # real worker switch the app out of eager mode themselves (tests/conftest.py, celery_worker_process).
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Static files are served from the finders in tests (no collectstatic step).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

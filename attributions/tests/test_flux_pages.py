@@ -226,3 +226,13 @@ def test_import_du_patrimoine_par_la_page(client, monde):
     assert refus.status_code == 200 and "bailleur" in refus.context["form"].errors
     logements = client.get(reverse("attributions:logements")).context["page"]
     assert {lg.identifiant for lg in logements} == {"GH-0001"}
+
+
+def test_administration(admin_client, monde):
+    convention(monde["bailleur"], monde["al"], "0.30", annee=2026)
+    for modele in ("parametreattribution", "conventionreservation", "vacance", "seancecaleol"):
+        assert admin_client.get(reverse(f"admin:attributions_{modele}_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:attributions_vacance_change", args=[monde["v_al"].pk]))
+    assert page.status_code == 200 and "Orientée vers un réservataire" in page.content.decode()
+    parametres = admin_client.get(reverse("admin:attributions_parametreattribution_changelist")).content.decode()
+    assert "Nombre minimal de candidats" in parametres

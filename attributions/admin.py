@@ -1,0 +1,71 @@
+"""Admin of issue 7: parameters (with their sources), reservation agreements, and read views of the process.
+
+Vacancies, candidates and sessions are written through the pages (services log every step); the admin shows
+them read-only. Agreements and parameters are configured here. EPCI staff see their territory's rows only.
+"""
+
+from django.contrib import admin
+
+from cil.admin import TerritoireScopedAdmin
+from cil.permissions import scope_for
+
+from .models import Candidature, ConventionReservation, ParametreAttribution, SeanceCaleol, TransitionVacance, Vacance
+
+
+@admin.register(ParametreAttribution)
+class ParametreAttributionAdmin(admin.ModelAdmin):
+    list_display = ("code", "valeur", "epci", "date_debut", "date_fin")
+    list_filter = ("code",)
+    search_fields = ("source",)
+
+
+@admin.register(ConventionReservation)
+class ConventionReservationAdmin(admin.ModelAdmin):
+    list_display = ("bailleur", "reservataire", "departement", "epci", "part_flux", "date_debut", "date_fin")
+    list_filter = ("reservataire__type", "date_debut")
+    search_fields = ("bailleur__nom", "bailleur__siren", "reservataire__nom", "reference")
+    autocomplete_fields = ("bailleur", "reservataire")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("bailleur", "reservataire", "epci")
+        scope = scope_for(request.user)
+        return qs if scope.admin else qs.filter(bailleur__epcis__in=scope.epci_staff).distinct()
+
+
+class LectureSeule:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TransitionInline(LectureSeule, admin.TabularInline):
+    model = TransitionVacance
+    fields = ("date", "de", "vers", "action", "acteur", "motif")
+    readonly_fields = fields
+    extra = 0
+
+
+class CandidatureInline(LectureSeule, admin.TabularInline):
+    model = Candidature
+    fields = ("demande", "rang_propose", "seance", "type_decision", "rang", "reponse", "motif_refus", "date_bail")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Vacance)
+class VacanceAdmin(LectureSeule, TerritoireScopedAdmin):
+    list_display = ("logement", "bailleur", "statut", "reservataire", "date_liberation", "date_bail")
+    list_filter = ("statut", "deduction", "reservataire__type")
+    search_fields = ("logement__identifiant",)
+    inlines = [TransitionInline, CandidatureInline]
+
+
+@admin.register(SeanceCaleol)
+class SeanceCaleolAdmin(LectureSeule, TerritoireScopedAdmin):
+    list_display = ("date", "bailleur", "statut", "lieu")
+    list_filter = ("statut",)

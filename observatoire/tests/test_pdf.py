@@ -34,6 +34,11 @@ def test_bilan_cil_prints_the_engines_figures(donnees, tmp_path):
     avant = calcule_objectifs_epci(epci, 2024, details=False)
     octets = pdf.bilan_cil_pdf(epci, 2025, auteur="Camille Martin")
     assert octets.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(octets))
+    # Tagged for assistive technologies, in French, with a title.
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert reader.metadata.title.startswith("Bilan annuel des attributions 2025")
     tout, pages = texte(octets)
     assert len(pages) >= 6
     assert "Grenoble-Alpes-Métropole" in pages[0]

@@ -210,7 +210,8 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date) -> QuerySet:
 
     Wishes include the dwelling's commune; the typology is wished (or no typology given); the household's
     size fits the dwelling (no under- or over-occupation, parameters in force); the maximum rent, when
-    given, covers the rent; a wheelchair-accessible dwelling for who needs one. Ranked by score when
+    given, covers the rent; a wheelchair-accessible dwelling for who needs one; not already allocated another
+    dwelling (first rank, not refused, no lease yet). Ranked by score when
     scoring exists, then by seniority (filing date).
     """
     from demandes.models import Demande, MembreMenage
@@ -228,6 +229,11 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date) -> QuerySet:
     commune_souhaitee = Demande.communes_souhaitees.through.objects.filter(
         demande_id=OuterRef("pk"), commune_id=logement.commune_id
     )
+    # a household already allocated another dwelling (not ranked behind someone), that has not refused it
+    attributions_en_cours = Candidature.objects.filter(
+        Q(type_decision__in=["ATTRIBUTION", "ATTRIBUTION_CONDITION"]) | Q(type_decision="ATTRIBUTION_RANG", rang=1),
+        date_bail=None,
+    ).exclude(reponse="REFUS")
     qs = (
         Demande.objects.actives()
         .filter(epci_id=vacance.epci_id)
@@ -236,6 +242,7 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date) -> QuerySet:
         .annotate(nb_personnes=Coalesce(Subquery(nb_membres, output_field=IntegerField()), Value(0)) + 1)
         .filter(nb_personnes__gte=minimum)
         .exclude(Exists(Candidature.objects.filter(vacance=vacance, demande=OuterRef("pk"))))
+        .exclude(Exists(attributions_en_cours.filter(demande=OuterRef("pk"))))
     )
     if maximum is not None:
         qs = qs.filter(nb_personnes__lte=maximum)

@@ -510,8 +510,13 @@ def _aujourd_hui() -> dt.date:
 
 
 def _transition_vacance(vacance, action, *, acteur, motif: str = "") -> None:
-    from .models import TransitionVacance
+    """Move the vacancy along its life cycle and log it. The row is locked until the end of the transaction,
+    so two agents acting at once cannot both move it: the second one sees the status has changed."""
+    from .models import TransitionVacance, Vacance
 
+    en_base = Vacance.objects.select_for_update().filter(pk=vacance.pk).values_list("statut", flat=True).get()
+    if en_base != vacance.statut:
+        raise ActionRefusee("Le logement a changé de statut entre-temps : rechargez la page.")
     try:
         vers = rules.transition_vacance(vacance.statut, action)
     except rules.RegleError as exc:
@@ -563,6 +568,7 @@ def declarer_vacance(
     ouvertes = Vacance.objects.filter(logement=logement).exclude(statut=Vacance.Statut.BAIL_SIGNE)
     if ouvertes.exists():
         raise ActionRefusee(f"Le logement {logement.identifiant} a déjà une vacance en cours.")
+    reservataire_du_bailleur(logement.bailleur)  # the landlord's own stock is always a possible holder
     vacance = Vacance.objects.create(
         logement=logement,
         bailleur_id=logement.bailleur_id,

@@ -1,6 +1,6 @@
 """Import of a landlord's stock file (dwellings as in the RPLS register), whole or not at all.
 
-Format (documented on the import page and in docs/formats/logements.md): CSV, UTF-8 (a BOM is tolerated),
+Format (also documented on the import page): CSV, UTF-8 (a BOM is tolerated),
 ``;`` separator, one header row, columns in any order, extra columns ignored, empty cell = no value.
 
 | column | required | meaning (RPLS field, arrêté of 2010) |

@@ -226,11 +226,13 @@ def _vacance_visible(request, pk) -> Vacance:
 def _reservataires_orientables(vacance: Vacance):
     annee = _today().year
     avec_convention = flux.conventions_de_l_annee(annee).filter(bailleur=vacance.bailleur).values("reservataire")
-    stock = services.reservataire_du_bailleur(vacance.bailleur) if vacance.statut == "DECLAREE" else None
-    qs = Reservataire.objects.filter(Q(pk__in=avec_convention) | Q(epcis=vacance.epci))
-    if stock is not None:
-        qs = qs | Reservataire.objects.filter(pk=stock.pk)
-    return qs.distinct().order_by("type", "nom")
+    stock = Reservataire.objects.filter(type=Reservataire.Type.BAILLEUR, bailleur=vacance.bailleur)
+    qs = Reservataire.objects.filter(Q(pk__in=avec_convention) | Q(epcis=vacance.epci) | Q(pk__in=stock.values("pk")))
+    return (
+        qs.exclude(Q(type=Reservataire.Type.BAILLEUR) & ~Q(bailleur=vacance.bailleur))
+        .distinct()
+        .order_by("type", "nom")
+    )
 
 
 def _suggestions(vacance: Vacance) -> list[dict]:

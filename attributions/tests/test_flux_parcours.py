@@ -259,3 +259,36 @@ def test_le_bail_recalcule_les_objectifs_apres_commit(monde, django_capture_on_c
     instantane = InstantaneObjectifs.objects.get(epci=monde["epci"], annee=2025)
     assert instantane.resultat["hors_qpv"]["numerateur"] == 1
     assert instantane.resultat["qpv"]["base"] == 1
+
+
+def test_deux_agents_en_meme_temps_et_menage_deja_attributaire(monde):
+    s = monde["staff"]
+    v = services.declarer_vacance(logement=monde["logement"], date_liberation=dt.date(2025, 2, 1), acteur=s["bailleur"])
+    copie_perimee = Vacance.objects.get(pk=v.pk)
+    services.orienter_vacance(vacance=v, reservataire=monde["al"], acteur=s["bailleur"])
+    with pytest.raises(ActionRefusee, match="changé de statut entre-temps"):
+        services.orienter_vacance(vacance=copie_perimee, reservataire=monde["ville"], acteur=s["autre_bailleur"])
+    v.refresh_from_db()
+    assert v.reservataire == monde["al"]
+
+    # a household allocated another dwelling (and who has not refused it) is no longer offered
+    from attributions.flux import candidats_possibles
+
+    famille = [enfant("Jade", dt.date(2018, 5, 4))]
+    demandes = [creer_demande(monde, f"F{i}", date_depot=dt.date(2022, 1, 1 + i), membres=famille) for i in range(3)]
+    autre = services.declarer_vacance(logement=monde["logement_qpv"], date_liberation=dt.date(2025, 2, 1), acteur=None)
+    services.orienter_vacance(vacance=autre, reservataire=monde["ville"], acteur=None)
+    services.designer_candidats(vacance=autre, demandes=demandes, acteur=None)
+    seance = services.creer_seance(
+        bailleur=monde["bailleur"], epci=monde["epci"], date=dt.date(2025, 3, 1), acteur=None
+    )
+    services.inscrire_en_seance(seance=seance, vacance=autre, acteur=None)
+    premier, second, _ = Candidature.objects.filter(vacance=autre).order_by("rang_propose")
+    services.enregistrer_decision(candidature=premier, type_decision="ATTRIBUTION_RANG", rang=1, acteur=None)
+    services.enregistrer_decision(candidature=second, type_decision="ATTRIBUTION_RANG", rang=2, acteur=None)
+    jour = dt.date(2025, 3, 5)
+    assert list(candidats_possibles(v, jour=jour)) == demandes[1:]  # the first-ranked one is out, the second not
+    services.enregistrer_reponse(
+        candidature=premier, reponse="REFUS", motif_refus="LOCALISATION", date_reponse=jour, acteur=None
+    )
+    assert list(candidats_possibles(v, jour=jour)) == demandes  # after a refusal the household is back

@@ -537,7 +537,9 @@ def main() -> None:
         generation = generer(args.n, terr)
     total = Demande.objects.count()
     rng = random.Random(2026)
-    qs_agent = Demande.objects.filter(epci_id__in=[terr[0][0].pk]).select_related("guichet")
+    from demandes.views import COLONNES_RESULTATS
+
+    qs_agent = Demande.objects.filter(epci_id__in=[terr[0][0].pk]).select_related("guichet").only(*COLONNES_RESULTATS)
     jeu = requetes(args.queries, rng)
 
     # selector level (SQL through the ORM), as the page calls it

@@ -51,6 +51,21 @@ def _erreur_domaine(request, exc: Exception) -> None:
 # --- Search -----------------------------------------------------------------------------------
 
 
+# what the result table shows (and the ordering columns): a narrow row is faster to read and decode
+COLONNES_RESULTATS = (
+    "id",
+    "numero_unique",
+    "nom",
+    "prenom",
+    "nom_norm",
+    "prenom_norm",
+    "date_naissance",
+    "statut",
+    "date_depot",
+    "guichet__nom",
+)
+
+
 @login_required
 @require_GET
 def recherche(request):
@@ -60,7 +75,7 @@ def recherche(request):
     if form.is_valid() and (form.cleaned_data["q"].strip() or form.cleaned_data["date_naissance"]):
         cherche = True
         resultats = selectors.rechercher_page(
-            Demande.objects.for_user(request.user).select_related("guichet"),
+            Demande.objects.for_user(request.user).select_related("guichet").only(*COLONNES_RESULTATS),
             form.cleaned_data["q"],
             form.cleaned_data["date_naissance"],
             form.cleaned_data["statut"],

@@ -485,25 +485,25 @@ def saisine(request, pk):
             raise PermissionDenied("Seul le secrétariat de la commission enregistre ces éléments.")
         try:
             if action == "diagnostic":
-                form = forms.DiagnosticForm(request.POST)
+                form = forms.DiagnosticForm(request.POST, prefix="diagnostic")
                 if form.is_valid():
                     services.enregistrer_diagnostic(saisine, acteur=request.user, **form.cleaned_data)
                     messages.success(request, "Diagnostic social enregistré.")
                     return redirect("relogement:saisine", pk=pk)
             elif action == "inscrire":
-                form = forms.InscriptionForm(request.POST, epci=saisine.epci)
+                form = forms.InscriptionForm(request.POST, epci=saisine.epci, prefix="inscription")
                 if form.is_valid():
                     services.inscrire(saisine, acteur=request.user, **form.cleaned_data)
                     messages.success(request, "Saisine inscrite à l'ordre du jour.")
                     return redirect("relogement:saisine", pk=pk)
             elif action == "decision":
-                form = forms.DecisionForm(request.POST, epci=saisine.epci)
+                form = forms.DecisionForm(request.POST, epci=saisine.epci, prefix="decision")
                 if form.is_valid():
                     services.decider(saisine, acteur=request.user, **form.cleaned_data)
                     messages.success(request, "Décision enregistrée.")
                     return redirect("relogement:saisine", pk=pk)
             elif action == "suivi":
-                form = forms.SuiviSaisineForm(request.POST)
+                form = forms.SuiviSaisineForm(request.POST, prefix="suivi")
                 if form.is_valid():
                     services.ajouter_suivi_saisine(saisine, acteur=request.user, **form.cleaned_data)
                     messages.success(request, "Suivi enregistré.")
@@ -525,17 +525,20 @@ def saisine(request, pk):
     }
     if voir_diagnostic:
         contexte["form_diagnostic"] = forms.DiagnosticForm(
+            prefix="diagnostic",
             initial={
                 "date": diagnostic.date if diagnostic else today,
                 "contenu": diagnostic.contenu if diagnostic else "",
                 "preconisations": diagnostic.preconisations if diagnostic else "",
-            }
+            },
         )
     if gerer:
         contexte.update(
-            form_inscription=forms.InscriptionForm(epci=saisine.epci),
-            form_decision=forms.DecisionForm(epci=saisine.epci, initial={"seance": saisine.seance_id}),
-            form_suivi=forms.SuiviSaisineForm(initial={"date": today}),
+            form_inscription=forms.InscriptionForm(epci=saisine.epci, prefix="inscription"),
+            form_decision=forms.DecisionForm(
+                epci=saisine.epci, initial={"seance": saisine.seance_id}, prefix="decision"
+            ),
+            form_suivi=forms.SuiviSaisineForm(initial={"date": today}, prefix="suivi"),
         )
     return render(request, "relogement/saisine.html", contexte)
 

@@ -143,4 +143,7 @@ def test_commission_diagnostic_reserve(client, monde, menages):
     assert client.get(url).status_code == 403
     assert set(Saisine.objects.for_user(monde.etranger)) == set()
     client.force_login(monde.partenaire)
-    assert client.post(url, {"action": "decision", "type": "AJOURNEMENT", "texte": "x"}).status_code == 403
+    assert (
+        client.post(url, {"action": "decision", "decision-type": "AJOURNEMENT", "decision-texte": "x"}).status_code
+        == 403
+    )

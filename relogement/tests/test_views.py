@@ -154,8 +154,9 @@ def test_pages_de_la_commission(client, monde, reloge):
     seance = SeanceCommission.objects.get()
     assert response.status_code == 302
     saisine_url = reverse("relogement:saisine", args=[saisine.pk])
-    assert client.post(saisine_url, {"action": "inscrire", "seance": seance.pk}).status_code == 302
-    client.post(saisine_url, {"action": "decision", "seance": seance.pk, "type": "ACCOMPAGNEMENT", "texte": "ASLL"})
+    assert client.post(saisine_url, {"action": "inscrire", "inscription-seance": seance.pk}).status_code == 302
+    decision = {"action": "decision", "decision-seance": seance.pk, "decision-type": "ACCOMPAGNEMENT"}
+    client.post(saisine_url, {**decision, "decision-texte": "ASLL"})
     saisine.refresh_from_db()
     assert saisine.statut == "EXAMINEE" and saisine.decisions.count() == 1
     response = client.post(

@@ -408,6 +408,11 @@ class Relogement(models.Model):
         related_name="relogements",
         verbose_name="décision de CALEOL (objectif A)",
     )
+    decision_creee = models.BooleanField(
+        "décision créée par le relogement",
+        default=False,
+        help_text="L'attribution n'était pas dans la plateforme : la décision a été créée à partir du ménage.",
+    )
     acteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     cree_le = models.DateTimeField(auto_now_add=True)
 

@@ -17,12 +17,11 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from attributions import rules as arules
 from attributions.models import DecisionCaleol, Logement
-from cil.models import Reservataire, SeuilQuartile
+from cil.models import SeuilQuartile
 
 from . import rules
 from .models import (
@@ -440,19 +439,8 @@ def _numero_unique(menage: MenageAReloger) -> str:
     return f"RELOG-{menage.operation_id}-{menage.pk}"
 
 
-def _reservataire_stock_bailleur(logement: Logement) -> Reservataire:
-    """Relocations are deducted from the flow base (R. 441-5): charged to the landlord's own stock."""
-    bailleur = logement.bailleur
-    reservataire, _ = Reservataire.objects.get_or_create(
-        type=Reservataire.Type.BAILLEUR,
-        code=bailleur.siren,
-        defaults={"nom": f"{bailleur.nom} (stock non réservé)", "bailleur": bailleur},
-    )
-    reservataire.epcis.add(logement.epci_id)
-    return reservataire
-
-
 def recalculer_objectifs(epci_id: int, annees: set[int], acteur) -> None:
+    """Recompute the objectives snapshot of the years touched, after the commit (Celery)."""
     if not SeuilQuartile.objects.filter(epci_id=epci_id).exists():
         return  # the objectives cannot be computed on this territory yet
     from attributions.tasks import compute_snapshot
@@ -466,92 +454,131 @@ def recalculer_objectifs(epci_id: int, annees: set[int], acteur) -> None:
         transaction.on_commit(partial(_lancer, annee))
 
 
+def _annees(decision: DecisionCaleol) -> set[int]:
+    return {decision.date_decision.year} | ({decision.date_bail.year} if decision.date_bail else set())
+
+
+def _creer_decision(relogement: Relogement, code: str, numero: str) -> DecisionCaleol:
+    """The allocation is not in the platform: a decision from the household's values as examined."""
+    from attributions.services import reservataire_du_bailleur
+
+    menage = relogement.menage
+    logement = relogement.logement
+    assert logement is not None
+    proposition = relogement.proposition
+    date_decision = (proposition.date_reponse or proposition.date_proposition) if proposition else relogement.date_bail
+    date_decision = min(date_decision, relogement.date_bail)
+    carte = arules.carte_qpv_en_vigueur(date_decision, outre_mer=logement.commune.outre_mer)
+    qpv_id = logement.qpv_2015_id if carte == "2015" and logement.carte_2015_connue else logement.qpv_id
+    reservataire = reservataire_du_bailleur(logement.bailleur)  # relocations are out of the flow base (R. 441-5)
+    reservataire.epcis.add(logement.epci_id)
+    ressources = menage.ressources_mensuelles
+    return DecisionCaleol.objects.create(
+        numero_unique=numero,
+        date_depot=menage.demande.date_depot if menage.demande is not None else (menage.date_enquete or date_decision),
+        date_decision=date_decision,
+        type_decision=arules.TypeDecision.ATTRIBUTION.value,
+        date_bail=relogement.date_bail,
+        logement=logement,
+        bailleur_id=logement.bailleur_id,
+        commune_id=logement.commune_id,
+        epci_id=logement.epci_id,
+        qpv_id=qpv_id,
+        en_qpv_au_bail=relogement.en_qpv,
+        typologie=logement.typologie,
+        reservataire=reservataire,
+        ressources_mensuelles=ressources,
+        ressources_annuelles_e4=int(ressources * 120000),
+        nb_personnes_14_plus=menage.nb_personnes_14_plus,
+        nb_enfants_moins_14=menage.nb_enfants_moins_14,
+        uc_dixiemes=arules.unites_consommation_dixiemes(menage.nb_personnes_14_plus, menage.nb_enfants_moins_14),
+        relogement=code,
+        mutation=menage.locataire_social,
+        source=DecisionCaleol.Source.PLATEFORME,
+    )
+
+
+def _cle(relogement: Relogement) -> tuple[str, str]:
+    menage = relogement.menage
+    return rules.RELOGEMENT_DECISION[rules.TypeOperation(menage.operation.type)].value, _numero_unique(menage)
+
+
+def _decisions_du_menage(relogement: Relogement, numero: str):
+    return DecisionCaleol.objects.filter(
+        numero_unique=numero, logement_id=relogement.logement_id, type_decision__in=TYPES_ATTRIBUTION
+    )
+
+
 @transaction.atomic
 def lier_objectif_a(relogement: Relogement, *, acteur=None, recalculer: bool = True) -> DecisionCaleol | None:
     """Mark (or create) the commission decision of a definitive relocation, so that it counts in objective A.
 
-    The decision is the household's (number of its demand) for this dwelling. If the allocation was not
-    recorded in the platform, one is created (source PLATEFORME) with the household's values as examined.
+    The decision is the household's (number of its demand, or of the relocation case) for this dwelling, whether it
+    came from an extract (F1) or from the platform's CALEOL. If there is none, one is created (source PLATEFORME,
+    ``Relogement.decision_creee``) from the household's values; when the real decision arrives later, that stand-in
+    is deleted so that the allocation is counted once.
     """
-    menage = relogement.menage
     logement = relogement.logement
     if relogement.type != Relogement.Type.DEFINITIF or logement is None or relogement.parc != Relogement.Parc.SOCIAL:
         return None
-    code = rules.RELOGEMENT_DECISION[rules.TypeOperation(menage.operation.type)].value
-    numero = _numero_unique(menage)
-    decisions = list(
-        DecisionCaleol.objects.select_for_update().filter(
-            numero_unique=numero, logement=logement, type_decision__in=TYPES_ATTRIBUTION
-        )
-    )
+    code, numero = _cle(relogement)
+    decisions = list(_decisions_du_menage(relogement, numero).select_for_update().order_by("date_decision", "pk"))
+    propre = relogement.decision if relogement.decision_creee else None
+    autres = [d for d in decisions if propre is None or d.pk != propre.pk]
     annees = {relogement.date_bail.year}
-    importees = [d for d in decisions if d.source == DecisionCaleol.Source.IMPORT]
-    if importees:
-        # the allocation came from an extract: the stand-in created earlier (if any) would count twice
-        for decision in decisions:
-            if decision.source == DecisionCaleol.Source.PLATEFORME and decision.lot_id is None:
-                annees.add(decision.date_decision.year)
-                if decision.date_bail:
-                    annees.add(decision.date_bail.year)
-                Relogement.objects.filter(decision=decision).update(decision=None)
-                decision.delete()
-        decisions = importees
-    if decisions:
-        for decision in decisions:
-            decision.relogement = code
-            if decision.date_bail is None and decision == decisions[-1]:
+    if autres:
+        if propre is not None:
+            annees |= _annees(propre)
+            relogement.decision = None
+            relogement.decision_creee = False
+            relogement.save(update_fields=["decision", "decision_creee"])
+            propre.delete()
+        avec_bail = [d for d in autres if d.date_bail is not None]
+        choisie = (avec_bail or autres)[-1]
+        for decision in autres:
+            champs = []
+            if decision.relogement != code:
+                decision.relogement = code
+                champs.append("relogement")
+            if decision.pk == choisie.pk and decision.date_bail is None:
                 decision.date_bail = relogement.date_bail
                 decision.en_qpv_au_bail = relogement.en_qpv
-            decision.save(update_fields=["relogement", "date_bail", "en_qpv_au_bail", "modifie_le"])
-            annees.add(decision.date_decision.year)
-        choisie = decisions[-1]
+                champs += ["date_bail", "en_qpv_au_bail"]
+            if champs:
+                decision.save(update_fields=[*champs, "modifie_le"])
+            annees |= _annees(decision)
+    elif propre is not None:
+        choisie = propre
+        if choisie.relogement != code:
+            choisie.relogement = code
+            choisie.save(update_fields=["relogement", "modifie_le"])
     else:
-        proposition = relogement.proposition
-        date_decision = (
-            (proposition.date_reponse or proposition.date_proposition) if proposition else relogement.date_bail
-        )
-        date_decision = min(date_decision, relogement.date_bail)
-        carte = arules.carte_qpv_en_vigueur(date_decision, outre_mer=logement.commune.outre_mer)
-        qpv_id = logement.qpv_2015_id if carte == "2015" and logement.carte_2015_connue else logement.qpv_id
-        ressources = menage.ressources_mensuelles
-        choisie = DecisionCaleol.objects.create(
-            numero_unique=numero,
-            date_depot=menage.demande.date_depot
-            if menage.demande is not None
-            else (menage.date_enquete or date_decision),
-            date_decision=date_decision,
-            type_decision=arules.TypeDecision.ATTRIBUTION.value,
-            date_bail=relogement.date_bail,
-            logement=logement,
-            bailleur_id=logement.bailleur_id,
-            commune_id=logement.commune_id,
-            epci_id=logement.epci_id,
-            qpv_id=qpv_id,
-            en_qpv_au_bail=relogement.en_qpv,
-            typologie=logement.typologie,
-            reservataire=_reservataire_stock_bailleur(logement),
-            ressources_mensuelles=ressources,
-            ressources_annuelles_e4=int(ressources * 120000),
-            nb_personnes_14_plus=menage.nb_personnes_14_plus,
-            nb_enfants_moins_14=menage.nb_enfants_moins_14,
-            uc_dixiemes=arules.unites_consommation_dixiemes(menage.nb_personnes_14_plus, menage.nb_enfants_moins_14),
-            relogement=code,
-            mutation=menage.locataire_social,
-            source=DecisionCaleol.Source.PLATEFORME,
-        )
-        annees.add(date_decision.year)
+        choisie = _creer_decision(relogement, code, numero)
+        relogement.decision_creee = True
+        annees |= _annees(choisie)
     if relogement.decision_id != choisie.pk:
         relogement.decision = choisie
-        relogement.save(update_fields=["decision"])
+        relogement.save(update_fields=["decision", "decision_creee"])
     if recalculer:
         recalculer_objectifs(logement.epci_id, annees, acteur)
     return choisie
 
 
-def synchroniser_objectif_a(*, epci_id: int | None = None, acteur=None) -> int:
-    """Apply the objective A link again to every definitive relocation (after an F1 import rewrote decisions).
+def _a_jour(relogement: Relogement) -> bool:
+    code, numero = _cle(relogement)
+    decision = relogement.decision
+    if decision is None or decision.relogement != code:
+        return False
+    autres = _decisions_du_menage(relogement, numero).exclude(pk=decision.pk)
+    if relogement.decision_creee:
+        return not autres.exists()
+    return not autres.exclude(relogement=code).exists()
 
-    Idempotent; returns the number of relocations whose decision was (re)marked.
+
+def synchroniser_objectif_a(*, epci_id: int | None = None, acteur=None) -> int:
+    """Apply the objective A link again to every definitive relocation: after an F1 import rewrote a decision,
+    or when the real decision of an allocation arrived after a stand-in was created. Idempotent; returns the
+    number of relocations whose decision was (re)marked.
     """
     qs = Relogement.objects.filter(
         type=Relogement.Type.DEFINITIF, logement__isnull=False, parc=Relogement.Parc.SOCIAL
@@ -560,17 +587,7 @@ def synchroniser_objectif_a(*, epci_id: int | None = None, acteur=None) -> int:
         qs = qs.filter(menage__operation__epci_id=epci_id)
     faits = 0
     for relogement in qs:
-        code = rules.RELOGEMENT_DECISION[rules.TypeOperation(relogement.menage.operation.type)].value
-        numero = _numero_unique(relogement.menage)
-        a_jour = (
-            relogement.decision is not None
-            and relogement.decision.relogement == code
-            and not DecisionCaleol.objects.filter(
-                Q(numero_unique=numero, logement_id=relogement.logement_id, source=DecisionCaleol.Source.IMPORT)
-                & (~Q(relogement=code) | ~Q(pk=relogement.decision_id))
-            ).exists()
-        )
-        if not a_jour:
+        if not _a_jour(relogement):
             lier_objectif_a(relogement, acteur=acteur)
             faits += 1
     return faits

@@ -411,3 +411,54 @@ def test_la_tache_de_synchronisation_remarque_une_decision_reecrite_par_un_impor
     assert calcule_objectifs_epci(monde.epci, 2026)["hors_qpv"]["numerateur"] == 0
     assert synchroniser_objectif_a.delay(monde.epci.pk).get() == 1
     assert calcule_objectifs_epci(monde.epci, 2026)["hors_qpv"]["numerateur"] == 1
+
+
+def _decision(monde, numero, *, source, date_decision, date_bail=None):
+    return DecisionCaleol.objects.create(
+        numero_unique=numero,
+        date_depot=D(2025, 1, 1),
+        date_decision=date_decision,
+        type_decision="ATTRIBUTION",
+        date_bail=date_bail,
+        en_qpv_au_bail=False if date_bail else None,
+        logement=monde.logement_hors_qpv_neuf,
+        bailleur=monde.actis,
+        commune=monde.communes["38169"],
+        epci=monde.epci,
+        typologie="T4",
+        reservataire=monde.ville,
+        ressources_mensuelles=Decimal("6000"),
+        ressources_annuelles_e4=6000 * 120000,
+        nb_personnes_14_plus=2,
+        nb_enfants_moins_14=2,
+        uc_dixiemes=21,
+        source=source,
+    )
+
+
+def test_une_decision_de_la_caleol_de_la_plateforme_n_est_jamais_supprimee(monde):
+    menage = monde.menage(ressources_mensuelles=Decimal("6000"))
+    numero = f"RELOG-{monde.operation.pk}-{menage.pk}"
+    caleol = _decision(monde, numero, source="PLATEFORME", date_decision=D(2026, 5, 20), date_bail=D(2026, 6, 1))
+    relogement = _parcours_jusqu_au_bail(monde, menage, logement=monde.logement_hors_qpv_neuf)
+    assert relogement.decision == caleol and not relogement.decision_creee
+    caleol.refresh_from_db()
+    assert caleol.relogement == "ANRU"
+    assert services.synchroniser_objectif_a() == 0
+    assert DecisionCaleol.objects.count() == 1
+
+
+def test_la_decision_provisoire_cede_la_place_a_la_caleol_de_la_plateforme(monde):
+    menage = monde.menage(ressources_mensuelles=Decimal("6000"))
+    relogement = _parcours_jusqu_au_bail(monde, menage, logement=monde.logement_hors_qpv_neuf)
+    assert relogement.decision_creee
+    provisoire = relogement.decision
+    # the landlord records the allocation afterwards in the platform's CALEOL (another decision date)
+    caleol = _decision(monde, provisoire.numero_unique, source="PLATEFORME", date_decision=D(2026, 5, 25))
+    assert services.synchroniser_objectif_a() == 1
+    relogement.refresh_from_db()
+    caleol.refresh_from_db()
+    assert relogement.decision == caleol and not relogement.decision_creee
+    assert caleol.relogement == "ANRU" and caleol.date_bail == D(2026, 6, 1)
+    assert list(DecisionCaleol.objects.all()) == [caleol]
+    assert calcule_objectifs_epci(monde.epci, 2026)["hors_qpv"]["numerateur"] == 1

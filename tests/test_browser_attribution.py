@@ -7,9 +7,11 @@ EPCI's dashboard counts the allocation.
 """
 
 import datetime as dt
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -22,6 +24,8 @@ from demandes.models import Demande
 
 @pytest.fixture
 def monde(territoire):  # noqa: F811
+    # a transactional test before this one may have flushed the rows of the data migrations: load them again
+    importlib.import_module("attributions.migrations.0004_parametres_attribution").charger(apps, None)
     monde = construire_monde(territoire)
     un_enfant = [enfant("Jade", dt.date(2018, 5, 4))]
     monde["candidats"] = [

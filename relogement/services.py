@@ -505,7 +505,7 @@ def _cle(relogement: Relogement) -> tuple[str, str]:
 
 def _decisions_du_menage(relogement: Relogement, numero: str):
     return DecisionCaleol.objects.filter(
-        numero_unique=numero, logement_id=relogement.logement_id, type_decision__in=TYPES_ATTRIBUTION
+        numero_unique=numero, logement=relogement.logement, type_decision__in=TYPES_ATTRIBUTION
     )
 
 

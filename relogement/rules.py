@@ -224,12 +224,14 @@ class Cas:
     en_qpv: bool | None = None
     neuf_ou_recent: bool | None = None
     rac_apres: Decimal | None = None
+    parc: str | None = None  # SOCIAL, PRIVE, ACCESSION, STRUCTURE
 
 
 @dataclass
 class Indicateurs:
     nb_menages: int = 0
     par_statut: dict[str, int] = field(default_factory=dict)
+    par_parc: dict[str, int] = field(default_factory=dict)  # definitive relocations by housing sector
     nb_reloges_definitifs: int = 0
     nb_reloges_temporaires: int = 0
     nb_sortis: int = 0
@@ -295,6 +297,8 @@ def indicateurs(cas: Iterable[Cas], *, tolerance_rac: Decimal = Decimal(0)) -> I
         if not est_reloge_definitivement(c.statut) or c.date_bail is None:
             continue
         result.nb_reloges_definitifs += 1
+        if c.parc:
+            result.par_parc[c.parc] = result.par_parc.get(c.parc, 0) + 1
         result.nb_propositions += c.nb_propositions
         if c.en_qpv is False:
             result.nb_hors_qpv += 1

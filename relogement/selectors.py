@@ -45,6 +45,7 @@ def avec_relogement_definitif(qs: QuerySet) -> QuerySet:
         def_date_bail=Subquery(definitif.values("date_bail")[:1]),
         def_en_qpv=Subquery(definitif.values("en_qpv")[:1]),
         def_neuf=Subquery(definitif.values("neuf_ou_recent")[:1]),
+        def_parc=Subquery(definitif.values("parc")[:1]),
         def_rac=Subquery(
             definitif.annotate(r=ExpressionWrapper(F("loyer") + F("charges") - F("apl"), output_field=MONTANT)).values(
                 "r"
@@ -105,6 +106,9 @@ def indicateurs(menages: QuerySet, *, tolerance_rac: Decimal = Decimal(0)) -> ru
         valeur = agg[nom]
         setattr(result, nom, None if valeur is None else Decimal(str(valeur)))
     result.par_statut = dict(qs.values_list("statut").annotate(n=Count("pk")).values_list("statut", "n"))
+    result.par_parc = dict(
+        qs.filter(reloge).values_list("def_parc").annotate(n=Count("pk")).values_list("def_parc", "n")
+    )
     if result.nb_reloges_definitifs:
         result.propositions_par_menage = Decimal(result.nb_propositions) / result.nb_reloges_definitifs
     delai = agg["delai_moyen"]
@@ -136,6 +140,7 @@ def cas(menages: QuerySet) -> list[rules.Cas]:
                 en_qpv=m.def_en_qpv,
                 neuf_ou_recent=m.def_neuf,
                 rac_apres=m.def_rac,
+                parc=m.def_parc,
             )
         )
     return result

@@ -104,6 +104,7 @@ def test_un_referent_reloge_un_menage_dans_le_navigateur(page: Page, live_server
     expect(page.locator("[data-indicateur=propositions]")).to_have_text("2,0")
     expect(page.locator("[data-indicateur=rac]")).to_have_text("400\u00a0€ → 500\u00a0€")
     expect(page.locator("[data-indicateur=delai]")).to_have_text("91 jours")
+    expect(page.locator("[data-indicateur=parc]")).to_have_text("1 social")
 
     # and the relocated household counts in objective A
     apres = calcule_objectifs_epci(monde.epci, 2026)["hors_qpv"]

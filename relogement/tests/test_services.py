@@ -307,6 +307,7 @@ def test_indicateurs_sql_egaux_aux_regles(monde):
     for champ in (
         "nb_menages",
         "par_statut",
+        "par_parc",
         "nb_reloges_definitifs",
         "nb_sortis",
         "nb_hors_qpv",
@@ -324,6 +325,7 @@ def test_indicateurs_sql_egaux_aux_regles(monde):
         sql.delai_moyen_jours == pur.delai_moyen_jours == Decimal(92)
     )  # 2026-03-02 -> 06-01, 06-02, 06-03: 91, 92, 93
     assert sql.nb_reloges_definitifs == 3 and sql.nb_hors_qpv == 2 and sql.nb_neuf_ou_recent == 1
+    assert sql.par_parc == {"SOCIAL": 3}
     assert sql.propositions_par_menage == Decimal(2)
     assert sql.rac_avant_moyen == Decimal(400) and sql.rac_apres_moyen == Decimal(500)
     assert sql.nb_rac_maitrise == 0

@@ -13,6 +13,7 @@ from .models import (
     Batiment,
     DecisionCommission,
     MenageAReloger,
+    Operation,
     PropositionRelogement,
     QuestionEnquete,
     Relogement,
@@ -349,3 +350,52 @@ class ReferentForm(AccessibleMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["referent"].queryset = referents_possibles(operation)
         self.fields["referent"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class OperationForm(AccessibleMixin, forms.ModelForm):
+    class Meta:
+        model = Operation
+        fields = [
+            "nom",
+            "type",
+            "base_legale",
+            "qpv",
+            "commune",
+            "description",
+            "date_lancement",
+            "date_fin_relogements",
+            "date_demolition",
+            "bailleurs",
+            "reservataires",
+            "tolerance_rac",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "date_lancement": DateInput(),
+            "date_fin_relogements": DateInput(),
+            "date_demolition": DateInput(),
+        }
+
+    def __init__(self, *args, epci, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cil.models import Bailleur, Qpv, Reservataire
+
+        self.instance.epci = epci
+        self.fields["qpv"].queryset = Qpv.objects.filter(epci=epci).order_by("carte", "nom")
+        self.fields["commune"].queryset = Commune.objects.filter(epci=epci).order_by("nom")
+        self.fields["bailleurs"].queryset = Bailleur.objects.filter(epcis=epci).order_by("nom")
+        self.fields["reservataires"].queryset = Reservataire.objects.filter(epcis=epci).order_by("type", "nom")
+        for nom in ("bailleurs", "reservataires"):
+            self.fields[nom].widget.attrs["size"] = 6
+
+
+class BatimentForm(AccessibleMixin, forms.ModelForm):
+    class Meta:
+        model = Batiment
+        fields = ["nom", "adresse", "bailleur", "nb_logements", "date_liberation"]
+        widgets = {"date_liberation": DateInput()}
+
+    def __init__(self, *args, operation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.operation = operation
+        self.fields["bailleur"].queryset = operation.bailleurs.all()

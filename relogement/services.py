@@ -25,6 +25,7 @@ from cil.models import SeuilQuartile
 
 from . import rules
 from .models import (
+    Batiment,
     DecisionCommission,
     DiagnosticSocial,
     EnqueteSociale,
@@ -79,6 +80,30 @@ def _evenement_demande(menage: MenageAReloger, type_: str, *, acteur, libelle: s
 def _verrouiller(menage: MenageAReloger) -> MenageAReloger:
     """Lock the household's row: two officers recording at once never lose a transition."""
     return MenageAReloger.objects.select_for_update().select_related("operation").get(pk=menage.pk)
+
+
+# --- Operations ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def creer_operation(*, epci, acteur, bailleurs=(), reservataires=(), **champs) -> Operation:
+    """A new operation of the territory, with its partners (landlords and reservation holders)."""
+    operation = Operation(epci=epci, **champs)
+    if operation.qpv is not None and operation.qpv.epci_id not in (None, epci.pk):
+        raise RegleError("Ce QPV n'est pas sur le territoire.")
+    operation.full_clean()
+    operation.save()
+    operation.bailleurs.set(bailleurs)
+    operation.reservataires.set(reservataires)
+    return operation
+
+
+@transaction.atomic
+def ajouter_batiment(*, operation: Operation, acteur, nom: str, **champs) -> Batiment:
+    batiment = Batiment(operation=operation, nom=nom, **champs)
+    batiment.full_clean()
+    batiment.save()
+    return batiment
 
 
 # --- Households ------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ app_name = "relogement"
 
 urlpatterns = [
     path("", views.operations, name="operations"),
+    path("operations/nouvelle/", views.operation_nouvelle, name="operation_nouvelle"),
     path("operations/<int:pk>/", views.operation, name="operation"),
+    path("operations/<int:pk>/batiments/ajouter/", views.batiment_ajout, name="batiment_ajout"),
     path("operations/<int:pk>/menages/ajouter/", views.menage_ajout, name="menage_ajout"),
     path("operations/<int:pk>/export.<str:format>", views.export, name="export"),
     path("operations/<int:pk>/synthese.pdf", views.synthese_pdf, name="synthese_pdf"),

@@ -51,7 +51,54 @@ def operations(request):
     for epci in Epci.objects.filter(pk__in={op.epci_id for op in ops}).order_by("nom"):
         if permissions.can_manage_operation(request.user, epci):
             territoires.append({"epci": epci, "ind": selectors.indicateurs_epci(epci)})
-    return render(request, "relogement/operations.html", {"lignes": lignes, "territoires": territoires})
+    gerables = [
+        e for e in permissions.epcis_relogement(request.user) if permissions.can_manage_operation(request.user, e)
+    ]
+    return render(
+        request,
+        "relogement/operations.html",
+        {"lignes": lignes, "territoires": territoires, "gerables": sorted(gerables, key=lambda e: e.nom)},
+    )
+
+
+@login_required
+def operation_nouvelle(request):
+    epci = _epci(request)
+    if not permissions.can_manage_operation(request.user, epci):
+        raise PermissionDenied("Seul le personnel de l'EPCI crée les opérations de relogement.")
+    form = forms.OperationForm(request.POST or None, epci=epci)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        bailleurs, reservataires = data.pop("bailleurs"), data.pop("reservataires")
+        try:
+            op = services.creer_operation(
+                epci=epci, acteur=request.user, bailleurs=bailleurs, reservataires=reservataires, **data
+            )
+        except (RegleError, ValidationError) as exc:
+            _erreur(request, exc)
+        else:
+            messages.success(request, f"Opération « {op.nom} » créée.")
+            return redirect("relogement:operation", pk=op.pk)
+    return render(
+        request,
+        "relogement/operation_nouvelle.html",
+        {"epci": epci, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def batiment_ajout(request, pk):
+    op = _operation(request, pk)
+    if not permissions.can_manage_operation(request.user, op.epci):
+        raise PermissionDenied("Seul le personnel de l'EPCI décrit les bâtiments.")
+    form = forms.BatimentForm(request.POST, operation=op, prefix="batiment")
+    if not form.is_valid():
+        return operation(request, pk, form_batiment=form, status=400)
+    services.ajouter_batiment(operation=op, acteur=request.user, **form.cleaned_data)
+    messages.success(request, "Bâtiment ajouté.")
+    return redirect("relogement:operation", pk=pk)
 
 
 def _operation(request, pk) -> Operation:
@@ -66,7 +113,7 @@ def _menages_visibles(request, operation):
 
 
 @login_required
-def operation(request, pk, form_menage=None, status=200):
+def operation(request, pk, form_menage=None, form_batiment=None, status=200):
     operation = _operation(request, pk)
     filtre = MenageFilter(
         request.GET or None,
@@ -78,6 +125,8 @@ def operation(request, pk, form_menage=None, status=200):
     gerer = permissions.can_manage_operation(request.user, operation.epci)
     if gerer and form_menage is None:
         form_menage = forms.MenageForm(operation=operation, referents=forms.referents_possibles(operation))
+    if gerer and form_batiment is None:
+        form_batiment = forms.BatimentForm(operation=operation, prefix="batiment")
     contexte = {
         "operation": operation,
         "ind": ind,
@@ -87,6 +136,7 @@ def operation(request, pk, form_menage=None, status=200):
         "tout": permissions.voit_toute_l_operation(request.user, operation),
         "gerer": gerer,
         "form_menage": form_menage,
+        "form_batiment": form_batiment,
         "batiments": operation.batiments.all(),
         "bailleurs": operation.bailleurs.all(),
         "reservataires": operation.reservataires.all(),

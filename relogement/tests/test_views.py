@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from relogement import services
-from relogement.models import MenageAReloger, PropositionRelogement, Saisine, SeanceCommission
+from relogement.models import MenageAReloger, Operation, PropositionRelogement, Saisine, SeanceCommission
 
 from .conftest import REPONSES
 
@@ -227,3 +227,31 @@ def test_rattacher_une_demande_et_changer_de_referent(client, monde):
     assert m.referent == monde.partenaire
     client.force_login(monde.referent)
     assert client.get(reverse("relogement:menage", args=[m.pk])).status_code == 403
+
+
+def test_creer_une_operation_et_ses_batiments(client, monde):
+    url = reverse("relogement:operation_nouvelle") + f"?epci={monde.epci.siren}"
+    donnees = {"epci": monde.epci.siren, "nom": "LHI Très-Cloîtres", "type": "LHI", "tolerance_rac": "0",
+               "commune": monde.communes["38185"].pk, "bailleurs": [monde.actis.pk],
+               "reservataires": [monde.ville.pk]}  # fmt: skip
+    client.force_login(monde.partenaire)
+    assert client.get(url).status_code == 403
+    client.force_login(monde.staff)
+    assert "Nouvelle opération" in client.get(reverse("relogement:operations")).content.decode()
+    response = client.post(url, donnees)
+    assert response.status_code == 400  # an LHI operation needs its legal basis
+    assert "base légale" in response.content.decode().lower()
+    response = client.post(url, {**donnees, "base_legale": "Arrêté de mise en sécurité du 3 mars 2026, L. 511-19"})
+    operation = Operation.objects.get(nom="LHI Très-Cloîtres")
+    assert response.status_code == 302 and operation.epci == monde.epci
+    assert list(operation.bailleurs.all()) == [monde.actis]
+    response = client.post(
+        reverse("relogement:batiment_ajout", args=[operation.pk]),
+        {"batiment-nom": "12 rue Très-Cloîtres", "batiment-nb_logements": "9", "batiment-bailleur": monde.actis.pk},
+    )
+    assert response.status_code == 302
+    assert operation.batiments.get().nb_logements == 9
+    client.force_login(monde.partenaire)
+    assert client.get(reverse("relogement:operation", args=[operation.pk])).status_code == 200
+    response = client.post(reverse("relogement:batiment_ajout", args=[operation.pk]), {"batiment-nom": "B"})
+    assert response.status_code == 403

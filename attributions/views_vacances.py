@@ -363,6 +363,7 @@ def vacance_candidats(request, pk):
     jour = _today()
     try:
         qs = flux.candidats_possibles(vacance, jour=jour)
+        nb_min = int(flux.parametre(flux.parametres_en_vigueur(jour, vacance.epci_id), "NB_CANDIDATS_MIN"))
     except ERREURS_METIER as exc:
         messages.error(request, str(exc))
         return redirect("attributions:vacance", pk=vacance.pk)
@@ -396,7 +397,7 @@ def vacance_candidats(request, pk):
             "candidats": flux.enrichir(demandes, vacance, jour=jour),
             "form": form,
             "classement_par_score": flux.champ_score() is not None,
-            "nb_min": 3,
+            "nb_min": nb_min,
         },
     )
 

@@ -2,6 +2,7 @@
 and a definitive relocation; the operation's indicators change and the household counts in objective A.
 Main pages are checked with axe-core (WCAG 2.1 AA)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -167,3 +168,17 @@ def test_commission_des_cas_specifiques_dans_le_navigateur(page: Page, live_serv
     page.get_by_role("button", name="Enregistrer le compte rendu").click()
     expect(page.get_by_role("alert")).to_have_text("Compte rendu enregistré.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tenue")
+
+    # EPCI staff's own pages: the operation with its management forms, and a new operation
+    page.goto(f"{live_server.url}/relogement/operations/{monde.operation.pk}/")
+    expect(page.get_by_role("heading", name="Inscrire un ménage à reloger")).to_be_visible()
+    axe_check(page, exclude=NAVIGATION_EPCI)
+    page.goto(f"{live_server.url}/relogement/")
+    page.get_by_role("link", name="Nouvelle opération – Grenoble-Alpes-Métropole").click()
+    page.get_by_role("textbox", name=re.compile("^Nom")).fill("ORCOD Mistral")
+    page.get_by_label("Type").select_option("ORCOD")
+    page.get_by_label("Bailleurs partenaires").select_option(label="Actis")
+    axe_check(page, exclude=NAVIGATION_EPCI)
+    page.get_by_role("button", name="Créer l'opération").click()
+    expect(page.get_by_role("alert")).to_have_text("Opération « ORCOD Mistral » créée.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("ORCOD Mistral")

@@ -205,7 +205,7 @@ def _typologie_souhaitee(typologie: str) -> Q:
     return Q(typologies=[]) | Q(typologies__icontains=f'"{typologie}"')  # SQLite: no JSON containment
 
 
-def candidats_possibles(vacance: Vacance, *, jour: dt.date) -> QuerySet:
+def candidats_possibles(vacance: Vacance, *, jour: dt.date, parametres: dict[str, Decimal] | None = None) -> QuerySet:
     """Active demands of the territory that fit the dwelling, filtered in SQL and ranked.
 
     Wishes include the dwelling's commune; the typology is wished (or no typology given); the household's
@@ -217,7 +217,9 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date) -> QuerySet:
     from demandes.models import Demande, MembreMenage
 
     logement = vacance.logement
-    normes = normes_occupation(parametres_en_vigueur(jour, vacance.epci_id))
+    if parametres is None:
+        parametres = parametres_en_vigueur(jour, vacance.epci_id)
+    normes = normes_occupation(parametres)
     minimum, maximum = rules.taille_menage_admise(logement.typologie, logement.surface, normes)
     nb_membres = (
         MembreMenage.objects.filter(demande=OuterRef("pk"), enfant_a_naitre=False)

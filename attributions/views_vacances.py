@@ -362,8 +362,9 @@ def vacance_candidats(request, pk):
         return redirect("attributions:vacance", pk=vacance.pk)
     jour = _today()
     try:
-        qs = flux.candidats_possibles(vacance, jour=jour)
-        nb_min = int(flux.parametre(flux.parametres_en_vigueur(jour, vacance.epci_id), "NB_CANDIDATS_MIN"))
+        parametres = flux.parametres_en_vigueur(jour, vacance.epci_id)
+        qs = flux.candidats_possibles(vacance, jour=jour, parametres=parametres)
+        nb_min = int(flux.parametre(parametres, "NB_CANDIDATS_MIN"))
     except ERREURS_METIER as exc:
         messages.error(request, str(exc))
         return redirect("attributions:vacance", pk=vacance.pk)

@@ -26,6 +26,7 @@ from cil.models import SeuilQuartile
 from . import rules
 from .models import (
     Batiment,
+    ConsultationSensible,
     DecisionCommission,
     DiagnosticSocial,
     EnqueteSociale,
@@ -80,6 +81,14 @@ def _evenement_demande(menage: MenageAReloger, type_: str, *, acteur, libelle: s
 def _verrouiller(menage: MenageAReloger) -> MenageAReloger:
     """Lock the household's row: two officers recording at once never lose a transition."""
     return MenageAReloger.objects.select_for_update().select_related("operation").get(pk=menage.pk)
+
+
+def tracer_consultation(*, acteur, objet: str, menage: MenageAReloger | None = None, saisine=None) -> None:
+    """Audit trail of who read or changed sensitive data (survey answers, social diagnosis) (P9).
+
+    The one write a GET makes: the reading itself is what is recorded.
+    """
+    ConsultationSensible.objects.create(menage=menage, saisine=saisine, utilisateur=acteur, objet=objet[:60])
 
 
 # --- Operations ------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from cil.models import Epci
 from . import exports, forms, pdf, permissions, selectors, services
 from .filters import MenageFilter
 from .models import (
-    ConsultationSensible,
     MenageAReloger,
     Operation,
     PropositionRelogement,
@@ -222,7 +221,7 @@ def menage(request, pk, status=200, **formulaires):
     enquete = getattr(menage, "enquete", None) if sensible else None
     questions = []
     if enquete is not None:
-        ConsultationSensible.objects.create(menage=menage, utilisateur=request.user, objet="enquête sociale")
+        services.tracer_consultation(acteur=request.user, menage=menage, objet="enquête sociale")
         for q in enquete.questionnaire.questions.all():
             valeur = enquete.reponses.get(q.code, "")
             if isinstance(valeur, bool):
@@ -295,6 +294,8 @@ def enquete(request, pk):
         for code, valeur in existante.reponses.items():
             initial[f"q_{code}"] = ("oui" if valeur else "non") if isinstance(valeur, bool) else valeur
     form = forms.EnqueteForm(request.POST or None, questionnaire=questionnaire, initial=initial)
+    if existante and request.method == "GET":
+        services.tracer_consultation(acteur=request.user, menage=menage, objet="enquête sociale (formulaire)")
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -309,7 +310,7 @@ def enquete(request, pk):
             except RegleError as exc:
                 _erreur(request, exc)
             else:
-                ConsultationSensible.objects.create(menage=menage, utilisateur=request.user, objet="enquête modifiée")
+                services.tracer_consultation(acteur=request.user, menage=menage, objet="enquête modifiée")
                 messages.success(request, "Enquête sociale enregistrée.")
                 return redirect("relogement:menage", pk=pk)
         status = 400
@@ -528,7 +529,7 @@ def saisine(request, pk):
     voir_diagnostic = permissions.can_see_diagnostic(request.user, saisine)
     diagnostic = getattr(saisine, "diagnostic", None) if voir_diagnostic else None
     if diagnostic is not None:
-        ConsultationSensible.objects.create(saisine=saisine, utilisateur=request.user, objet="diagnostic social")
+        services.tracer_consultation(acteur=request.user, saisine=saisine, objet="diagnostic social")
     if request.method == "POST":
         action = request.POST.get("action")
         if not gerer and not (action == "diagnostic" and voir_diagnostic):

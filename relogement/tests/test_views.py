@@ -77,12 +77,13 @@ def test_saisie_de_l_enquete_par_le_formulaire(client, monde):
     }
 
 
-def test_fiche_du_menage_formulaires_et_refus(client, monde):
+def test_fiche_du_menage_formulaires_et_refus(client, monde, django_assert_max_num_queries):
     m = monde.menage("F-2")
     services.enregistrer_enquete(m, reponses=REPONSES, date_enquete=dt.date(2026, 3, 2), acteur=monde.referent)
     client.force_login(monde.referent)
     url = reverse("relogement:menage", args=[m.pk])
-    assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(45):
+        assert client.get(url).status_code == 200
     client.post(
         reverse("relogement:proposer", args=[m.pk]),
         {

@@ -912,6 +912,8 @@ def signer_bail(*, candidature, date_bail: dt.date, acteur):
     )
     if motif:
         raise ActionRefusee(motif)
+    if candidature.decision_id is None:
+        raise ActionRefusee("La décision de la commission est introuvable : enregistrez-la à nouveau.")
     if candidature.seance and date_bail < candidature.seance.date:
         raise ActionRefusee("Le bail ne peut pas précéder la décision de la commission.")
     _transition_vacance(vacance, rules.ActionVacance.SIGNER_BAIL, acteur=acteur, motif=f"bail du {date_bail:%d/%m/%Y}")

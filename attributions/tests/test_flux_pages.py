@@ -1,6 +1,7 @@
 """Pages, exports and API of issue 7, scoped per organisation: a holder never sees another holder's vacancies."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -236,3 +237,36 @@ def test_administration(admin_client, monde):
     assert page.status_code == 200 and "Orientée vers un réservataire" in page.content.decode()
     parametres = admin_client.get(reverse("admin:attributions_parametreattribution_changelist")).content.decode()
     assert "Nombre minimal de candidats" in parametres
+
+
+def test_orientation_suggeree_par_les_ecarts_de_flux(client, monde):
+    from django.utils import timezone
+
+    annee = timezone.localdate().year
+    m = monde
+    convention(m["bailleur"], m["al"], "0.50", annee=annee)
+    convention(m["bailleur"], m["ville"], "0.20", epci=m["epci"], annee=annee)
+    for i in range(2):  # two leases this year, both to the City: Action Logement is one dwelling behind
+        logement = Logement.objects.create(
+            identifiant=f"LOUE-{i}",
+            bailleur=m["bailleur"],
+            commune=m["communes"]["38185"],
+            epci=m["epci"],
+            typologie="T2",
+        )
+        Vacance.objects.create(
+            logement=logement, bailleur=m["bailleur"], epci=m["epci"], statut="BAIL_SIGNE", reservataire=m["ville"],
+            date_declaration=dt.date(annee, 1, 2), date_liberation=dt.date(annee, 1, 3),
+            date_bail=dt.date(annee, 1, 20),
+        )  # fmt: skip
+    logement = Logement.objects.create(
+        identifiant="NEUF-1", bailleur=m["bailleur"], commune=m["communes"]["38185"], epci=m["epci"], typologie="T2"
+    )
+    vacance = services.declarer_vacance(logement=logement, date_liberation=dt.date(annee, 2, 1), acteur=None)
+    client.force_login(m["staff"]["bailleur"])
+    page = client.get(reverse("attributions:vacance", args=[vacance.pk]))
+    suggestions = page.context["suggestions"]
+    assert [(s["reservataire"], s["du"], s["livre"]) for s in suggestions] == [(m["al"], Decimal("1.00"), 0)]
+    assert "Action Logement Services (Département 38) : écart −1,00 logement" in page.content.decode()
+    choix = [r.nom for r in page.context["orientation_form"].fields["reservataire"].queryset]
+    assert "Alpes Habitat (stock non réservé)" in choix and "Grenoble Habitat (stock non réservé)" not in choix

@@ -114,11 +114,10 @@ def _menages_visibles(request, operation):
 @login_required
 def operation(request, pk, form_menage=None, form_batiment=None, status=200):
     operation = _operation(request, pk)
+    visibles = _menages_visibles(request, operation)
     filtre = MenageFilter(
-        request.GET or None,
-        queryset=_menages_visibles(request, operation).select_related("batiment", "referent").order_by("reference"),
-    )
-    filtre.form.fields.pop("operation")
+        request.GET or None, queryset=visibles.select_related("batiment", "referent").order_by("reference")
+    ).pour_operation(operation, visibles)
     menages = filtre.qs
     ind = selectors.indicateurs_operation(operation)
     gerer = permissions.can_manage_operation(request.user, operation.epci)

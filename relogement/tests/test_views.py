@@ -50,9 +50,14 @@ def test_pages_de_l_operation(client, monde, reloge, django_assert_max_num_queri
     assert 'role="img"' in html  # the accessible SVG chart
     response = client.get(reverse("relogement:operation", args=[monde.operation.pk]), {"statut": "A_ENQUETER"})
     assert [m.reference for m in response.context["menages"]] == [f"L-{i}" for i in range(5)]
+    monde.menage("T-1", referent=monde.autre_referent)
+    url = reverse("relogement:operation", args=[monde.operation.pk])
+    response = client.get(url, {"referent": "thomas", "batiment": monde.batiment.pk})
+    assert [m.reference for m in response.context["menages"]] == ["T-1"]
+    assert client.get("/api/relogement/menages/", {"referent": "thomas"}).json()["count"] == 1
     response = client.get(reverse("relogement:operations"))
     assert response.status_code == 200
-    assert response.context["territoires"][0]["ind"].nb_menages == 6
+    assert response.context["territoires"][0]["ind"].nb_menages == 7
 
 
 def test_saisie_de_l_enquete_par_le_formulaire(client, monde):

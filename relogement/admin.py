@@ -7,7 +7,7 @@ each reading is traced.
 from django.contrib import admin, messages
 
 from . import services
-from .models import Batiment, Operation, QuestionEnquete, Questionnaire, SeanceCommission
+from .models import Batiment, Operation, ParametresRelogement, QuestionEnquete, Questionnaire, SeanceCommission
 
 
 class BatimentInline(admin.TabularInline):
@@ -75,3 +75,8 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 class SeanceCommissionAdmin(admin.ModelAdmin):
     list_display = ["date", "epci", "statut"]
     list_filter = ["epci", "statut"]
+
+
+@admin.register(ParametresRelogement)
+class ParametresRelogementAdmin(admin.ModelAdmin):
+    list_display = ["epci", "date_debut", "conservation_mois"]

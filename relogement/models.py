@@ -39,6 +39,30 @@ def _montant(nom: str, **kw):
     return models.DecimalField(nom, max_digits=9, decimal_places=2, **kw)
 
 
+# --- Parameters ---------------------------------------------------------------------------------
+
+
+class ParametresRelogement(models.Model):
+    """The territory's retention period of sensitive data, with its source and validity dates (P9, GDPR)."""
+
+    epci = models.ForeignKey(
+        Epci, on_delete=models.CASCADE, null=True, blank=True, related_name="+", help_text="Vide : valeur par défaut."
+    )
+    date_debut = models.DateField("en vigueur du")
+    conservation_mois = models.PositiveSmallIntegerField(
+        "conservation des réponses d'enquête et des diagnostics (mois après la clôture du dossier)", default=24
+    )
+    source = models.TextField("source", help_text="Délibération, registre des traitements, charte de relogement…")
+
+    class Meta:
+        verbose_name = "paramètres du relogement"
+        verbose_name_plural = "paramètres du relogement"
+        ordering = ["epci", "-date_debut"]
+
+    def __str__(self) -> str:
+        return f"{self.epci or 'Par défaut'} depuis le {self.date_debut:%d/%m/%Y}"
+
+
 # --- Operations -----------------------------------------------------------------------------------
 
 
@@ -292,6 +316,7 @@ class EnqueteSociale(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="enquetes")
     date_enquete = models.DateField("date de l'enquête")
     reponses = models.JSONField("réponses", default=dict)
+    purgee_le = models.DateField("réponses effacées le", null=True, blank=True)
     enqueteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     modifie_le = models.DateTimeField(auto_now=True)
 
@@ -552,6 +577,7 @@ class DiagnosticSocial(models.Model):
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     contenu = models.TextField("diagnostic")
     preconisations = models.TextField("préconisations", blank=True)
+    purge_le = models.DateField("effacé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "diagnostic social"

@@ -162,6 +162,18 @@ def echeance_suivi(date_emmenagement: dt.date, *, mois: int = MOIS_SUIVI) -> dt.
     return ajoute_mois(date_emmenagement, mois)
 
 
+CONSERVATION_MOIS_DEFAUT = 24
+STATUTS_CLOS = frozenset({Statut.SUIVI_FAIT, Statut.SORTI})
+
+
+def a_purger(statut: str, date_cloture: dt.date | None, today: dt.date, *, conservation_mois: int) -> bool:
+    """Sensitive answers of a closed file (follow-up done, or out of the scheme) are erased once the retention
+    period after the closing has run out (GDPR: storage limitation)."""
+    if statut not in STATUTS_CLOS or date_cloture is None:
+        return False
+    return ajoute_mois(date_cloture, conservation_mois) <= today
+
+
 def neuf_ou_recent(
     date_bail: dt.date,
     date_premiere_location: dt.date | None,

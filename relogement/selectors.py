@@ -162,3 +162,12 @@ def suivis_a_faire(menages: QuerySet, today: dt.date) -> QuerySet:
     return menages.filter(
         statut=Statut.RELOGE_DEFINITIF, suivi__date_realisation__isnull=True, suivi__date_echeance__lte=today
     )
+
+
+def conservation_mois(epci_id: int | None, jour: dt.date) -> int:
+    """The retention period in force for a territory (its own parameters, else the default ones)."""
+    from .models import ParametresRelogement
+
+    qs = ParametresRelogement.objects.filter(date_debut__lte=jour).order_by("-date_debut")
+    parametres = qs.filter(epci_id=epci_id).first() or qs.filter(epci__isnull=True).first()
+    return parametres.conservation_mois if parametres else rules.CONSERVATION_MOIS_DEFAUT

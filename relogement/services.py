@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from attributions import rules as arules
@@ -668,6 +669,49 @@ def sortir(menage: MenageAReloger, *, acteur, motif: str) -> MenageAReloger:
         date_reponse=_today(),
     )
     return menage
+
+
+# --- Retention of sensitive data (GDPR) ------------------------------------------------------------
+
+
+@transaction.atomic
+def purger_donnees_sensibles(*, today: dt.date | None = None, acteur=None) -> int:
+    """Erase the survey answers and social diagnoses of closed files whose retention period ran out.
+
+    The figures stay (statuses, dates, amounts); the answers are emptied and the erasure is dated and traced.
+    Idempotent; returns the number of households whose data was erased.
+    """
+    from .selectors import conservation_mois
+
+    today = today or _today()
+    clos = (
+        MenageAReloger.objects.filter(statut__in=[s.value for s in rules.STATUTS_CLOS])
+        .filter(
+            Q(enquete__purgee_le__isnull=True, enquete__isnull=False)
+            | Q(saisines__diagnostic__purge_le__isnull=True, saisines__diagnostic__isnull=False)
+        )
+        .annotate(
+            cloture=Max("transitions__date", filter=Q(transitions__vers__in=[s.value for s in rules.STATUTS_CLOS]))
+        )
+        .select_related("operation")
+        .distinct()
+    )
+    faits = 0
+    durees: dict[int, int] = {}
+    for menage in clos:
+        epci_id = menage.operation.epci_id
+        if epci_id not in durees:
+            durees[epci_id] = conservation_mois(epci_id, today)
+        cloture = timezone.localdate(menage.cloture) if menage.cloture else None
+        if not rules.a_purger(menage.statut, cloture, today, conservation_mois=durees[epci_id]):
+            continue
+        EnqueteSociale.objects.filter(menage=menage, purgee_le__isnull=True).update(reponses={}, purgee_le=today)
+        DiagnosticSocial.objects.filter(saisine__menage=menage, purge_le__isnull=True).update(
+            contenu="", preconisations="", purge_le=today
+        )
+        tracer_consultation(acteur=acteur, menage=menage, objet="effacement (durée de conservation écoulée)")
+        faits += 1
+    return faits
 
 
 # --- Commission for specific or blocked cases ------------------------------------------------------

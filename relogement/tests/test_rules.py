@@ -203,3 +203,17 @@ def test_tolerance_sur_le_reste_a_charge():
 def test_indicateurs_sans_relogement():
     ind = rules.indicateurs([Cas(statut=Statut.A_ENQUETER)])
     assert ind.pct_hors_qpv is None and ind.propositions_par_menage is None and ind.delai_moyen_jours is None
+
+
+@pytest.mark.parametrize(
+    ("statut", "cloture", "today", "attendu"),
+    [
+        (Statut.SUIVI_FAIT, D(2024, 3, 15), D(2026, 3, 15), True),  # 24 months to the day
+        (Statut.SUIVI_FAIT, D(2024, 3, 15), D(2026, 3, 14), False),
+        (Statut.SORTI, D(2023, 1, 1), D(2026, 1, 1), True),
+        (Statut.RELOGE_DEFINITIF, D(2020, 1, 1), D(2026, 1, 1), False),  # follow-up not done: file still open
+        (Statut.SUIVI_FAIT, None, D(2026, 1, 1), False),
+    ],
+)
+def test_purge_des_donnees_sensibles(statut, cloture, today, attendu):
+    assert rules.a_purger(statut, cloture, today, conservation_mois=24) is attendu

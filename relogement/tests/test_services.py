@@ -464,3 +464,30 @@ def test_la_decision_provisoire_cede_la_place_a_la_caleol_de_la_plateforme(monde
     assert caleol.relogement == "ANRU" and caleol.date_bail == D(2026, 6, 1)
     assert list(DecisionCaleol.objects.all()) == [caleol]
     assert calcule_objectifs_epci(monde.epci, 2026)["hors_qpv"]["numerateur"] == 1
+
+
+def test_effacement_des_donnees_sensibles_apres_la_duree_de_conservation(monde):
+    from relogement.models import DiagnosticSocial, ParametresRelogement, TransitionMenage
+
+    ParametresRelogement.objects.create(
+        epci=monde.epci, date_debut=D(2020, 1, 1), conservation_mois=12, source="Délibération du 3 février 2025"
+    )
+    sorti = monde.menage("S-1")
+    services.enregistrer_enquete(sorti, reponses=REPONSES, date_enquete=D(2026, 3, 2), acteur=None)
+    saisine = services.saisir_commission(
+        epci=monde.epci, acteur=monde.referent, organisation="MOUS", motif="SOCIAL", expose="x", menage=sorti
+    )
+    services.enregistrer_diagnostic(saisine, acteur=monde.referent, date=D(2026, 3, 5), contenu="Dépression")
+    services.sortir(sorti, acteur=None, motif="Parti dans le privé")
+    TransitionMenage.objects.filter(menage=sorti, vers="SORTI").update(date=dt.datetime(2026, 4, 1, 10, tzinfo=dt.UTC))
+    en_cours = monde.menage("E-1")
+    services.enregistrer_enquete(en_cours, reponses=REPONSES, date_enquete=D(2026, 3, 2), acteur=None)
+    assert services.purger_donnees_sensibles(today=D(2027, 3, 31)) == 0  # 12 months not yet over
+    assert services.purger_donnees_sensibles(today=D(2027, 4, 1)) == 1
+    sorti.enquete.refresh_from_db()
+    assert sorti.enquete.reponses == {} and sorti.enquete.purgee_le == D(2027, 4, 1)
+    diagnostic = DiagnosticSocial.objects.get(saisine=saisine)
+    assert diagnostic.contenu == "" and diagnostic.purge_le == D(2027, 4, 1)
+    en_cours.enquete.refresh_from_db()
+    assert en_cours.enquete.reponses["sante"] == "Asthme sévère"  # an open file keeps its survey
+    assert services.purger_donnees_sensibles(today=D(2027, 4, 2)) == 0  # idempotent

@@ -5,22 +5,33 @@ from django.urls import NoReverseMatch, reverse
 from cil.permissions import scope_for
 from core.roles import Role
 
-# (label, url name, roles allowed; None = every signed-in user)
+# (section, label, url name, roles allowed (None = every signed-in user), what it is for)
 _PARTENAIRES = {Role.EPCI, Role.MEMBRE_CIL, Role.BAILLEUR, Role.RESERVATAIRE}
 NAVIGATION = [
-    ("Accueil", "core:home", None),
-    ("Demandes", "demandes:recherche", {Role.AGENT_ACCUEIL, Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE}),
-    ("Réseau d'accueil", "demandes:reseau", {Role.AGENT_ACCUEIL, Role.EPCI}),
-    ("Vacances", "attributions:vacances", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE}),
-    ("CALEOL", "attributions:seances", {Role.EPCI, Role.BAILLEUR}),
-    ("Logements", "attributions:logements", {Role.EPCI, Role.BAILLEUR}),
-    ("Flux", "attributions:flux", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE}),
-    ("Objectifs légaux", "attributions:tableau_de_bord", _PARTENAIRES),
-    ("Attributions", "attributions:liste", _PARTENAIRES),
-    ("Importer", "attributions:import", {Role.EPCI}),
-    ("Bilans annuels", "observatoire:bilans", _PARTENAIRES),
-    ("Relogement", "relogement:operations", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE}),
-]
+    ("", "Accueil", "core:home", None, ""),
+    ("Demandes", "Demandes", "demandes:recherche", {Role.AGENT_ACCUEIL, Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "Rechercher, enregistrer, qualifier et renouveler les demandes."),
+    ("Demandes", "Réseau d'accueil", "demandes:reseau", {Role.AGENT_ACCUEIL, Role.EPCI},
+     "Rendez-vous, entretiens en retard et activité des guichets."),
+    ("Attributions", "Vacances", "attributions:vacances", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "Logements libérés, orientation vers un réservataire, désignation des candidats."),
+    ("Attributions", "CALEOL", "attributions:seances", {Role.EPCI, Role.BAILLEUR},
+     "Séances de la commission, décisions, réponses des ménages et baux."),
+    ("Attributions", "Logements", "attributions:logements", {Role.EPCI, Role.BAILLEUR},
+     "Le patrimoine (RPLS) et son import."),
+    ("Attributions", "Flux", "attributions:flux", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "Conventions de réservation en flux : dû, livré, écart."),
+    ("Objectifs", "Objectifs légaux", "attributions:tableau_de_bord", _PARTENAIRES,
+     "Les trois objectifs de la loi, par bailleur, réservataire, commune et secteur."),
+    ("Objectifs", "Attributions comptées", "attributions:liste", _PARTENAIRES,
+     "La liste des attributions derrière chaque chiffre, exportable."),
+    ("Objectifs", "Importer", "attributions:import", {Role.EPCI},
+     "Charger un extrait d'attributions (format F1)."),
+    ("Objectifs", "Bilans annuels", "observatoire:bilans", _PARTENAIRES,
+     "Le bilan de la CIL et les bilans des bailleurs et réservataires, en PDF et en tableur."),
+    ("Relogement", "Relogement", "relogement:operations", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "Opérations de renouvellement urbain et d'habitat indigne, ménages à reloger."),
+]  # fmt: skip
 
 
 def navigation(request):
@@ -29,12 +40,20 @@ def navigation(request):
         return {"navigation": []}
     scope = scope_for(user)
     entries = []
-    for label, url_name, roles in NAVIGATION:
+    for section, label, url_name, roles, description in NAVIGATION:
         if roles is not None and not scope.admin and not (scope.roles & {str(r) for r in roles}):
             continue
         try:
             url = reverse(url_name)
         except NoReverseMatch:
-            continue  # capability not installed yet
-        entries.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+            continue  # capability not installed
+        entries.append(
+            {
+                "section": section,
+                "label": label,
+                "url": url,
+                "description": description,
+                "active": request.path.startswith(url) and url != "/",
+            }
+        )
     return {"navigation": entries}

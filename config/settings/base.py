@@ -160,4 +160,9 @@ LOGGING = {
 SECRET_STATISTIQUE_SEUIL = 5
 
 # Demo data builders called by `seed_demo` after the territory, in order (cil/demo.py).
-DEMO_SEEDERS = ["attributions.demo.seed"]
+DEMO_SEEDERS = [
+    "demandes.demo.seed",
+    "attributions.demo.seed",
+    "attributions.demo_flux.seed",
+    "relogement.demo.seed",
+]

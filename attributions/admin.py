@@ -69,3 +69,42 @@ class VacanceAdmin(LectureSeule, TerritoireScopedAdmin):
 class SeanceCaleolAdmin(LectureSeule, TerritoireScopedAdmin):
     list_display = ("date", "bailleur", "statut", "lieu")
     list_filter = ("statut",)
+
+
+# --- Dwellings, decisions and the objectives' records (issue 3) ------------------------------------------------
+
+from .models import DecisionCaleol, InstantaneObjectifs, Logement, LotImport  # noqa: E402
+
+
+@admin.register(Logement)
+class LogementAdmin(TerritoireScopedAdmin):
+    list_display = ("identifiant", "bailleur", "commune", "typologie", "qpv", "financement", "loyer")
+    list_filter = ("typologie", "financement", "accessible_pmr")
+    search_fields = ("identifiant", "adresse", "bailleur__nom")
+    raw_id_fields = ("bailleur", "commune", "epci", "qpv", "qpv_2015")
+
+
+@admin.register(DecisionCaleol)
+class DecisionCaleolAdmin(LectureSeule, TerritoireScopedAdmin):
+    """Decisions are written by the F1 import and by the commission pages (with their events), never here."""
+
+    list_display = ("numero_unique", "type_decision", "rang", "date_decision", "date_bail", "bailleur", "commune",
+                    "reservataire", "source")  # fmt: skip
+    list_filter = ("type_decision", "source", "dalo", "prioritaire", "mutation", "relogement")
+    search_fields = ("numero_unique", "logement__identifiant")
+    date_hierarchy = "date_decision"
+    raw_id_fields = ("logement", "bailleur", "commune", "epci", "qpv", "reservataire", "lot")
+    list_select_related = ("bailleur", "commune", "reservataire")
+
+
+@admin.register(LotImport)
+class LotImportAdmin(LectureSeule, admin.ModelAdmin):
+    list_display = ("nom_fichier", "importe_le", "importe_par", "statut", "nb_lignes", "nb_creees", "nb_modifiees",
+                    "nb_inchangees", "duree_ms")  # fmt: skip
+    list_filter = ("statut",)
+
+
+@admin.register(InstantaneObjectifs)
+class InstantaneObjectifsAdmin(LectureSeule, TerritoireScopedAdmin):
+    list_display = ("epci", "annee", "jour", "calcule_le", "declencheur", "demande_par", "provisoire", "duree_ms")
+    list_filter = ("annee", "declencheur", "provisoire")

@@ -143,9 +143,7 @@ class DecisionCaleol(models.Model):
     # deleted (import_referentiels only adds and updates); the import validates them. Without database-level
     # foreign-key triggers and single-column indexes on these copies, a 100,000-line file imports several
     # times faster (docs/adr/0003). Deletion is still protected by the ORM (on_delete=PROTECT).
-    bailleur = models.ForeignKey(
-        Bailleur, on_delete=models.PROTECT, related_name="decisions", db_constraint=False
-    )
+    bailleur = models.ForeignKey(Bailleur, on_delete=models.PROTECT, related_name="decisions", db_constraint=False)
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="decisions", db_constraint=False, db_index=False
     )

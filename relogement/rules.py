@@ -237,6 +237,8 @@ class Cas:
     neuf_ou_recent: bool | None = None
     rac_apres: Decimal | None = None
     parc: str | None = None  # SOCIAL, PRIVE, ACCESSION, STRUCTURE
+    typologie_avant: str = ""  # T1..T6 ("" when unknown)
+    typologie_apres: str = ""
 
 
 @dataclass
@@ -251,6 +253,10 @@ class Indicateurs:
     nb_neuf_ou_recent: int = 0
     nb_rac_maitrise: int = 0
     nb_avec_rac: int = 0
+    # typology after versus before, among the relocations where both are known
+    nb_typologie_plus_grande: int = 0
+    nb_typologie_identique: int = 0
+    nb_typologie_plus_petite: int = 0
     rac_avant_moyen: Decimal | None = None
     rac_apres_moyen: Decimal | None = None
     taux_effort_avant_moyen: Decimal | None = None
@@ -316,6 +322,13 @@ def indicateurs(cas: Iterable[Cas], *, tolerance_rac: Decimal = Decimal(0)) -> I
             result.nb_hors_qpv += 1
         if c.neuf_ou_recent:
             result.nb_neuf_ou_recent += 1
+        if c.typologie_avant and c.typologie_apres:
+            if c.typologie_apres > c.typologie_avant:  # "T1" < "T2" < ... < "T6"
+                result.nb_typologie_plus_grande += 1
+            elif c.typologie_apres == c.typologie_avant:
+                result.nb_typologie_identique += 1
+            else:
+                result.nb_typologie_plus_petite += 1
         if c.rac_avant is not None and c.rac_apres is not None:
             result.nb_avec_rac += 1
             rac_avant.append(c.rac_avant)

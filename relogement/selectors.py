@@ -46,6 +46,7 @@ def avec_relogement_definitif(qs: QuerySet) -> QuerySet:
         def_en_qpv=Subquery(definitif.values("en_qpv")[:1]),
         def_neuf=Subquery(definitif.values("neuf_ou_recent")[:1]),
         def_parc=Subquery(definitif.values("parc")[:1]),
+        def_typo=Subquery(definitif.values("logement__typologie")[:1]),
         def_rac=Subquery(
             definitif.annotate(r=ExpressionWrapper(F("loyer") + F("charges") - F("apl"), output_field=MONTANT)).values(
                 "r"
@@ -66,6 +67,7 @@ def indicateurs(menages: QuerySet, *, tolerance_rac: Decimal = Decimal(0)) -> ru
     reloge = Q(statut__in=RELOGES, def_date_bail__isnull=False)
     avec_rac = reloge & Q(def_rac__isnull=False)
     ressources = Q(ressources_mensuelles__gt=0)
+    typos = reloge & Q(def_typo__isnull=False) & ~Q(typologie_actuelle="")
     qs = qs.annotate(rac_av=_rac_avant())
     agg = qs.aggregate(
         nb_menages=Count("pk"),
@@ -75,6 +77,9 @@ def indicateurs(menages: QuerySet, *, tolerance_rac: Decimal = Decimal(0)) -> ru
         nb_hors_qpv=Count("pk", filter=reloge & Q(def_en_qpv=False)),
         nb_neuf_ou_recent=Count("pk", filter=reloge & Q(def_neuf=True)),
         nb_avec_rac=Count("pk", filter=avec_rac),
+        nb_typologie_plus_grande=Count("pk", filter=typos & Q(def_typo__gt=F("typologie_actuelle"))),
+        nb_typologie_identique=Count("pk", filter=typos & Q(def_typo=F("typologie_actuelle"))),
+        nb_typologie_plus_petite=Count("pk", filter=typos & Q(def_typo__lt=F("typologie_actuelle"))),
         nb_rac_maitrise=Count("pk", filter=avec_rac & Q(def_rac__lte=F("rac_av") * (1 + Decimal(tolerance_rac)))),
         rac_avant_moyen=Avg("rac_av", filter=avec_rac, output_field=MONTANT),
         rac_apres_moyen=Avg("def_rac", filter=avec_rac, output_field=MONTANT),
@@ -100,6 +105,9 @@ def indicateurs(menages: QuerySet, *, tolerance_rac: Decimal = Decimal(0)) -> ru
         nb_neuf_ou_recent=agg["nb_neuf_ou_recent"],
         nb_avec_rac=agg["nb_avec_rac"],
         nb_rac_maitrise=agg["nb_rac_maitrise"],
+        nb_typologie_plus_grande=agg["nb_typologie_plus_grande"],
+        nb_typologie_identique=agg["nb_typologie_identique"],
+        nb_typologie_plus_petite=agg["nb_typologie_plus_petite"],
         nb_propositions=PropositionRelogement.objects.filter(menage__in=qs.filter(reloge).values("pk")).count(),
     )
     for nom in ("rac_avant_moyen", "rac_apres_moyen", "taux_effort_avant_moyen", "taux_effort_apres_moyen"):
@@ -141,6 +149,8 @@ def cas(menages: QuerySet) -> list[rules.Cas]:
                 neuf_ou_recent=m.def_neuf,
                 rac_apres=m.def_rac,
                 parc=m.def_parc,
+                typologie_avant=m.typologie_actuelle,
+                typologie_apres=m.def_typo or "",
             )
         )
     return result

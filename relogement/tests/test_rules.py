@@ -154,6 +154,8 @@ def _reloge(**kw):
         "neuf_ou_recent": False,
         "rac_apres": Decimal("400"),
         "parc": "SOCIAL",
+        "typologie_avant": "T3",
+        "typologie_apres": "T3",
     }
     valeurs.update(kw)
     return Cas(**valeurs)
@@ -162,7 +164,7 @@ def _reloge(**kw):
 def test_indicateurs_sur_une_table_de_cas():
     cas = [
         _reloge(nb_propositions=2, rac_apres=Decimal("380"), neuf_ou_recent=True),  # 90 days
-        _reloge(en_qpv=True, rac_apres=Decimal("460"), date_bail=D(2025, 3, 2)),  # 60 days, RAC up
+        _reloge(en_qpv=True, rac_apres=Decimal("460"), date_bail=D(2025, 3, 2), typologie_apres="T4"),  # 60 days
         _reloge(statut=Statut.SUIVI_FAIT, nb_propositions=3, date_bail=D(2025, 5, 1), parc="PRIVE"),  # 120 days
         Cas(statut=Statut.PROPOSITION, nb_propositions=1),
         Cas(statut=Statut.A_ENQUETER),
@@ -177,6 +179,7 @@ def test_indicateurs_sur_une_table_de_cas():
     assert ind.nb_restant == 3
     assert ind.nb_hors_qpv == 2 and ind.pct_hors_qpv == Decimal(2) / 3
     assert ind.par_parc == {"SOCIAL": 2, "PRIVE": 1}
+    assert (ind.nb_typologie_plus_grande, ind.nb_typologie_identique, ind.nb_typologie_plus_petite) == (1, 2, 0)
     assert ind.nb_neuf_ou_recent == 1
     assert ind.nb_rac_maitrise == 2 and ind.nb_avec_rac == 3
     assert ind.rac_avant_moyen == Decimal("400")

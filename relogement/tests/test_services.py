@@ -295,7 +295,7 @@ def test_indicateurs_sql_egaux_aux_regles(monde):
             (monde.logement_ancien, Decimal("0")),
         ]
     ):
-        m = monde.menage(f"R-{i}", ressources_mensuelles=ressources)
+        m = monde.menage(f"R-{i}", ressources_mensuelles=ressources, typologie_actuelle=["T3", "T4", "T5"][i])
         reloges.append(_parcours_jusqu_au_bail(monde, m, logement=logement, date_bail=D(2026, 6, 1 + i)))
     enquete = monde.menage("E-1")
     services.enregistrer_enquete(enquete, reponses=REPONSES, date_enquete=D(2026, 3, 2), acteur=None)
@@ -308,6 +308,9 @@ def test_indicateurs_sql_egaux_aux_regles(monde):
         "nb_menages",
         "par_statut",
         "par_parc",
+        "nb_typologie_plus_grande",
+        "nb_typologie_identique",
+        "nb_typologie_plus_petite",
         "nb_reloges_definitifs",
         "nb_sortis",
         "nb_hors_qpv",
@@ -326,6 +329,7 @@ def test_indicateurs_sql_egaux_aux_regles(monde):
     )  # 2026-03-02 -> 06-01, 06-02, 06-03: 91, 92, 93
     assert sql.nb_reloges_definitifs == 3 and sql.nb_hors_qpv == 2 and sql.nb_neuf_ou_recent == 1
     assert sql.par_parc == {"SOCIAL": 3}
+    assert (sql.nb_typologie_plus_grande, sql.nb_typologie_identique, sql.nb_typologie_plus_petite) == (1, 1, 1)
     assert sql.propositions_par_menage == Decimal(2)
     assert sql.rac_avant_moyen == Decimal(400) and sql.rac_apres_moyen == Decimal(500)
     assert sql.nb_rac_maitrise == 0

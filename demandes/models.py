@@ -265,6 +265,20 @@ class Demande(models.Model):
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
 
+    # the score under the territory's adopted grid (cotation): written only by services (rescoring)
+    score = models.IntegerField("cotation (points)", null=True, blank=True, editable=False)
+    score_grille = models.ForeignKey(
+        "GrilleCotation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="grille de la cotation",
+        db_index=False,  # no index on the score columns: stock rescoring updates stay HOT
+    )
+    score_calcule_le = models.DateField("cotation modifiée le", null=True, blank=True, editable=False)
+
     objects = DemandeQuerySet.as_manager()
 
     class Meta:
@@ -421,6 +435,7 @@ class Evenement(models.Model):
         RADIATION = "RADIATION", "Radiation"
         REACTIVATION = "REACTIVATION", "Réactivation"
         FICHE_INFORMATION = "FICHE_INFORMATION", "Attestation et fiche d'information remises"
+        COTATION = "COTATION", "Cotation modifiée"
 
     demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="evenements")
     type = models.CharField("type", max_length=24, choices=Type.choices)
@@ -710,3 +725,187 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_canal_display()} le {self.date:%d/%m/%Y}"
+
+
+# --- Scoring (cotation, L. 441-2-8) -------------------------------------------------------------
+
+
+class GrilleFigee(Exception):
+    """An adopted or archived grid is immutable: copy it into a new draft to change it."""
+
+
+def _statut_grille(pk) -> str | None:
+    """The status stored in the database (not the one of an object being changed)."""
+    if pk is None:
+        return None
+    return GrilleCotation.objects.filter(pk=pk).values_list("statut", flat=True).first()
+
+
+class GrilleCotation(models.Model):
+    """A versioned scoring grid of a territory (PPGDID): draft, adopted (immutable, dated), archived."""
+
+    class Statut(models.TextChoices):
+        BROUILLON = "BROUILLON", "Brouillon"
+        ADOPTEE = "ADOPTEE", "Adoptée"
+        ARCHIVEE = "ARCHIVEE", "Archivée"
+
+    # what may still change on an adopted grid: its archiving
+    CHAMPS_ARCHIVAGE = frozenset({"statut", "date_fin", "archivee_le"})
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="grilles_cotation", verbose_name="EPCI")
+    nom = models.CharField("nom", max_length=200)
+    version = models.PositiveSmallIntegerField("version", default=1)
+    statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.BROUILLON)
+    description = models.TextField("présentation (publique)", blank=True)
+    deliberation = models.CharField("délibération ou PPGDID", max_length=300, blank=True)
+    date_debut = models.DateField("en vigueur du", null=True, blank=True)
+    date_fin = models.DateField("au", null=True, blank=True)
+    copie_de = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="copie de"
+    )
+    creee_le = models.DateTimeField("créée le", auto_now_add=True)
+    creee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    adoptee_le = models.DateTimeField("adoptée le", null=True, blank=True)
+    adoptee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    archivee_le = models.DateTimeField("archivée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "grille de cotation"
+        verbose_name_plural = "grilles de cotation"
+        ordering = ["epci", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["epci"], condition=Q(statut="ADOPTEE"), name="grille_une_adoptee_par_epci"),
+            models.UniqueConstraint(fields=["epci", "version"], name="grille_version_unique"),
+            models.CheckConstraint(
+                condition=Q(statut="BROUILLON") | Q(date_debut__isnull=False, adoptee_le__isnull=False),
+                name="grille_adoptee_datee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nom} (v{self.version}, {self.get_statut_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        stocke = _statut_grille(self.pk)
+        if stocke not in (None, self.Statut.BROUILLON):
+            champs = kwargs.get("update_fields")
+            if champs is None or set(champs) - self.CHAMPS_ARCHIVAGE:
+                raise GrilleFigee("Une grille adoptée ne peut plus être modifiée : créez un nouveau brouillon.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if _statut_grille(self.pk) not in (None, self.Statut.BROUILLON):
+            raise GrilleFigee("Une grille adoptée ou archivée est conservée.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def modifiable(self) -> bool:
+        return self.statut == self.Statut.BROUILLON
+
+    def criteres_purs(self, criteres=None) -> tuple:
+        criteres = self.criteres.all() if criteres is None else criteres
+        return tuple(c.pur() for c in criteres)
+
+
+def _verifier_grille_modifiable(grille_id) -> None:
+    if _statut_grille(grille_id) not in (None, GrilleCotation.Statut.BROUILLON):
+        raise GrilleFigee("Les critères d'une grille adoptée ne peuvent plus être modifiés.")
+
+
+class CritereCotation(models.Model):
+    """One criterion of a grid: its kind, points, values it applies to, cap and validity dates."""
+
+    class Type(models.TextChoices):
+        PRIORITE = rules.TypeCritere.PRIORITE, "Critère de priorité L. 441-1 reconnu"
+        DALO = rules.TypeCritere.DALO, "Décision DALO favorable"
+        ANCIENNETE = rules.TypeCritere.ANCIENNETE, "Ancienneté de la demande (points par mois)"
+        MENAGE = rules.TypeCritere.MENAGE, "Situation du ménage"
+        LOGEMENT_ACTUEL = rules.TypeCritere.LOGEMENT_ACTUEL, "Logement actuel"
+        MOTIF = rules.TypeCritere.MOTIF, "Motif de la demande"
+        LIEN_LOCAL = rules.TypeCritere.LIEN_LOCAL, "Lien avec le territoire"
+        MUTATION = rules.TypeCritere.MUTATION, "Motif de mutation (locataire HLM)"
+        REFUS = rules.TypeCritere.REFUS, "Refus d'une offre adaptée (malus par refus)"
+
+    grille = models.ForeignKey(GrilleCotation, on_delete=models.CASCADE, related_name="criteres")
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+    code = models.SlugField("code", max_length=40)
+    libelle = models.CharField("libellé", max_length=200)
+    type = models.CharField("nature", max_length=16, choices=Type.choices)
+    points = models.IntegerField(
+        "points", help_text="Par mois pour l'ancienneté ; par refus (négatif) pour le malus de refus."
+    )
+    valeurs = models.JSONField(
+        "valeurs retenues",
+        default=list,
+        blank=True,
+        help_text="Codes concernés (critères L. 441-1, situations, motifs...) ; vide : tous.",
+    )
+    plafond = models.PositiveIntegerField("plafond (points, en valeur absolue)", null=True, blank=True)
+    duree_mois = models.PositiveSmallIntegerField("durée de prise en compte (mois)", null=True, blank=True)
+    date_debut = models.DateField("applicable du", null=True, blank=True)
+    date_fin = models.DateField("au", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "critère de cotation"
+        verbose_name_plural = "critères de cotation"
+        ordering = ["grille", "ordre", "id"]
+        constraints = [models.UniqueConstraint(fields=["grille", "code"], name="critere_cotation_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.libelle} ({self.points} pts)"
+
+    def save(self, *args, **kwargs):
+        _verifier_grille_modifiable(self.grille_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _verifier_grille_modifiable(self.grille_id)
+        return super().delete(*args, **kwargs)
+
+    def pur(self) -> rules.CritereGrille:
+        return rules.CritereGrille(
+            code=self.code,
+            libelle=self.libelle,
+            type=rules.TypeCritere(self.type),
+            points=self.points,
+            valeurs=tuple(self.valeurs or ()),
+            plafond=self.plafond,
+            duree_mois=self.duree_mois,
+            date_debut=self.date_debut,
+            date_fin=self.date_fin,
+        )
+
+
+class CalculCotation(models.Model):
+    """One rescoring of a territory's stock: its progress, so an interrupted run resumes where it stopped."""
+
+    class Statut(models.TextChoices):
+        EN_COURS = "EN_COURS", "En cours"
+        TERMINE = "TERMINE", "Terminé"
+
+    grille = models.ForeignKey(GrilleCotation, on_delete=models.CASCADE, related_name="calculs")
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="+")
+    jour = models.DateField("date de référence")
+    declencheur = models.CharField("déclencheur", max_length=100)
+    statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.EN_COURS)
+    dernier_id = models.BigIntegerField("dernière demande traitée", default=0)
+    nb_traitees = models.PositiveIntegerField("demandes traitées", default=0)
+    nb_modifiees = models.PositiveIntegerField("scores modifiés", default=0)
+    nb_lots = models.PositiveIntegerField("lots", default=0)
+    debut = models.DateTimeField("début", auto_now_add=True)
+    fin = models.DateTimeField("fin", null=True, blank=True)
+    acteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "calcul de la cotation"
+        verbose_name_plural = "calculs de la cotation"
+        ordering = ["-debut", "-id"]
+
+    def __str__(self) -> str:
+        return f"Cotation {self.grille} : {self.nb_traitees} demandes ({self.get_statut_display().lower()})"

@@ -285,3 +285,16 @@ def verifier_fichier(premiers_octets: bytes, taille: int, taille_max: int) -> tu
     if reconnu is None:
         raise DomainError("Format non accepté : déposez un fichier PDF, JPEG ou PNG.")
     return reconnu
+
+
+# --- Scoring (cotation) ---------------------------------------------------------------------
+# The pure scoring functions live in ``cotation.py``; re-exported here, the entry point of the pure rules.
+from .cotation import (  # noqa: E402, F401
+    CritereGrille,
+    DemandeCotation,
+    LigneCotation,
+    Membre,
+    ResultatCotation,
+    TypeCritere,
+    coter,
+)

@@ -405,3 +405,238 @@ def pieces_visibles(demande: Demande, *, voir_sensible: bool) -> QuerySet:
     if not voir_sensible:
         qs = qs.exclude(type_piece__in=PIECES_SENSIBLES)
     return qs
+
+
+# --- Scoring (cotation) -----------------------------------------------------------------------
+
+# the columns of a demand that scoring reads (one narrow query per batch)
+COLONNES_COTATION = (
+    "id",
+    "date_depot",
+    "date_naissance",
+    "situation_familiale",
+    "situation_professionnelle",
+    "logement_actuel",
+    "motifs",
+    "est_mutation",
+    "accessibilite_pmr",
+    "besoin_adaptation",
+    "ville",
+    "score",
+    "score_grille_id",
+)
+
+
+def grille_adoptee(epci_id: int):
+    """The territory's adopted grid with its criteria, or None."""
+    from .models import GrilleCotation
+
+    return (
+        GrilleCotation.objects.filter(epci_id=epci_id, statut=GrilleCotation.Statut.ADOPTEE)
+        .prefetch_related("criteres")
+        .first()
+    )
+
+
+def besoins_cotation(criteres) -> set[str]:
+    """Which related rows the criteria read, so a batch queries only those."""
+    T = rules.TypeCritere
+    besoins: set[str] = set()
+    for c in criteres:
+        if c.type == T.PRIORITE:
+            besoins.add("priorites")
+        elif c.type == T.DALO:
+            besoins.add("dalo")
+        elif c.type == T.MENAGE:
+            besoins |= {"membres", "priorites"}
+        elif c.type == T.REFUS:
+            besoins.add("refus")
+        elif c.type == T.LIEN_LOCAL:
+            besoins.add("communes")
+    return besoins
+
+
+def noms_communes(epci_id: int) -> frozenset[str]:
+    from cil.models import Commune
+
+    return frozenset(rules.normaliser(n) for n in Commune.objects.filter(epci_id=epci_id).values_list("nom", flat=True))
+
+
+def instantanes_cotation(
+    lignes: list[dict], *, today: dt.date, besoins: set[str], communes: frozenset[str] = frozenset()
+) -> dict[int, rules.DemandeCotation]:
+    """The scoring snapshots of a batch of demands (``lignes``: values of COLONNES_COTATION, ascending ids).
+
+    Related rows are read by id range (between the batch's first and last id): at most four queries.
+    """
+    from .models import CriterePriorite, DecisionDalo
+
+    if not lignes:
+        return {}
+    id_min, id_max = lignes[0]["id"], lignes[-1]["id"]
+    plage = {"demande_id__gte": id_min, "demande_id__lte": id_max}
+    priorites: dict[int, set[str]] = {}
+    dalo: set[int] = set()
+    membres: dict[int, list[rules.Membre]] = {}
+    refus: dict[int, list[tuple[dt.date, str]]] = {}
+    if "priorites" in besoins:
+        qs = (
+            CriterePriorite.objects.filter(**plage, reconnu_le__lte=today)
+            .filter(Q(fin_le__isnull=True) | Q(fin_le__gt=today))
+            .values_list("demande_id", "critere")
+        )
+        for demande_id, critere in qs:
+            priorites.setdefault(demande_id, set()).add(critere)
+    if "dalo" in besoins:
+        dalo = set(
+            DecisionDalo.objects.filter(**plage, prioritaire_urgent=True, date_decision__lte=today).values_list(
+                "demande_id", flat=True
+            )
+        )
+    if "membres" in besoins:
+        for demande_id, lien, naissance in MembreMenage.objects.filter(**plage).values_list(
+            "demande_id", "lien", "date_naissance"
+        ):
+            membres.setdefault(demande_id, []).append(rules.Membre(lien, naissance))
+    if "refus" in besoins:
+        for demande_id, date, motif in Evenement.objects.filter(**plage, type=Evenement.Type.REFUS).values_list(
+            "demande_id", "date", "detail__motif"
+        ):
+            refus.setdefault(demande_id, []).append((date.date(), motif or ""))
+    resultat = {}
+    for d in lignes:
+        pk = d["id"]
+        resultat[pk] = rules.DemandeCotation(
+            date_depot=d["date_depot"],
+            date_naissance=d["date_naissance"],
+            situation_familiale=d["situation_familiale"],
+            situation_professionnelle=d["situation_professionnelle"],
+            logement_actuel=d["logement_actuel"],
+            motifs=frozenset(d["motifs"] or ()),
+            est_mutation=d["est_mutation"],
+            priorites=frozenset(priorites.get(pk, ())),
+            dalo=pk in dalo,
+            besoin_adaptation=bool(d["accessibilite_pmr"] or d["besoin_adaptation"]),
+            membres=tuple(membres.get(pk, ())),
+            reside_sur_territoire=rules.normaliser(d["ville"]) in communes,
+            refus=tuple(refus.get(pk, ())),
+        )
+    return resultat
+
+
+def instantane_demande(demande: Demande, today: dt.date, criteres) -> rules.DemandeCotation:
+    ligne = Demande.objects.filter(pk=demande.pk).values(*COLONNES_COTATION).get()
+    besoins = besoins_cotation(criteres)
+    communes = noms_communes(demande.epci_id) if "communes" in besoins else frozenset()
+    return instantanes_cotation([ligne], today=today, besoins=besoins, communes=communes)[demande.pk]
+
+
+@dataclass(frozen=True)
+class CotationExpliquee:
+    grille: object
+    resultat: rules.ResultatCotation
+    score_enregistre: int | None
+
+
+def cotation_expliquee(demande: Demande, today: dt.date) -> CotationExpliquee | None:
+    """The breakdown of the demand's score under the adopted grid (computed now) and the stored score."""
+    grille = grille_adoptee(demande.epci_id)
+    if grille is None:
+        return None
+    criteres = grille.criteres_purs()
+    resultat = rules.coter(instantane_demande(demande, today, criteres), criteres, today)
+    return CotationExpliquee(grille=grille, resultat=resultat, score_enregistre=demande.score)
+
+
+# --- Information owed to the applicant (R. 441-2-17) --------------------------------------------
+
+TYPES_ATTRIBUTION = ("ATTRIBUTION", "ATTRIBUTION_RANG", "ATTRIBUTION_CONDITION")
+
+
+@dataclass(frozen=True)
+class PositionDemande:
+    commune: str
+    typologie: str
+    rang: int | None  # 1 + similar demands with a higher score
+    total: int  # similar active demands (the demand included)
+    pct_derriere: int | None  # share of similar demands (this one included) whose score is lower or equal
+    delai_median_mois: float | None  # None: masked (fewer than the secrecy threshold) or nothing observed
+    attributions_observees: int
+    masque: bool
+
+
+def _similaires(demande: Demande, commune_id: int, typologie: str) -> QuerySet:
+    from django.db import connection
+
+    qs = Demande.objects.actives().filter(epci_id=demande.epci_id, communes_souhaitees=commune_id)
+    if connection.vendor == "postgresql":
+        return qs.filter(typologies__contains=[typologie])
+    return qs.filter(typologies__icontains=f'"{typologie}"')
+
+
+def delai_attente_observe(commune_id: int, typologie: str, jour: dt.date) -> tuple[float | None, int, bool]:
+    """Median months (lease date, else decision date, minus filing date) of the last 12 months' allocations
+    of this typology in this commune (attributions.DecisionCaleol), counted and ordered in SQL.
+
+    Returns (median, count, masked): masked when fewer than settings.SECRET_STATISTIQUE_SEUIL allocations.
+    """
+    from django.conf import settings
+    from django.db.models import DurationField, ExpressionWrapper, F
+    from django.db.models.functions import Coalesce
+
+    from attributions.models import DecisionCaleol
+
+    debut = jour - dt.timedelta(days=365)
+    qs = DecisionCaleol.objects.filter(
+        commune_id=commune_id, typologie=typologie, type_decision__in=TYPES_ATTRIBUTION, date_decision__gte=debut
+    ).filter(date_decision__lte=jour)
+    n = qs.count()
+    seuil = getattr(settings, "SECRET_STATISTIQUE_SEUIL", 5)
+    if n == 0 or n < seuil:
+        return None, n, n > 0
+    attente = ExpressionWrapper(Coalesce("date_bail", "date_decision") - F("date_depot"), output_field=DurationField())
+    ordonne = qs.annotate(attente=attente).order_by("attente").values_list("attente", flat=True)
+    milieu = [ordonne[(n - 1) // 2], ordonne[n // 2]]  # two single-row queries, ordered in SQL
+    jours = [m.days for m in milieu]
+    return round(sum(jours) / 2 / 30.4375, 1), n, False
+
+
+def positions_demande(demande: Demande, jour: dt.date, *, limite: int = 4) -> list[PositionDemande]:
+    """Per wished commune (at most ``limite``) and the first wished typology: the demand's rank among similar
+    active demands (same commune and typology wished), and the observed waiting time there."""
+    from django.conf import settings
+
+    typologie = (demande.typologies or [None])[0]
+    if typologie is None:
+        return []
+    seuil = getattr(settings, "SECRET_STATISTIQUE_SEUIL", 5)
+    resultat = []
+    for commune in demande.communes_souhaitees.order_by("nom")[:limite]:
+        similaires = _similaires(demande, commune.pk, typologie)
+        if demande.score is not None:
+            chiffres = similaires.aggregate(
+                total=Count("pk"),
+                devant=Count("pk", filter=Q(score__gt=demande.score)),
+                derriere_ou_egaux=Count("pk", filter=Q(score__lte=demande.score)),
+            )
+        else:
+            chiffres = similaires.aggregate(total=Count("pk"), devant=Count("pk", filter=Q(pk__lt=0)))
+            chiffres["derriere_ou_egaux"] = None
+        total = chiffres["total"]
+        masque_position = total < seuil
+        median, n, masque = delai_attente_observe(commune.pk, typologie, jour)
+        rang_ = None if demande.score is None or masque_position else chiffres["devant"] + 1
+        pct = None if rang_ is None or not total else round(100 * chiffres["derriere_ou_egaux"] / total)
+        resultat.append(
+            PositionDemande(
+                commune=commune.nom,
+                typologie=typologie,
+                rang=rang_,
+                total=total,
+                pct_derriere=pct,
+                delai_median_mois=median,
+                attributions_observees=n,
+                masque=masque,
+            )
+        )
+    return resultat

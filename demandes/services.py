@@ -74,7 +74,7 @@ def record_event(
     """Append an event to the demand's shared log (R. 441-2-15). Other apps call this too."""
     if type not in Evenement.Type.values:
         raise DomainError(f"Type d'événement inconnu : {type}.")
-    return Evenement.objects.create(
+    evenement = Evenement.objects.create(
         demande=demande,
         type=type,
         date=date or _now(),
@@ -84,6 +84,9 @@ def record_event(
         detail=detail or {},
         sensible=sensible,
     )
+    if type == Evenement.Type.REFUS:  # a refusal may carry a malus in the grid
+        recalculer_demande(demande, acteur=acteur)
+    return evenement
 
 
 # --- Registration number ----------------------------------------------------------------------
@@ -180,6 +183,7 @@ def enregistrer_demande(
         libelle=f"Demande enregistrée sous le numéro {demande.numero_unique}",
         detail={"guichet_id": guichet.pk, "date_depot": date_depot.isoformat()},
     )
+    recalculer_demande(demande, acteur=acteur)
     return demande
 
 
@@ -281,6 +285,7 @@ def modifier_demande(
             libelle="Mise à jour : " + ", ".join(modifies),
             detail={"champs": modifies, "version": demande.version},
         )
+        recalculer_demande(demande, acteur=acteur)
     return demande
 
 
@@ -403,6 +408,7 @@ def reactiver(demande: Demande, *, acteur, jour: dt.date | None = None, version:
         libelle="Demande réactivée (ancienneté conservée)",
         detail={"ancien_motif": ancien_motif, "date": jour.isoformat()},
     )
+    recalculer_demande(demande, acteur=acteur)
     return demande
 
 
@@ -586,6 +592,7 @@ def reconnaitre_priorite(
         },
         sensible=priorite.sensible,
     )
+    recalculer_demande(demande, acteur=acteur)
     return priorite
 
 
@@ -601,6 +608,7 @@ def lever_priorite(priorite: CriterePriorite, *, acteur, jour: dt.date | None = 
         detail={"priorite_id": priorite.pk},
         sensible=priorite.sensible,
     )
+    recalculer_demande(priorite.demande, acteur=acteur)
     return priorite
 
 
@@ -632,6 +640,7 @@ def enregistrer_dalo(
         + (" : prioritaire et urgent" if prioritaire_urgent else " : défavorable"),
         detail={"dalo_id": decision.pk, "prioritaire_urgent": prioritaire_urgent},
     )
+    recalculer_demande(demande, acteur=acteur)
     return decision
 
 
@@ -690,3 +699,273 @@ def fiche_information_remise(demande: Demande, *, acteur) -> Evenement:
         acteur=acteur,
         libelle="Attestation d'enregistrement et fiche d'information éditées",
     )
+
+
+# --- Scoring (cotation) -----------------------------------------------------------------------
+
+ORGANISATION_COTATION = "Calcul automatique de la cotation"
+TAILLE_LOT_COTATION = 20_000
+
+
+def _grilles():
+    from .models import CalculCotation, CritereCotation, GrilleCotation
+
+    return GrilleCotation, CritereCotation, CalculCotation
+
+
+@transaction.atomic
+def creer_brouillon(*, epci, acteur, depuis=None, nom: str = ""):
+    """A new draft grid of the territory: a copy of ``depuis`` (by default the adopted grid) or empty."""
+    from django.db.models import Max
+
+    GrilleCotation, CritereCotation, _ = _grilles()
+    if depuis is None:
+        depuis = GrilleCotation.objects.filter(epci=epci, statut=GrilleCotation.Statut.ADOPTEE).first()
+    if depuis is not None and depuis.epci_id != epci.pk:
+        raise DomainError("La grille copiée doit appartenir au même territoire.")
+    GrilleCotation.objects.select_for_update().filter(epci=epci).exists()
+    version = (GrilleCotation.objects.filter(epci=epci).aggregate(v=Max("version"))["v"] or 0) + 1
+    grille = GrilleCotation.objects.create(
+        epci=epci,
+        nom=nom or (f"{depuis.nom} – projet v{version}" if depuis else f"Grille de cotation v{version}"),
+        version=version,
+        description=depuis.description if depuis else "",
+        copie_de=depuis,
+        creee_par=acteur,
+    )
+    if depuis is not None:
+        CritereCotation.objects.bulk_create(
+            CritereCotation(
+                grille=grille,
+                ordre=c.ordre,
+                code=c.code,
+                libelle=c.libelle,
+                type=c.type,
+                points=c.points,
+                valeurs=list(c.valeurs),
+                plafond=c.plafond,
+                duree_mois=c.duree_mois,
+                date_debut=c.date_debut,
+                date_fin=c.date_fin,
+            )
+            for c in depuis.criteres.all()
+        )
+    return grille
+
+
+def _verifier_brouillon(grille) -> None:
+    if not grille.modifiable:
+        raise DomainError("Une grille adoptée ne peut plus être modifiée : créez un nouveau brouillon.")
+
+
+@transaction.atomic
+def enregistrer_critere(*, grille, acteur, critere=None, donnees: dict):
+    """Create or change a criterion of a draft grid."""
+    _, CritereCotation, _ = _grilles()
+    _verifier_brouillon(grille)
+    critere = critere or CritereCotation(grille=grille)
+    if critere.grille_id != grille.pk:
+        raise DomainError("Ce critère n'appartient pas à cette grille.")
+    for champ, valeur in donnees.items():
+        setattr(critere, champ, valeur)
+    if critere.type == rules.TypeCritere.REFUS and critere.points > 0:
+        raise DomainError("Le refus d'une offre adaptée est un malus : ses points doivent être négatifs.")
+    critere.full_clean(exclude=["grille"])
+    critere.save()
+    return critere
+
+
+@transaction.atomic
+def supprimer_critere(*, critere, acteur) -> None:
+    _verifier_brouillon(critere.grille)
+    critere.delete()
+
+
+@transaction.atomic
+def adopter_grille(grille, *, acteur, date_debut: dt.date | None = None, deliberation: str = ""):
+    """Adopt a draft: it becomes immutable and in force; the previous adopted grid is archived the day
+    before; the whole stock is rescored by a background task enqueued after commit. Returns the run."""
+    GrilleCotation, _, CalculCotation = _grilles()
+    verrou = list(GrilleCotation.objects.select_for_update().filter(epci_id=grille.epci_id).order_by("pk"))
+    grille.refresh_from_db()  # the caller's object follows the adoption
+    _verifier_brouillon(grille)
+    criteres = list(grille.criteres.all())
+    if not criteres:
+        raise DomainError("La grille n'a aucun critère.")
+    if not any(c.type in (rules.TypeCritere.PRIORITE, rules.TypeCritere.DALO) for c in criteres):
+        raise DomainError(
+            "La cotation doit mettre en œuvre les priorités de l'article L. 441-1 (R. 441-2-10) : "
+            "ajoutez au moins un critère « priorité » ou « DALO »."
+        )
+    date_debut = date_debut or _today()
+    maintenant = _now()
+    for ancienne in verrou:
+        if ancienne.statut == GrilleCotation.Statut.ADOPTEE and ancienne.pk != grille.pk:
+            ancienne.statut = GrilleCotation.Statut.ARCHIVEE
+            ancienne.date_fin = date_debut - dt.timedelta(days=1)
+            ancienne.archivee_le = maintenant
+            ancienne.save(update_fields=["statut", "date_fin", "archivee_le"])
+    grille.statut = GrilleCotation.Statut.ADOPTEE
+    grille.date_debut = date_debut
+    grille.adoptee_le = maintenant
+    grille.adoptee_par = acteur
+    grille.deliberation = deliberation or grille.deliberation
+    grille.save()
+    return lancer_recalcul(grille=grille, acteur=acteur, declencheur=f"Adoption de la grille v{grille.version}")
+
+
+@transaction.atomic
+def lancer_recalcul(*, grille, acteur, declencheur: str, jour: dt.date | None = None):
+    """Record a rescoring run of the adopted grid's territory and enqueue it after commit."""
+    GrilleCotation, _, CalculCotation = _grilles()
+    if grille.statut != GrilleCotation.Statut.ADOPTEE:
+        raise DomainError("Seule la grille adoptée s'applique au stock des demandes.")
+    calcul = CalculCotation.objects.create(
+        grille=grille, epci_id=grille.epci_id, jour=jour or _today(), declencheur=declencheur[:100], acteur=acteur
+    )
+    from .tasks import rescore_stock
+
+    transaction.on_commit(lambda: rescore_stock.delay(calcul.pk))
+    return calcul
+
+
+def _ecrire_scores(changements: list[tuple[int, int | None, int]], *, grille, jour: dt.date, acteur_id) -> None:
+    """Write the changed scores and one COTATION event per changed demand, in set-based SQL on PostgreSQL."""
+    from django.db import connection
+
+    if not changements:
+        return
+    ids = [c[0] for c in changements]
+    anciens = [c[1] for c in changements]
+    nouveaux = [c[2] for c in changements]
+    nom = f"grille « {grille.nom} », v{grille.version}"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE demandes_demande AS d SET score = v.score, score_grille_id = %s, score_calcule_le = %s "
+                "FROM unnest(%s::bigint[], %s::integer[]) AS v(id, score) WHERE d.id = v.id",
+                [grille.pk, jour, ids, nouveaux],
+            )
+            cursor.execute(
+                "INSERT INTO demandes_evenement (demande_id, type, date, acteur_id, organisation, libelle, detail, "
+                "sensible) SELECT v.id, %s, %s, %s, %s, "
+                "'Cotation : ' || coalesce(v.ancien::text || ' → ', '') || v.nouveau || ' points (' || %s || ')', "
+                "jsonb_build_object('grille_id', %s::integer, 'ancien', v.ancien, 'nouveau', v.nouveau), false "
+                "FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS v(id, ancien, nouveau)",
+                [Evenement.Type.COTATION, _now(), acteur_id, ORGANISATION_COTATION, nom, grille.pk, ids, anciens,
+                 nouveaux],
+            )  # fmt: skip
+        return
+    objets = [Demande(pk=pk, score=n, score_grille_id=grille.pk, score_calcule_le=jour) for pk, _a, n in changements]
+    Demande.objects.bulk_update(objets, ["score", "score_grille", "score_calcule_le"], batch_size=500)
+    maintenant = _now()
+    Evenement.objects.bulk_create(
+        [
+            Evenement(
+                demande_id=pk,
+                type=Evenement.Type.COTATION,
+                date=maintenant,
+                acteur_id=acteur_id,
+                organisation=ORGANISATION_COTATION,
+                libelle=f"Cotation : {'' if a is None else f'{a} → '}{n} points ({nom})"[:300],
+                detail={"grille_id": grille.pk, "ancien": a, "nouveau": n},
+            )
+            for pk, a, n in changements
+        ],
+        batch_size=500,
+    )
+
+
+def recalculer_lot(calcul_id: int, *, taille_lot: int = TAILLE_LOT_COTATION) -> bool:
+    """Rescore the next batch of the run (ids above its progress mark) in one transaction; True when done.
+
+    Only the scores that change are written, each with one event: rescoring twice changes nothing. The
+    progress mark moves with the batch's writes, so a run interrupted at any point resumes without loss.
+    """
+    from . import selectors
+
+    GrilleCotation, _, CalculCotation = _grilles()
+    with transaction.atomic():
+        calcul = CalculCotation.objects.select_for_update().select_related("grille").get(pk=calcul_id)
+        if calcul.statut == CalculCotation.Statut.TERMINE:
+            return True
+        grille = calcul.grille
+        lignes = []
+        if grille.statut == GrilleCotation.Statut.ADOPTEE:  # a grid archived meanwhile: the run stops
+            lignes = list(
+                Demande.objects.actives()
+                .filter(epci_id=calcul.epci_id, pk__gt=calcul.dernier_id)
+                .order_by("pk")
+                .values(*selectors.COLONNES_COTATION)[:taille_lot]
+            )
+        if not lignes:
+            calcul.statut = CalculCotation.Statut.TERMINE
+            calcul.fin = _now()
+            calcul.save(update_fields=["statut", "fin"])
+            return True
+        criteres = grille.criteres_purs()
+        besoins = selectors.besoins_cotation(criteres)
+        communes = selectors.noms_communes(calcul.epci_id) if "communes" in besoins else frozenset()
+        instantanes = selectors.instantanes_cotation(lignes, today=calcul.jour, besoins=besoins, communes=communes)
+        coter = rules.coter
+        changements = []
+        for ligne in lignes:
+            score = coter(instantanes[ligne["id"]], criteres, calcul.jour).score
+            if score != ligne["score"] or ligne["score_grille_id"] != grille.pk:
+                changements.append((ligne["id"], ligne["score"], score))
+        _ecrire_scores(changements, grille=grille, jour=calcul.jour, acteur_id=calcul.acteur_id)
+        calcul.dernier_id = lignes[-1]["id"]
+        calcul.nb_traitees += len(lignes)
+        calcul.nb_modifiees += len(changements)
+        calcul.nb_lots += 1
+        calcul.save(update_fields=["dernier_id", "nb_traitees", "nb_modifiees", "nb_lots"])
+        return False
+
+
+def recalculer_stock(calcul_id: int, *, taille_lot: int = TAILLE_LOT_COTATION, max_lots: int | None = None):
+    """Run the batches until the run is done (or ``max_lots`` batches, to share a worker)."""
+    _, _, CalculCotation = _grilles()
+    lots = 0
+    while not recalculer_lot(calcul_id, taille_lot=taille_lot):
+        lots += 1
+        if max_lots is not None and lots >= max_lots:
+            break
+    return CalculCotation.objects.get(pk=calcul_id)
+
+
+def recalculer_demande(demande: Demande, *, acteur, today: dt.date | None = None) -> int | None:
+    """Rescore one demand after a change (same transaction); one event when its score changes."""
+    from . import selectors
+
+    if demande.statut == Statut.RADIEE:
+        return demande.score
+    grille = selectors.grille_adoptee(demande.epci_id)
+    if grille is None:
+        return None
+    today = today or _today()
+    criteres = grille.criteres_purs()
+    score = rules.coter(selectors.instantane_demande(demande, today, criteres), criteres, today).score
+    ancien = Demande.objects.filter(pk=demande.pk).values_list("score", "score_grille_id").get()
+    if ancien == (score, grille.pk):
+        return score
+    Demande.objects.filter(pk=demande.pk).update(score=score, score_grille=grille, score_calcule_le=today)
+    demande.score, demande.score_grille_id, demande.score_calcule_le = score, grille.pk, today
+    record_event(
+        demande,
+        Evenement.Type.COTATION,
+        acteur=acteur,
+        organisation=ORGANISATION_COTATION,
+        libelle=f"Cotation : {'' if ancien[0] is None else f'{ancien[0]} → '}{score} points "
+        f"(grille « {grille.nom} », v{grille.version})",
+        detail={"grille_id": grille.pk, "ancien": ancien[0], "nouveau": score},
+    )
+    return score
+
+
+def recalculer_toutes_les_grilles(*, jour: dt.date | None = None) -> list[int]:
+    """Nightly: seniority points grow with time; one run per adopted grid (only changed scores are written)."""
+    GrilleCotation, _, _ = _grilles()
+    return [
+        lancer_recalcul(grille=g, acteur=None, declencheur="Recalcul quotidien", jour=jour).pk
+        for g in GrilleCotation.objects.filter(statut=GrilleCotation.Statut.ADOPTEE)
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
 from . import selectors, services
@@ -28,3 +29,23 @@ def radiate_unrenewed(self) -> dict:
         if services.radier_pour_non_renouvellement(demande.pk, today=today):
             radiees += 1
     return {"date": today.isoformat(), "radiations": radiees}
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(ConnectionError, OperationalError),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def rescore_stock(self, calcul_id: int) -> dict:
+    """Rescore a territory's stock batch by batch; a retry or a redelivery resumes at the progress mark."""
+    calcul = services.recalculer_stock(calcul_id)
+    return {"calcul": calcul.pk, "traitees": calcul.nb_traitees, "modifiees": calcul.nb_modifiees}
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError, OperationalError), retry_backoff=True, max_retries=3)
+def rescore_all(self) -> dict:
+    """Nightly: one rescoring run per adopted grid (seniority points grow with time)."""
+    return {"calculs": services.recalculer_toutes_les_grilles()}

@@ -1,0 +1,182 @@
+"""Grid life cycle, stock rescoring (batches, resume, idempotence, one event per change), one demand's
+rescoring on change, the applicant's position and the observed waiting time."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from demandes import selectors, services
+from demandes.models import CalculCotation, CritereCotation, Demande, Evenement, GrilleCotation, GrilleFigee
+from demandes.rules import DomainError
+
+from .factories import creer_demande
+
+T = CritereCotation.Type
+
+
+def grille_test(epci, *, anciennete=2, dalo=300, acteur=None) -> GrilleCotation:
+    grille = services.creer_brouillon(epci=epci, acteur=acteur, nom="Grille test")
+    grille.criteres.all().delete()  # not a copy of the adopted grid
+    for ordre, (code, type_, points, valeurs, plafond) in enumerate(
+        [
+            ("dalo", T.DALO, dalo, [], None),
+            ("priorite", T.PRIORITE, 100, [], None),
+            ("anciennete", T.ANCIENNETE, anciennete, [], 120),
+            ("heberge", T.LOGEMENT_ACTUEL, 20, ["HEBERGE_TIERS"], None),
+        ]
+    ):
+        services.enregistrer_critere(
+            grille=grille,
+            acteur=acteur,
+            donnees={"ordre": ordre, "code": code, "libelle": code.title(), "type": type_, "points": points,
+                     "valeurs": valeurs, "plafond": plafond},
+        )  # fmt: skip
+    return grille
+
+
+@pytest.fixture
+def stock(monde):
+    return [
+        creer_demande(monde.guichet, date_depot=dt.date(2024, 1, 10)),
+        creer_demande(monde.guichet, nom="Martin", date_depot=dt.date(2025, 6, 1), logement_actuel="HEBERGE_TIERS"),
+        creer_demande(monde.guichet, nom="Petit", date_depot=dt.date.today()),
+    ]
+
+
+def test_cycle_de_vie_adoptee_figee_et_archivage(monde, django_capture_on_commit_callbacks):
+    v1 = grille_test(monde.epci, acteur=monde.staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.adopter_grille(v1, acteur=monde.staff, date_debut=dt.date(2026, 1, 1))
+    v1.refresh_from_db()
+    assert v1.statut == "ADOPTEE" and v1.adoptee_par == monde.staff and v1.date_debut == dt.date(2026, 1, 1)
+    v1.nom = "Changée"
+    with pytest.raises(GrilleFigee):
+        v1.save()
+    critere = v1.criteres.first()
+    critere.points = 1
+    with pytest.raises(GrilleFigee):
+        critere.save()
+    with pytest.raises(GrilleFigee):
+        v1.delete()
+    with pytest.raises(DomainError):
+        services.enregistrer_critere(grille=v1, acteur=monde.staff, critere=critere, donnees={"points": 2})
+
+    v2 = services.creer_brouillon(epci=monde.epci, acteur=monde.staff)  # a copy of the adopted grid
+    assert v2.version == 2 and v2.copie_de == v1 and v2.criteres.count() == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        services.adopter_grille(v2, acteur=monde.staff, date_debut=dt.date(2026, 7, 1))
+    v1.refresh_from_db()
+    assert v1.statut == "ARCHIVEE" and v1.date_fin == dt.date(2026, 6, 30)
+    assert GrilleCotation.objects.filter(epci=monde.epci, statut="ADOPTEE").get() == v2
+
+
+def test_une_grille_sans_critere_de_priorite_ne_peut_etre_adoptee(monde):
+    grille = services.creer_brouillon(epci=monde.epci, acteur=monde.staff)
+    services.enregistrer_critere(
+        grille=grille,
+        acteur=monde.staff,
+        donnees={"code": "anc", "libelle": "Ancienneté", "type": T.ANCIENNETE, "points": 1},
+    )
+    with pytest.raises(DomainError, match="L. 441-1"):
+        services.adopter_grille(grille, acteur=monde.staff)
+    with pytest.raises(DomainError, match="malus"):
+        services.enregistrer_critere(
+            grille=grille, acteur=monde.staff, donnees={"code": "r", "libelle": "R", "type": T.REFUS, "points": 5}
+        )
+
+
+def test_recalcul_du_stock_par_lots_reprise_et_idempotence(monde, stock, django_capture_on_commit_callbacks):
+    today = dt.date.today()
+    autre = creer_demande(monde.guichet_autre, nom="Ailleurs", date_depot=dt.date(2020, 1, 1))
+    grille = grille_test(monde.epci)
+    calcul = services.adopter_grille(grille, acteur=monde.staff)  # on_commit not run: as if interrupted
+    assert services.recalculer_lot(calcul.pk, taille_lot=2) is False
+    calcul.refresh_from_db()
+    assert (calcul.nb_traitees, calcul.dernier_id, calcul.statut) == (2, stock[1].pk, "EN_COURS")
+    assert Demande.objects.filter(score__isnull=False).count() == 2
+    calcul = services.recalculer_stock(calcul.pk, taille_lot=2)  # resumes after the mark
+    assert (calcul.statut, calcul.nb_traitees, calcul.nb_modifiees, calcul.nb_lots) == ("TERMINE", 3, 3, 2)
+    attendu = {d.pk: selectors.cotation_expliquee(d, today).resultat.score for d in stock}
+    assert dict(Demande.objects.filter(pk__in=attendu).values_list("pk", "score")) == attendu
+    assert attendu[stock[1].pk] >= 20 and attendu[stock[2].pk] == 0
+    events = Evenement.objects.filter(type="COTATION")
+    assert sorted(events.values_list("demande_id", flat=True)) == sorted(attendu)
+    assert events.get(demande=stock[1]).detail == {"grille_id": grille.pk, "ancien": None,
+                                                     "nouveau": attendu[stock[1].pk]}  # fmt: skip
+    autre.refresh_from_db()
+    assert autre.score is None  # another territory: untouched
+
+    # the same grid again: nothing changes, no event
+    with django_capture_on_commit_callbacks(execute=True):
+        deuxieme = services.lancer_recalcul(grille=grille, acteur=None, declencheur="test")
+    deuxieme.refresh_from_db()
+    assert (deuxieme.statut, deuxieme.nb_traitees, deuxieme.nb_modifiees) == ("TERMINE", 3, 0)
+    assert events.count() == 3
+
+    # a new grid with more points per month: only the demands with seniority change (not the one filed today)
+    nouvelle = grille_test(monde.epci, anciennete=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.adopter_grille(nouvelle, acteur=monde.staff)
+    assert CalculCotation.objects.filter(grille=nouvelle).get().nb_modifiees == 3  # the grid changed for all
+    par_demande = Evenement.objects.filter(type="COTATION", detail__grille_id=nouvelle.pk)
+    assert par_demande.count() == 3
+    changes = [e for e in par_demande if e.detail["ancien"] != e.detail["nouveau"]]
+    assert {e.demande_id for e in changes} == {stock[0].pk, stock[1].pk}
+
+
+def test_recalcul_d_une_demande_quand_elle_change(monde, stock, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.adopter_grille(grille_test(monde.epci), acteur=monde.staff)
+    demande = Demande.objects.get(pk=stock[2].pk)
+    assert demande.score == 0
+    services.reconnaitre_priorite(
+        demande, critere="SANS_LOGEMENT", source="GUICHET", reconnu_le=dt.date.today(), acteur=monde.agent
+    )
+    demande.refresh_from_db()
+    assert demande.score == 100
+    event = Evenement.objects.filter(demande=demande, type="COTATION").order_by("-date", "-id").first()
+    assert event.detail["ancien"] == 0 and event.detail["nouveau"] == 100 and event.acteur == monde.agent
+    services.enregistrer_dalo(demande, date_decision=dt.date.today(), commission="COMED 38", acteur=monde.agent)
+    demande.refresh_from_db()
+    assert demande.score == 400
+    nb = Evenement.objects.filter(demande=demande, type="COTATION").count()
+    services.modifier_demande(demande, version=demande.version, donnees={"telephone": "0600000000"}, acteur=None)
+    assert Evenement.objects.filter(demande=demande, type="COTATION").count() == nb  # unchanged score: no event
+
+
+def test_position_parmi_les_demandes_similaires_et_delai_observe(monde, settings):
+    from attributions.models import DecisionCaleol, Logement
+    from cil.models import Reservataire
+
+    settings.SECRET_STATISTIQUE_SEUIL = 3
+    grille = grille_test(monde.epci)
+    demandes = []
+    for i, depot in enumerate([dt.date(2020, 1, 1), dt.date(2023, 1, 1), dt.date(2025, 1, 1), dt.date(2026, 1, 1)]):
+        d = creer_demande(monde.guichet, nom=f"Simil{i}", date_depot=depot, typologies=["T3"])
+        d.communes_souhaitees.set([monde.commune])
+        demandes.append(d)
+    services.recalculer_stock(services.adopter_grille(grille, acteur=monde.staff).pk)
+    cible = Demande.objects.get(pk=demandes[2].pk)
+    jour = dt.date.today()
+    logement = Logement.objects.create(
+        identifiant="L1", bailleur=monde.bailleur, commune=monde.commune, epci=monde.epci, typologie="T3"
+    )
+    prefet = Reservataire.objects.create(type="ETAT", nom="Préfet")
+    for k, attente_jours in enumerate([100, 300, 500, 700]):
+        DecisionCaleol.objects.create(
+            numero_unique=f"X{k}", date_depot=jour - dt.timedelta(days=attente_jours + 40), date_decision=jour -
+            dt.timedelta(days=40), date_bail=jour - dt.timedelta(days=10 + k), type_decision="ATTRIBUTION",
+            logement=logement, bailleur=monde.bailleur, commune=monde.commune, epci=monde.epci, typologie="T3",
+            reservataire=prefet,
+            ressources_mensuelles=Decimal(1000), ressources_annuelles_e4=120000000, nb_personnes_14_plus=1,
+            nb_enfants_moins_14=0, uc_dixiemes=10,
+        )  # fmt: skip
+    (position,) = selectors.positions_demande(cible, jour)
+    assert (position.commune, position.typologie, position.total, position.rang) == (monde.commune.nom, "T3", 4, 3)
+    assert position.pct_derriere == 50
+    # waits (lease - filing): 130, 329, 528, 727 days -> median 428.5 days = 14.1 months
+    assert (position.delai_median_mois, position.attributions_observees, position.masque) == (14.1, 4, False)
+    settings.SECRET_STATISTIQUE_SEUIL = 5
+    (masquee,) = selectors.positions_demande(cible, jour)
+    assert masquee.rang is None and masquee.delai_median_mois is None and masquee.masque

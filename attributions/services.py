@@ -434,6 +434,9 @@ def import_attributions(*, contenu: bytes, nom_fichier: str, acteur=None, recalc
         lot.nb_creees, lot.nb_modifiees, lot.nb_inchangees = creees, modifiees, inchangees
         lot.duree_ms = int((time.monotonic() - debut) * 1000)
         lot.save(update_fields=["nb_creees", "nb_modifiees", "nb_inchangees", "duree_ms"])
+        from .signals import decisions_importees
+
+        decisions_importees.send(sender=DecisionCaleol, epci_ids={ligne.epci_id for ligne in resultat.lignes}, lot=lot)
         annees: dict[int, set[int]] = {}
         for ligne in resultat.lignes:
             years = annees.setdefault(ligne.epci_id, set())

@@ -31,6 +31,8 @@ NAVIGATION = [
      "Le bilan de la CIL et les bilans des bailleurs et réservataires, en PDF et en tableur."),
     ("Relogement", "Relogement", "relogement:operations", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
      "Opérations de renouvellement urbain et d'habitat indigne, ménages à reloger."),
+    ("Relogement", "Cas spécifiques", "relogement:commission", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "Commission des cas spécifiques : saisines, diagnostic social, séances, décisions et suivi."),
 ]  # fmt: skip
 
 

@@ -141,6 +141,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "attributions.tasks.compute_all_snapshots",
         "schedule": crontab(hour=2, minute=15),
     },
+    "relogements-objectif-a-chaque-nuit": {
+        "task": "relogement.tasks.synchroniser_objectif_a",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "relogement-purge-donnees-sensibles": {
+        "task": "relogement.tasks.purger_donnees_sensibles",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # See STACK.md: Celery's Django fix-up closes connections around each task otherwise.
 CELERY_DB_REUSE_MAX = 1000

@@ -495,3 +495,29 @@ def test_effacement_des_donnees_sensibles_apres_la_duree_de_conservation(monde):
     en_cours.enquete.refresh_from_db()
     assert en_cours.enquete.reponses["sante"] == "Asthme sévère"  # an open file keeps its survey
     assert services.purger_donnees_sensibles(today=D(2027, 4, 2)) == 0  # idempotent
+
+
+def test_un_import_f1_qui_reecrit_la_decision_garde_le_menage_dans_l_objectif_a(monde):
+    """The F1 file knows nothing of the relocation: the import re-marks the household in its transaction."""
+    from attributions.services import import_attributions
+
+    menage = monde.menage(ressources_mensuelles=Decimal("6000"))
+    relogement = _parcours_jusqu_au_bail(monde, menage, logement=monde.logement_hors_qpv_neuf)
+    decision = relogement.decision
+    colonnes = [
+        "numero_unique", "date_depot", "date_decision", "type_decision", "rang", "date_bail", "logement_id",
+        "bailleur_siren", "commune_insee", "epci_siren", "qpv_code", "typologie", "reservataire_type",
+        "reservataire_id", "ressources_mensuelles", "nb_personnes_14_plus", "nb_enfants_moins_14", "dalo",
+        "prioritaire", "relogement", "mutation",
+    ]  # fmt: skip
+    ligne = [
+        decision.numero_unique, decision.date_depot.isoformat(), decision.date_decision.isoformat(), "ATTRIBUTION",
+        "", decision.date_bail.isoformat(), decision.logement.identifiant, decision.bailleur.siren,
+        decision.commune.code_insee, decision.epci.siren, "", decision.typologie, "BAILLEUR", "", "6000",
+        str(decision.nb_personnes_14_plus), str(decision.nb_enfants_moins_14), "0", "0", "", "0",
+    ]  # fmt: skip
+    contenu = (";".join(colonnes) + "\n" + ";".join(ligne) + "\n").encode()
+    import_attributions(contenu=contenu, nom_fichier="extrait.csv", recalculer=False)
+    decisions = DecisionCaleol.objects.filter(numero_unique=decision.numero_unique)
+    assert [d.relogement for d in decisions] == ["ANRU"]
+    assert calcule_objectifs_epci(monde.epci, decision.date_bail.year)["hors_qpv"]["numerateur"] == 1

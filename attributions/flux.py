@@ -186,15 +186,10 @@ def en_qpv_au_bail(decision: DecisionCaleol, date_bail: dt.date | None) -> bool 
 
 # --- Candidate search ---------------------------------------------------------------------------
 
-CHAMPS_SCORE = ("score", "cotation", "points_cotation")
-
-
-def champ_score() -> str | None:
-    """The demand's score field once scoring exists (a later issue); None until then."""
-    from demandes.models import Demande
-
-    noms = {f.name for f in Demande._meta.get_fields() if getattr(f, "concrete", False)}
-    return next((nom for nom in CHAMPS_SCORE if nom in noms), None)
+def champ_score() -> str:
+    """The demand's score column: ``demandes.Demande.score`` (cotation under the territory's adopted grid,
+    NULL while no grid is adopted; those demands come after the scored ones, by seniority)."""
+    return "score"
 
 
 def _typologie_souhaitee(typologie: str) -> Q:
@@ -211,8 +206,8 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date, parametres: dict[str
     Wishes include the dwelling's commune; the typology is wished (or no typology given); the household's
     size fits the dwelling (no under- or over-occupation, parameters in force); the maximum rent, when
     given, covers the rent; a wheelchair-accessible dwelling for who needs one; not already allocated another
-    dwelling (first rank, not refused, no lease yet). Ranked by score when
-    scoring exists, then by seniority (filing date).
+    dwelling (first rank, not refused, no lease yet). Ranked by score (highest first; unscored demands
+    last), then by seniority (filing date), in SQL.
     """
     from demandes.models import Demande, MembreMenage
 
@@ -252,9 +247,7 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date, parametres: dict[str
         qs = qs.filter(Q(loyer_max__isnull=True) | Q(loyer_max__gte=math.ceil(logement.loyer)))
     if not logement.accessible_pmr:
         qs = qs.exclude(accessibilite_pmr=True)
-    score = champ_score()
-    ordre = [F(score).desc(nulls_last=True)] if score else []
-    return qs.order_by(*ordre, "date_depot", "pk")
+    return qs.order_by(F(champ_score()).desc(nulls_last=True), "date_depot", "pk")
 
 
 @dataclass

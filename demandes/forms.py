@@ -485,3 +485,60 @@ class ClotureRendezVousForm(AccessibleMixin, forms.Form):
         ],
     )
     compte_rendu = forms.CharField(label="Compte rendu", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- Scoring grids ------------------------------------------------------------------------------
+
+
+def choix_valeurs_cotation() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Codes a criterion may list, grouped by what they describe (the criterion's nature picks the group)."""
+    from attributions.models import Candidature
+
+    from .cotation import LIBELLES_LIEN, LIBELLES_SITUATION
+
+    return [
+        ("Critères de priorité (L. 441-1)", list(CriterePriorite.Critere.choices)),
+        ("Situation du ménage", [(k.value, v.capitalize()) for k, v in LIBELLES_SITUATION.items()]),
+        ("Logement actuel", list(Demande.LogementActuel.choices)),
+        ("Motifs de la demande ou de la mutation", list(Demande.Motif.choices)),
+        ("Lien avec le territoire", [(k.value, v.capitalize()) for k, v in LIBELLES_LIEN.items()]),
+        ("Motifs de refus sans malus (offre jugée non adaptée)", list(Candidature.MotifRefus.choices)),
+    ]
+
+
+class CritereCotationForm(AccessibleMixin, forms.ModelForm):
+    valeurs = forms.MultipleChoiceField(
+        label="Valeurs retenues",
+        required=False,
+        help_text="Selon la nature du critère ; aucune valeur : tous les critères de priorité, tous les motifs de "
+        "mutation. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    class Meta:
+        from .models import CritereCotation
+
+        model = CritereCotation
+        fields = ["ordre", "code", "libelle", "type", "points", "valeurs", "plafond", "duree_mois", "date_debut",
+                  "date_fin"]  # fmt: skip
+        widgets = {"date_debut": DateInput(), "date_fin": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valeurs"].choices = choix_valeurs_cotation()
+        if not self.is_bound and self.instance.pk:
+            self.initial["valeurs"] = list(self.instance.valeurs or [])
+
+
+class NouvelleGrilleForm(AccessibleMixin, forms.Form):
+    nom = forms.CharField(label="Nom du brouillon", max_length=200, required=False)
+
+
+class AdoptionGrilleForm(AccessibleMixin, forms.Form):
+    date_debut = forms.DateField(label="En vigueur à partir du", widget=DateInput())
+    deliberation = forms.CharField(label="Délibération ou PPGDID de référence", max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("date_debut", timezone.localdate())

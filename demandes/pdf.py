@@ -42,6 +42,9 @@ def fiche_information(demande) -> bytes:
         "bailleurs": list(bailleurs),
         "guichets": list(guichets),
         "delai_entretien": delais.delai_max_entretien_jours,
+        # R. 441-2-17: the score, the position among similar demands, the observed waiting time
+        "cotation": selectors.cotation_expliquee(demande, today) if demande.est_active else None,
+        "positions": selectors.positions_demande(demande, today) if demande.est_active else [],
     }
     return _render("demandes/print/fiche_information.html", contexte)
 

@@ -117,3 +117,21 @@ def guichets_for_user(user):
     if scope.admin:
         return qs
     return qs.filter(Q(pk__in=scope.guichets) | Q(epci_id__in=scope.epci_staff))
+
+
+# --- Scoring grids ------------------------------------------------------------------------------
+
+
+def can_manage_grilles(user, epci_id: int) -> bool:
+    """Draft, edit, simulate and adopt the territory's scoring grids: its EPCI staff (and platform admins)."""
+    scope = scope_for(user)
+    return scope.admin or epci_id in scope.epci_staff
+
+
+def can_view_grille(user, grille) -> bool:
+    """Everyone with access to the territory's demands reads its adopted and archived grids; drafts are the
+    EPCI staff's work in progress."""
+    if grille.statut == "BROUILLON":
+        return can_manage_grilles(user, grille.epci_id)
+    acces = acces_for(user)
+    return acces.admin or grille.epci_id in acces.epcis

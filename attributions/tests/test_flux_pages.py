@@ -135,7 +135,7 @@ def test_recherche_de_candidats_filtree_classee_et_nombre_de_requetes_fixe(clien
     assert page.status_code == 200
     assert [c.demande.pk for c in page.context["candidats"]] == [d.pk for d in bons]  # by seniority
     html = page.content.decode()
-    assert "Score non encore configuré : classement à l'ancienneté." in html
+    assert "Classement par cotation (grille adoptée par l'EPCI), puis par ancienneté" in html  # no grid: unscored
     assert "Hors QPV : candidat des quartiles 2 à 4, ne compte pas pour l&#x27;objectif A." in html
     assert "Ni DALO ni prioritaire : ne compte pas pour les 25 % de Action Logement Services." in html
 

@@ -259,6 +259,7 @@ def _read_desired(report: Report) -> _Desired:
     desired = _Desired()
 
     # Communes (COG 2026)
+    parentes: dict[str, str] = {}  # municipal arrondissement (Paris, Lyon, Marseille) -> its commune
     for row in _read(FICHIER_COMMUNES):
         desired.communes[row["code_insee"]] = {
             "nom": row["nom"],
@@ -268,6 +269,8 @@ def _read_desired(report: Report) -> _Desired:
             "population": _int_or_none(row["population"]),
             "epci": row["siren_epci_2025"] or None,
         }
+        if row.get("commune_parente"):
+            parentes[row["code_insee"]] = row["commune_parente"]
 
     # EPCI and their perimeters, 2024 then 2025 (the latest name and population win)
     for millesime in sorted(FICHIERS_PERIMETRES):
@@ -307,6 +310,17 @@ def _read_desired(report: Report) -> _Desired:
     }
     if paris:
         desired.perimetres.add((SIREN_PARIS, INSEE_PARIS, MILLESIME_EPT))
+
+    # A municipal arrondissement belongs to the territories of its commune: landlords' registers (RPLS) and
+    # allocation extracts often locate dwellings of Paris, Lyon and Marseille by arrondissement.
+    par_commune: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for siren, insee, millesime in desired.perimetres:
+        par_commune[insee].append((siren, millesime))
+    for arrondissement, commune in parentes.items():
+        if arrondissement in desired.communes and commune in desired.communes:
+            desired.communes[arrondissement]["epci"] = desired.communes[commune]["epci"]
+            for siren, millesime in par_commune.get(commune, []):
+                desired.perimetres.add((siren, arrondissement, millesime))
 
     # Thresholds (and the SIRENs only this file knows)
     seuils_rows = _read(FICHIER_SEUILS)

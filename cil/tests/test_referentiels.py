@@ -61,6 +61,12 @@ def test_full_import_then_rerun_changes_nothing():
     assert SeuilQuartile.objects.get(epci__siren="217500016", annee=2025).seuil_q1 == Decimal("12000")
     assert SeuilQuartile.objects.get(epci__siren="200057867", annee=2025).seuil_q1 == Decimal("12000")
 
+    # municipal arrondissements belong to the territories of their commune (extracts locate dwellings by them)
+    lyon_1er = Commune.objects.get(code_insee="69381")
+    assert lyon_1er.epci.siren == "200046977"
+    assert set(PerimetreEpci.objects.filter(commune=lyon_1er).values_list("epci__siren", flat=True)) == {"200046977"}
+    assert PerimetreEpci.objects.filter(commune__code_insee="75112", epci__siren="217500016").exists()
+
     # QPV of the 2024 map, linked to its EPCI and commune
     qpv = Qpv.objects.get(code="QN03807M")
     assert qpv.carte == Qpv.Carte.CARTE_2024
@@ -85,7 +91,10 @@ def test_full_import_then_rerun_changes_nothing():
     # Special territories: Paris, the EPT, a SIREN known only from the thresholds file
     paris = Epci.objects.get(siren="217500016")
     assert (paris.nom, paris.type) == ("Ville de Paris", Epci.Type.COMMUNE)
-    assert paris.perimetres.get().commune.code_insee == "75056"
+    # Paris and its 20 arrondissements
+    assert set(paris.perimetres.values_list("commune__code_insee", flat=True)) == {"75056"} | {
+        f"751{n:02d}" for n in range(1, 21)
+    }
     plaine_commune = Epci.objects.get(siren="200057867")
     assert plaine_commune.type == Epci.Type.EPT
     assert plaine_commune.perimetres.filter(millesime=2025, commune__code_insee="93066").exists()

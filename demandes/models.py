@@ -894,7 +894,7 @@ class CalculCotation(models.Model):
     statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.EN_COURS)
     dernier_id = models.BigIntegerField("dernière demande traitée", default=0)
     nb_traitees = models.PositiveIntegerField("demandes traitées", default=0)
-    nb_modifiees = models.PositiveIntegerField("scores modifiés", default=0)
+    nb_modifiees = models.PositiveIntegerField("scores modifiés (un événement chacun)", default=0)
     nb_lots = models.PositiveIntegerField("lots", default=0)
     debut = models.DateTimeField("début", auto_now_add=True)
     fin = models.DateTimeField("fin", null=True, blank=True)

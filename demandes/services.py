@@ -830,7 +830,8 @@ def lancer_recalcul(*, grille, acteur, declencheur: str, jour: dt.date | None = 
 
 
 def _ecrire_scores(changements: list[tuple[int, int | None, int]], *, grille, jour: dt.date, acteur_id) -> None:
-    """Write the changed scores and one COTATION event per changed demand, in set-based SQL on PostgreSQL."""
+    """Write the scores (new value or new grid) and one COTATION event per demand whose score value changed,
+    in set-based SQL on PostgreSQL."""
     from django.db import connection
 
     if not changements:
@@ -851,7 +852,8 @@ def _ecrire_scores(changements: list[tuple[int, int | None, int]], *, grille, jo
                 "sensible) SELECT v.id, %s, %s, %s, %s, "
                 "'Cotation : ' || coalesce(v.ancien::text || ' → ', '') || v.nouveau || ' points (' || %s || ')', "
                 "jsonb_build_object('grille_id', %s::integer, 'ancien', v.ancien, 'nouveau', v.nouveau), false "
-                "FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS v(id, ancien, nouveau)",
+                "FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS v(id, ancien, nouveau) "
+                "WHERE v.ancien IS DISTINCT FROM v.nouveau",
                 [Evenement.Type.COTATION, _now(), acteur_id, ORGANISATION_COTATION, nom, grille.pk, ids, anciens,
                  nouveaux],
             )  # fmt: skip
@@ -871,6 +873,7 @@ def _ecrire_scores(changements: list[tuple[int, int | None, int]], *, grille, jo
                 detail={"grille_id": grille.pk, "ancien": a, "nouveau": n},
             )
             for pk, a, n in changements
+            if a != n
         ],
         batch_size=500,
     )
@@ -916,7 +919,7 @@ def recalculer_lot(calcul_id: int, *, taille_lot: int = TAILLE_LOT_COTATION) -> 
         _ecrire_scores(changements, grille=grille, jour=calcul.jour, acteur_id=calcul.acteur_id)
         calcul.dernier_id = lignes[-1]["id"]
         calcul.nb_traitees += len(lignes)
-        calcul.nb_modifiees += len(changements)
+        calcul.nb_modifiees += sum(1 for _pk, ancien, nouveau in changements if ancien != nouveau)
         calcul.nb_lots += 1
         calcul.save(update_fields=["dernier_id", "nb_traitees", "nb_modifiees", "nb_lots"])
         return False
@@ -950,6 +953,8 @@ def recalculer_demande(demande: Demande, *, acteur, today: dt.date | None = None
         return score
     Demande.objects.filter(pk=demande.pk).update(score=score, score_grille=grille, score_calcule_le=today)
     demande.score, demande.score_grille_id, demande.score_calcule_le = score, grille.pk, today
+    if ancien[0] == score:  # same points under a new grid: no event
+        return score
     record_event(
         demande,
         Evenement.Type.COTATION,

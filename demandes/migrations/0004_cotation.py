@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
                 ('statut', models.CharField(choices=[('EN_COURS', 'En cours'), ('TERMINE', 'Terminé')], default='EN_COURS', max_length=10, verbose_name='statut')),
                 ('dernier_id', models.BigIntegerField(default=0, verbose_name='dernière demande traitée')),
                 ('nb_traitees', models.PositiveIntegerField(default=0, verbose_name='demandes traitées')),
-                ('nb_modifiees', models.PositiveIntegerField(default=0, verbose_name='scores modifiés')),
+                ('nb_modifiees', models.PositiveIntegerField(default=0, verbose_name='scores modifiés (un événement chacun)')),
                 ('nb_lots', models.PositiveIntegerField(default=0, verbose_name='lots')),
                 ('debut', models.DateTimeField(auto_now_add=True, verbose_name='début')),
                 ('fin', models.DateTimeField(blank=True, null=True, verbose_name='fin')),

@@ -118,11 +118,13 @@ def test_recalcul_du_stock_par_lots_reprise_et_idempotence(monde, stock, django_
     nouvelle = grille_test(monde.epci, anciennete=3)
     with django_capture_on_commit_callbacks(execute=True):
         services.adopter_grille(nouvelle, acteur=monde.staff)
-    assert CalculCotation.objects.filter(grille=nouvelle).get().nb_modifiees == 3  # the grid changed for all
+    calcul = CalculCotation.objects.filter(grille=nouvelle).get()
+    assert (calcul.nb_traitees, calcul.nb_modifiees) == (3, 2)
     par_demande = Evenement.objects.filter(type="COTATION", detail__grille_id=nouvelle.pk)
-    assert par_demande.count() == 3
-    changes = [e for e in par_demande if e.detail["ancien"] != e.detail["nouveau"]]
-    assert {e.demande_id for e in changes} == {stock[0].pk, stock[1].pk}
+    assert sorted(par_demande.values_list("demande_id", flat=True)) == [stock[0].pk, stock[1].pk]
+    assert all(e.detail["ancien"] < e.detail["nouveau"] for e in par_demande)
+    # the demand filed today keeps 0 points, now under the new grid, without an event
+    assert Demande.objects.filter(pk=stock[2].pk, score=0, score_grille=nouvelle).exists()
 
 
 def test_recalcul_d_une_demande_quand_elle_change(monde, stock, django_capture_on_commit_callbacks):

@@ -1,0 +1,140 @@
+"""Scoring pages: the breakdown on the demand's file (sensitive lines masked), the grids (who sees and edits
+what), the simulation with its CSV export, the information sheet's score (PDF read back)."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+
+from demandes import services
+from demandes.models import CritereCotation, Demande, GrilleCotation
+
+from .conftest import connecte
+from .factories import creer_demande
+from .test_cotation_services import grille_test
+
+
+@pytest.fixture
+def adoptee(monde, django_capture_on_commit_callbacks):
+    grille = grille_test(monde.epci, acteur=monde.staff)
+    CritereCotation.objects.create(
+        grille=grille, ordre=9, code="violences", libelle="Violences au sein du couple", type="PRIORITE", points=50,
+        valeurs=["VIOLENCES_COUPLE"],
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        services.adopter_grille(grille, acteur=monde.staff, deliberation="Délibération du 1er février 2026")
+    return grille
+
+
+def test_fiche_detail_du_score_et_ligne_sensible_masquee(client, monde, adoptee):
+    demande = creer_demande(monde.guichet, date_depot=dt.date(2025, 1, 1), logement_actuel="HEBERGE_TIERS")
+    demande.communes_souhaitees.set([monde.commune])
+    services.reconnaitre_priorite(
+        demande, critere="VIOLENCES_COUPLE", source="GUICHET", reconnu_le=dt.date(2025, 2, 1), acteur=monde.agent
+    )
+    demande.refresh_from_db()
+    attendu = demande.score
+    assert attendu >= 100 + 50 + 20
+    url = reverse("demandes:fiche", args=[demande.pk])
+    html = connecte(client, monde.agent).get(url).content.decode()
+    assert f"{attendu} points" in html and "Violences au sein du couple" in html
+    assert "rang 1 sur 1" not in html  # a single similar demand: under the secrecy threshold, no rank
+    assert "trop peu pour indiquer un rang" in html
+    page = connecte(client, monde.bailleur_user).get(url)
+    html = page.content.decode()
+    assert f"{attendu} points" in html
+    assert "Violences" not in html and "Critère de priorité (détail réservé)" in html
+    lignes = page.context["cotation"].resultat.lignes
+    assert sum(ligne.points for ligne in lignes) == attendu
+
+
+def test_fiche_sans_grille(client, monde, demande):
+    html = connecte(client, monde.agent).get(reverse("demandes:fiche", args=[demande.pk])).content.decode()
+    assert "Aucune grille de cotation n'est adoptée" in html
+
+
+def test_grilles_lecture_pour_tous_brouillons_pour_l_epci(client, monde, adoptee):
+    brouillon = services.creer_brouillon(epci=monde.epci, acteur=monde.staff, nom="Projet 2027")
+    for user in (monde.agent, monde.bailleur_user, monde.reservataire_user):
+        html = connecte(client, user).get(reverse("demandes:grilles")).content.decode()
+        assert adoptee.nom in html and "Projet 2027" not in html
+        assert client.get(reverse("demandes:grille", args=[adoptee.pk])).status_code == 200
+        assert client.get(reverse("demandes:grille", args=[brouillon.pk])).status_code == 404
+        assert client.get(reverse("demandes:grille_simulation", args=[adoptee.pk])).status_code == 403
+    for user in (monde.outsider, monde.membre_cil):
+        connecte(client, user)
+        assert client.get(reverse("demandes:grille", args=[adoptee.pk])).status_code == 404
+    assert client.get(reverse("demandes:grilles")).status_code == 403
+    html = connecte(client, monde.staff).get(reverse("demandes:grilles")).content.decode()
+    assert "Projet 2027" in html
+
+
+def test_l_epci_modifie_un_brouillon_et_l_adopte_pas_une_grille_adoptee(client, monde, adoptee):
+    connecte(client, monde.staff)
+    reponse = client.post(reverse("demandes:grille_creer", args=[monde.epci.pk]), {f"epci{monde.epci.pk}-nom": "V2"})
+    brouillon = GrilleCotation.objects.get(nom="V2")
+    assert reponse.url == reverse("demandes:grille", args=[brouillon.pk]) and brouillon.criteres.count() == 5
+    critere = brouillon.criteres.get(code="anciennete")
+    url = reverse("demandes:grille", args=[brouillon.pk])
+    p = f"c{critere.pk}"
+    donnees = {"critere": critere.pk, f"{p}-ordre": 2, f"{p}-code": "anciennete", f"{p}-libelle": "Ancienneté",
+               f"{p}-type": "ANCIENNETE", f"{p}-points": 5, f"{p}-plafond": 200}  # fmt: skip
+    assert client.post(url, donnees).status_code == 302
+    critere.refresh_from_db()
+    assert (critere.points, critere.plafond) == (5, 200)
+    ajout = {"nouveau-ordre": 9, "nouveau-code": "refus", "nouveau-libelle": "Refus", "nouveau-type": "REFUS",
+             "nouveau-points": 10, "nouveau-duree_mois": 12}  # fmt: skip
+    page = client.post(url, ajout)
+    assert page.status_code == 400 and "malus" in page.content.decode()
+    ajout["nouveau-points"] = -10
+    ajout["nouveau-valeurs"] = ["SITUATION"]
+    assert client.post(url, ajout).status_code == 302
+    assert brouillon.criteres.get(code="refus").valeurs == ["SITUATION"]
+    reponse = client.post(url, {"action": "adopter", "date_debut": "2026-03-01", "deliberation": "CIL du 2 mars"})
+    assert reponse.status_code == 302
+    brouillon.refresh_from_db()
+    adoptee.refresh_from_db()
+    assert brouillon.statut == "ADOPTEE" and adoptee.statut == "ARCHIVEE"
+    # an adopted grid cannot be changed from the page
+    assert client.post(url, donnees).status_code == 403
+    # nor by someone who is not EPCI staff
+    connecte(client, monde.agent)
+    assert client.post(reverse("demandes:grille_creer", args=[monde.epci.pk])).status_code == 403
+
+
+def test_simulation_et_export_csv(client, monde, adoptee):
+    for i in range(6):
+        creer_demande(monde.guichet, nom=f"Stock{i}", date_depot=dt.date(2020 + i, 1, 1),
+                      logement_actuel="HEBERGE_TIERS" if i % 2 else "LOCATAIRE_PRIVE")  # fmt: skip
+    projet = services.creer_brouillon(epci=monde.epci, acteur=monde.staff, nom="Projet hébergés")
+    projet.criteres.filter(code="heberge").update(points=400)
+    connecte(client, monde.staff)
+    page = client.get(reverse("demandes:grille_simulation", args=[projet.pk]))
+    assert page.status_code == 200
+    sim = page.context["sim"]
+    assert sim.total == 6 and sim.reference == adoptee
+    html = page.content.decode()
+    assert "Répartition des scores" in html and html.count("<svg") >= 2
+    autres = next(g for g in sim.groupes if g.libelle == "Autres ménages")
+    assert autres.effectif == 6
+    heberges = [li for li in sim.lignes if Demande.objects.get(pk=li.demande_id).logement_actuel == "HEBERGE_TIERS"]
+    assert all(li.rang_projet <= 3 for li in heberges)  # 400 points put the hosted households first
+    assert "Aucune attribution enregistrée" in html
+    csv = client.get(reverse("demandes:grille_simulation_csv", args=[projet.pk]))
+    lignes = csv.content.decode("utf-8-sig").strip().splitlines()
+    assert lignes[0].startswith("population;numero_unique;date_decision;score_grille_adoptee;score_projet")
+    assert len(lignes) == 7 and all(ligne.startswith("stock;") for ligne in lignes[1:])
+
+
+def test_fiche_d_information_pdf_donne_le_score(client, monde, adoptee):
+    from pypdf import PdfReader
+
+    demande = creer_demande(monde.guichet, date_depot=dt.date(2025, 1, 1), logement_actuel="HEBERGE_TIERS")
+    demande.communes_souhaitees.set([monde.commune])
+    demande.refresh_from_db()
+    reponse = connecte(client, monde.agent).post(reverse("demandes:fiche_information", args=[demande.pk]))
+    texte = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(reponse.content)).pages)
+    texte = " ".join(texte.split())
+    assert "Votre cotation" in texte and f"{demande.score} points" in texte
+    assert "trop peu de demandes comparables" in texte

@@ -173,4 +173,5 @@ DEMO_SEEDERS = [
     "attributions.demo.seed",
     "attributions.demo_flux.seed",
     "relogement.demo.seed",
+    "observatoire.demo.seed",
 ]

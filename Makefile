@@ -34,7 +34,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py import_referentiels
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --url http://127.0.0.1:$(PORT)
 	@echo "Plateforme disponible sur http://127.0.0.1:$(PORT)/ (Ctrl+C pour arrêter)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -10,7 +10,7 @@ _PARTENAIRES = {Role.EPCI, Role.MEMBRE_CIL, Role.BAILLEUR, Role.RESERVATAIRE}
 NAVIGATION = [
     ("", "Accueil", "core:home", None, ""),
     ("Demandes", "Demandes", "demandes:recherche", {Role.AGENT_ACCUEIL, Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
-     "Rechercher, enregistrer, qualifier et renouveler les demandes."),
+     "Rechercher et consulter les demandes ; les guichets les enregistrent, qualifient et renouvellent."),
     ("Demandes", "Réseau d'accueil", "demandes:reseau", {Role.AGENT_ACCUEIL, Role.EPCI},
      "Rendez-vous, entretiens en retard et activité des guichets."),
     ("Attributions", "Vacances", "attributions:vacances", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},

@@ -138,3 +138,37 @@ def test_fiche_d_information_pdf_donne_le_score(client, monde, adoptee):
     texte = " ".join(texte.split())
     assert "Votre cotation" in texte and f"{demande.score} points" in texte
     assert "trop peu de demandes comparables" in texte
+
+
+def test_simulation_des_attributions_de_l_an_dernier(client, monde, adoptee):
+    from decimal import Decimal
+
+    from attributions.models import DecisionCaleol, Logement
+    from cil.models import Reservataire
+
+    an_dernier = dt.date(dt.date.today().year - 1, 6, 15)
+    logee = creer_demande(monde.guichet, nom="Logee", date_depot=dt.date(2022, 6, 15), logement_actuel="HEBERGE_TIERS")
+    logement = Logement.objects.create(
+        identifiant="L1", bailleur=monde.bailleur, commune=monde.commune, epci=monde.epci, typologie="T2"
+    )
+    prefet = Reservataire.objects.create(type="ETAT", nom="Préfet")
+    for numero in (logee.numero_unique, "038202100099999"):
+        DecisionCaleol.objects.create(
+            numero_unique=numero, date_depot=dt.date(2022, 6, 15), date_decision=an_dernier,
+            type_decision="ATTRIBUTION", logement=logement, bailleur=monde.bailleur, commune=monde.commune,
+            epci=monde.epci, typologie="T2", reservataire=prefet, ressources_mensuelles=Decimal(1000),
+            ressources_annuelles_e4=120000000, nb_personnes_14_plus=1, nb_enfants_moins_14=0, uc_dixiemes=10,
+        )  # fmt: skip
+    projet = services.creer_brouillon(epci=monde.epci, acteur=monde.staff)
+    projet.criteres.filter(code="anciennete").update(points=10, plafond=None)
+    page = connecte(client, monde.staff).get(reverse("demandes:grille_simulation", args=[projet.pk]))
+    sim = page.context["sim"]
+    assert sim.attributions_sans_demande == 1
+    (attribution,) = sim.attributions
+    # scored as it stood on the decision date: 36 months of seniority, hosted by a third party
+    assert (attribution.numero_unique, attribution.score_reference, attribution.score_projet) == (
+        logee.numero_unique, 36 * 2 + 20, 36 * 10 + 20,
+    )  # fmt: skip
+    html = page.content.decode()
+    assert f"1 attribution de {an_dernier.year}" in html and "pas de demande correspondante" in html
+    assert logee.numero_unique in html

@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class TypeCritere(StrEnum):
@@ -73,6 +74,10 @@ class CritereGrille:
     duree_mois: int | None = None  # REFUS: months during which a refusal counts
     date_debut: dt.date | None = None
     date_fin: dt.date | None = None
+
+    @cached_property
+    def ensemble(self) -> frozenset[str]:
+        return frozenset(self.valeurs)
 
     def en_vigueur(self, today: dt.date) -> bool:
         return (self.date_debut is None or self.date_debut <= today) and (
@@ -258,8 +263,52 @@ def coter(demande: DemandeCotation, criteres: Iterable[CritereGrille], today: dt
     return ResultatCotation(score=sum(ligne.points for ligne in lignes), lignes=tuple(lignes))
 
 
+def _points_bruts(c: CritereGrille, d: DemandeCotation, today: dt.date) -> int:
+    """The raw points of ``_brut`` without the explanation: the stock rescoring's hot path (a property test
+    checks that ``score_seul`` always equals ``coter(...).score``)."""
+    t = c.type
+    if t == TypeCritere.ANCIENNETE:
+        return mois_entre(d.date_depot, today) * c.points
+    v = c.ensemble
+    if t == TypeCritere.PRIORITE:
+        return c.points if (d.priorites & v if v else d.priorites) else 0
+    if t == TypeCritere.DALO:
+        return c.points if d.dalo else 0
+    if t == TypeCritere.LOGEMENT_ACTUEL:
+        return c.points if d.logement_actuel in v else 0
+    if t == TypeCritere.MOTIF:
+        return c.points if d.motifs & v else 0
+    if t == TypeCritere.MENAGE:
+        return c.points if situations_menage(d, today) & v else 0
+    if t == TypeCritere.LIEN_LOCAL:
+        return c.points if liens_locaux(d) & v else 0
+    if t == TypeCritere.MUTATION:
+        return c.points if d.est_mutation and (not v or d.motifs & v) else 0
+    if t == TypeCritere.REFUS:
+        if not d.refus:
+            return 0
+        duree = c.duree_mois
+        n = sum(
+            1
+            for jour, motif in d.refus
+            if jour <= today and (duree is None or mois_entre(jour, today) < duree) and motif not in v
+        )
+        return n * c.points
+    raise ValueError(f"Type de critère inconnu : {t}")
+
+
 def score_seul(demande: DemandeCotation, criteres: Sequence[CritereGrille], today: dt.date) -> int:
-    return coter(demande, criteres, today).score
+    """The score alone (no breakdown), equal to ``coter(demande, criteres, today).score``."""
+    total = 0
+    for c in criteres:
+        if (c.date_debut is not None and today < c.date_debut) or (c.date_fin is not None and today > c.date_fin):
+            continue
+        brut = _points_bruts(c, demande, today)
+        plafond = c.plafond
+        if plafond is not None and (brut > plafond or brut < -plafond):
+            brut = plafond if brut > 0 else -plafond
+        total += brut
+    return total
 
 
 # --- Information owed to the applicant (R. 441-2-17) and simulation figures ---------------------

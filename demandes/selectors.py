@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -462,6 +463,11 @@ def noms_communes(epci_id: int) -> frozenset[str]:
     return frozenset(rules.normaliser(n) for n in Commune.objects.filter(epci_id=epci_id).values_list("nom", flat=True))
 
 
+@functools.lru_cache(maxsize=8192)
+def _ville_normalisee(ville: str) -> str:
+    return rules.normaliser(ville)
+
+
 def instantanes_cotation(
     lignes: list[dict], *, today: dt.date, besoins: set[str], communes: frozenset[str] = frozenset()
 ) -> dict[int, rules.DemandeCotation]:
@@ -518,7 +524,7 @@ def instantanes_cotation(
             dalo=pk in dalo,
             besoin_adaptation=bool(d["accessibilite_pmr"] or d["besoin_adaptation"]),
             membres=tuple(membres.get(pk, ())),
-            reside_sur_territoire=rules.normaliser(d["ville"]) in communes,
+            reside_sur_territoire=bool(communes) and _ville_normalisee(d["ville"]) in communes,
             refus=tuple(refus.get(pk, ())),
         )
     return resultat

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import rules
+from . import cotation, rules
 from .models import (
     Contact,
     CriterePriorite,
@@ -910,10 +910,12 @@ def recalculer_lot(calcul_id: int, *, taille_lot: int = TAILLE_LOT_COTATION) -> 
         besoins = selectors.besoins_cotation(criteres)
         communes = selectors.noms_communes(calcul.epci_id) if "communes" in besoins else frozenset()
         instantanes = selectors.instantanes_cotation(lignes, today=calcul.jour, besoins=besoins, communes=communes)
-        coter = rules.coter
+        score_seul = cotation.score_seul
+        jour = calcul.jour
+        criteres = tuple(c for c in criteres if c.en_vigueur(jour))
         changements = []
         for ligne in lignes:
-            score = coter(instantanes[ligne["id"]], criteres, calcul.jour).score
+            score = score_seul(instantanes[ligne["id"]], criteres, jour)
             if score != ligne["score"] or ligne["score_grille_id"] != grille.pk:
                 changements.append((ligne["id"], ligne["score"], score))
         _ecrire_scores(changements, grille=grille, jour=calcul.jour, acteur_id=calcul.acteur_id)

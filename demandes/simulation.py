@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from . import rules, selectors
-from .cotation import largeur_tranche, rang, tranches
+from .cotation import largeur_tranche, rang, score_seul, tranches
 from .models import Demande, Ressource
 
 TAILLE_LOT = 20_000
@@ -116,8 +116,8 @@ def _coter_lots(qs, reference, projet, jour_de, *, avec_q1: bool, seuil, commune
         for ligne in lignes:
             jour = jour_de(ligne)
             inst = instantanes[ligne["id"]]
-            ref = rules.coter(inst, crit_ref, jour).score if reference else None
-            proj = rules.coter(inst, crit_proj, jour).score
+            ref = score_seul(inst, crit_ref, jour) if reference else None
+            proj = score_seul(inst, crit_proj, jour)
             q1 = (
                 _premier_quartile(ressources.get(ligne["id"], Decimal(0)), inst.membres, jour, seuil)
                 if avec_q1

@@ -15,6 +15,7 @@ from demandes.cotation import (
     largeur_tranche,
     mois_entre,
     rang,
+    score_seul,
     tranches,
 )
 from demandes.models import CriterePriorite, Demande
@@ -152,6 +153,7 @@ demandes_st = st.builds(
 def test_le_detail_fait_toujours_la_somme_du_score(demande, criteres, today):
     resultat = coter(demande, criteres, today)
     assert resultat.score == sum(ligne.points for ligne in resultat.lignes)
+    assert score_seul(demande, criteres, today) == resultat.score  # the stock rescoring's fast path
     en_vigueur = [c for c in criteres if c.en_vigueur(today)]
     assert [ligne.code for ligne in resultat.lignes] == [c.code for c in en_vigueur]
     for ligne, c in zip(resultat.lignes, en_vigueur, strict=True):

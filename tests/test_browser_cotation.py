@@ -1,6 +1,7 @@
 """Scoring in a real Chromium on the demo territory: EPCI staff open the draft grid, simulate it against
 the adopted grid (distributions, ranking of priority and first-quartile households, last year's
-allocations), export the CSV, then an agent reads a demand's explained score. axe-core on each page."""
+allocations), export the CSV, then an agent reads a demand's explained score. axe-core on each page.
+One test: the demo territory's reference data are loaded once."""
 
 import re
 from pathlib import Path
@@ -33,7 +34,7 @@ def _login(page: Page, base_url: str, username: str) -> None:
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
-def test_simuler_un_projet_de_grille_contre_la_grille_adoptee(page: Page, live_server, territoire, axe_check):
+def test_simuler_un_projet_de_grille_puis_lire_un_score_explique(page: Page, live_server, territoire, axe_check):
     adoptee = GrilleCotation.objects.get(epci=territoire.epci, statut="ADOPTEE")
     projet = GrilleCotation.objects.get(epci=territoire.epci, statut="BROUILLON")
     assert Demande.objects.actives().filter(epci=territoire.epci, score_grille=adoptee).count() > 200
@@ -69,9 +70,9 @@ def test_simuler_un_projet_de_grille_contre_la_grille_adoptee(page: Page, live_s
     actives = Demande.objects.actives().filter(epci=territoire.epci).count()
     assert sum(1 for ligne in contenu if ligne.startswith("stock;")) == actives
 
-
-def test_un_agent_lit_le_score_explique_d_une_demande(page: Page, live_server, territoire, axe_check):
+    # a reception agent reads a demand's explained score
     demande = Demande.objects.actives().filter(epci=territoire.epci, score__gt=0).order_by("-score", "pk").first()
+    page.get_by_role("button", name="Se déconnecter").click()
     _login(page, live_server.url, "agent")
     page.goto(f"{live_server.url}/demandes/{demande.pk}/")
     cotation = page.get_by_role("region", name="Cotation")

@@ -1,35 +1,32 @@
-"""Demo scoring on the real demo territory: an adopted grid, a draft to simulate, every active demand scored."""
+"""Demo scoring: an adopted grid, a draft to simulate, every active demand scored (idempotent)."""
 
+import datetime as dt
 from io import StringIO
+from types import SimpleNamespace
 
-import pytest
-
-from cil.demo import build_demo_territory
-from cil.services import import_referentiels
-from demandes import demo, demo_cotation
+from demandes import demo_cotation
 from demandes.models import Demande, Evenement, GrilleCotation
 
-
-@pytest.fixture
-def territoire(db):
-    import_referentiels(only_epci="200040715")
-    territory = build_demo_territory()
-    demo.seed(territory, nombre=300)
-    return territory
+from .factories import creer_demande
 
 
-def test_demo_cotation_rapide_et_idempotente(territoire, django_assert_max_num_queries):
+def test_demo_cotation_rapide_et_idempotente(monde, django_assert_max_num_queries):
+    for i in range(40):
+        creer_demande(monde.guichet, nom=f"Demo{i}", date_depot=dt.date(2020, 1, 1) + dt.timedelta(days=50 * i),
+                      logement_actuel=["HEBERGE_TIERS", "SANS_ABRI", "LOCATAIRE_PRIVE"][i % 3])  # fmt: skip
+    territoire = SimpleNamespace(epci=monde.epci, account=lambda username: SimpleNamespace(user=monde.staff))
     out = StringIO()
-    with django_assert_max_num_queries(120):
+    with django_assert_max_num_queries(60):
         cotees = demo_cotation.seed(territoire, stdout=out)
-    actives = Demande.objects.actives().filter(epci=territoire.epci)
-    assert cotees == actives.count() > 200
-    adoptee = GrilleCotation.objects.get(epci=territoire.epci, statut="ADOPTEE")
-    projet = GrilleCotation.objects.get(epci=territoire.epci, statut="BROUILLON")
+    actives = Demande.objects.actives().filter(epci=monde.epci)
+    assert cotees == actives.count() == 40
+    adoptee = GrilleCotation.objects.get(epci=monde.epci, statut="ADOPTEE")
+    projet = GrilleCotation.objects.get(epci=monde.epci, statut="BROUILLON")
+    assert adoptee.adoptee_par == monde.staff and adoptee.criteres.count() == len(demo_cotation.GRILLE_ADOPTEE)
     assert projet.copie_de == adoptee and projet.criteres.get(code="anciennete").points == 3
-    assert actives.filter(score_grille=adoptee).count() == cotees
-    assert actives.filter(score__gt=0).exists() and len(set(actives.values_list("score", flat=True))) > 10
-    assert Evenement.objects.filter(type="COTATION").count() == cotees  # a first score is a change
+    assert actives.filter(score_grille=adoptee).count() == 40
+    assert len(set(actives.values_list("score", flat=True))) > 10
+    assert Evenement.objects.filter(type="COTATION").count() == 40  # a first score is a change
     assert "brouillon « Projet de grille 2027 »" in out.getvalue()
     assert demo_cotation.seed(territoire, stdout=out) == 0
-    assert GrilleCotation.objects.filter(epci=territoire.epci).count() == 2
+    assert GrilleCotation.objects.filter(epci=monde.epci).count() == 2

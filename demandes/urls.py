@@ -16,6 +16,7 @@ urlpatterns = [
     path("reseau/", views.reseau, name="reseau"),
     path("reseau/guichets/<int:guichet_pk>/contact/", views.contact_ajouter, name="contact_ajouter"),
     path("cotation/", views.grilles, name="grilles"),
+    path("cotation/territoires/<int:epci_pk>/", views.cotation_publique, name="cotation_publique"),
     path("cotation/territoires/<int:epci_pk>/nouvelle/", views.grille_creer, name="grille_creer"),
     path("cotation/<int:pk>/", views.grille, name="grille"),
     path("cotation/<int:pk>/simulation/", views.grille_simulation, name="grille_simulation"),

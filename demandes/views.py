@@ -1032,3 +1032,27 @@ def grille_simulation_csv(request, pk):
              texte(a.score_reference), a.score_projet, texte(a.rang_reference), a.rang_projet, texte(gagnees), "", ""]
         )  # fmt: skip
     return reponse
+
+
+@require_GET
+def cotation_publique(request, epci_pk):
+    """Public (no login): how demands are scored on the territory (R. 441-2-17: criteria, weighting, refusals)."""
+    from cil.models import Epci
+
+    from . import selectors
+
+    epci = get_object_or_404(Epci, pk=epci_pk)
+    grille = selectors.grille_adoptee(epci.pk)
+    if grille is None:
+        raise Http404("Aucune grille de cotation n'est adoptée sur ce territoire.")
+    criteres = list(grille.criteres.all())
+    return render(
+        request,
+        "demandes/cotation/publique.html",
+        {
+            "epci": epci,
+            "grille": grille,
+            "criteres": [c for c in criteres if c.type != "REFUS"],
+            "refus": [(c, abs(c.points)) for c in criteres if c.type == "REFUS"],
+        },
+    )

@@ -81,3 +81,10 @@ def test_simuler_un_projet_de_grille_puis_lire_un_score_explique(page: Page, liv
     expect(detail.get_by_role("row", name=re.compile(rf"^Total {demande.score}$"))).to_be_visible()
     expect(cotation.get_by_role("heading", name=re.compile("Position parmi les demandes comparables"))).to_be_visible()
     axe_check(page)
+
+    # anyone, without an account, reads how scoring works on the territory
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.goto(f"{live_server.url}/demandes/cotation/territoires/{territoire.epci.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Comment les demandes de logement social sont cotées")
+    expect(page.get_by_text("retire 30 points par refus pendant 12 mois, 60 points au plus")).to_be_visible()
+    axe_check(page)

@@ -172,3 +172,19 @@ def test_simulation_des_attributions_de_l_an_dernier(client, monde, adoptee):
     html = page.content.decode()
     assert f"1 attribution de {an_dernier.year}" in html and "pas de demande correspondante" in html
     assert logee.numero_unique in html
+
+
+def test_explication_publique_sans_connexion(client, monde, adoptee):
+    brouillon = services.creer_brouillon(epci=monde.epci, acteur=monde.staff, nom="Projet secret")
+    brouillon.criteres.filter(code="dalo").update(libelle="Critère du projet")
+    services.enregistrer_critere(
+        grille=adoptee if adoptee.modifiable else brouillon,
+        acteur=monde.staff,
+        donnees={"code": "refus", "libelle": "Refus", "type": "REFUS", "points": -30, "duree_mois": 12},
+    )
+    page = client.get(reverse("demandes:cotation_publique", args=[monde.epci.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Délibération du 1er février 2026" in html
+    assert "2 par mois d'ancienneté, 120 au plus" in html
+    assert "Critère du projet" not in html and "Refuser un logement ne change pas votre cotation." in html
+    assert client.get(reverse("demandes:cotation_publique", args=[monde.autre_epci.pk])).status_code == 404

@@ -49,6 +49,7 @@ class RapportImport:
     nouveaux_bailleurs: int = 0
     nouveaux_reservataires: int = 0
     nouveaux_logements: int = 0
+    chemin: str = "python"  # "sql": validated and written by the PostgreSQL fast path (f1_pg)
 
 
 def charger_referentiel() -> f1.Referentiel:
@@ -93,7 +94,11 @@ def _carte(jour: dt.date, departement: str) -> str:
     cle = (jour, departement.startswith("97"))
     carte = _CARTES_CACHE.get(cle)
     if carte is None:
-        carte = _CARTES_CACHE[cle] = rules.carte_qpv_en_vigueur(jour, outre_mer=cle[1])
+        try:
+            carte = rules.carte_qpv_en_vigueur(jour, outre_mer=cle[1])
+        except rules.RegleError:
+            carte = rules.CARTES_QPV[0].code  # before the first map: the earliest one
+        _CARTES_CACHE[cle] = carte
     return carte
 
 
@@ -117,8 +122,11 @@ def _upsert_bailleurs(lignes: list[f1.Ligne]) -> tuple[dict[str, int], int]:
     return existing, len(nouveaux)
 
 
-def _upsert_reservataires(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tuple[dict[tuple[str, str], int], int]:
-    cles = {(ligne.reservataire_type, ligne.reservataire_code) for ligne in lignes}
+def creer_reservataires(
+    cles: set[tuple[str, str]], liens: set[tuple[str, str, int]]
+) -> tuple[dict[tuple[str, str], int], int]:
+    """Create the reservation holders named by (type, code) that do not exist yet, link them to the EPCI of
+    ``liens`` (type, code, epci id); returns every holder's id by (type, code) and how many were created."""
     existing = {(t, c): pk for pk, t, c in Reservataire.objects.values_list("pk", "type", "code")}
     manquants = sorted(cles - existing.keys())
     if manquants:
@@ -127,9 +135,10 @@ def _upsert_reservataires(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> 
                 "code_insee", "nom"
             )
         )
-        bailleurs_noms = dict(
-            Bailleur.objects.filter(siren__in=[c for t, c in manquants if t == "BAILLEUR"]).values_list("siren", "nom")
+        bailleurs = dict(
+            Bailleur.objects.filter(siren__in=[c for t, c in manquants if t == "BAILLEUR"]).values_list("siren", "pk")
         )
+        bailleurs_noms = dict(Bailleur.objects.filter(pk__in=bailleurs.values()).values_list("siren", "nom"))
         communes_ids = dict(Commune.objects.filter(code_insee__in=communes_noms).values_list("code_insee", "pk"))
         Reservataire.objects.bulk_create(
             [
@@ -145,12 +154,20 @@ def _upsert_reservataires(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> 
             ignore_conflicts=True,
         )
         existing = {(t, c): pk for pk, t, c in Reservataire.objects.values_list("pk", "type", "code")}
-    liens = {(existing[(ligne.reservataire_type, ligne.reservataire_code)], ligne.epci_id) for ligne in lignes}
     Through = Reservataire.epcis.through
     Through.objects.bulk_create(
-        [Through(reservataire_id=r, epci_id=e) for r, e in liens], ignore_conflicts=True, batch_size=2000
+        [Through(reservataire_id=existing[(t, c)], epci_id=e) for t, c, e in liens],
+        ignore_conflicts=True,
+        batch_size=2000,
     )
     return existing, len(manquants)
+
+
+def _upsert_reservataires(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tuple[dict[tuple[str, str], int], int]:
+    return creer_reservataires(
+        {(ligne.reservataire_type, ligne.reservataire_code) for ligne in lignes},
+        {(ligne.reservataire_type, ligne.reservataire_code, ligne.epci_id) for ligne in lignes},
+    )
 
 
 LOGEMENT_CHAMPS = (
@@ -408,47 +425,109 @@ def _upsert_decisions(lignes, logements, bailleurs, reservataires, lot) -> tuple
     return len(nouvelles), len(modifiees), inchangees
 
 
-def import_attributions(*, contenu: bytes, nom_fichier: str, acteur=None, recalculer: bool = True) -> RapportImport:
+def _nouveau_lot(contenu: bytes, nom_fichier: str, acteur) -> LotImport:
+    return LotImport.objects.create(
+        nom_fichier=nom_fichier[:255],
+        empreinte=hashlib.sha256(contenu).hexdigest(),
+        importe_par=acteur if getattr(acteur, "pk", None) else None,
+        statut=LotImport.Statut.IMPORTE,
+    )
+
+
+def _apres_ecriture(lot, *, epci_ids, annees, creees, modifiees, recalculer) -> None:
+    """Inside the import's transaction: let other apps correct the decisions, then recompute on commit."""
+    from .signals import decisions_importees
+
+    decisions_importees.send(sender=DecisionCaleol, epci_ids=set(epci_ids), lot=lot)
+    if recalculer and (creees or modifiees):
+        from .tasks import compute_snapshot
+
+        for epci_id, years in annees.items():
+            for annee in sorted(years):
+                transaction.on_commit(lambda e=epci_id, a=annee: compute_snapshot.delay(e, a, declencheur="IMPORT"))
+
+
+def _import_rapide(*, contenu: bytes, nom_fichier: str, acteur, recalculer: bool) -> RapportImport | None:
+    """PostgreSQL: validation and writes in SQL (f1_pg); None when the file must go through the Python path."""
+    from . import f1_pg
+
+    debut = time.monotonic()
+    with transaction.atomic():
+        lot = _nouveau_lot(contenu, nom_fichier, acteur)
+        ecriture = f1_pg.ecrire(contenu, lot_id=lot.pk)
+        if ecriture is None:
+            transaction.set_rollback(True)
+            return None
+        lot.nb_lignes = ecriture.nb_lignes
+        lot.nb_creees, lot.nb_modifiees, lot.nb_inchangees = ecriture.creees, ecriture.modifiees, ecriture.inchangees
+        lot.avertissements = [a.as_dict() for a in ecriture.avertissements[: f1.MAX_ERREURS]]
+        lot.duree_ms = int((time.monotonic() - debut) * 1000)
+        lot.save()
+        _apres_ecriture(
+            lot,
+            epci_ids=ecriture.annees.keys(),
+            annees=ecriture.annees,
+            creees=ecriture.creees,
+            modifiees=ecriture.modifiees,
+            recalculer=recalculer,
+        )
+    logger.info(
+        "Import %s : %s créées, %s modifiées, %s inchangées", nom_fichier, ecriture.creees, ecriture.modifiees,
+        ecriture.inchangees,
+    )  # fmt: skip
+    return RapportImport(
+        lot=lot,
+        nb_lignes=ecriture.nb_lignes,
+        nb_creees=ecriture.creees,
+        nb_modifiees=ecriture.modifiees,
+        nb_inchangees=ecriture.inchangees,
+        avertissements=ecriture.avertissements,
+        annees=ecriture.annees,
+        nouveaux_bailleurs=ecriture.nouveaux_bailleurs,
+        nouveaux_reservataires=ecriture.nouveaux_reservataires,
+        nouveaux_logements=ecriture.nouveaux_logements,
+        chemin="sql",
+    )
+
+
+def import_attributions(
+    *, contenu: bytes, nom_fichier: str, acteur=None, recalculer: bool = True, rapide: bool = True
+) -> RapportImport:
     """Import an F1 file whole or not at all (FORMATS.md F1). Raises ``ImportRejete`` with every error.
 
     Idempotent: a decision is identified by (numero_unique, logement_id, date_decision); importing
-    the same file again creates and changes nothing.
+    the same file again creates and changes nothing. On PostgreSQL a valid file goes through the SQL
+    fast path (``rapide``); any file it cannot prove valid goes through the Python path, which names
+    every bad line and column.
     """
     debut = time.monotonic()
+    if rapide and connection.vendor == "postgresql":
+        rapport = _import_rapide(contenu=contenu, nom_fichier=nom_fichier, acteur=acteur, recalculer=recalculer)
+        if rapport is not None:
+            return rapport
     resultat = f1.lire(contenu, charger_referentiel())
     if not resultat.valide:
         raise ImportRejete(resultat, nom_fichier)
     with transaction.atomic():
-        lot = LotImport.objects.create(
-            nom_fichier=nom_fichier[:255],
-            empreinte=hashlib.sha256(contenu).hexdigest(),
-            importe_par=acteur if getattr(acteur, "pk", None) else None,
-            statut=LotImport.Statut.IMPORTE,
-            nb_lignes=resultat.nb_lignes,
-            avertissements=[a.as_dict() for a in resultat.avertissements[: f1.MAX_ERREURS]],
-        )
+        lot = _nouveau_lot(contenu, nom_fichier, acteur)
         bailleurs, nb_bailleurs = _upsert_bailleurs(resultat.lignes)
         reservataires, nb_reservataires = _upsert_reservataires(resultat.lignes, bailleurs)
         logements, nb_logements = _upsert_logements(resultat.lignes, bailleurs)
         creees, modifiees, inchangees = _upsert_decisions(resultat.lignes, logements, bailleurs, reservataires, lot)
+        lot.nb_lignes = resultat.nb_lignes
         lot.nb_creees, lot.nb_modifiees, lot.nb_inchangees = creees, modifiees, inchangees
+        lot.avertissements = [a.as_dict() for a in resultat.avertissements[: f1.MAX_ERREURS]]
         lot.duree_ms = int((time.monotonic() - debut) * 1000)
-        lot.save(update_fields=["nb_creees", "nb_modifiees", "nb_inchangees", "duree_ms"])
-        from .signals import decisions_importees
-
-        decisions_importees.send(sender=DecisionCaleol, epci_ids={ligne.epci_id for ligne in resultat.lignes}, lot=lot)
+        lot.save()
         annees: dict[int, set[int]] = {}
         for ligne in resultat.lignes:
             years = annees.setdefault(ligne.epci_id, set())
             years.add(ligne.date_decision.year)
             if ligne.date_bail:
                 years.add(ligne.date_bail.year)
-        if recalculer and (creees or modifiees):
-            from .tasks import compute_snapshot
-
-            for epci_id, years in annees.items():
-                for annee in sorted(years):
-                    transaction.on_commit(lambda e=epci_id, a=annee: compute_snapshot.delay(e, a, declencheur="IMPORT"))
+        _apres_ecriture(
+            lot, epci_ids=annees.keys(), annees=annees, creees=creees, modifiees=modifiees, recalculer=recalculer
+        )
     logger.info("Import %s : %s créées, %s modifiées, %s inchangées", nom_fichier, creees, modifiees, inchangees)
     return RapportImport(
         lot=lot,

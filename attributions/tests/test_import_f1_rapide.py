@@ -34,11 +34,20 @@ def etat() -> dict:
     logements = {
         row["identifiant"]: row
         for row in Logement.objects.values(
-            "identifiant", "bailleur__siren", "commune__code_insee", "epci__siren", "typologie", "qpv__code",
-            "qpv_2015__code", "carte_2024_connue", "carte_2015_connue",
+            "identifiant",
+            "bailleur__siren",
+            "commune__code_insee",
+            "epci__siren",
+            "typologie",
+            "qpv__code",
+            "qpv_2015__code",
+            "carte_2024_connue",
+            "carte_2015_connue",
         )  # fmt: skip
     }
-    reservataires = set(Reservataire.objects.values_list("type", "code", "nom", "bailleur__siren", "commune__code_insee"))
+    reservataires = set(
+        Reservataire.objects.values_list("type", "code", "nom", "bailleur__siren", "commune__code_insee")
+    )
     liens = set(Reservataire.epcis.through.objects.values_list("reservataire__code", "epci__siren"))
     return {
         "decisions": decisions,

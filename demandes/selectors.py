@@ -489,24 +489,27 @@ def instantanes_cotation(
         qs = (
             CriterePriorite.objects.filter(**plage, reconnu_le__lte=today)
             .filter(Q(fin_le__isnull=True) | Q(fin_le__gt=today))
+            .order_by()  # no default ordering: it would join the demands to sort by name
             .values_list("demande_id", "critere")
         )
         for demande_id, critere in qs:
             priorites.setdefault(demande_id, set()).add(critere)
     if "dalo" in besoins:
         dalo = set(
-            DecisionDalo.objects.filter(**plage, prioritaire_urgent=True, date_decision__lte=today).values_list(
-                "demande_id", flat=True
-            )
+            DecisionDalo.objects.filter(**plage, prioritaire_urgent=True, date_decision__lte=today)
+            .order_by()
+            .values_list("demande_id", flat=True)
         )
     if "membres" in besoins:
-        for demande_id, lien, naissance in MembreMenage.objects.filter(**plage).values_list(
-            "demande_id", "lien", "date_naissance"
+        for demande_id, lien, naissance in (
+            MembreMenage.objects.filter(**plage).order_by().values_list("demande_id", "lien", "date_naissance")
         ):
             membres.setdefault(demande_id, []).append(rules.Membre(lien, naissance))
     if "refus" in besoins:
-        for demande_id, date, motif in Evenement.objects.filter(**plage, type=Evenement.Type.REFUS).values_list(
-            "demande_id", "date", "detail__motif"
+        for demande_id, date, motif in (
+            Evenement.objects.filter(**plage, type=Evenement.Type.REFUS)
+            .order_by()
+            .values_list("demande_id", "date", "detail__motif")
         ):
             refus.setdefault(demande_id, []).append((date.date(), motif or ""))
     resultat = {}

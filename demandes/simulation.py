@@ -109,6 +109,7 @@ def _coter_lots(qs, reference, projet, jour_de, *, avec_q1: bool, seuil, commune
             ressources = dict(
                 Ressource.objects.filter(demande_id__gte=lignes[0]["id"], demande_id__lte=dernier)
                 .exclude(nature__in=Ressource.NATURES_EXCLUES)
+                .order_by()
                 .values("demande_id")
                 .annotate(total=Sum("montant_mensuel"))
                 .values_list("demande_id", "total")

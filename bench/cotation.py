@@ -157,6 +157,10 @@ def main() -> None:
     from bench.demandes_search import generer, territoires
     from demandes.models import Demande, Evenement, GrilleCotation
 
+    with connection.cursor() as cursor:  # one run at a time on this database (its reset would spoil another's)
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext('bench.cotation'))")
+        if not cursor.fetchone()[0]:
+            raise SystemExit(f"Une autre mesure de la cotation tourne déjà sur la base {DATABASE}.")
     terr, _agent = territoires()
     generation = enrichissement = None
     if Demande.objects.count() != args.n:
@@ -195,7 +199,7 @@ def main() -> None:
         "premiere_adoption": premiere,
         "nouvelle_grille": seconde,
         "meme_grille": meme,
-        "evenements_cotation": events,
+        "evenements_cotation": events,  # = the sum of the runs' "modifiees" when nothing else touched the base
         "grilles_adoptees": GrilleCotation.objects.filter(statut="ADOPTEE").count(),
         "target_seconds": 300,
     }

@@ -146,7 +146,8 @@ def age_au(naissance: dt.date, jour: dt.date) -> int:
 
 
 def _pluriel(n: int, mot: str) -> str:
-    return f"{n} {mot}{'s' if abs(n) > 1 else ''}"
+    """'1 an', '2 ans'; words ending in s are invariable ('mois', 'refus')."""
+    return f"{n} {mot}{'s' if abs(n) > 1 and not mot.endswith('s') else ''}"
 
 
 def situations_menage(demande: DemandeCotation, today: dt.date) -> set[SituationMenage]:

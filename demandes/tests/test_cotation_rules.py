@@ -61,11 +61,13 @@ def test_detail_plafonds_et_malus_expliques():
     assert lignes["dalo"].points == 0
     assert lignes["priorite"].points == 100
     assert (lignes["anciennete"].points_bruts, lignes["anciennete"].points) == (144, 120)
-    assert lignes["anciennete"].plafonne and "plafonné à 120" in lignes["anciennete"].explication
+    assert lignes["anciennete"].plafonne
+    assert lignes["anciennete"].explication == "72 mois d'ancienneté × 2 points = 144, plafonné à 120"
     assert lignes["mono"].points == 20 and "monoparentale" in lignes["mono"].explication
     # three refusals of a suitable offer in the last 12 months (the household's changed situation does not count,
     # the 2024 one is too old): -90, capped at -60
     assert (lignes["refus"].points_bruts, lignes["refus"].points) == (-90, -60)
+    assert lignes["refus"].explication.startswith("3 refus d'une offre adaptée depuis moins de 12 mois")
     assert resultat.score == 100 + 120 + 20 - 60 == sum(ligne.points for ligne in resultat.lignes)
 
 

@@ -170,6 +170,7 @@ SECRET_STATISTIQUE_SEUIL = 5
 # Demo data builders called by `seed_demo` after the territory, in order (cil/demo.py).
 DEMO_SEEDERS = [
     "demandes.demo.seed",
+    "demandes.demo_cotation.seed",
     "attributions.demo.seed",
     "attributions.demo_flux.seed",
     "relogement.demo.seed",

@@ -13,6 +13,8 @@ NAVIGATION = [
      "Rechercher et consulter les demandes ; les guichets les enregistrent, qualifient et renouvellent."),
     ("Demandes", "Réseau d'accueil", "demandes:reseau", {Role.AGENT_ACCUEIL, Role.EPCI},
      "Rendez-vous, entretiens en retard et activité des guichets."),
+    ("Demandes", "Cotation", "demandes:grilles", {Role.AGENT_ACCUEIL, Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "La grille de cotation adoptée ; pour l'EPCI, les projets de grille et leur simulation."),
     ("Attributions", "Vacances", "attributions:vacances", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
      "Logements libérés, orientation vers un réservataire, désignation des candidats."),
     ("Attributions", "CALEOL", "attributions:seances", {Role.EPCI, Role.BAILLEUR},

@@ -20,7 +20,7 @@ def setup_django(database: str = BENCH_DB) -> None:
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{database}")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # production, plain static storage, a bare view
     os.environ.pop("REDIS_URL", None)  # tasks run in-process: the benchmark measures the work, not the queue
     import psycopg
 
@@ -47,16 +47,30 @@ def summary(samples: list[float]) -> dict:
     return {"median": statistics.median(ordered), "p95": p95, "min": ordered[0], "n": len(ordered)}
 
 
+def charge() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def machine() -> dict:
     try:
         pg = subprocess.run(["psql", "--version"], capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
         pg = ""
+    cpu, memoire = "", 0
+    try:
+        cpu = next(ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                   if ln.startswith("model name"))  # fmt: skip
+        memoire = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    except (OSError, StopIteration, ValueError, IndexError):
+        pass
     return {
+        "cpu": cpu,
         "cpu_count": os.cpu_count(),
+        "memory_gb": memoire,
         "python": platform.python_version(),
         "platform": platform.platform(),
         "postgresql_client": pg,
+        "load_average_1_5_15": charge(),
     }
 
 

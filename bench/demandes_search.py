@@ -513,34 +513,21 @@ def p(samples, quantile):
     return ordered[min(len(ordered) - 1, round(quantile * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--queries", type=int, default=200)
-    args = parser.parse_args()
-    setup_django()
+def mesurer(agent, epci_pk: int, queries: int = 200, *, surcharger_static: bool = True) -> dict:
+    """~``queries`` searches of the kinds agents type, at selector level then through the whole page."""
     import datetime as dt
 
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
 
     from demandes import selectors
     from demandes.models import Demande
 
-    terr, agent = territoires()
-    existant = Demande.objects.count()
-    generation = None
-    if existant < args.n:
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE demandes_demande CASCADE")
-        generation = generer(args.n, terr)
-    total = Demande.objects.count()
     rng = random.Random(2026)
     from demandes.views import COLONNES_RESULTATS
 
-    qs_agent = Demande.objects.filter(epci_id__in=[terr[0][0].pk]).select_related("guichet").only(*COLONNES_RESULTATS)
-    jeu = requetes(args.queries, rng)
+    qs_agent = Demande.objects.filter(epci_id__in=[epci_pk]).select_related("guichet").only(*COLONNES_RESULTATS)
+    jeu = requetes(queries, rng)
 
     # selector level (SQL through the ORM), as the page calls it
     selecteur = []
@@ -555,12 +542,13 @@ def main() -> None:
     from django.test.utils import override_settings
 
     # plain static storage: no collectstatic manifest here
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    ).enable()
+    if surcharger_static:
+        override_settings(
+            STORAGES={
+                **settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+        ).enable()
     client = Client()
     client.force_login(agent)
     page = []
@@ -582,6 +570,37 @@ def main() -> None:
         genre = q["genre"]
         par_type.setdefault(genre, []).append(ms)
     par_type = {g: {"n": len(v), "p50": statistics.median(v), "p95": p(v, 0.95)} for g, v in par_type.items()}
+    return {
+        "territoire_agent": qs_agent.count(),
+        "queries": len(jeu),
+        "selector_ms": {"p50": statistics.median(selecteur), "p95": p(selecteur, 0.95), "max": max(selecteur)},
+        "page_ms": {"p50": statistics.median(page), "p95": p(page, 0.95), "max": max(page)},
+        "target_p95_ms": 50,
+        "selector_ms_by_kind": par_type,
+        "plan": plan,
+    }
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args(argv)
+    setup_django()
+
+    from django.db import connection
+
+    from demandes.models import Demande
+
+    terr, agent = territoires()
+    existant = Demande.objects.count()
+    generation = None
+    if existant < args.n:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE demandes_demande CASCADE")
+        generation = generer(args.n, terr)
+    total = Demande.objects.count()
+    mesures = mesurer(agent, terr[0][0].pk, args.queries)
     resultat = {
         "benchmark": "demandes_search",
         "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -592,18 +611,13 @@ def main() -> None:
             "load_average_1_5_15": os.getloadavg(),  # other jobs on the machine make the figures noisy
         },
         "demandes": total,
-        "territoire_agent": qs_agent.count(),
         "generation_seconds": generation,
-        "queries": len(jeu),
-        "selector_ms": {"p50": statistics.median(selecteur), "p95": p(selecteur, 0.95), "max": max(selecteur)},
-        "page_ms": {"p50": statistics.median(page), "p95": p(page, 0.95), "max": max(page)},
-        "target_p95_ms": 50,
-        "selector_ms_by_kind": par_type,
-        "plan": plan,
+        **mesures,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(resultat, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps({k: v for k, v in resultat.items() if k != "plan"}, indent=2, ensure_ascii=False))
+    return resultat
 
 
 if __name__ == "__main__":

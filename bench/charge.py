@@ -1,0 +1,184 @@
+"""Reception-desk pages under load: 20 agents against gunicorn (2 workers) on loopback, locust headless.
+
+Usage: python -m bench.charge [--utilisateurs 20] [--duree 60]
+
+gunicorn serves the project (bench.settings: production plus a bare view) on the 1,000,000-demand
+database; locust plays agents of the big territory already logged in (sessions created here) who search,
+open a demand's file and the registration's first step, with 0.5-2 s of reading between clicks. The bare
+view is part of the same mix: its latency under the same load is the floor. Both processes are stopped at
+the end, whatever happens. Users arrive 5 a second and the statistics restart once all are there
+(``--reset-stats``): the figures describe the steady state. Target (issue 9): p95 under 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.common import ROOT, charge, setup_django, write
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def _port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _arreter(proc: subprocess.Popen | None) -> None:
+    """Stop a process started here (its own session: gunicorn's workers go with their master)."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def _donnees(nb_sessions: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+
+    from core.models import User
+
+    agent = User.objects.get(username="bench.agent")
+    epci = agent.memberships.values_list("epci_id", flat=True).first()
+    sessions = []
+    for _ in range(nb_sessions):
+        client = Client()
+        client.force_login(agent)
+        sessions.append(client.cookies["sessionid"].value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM demandes_demande WHERE epci_id = %s AND id %% 101 = 0 ORDER BY id LIMIT 500", [epci]
+        )
+        fiches = [r[0] for r in cursor.fetchall()]
+    noms = ["mar", "dub", "ber", "ro", "lefe", "gar", "mo", "pe", "ca", "la", "durand", "petit", "nguyen", "bo"]
+    return {"sessions": sessions, "fiches": fiches, "noms": noms}
+
+
+def _lire_stats(chemin: Path) -> dict:
+    stats = {}
+    with chemin.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            stats[row["Name"]] = {
+                "requetes": int(row["Request Count"]),
+                "echecs": int(row["Failure Count"]),
+                "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]),
+                "p99_ms": float(row["99%"]),
+                "max_ms": float(row["Max Response Time"]),
+                "req_par_s": round(float(row["Requests/s"]), 1),
+            }
+    return stats
+
+
+def mesurer(utilisateurs: int = 20, duree: int = 60, workers: int = 2) -> dict:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    port = _port_libre()
+    hote = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
+    gunicorn = locust = None
+    with tempfile.TemporaryDirectory() as tmp:
+        donnees, journal = Path(tmp) / "donnees.json", Path(tmp) / "locust.log"
+        donnees.write_text(json.dumps(_donnees(utilisateurs)))
+        try:
+            gunicorn = subprocess.Popen(
+                [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--workers", str(workers),
+                 "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],  # fmt: skip
+                cwd=ROOT, env=env, start_new_session=True,
+            )  # fmt: skip
+            for _ in range(100):
+                try:
+                    with urllib.request.urlopen(f"{hote}/bench/nu/", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    time.sleep(0.3)
+            else:
+                raise RuntimeError("gunicorn n'a pas démarré")
+            # warm both workers up (templates compiled, connections open) before the measured run
+            cookie = {"Cookie": f"sessionid={json.loads(donnees.read_text())['sessions'][0]}"}
+            echauffement = ["/bench/nu/", "/demandes/?q=mar", "/demandes/nouvelle/"]
+            echauffement += [f"/demandes/{pk}/" for pk in json.loads(donnees.read_text())["fiches"][:3]]
+            for _ in range(4):
+                for url in echauffement:
+                    with urllib.request.urlopen(urllib.request.Request(hote + url, headers=cookie), timeout=30):
+                        pass
+            charge_avant = charge()
+            locust = subprocess.Popen(
+                [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                 "--users", str(utilisateurs), "--spawn-rate", "5", "--reset-stats", "--run-time", f"{duree}s",
+                 "--host", hote, "--csv", str(Path(tmp) / "locust"), "--only-summary", "--stop-timeout", "5",
+                 "--loglevel", "WARNING"],  # fmt: skip
+                cwd=ROOT, env={**env, "BENCH_LOCUST_DATA": str(donnees)}, start_new_session=True,
+                stdout=subprocess.DEVNULL, stderr=journal.open("w"),
+            )  # fmt: skip
+            locust.wait(timeout=duree + 60)
+            charge_apres = charge()
+            if not (Path(tmp) / "locust_stats.csv").exists():
+                raise RuntimeError("locust n'a rien mesuré : " + journal.read_text()[-2000:])
+            stats = _lire_stats(Path(tmp) / "locust_stats.csv")
+        finally:
+            _arreter(locust)
+            _arreter(gunicorn)
+    pages = {k: v for k, v in stats.items() if k not in ("vue_nue", "Aggregated")}
+    total_pages = {
+        "requetes": sum(v["requetes"] for v in pages.values()),
+        "echecs": sum(v["echecs"] for v in pages.values()),
+        "p95_ms_max_des_pages": max(v["p95_ms"] for v in pages.values()),
+    }
+    return {
+        "utilisateurs": utilisateurs,
+        "duree_s": duree,
+        "workers_gunicorn": workers,
+        "charge_avant_apres": [charge_avant, charge_apres],
+        "par_page": stats,
+        "pages_accueil": total_pages,
+        "cible_p95_ms": 200,
+    }
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--echelle", type=float, default=1.0)
+    parser.add_argument("--utilisateurs", type=int, default=20)
+    parser.add_argument("--duree", type=int, default=60)
+    args = parser.parse_args(argv)
+    from bench import territoire
+
+    setup_django(territoire.BIG_DB)
+    territoire.assurer(args.echelle)
+    result = mesurer(args.utilisateurs, args.duree)
+    write("charge", result)
+    for nom, r in result["par_page"].items():
+        print(
+            f"{nom:12} {r['requetes']:6} requêtes, {r['echecs']} échecs, p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, "
+            f"{r['req_par_s']} req/s"
+        )
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -186,6 +186,7 @@ def en_qpv_au_bail(decision: DecisionCaleol, date_bail: dt.date | None) -> bool 
 
 # --- Candidate search ---------------------------------------------------------------------------
 
+
 def champ_score() -> str:
     """The demand's score column: ``demandes.Demande.score`` (cotation under the territory's adopted grid,
     NULL while no grid is adopted; those demands come after the scored ones, by seniority)."""

@@ -85,7 +85,7 @@ def test_parcours_complet_d_une_attribution(page: Page, live_server, monde, cele
     expect(page.locator("#vacances")).not_to_contain_text("AH-0002")
     page.get_by_role("link", name="AH-0001").click()
     page.get_by_role("link", name="Rechercher et désigner des candidats").click()
-    expect(page.locator("#criteres")).to_contain_text("Score non encore configuré : classement à l'ancienneté.")
+    expect(page.locator("#criteres")).to_contain_text("Classement par cotation (grille adoptée par l'EPCI)")
     candidats = page.locator("#candidats tbody tr")
     expect(candidats).to_have_count(3)
     expect(candidats.first).to_contain_text("Martin")

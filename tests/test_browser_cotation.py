@@ -41,7 +41,7 @@ def test_simuler_un_projet_de_grille_puis_lire_un_score_explique(page: Page, liv
 
     _login(page, live_server.url, "epci")
     page.goto(f"{live_server.url}/demandes/")
-    page.get_by_role("link", name="Cotation").click()
+    page.locator("#contenu").get_by_role("link", name="Cotation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cotation de la demande")
     expect(page.get_by_role("row", name=re.compile(r"Grille de cotation du PPGDID.*Adoptée"))).to_be_visible()
     axe_check(page)

@@ -116,7 +116,10 @@ def tableau_de_bord(request):
             {"label": "B. En QPV : quartiles 2 à 4", **resultat["qpv"]},
             {"label": "C. DALO ou prioritaires (tous réservataires)", **resultat["prioritaires"]},
         ] + [{"label": f"C. {r['nom']}", **r} for r in resultat["reservataires"]]
-        graphique = charts.barres_objectifs(indicateurs, titre=f"Objectifs légaux {annee} – {epci.nom}")
+        titre = f"Objectifs légaux {annee} – {epci.nom}"
+        if not territoire_entier:
+            titre += f" – {perimetre}"
+        graphique = charts.barres_objectifs(indicateurs, titre=titre)
         evolution = charts.evolution(
             {
                 "A. Hors QPV": [(h["annee"], h["hors_qpv"]["taux"]) for h in historique],

@@ -95,7 +95,10 @@ def test_tableau_de_bord_bailleur_ne_voit_que_ses_chiffres(client, acteurs):
     assert (r["hors_qpv"]["base"], r["hors_qpv"]["numerateur"]) == (2, 1)
     assert r["qpv"]["base"] == 0
     assert [b["id"] for b in r["bailleurs"]] == [BAILLEUR_A]
-    assert "Recalculer" not in response.content.decode()
+    content = response.content.decode()
+    assert "Recalculer" not in content
+    # the chart says whose figures these are
+    assert "Objectifs légaux 2025 – Grenoble-Alpes-Métropole – Attributions de Bailleur 552081317" in content
 
 
 def test_tableau_de_bord_reservataire(client, acteurs):

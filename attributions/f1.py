@@ -169,6 +169,23 @@ def decode(contenu: bytes) -> str:
         ) from exc
 
 
+def lire_entete(entete: list[str]) -> tuple[dict[str, int], list[Erreur]]:
+    """The position of each column named in the header row (names trimmed, any case), and its errors:
+    a known column given twice, a required column missing."""
+    position: dict[str, int] = {}
+    erreurs: list[Erreur] = []
+    for index, nom in enumerate(nom.strip().lower() for nom in entete):
+        if nom in position and nom in COLONNES_REQUISES + COLONNES_FACULTATIVES:
+            erreurs.append(Erreur(1, nom, "colonne présente deux fois dans l'en-tête."))
+        position.setdefault(nom, index)
+    erreurs += [
+        Erreur(1, nom, "colonne obligatoire absente de l'en-tête (séparateur attendu : « ; »).")
+        for nom in COLONNES_REQUISES
+        if nom not in position
+    ]
+    return position, erreurs
+
+
 def lire(contenu: bytes, referentiel: Referentiel) -> Resultat:
     """Parse and validate a whole F1 file; the result holds either clean rows or every error."""
     resultat = Resultat()
@@ -183,17 +200,9 @@ def lire(contenu: bytes, referentiel: Referentiel) -> Resultat:
     except StopIteration:
         resultat.erreur(0, "", "Le fichier est vide : il doit commencer par une ligne d'en-tête.")
         return resultat
-    noms = [nom.strip().lower() for nom in entete]
-    position: dict[str, int] = {}
-    for index, nom in enumerate(noms):
-        if nom in position and nom in COLONNES_REQUISES + COLONNES_FACULTATIVES:
-            resultat.erreur(1, nom, "colonne présente deux fois dans l'en-tête.")
-        position.setdefault(nom, index)
-    manquantes = [nom for nom in COLONNES_REQUISES if nom not in position]
-    if manquantes:
-        for nom in manquantes:
-            resultat.erreur(1, nom, "colonne obligatoire absente de l'en-tête (séparateur attendu : « ; »).")
-        return resultat
+    position, erreurs_entete = lire_entete(entete)
+    for erreur_entete in erreurs_entete:
+        resultat.erreur(erreur_entete.ligne, erreur_entete.colonne, erreur_entete.message)
     if not resultat.valide:
         return resultat
 
@@ -419,7 +428,7 @@ def lire(contenu: bytes, referentiel: Referentiel) -> Resultat:
                 reservataire_type=reservataire_type,
                 reservataire_code=reservataire_code,
                 ressources_mensuelles=ressources,
-                ressources_annuelles_e4=int(ressources * 120000),
+                ressources_annuelles_e4=rules.ressources_annuelles_e4(ressources),
                 nb_personnes_14_plus=n14,
                 nb_enfants_moins_14=nm14,
                 uc_dixiemes=rules.unites_consommation_dixiemes(n14, nm14),

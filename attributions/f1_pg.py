@@ -42,22 +42,16 @@ class _Abandon(Exception):
     """The file is not provably valid: roll the fast path back and let the Python path decide."""
 
 
-def _entete(texte: str) -> dict[str, int] | None:
+def _entete(texte: str) -> tuple[dict[str, int], int] | None:
     try:
-        noms = next(csv.reader(io.StringIO(texte, newline=""), delimiter=f1.SEPARATEUR))
+        entete = next(csv.reader(io.StringIO(texte, newline=""), delimiter=f1.SEPARATEUR))
     except StopIteration:
         return None
-    noms = [nom.strip().lower() for nom in noms]
-    positions: dict[str, int] = {}
-    for index, nom in enumerate(noms):
-        if nom in positions and nom in f1.COLONNES_REQUISES + f1.COLONNES_FACULTATIVES:
-            return None
-        positions.setdefault(nom, index)
-    if any(nom not in positions for nom in f1.COLONNES_REQUISES):
+    positions, erreurs = f1.lire_entete(entete)
+    if erreurs:
         return None
-    return {nom: positions[nom] for nom in f1.COLONNES_REQUISES + f1.COLONNES_FACULTATIVES if nom in positions}, len(
-        noms
-    )
+    connues = f1.COLONNES_REQUISES + f1.COLONNES_FACULTATIVES
+    return {nom: positions[nom] for nom in connues if nom in positions}, len(entete)
 
 
 def _carte_sql(jour: str) -> str:
@@ -87,7 +81,12 @@ def ecrire(contenu: bytes, *, lot_id: int) -> Ecriture | None:
 
 def _ecrire(texte: str, colonnes: dict[str, int], largeur: int, lot_id: int) -> Ecriture:  # noqa: C901
     carte_2024 = next(c for c in rules.CARTES_QPV if c.code == "2024")
-    params = {"m2024": carte_2024.debut_metropole, "om2024": carte_2024.debut_outre_mer, "lot": lot_id}
+    params = {
+        "m2024": carte_2024.debut_metropole,
+        "om2024": carte_2024.debut_outre_mer,
+        "lot": lot_id,
+        "facteur_e4": rules.FACTEUR_ANNUEL_E4,
+    }
     with connection.cursor() as cursor:
         brutes = ", ".join(f"c{i} text" for i in range(largeur))
         cursor.execute(f"CREATE TEMP TABLE f1_brut ({brutes}, ligne bigserial) ON COMMIT DROP")
@@ -287,7 +286,7 @@ def _ecrire(texte: str, colonnes: dict[str, int], largeur: int, lot_id: int) -> 
                           WHEN o.carte_bail = '2015' AND l.carte_2015_connue THEN l.qpv_2015_id IS NOT NULL
                           WHEN o.carte_bail = '2024' AND l.carte_2024_connue THEN l.qpv_id IS NOT NULL
                           ELSE o.qpv_id IS NOT NULL END,
-                     o.typologie, r.id, o.ressources_mensuelles, (o.ressources_mensuelles * 120000)::bigint,
+                     o.typologie, r.id, o.ressources_mensuelles, (o.ressources_mensuelles * %(facteur_e4)s)::bigint,
                      o.n14, o.nm14, 10 + 5 * (o.n14 - 1) + 3 * o.nm14, o.dalo, o.prioritaire, o.relogement,
                      o.mutation, 'IMPORT', %(lot)s, now(), now()
               FROM f1_ok o

@@ -159,7 +159,7 @@ def valeurs_decision(*, demande, vacance: Vacance, date_decision: dt.date) -> di
         "typologie": logement.typologie,
         "reservataire_id": vacance.reservataire_id,
         "ressources_mensuelles": situation.ressources_mensuelles,
-        "ressources_annuelles_e4": int(situation.ressources_mensuelles * 120000),
+        "ressources_annuelles_e4": rules.ressources_annuelles_e4(situation.ressources_mensuelles),
         "nb_personnes_14_plus": situation.nb_personnes_14_plus,
         "nb_enfants_moins_14": situation.nb_enfants_moins_14,
         "uc_dixiemes": situation.uc_dixiemes,

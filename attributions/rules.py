@@ -98,6 +98,16 @@ def unites_consommation(nb_personnes_14_plus: int, nb_enfants_moins_14: int) -> 
     return Decimal(unites_consommation_dixiemes(nb_personnes_14_plus, nb_enfants_moins_14)) / 10
 
 
+# 12 months x 10,000: annual resources in ten-thousandths of a euro, the exact integer stored with each
+# decision (DecisionCaleol.ressources_annuelles_e4) and compared in SQL with the threshold.
+FACTEUR_ANNUEL_E4 = 120_000
+
+
+def ressources_annuelles_e4(ressources_mensuelles: Decimal) -> int:
+    """Monthly resources (at most 4 decimals) x 12, in ten-thousandths of a euro: an exact integer."""
+    return int(Decimal(ressources_mensuelles) * FACTEUR_ANNUEL_E4)
+
+
 def ressources_annuelles_par_uc(ressources_mensuelles: Decimal, uc: Decimal) -> Decimal:
     """Annual resources per consumption unit (monthly resources x 12 / UC), housing benefits excluded upstream."""
     if uc <= 0:

@@ -523,7 +523,7 @@ def _creer_decision(relogement: Relogement, code: str, numero: str) -> DecisionC
         typologie=logement.typologie,
         reservataire=reservataire,
         ressources_mensuelles=ressources,
-        ressources_annuelles_e4=int(ressources * 120000),
+        ressources_annuelles_e4=arules.ressources_annuelles_e4(ressources),
         nb_personnes_14_plus=menage.nb_personnes_14_plus,
         nb_enfants_moins_14=menage.nb_enfants_moins_14,
         uc_dixiemes=arules.unites_consommation_dixiemes(menage.nb_personnes_14_plus, menage.nb_enfants_moins_14),

@@ -189,20 +189,9 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
     """
     identifiants = list({ligne.logement_id for ligne in lignes})
     etats: dict[str, dict] = {}
-    if connection.vendor == "postgresql":
-        # one array parameter instead of tens of thousands of IN placeholders
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, identifiant, {', '.join(LOGEMENT_CHAMPS)} FROM {Logement._meta.db_table} "
-                "WHERE identifiant = ANY(%s)",
-                [identifiants],
-            )
-            for pk, ident, *valeurs in cursor.fetchall():
-                etats[ident] = {"pk": pk, "identifiant": ident, **dict(zip(LOGEMENT_CHAMPS, valeurs, strict=True))}
-    else:
-        for chunk in _chunks(identifiants, 500):
-            for row in Logement.objects.filter(identifiant__in=chunk).values("pk", "identifiant", *LOGEMENT_CHAMPS):
-                etats[row["identifiant"]] = row
+    for chunk in _chunks(identifiants, 500):
+        for row in Logement.objects.filter(identifiant__in=chunk).values("pk", "identifiant", *LOGEMENT_CHAMPS):
+            etats[row["identifiant"]] = row
     avant = {ident: dict(etat) for ident, etat in etats.items()}
     for ligne in sorted(lignes, key=lambda x: x.date_decision):
         etat = etats.setdefault(
@@ -229,8 +218,6 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
         else:
             etat["qpv_id"] = ligne.qpv_id
             etat["carte_2024_connue"] = True
-    if connection.vendor == "postgresql":
-        return etats, _ecrire_logements_pg(etats, avant)
     nouveaux = [
         Logement(identifiant=ident, **{k: etat[k] for k in LOGEMENT_CHAMPS})
         for ident, etat in etats.items()
@@ -249,40 +236,6 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
     if modifies:
         Logement.objects.bulk_update(modifies, list(LOGEMENT_CHAMPS), batch_size=2000)
     return etats, len(nouveaux)
-
-
-def _ecrire_logements_pg(etats: dict[str, dict], avant: dict[str, dict]) -> int:
-    """Insert new dwellings and update changed ones through a staging table; sets each state's pk."""
-    changes = [
-        (ident, *[etat[k] for k in LOGEMENT_CHAMPS])
-        for ident, etat in etats.items()
-        if etat["pk"] is None or any(avant[ident][k] != etat[k] for k in LOGEMENT_CHAMPS)
-    ]
-    if not changes:
-        return 0
-    table = Logement._meta.db_table
-    colonnes = ", ".join(LOGEMENT_CHAMPS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE f1_logements (identifiant text, bailleur_id bigint, commune_id bigint, epci_id bigint, "
-            "typologie text, qpv_id bigint, qpv_2015_id bigint, carte_2024_connue boolean, carte_2015_connue boolean)"
-            " ON COMMIT DROP"
-        )
-        with cursor.cursor.copy(f"COPY f1_logements (identifiant, {colonnes}) FROM STDIN") as copy:
-            for row in changes:
-                copy.write_row(row)
-        mises_a_jour = ", ".join(f"{c} = EXCLUDED.{c}" for c in LOGEMENT_CHAMPS)
-        cursor.execute(
-            f"INSERT INTO {table} (identifiant, {colonnes}, adresse, financement, accessible_pmr) "
-            f"SELECT identifiant, {colonnes}, '', '', false FROM f1_logements "
-            f"ON CONFLICT (identifiant) DO UPDATE SET {mises_a_jour} RETURNING id, identifiant, (xmax = 0)"
-        )
-        nouveaux = 0
-        for pk, ident, cree in cursor.fetchall():
-            etats[ident]["pk"] = pk
-            nouveaux += cree
-        cursor.execute("DROP TABLE f1_logements")
-    return nouveaux
 
 
 def _en_qpv_au_bail(ligne: f1.Ligne, etat_logement: dict) -> bool | None:
@@ -349,42 +302,7 @@ def _valeurs_decision(ligne, logements, bailleurs, reservataires) -> dict:
     }
 
 
-def _upsert_decisions_pg(lignes, logements, bailleurs, reservataires, lot) -> tuple[int, int, int]:
-    """COPY the file's decisions into a staging table, then one INSERT ... ON CONFLICT that only
-    touches decisions whose values changed; counts come back from RETURNING."""
-    table = DecisionCaleol._meta.db_table
-    cles = ["numero_unique", "logement_id", "date_decision"]
-    colonnes = cles + list(DECISION_CHAMPS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE f1_decisions ON COMMIT DROP AS SELECT {', '.join(colonnes)} FROM {table} LIMIT 0"
-        )
-        with cursor.cursor.copy(f"COPY f1_decisions ({', '.join(colonnes)}) FROM STDIN") as copy:
-            for ligne in lignes:
-                valeurs = _valeurs_decision(ligne, logements, bailleurs, reservataires)
-                copy.write_row(
-                    [ligne.numero_unique, logements[ligne.logement_id]["pk"], ligne.date_decision]
-                    + [valeurs[c] for c in DECISION_CHAMPS]
-                )
-        excluded = ", ".join(f"EXCLUDED.{c}" for c in DECISION_CHAMPS)
-        cible = ", ".join(f"{table}.{c}" for c in DECISION_CHAMPS)
-        mises_a_jour = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*DECISION_CHAMPS, "lot_id", "modifie_le"))
-        cursor.execute(
-            f"WITH ecrites AS (INSERT INTO {table} ({', '.join(colonnes)}, source, lot_id, cree_le, modifie_le) "
-            f"SELECT {', '.join(colonnes)}, %s, %s, now(), now() FROM f1_decisions "
-            f"ON CONFLICT ON CONSTRAINT decision_identite DO UPDATE SET {mises_a_jour} "
-            f"WHERE ({cible}) IS DISTINCT FROM ({excluded}) RETURNING (xmax = 0) AS creee) "
-            "SELECT count(*) FILTER (WHERE creee), count(*) FILTER (WHERE NOT creee) FROM ecrites",
-            [DecisionCaleol.Source.IMPORT, lot.pk],
-        )
-        creees, modifiees = cursor.fetchone()
-        cursor.execute("DROP TABLE f1_decisions")
-    return creees, modifiees, len(lignes) - creees - modifiees
-
-
 def _upsert_decisions(lignes, logements, bailleurs, reservataires, lot) -> tuple[int, int, int]:
-    if connection.vendor == "postgresql":
-        return _upsert_decisions_pg(lignes, logements, bailleurs, reservataires, lot)
     existantes: dict[tuple[str, int, dt.date], dict] = {}
     numeros = list({ligne.numero_unique for ligne in lignes})
     for chunk in _chunks(numeros, 5000):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, Case, CharField, Count, F, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models import Aggregate, Case, CharField, Count, F, FloatField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -34,6 +34,7 @@ from attributions.selectors import (
     q_decision_comptee,
 )
 from cil.models import Bailleur, CibleLocale, Epci, Reservataire, SeuilQuartile, TauxLegal
+from core.db import DureeJours
 
 from . import charts, formats
 from .tables import Colonne, Tableau, masque, secret_tableau
@@ -74,24 +75,6 @@ def seuil_secret() -> int:
 
 
 # --- SQL helpers ------------------------------------------------------------------------------
-
-
-class DureeJours(Func):
-    """Days between two dates, as an integer, on PostgreSQL and SQLite."""
-
-    arity = 2
-    output_field = IntegerField()
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(JULIANDAY(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - JULIANDAY(",
-            **extra_context,
-        )
 
 
 class Mediane(Aggregate):

@@ -24,6 +24,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from core.db import Quotient
+
 from . import rules
 from .models import MenageAReloger, PropositionRelogement, Relogement, Statut
 
@@ -84,11 +86,11 @@ def indicateurs(menages: QuerySet, *, tolerance_rac: Decimal = Decimal(0)) -> ru
         rac_avant_moyen=Avg("rac_av", filter=avec_rac, output_field=MONTANT),
         rac_apres_moyen=Avg("def_rac", filter=avec_rac, output_field=MONTANT),
         taux_effort_avant_moyen=Avg(
-            ExpressionWrapper(F("rac_av") / F("ressources_mensuelles"), output_field=MONTANT),
+            Quotient(F("rac_av"), F("ressources_mensuelles"), output_field=MONTANT),
             filter=avec_rac & ressources,
         ),
         taux_effort_apres_moyen=Avg(
-            ExpressionWrapper(F("def_rac") / F("ressources_mensuelles"), output_field=MONTANT),
+            Quotient(F("def_rac"), F("ressources_mensuelles"), output_field=MONTANT),
             filter=avec_rac & ressources,
         ),
         delai_moyen=Avg(

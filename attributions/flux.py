@@ -108,16 +108,16 @@ class SituationMenage:
 
 
 def situation_menage(demande, jour: dt.date) -> SituationMenage:
-    """Composition from birth dates on ``jour`` (rules.composition_menage; children not yet born are not
-    counted), monthly resources without housing benefits, DALO and recognised L. 441-1 priority on ``jour``.
+    """Composition on ``jour`` (rules.composition_au, Platform decision 9: a child not yet born has no
+    consumption unit but counts in the household's size), monthly resources without housing benefits, DALO
+    and recognised L. 441-1 priority on ``jour``.
 
     Reads ``membres``, ``ressources``, ``priorites`` and ``decisions_dalo`` through ``.all()``: prefetch them
     for a list.
     """
     from demandes.models import CriterePriorite, Ressource
 
-    membres = [m for m in demande.membres.all() if not m.enfant_a_naitre and m.date_naissance <= jour]
-    n14, m14 = rules.composition_menage([demande.date_naissance, *(m.date_naissance for m in membres)], jour)
+    composition = rules.composition_au([m.date_naissance for m in demande.membres.all()], jour)
     ressources = sum(
         (r.montant_mensuel for r in demande.ressources.all() if r.nature not in Ressource.NATURES_EXCLUES),
         Decimal(0),
@@ -129,9 +129,9 @@ def situation_menage(demande, jour: dt.date) -> SituationMenage:
     )
     return SituationMenage(
         jour=jour,
-        nb_personnes=1 + len(demande.membres.all()),
-        nb_personnes_14_plus=n14,
-        nb_enfants_moins_14=m14,
+        nb_personnes=composition.nb_personnes,
+        nb_personnes_14_plus=composition.nb_personnes_14_plus,
+        nb_enfants_moins_14=composition.nb_enfants_moins_14,
         ressources_mensuelles=ressources,
         dalo=dalo,
         prioritaire=prioritaire,
@@ -218,7 +218,7 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date, parametres: dict[str
     normes = normes_occupation(parametres)
     minimum, maximum = rules.taille_menage_admise(logement.typologie, logement.surface, normes)
     nb_membres = (
-        MembreMenage.objects.filter(demande=OuterRef("pk"), enfant_a_naitre=False)
+        MembreMenage.objects.filter(demande=OuterRef("pk"))
         .order_by()
         .values("demande")
         .annotate(n=Count("pk"))

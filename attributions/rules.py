@@ -68,16 +68,49 @@ def age_au(date_naissance: dt.date, jour: dt.date) -> int:
     return age
 
 
-def composition_menage(dates_naissance: Iterable[dt.date], jour: dt.date) -> tuple[int, int]:
-    """(persons aged 14 or more, children under 14) on ``jour``; the applicant is one of the persons."""
-    nb_14_plus = 0
-    nb_moins_14 = 0
-    for naissance in dates_naissance:
-        if age_au(naissance, jour) >= AGE_SEUIL_UC:
-            nb_14_plus += 1
+@dataclass(frozen=True)
+class Composition:
+    """A household on a date (Platform decision 9): who counts in the consumption units, and its size."""
+
+    nb_personnes: int  # everyone, expected children included: matches the dwelling's size
+    nb_personnes_14_plus: int  # the applicant included
+    nb_enfants_moins_14: int
+    nb_a_naitre: int  # not born on the date: no consumption unit yet
+
+    @property
+    def uc_dixiemes(self) -> int:
+        return unites_consommation_dixiemes(self.nb_personnes_14_plus, self.nb_enfants_moins_14)
+
+    @property
+    def uc(self) -> Decimal:
+        return unites_consommation(self.nb_personnes_14_plus, self.nb_enfants_moins_14)
+
+
+def composition_au(membres: Iterable[dt.date | None], jour: dt.date) -> Composition:
+    """The household of an applicant and the other ``membres`` (their birth dates, expected or real) on ``jour``.
+
+    The one rule for the desk, the candidate screen, the scoring simulation and the commission: a person
+    born after ``jour`` (an expected child, *enfant à naître*) is not counted in the consumption units until
+    the birth, then counts as a child under 14; every member counts in the household's size. The applicant
+    is always one person aged 14 or more. Ages are taken on ``jour``; an unknown birth date counts as 14 or more.
+    """
+    nb = nes_14_plus = nes_moins_14 = a_naitre = 0
+    for naissance in membres:
+        nb += 1
+        if naissance is None:
+            nes_14_plus += 1
+        elif naissance > jour:
+            a_naitre += 1
+        elif age_au(naissance, jour) >= AGE_SEUIL_UC:
+            nes_14_plus += 1
         else:
-            nb_moins_14 += 1
-    return nb_14_plus, nb_moins_14
+            nes_moins_14 += 1
+    return Composition(
+        nb_personnes=1 + nb,
+        nb_personnes_14_plus=1 + nes_14_plus,
+        nb_enfants_moins_14=nes_moins_14,
+        nb_a_naitre=a_naitre,
+    )
 
 
 def _check_composition(nb_personnes_14_plus: int, nb_enfants_moins_14: int) -> None:

@@ -212,20 +212,6 @@ def borne_superieure_prefixe(prefixe: str) -> str:
 # --- Household ------------------------------------------------------------------------------
 
 
-def composition(ages: Iterable[int | None]) -> tuple[int, int]:
-    """(persons aged 14 or more, children under 14) among the other members; unknown ages count as 14+.
-
-    Ages come from ``attributions.rules.age_au`` at the date considered.
-    """
-    plus_14 = moins_14 = 0
-    for age in ages:
-        if age is not None and age < 14:
-            moins_14 += 1
-        else:
-            plus_14 += 1
-    return plus_14, moins_14
-
-
 # --- Supporting documents -------------------------------------------------------------------
 
 

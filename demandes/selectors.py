@@ -179,12 +179,11 @@ def situation_ressources(demande: Demande, jour: dt.date, membres=None, ressourc
 
     membres = list(demande.membres.all()) if membres is None else membres
     ressources = list(demande.ressources.all()) if ressources is None else ressources
-    ages = [arules.age_au(m.date_naissance, jour) if not m.enfant_a_naitre else 0 for m in membres]
-    autres_14_plus, moins_14 = rules.composition(ages)
-    plus_14 = autres_14_plus + 1
+    composition = arules.composition_au([m.date_naissance for m in membres], jour)
+    plus_14, moins_14 = composition.nb_personnes_14_plus, composition.nb_enfants_moins_14
     total = sum((r.montant_mensuel for r in ressources if r.nature not in Ressource.NATURES_EXCLUES), Decimal(0))
     aides = sum((r.montant_mensuel for r in ressources if r.nature in Ressource.NATURES_EXCLUES), Decimal(0))
-    uc = arules.unites_consommation(plus_14, moins_14)
+    uc = composition.uc
     par_uc = arules.ressources_annuelles_par_uc(total, uc)
     seuil = seuil_applicable(demande.epci, jour.year)
     quartile = premier = None
@@ -193,7 +192,7 @@ def situation_ressources(demande: Demande, jour: dt.date, membres=None, ressourc
         quartile = arules.quartile(total, plus_14, moins_14, seuil.seuil_q1)
     return SituationRessources(
         jour=jour,
-        nb_personnes=1 + len(membres),
+        nb_personnes=composition.nb_personnes,
         nb_personnes_14_plus=plus_14,
         nb_enfants_moins_14=moins_14,
         ressources_mensuelles=total,

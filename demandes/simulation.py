@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from . import rules, selectors
+from . import selectors
 from .cotation import largeur_tranche, rang, score_seul, tranches
 from .models import Demande, Ressource
 
@@ -84,9 +84,10 @@ def _premier_quartile(ressources: Decimal, membres, jour: dt.date, seuil: Decima
 
     if seuil is None:
         return None
-    ages = [arules.age_au(m.date_naissance, jour) if m.date_naissance else None for m in membres]
-    autres, moins_14 = rules.composition(ages)
-    return arules.est_premier_quartile(ressources, autres + 1, moins_14, seuil)
+    composition = arules.composition_au([m.date_naissance for m in membres], jour)
+    return arules.est_premier_quartile(
+        ressources, composition.nb_personnes_14_plus, composition.nb_enfants_moins_14, seuil
+    )
 
 
 def _coter_lots(qs, reference, projet, jour_de, *, avec_q1: bool, seuil, communes) -> list[tuple]:

@@ -48,9 +48,39 @@ def test_age_au(naissance, jour, age):
 def test_ages_13_et_14_changent_les_unites():
     jour = J(2026, 3, 15)
     # applicant + a child turning 14 on the decision day + a child aged 13
-    composition = rules.composition_menage([J(1985, 6, 1), J(2012, 3, 15), J(2012, 3, 16)], jour)
-    assert composition == (2, 1)
-    assert rules.unites_consommation(*composition) == D("1.8")
+    composition = rules.composition_au([J(2012, 3, 15), J(2012, 3, 16)], jour)
+    assert (composition.nb_personnes_14_plus, composition.nb_enfants_moins_14) == (2, 1)
+    assert composition.uc == D("1.8")
+
+
+JOUR = J(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("membres", "personnes", "n14", "moins14", "a_naitre", "uc"),
+    [
+        ([], 1, 1, 0, 0, "1"),
+        # Platform decision 9: an expected child has no consumption unit before its birth...
+        ([J(2027, 2, 1)], 2, 1, 0, 1, "1"),
+        # ...and counts as a child under 14 from its birth (the expected date is past)
+        ([J(2026, 11, 30)], 2, 1, 1, 0, "1.3"),
+        # co-applicant, a child of 13 and one turning 14 on the day
+        ([J(1990, 5, 5), J(2013, 1, 1), J(2012, 11, 30)], 4, 3, 1, 0, "2.3"),
+        ([J(1990, 5, 5), J(2027, 1, 15)], 3, 2, 0, 1, "1.5"),
+        # an unknown birth date counts as 14 or more
+        ([None], 2, 2, 0, 0, "1.5"),
+    ],
+)
+def test_composition_au(membres, personnes, n14, moins14, a_naitre, uc):
+    c = rules.composition_au(membres, JOUR)
+    assert (c.nb_personnes, c.nb_personnes_14_plus, c.nb_enfants_moins_14, c.nb_a_naitre) == (
+        personnes,
+        n14,
+        moins14,
+        a_naitre,
+    )
+    assert c.uc == D(uc)
+    assert c.uc_dixiemes == int(D(uc) * 10)
 
 
 @pytest.mark.parametrize(

@@ -107,10 +107,6 @@ def test_borne_de_prefixe():
     assert "dupont" < rules.borne_superieure_prefixe("dup") <= "duq"
 
 
-def test_composition_ages_inconnus_comptent_14_plus():
-    assert rules.composition([40, 13, 14, None]) == (3, 1)
-
-
 @pytest.mark.parametrize(
     ("octets", "attendu"),
     [

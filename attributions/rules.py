@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 
 class RegleError(ValueError):
@@ -232,6 +232,40 @@ def manque(numerateur: int, base: int, cible: Decimal) -> int:
         raise RegleError("Les effectifs ne peuvent pas être négatifs.")
     attendu = (Decimal(cible) * base).to_integral_value(rounding=ROUND_CEILING)
     return max(0, int(attendu) - numerateur)
+
+
+def atteint(numerateur: int, base: int, cible: Decimal | None) -> bool | None:
+    """Platform decision 10: a target is reached when ``numerateur >= cible x base``, compared exactly.
+
+    None when nothing is counted (base 0) or there is no target.
+    """
+    if cible is None or base == 0:
+        return None
+    if base < 0 or numerateur < 0:
+        raise RegleError("Les effectifs ne peuvent pas être négatifs.")
+    return Decimal(numerateur) >= Decimal(cible) * base
+
+
+def taux_affiche(numerateur: int, base: int, cible: Decimal | None = None, decimales: int = 1) -> str:
+    """The rate as a French percentage, never rounded across its target (Platform decision 10).
+
+    Rounded to the nearest (half up) at ``decimales``, except when that would cross the target: 1,249 of
+    5,000 (24.98 %) against 25 % reads "24,9 %", never "25,0 %"; 1,250 of 5,000 reads "25,0 %".
+    "–" when nothing is counted.
+    """
+    t = taux(numerateur, base)
+    if t is None:
+        return "–"
+    pas = Decimal(1).scaleb(-decimales)
+    pourcent = t * 100
+    arrondi = pourcent.quantize(pas, rounding=ROUND_HALF_UP)
+    if cible is not None:
+        seuil = Decimal(cible) * 100
+        if pourcent < seuil <= arrondi:
+            arrondi = pourcent.quantize(pas, rounding=ROUND_FLOOR)
+        elif arrondi < seuil <= pourcent:
+            arrondi = pourcent.quantize(pas, rounding=ROUND_CEILING)
+    return f"{arrondi:.{decimales}f}".replace(".", ",") + "\u00a0%"
 
 
 def ecart(numerateur: int, base: int, cible: Decimal) -> Decimal | None:

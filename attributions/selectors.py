@@ -145,6 +145,8 @@ def _indicateur(base: int, numerateur: int, cible: Decimal | None) -> dict:
         "cible": float(cible) if cible is not None else None,
         "ecart": float(t - cible) if t is not None and cible is not None else None,
         "manque": rules.manque(numerateur, base, cible) if cible is not None else None,
+        "atteint": rules.atteint(numerateur, base, cible),
+        "taux_texte": rules.taux_affiche(numerateur, base, cible),
     }
 
 

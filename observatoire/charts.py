@@ -85,16 +85,27 @@ def _ouverture(largeur: int, hauteur: int, titre: str, description: str, classe:
     return ident, entete
 
 
-def _etat(taux: float | None, cible: float | None) -> str:
+def _etat(ind: dict) -> str:
+    """'atteint' / 'non atteint' from the indicator's exact ``atteint`` (attributions.rules.atteint) when given."""
+    taux, cible = ind.get("taux"), ind.get("cible")
     if taux is None or cible is None:
         return ""
-    return "atteint" if taux >= cible else "non atteint"
+    reached = ind["atteint"] if ind.get("atteint") is not None else taux >= cible
+    return "atteint" if reached else "non atteint"
+
+
+def _taux_texte(ind: dict) -> str:
+    """The rate as shown, never rounded across its target when the indicator carries ``taux_texte``."""
+    if ind.get("taux_texte"):
+        return ind["taux_texte"]
+    return pourcentage(ind["taux"]) if ind.get("taux") is not None else "–"
 
 
 def barres_objectifs(indicateurs: list[dict], *, titre: str, description: str | None = None) -> SafeString:
     """Horizontal bars, one per indicator, on a 0-100 % scale, the target marked as a dashed line.
 
-    Each dict: ``label`` (str), ``taux`` (fraction or None), ``cible`` (fraction or None).
+    Each dict: ``label`` (str), ``taux`` (fraction or None), ``cible`` (fraction or None), and when known
+    ``atteint`` (bool, compared exactly) and ``taux_texte`` (the rate as shown; Platform decision 10).
     """
     largeur = 720
     x0, x1 = 225, 555  # the 0 % and 100 % positions
@@ -105,10 +116,10 @@ def barres_objectifs(indicateurs: list[dict], *, titre: str, description: str | 
 
     phrases = []
     for ind in indicateurs:
-        phrase = f"{ind['label']} : {pourcentage(ind.get('taux')) if ind.get('taux') is not None else 'non calculable'}"
+        phrase = f"{ind['label']} : {_taux_texte(ind) if ind.get('taux') is not None else 'non calculable'}"
         if ind.get("cible") is not None:
             phrase += f" pour une cible de {pourcentage(ind['cible'])}"
-            etat = _etat(ind.get("taux"), ind["cible"])
+            etat = _etat(ind)
             if etat:
                 phrase += f" ({etat})"
         phrases.append(phrase)
@@ -137,7 +148,7 @@ def barres_objectifs(indicateurs: list[dict], *, titre: str, description: str | 
         label = str(ind.get("label", ""))
         taux = ind.get("taux")
         cible = ind.get("cible")
-        etat = _etat(taux, cible)
+        etat = _etat(ind)
         couleur = COULEUR_NEUTRE if not etat else (COULEUR_ATTEINT if etat == "atteint" else COULEUR_MANQUE)
         parts.append(f'<g class="barre" data-label="{_e(label)}">')
         parts.append(f"<title>{_e(phrases[i])}</title>")
@@ -156,7 +167,7 @@ def barres_objectifs(indicateurs: list[dict], *, titre: str, description: str | 
                 f'<line class="cible" x1="{xc:.1f}" y1="{y}" x2="{xc:.1f}" y2="{y + 26}" stroke="{COULEUR_CIBLE}" '
                 f'stroke-width="2.5" stroke-dasharray="4 2" data-cible="{cible:.6f}"/>'
             )
-        valeur = pourcentage(taux) if taux is not None else "–"
+        valeur = _taux_texte(ind)
         parts.append(f'<text x="{x1 + 10}" y="{y + 13}" font-weight="bold" class="taux">{_e(valeur)}</text>')
         if cible is not None:
             sous = f"cible {pourcentage(cible)}" + (f" · {etat}" if etat else "")

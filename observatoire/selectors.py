@@ -184,7 +184,7 @@ def _etat(ind: dict) -> str:
         return "aucune attribution comptée"
     if ind.get("cible") is None:
         return "pas de cible"
-    if ind["taux"] >= ind["cible"] - 1e-12:
+    if ind["atteint"]:
         return "atteint"
     return f"non atteint : il manque {ind['manque']}"
 
@@ -211,11 +211,13 @@ def _synthese(resultat: dict, precedent: dict | None, annee: int) -> list[dict]:
                 if avant and ind["taux"] is not None and avant["taux"] is not None
                 else None,
                 "annee_precedente": annee - 1,
-                "taux_texte": formats.pourcentage(ind["taux"]),
+                "taux_texte": ind["taux_texte"],
                 "numerateur_texte": formats.nombre(ind["numerateur"]),
                 "base_texte": formats.nombre(ind["base"]),
                 "cible_texte": formats.pourcentage(ind["cible"]),
-                "taux_precedent_texte": formats.pourcentage(avant["taux"]) if avant else "–",
+                "taux_precedent_texte": (
+                    (avant.get("taux_texte") or formats.pourcentage(avant["taux"])) if avant else "–"
+                ),
             }
         )
     return lignes
@@ -747,7 +749,7 @@ def bilan(
                 graphiques=[
                     charts.barres_objectifs(
                         [
-                            {"label": r["nom"], "taux": r["taux"], "cible": r["cible"]}
+                            {"label": r["nom"], **r}
                             for r in resultat["reservataires"]
                         ],
                         titre=f"Objectif C par réservataire en {annee}",

@@ -35,7 +35,15 @@ def lien_liste(epci, annee, objectif, part, filtre=None, valeur=None):
 
 @register.filter
 def atteint(indicateur):
-    """True when the rate reaches the target (None when nothing is counted)."""
-    if not indicateur or indicateur.get("taux") is None or indicateur.get("cible") is None:
+    """True when the target is reached, compared exactly (rules.atteint; None when nothing is counted)."""
+    if not indicateur:
         return None
-    return indicateur["taux"] >= indicateur["cible"] - 1e-12
+    return indicateur.get("atteint")
+
+
+@register.filter
+def taux_objectif(indicateur):
+    """An objective's rate, never rounded across its target (rules.taux_affiche, Platform decision 10)."""
+    if not indicateur:
+        return "–"
+    return indicateur.get("taux_texte") or pct(indicateur.get("taux"))

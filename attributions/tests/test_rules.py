@@ -281,3 +281,31 @@ def test_mutations_comptent_dans_les_bases():
     assert (result.mutations.base, result.mutations.numerateur) == (3, 2)
     assert result.qpv.base == 2
     assert result.hors_qpv.base == 1
+
+
+@pytest.mark.parametrize(
+    ("numerateur", "base", "cible", "reached", "texte"),
+    [
+        # Platform decision 10: 24.97 % against 25 % is not reached and never reads "25,0 %"
+        (200, 801, D("0.25"), False, "24,9\u00a0%"),
+        (1249, 5000, D("0.25"), False, "24,9\u00a0%"),
+        (1250, 5000, D("0.25"), True, "25,0\u00a0%"),
+        (103, 412, D("0.25"), True, "25,0\u00a0%"),
+        (102, 412, D("0.25"), False, "24,8\u00a0%"),
+        # above the target, rounding down onto the target itself does not cross it
+        (2001, 4000, D("0.5"), True, "50,0\u00a0%"),
+        (1999, 4000, D("0.5"), False, "49,9\u00a0%"),
+        (1, 3, D("0.5"), False, "33,3\u00a0%"),
+        (1, 3, None, None, "33,3\u00a0%"),
+        (0, 0, D("0.25"), None, "–"),
+    ],
+)
+def test_atteint_et_taux_affiche(numerateur, base, cible, reached, texte):
+    assert rules.atteint(numerateur, base, cible) is reached
+    assert rules.taux_affiche(numerateur, base, cible) == texte
+
+
+def test_taux_affiche_au_dessus_de_la_cible_jamais_arrondi_en_dessous():
+    # 1/3 against a target of 1/3 is reached: shown "33,4 %" rather than "33,3 %" below the target's 33.33...
+    assert rules.atteint(1, 3, D(1) / D(3)) is True
+    assert rules.taux_affiche(1, 3, D(1) / D(3)) == "33,4\u00a0%"

@@ -114,3 +114,16 @@ def test_ids_are_unique_between_charts():
     a = parse(charts.barres_objectifs(INDICATEURS, titre="A"))
     b = parse(charts.barres_objectifs(INDICATEURS, titre="A"))
     assert a.get("aria-labelledby") != b.get("aria-labelledby")
+
+
+def test_un_taux_juste_sous_sa_cible_n_est_ni_arrondi_ni_atteint():
+    """Platform decision 10: 200 of 801 (24.97 %) against 25 % reads '24,9 %' and 'non atteint'."""
+    from decimal import Decimal
+
+    from attributions.selectors import _indicateur
+
+    ind = _indicateur(801, 200, Decimal("0.25"))
+    assert ind["atteint"] is False and ind["taux_texte"] == "24,9\u00a0%"
+    markup = charts.barres_objectifs([{"label": "A. Hors QPV", **ind}], titre="Objectifs")
+    texte = " ".join(textes(parse(markup)))
+    assert "A. Hors QPV 24,9\u00a0% cible 25,0\u00a0% · non atteint" in texte

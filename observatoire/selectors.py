@@ -748,10 +748,7 @@ def bilan(
                 ],
                 graphiques=[
                     charts.barres_objectifs(
-                        [
-                            {"label": r["nom"], **r}
-                            for r in resultat["reservataires"]
-                        ],
+                        [{"label": r["nom"], **r} for r in resultat["reservataires"]],
                         titre=f"Objectif C par réservataire en {annee}",
                     )
                 ],

@@ -19,7 +19,16 @@ from cil.models import Guichet
 
 from . import forms, permissions, rules, selectors, services
 from .filters import DemandeFilter
-from .models import Contact, CriterePriorite, Demande, Evenement, PieceJustificative, RendezVous
+from .models import (
+    Contact,
+    CriterePriorite,
+    Demande,
+    Evenement,
+    MembreMenage,
+    PieceJustificative,
+    RendezVous,
+    Ressource,
+)
 from .rules import ConflitDeVersion, DomainError
 
 
@@ -312,6 +321,9 @@ def _inscription_recapitulatif(request, guichets):
             "revenus": formulaires["ressources_form"],
             "logement": formulaires["logement_form"],
             "souhaits": formulaires["souhaits_form"],
+            "liens": dict(MembreMenage.Lien.choices),
+            "natures": dict(Ressource.Nature.choices),
+            "situations": dict(Demande.SituationProfessionnelle.choices),
         },
     )
 
@@ -962,6 +974,7 @@ def grille(request, pk):
             "form_nouveau": form_nouveau,
             "form_adoption": form_adoption,
             "calculs": list(CalculCotation.objects.filter(grille=grille)[:5]) if gere else [],
+            "libelles_valeurs": {code: label for _, groupe in forms.choix_valeurs_cotation() for code, label in groupe},
         },
         status=400 if request.method == "POST" else 200,
     )

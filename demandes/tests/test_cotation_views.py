@@ -188,3 +188,10 @@ def test_explication_publique_sans_connexion(client, monde, adoptee):
     assert "2 par mois d'ancienneté, 120 au plus" in html
     assert "Critère du projet" not in html and "Refuser un logement ne change pas votre cotation." in html
     assert client.get(reverse("demandes:cotation_publique", args=[monde.autre_epci.pk])).status_code == 404
+
+
+def test_grille_valeurs_retenues_en_libelles(client, monde, adoptee):
+    """Issue 20, item 1: the scoring grid names the values it retains, never their codes."""
+    html = connecte(client, monde.agent).get(reverse("demandes:grille", args=[adoptee.pk])).content.decode()
+    assert "VIOLENCES_COUPLE" not in html
+    assert "f) Victime de violences au sein du couple" in html

@@ -254,6 +254,14 @@ def test_inscription_en_etapes_avec_doublon(client, monde, demande):
     assert r.status_code == 302
     r = client.get(reverse("demandes:inscription_etape", args=["recapitulatif"]))
     assert "Zoé" in r.content.decode() and "Léa" in r.content.decode()
+    recap = _texte_visible(r.content.decode())
+    # labels, never the codes entered (issue 20, item 1); French dates; the maximum rent kept
+    for code in ("CELIBATAIRE", "SALAIRE", "AIDE_LOGEMENT", "HEBERGE_FAMILLE", "SANS_LOGEMENT", "ENFANT", "FR "):
+        assert code not in recap, code
+    assert "Salarié(e) en CDI" in recap
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", recap), re.findall(r"\b\d{4}-\d{2}-\d{2}\b", recap)
+    assert "03/02/2019" in recap and "1 450,50 €" in recap.replace("\u00a0", " ")
+    assert "550" in recap and "Loyer" in recap
     r = client.post(reverse("demandes:inscription_etape", args=["recapitulatif"]))
     nouvelle = Demande.objects.get(prenom="Zoé")
     assert r.status_code == 302 and r.url == reverse("demandes:fiche", args=[nouvelle.pk])
@@ -265,6 +273,12 @@ def test_inscription_en_etapes_avec_doublon(client, monde, demande):
     fiche = client.get(r.url).content.decode()
     assert "Attestation d'hébergement" in unescape(fiche)  # checklist follows the situation
     assert "Livret de famille" in fiche
+
+
+def _texte_visible(html: str) -> str:
+    """The page's text as a user reads it (no tags, no attribute values, no hidden inputs)."""
+    sans_script = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", sans_script))
 
 
 def test_outsider_ne_peut_pas_enregistrer_au_guichet_d_un_autre(client, monde):

@@ -189,13 +189,14 @@ def normaliser_numero(saisie: str) -> str | None:
 
 
 def normaliser(texte: str) -> str:
-    """Lower-case, unaccented, single-spaced; ligatures expanded. Used for indexed search columns."""
+    """Lower-case, unaccented, single-spaced; ligatures expanded; hyphens, apostrophes and other separators
+    read as one space, so that "LEFEVRE AUDIT", "Lefèvre-Audit" and "lefevre  audit" are one name. Used for
+    the indexed search columns and the duplicate check (a data migration recomputes the stored columns)."""
     texte = (texte or "").replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
     texte = unicodedata.normalize("NFKD", texte)
     texte = "".join(c for c in texte if not unicodedata.combining(c)).lower()
-    texte = re.sub(r"[’`´]", "'", texte)
-    texte = re.sub(r"[^a-z0-9' -]+", " ", texte)
-    return re.sub(r"\s+", " ", texte).strip()
+    texte = re.sub(r"[^a-z0-9]+", " ", texte)
+    return texte.strip()
 
 
 def borne_superieure_prefixe(prefixe: str) -> str:

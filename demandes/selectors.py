@@ -64,14 +64,14 @@ def _prefixe(colonne: str, prefixe: str) -> Q:
 def _alternatives(norm: str) -> list[Q]:
     """Each way of reading the words typed, as a condition one index range can answer on its own.
 
-    "dup" -> name of use or birth name starting with "dup"; "dupont jean" -> name "dupont jean…" (compound
-    names such as "le gall"), or name "dupont…" and first name "jean…", or name "jean…" and first name "dupont…"
+    "dup" -> name of use or birth name starting with "dup"; "dupont jean" -> name of use or birth name
+    "dupont jean…" (compound names such as "le gall", "lefèvre-audit"), or name "dupont…" and first name "jean…", or name "jean…" and first name "dupont…"
     ("jean dupont"); with more words, every split point ("le gall mae", "maelle le gall"). Four words at most.
     """
     mots = norm.split(" ")[:4]
     if len(mots) == 1:
         return [_prefixe("nom_norm", norm), _prefixe("nom_naissance_norm", norm)]
-    alternatives = [_prefixe("nom_norm", " ".join(mots))]
+    alternatives = [_prefixe("nom_norm", " ".join(mots)), _prefixe("nom_naissance_norm", " ".join(mots))]
     for i in range(1, len(mots)):
         debut, fin = " ".join(mots[:i]), " ".join(mots[i:])
         alternatives.append(_prefixe("nom_norm", debut) & Q(prenom_norm__startswith=fin))

@@ -65,6 +65,7 @@ COLONNES_RESULTATS = (
     "id",
     "numero_unique",
     "nom",
+    "nom_naissance",
     "prenom",
     "nom_norm",
     "prenom_norm",

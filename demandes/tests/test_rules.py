@@ -94,8 +94,13 @@ def test_numero_unique_format_et_normalisation():
     [
         ("Lefèvre", "lefevre"),
         ("  ÉLOÏSE  Œdipe ", "eloise oedipe"),
-        ("N’Diaye", "n'diaye"),
-        ("Saint-Étienne", "saint-etienne"),
+        ("N’Diaye", "n diaye"),
+        ("Saint-Étienne", "saint etienne"),
+        # issue 20, item 2: hyphen, space, accent and case variants are one name
+        ("Lefèvre-Audit", "lefevre audit"),
+        ("LEFEVRE AUDIT", "lefevre audit"),
+        ("lefèvre - audit", "lefevre audit"),
+        ("LEFÈVRE--AUDIT ", "lefevre audit"),
     ],
 )
 def test_normaliser_les_noms(saisie, attendu):

@@ -56,7 +56,8 @@ def test_recherche_nombre_de_requetes_fixe(client, monde, django_assert_num_quer
     with django_assert_num_queries(6):
         r = client.get(reverse("demandes:recherche"), {"q": "lefort"})
     assert r.content.decode().count("/demandes/") >= 30
-    with django_assert_num_queries(7):  # two words: compound name, name + first name, first name + name
+    # two words: compound name of use or birth name, name + first name, first name + name
+    with django_assert_num_queries(8):
         client.get(reverse("demandes:recherche"), {"q": "lefort amel"})
 
 

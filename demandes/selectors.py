@@ -65,8 +65,9 @@ def _alternatives(norm: str) -> list[Q]:
     """Each way of reading the words typed, as a condition one index range can answer on its own.
 
     "dup" -> name of use or birth name starting with "dup"; "dupont jean" -> name of use or birth name
-    "dupont jean…" (compound names such as "le gall", "lefèvre-audit"), or name "dupont…" and first name "jean…", or name "jean…" and first name "dupont…"
-    ("jean dupont"); with more words, every split point ("le gall mae", "maelle le gall"). Four words at most.
+    "dupont jean…" (compound names such as "le gall", "lefèvre-audit"), or name "dupont…" and first name
+    "jean…", or name "jean…" and first name "dupont…" ("jean dupont"); with more words, every split point
+    ("le gall mae", "maelle le gall"). Four words at most.
     """
     mots = norm.split(" ")[:4]
     if len(mots) == 1:

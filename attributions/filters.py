@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from cil.models import Bailleur, Commune, Reservataire, Secteur
+from core.db import ordre_fr
 
 from .models import DecisionCaleol, Typologie
 
@@ -46,7 +47,7 @@ class DecisionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if epci is not None:
             self.filters["commune"].queryset = (
-                Commune.objects.filter(Q(epci=epci) | Q(perimetres__epci=epci)).distinct().order_by("nom")
+                Commune.objects.filter(Q(epci=epci) | Q(perimetres__epci=epci)).distinct().order_by(ordre_fr("nom"))
             )
             self.filters["secteur"].queryset = Secteur.objects.filter(epci=epci)
             self.filters["bailleur"].queryset = Bailleur.objects.filter(epcis=epci)

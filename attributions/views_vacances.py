@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from cil.models import Bailleur, Membership, Reservataire
 from cil.permissions import scope_for
+from core.db import ordre_fr
 from demandes.rules import DomainError
 
 from . import flux, rules, services
@@ -61,7 +62,7 @@ def _today():
 
 def _bailleurs_geres(user):
     scope = scope_for(user)
-    qs = Bailleur.objects.order_by("nom")
+    qs = Bailleur.objects.order_by(ordre_fr("nom"))
     return qs if scope.admin else qs.filter(pk__in=scope.bailleurs)
 
 

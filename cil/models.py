@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core.db import ordre_fr
 from core.roles import Role
 
 from .validators import validate_code_insee, validate_siren, validate_siren_format
@@ -37,7 +38,7 @@ class Epci(models.Model):
     class Meta:
         verbose_name = "EPCI"
         verbose_name_plural = "EPCI"
-        ordering = ["nom"]
+        ordering = [ordre_fr("nom")]
 
     def __str__(self) -> str:
         return f"{self.nom} ({self.siren})"
@@ -63,7 +64,7 @@ class Commune(models.Model):
 
     class Meta:
         verbose_name = "commune"
-        ordering = ["nom"]
+        ordering = [ordre_fr("nom")]
 
     def __str__(self) -> str:
         return f"{self.nom} ({self.code_insee})"
@@ -129,7 +130,7 @@ class Quartier(models.Model):
 
     class Meta:
         verbose_name = "quartier"
-        ordering = ["nom"]
+        ordering = [ordre_fr("nom")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(type="QPV", qpv__isnull=False) | ~Q(type="QPV"),
@@ -151,7 +152,7 @@ class Secteur(models.Model):
 
     class Meta:
         verbose_name = "secteur"
-        ordering = ["nom"]
+        ordering = [ordre_fr("nom")]
         constraints = [models.UniqueConstraint(fields=["epci", "nom"], name="secteur_nom_unique")]
 
     def __str__(self) -> str:
@@ -169,7 +170,7 @@ class Bailleur(models.Model):
 
     class Meta:
         verbose_name = "bailleur"
-        ordering = ["nom"]
+        ordering = [ordre_fr("nom")]
 
     def __str__(self) -> str:
         return self.nom
@@ -255,7 +256,7 @@ class Guichet(models.Model):
 
     class Meta:
         verbose_name = "guichet"
-        ordering = ["nom"]
+        ordering = [ordre_fr("nom")]
 
     def __str__(self) -> str:
         return self.nom

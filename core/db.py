@@ -5,7 +5,42 @@ Each expression gives the same answer on both databases; tests run the suite on 
 
 from __future__ import annotations
 
-from django.db.models import DecimalField, Func, IntegerField
+import functools
+import unicodedata
+
+from django.db.models import DecimalField, F, Func, IntegerField
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Collate
+
+# French collation: "Échirolles" sorts with the E, before "Vizille". PostgreSQL's ICU collation (present in
+# Debian's and the official images' builds); on SQLite a collation of the same name is registered on every
+# new connection (core.apps), so the same query sorts the same way on both databases.
+COLLATION_FR = "fr-x-icu"
+
+
+@functools.lru_cache(maxsize=65536)
+def cle_fr(texte: str) -> tuple[str, str]:
+    """Python sort key in French order: letters without accents and case first, then the exact text."""
+    base = unicodedata.normalize("NFKD", texte or "")
+    base = "".join(c for c in base if not unicodedata.combining(c))
+    base = base.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    return base.casefold(), texte or ""
+
+
+def _compare_fr(a: str, b: str) -> int:
+    ka, kb = cle_fr(a), cle_fr(b)
+    return (ka > kb) - (ka < kb)
+
+
+def enregistrer_collation_fr(sender, connection, **kwargs) -> None:
+    """``connection_created`` receiver: gives SQLite the collation PostgreSQL has."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_collation(COLLATION_FR, _compare_fr)
+
+
+def ordre_fr(champ: str, *, descending: bool = False) -> OrderBy:
+    """``order_by(ordre_fr("nom"))``: a name column in French alphabetical order, on both databases."""
+    return OrderBy(Collate(F(champ), COLLATION_FR), descending=descending)
 
 
 class Quotient(Func):

@@ -10,6 +10,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from cil.models import Bailleur, Commune
+from core.db import ordre_fr
 
 from .models import CriterePriorite, Demande, MembreMenage, MotifRadiation, PieceJustificative, Ressource, TypePiece
 
@@ -310,7 +311,7 @@ class SouhaitsForm(AccessibleMixin, forms.ModelForm):
     def __init__(self, *args, epci=None, **kwargs):
         super().__init__(*args, **kwargs)
         qs = Commune.objects.all() if epci is None else Commune.objects.filter(epci=epci)
-        self.fields["communes_souhaitees"].queryset = qs.order_by("nom")
+        self.fields["communes_souhaitees"].queryset = qs.order_by(ordre_fr("nom"))
         self.fields["communes_souhaitees"].widget.attrs["size"] = 8
 
 
@@ -331,7 +332,7 @@ class DemandeEditForm(DemandeurForm):
 
     def __init__(self, *args, epci=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["communes_souhaitees"].queryset = Commune.objects.filter(epci=epci).order_by("nom")
+        self.fields["communes_souhaitees"].queryset = Commune.objects.filter(epci=epci).order_by(ordre_fr("nom"))
         self.fields["communes_souhaitees"].widget.attrs.update({"size": 8, "class": "form-select"})
         self.fields["bailleur_actuel"].queryset = Bailleur.objects.filter(epcis=epci)
         if not self.is_bound:

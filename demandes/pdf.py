@@ -8,6 +8,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.db import ordre_fr
+
 from . import rules, selectors
 
 FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
@@ -30,7 +32,10 @@ def fiche_information(demande) -> bytes:
 
     communes = [c.nom for c in demande.communes_souhaitees.all()]
     bailleurs = (
-        Bailleur.objects.filter(epcis=demande.epci_id).order_by("nom").values_list("nom", flat=True).distinct()[:20]
+        Bailleur.objects.filter(epcis=demande.epci_id)
+        .order_by(ordre_fr("nom"))
+        .values_list("nom", flat=True)
+        .distinct()[:20]
     )
     guichets = Guichet.objects.filter(epci_id=demande.epci_id, enregistreur=True).select_related("commune")[:12]
     contexte = {

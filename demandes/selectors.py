@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
+from core.db import ordre_fr
+
 from . import rules
 from .models import (
     ChecklistPiece,
@@ -620,7 +622,7 @@ def positions_demande(demande: Demande, jour: dt.date, *, limite: int = 4) -> li
         return []
     seuil = getattr(settings, "SECRET_STATISTIQUE_SEUIL", 5)
     resultat = []
-    for commune in demande.communes_souhaitees.order_by("nom")[:limite]:
+    for commune in demande.communes_souhaitees.order_by(ordre_fr("nom"))[:limite]:
         similaires = _similaires(demande, commune.pk, typologie)
         if demande.score is not None:
             chiffres = similaires.aggregate(

@@ -16,6 +16,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_POST
 
 from cil.models import Guichet
+from core.db import ordre_fr
 
 from . import forms, permissions, rules, selectors, services
 from .filters import DemandeFilter
@@ -417,7 +418,7 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
                 "priorite_form": forms.PrioriteForm(demande=demande, voir_sensible=voir_sensible),
                 "dalo_form": forms.DaloForm(),
                 "rdv_form": forms.RendezVousForm(
-                    guichets=Guichet.objects.filter(epci=demande.epci).order_by("nom"),
+                    guichets=Guichet.objects.filter(epci=demande.epci).order_by(ordre_fr("nom")),
                     initial={"guichet": permissions.guichets_for_user(user).filter(epci=demande.epci).first()},
                 ),
                 "cloture_form": forms.ClotureRendezVousForm(),
@@ -791,7 +792,7 @@ def courriers_rappel_pdf(request):
 def reseau(request):
     epcis = _epcis_gestion(request)
     today = timezone.localdate()
-    guichets = list(permissions.guichets_for_user(request.user).order_by("nom"))
+    guichets = list(permissions.guichets_for_user(request.user).order_by(ordre_fr("nom")))
     debut = (today.replace(day=1) - dt.timedelta(days=330)).replace(day=1)
     noms = {g.pk: g.nom for g in guichets}
     activite = selectors.activite_guichets(list(noms), debut, today)
@@ -879,7 +880,7 @@ def grilles(request):
     acces = _acces_demandes(request)
     epcis = Epci.objects.all() if acces.admin else Epci.objects.filter(pk__in=sorted(acces.epcis))
     territoires = []
-    for epci in epcis.order_by("nom"):
+    for epci in epcis.order_by(ordre_fr("nom")):
         gere = permissions.can_manage_grilles(request.user, epci.pk)
         qs = GrilleCotation.objects.filter(epci=epci).select_related("adoptee_par")
         if not gere:

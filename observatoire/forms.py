@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cil.models import Bailleur, Epci, Reservataire
 from cil.permissions import scope_for
+from core.db import ordre_fr
 
 from .models import BilanAnnuel
 from .permissions import can_request_bilan, kinds_for_user
@@ -16,15 +17,19 @@ from .permissions import can_request_bilan, kinds_for_user
 def epcis_demandables(user):
     scope = scope_for(user)
     if scope.admin:
-        return Epci.objects.order_by("nom")
-    return Epci.objects.filter(pk__in=scope.epci_tous).order_by("nom")
+        return Epci.objects.order_by(ordre_fr("nom"))
+    return Epci.objects.filter(pk__in=scope.epci_tous).order_by(ordre_fr("nom"))
 
 
 def bailleurs_demandables(user):
     scope = scope_for(user)
     if scope.admin:
-        return Bailleur.objects.order_by("nom")
-    return Bailleur.objects.filter(Q(epcis__in=scope.epci_staff) | Q(pk__in=scope.bailleurs)).distinct().order_by("nom")
+        return Bailleur.objects.order_by(ordre_fr("nom"))
+    return (
+        Bailleur.objects.filter(Q(epcis__in=scope.epci_staff) | Q(pk__in=scope.bailleurs))
+        .distinct()
+        .order_by(ordre_fr("nom"))
+    )
 
 
 def reservataires_demandables(user):

@@ -34,7 +34,7 @@ from attributions.selectors import (
     q_decision_comptee,
 )
 from cil.models import Bailleur, CibleLocale, Epci, Reservataire, SeuilQuartile, TauxLegal
-from core.db import DureeJours
+from core.db import DureeJours, ordre_fr
 
 from . import charts, formats
 from .tables import Colonne, Tableau, masque, secret_tableau
@@ -631,7 +631,7 @@ def _section_flux(annee: int, bailleur: Bailleur | None, reservataire: Reservata
     else:
         bailleurs = Bailleur.objects.filter(
             pk__in=flux.conventions_de_l_annee(annee).filter(reservataire=reservataire).values("bailleur")
-        ).order_by("nom")
+        ).order_by(ordre_fr("nom"))
         blocs = [(b, bloc) for b in bailleurs for bloc in flux.rapport_flux(b, annee, reservataires={reservataire.pk})]
     if not blocs:
         section.paragraphes.append(

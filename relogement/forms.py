@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from attributions.models import Logement
 from cil.models import Commune
+from core.db import ordre_fr
 
 from .models import (
     Batiment,
@@ -161,7 +162,7 @@ class SouhaitForm(AccessibleMixin, forms.ModelForm):
 
     def __init__(self, *args, operation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["communes"].queryset = Commune.objects.filter(epci=operation.epci).order_by("nom")
+        self.fields["communes"].queryset = Commune.objects.filter(epci=operation.epci).order_by(ordre_fr("nom"))
         self.fields["communes"].widget.attrs["size"] = 6
 
 
@@ -382,8 +383,8 @@ class OperationForm(AccessibleMixin, forms.ModelForm):
 
         self.instance.epci = epci
         self.fields["qpv"].queryset = Qpv.objects.filter(epci=epci).order_by("carte", "nom")
-        self.fields["commune"].queryset = Commune.objects.filter(epci=epci).order_by("nom")
-        self.fields["bailleurs"].queryset = Bailleur.objects.filter(epcis=epci).order_by("nom")
+        self.fields["commune"].queryset = Commune.objects.filter(epci=epci).order_by(ordre_fr("nom"))
+        self.fields["bailleurs"].queryset = Bailleur.objects.filter(epcis=epci).order_by(ordre_fr("nom"))
         self.fields["reservataires"].queryset = Reservataire.objects.filter(epcis=epci).order_by("type", "nom")
         for nom in ("bailleurs", "reservataires"):
             self.fields[nom].widget.attrs["size"] = 6

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cil.models import Epci
+from core.db import ordre_fr
 
 from . import exports, forms, pdf, permissions, selectors, services
 from .filters import MenageFilter
@@ -47,7 +48,7 @@ def operations(request):
     )
     lignes = [{"operation": op, "ind": selectors.indicateurs_operation(op)} for op in ops]
     territoires = []
-    for epci in Epci.objects.filter(pk__in={op.epci_id for op in ops}).order_by("nom"):
+    for epci in Epci.objects.filter(pk__in={op.epci_id for op in ops}).order_by(ordre_fr("nom")):
         if permissions.can_manage_operation(request.user, epci):
             territoires.append({"epci": epci, "ind": selectors.indicateurs_epci(epci)})
     gerables = [
@@ -458,7 +459,7 @@ def sortir(request, pk):
 
 
 def _epci(request) -> Epci:
-    epcis = permissions.epcis_relogement(request.user).order_by("nom")
+    epcis = permissions.epcis_relogement(request.user).order_by(ordre_fr("nom"))
     siren = request.GET.get("epci") or request.POST.get("epci")
     epci = epcis.filter(siren=siren).first() if siren else epcis.first()
     if epci is None:

@@ -34,3 +34,21 @@ def test_duree_en_jours():
     debut = Value(dt.date(2026, 3, 2), output_field=DateField())
     fin = Value(dt.date(2026, 6, 1), output_field=DateField())
     assert User.objects.annotate(d=DureeJours(fin, debut)).values_list("d", flat=True).get() == 91
+
+
+def test_ordre_alphabetique_francais_sur_les_deux_bases():
+    """Issue 20, item 3: accented names sort with their letter ("Échirolles" before "Vizille")."""
+    from cil.models import Commune, Epci
+
+    from core.db import cle_fr, ordre_fr
+
+    epci = Epci.objects.create(siren="200040715", nom="Grenoble-Alpes-Métropole", type=Epci.Type.METROPOLE)
+    noms = ["Vizille", "Échirolles", "Eybens", "Grenoble", "Le Gua", "Œuilly", "Ornon", "eybens-bas"]
+    for i, nom in enumerate(noms):
+        Commune.objects.create(code_insee=f"38{i:03d}", nom=nom, departement="38", epci=epci)
+    attendu = ["Échirolles", "Eybens", "eybens-bas", "Grenoble", "Le Gua", "Œuilly", "Ornon", "Vizille"]
+    assert sorted(noms, key=cle_fr) == attendu
+    assert list(Commune.objects.values_list("nom", flat=True)) == attendu  # the model's default ordering
+    assert list(epci.communes.order_by(ordre_fr("nom", descending=True)).values_list("nom", flat=True)) == attendu[
+        ::-1
+    ]

@@ -203,7 +203,7 @@ def test_xlsx_response_is_a_streamed_temporary_file():
     assert reponse["Content-Disposition"] == 'attachment; filename="attributions-2025-ete.xlsx"'
     feuille = load_workbook(io.BytesIO(reponse.getvalue())).active
     assert feuille.max_row == 5000 and feuille["B5000"].value == 4999
-    reponse.close()
+    reponse.file_to_stream.close()  # (reponse.close() would also signal the end of a request)
 
 
 @pytest.mark.parametrize(

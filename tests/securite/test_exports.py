@@ -254,7 +254,7 @@ def test_relocation_exports(client, monde, piege):
     lignes = _lit_csv(client.get(reverse("relogement:export", args=[pk, "csv"])))
     assert lignes[1][:3] == ["'" + FORMULE, "'-1", "'" + FORMULE]
     assert _colonne(lignes, "Personnes de 14 ans ou plus") == ["1"]
-    assert _colonne(lignes, "Reste à charge avant (€/mois)") == ["400"]
+    assert _colonne(lignes, "Reste à charge avant (€/mois)") == ["400,00"]
     wb, _ = _lit_xlsx(client.get(reverse("relogement:export", args=[pk, "xlsx"])))
     rows = list(wb.active.iter_rows(min_row=3))
     assert [c.value for c in rows[0][:3]] == [FORMULE, "-1", FORMULE]

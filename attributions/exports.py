@@ -1,12 +1,12 @@
-"""CSV and XLSX exports of a list of allocations (the list behind a figure)."""
+"""CSV and XLSX exports of a list of allocations (the list behind a figure), written by core.exports."""
 
 from __future__ import annotations
 
-import csv
-import io
+from decimal import Decimal
 
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+
+from core import exports
 
 COLONNES = [
     ("Numéro unique", lambda d: d.numero_unique),
@@ -24,7 +24,7 @@ COLONNES = [
     ("QPV", lambda d: d.qpv.code if d.qpv else ""),
     ("Réservataire", lambda d: d.reservataire.nom),
     ("Ressources mensuelles (€)", lambda d: d.ressources_mensuelles.normalize()),
-    ("Unités de consommation", lambda d: d.uc_dixiemes / 10),
+    ("Unités de consommation", lambda d: Decimal(d.uc_dixiemes) / 10),
     ("Ressources annuelles par UC (€)", lambda d: round(d.ressources_par_uc, 2)),
     ("DALO", lambda d: "oui" if d.dalo else "non"),
     ("Prioritaire", lambda d: "oui" if d.prioritaire else "non"),
@@ -38,24 +38,19 @@ def _rows(decisions):
         yield [getter(decision) for _, getter in COLONNES]
 
 
-def to_csv(decisions) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([nom for nom, _ in COLONNES])
-    for row in _rows(decisions):
-        writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def to_csv(filename: str, decisions):
+    """Streamed CSV response; ``decisions`` is an iterator over the queryset."""
+    return exports.csv_response(filename, [nom for nom, _ in COLONNES], _rows(decisions))
 
 
-def to_xlsx(decisions, *, titre: str) -> bytes:
-    wb = Workbook(write_only=True)
+def to_xlsx(filename: str, decisions, *, titre: str):
+    """XLSX response written in write-only mode to a temporary file; ``decisions`` is an iterator."""
+    wb = exports.new_workbook()
     ws = wb.create_sheet("Attributions")
-    ws.append([titre])
-    ws.append([nom for nom, _ in COLONNES])
-    for row in _rows(decisions):
-        ws.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
     for index in range(1, len(COLONNES) + 1):
         ws.column_dimensions[get_column_letter(index)].width = 18
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    ws.append(exports.xlsx_row(ws, [titre]))
+    ws.append(exports.xlsx_row(ws, [nom for nom, _ in COLONNES]))
+    for row in _rows(decisions):
+        ws.append(exports.xlsx_row(ws, row))
+    return exports.xlsx_response(filename, wb)

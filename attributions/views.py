@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -222,16 +222,9 @@ def export(request, format):
     epci, annee, objectif, part, filtre, decisions, titre, perimetre = _liste(request)
     nom = f"attributions_{epci.siren}_{annee}_{objectif}_{part}"
     if format == "csv":
-        response = HttpResponse(exports.to_csv(decisions.iterator(chunk_size=2000)), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
-        return response
+        return exports.to_csv(f"{nom}.csv", decisions.iterator(chunk_size=2000))
     if format == "xlsx":
-        response = HttpResponse(
-            exports.to_xlsx(decisions.iterator(chunk_size=2000), titre=f"{titre} ({perimetre})"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
-        return response
+        return exports.to_xlsx(f"{nom}.xlsx", decisions.iterator(chunk_size=2000), titre=f"{titre} ({perimetre})")
     raise Http404("Format inconnu")
 
 

@@ -5,8 +5,6 @@ Thin views: parse a form, check a permission, call one service or selector, rend
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.contrib import messages
@@ -14,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cil.models import Bailleur, Membership, Reservataire
 from cil.permissions import scope_for
+from core import exports
 from core.db import ordre_fr
 from demandes.rules import DomainError
 
@@ -167,30 +166,24 @@ def vacances(request):
 def vacances_export(request):
     _exiger_un_role(request.user)
     qs, _ = _vacances(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        ["Logement", "Bailleur", "Commune", "Typologie", "Statut", "Réservataire", "Libéré le", "Orienté le",
-         "Bail signé le", "Candidats"]
-    )  # fmt: skip
-    for v in qs.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                v.logement.identifiant,
-                v.bailleur.nom,
-                v.logement.commune.nom,
-                v.logement.typologie,
-                v.get_statut_display(),
-                v.reservataire.nom if v.reservataire else "",
-                v.date_liberation.isoformat(),
-                v.date_orientation.isoformat() if v.date_orientation else "",
-                v.date_bail.isoformat() if v.date_bail else "",
-                v.nb_candidats,
-            ]
-        )
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="logements_vacants.csv"'
-    return response
+    entete = ["Logement", "Bailleur", "Commune", "Typologie", "Statut", "Réservataire", "Libéré le", "Orienté le",
+              "Bail signé le", "Candidats"]  # fmt: skip
+    lignes = (
+        [
+            v.logement.identifiant,
+            v.bailleur.nom,
+            v.logement.commune.nom,
+            v.logement.typologie,
+            v.get_statut_display(),
+            v.reservataire.nom if v.reservataire else "",
+            v.date_liberation,
+            v.date_orientation,
+            v.date_bail,
+            v.nb_candidats,
+        ]
+        for v in qs.iterator(chunk_size=2000)
+    )
+    return exports.csv_response("logements_vacants.csv", entete, lignes)
 
 
 @login_required

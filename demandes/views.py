@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_POST
 
 from cil.models import Guichet
+from core import exports
 from core.db import ordre_fr
 
 from . import forms, permissions, rules, selectors, services
@@ -115,11 +115,6 @@ def export_csv(request):
         raise Http404("Filtres invalides.")
     lignes = filtre.qs.order_by("nom_norm", "prenom_norm", "id")[:10000]
 
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo(), delimiter=";")
     entete = [
         "numero_unique",
         "nom",
@@ -130,26 +125,20 @@ def export_csv(request):
         "dernier_renouvellement",
         "guichet",
     ]
-
-    def rows():
-        yield "\ufeff" + writer.writerow(entete)
-        for d in lignes.iterator(chunk_size=1000):
-            yield writer.writerow(
-                [
-                    d.numero_unique,
-                    d.nom,
-                    d.prenom,
-                    d.date_naissance.isoformat(),
-                    d.get_statut_display(),
-                    d.date_depot.isoformat(),
-                    d.date_dernier_renouvellement.isoformat() if d.date_dernier_renouvellement else "",
-                    d.guichet.nom,
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="demandes.csv"'
-    return response
+    rows = (
+        [
+            d.numero_unique,
+            d.nom,
+            d.prenom,
+            d.date_naissance,
+            d.get_statut_display(),
+            d.date_depot,
+            d.date_dernier_renouvellement,
+            d.guichet.nom,
+        ]
+        for d in lignes.iterator(chunk_size=1000)
+    )
+    return exports.csv_response("demandes.csv", entete, rows)
 
 
 # --- Registration in steps --------------------------------------------------------------------
@@ -799,13 +788,10 @@ def reseau(request):
     for ligne in activite:
         ligne["guichet"] = noms.get(ligne["guichet_id"], "")
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="activite-guichets.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(["mois", "guichet", "visites", "appels", "enregistrements", "entretiens"])
-        for ligne in activite:
-            writer.writerow(
+        return exports.csv_response(
+            "activite-guichets.csv",
+            ["mois", "guichet", "visites", "appels", "enregistrements", "entretiens"],
+            (
                 [
                     ligne["mois"].strftime("%Y-%m"),
                     ligne["guichet"],
@@ -814,8 +800,9 @@ def reseau(request):
                     ligne["enregistrements"],
                     ligne["entretiens"],
                 ]
-            )
-        return response
+                for ligne in activite
+            ),
+        )
     return render(
         request,
         "demandes/reseau.html",
@@ -1022,31 +1009,20 @@ def grille_simulation(request, pk):
 @require_GET
 def grille_simulation_csv(request, pk):
     sim = _simulation(request, pk)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="simulation-cotation-v{sim.projet.version}.csv"'
-    reponse.write("\ufeff")
-    writer = csv.writer(reponse, delimiter=";")
-    writer.writerow(
-        ["population", "numero_unique", "date_decision", "score_grille_adoptee", "score_projet",
-         "rang_grille_adoptee", "rang_projet", "places_gagnees", "prioritaire", "premier_quartile"]
-    )  # fmt: skip
+    entete = ["population", "numero_unique", "date_decision", "score_grille_adoptee", "score_projet",
+              "rang_grille_adoptee", "rang_projet", "places_gagnees", "prioritaire", "premier_quartile"]  # fmt: skip
 
-    def texte(valeur):
-        return "" if valeur is None else ("oui" if valeur is True else "non" if valeur is False else valeur)
+    def lignes():
+        for li in sim.lignes:
+            gagnees = None if li.rang_reference is None else li.rang_reference - li.rang_projet
+            yield ["stock", li.numero_unique, "", li.score_reference, li.score_projet, li.rang_reference,
+                   li.rang_projet, gagnees, li.prioritaire, li.premier_quartile]  # fmt: skip
+        for a in sim.attributions:
+            gagnees = None if a.rang_reference is None else a.rang_reference - a.rang_projet
+            yield [f"attribution {sim.annee_attributions}", a.numero_unique, a.date_decision, a.score_reference,
+                   a.score_projet, a.rang_reference, a.rang_projet, gagnees, "", ""]  # fmt: skip
 
-    for li in sim.lignes:
-        gagnees = None if li.rang_reference is None else li.rang_reference - li.rang_projet
-        writer.writerow(
-            ["stock", li.numero_unique, "", texte(li.score_reference), li.score_projet, texte(li.rang_reference),
-             li.rang_projet, texte(gagnees), texte(li.prioritaire), texte(li.premier_quartile)]
-        )  # fmt: skip
-    for a in sim.attributions:
-        gagnees = None if a.rang_reference is None else a.rang_reference - a.rang_projet
-        writer.writerow(
-            [f"attribution {sim.annee_attributions}", a.numero_unique, a.date_decision.isoformat(),
-             texte(a.score_reference), a.score_projet, texte(a.rang_reference), a.rang_projet, texte(gagnees), "", ""]
-        )  # fmt: skip
-    return reponse
+    return exports.csv_response(f"simulation-cotation-v{sim.projet.version}.csv", entete, lignes())
 
 
 @require_GET

@@ -1,13 +1,15 @@
-"""The balance sheet's tables as a spreadsheet (XLSX, openpyxl) and as CSV (French Excel: ';', UTF-8 BOM).
+"""The balance sheet's tables as a spreadsheet (XLSX) and as CSV (French Excel: ';', UTF-8 BOM), written by
+core.exports (formulas neutralised, numbers in French notation).
 
 Numbers stay numbers in the spreadsheet (rates as percentages), masked cells are the text "< 5".
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from decimal import Decimal
+
+from core import exports
 
 from .selectors import Bilan
 from .tables import Masque, Tableau
@@ -39,44 +41,50 @@ def _valeur_xlsx(valeur, type_: str):
     return valeur
 
 
-def _ecrit_tableau(ws, tableau: Tableau, ligne: int) -> int:
+def _ecrit_tableau(ws, tableau: Tableau) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     gras = Font(bold=True)
-    fond = PatternFill("solid", fgColor="E9EEF5")
-    ws.cell(row=ligne, column=1, value=tableau.titre).font = Font(bold=True, size=12)
-    ligne += 1
-    for j, entete in enumerate(tableau.entetes_plats(), start=1):
-        cell = ws.cell(row=ligne, column=j, value=entete)
-        cell.font = gras
-        cell.fill = fond
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ligne += 1
+    a_droite = Alignment(horizontal="right")
+    ws.append(exports.xlsx_row(ws, [tableau.titre], font=Font(bold=True, size=12)))
+    ws.append(
+        exports.xlsx_row(
+            ws,
+            tableau.entetes_plats(),
+            font=gras,
+            fill=PatternFill("solid", fgColor="E9EEF5"),
+            alignment=Alignment(wrap_text=True, vertical="top"),
+        )
+    )
     lignes = list(tableau.lignes) + ([tableau.total] if tableau.total is not None else [])
     for k, valeurs in enumerate(lignes):
-        for j, (valeur, colonne) in enumerate(zip(valeurs, tableau.colonnes, strict=True), start=1):
-            cell = ws.cell(row=ligne, column=j, value=_valeur_xlsx(valeur, colonne.type))
-            if colonne.type in FORMATS_XLSX and not isinstance(valeur, Masque):
-                cell.number_format = FORMATS_XLSX[colonne.type]
-            if isinstance(valeur, Masque):
-                cell.alignment = Alignment(horizontal="right")
-            if tableau.total is not None and k == len(lignes) - 1:
-                cell.font = gras
-        ligne += 1
+        total = tableau.total is not None and k == len(lignes) - 1
+        cellules = []
+        for valeur, colonne in zip(valeurs, tableau.colonnes, strict=True):
+            masque = isinstance(valeur, Masque)
+            cellules.append(
+                exports.xlsx_cell(
+                    ws,
+                    _valeur_xlsx(valeur, colonne.type),
+                    number_format=None if masque else FORMATS_XLSX.get(colonne.type),
+                    alignment=a_droite if masque else None,
+                    font=gras if total else None,
+                )
+            )
+        ws.append(cellules)
     if tableau.note:
-        ws.cell(row=ligne, column=1, value=tableau.note).font = Font(italic=True, size=9)
-        ligne += 1
-    return ligne + 1
+        ws.append(exports.xlsx_row(ws, [tableau.note], font=Font(italic=True, size=9)))
 
 
-def xlsx_bilan(bilan: Bilan) -> bytes:
-    from openpyxl import Workbook
+def classeur_bilan(bilan: Bilan):
+    """The balance sheet as a write-only workbook (core.exports): a presentation sheet, one sheet a table."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Présentation"
+    wb = exports.new_workbook()
+    ws = wb.create_sheet("Présentation")
+    ws.column_dimensions["A"].width = 38
+    ws.column_dimensions["B"].width = 90
     infos = [
         (bilan.titre, None),
         (bilan.sous_titre, None),
@@ -96,55 +104,52 @@ def xlsx_bilan(bilan: Bilan) -> bytes:
         ),
     ]
     for i, (cle, valeur) in enumerate(infos, start=1):
-        ws.cell(row=i, column=1, value=cle).font = Font(bold=True, size=14 if i == 1 else 11)
+        ligne = [exports.xlsx_cell(ws, cle, font=Font(bold=True, size=14 if i == 1 else 11))]
         if valeur is not None:
-            ws.cell(row=i, column=2, value=valeur)
-    ws.column_dimensions["A"].width = 38
-    ws.column_dimensions["B"].width = 90
+            ligne.append(exports.xlsx_cell(ws, valeur))
+        ws.append(ligne)
 
     deja: set[str] = {"présentation"}
     for tableau in bilan.tableaux:
         feuille = wb.create_sheet(_nom_feuille(tableau.titre, deja))
-        _ecrit_tableau(feuille, tableau, 1)
         feuille.freeze_panes = "B3"
         feuille.column_dimensions["A"].width = 42
         for j in range(2, len(tableau.colonnes) + 1):
             feuille.column_dimensions[get_column_letter(j)].width = 14
-    tampon = io.BytesIO()
-    wb.save(tampon)
-    return tampon.getvalue()
+        _ecrit_tableau(feuille, tableau)
+    return wb
 
 
-def _valeur_csv(valeur, type_: str) -> str:
+def xlsx_bilan(bilan: Bilan) -> bytes:
+    """The workbook's bytes (stored with the balance sheet, written by the command)."""
+    return exports.xlsx_bytes(classeur_bilan(bilan))
+
+
+def _valeur_csv(valeur, type_: str):
     if valeur is None:
-        return ""
+        return None
     if isinstance(valeur, Masque):
         return str(valeur)
     if type_ in ("taux", "pt"):
-        return f"{float(valeur) * 100:.2f}".replace(".", ",")
+        return Decimal(f"{float(valeur) * 100:.2f}")
     if type_ in ("mois", "decimal"):
-        return f"{float(valeur):.1f}".replace(".", ",")
-    return str(valeur)
+        return Decimal(f"{float(valeur):.1f}")
+    return valeur
 
 
 def csv_tableau(tableau: Tableau) -> str:
-    """One table as CSV text (rates in %, decimal comma); write it with a UTF-8 BOM for Excel."""
-    tampon = io.StringIO()
-    writer = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
+    """One table as CSV text (rates in %, decimal comma), without the BOM (``exports.BOM`` goes first)."""
     entetes = [
         f"{e} (%)" if c.type == "taux" else (f"{e} (points)" if c.type == "pt" else e)
         for e, c in zip(tableau.entetes_plats(), tableau.colonnes, strict=True)
     ]
-    writer.writerow(entetes)
     lignes = list(tableau.lignes) + ([tableau.total] if tableau.total is not None else [])
-    for valeurs in lignes:
-        writer.writerow([_valeur_csv(v, c.type) for v, c in zip(valeurs, tableau.colonnes, strict=True)])
-    return tampon.getvalue()
+    return exports.csv_line(entetes) + "".join(
+        exports.csv_line([_valeur_csv(v, c.type) for v, c in zip(valeurs, tableau.colonnes, strict=True)])
+        for valeurs in lignes
+    )
 
 
 def csv_bilan(bilan: Bilan) -> str:
     """Every table of the balance sheet, one after the other, each preceded by its title."""
-    morceaux = []
-    for tableau in bilan.tableaux:
-        morceaux.append(f"{tableau.titre}\r\n{csv_tableau(tableau)}")
-    return "\r\n".join(morceaux)
+    return exports.LINE_END.join(exports.csv_line([t.titre]) + csv_tableau(t) for t in bilan.tableaux)

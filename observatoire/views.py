@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from attributions.selectors import ObjectifsIndisponibles
+from core import exports as core_exports
 
 from . import exports, pdf, selectors, services
 from .forms import DemandeBilanForm
@@ -19,8 +20,8 @@ from .permissions import can_view_bilan, kinds_for_user
 
 TYPES_CONTENU = {
     "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "xlsx": core_exports.XLSX_CONTENT_TYPE,
+    "csv": core_exports.CSV_CONTENT_TYPE,
 }
 
 
@@ -145,16 +146,11 @@ def export(request, format: str):
     contenu = _bilan_a_la_demande(request)
     nom = contenu.nom_fichier
     if format == "xlsx":
-        response = HttpResponse(exports.xlsx_bilan(contenu), content_type=TYPES_CONTENU["xlsx"])
-    else:
-        code = request.GET.get("tableau")
-        if code:
-            tableau = next((t for t in contenu.tableaux if t.code == code), None)
-            if tableau is None:
-                raise Http404("Tableau inconnu")
-            texte, nom = exports.csv_tableau(tableau), f"{nom}-{code}"
-        else:
-            texte = exports.csv_bilan(contenu)
-        response = HttpResponse(("\ufeff" + texte).encode("utf-8"), content_type=TYPES_CONTENU["csv"])
-    response["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
-    return response
+        return core_exports.xlsx_response(f"{nom}.xlsx", exports.classeur_bilan(contenu))
+    code = request.GET.get("tableau")
+    if code:
+        tableau = next((t for t in contenu.tableaux if t.code == code), None)
+        if tableau is None:
+            raise Http404("Tableau inconnu")
+        return core_exports.csv_text_response(f"{nom}-{code}.csv", exports.csv_tableau(tableau))
+    return core_exports.csv_text_response(f"{nom}.csv", exports.csv_bilan(contenu))

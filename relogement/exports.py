@@ -1,14 +1,15 @@
-"""CSV and XLSX exports of the households of an operation. Never the survey answers nor the diagnoses."""
+"""CSV and XLSX exports of the households of an operation. Never the survey answers nor the diagnoses.
+
+Written by core.exports (formulas neutralised, French numbers, streamed)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+
+from core import exports
 
 from .models import PropositionRelogement, Relogement
 
@@ -72,29 +73,24 @@ def queryset_export(menages):
 
 
 def _rows(menages):
-    for m in menages:
+    for m in menages.iterator(chunk_size=2000):
         d = _definitif(m)
         yield [getter(m, d) for _, getter in COLONNES]
 
 
-def to_csv(menages) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([nom for nom, _ in COLONNES])
-    for row in _rows(menages):
-        writer.writerow([str(v).replace(".", ",") if isinstance(v, Decimal) else v for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def to_csv(filename: str, menages):
+    """Streamed CSV response over the queryset (``queryset_export``)."""
+    return exports.csv_response(filename, [nom for nom, _ in COLONNES], _rows(menages))
 
 
-def to_xlsx(menages, *, titre: str) -> bytes:
-    wb = Workbook(write_only=True)
+def to_xlsx(filename: str, menages, *, titre: str):
+    """XLSX response written in write-only mode to a temporary file."""
+    wb = exports.new_workbook()
     ws = wb.create_sheet("Ménages à reloger")
-    ws.append([titre])
-    ws.append([nom for nom, _ in COLONNES])
-    for row in _rows(menages):
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
     for index in range(1, len(COLONNES) + 1):
         ws.column_dimensions[get_column_letter(index)].width = 18
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    ws.append(exports.xlsx_row(ws, [titre]))
+    ws.append(exports.xlsx_row(ws, [nom for nom, _ in COLONNES]))
+    for row in _rows(menages):
+        ws.append(exports.xlsx_row(ws, row))
+    return exports.xlsx_response(filename, wb)

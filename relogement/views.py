@@ -171,16 +171,10 @@ def export(request, pk, format):
     menages = exports.queryset_export(filtre.qs)
     nom = f"relogement-{operation.pk}"
     if format == "csv":
-        response = HttpResponse(exports.to_csv(menages), content_type="text/csv; charset=utf-8")
-    elif format == "xlsx":
-        response = HttpResponse(
-            exports.to_xlsx(menages, titre=f"Ménages à reloger – {operation.nom}"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404("Format inconnu")
-    response["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
-    return response
+        return exports.to_csv(f"{nom}.csv", menages)
+    if format == "xlsx":
+        return exports.to_xlsx(f"{nom}.xlsx", menages, titre=f"Ménages à reloger – {operation.nom}")
+    raise Http404("Format inconnu")
 
 
 @login_required

@@ -49,7 +49,7 @@ def test_chacun_ne_voit_que_ses_logements_vacants_page_export_api(client, monde,
     assert page.status_code == 200
     vus = {v.logement.identifiant for v in page.context["page"]}
     assert vus == VISIBLES[qui]
-    export = client.get(reverse("attributions:vacances_export")).content.decode("utf-8-sig")
+    export = client.get(reverse("attributions:vacances_export")).getvalue().decode("utf-8-sig")
     lignes = export.strip().splitlines()[1:]
     assert {ligne.split(";")[0] for ligne in lignes} == VISIBLES[qui]
     api = client.get("/api/vacances/").json()
@@ -71,7 +71,7 @@ def test_un_guichet_ne_voit_rien(client, monde):
 def test_l_epci_d_un_autre_territoire_ne_voit_rien(client, monde):
     client.force_login(monde["staff"]["dehors"])
     assert list(client.get(reverse("attributions:vacances")).context["page"]) == []
-    export = client.get(reverse("attributions:vacances_export")).content.decode("utf-8-sig")
+    export = client.get(reverse("attributions:vacances_export")).getvalue().decode("utf-8-sig")
     assert len(export.strip().splitlines()) == 1  # the header only
     assert client.get("/api/vacances/").json()["results"] == []
     assert client.get(reverse("attributions:vacance", args=[monde["v_al"].pk])).status_code == 404

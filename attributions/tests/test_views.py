@@ -139,11 +139,11 @@ def test_exports_csv_et_xlsx(client, acteurs):
     params = {"epci": "200040715", "annee": "2025", "objectif": "hors_qpv", "part": "base"}
     csv_response = client.get(reverse("attributions:export", args=["csv"]), params)
     assert csv_response.status_code == 200
-    lignes = csv_response.content.decode("utf-8-sig").strip().splitlines()
+    lignes = csv_response.getvalue().decode("utf-8-sig").strip().splitlines()
     assert lignes[0].startswith("Numéro unique;")
     assert len(lignes) == 1 + 3
     xlsx = client.get(reverse("attributions:export", args=["xlsx"]), params)
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "Numéro unique"
     assert sorted(r[0] for r in rows[2:]) == ["1", "2", "3"]
@@ -152,7 +152,8 @@ def test_exports_csv_et_xlsx(client, acteurs):
 def test_export_bailleur_ne_contient_que_ses_attributions(client, acteurs):
     client.force_login(acteurs["bailleur_a"])
     params = {"annee": "2025", "objectif": "hors_qpv", "part": "base"}
-    lignes = client.get(reverse("attributions:export", args=["csv"]), params).content.decode("utf-8-sig").splitlines()
+    reponse = client.get(reverse("attributions:export", args=["csv"]), params)
+    lignes = reponse.getvalue().decode("utf-8-sig").splitlines()
     assert sorted(line.split(";")[0] for line in lignes[1:]) == ["1", "2"]
 
 

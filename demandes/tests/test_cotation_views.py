@@ -122,7 +122,7 @@ def test_simulation_et_export_csv(client, monde, adoptee):
     assert all(li.rang_projet <= 3 for li in heberges)  # 400 points put the hosted households first
     assert "Aucune attribution enregistrée" in html
     csv = client.get(reverse("demandes:grille_simulation_csv", args=[projet.pk]))
-    lignes = csv.content.decode("utf-8-sig").strip().splitlines()
+    lignes = csv.getvalue().decode("utf-8-sig").strip().splitlines()
     assert lignes[0].startswith("population;numero_unique;date_decision;score_grille_adoptee;score_projet")
     assert len(lignes) == 7 and all(ligne.startswith("stock;") for ligne in lignes[1:])
 

@@ -386,7 +386,7 @@ def test_rendez_vous_et_reseau(client, monde, demande):
     lignes = page.context["activite"]
     assert any(ligne["visites"] == 1 and ligne["guichet"] == monde.guichet.nom for ligne in lignes)
     assert any(ligne["entretiens"] == 1 for ligne in lignes)
-    csv_activite = client.get(reverse("demandes:reseau"), {"format": "csv"}).content.decode("utf-8-sig")
+    csv_activite = client.get(reverse("demandes:reseau"), {"format": "csv"}).getvalue().decode("utf-8-sig")
     assert csv_activite.splitlines()[0] == "mois;guichet;visites;appels;enregistrements;entretiens"
     assert f";{monde.guichet.nom};1;0;1;" in csv_activite
     # the outsider's agent cannot count for our reception point

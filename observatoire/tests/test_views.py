@@ -150,7 +150,7 @@ def test_table_exports_xlsx_and_csv_equal_the_engine(client, acteurs):
     params = {"kind": "CIL", "epci": epci.siren, "annee": 2025}
     reponse = client.get(reverse("observatoire:export", args=["xlsx"]), params)
     assert reponse.status_code == 200
-    wb = load_workbook(io.BytesIO(reponse.content))
+    wb = load_workbook(io.BytesIO(reponse.getvalue()))
     r = calcule_objectifs_epci(epci, 2025)
     feuille = wb["Objectif C par réservataire"]
     lignes = [row for row in feuille.iter_rows(min_row=3, values_only=True) if row[0]]
@@ -162,7 +162,7 @@ def test_table_exports_xlsx_and_csv_equal_the_engine(client, acteurs):
 
     reponse = client.get(reverse("observatoire:export", args=["csv"]), {**params, "tableau": "reservataires"})
     assert reponse.status_code == 200 and reponse["Content-Type"].startswith("text/csv")
-    texte = reponse.content.decode("utf-8-sig")
+    texte = reponse.getvalue().decode("utf-8-sig")
     entete, *lignes = texte.strip().split("\r\n")
     assert entete.startswith("Réservataire;Attributions comptées;DALO;DALO ou prioritaires;Taux (%)")
     etat = next(res for res in r["reservataires"] if res["type"] == "ETAT")
@@ -184,7 +184,7 @@ def test_landlord_xlsx_export_is_its_own_figures(client, acteurs):
     params = {"kind": "BAILLEUR", "epci": acteurs["epci"].siren, "annee": 2025, "bailleur": bailleur.siren}
     reponse = client.get(reverse("observatoire:export", args=["xlsx"]), params)
     assert reponse.status_code == 200
-    wb = load_workbook(io.BytesIO(reponse.content))
+    wb = load_workbook(io.BytesIO(reponse.getvalue()))
     total = [row for row in wb["Attributions par réservataire"].iter_rows(values_only=True) if row[0] == "Ensemble"][0]
     r = calcule_objectifs_epci(
         acteurs["epci"], 2025, queryset=DecisionCaleol.objects.filter(bailleur=bailleur), details=False

@@ -72,10 +72,10 @@ def test_les_reponses_d_enquete_ne_sont_montrees_qu_au_referent_et_a_l_epci(clie
 def test_exports_et_api_sans_donnees_sensibles_et_bornes(client, monde, menages):
     a = menages[0]
     client.force_login(monde.partenaire)
-    csv = client.get(reverse("relogement:export", args=[monde.operation.pk, "csv"])).content.decode("utf-8-sig")
+    csv = client.get(reverse("relogement:export", args=[monde.operation.pk, "csv"])).getvalue().decode("utf-8-sig")
     assert "A-1" in csv and "B-1" in csv and "Asthme" not in csv
     xlsx = client.get(reverse("relogement:export", args=[monde.operation.pk, "xlsx"]))
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows(values_only=True))
     assert rows[1][1] == "Référence" and {r[1] for r in rows[2:]} == {"A-1", "B-1"}
     api = client.get("/api/relogement/menages/").json()
     assert {m["reference"] for m in api["results"]} == {"A-1", "B-1"}
@@ -83,7 +83,7 @@ def test_exports_et_api_sans_donnees_sensibles_et_bornes(client, monde, menages)
     client.force_login(monde.referent)
     api = client.get("/api/relogement/menages/").json()
     assert [m["reference"] for m in api["results"]] == ["A-1"]
-    csv = client.get(reverse("relogement:export", args=[monde.operation.pk, "csv"])).content.decode("utf-8-sig")
+    csv = client.get(reverse("relogement:export", args=[monde.operation.pk, "csv"])).getvalue().decode("utf-8-sig")
     assert "A-1" in csv and "B-1" not in csv
     assert client.get(reverse("relogement:synthese_pdf", args=[monde.operation.pk])).status_code == 403
     client.force_login(monde.etranger)

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from attributions.selectors import ObjectifsIndisponibles
 from cil.models import Bailleur, Epci, Reservataire
+from core.exports import BOM
 from observatoire import exports, pdf, selectors
 
 
@@ -70,7 +71,7 @@ class Command(BaseCommand):
         if options["xlsx"]:
             Path(options["xlsx"]).write_bytes(exports.xlsx_bilan(contenu))
         if options["csv"]:
-            Path(options["csv"]).write_bytes(("\ufeff" + exports.csv_bilan(contenu)).encode("utf-8"))
+            Path(options["csv"]).write_bytes((BOM + exports.csv_bilan(contenu)).encode("utf-8"))
         total = time.monotonic() - debut
         self.stdout.write(
             self.style.SUCCESS(

@@ -52,13 +52,66 @@ class RapportImport:
     chemin: str = "python"  # "sql": validated and written by the PostgreSQL fast path (f1_pg)
 
 
-def charger_referentiel() -> f1.Referentiel:
+def perimetre_import(*, acteur=None, epcis: Iterable[int] | None = None) -> frozenset[int] | None:
+    """The territories an import may write into: the acting user's (attributions.permissions.epcis_importables),
+    narrowed to ``epcis`` when given; None (every territory) only for a call without a user nor ``epcis``, which
+    is the platform's own code (demo, benchmarks) or an operator who asked for it explicitly."""
+    from .permissions import epcis_importables
+
+    permis = epcis_importables(acteur) if getattr(acteur, "pk", None) else None
+    if epcis is not None:
+        permis = frozenset(epcis) if permis is None else permis & frozenset(epcis)
+    return permis
+
+
+def charger_referentiel(permis: frozenset[int] | None = None) -> f1.Referentiel:
     communes = {code: (pk, dep) for pk, code, dep in Commune.objects.values_list("pk", "code_insee", "departement")}
     epcis = dict(Epci.objects.values_list("siren", "pk"))
     qpv = {code: (pk, carte) for pk, code, carte in Qpv.objects.values_list("pk", "code", "carte")}
     perimetres = set(PerimetreEpci.objects.values_list("epci_id", "commune_id").distinct())
     perimetres.update(Commune.objects.filter(epci__isnull=False).values_list("epci_id", "pk"))
-    return f1.Referentiel(communes=communes, epcis=epcis, qpv=qpv, perimetres=frozenset(perimetres))
+    noms = dict(Epci.objects.values_list("pk", "nom")) if permis is not None else {}
+    return f1.Referentiel(
+        communes=communes, epcis=epcis, qpv=qpv, perimetres=frozenset(perimetres), permis=permis, noms_epci=noms
+    )
+
+
+def _existants_hors_perimetre(resultat: f1.Resultat, permis: frozenset[int]) -> None:
+    """Add an error for every valid line that would rewrite a dwelling or a decision of a territory outside
+    ``permis`` (matched by its key: the dwelling's identifier; numero_unique, dwelling and decision date)."""
+    lignes = resultat.lignes
+    logements: dict[str, tuple[int, str, str]] = {}
+    for chunk in _chunks(list({ligne.logement_id for ligne in lignes}), 5000):
+        for ident, epci_id, siren, nom in Logement.objects.filter(identifiant__in=chunk).values_list(
+            "identifiant", "epci_id", "epci__siren", "epci__nom"
+        ):
+            logements[ident] = (epci_id, siren, nom)
+    decisions: dict[tuple[str, str, dt.date], tuple[int, str, str]] = {}
+    for chunk in _chunks(list({ligne.numero_unique for ligne in lignes}), 5000):
+        etrangeres = DecisionCaleol.objects.filter(numero_unique__in=chunk).exclude(epci_id__in=permis)
+        for numero, ident, jour, epci_id, siren, nom in etrangeres.values_list(
+            "numero_unique", "logement__identifiant", "date_decision", "epci_id", "epci__siren", "epci__nom"
+        ):
+            decisions[(numero, ident, jour)] = (epci_id, siren, nom)
+    for ligne in lignes:
+        logement = logements.get(ligne.logement_id)
+        decision = decisions.get(ligne.cle)
+        if logement is not None and logement[0] not in permis:
+            resultat.erreur(
+                ligne.numero_ligne,
+                "logement_id",
+                f"le logement {ligne.logement_id} appartient au territoire {logement[1]} ({logement[2]}), "
+                "qui n'est pas le vôtre : il ne peut pas être modifié.",
+            )
+        elif decision is not None:
+            resultat.erreur(
+                ligne.numero_ligne,
+                "",
+                f"la décision existante ({ligne.numero_unique}, logement {ligne.logement_id}, "
+                f"{ligne.date_decision:%d/%m/%Y}) appartient au territoire {decision[1]} ({decision[2]}), "
+                "qui n'est pas le vôtre : elle ne peut pas être modifiée.",
+            )
+    resultat.erreurs.sort(key=lambda erreur: erreur.ligne)
 
 
 NOMS_RESERVATAIRES = {
@@ -365,14 +418,16 @@ def _apres_ecriture(lot, *, epci_ids, annees, creees, modifiees, recalculer) -> 
                 transaction.on_commit(lambda e=epci_id, a=annee: compute_snapshot.delay(e, a, declencheur="IMPORT"))
 
 
-def _import_rapide(*, contenu: bytes, nom_fichier: str, acteur, recalculer: bool) -> RapportImport | None:
+def _import_rapide(
+    *, contenu: bytes, nom_fichier: str, acteur, recalculer: bool, permis: frozenset[int] | None
+) -> RapportImport | None:
     """PostgreSQL: validation and writes in SQL (f1_pg); None when the file must go through the Python path."""
     from . import f1_pg
 
     debut = time.monotonic()
     with transaction.atomic():
         lot = _nouveau_lot(contenu, nom_fichier, acteur)
-        ecriture = f1_pg.ecrire(contenu, lot_id=lot.pk)
+        ecriture = f1_pg.ecrire(contenu, lot_id=lot.pk, permis=permis)
         if ecriture is None:
             transaction.set_rollback(True)
             return None
@@ -409,9 +464,19 @@ def _import_rapide(*, contenu: bytes, nom_fichier: str, acteur, recalculer: bool
 
 
 def import_attributions(
-    *, contenu: bytes, nom_fichier: str, acteur=None, recalculer: bool = True, rapide: bool = True
+    *,
+    contenu: bytes,
+    nom_fichier: str,
+    acteur=None,
+    epcis: Iterable[int] | None = None,
+    recalculer: bool = True,
+    rapide: bool = True,
 ) -> RapportImport:
     """Import an F1 file whole or not at all (FORMATS.md F1). Raises ``ImportRejete`` with every error.
+
+    Only rows of the territories of ``perimetre_import(acteur=..., epcis=...)`` are accepted: a row of another
+    territory, or a row that would rewrite a dwelling or a decision recorded on another territory, refuses the
+    whole file before anything is written, with the line named.
 
     Idempotent: a decision is identified by (numero_unique, logement_id, date_decision); importing
     the same file again creates and changes nothing. On PostgreSQL a valid file goes through the SQL
@@ -419,14 +484,19 @@ def import_attributions(
     every bad line and column.
     """
     debut = time.monotonic()
+    permis = perimetre_import(acteur=acteur, epcis=epcis)
     if rapide and connection.vendor == "postgresql":
-        rapport = _import_rapide(contenu=contenu, nom_fichier=nom_fichier, acteur=acteur, recalculer=recalculer)
+        rapport = _import_rapide(
+            contenu=contenu, nom_fichier=nom_fichier, acteur=acteur, recalculer=recalculer, permis=permis
+        )
         if rapport is not None:
             return rapport
-    resultat = f1.lire(contenu, charger_referentiel())
-    if not resultat.valide:
-        raise ImportRejete(resultat, nom_fichier)
+    resultat = f1.lire(contenu, charger_referentiel(permis))
     with transaction.atomic():
+        if permis is not None and resultat.lignes:
+            _existants_hors_perimetre(resultat, permis)
+        if not resultat.valide:
+            raise ImportRejete(resultat, nom_fichier)
         lot = _nouveau_lot(contenu, nom_fichier, acteur)
         bailleurs, nb_bailleurs = _upsert_bailleurs(resultat.lignes)
         reservataires, nb_reservataires = _upsert_reservataires(resultat.lignes, bailleurs)

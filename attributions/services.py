@@ -9,7 +9,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from cil.models import Bailleur, Commune, Epci, PerimetreEpci, Qpv, Reservataire
@@ -603,6 +604,37 @@ def _transition_vacance(vacance, action, *, acteur, motif: str = "") -> None:
     vacance.statut = vers
 
 
+def _verrouiller_vacance(vacance) -> None:
+    """Lock the vacancy row until the end of the transaction, refusing if its status moved since the page was
+    read: every step that adds candidates or ranks to a vacancy takes this lock first, so two agents acting at
+    the same moment are served one after the other (the second one sees what the first wrote)."""
+    from .models import Vacance
+
+    en_base = Vacance.objects.select_for_update().filter(pk=vacance.pk).values_list("statut", flat=True).get()
+    if en_base != vacance.statut:
+        raise ActionRefusee("Le logement a changé de statut entre-temps : rechargez la page.")
+
+
+def _verrouiller_candidature(candidature):
+    """Lock the candidate's vacancy, then read the candidate and its vacancy again: a form posted twice (double
+    click, two tabs) is compared with what the first post already wrote, never with the page's stale copy."""
+    from .models import Vacance
+
+    vacance = Vacance.objects.select_for_update(of=("self",)).select_related("logement").get(pk=candidature.vacance_id)
+    candidature.refresh_from_db()
+    candidature.vacance = vacance
+    return vacance
+
+
+def _ecrire_ou_refuser(ecrire, message: str):
+    """Run ``ecrire`` in a savepoint; a uniqueness constraint broken by a concurrent writer becomes ``message``."""
+    try:
+        with transaction.atomic():
+            return ecrire()
+    except IntegrityError:
+        raise ActionRefusee(message) from None
+
+
 def _recalculer_apres_commit(epci_id: int, *annees: int) -> None:
     from .tasks import compute_snapshot
 
@@ -635,6 +667,8 @@ def declarer_vacance(
 
     if deduction not in Vacance.Deduction.values:
         raise ActionRefusee("Motif de déduction du flux inconnu.")
+    # the dwelling's row is locked so that a declaration posted twice cannot open two vacancies
+    Logement.objects.select_for_update().filter(pk=logement.pk).values_list("pk", flat=True).get()
     ouvertes = Vacance.objects.filter(logement=logement).exclude(statut=Vacance.Statut.BAIL_SIGNE)
     if ouvertes.exists():
         raise ActionRefusee(f"Le logement {logement.identifiant} a déjà une vacance en cours.")
@@ -697,6 +731,7 @@ def designer_candidats(*, vacance, demandes: list, acteur, exception: str = "", 
         raise ActionRefusee("Exception inconnue.")
     if exception and not justification.strip():
         raise ActionRefusee("Justifiez l'exception à la règle des trois candidats.")
+    _verrouiller_vacance(vacance)
     jour = _aujourd_hui()
     deja = {c.demande_id for c in vacance.candidatures.all()}
     nouvelles = [d for d in demandes if d.pk not in deja]
@@ -715,18 +750,22 @@ def designer_candidats(*, vacance, demandes: list, acteur, exception: str = "", 
     vacance.exception_trois_candidats = exception
     vacance.justification_exception = justification[:300]
     vacance.save(update_fields=["statut", "exception_trois_candidats", "justification_exception", "modifie_le"])
-    rang = vacance.candidatures.count()
+    # the next presentation order, read under the vacancy's lock (the constraint is the net)
+    rang = vacance.candidatures.aggregate(dernier=Max("rang_propose"))["dernier"] or 0
     maintenant = timezone.now()
     logement = vacance.logement
     for demande in nouvelles:
         rang += 1
-        candidature = Candidature.objects.create(
-            vacance=vacance,
-            demande=demande,
-            reservataire=vacance.reservataire,
-            rang_propose=rang,
-            designee_par=acteur if getattr(acteur, "pk", None) else None,
-            designee_le=maintenant,
+        candidature = _ecrire_ou_refuser(
+            lambda demande=demande, rang=rang: Candidature.objects.create(
+                vacance=vacance,
+                demande=demande,
+                reservataire=vacance.reservataire,
+                rang_propose=rang,
+                designee_par=acteur if getattr(acteur, "pk", None) else None,
+                designee_le=maintenant,
+            ),
+            "Un autre agent vient de désigner des candidats pour ce logement : rechargez la page.",
         )
         record_event(
             demande,
@@ -819,13 +858,13 @@ def enregistrer_decision(
 
     from .flux import valeurs_decision
 
+    vacance = _verrouiller_candidature(candidature)
     if candidature.seance_id is None:
         raise ActionRefusee("Ce candidat n'est inscrit à aucune séance.")
     if candidature.reponse:
         raise ActionRefusee("Le demandeur a déjà répondu : la décision ne peut plus être modifiée.")
     if type_decision not in DecisionCaleol.Type.values:
         raise ActionRefusee("Décision inconnue.")
-    vacance = candidature.vacance
     if vacance.statut not in (rules.StatutVacance.EN_COMMISSION, rules.StatutVacance.ATTRIBUEE):
         raise ActionRefusee("Le logement n'est pas en commission.")
     if type_decision == DecisionCaleol.Type.ATTRIBUTION_RANG:
@@ -837,6 +876,17 @@ def enregistrer_decision(
         raise ActionRefusee("Indiquez la pièce attendue et le délai pour la fournir.")
     if type_decision in (DecisionCaleol.Type.NON_ATTRIBUTION, DecisionCaleol.Type.IRRECEVABILITE) and not motif.strip():
         raise ActionRefusee("Motivez la décision de non-attribution ou d'irrecevabilité.")
+    sous_condition = type_decision == DecisionCaleol.Type.ATTRIBUTION_CONDITION
+    condition = condition if sous_condition else ""
+    date_limite_condition = date_limite_condition if sous_condition else None
+    if candidature.decision_id and (
+        candidature.type_decision,
+        candidature.rang,
+        candidature.condition,
+        candidature.date_limite_condition,
+        candidature.motif_decision,
+    ) == (type_decision, rang, condition, date_limite_condition, motif):
+        return candidature  # the same decision posted again: already recorded, with its event
     autres = vacance.candidatures.filter(seance=candidature.seance).exclude(pk=candidature.pk)
     if type_decision in rules.TYPES_ATTRIBUTION:
         attribuees = autres.filter(type_decision__in=list(rules.TYPES_ATTRIBUTION))
@@ -852,25 +902,27 @@ def enregistrer_decision(
     valeurs = valeurs_decision(demande=candidature.demande, vacance=vacance, date_decision=seance.date)
     cle = {k: valeurs.pop(k) for k in ("numero_unique", "logement_id", "date_decision")}
     valeurs.update(type_decision=type_decision, rang=rang, date_bail=None, en_qpv_au_bail=None)
-    if candidature.decision_id:
-        decision = candidature.decision
-        for champ, valeur in {**cle, **valeurs}.items():
-            setattr(decision, champ, valeur)
-        decision.source = DecisionCaleol.Source.PLATEFORME
-        decision.save()
-    else:
-        decision, _ = DecisionCaleol.objects.update_or_create(
-            **cle, defaults={**valeurs, "source": DecisionCaleol.Source.PLATEFORME, "lot": None}
-        )
-    candidature.decision = decision
-    candidature.type_decision = type_decision
-    candidature.rang = rang
-    candidature.condition = condition if type_decision == DecisionCaleol.Type.ATTRIBUTION_CONDITION else ""
-    candidature.date_limite_condition = (
-        date_limite_condition if type_decision == DecisionCaleol.Type.ATTRIBUTION_CONDITION else None
-    )
-    candidature.motif_decision = motif
-    candidature.save()
+
+    def ecrire():
+        if candidature.decision_id:
+            decision = candidature.decision
+            for champ, valeur in {**cle, **valeurs}.items():
+                setattr(decision, champ, valeur)
+            decision.source = DecisionCaleol.Source.PLATEFORME
+            decision.save()
+        else:
+            decision, _ = DecisionCaleol.objects.update_or_create(
+                **cle, defaults={**valeurs, "source": DecisionCaleol.Source.PLATEFORME, "lot": None}
+            )
+        candidature.decision = decision
+        candidature.type_decision = type_decision
+        candidature.rang = rang
+        candidature.condition = condition
+        candidature.date_limite_condition = date_limite_condition
+        candidature.motif_decision = motif
+        candidature.save()
+
+    _ecrire_ou_refuser(ecrire, f"Un autre candidat a déjà le rang {rang} pour ce logement dans cette séance.")
     libelle = LIBELLES_DECISIONS[type_decision].format(rang=rang)
     record_event(
         candidature.demande,
@@ -897,6 +949,9 @@ def enregistrer_decision(
 @transaction.atomic
 def lever_condition(*, candidature, jour: dt.date, acteur):
     """The missing document arrived in time and does not call eligibility into question (R. 441-3 c)."""
+    _verrouiller_candidature(candidature)
+    if candidature.condition_remplie_le == jour:
+        return candidature  # posted twice
     if candidature.type_decision != DecisionCaleol.Type.ATTRIBUTION_CONDITION:
         raise ActionRefusee("Cette attribution n'est pas sous condition.")
     if candidature.date_limite_condition and jour > candidature.date_limite_condition:
@@ -914,6 +969,10 @@ def enregistrer_reponse(*, candidature, reponse: str, acteur, date_reponse: dt.d
 
     from .models import Candidature
 
+    _verrouiller_candidature(candidature)
+    motif_refus = motif_refus if reponse == Candidature.Reponse.REFUS else ""
+    if (candidature.reponse, candidature.motif_refus, candidature.date_reponse) == (reponse, motif_refus, date_reponse):
+        return candidature  # the same answer posted again: already recorded, with its event
     if not candidature.est_attribuee:
         raise ActionRefusee("Aucune proposition n'a été faite à ce candidat.")
     if candidature.date_bail:
@@ -923,7 +982,7 @@ def enregistrer_reponse(*, candidature, reponse: str, acteur, date_reponse: dt.d
     if reponse == Candidature.Reponse.REFUS and motif_refus not in Candidature.MotifRefus.values:
         raise ActionRefusee("Indiquez le motif du refus.")
     candidature.reponse = reponse
-    candidature.motif_refus = motif_refus if reponse == Candidature.Reponse.REFUS else ""
+    candidature.motif_refus = motif_refus
     candidature.date_reponse = date_reponse
     candidature.save(update_fields=["reponse", "motif_refus", "date_reponse"])
     logement = candidature.vacance.logement
@@ -969,7 +1028,11 @@ def signer_bail(*, candidature, date_bail: dt.date, acteur):
 
     from .flux import en_qpv_au_bail
 
-    vacance = candidature.vacance
+    vacance = _verrouiller_candidature(candidature)
+    if candidature.date_bail == date_bail:
+        return candidature  # the same lease posted again: already recorded, with its event
+    if candidature.date_bail:
+        raise ActionRefusee(f"Le bail de ce candidat est déjà signé (le {candidature.date_bail:%d/%m/%Y}).")
     mieux_classes = vacance.candidatures.filter(
         seance=candidature.seance, type_decision=DecisionCaleol.Type.ATTRIBUTION_RANG, rang__lt=candidature.rang or 0
     )

@@ -60,6 +60,14 @@ class Referentiel:
     epcis: dict[str, int]  # SIREN -> id
     qpv: dict[str, tuple[int, str]]  # code -> (id, carte)
     perimetres: frozenset[tuple[int, int]]  # (epci_id, commune_id) for any vintage
+    # the territories the file may write into (None: any, for an operator's explicit whole-platform import)
+    permis: frozenset[int] | None = None
+    noms_epci: dict[int, str] = field(default_factory=dict)  # id -> name, to name a refused territory
+
+
+def territoire_etranger(siren: str, nom: str) -> str:
+    """The refusal of a row (or an existing row) of a territory the importer may not write into."""
+    return f"le territoire {siren} ({nom}) n'est pas le vôtre."
 
 
 @dataclass(frozen=True)
@@ -212,6 +220,7 @@ def lire(contenu: bytes, referentiel: Referentiel) -> Resultat:
     epcis = referentiel.epcis
     qpvs = referentiel.qpv
     perimetres = referentiel.perimetres
+    permis = referentiel.permis
     deja_vues: dict[tuple[str, str, dt.date], int] = {}
     erreur = resultat.erreur
     lignes = resultat.lignes
@@ -297,6 +306,8 @@ def lire(contenu: bytes, referentiel: Referentiel) -> Resultat:
             epci_id = epcis.get(epci_siren)
             if epci_id is None:
                 erreur(numero_ligne, "epci_siren", f"EPCI « {epci_siren} » absent du référentiel.")
+            elif permis is not None and epci_id not in permis:
+                erreur(numero_ligne, "", territoire_etranger(epci_siren, referentiel.noms_epci.get(epci_id, "")))
         if commune is not None and epci_id is not None and (epci_id, commune[0]) not in perimetres:
             erreur(
                 numero_ligne,

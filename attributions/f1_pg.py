@@ -62,8 +62,12 @@ def _carte_sql(jour: str) -> str:
     )
 
 
-def ecrire(contenu: bytes, *, lot_id: int) -> Ecriture | None:
-    """Validate and write the file in the current transaction; None (nothing written) if not provably valid."""
+def ecrire(contenu: bytes, *, lot_id: int, permis: frozenset[int] | None = None) -> Ecriture | None:
+    """Validate and write the file in the current transaction; None (nothing written) if not provably valid.
+
+    ``permis``: the territories the file may write into (None: any). A row of another territory, or one that
+    would rewrite a dwelling or a decision of another territory, sends the file to the Python path, which
+    refuses it naming the lines (services._existants_hors_perimetre)."""
     try:
         texte = f1.decode(contenu)
     except ValueError:
@@ -74,18 +78,22 @@ def ecrire(contenu: bytes, *, lot_id: int) -> Ecriture | None:
     colonnes, largeur = lu
     try:
         with transaction.atomic():
-            return _ecrire(texte, colonnes, largeur, lot_id)
+            return _ecrire(texte, colonnes, largeur, lot_id, permis)
     except (_Abandon, DatabaseError, psycopg.Error):
         return None
 
 
-def _ecrire(texte: str, colonnes: dict[str, int], largeur: int, lot_id: int) -> Ecriture:  # noqa: C901
+def _ecrire(  # noqa: C901
+    texte: str, colonnes: dict[str, int], largeur: int, lot_id: int, permis: frozenset[int] | None
+) -> Ecriture:
     carte_2024 = next(c for c in rules.CARTES_QPV if c.code == "2024")
     params = {
         "m2024": carte_2024.debut_metropole,
         "om2024": carte_2024.debut_outre_mer,
         "lot": lot_id,
         "facteur_e4": rules.FACTEUR_ANNUEL_E4,
+        "tous": permis is None,
+        "permis": sorted(permis or ()),
     }
     with connection.cursor() as cursor:
         brutes = ", ".join(f"c{i} text" for i in range(largeur))
@@ -133,6 +141,7 @@ def _ecrire(texte: str, colonnes: dict[str, int], largeur: int, lot_id: int) -> 
                 AND {v("mutation")} IN ('', '0', '1')
                 AND upper({v("relogement")}) IN ('', 'ANRU', 'ORCOD', 'LHI')
                 AND c.id IS NOT NULL AND e.id IS NOT NULL
+                AND (%(tous)s OR e.id = ANY(%(permis)s::bigint[]))
                 AND ({v("qpv_code")} = '' OR q.id IS NOT NULL)
                 AND (c.epci_id = e.id OR EXISTS (SELECT 1 FROM cil_perimetreepci pe
                                                   WHERE pe.epci_id = e.id AND pe.commune_id = c.id))
@@ -181,6 +190,21 @@ def _ecrire(texte: str, colonnes: dict[str, int], largeur: int, lot_id: int) -> 
         )
         if cursor.fetchone():
             raise _Abandon  # the same decision twice: the Python path names both lines
+        if permis is not None:
+            # a dwelling or a decision of another territory matched by its key: the Python path names the lines
+            cursor.execute(
+                f"""
+                SELECT 1 FROM f1_ok o JOIN {Logement._meta.db_table} l ON l.identifiant = o.logement_id
+                WHERE NOT l.epci_id = ANY(%(permis)s::bigint[])
+                   OR EXISTS (SELECT 1 FROM {DecisionCaleol._meta.db_table} d
+                              WHERE d.numero_unique = o.numero_unique AND d.logement_id = l.id
+                                AND d.date_decision = o.date_decision AND NOT d.epci_id = ANY(%(permis)s::bigint[]))
+                LIMIT 1
+                """,
+                p,
+            )
+            if cursor.fetchone():
+                raise _Abandon
         cursor.execute("ALTER TABLE f1_ok ADD COLUMN carte_decision text, ADD COLUMN carte_bail text")
         cursor.execute(
             f"UPDATE f1_ok SET carte_decision = coalesce(carte_qpv, {_carte_sql('date_decision')}), "

@@ -527,6 +527,14 @@ class Candidature(models.Model):
         ordering = ["vacance", "rang_propose", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["vacance", "demande"], name="candidature_unique"),
+            # one presentation order per place on a vacancy, one decision rank per vacancy and session: two agents
+            # submitting at the same moment cannot both get rank 2 (services lock the vacancy, this is the net)
+            models.UniqueConstraint(fields=["vacance", "rang_propose"], name="candidature_rang_propose_unique"),
+            models.UniqueConstraint(
+                fields=["vacance", "seance", "rang"],
+                condition=Q(rang__isnull=False),
+                name="candidature_rang_unique_par_seance",
+            ),
             models.CheckConstraint(
                 condition=~Q(type_decision="ATTRIBUTION_RANG") | Q(rang__gte=1), name="candidature_rang_requis"
             ),

@@ -48,3 +48,11 @@ def can_import(user, epci=None) -> bool:
     if epci is None:
         return bool(scope.epci_staff)
     return epci.pk in scope.epci_staff
+
+
+def epcis_importables(user) -> frozenset[int] | None:
+    """The territories whose rows an allocations file imported by ``user`` may hold (and whose dwellings and
+    decisions it may rewrite): every territory (None) for a platform administrator, else those where the user
+    is EPCI staff."""
+    scope = scope_for(user)
+    return None if scope.admin else scope.epci_staff

@@ -9,7 +9,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from cil.models import Bailleur, Commune, Epci, PerimetreEpci, Qpv, Reservataire
@@ -52,13 +53,66 @@ class RapportImport:
     chemin: str = "python"  # "sql": validated and written by the PostgreSQL fast path (f1_pg)
 
 
-def charger_referentiel() -> f1.Referentiel:
+def perimetre_import(*, acteur=None, epcis: Iterable[int] | None = None) -> frozenset[int] | None:
+    """The territories an import may write into: the acting user's (attributions.permissions.epcis_importables),
+    narrowed to ``epcis`` when given; None (every territory) only for a call without a user nor ``epcis``, which
+    is the platform's own code (demo, benchmarks) or an operator who asked for it explicitly."""
+    from .permissions import epcis_importables
+
+    permis = epcis_importables(acteur) if getattr(acteur, "pk", None) else None
+    if epcis is not None:
+        permis = frozenset(epcis) if permis is None else permis & frozenset(epcis)
+    return permis
+
+
+def charger_referentiel(permis: frozenset[int] | None = None) -> f1.Referentiel:
     communes = {code: (pk, dep) for pk, code, dep in Commune.objects.values_list("pk", "code_insee", "departement")}
     epcis = dict(Epci.objects.values_list("siren", "pk"))
     qpv = {code: (pk, carte) for pk, code, carte in Qpv.objects.values_list("pk", "code", "carte")}
     perimetres = set(PerimetreEpci.objects.values_list("epci_id", "commune_id").distinct())
     perimetres.update(Commune.objects.filter(epci__isnull=False).values_list("epci_id", "pk"))
-    return f1.Referentiel(communes=communes, epcis=epcis, qpv=qpv, perimetres=frozenset(perimetres))
+    noms = dict(Epci.objects.values_list("pk", "nom")) if permis is not None else {}
+    return f1.Referentiel(
+        communes=communes, epcis=epcis, qpv=qpv, perimetres=frozenset(perimetres), permis=permis, noms_epci=noms
+    )
+
+
+def _existants_hors_perimetre(resultat: f1.Resultat, permis: frozenset[int]) -> None:
+    """Add an error for every valid line that would rewrite a dwelling or a decision of a territory outside
+    ``permis`` (matched by its key: the dwelling's identifier; numero_unique, dwelling and decision date)."""
+    lignes = resultat.lignes
+    logements: dict[str, tuple[int, str, str]] = {}
+    for chunk in _chunks(list({ligne.logement_id for ligne in lignes}), 5000):
+        for ident, epci_id, siren, nom in Logement.objects.filter(identifiant__in=chunk).values_list(
+            "identifiant", "epci_id", "epci__siren", "epci__nom"
+        ):
+            logements[ident] = (epci_id, siren, nom)
+    decisions: dict[tuple[str, str, dt.date], tuple[int, str, str]] = {}
+    for chunk in _chunks(list({ligne.numero_unique for ligne in lignes}), 5000):
+        etrangeres = DecisionCaleol.objects.filter(numero_unique__in=chunk).exclude(epci_id__in=permis)
+        for numero, ident, jour, epci_id, siren, nom in etrangeres.values_list(
+            "numero_unique", "logement__identifiant", "date_decision", "epci_id", "epci__siren", "epci__nom"
+        ):
+            decisions[(numero, ident, jour)] = (epci_id, siren, nom)
+    for ligne in lignes:
+        logement = logements.get(ligne.logement_id)
+        decision = decisions.get(ligne.cle)
+        if logement is not None and logement[0] not in permis:
+            resultat.erreur(
+                ligne.numero_ligne,
+                "logement_id",
+                f"le logement {ligne.logement_id} appartient au territoire {logement[1]} ({logement[2]}), "
+                "qui n'est pas le vôtre : il ne peut pas être modifié.",
+            )
+        elif decision is not None:
+            resultat.erreur(
+                ligne.numero_ligne,
+                "",
+                f"la décision existante ({ligne.numero_unique}, logement {ligne.logement_id}, "
+                f"{ligne.date_decision:%d/%m/%Y}) appartient au territoire {decision[1]} ({decision[2]}), "
+                "qui n'est pas le vôtre : elle ne peut pas être modifiée.",
+            )
+    resultat.erreurs.sort(key=lambda erreur: erreur.ligne)
 
 
 NOMS_RESERVATAIRES = {
@@ -365,14 +419,16 @@ def _apres_ecriture(lot, *, epci_ids, annees, creees, modifiees, recalculer) -> 
                 transaction.on_commit(lambda e=epci_id, a=annee: compute_snapshot.delay(e, a, declencheur="IMPORT"))
 
 
-def _import_rapide(*, contenu: bytes, nom_fichier: str, acteur, recalculer: bool) -> RapportImport | None:
+def _import_rapide(
+    *, contenu: bytes, nom_fichier: str, acteur, recalculer: bool, permis: frozenset[int] | None
+) -> RapportImport | None:
     """PostgreSQL: validation and writes in SQL (f1_pg); None when the file must go through the Python path."""
     from . import f1_pg
 
     debut = time.monotonic()
     with transaction.atomic():
         lot = _nouveau_lot(contenu, nom_fichier, acteur)
-        ecriture = f1_pg.ecrire(contenu, lot_id=lot.pk)
+        ecriture = f1_pg.ecrire(contenu, lot_id=lot.pk, permis=permis)
         if ecriture is None:
             transaction.set_rollback(True)
             return None
@@ -409,9 +465,19 @@ def _import_rapide(*, contenu: bytes, nom_fichier: str, acteur, recalculer: bool
 
 
 def import_attributions(
-    *, contenu: bytes, nom_fichier: str, acteur=None, recalculer: bool = True, rapide: bool = True
+    *,
+    contenu: bytes,
+    nom_fichier: str,
+    acteur=None,
+    epcis: Iterable[int] | None = None,
+    recalculer: bool = True,
+    rapide: bool = True,
 ) -> RapportImport:
     """Import an F1 file whole or not at all (FORMATS.md F1). Raises ``ImportRejete`` with every error.
+
+    Only rows of the territories of ``perimetre_import(acteur=..., epcis=...)`` are accepted: a row of another
+    territory, or a row that would rewrite a dwelling or a decision recorded on another territory, refuses the
+    whole file before anything is written, with the line named.
 
     Idempotent: a decision is identified by (numero_unique, logement_id, date_decision); importing
     the same file again creates and changes nothing. On PostgreSQL a valid file goes through the SQL
@@ -419,14 +485,19 @@ def import_attributions(
     every bad line and column.
     """
     debut = time.monotonic()
+    permis = perimetre_import(acteur=acteur, epcis=epcis)
     if rapide and connection.vendor == "postgresql":
-        rapport = _import_rapide(contenu=contenu, nom_fichier=nom_fichier, acteur=acteur, recalculer=recalculer)
+        rapport = _import_rapide(
+            contenu=contenu, nom_fichier=nom_fichier, acteur=acteur, recalculer=recalculer, permis=permis
+        )
         if rapport is not None:
             return rapport
-    resultat = f1.lire(contenu, charger_referentiel())
-    if not resultat.valide:
-        raise ImportRejete(resultat, nom_fichier)
+    resultat = f1.lire(contenu, charger_referentiel(permis))
     with transaction.atomic():
+        if permis is not None and resultat.lignes:
+            _existants_hors_perimetre(resultat, permis)
+        if not resultat.valide:
+            raise ImportRejete(resultat, nom_fichier)
         lot = _nouveau_lot(contenu, nom_fichier, acteur)
         bailleurs, nb_bailleurs = _upsert_bailleurs(resultat.lignes)
         reservataires, nb_reservataires = _upsert_reservataires(resultat.lignes, bailleurs)
@@ -533,6 +604,37 @@ def _transition_vacance(vacance, action, *, acteur, motif: str = "") -> None:
     vacance.statut = vers
 
 
+def _verrouiller_vacance(vacance) -> None:
+    """Lock the vacancy row until the end of the transaction, refusing if its status moved since the page was
+    read: every step that adds candidates or ranks to a vacancy takes this lock first, so two agents acting at
+    the same moment are served one after the other (the second one sees what the first wrote)."""
+    from .models import Vacance
+
+    en_base = Vacance.objects.select_for_update().filter(pk=vacance.pk).values_list("statut", flat=True).get()
+    if en_base != vacance.statut:
+        raise ActionRefusee("Le logement a changé de statut entre-temps : rechargez la page.")
+
+
+def _verrouiller_candidature(candidature):
+    """Lock the candidate's vacancy, then read the candidate and its vacancy again: a form posted twice (double
+    click, two tabs) is compared with what the first post already wrote, never with the page's stale copy."""
+    from .models import Vacance
+
+    vacance = Vacance.objects.select_for_update(of=("self",)).select_related("logement").get(pk=candidature.vacance_id)
+    candidature.refresh_from_db()
+    candidature.vacance = vacance
+    return vacance
+
+
+def _ecrire_ou_refuser(ecrire, message: str):
+    """Run ``ecrire`` in a savepoint; a uniqueness constraint broken by a concurrent writer becomes ``message``."""
+    try:
+        with transaction.atomic():
+            return ecrire()
+    except IntegrityError:
+        raise ActionRefusee(message) from None
+
+
 def _recalculer_apres_commit(epci_id: int, *annees: int) -> None:
     from .tasks import compute_snapshot
 
@@ -565,6 +667,8 @@ def declarer_vacance(
 
     if deduction not in Vacance.Deduction.values:
         raise ActionRefusee("Motif de déduction du flux inconnu.")
+    # the dwelling's row is locked so that a declaration posted twice cannot open two vacancies
+    Logement.objects.select_for_update().filter(pk=logement.pk).values_list("pk", flat=True).get()
     ouvertes = Vacance.objects.filter(logement=logement).exclude(statut=Vacance.Statut.BAIL_SIGNE)
     if ouvertes.exists():
         raise ActionRefusee(f"Le logement {logement.identifiant} a déjà une vacance en cours.")
@@ -627,6 +731,7 @@ def designer_candidats(*, vacance, demandes: list, acteur, exception: str = "", 
         raise ActionRefusee("Exception inconnue.")
     if exception and not justification.strip():
         raise ActionRefusee("Justifiez l'exception à la règle des trois candidats.")
+    _verrouiller_vacance(vacance)
     jour = _aujourd_hui()
     deja = {c.demande_id for c in vacance.candidatures.all()}
     nouvelles = [d for d in demandes if d.pk not in deja]
@@ -645,18 +750,22 @@ def designer_candidats(*, vacance, demandes: list, acteur, exception: str = "", 
     vacance.exception_trois_candidats = exception
     vacance.justification_exception = justification[:300]
     vacance.save(update_fields=["statut", "exception_trois_candidats", "justification_exception", "modifie_le"])
-    rang = vacance.candidatures.count()
+    # the next presentation order, read under the vacancy's lock (the constraint is the net)
+    rang = vacance.candidatures.aggregate(dernier=Max("rang_propose"))["dernier"] or 0
     maintenant = timezone.now()
     logement = vacance.logement
     for demande in nouvelles:
         rang += 1
-        candidature = Candidature.objects.create(
-            vacance=vacance,
-            demande=demande,
-            reservataire=vacance.reservataire,
-            rang_propose=rang,
-            designee_par=acteur if getattr(acteur, "pk", None) else None,
-            designee_le=maintenant,
+        candidature = _ecrire_ou_refuser(
+            lambda demande=demande, rang=rang: Candidature.objects.create(
+                vacance=vacance,
+                demande=demande,
+                reservataire=vacance.reservataire,
+                rang_propose=rang,
+                designee_par=acteur if getattr(acteur, "pk", None) else None,
+                designee_le=maintenant,
+            ),
+            "Un autre agent vient de désigner des candidats pour ce logement : rechargez la page.",
         )
         record_event(
             demande,
@@ -749,13 +858,13 @@ def enregistrer_decision(
 
     from .flux import valeurs_decision
 
+    vacance = _verrouiller_candidature(candidature)
     if candidature.seance_id is None:
         raise ActionRefusee("Ce candidat n'est inscrit à aucune séance.")
     if candidature.reponse:
         raise ActionRefusee("Le demandeur a déjà répondu : la décision ne peut plus être modifiée.")
     if type_decision not in DecisionCaleol.Type.values:
         raise ActionRefusee("Décision inconnue.")
-    vacance = candidature.vacance
     if vacance.statut not in (rules.StatutVacance.EN_COMMISSION, rules.StatutVacance.ATTRIBUEE):
         raise ActionRefusee("Le logement n'est pas en commission.")
     if type_decision == DecisionCaleol.Type.ATTRIBUTION_RANG:
@@ -767,6 +876,17 @@ def enregistrer_decision(
         raise ActionRefusee("Indiquez la pièce attendue et le délai pour la fournir.")
     if type_decision in (DecisionCaleol.Type.NON_ATTRIBUTION, DecisionCaleol.Type.IRRECEVABILITE) and not motif.strip():
         raise ActionRefusee("Motivez la décision de non-attribution ou d'irrecevabilité.")
+    sous_condition = type_decision == DecisionCaleol.Type.ATTRIBUTION_CONDITION
+    condition = condition if sous_condition else ""
+    date_limite_condition = date_limite_condition if sous_condition else None
+    if candidature.decision_id and (
+        candidature.type_decision,
+        candidature.rang,
+        candidature.condition,
+        candidature.date_limite_condition,
+        candidature.motif_decision,
+    ) == (type_decision, rang, condition, date_limite_condition, motif):
+        return candidature  # the same decision posted again: already recorded, with its event
     autres = vacance.candidatures.filter(seance=candidature.seance).exclude(pk=candidature.pk)
     if type_decision in rules.TYPES_ATTRIBUTION:
         attribuees = autres.filter(type_decision__in=list(rules.TYPES_ATTRIBUTION))
@@ -782,25 +902,27 @@ def enregistrer_decision(
     valeurs = valeurs_decision(demande=candidature.demande, vacance=vacance, date_decision=seance.date)
     cle = {k: valeurs.pop(k) for k in ("numero_unique", "logement_id", "date_decision")}
     valeurs.update(type_decision=type_decision, rang=rang, date_bail=None, en_qpv_au_bail=None)
-    if candidature.decision_id:
-        decision = candidature.decision
-        for champ, valeur in {**cle, **valeurs}.items():
-            setattr(decision, champ, valeur)
-        decision.source = DecisionCaleol.Source.PLATEFORME
-        decision.save()
-    else:
-        decision, _ = DecisionCaleol.objects.update_or_create(
-            **cle, defaults={**valeurs, "source": DecisionCaleol.Source.PLATEFORME, "lot": None}
-        )
-    candidature.decision = decision
-    candidature.type_decision = type_decision
-    candidature.rang = rang
-    candidature.condition = condition if type_decision == DecisionCaleol.Type.ATTRIBUTION_CONDITION else ""
-    candidature.date_limite_condition = (
-        date_limite_condition if type_decision == DecisionCaleol.Type.ATTRIBUTION_CONDITION else None
-    )
-    candidature.motif_decision = motif
-    candidature.save()
+
+    def ecrire():
+        if candidature.decision_id:
+            decision = candidature.decision
+            for champ, valeur in {**cle, **valeurs}.items():
+                setattr(decision, champ, valeur)
+            decision.source = DecisionCaleol.Source.PLATEFORME
+            decision.save()
+        else:
+            decision, _ = DecisionCaleol.objects.update_or_create(
+                **cle, defaults={**valeurs, "source": DecisionCaleol.Source.PLATEFORME, "lot": None}
+            )
+        candidature.decision = decision
+        candidature.type_decision = type_decision
+        candidature.rang = rang
+        candidature.condition = condition
+        candidature.date_limite_condition = date_limite_condition
+        candidature.motif_decision = motif
+        candidature.save()
+
+    _ecrire_ou_refuser(ecrire, f"Un autre candidat a déjà le rang {rang} pour ce logement dans cette séance.")
     libelle = LIBELLES_DECISIONS[type_decision].format(rang=rang)
     record_event(
         candidature.demande,
@@ -827,6 +949,9 @@ def enregistrer_decision(
 @transaction.atomic
 def lever_condition(*, candidature, jour: dt.date, acteur):
     """The missing document arrived in time and does not call eligibility into question (R. 441-3 c)."""
+    _verrouiller_candidature(candidature)
+    if candidature.condition_remplie_le == jour:
+        return candidature  # posted twice
     if candidature.type_decision != DecisionCaleol.Type.ATTRIBUTION_CONDITION:
         raise ActionRefusee("Cette attribution n'est pas sous condition.")
     if candidature.date_limite_condition and jour > candidature.date_limite_condition:
@@ -844,6 +969,10 @@ def enregistrer_reponse(*, candidature, reponse: str, acteur, date_reponse: dt.d
 
     from .models import Candidature
 
+    _verrouiller_candidature(candidature)
+    motif_refus = motif_refus if reponse == Candidature.Reponse.REFUS else ""
+    if (candidature.reponse, candidature.motif_refus, candidature.date_reponse) == (reponse, motif_refus, date_reponse):
+        return candidature  # the same answer posted again: already recorded, with its event
     if not candidature.est_attribuee:
         raise ActionRefusee("Aucune proposition n'a été faite à ce candidat.")
     if candidature.date_bail:
@@ -853,7 +982,7 @@ def enregistrer_reponse(*, candidature, reponse: str, acteur, date_reponse: dt.d
     if reponse == Candidature.Reponse.REFUS and motif_refus not in Candidature.MotifRefus.values:
         raise ActionRefusee("Indiquez le motif du refus.")
     candidature.reponse = reponse
-    candidature.motif_refus = motif_refus if reponse == Candidature.Reponse.REFUS else ""
+    candidature.motif_refus = motif_refus
     candidature.date_reponse = date_reponse
     candidature.save(update_fields=["reponse", "motif_refus", "date_reponse"])
     logement = candidature.vacance.logement
@@ -899,7 +1028,11 @@ def signer_bail(*, candidature, date_bail: dt.date, acteur):
 
     from .flux import en_qpv_au_bail
 
-    vacance = candidature.vacance
+    vacance = _verrouiller_candidature(candidature)
+    if candidature.date_bail == date_bail:
+        return candidature  # the same lease posted again: already recorded, with its event
+    if candidature.date_bail:
+        raise ActionRefusee(f"Le bail de ce candidat est déjà signé (le {candidature.date_bail:%d/%m/%Y}).")
     mieux_classes = vacance.candidatures.filter(
         seance=candidature.seance, type_decision=DecisionCaleol.Type.ATTRIBUTION_RANG, rang__lt=candidature.rang or 0
     )

@@ -19,6 +19,10 @@ Format (also documented on the import page): CSV, UTF-8 (a BOM is tolerated),
 | accessible_pmr | no | 1/oui if accessible to wheelchair users, else 0/non |
 
 Idempotent: a dwelling is identified by ``identifiant``; importing the same file again changes nothing.
+
+Scope: every row is the chosen landlord's; a dwelling of another landlord is refused, and so is a row in a
+commune of a territory outside ``permis`` (by default the territories the landlord is registered in,
+``Bailleur.epcis``, which the EPCIs keep) or one that would move an existing dwelling out of such a territory.
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from cil.models import Bailleur, Commune, PerimetreEpci, Qpv
+from cil.models import Bailleur, Commune, Epci, PerimetreEpci, Qpv
 
+from .f1 import territoire_etranger
 from .models import Logement, Typologie
 
 COLONNES_REQUISES = ("identifiant", "commune_insee", "typologie")
@@ -129,8 +134,17 @@ def _booleen(valeur: str) -> bool:
     raise ValueError("1/oui ou 0/non attendu")
 
 
-def lire(contenu: bytes, bailleur: Bailleur) -> tuple[list[dict], list[ErreurStock], int]:
-    """Parse and check every line against the reference data; returns (rows, errors, number of lines)."""
+def epcis_du_bailleur(bailleur: Bailleur) -> frozenset[int]:
+    """The territories a landlord's stock file may write into when nobody widened them: those it is registered in."""
+    return frozenset(bailleur.epcis.values_list("pk", flat=True))
+
+
+def lire(
+    contenu: bytes, bailleur: Bailleur, permis: frozenset[int] | None = None
+) -> tuple[list[dict], list[ErreurStock], int]:
+    """Parse and check every line against the reference data; returns (rows, errors, number of lines).
+
+    ``permis``: the territories the rows may be in (None: any)."""
     erreurs: list[ErreurStock] = []
     try:
         texte = contenu.decode("utf-8-sig")
@@ -149,6 +163,12 @@ def lire(contenu: bytes, bailleur: Bailleur) -> tuple[list[dict], list[ErreurSto
     perimetres = dict(PerimetreEpci.objects.order_by("millesime").values_list("commune_id", "epci_id"))
     qpv = {code: (pk, carte) for pk, code, carte in Qpv.objects.values_list("pk", "code", "carte")}
     autres = dict(Logement.objects.exclude(bailleur=bailleur).values_list("identifiant", "bailleur__nom"))
+    epcis = {pk: (siren, nom) for pk, siren, nom in Epci.objects.values_list("pk", "siren", "nom")}
+    hors_perimetre = {}
+    if permis is not None:
+        hors_perimetre = dict(
+            Logement.objects.filter(bailleur=bailleur).exclude(epci_id__in=permis).values_list("identifiant", "epci_id")
+        )
     lignes: list[dict] = []
     vus: dict[str, int] = {}
     nb = 0
@@ -174,6 +194,13 @@ def lire(contenu: bytes, bailleur: Bailleur) -> tuple[list[dict], list[ErreurSto
             erreur("identifiant", f"logement déjà présent ligne {vus[identifiant]}.")
         elif identifiant in autres:
             erreur("identifiant", f"ce logement appartient à un autre bailleur ({autres[identifiant]}).")
+        elif identifiant in hors_perimetre:
+            siren, nom = epcis[hors_perimetre[identifiant]]
+            erreur(
+                "identifiant",
+                f"ce logement est enregistré sur le territoire {siren} ({nom}), qui n'est pas le vôtre : "
+                "il ne peut pas être modifié.",
+            )
         else:
             vus[identifiant] = numero
         row["identifiant"] = identifiant
@@ -187,6 +214,8 @@ def lire(contenu: bytes, bailleur: Bailleur) -> tuple[list[dict], list[ErreurSto
             epci_id = commune.epci_id or perimetres.get(commune.pk)
             if epci_id is None:
                 erreur("commune_insee", f"la commune {code} n'appartient à aucun EPCI connu.")
+            elif permis is not None and epci_id not in permis:
+                erreur("commune_insee", f"commune {code} : {territoire_etranger(*epcis[epci_id])}")
             row.update(commune_id=commune.pk, epci_id=epci_id)
         typologie = cell("typologie").upper()
         if typologie not in Typologie.values:
@@ -242,10 +271,28 @@ def lire(contenu: bytes, bailleur: Bailleur) -> tuple[list[dict], list[ErreurSto
     return lignes, erreurs, nb
 
 
+def perimetre_stock(*, bailleur: Bailleur, acteur=None, epcis=None) -> frozenset[int] | None:
+    """The territories a stock file of ``bailleur`` may write into: for a user, the landlord's territories if the
+    user is its staff (nothing otherwise; everything for a platform administrator); ``epcis`` when given (an
+    operator's explicit choice, narrowing the user's); None (any) only for the platform's own code."""
+    from cil.permissions import scope_for
+
+    permis = None
+    if getattr(acteur, "pk", None):
+        scope = scope_for(acteur)
+        if not scope.admin:
+            permis = epcis_du_bailleur(bailleur) if bailleur.pk in scope.bailleurs else frozenset()
+    if epcis is not None:
+        permis = frozenset(epcis) if permis is None else permis & frozenset(epcis)
+    return permis
+
+
 @transaction.atomic
-def importer_logements(*, contenu: bytes, bailleur: Bailleur, acteur=None) -> RapportStock:
-    """Create or update the landlord's dwellings from a stock file; raises StockRejete with every error."""
-    lignes, erreurs, nb = lire(contenu, bailleur)
+def importer_logements(*, contenu: bytes, bailleur: Bailleur, acteur=None, epcis=None) -> RapportStock:
+    """Create or update the landlord's dwellings from a stock file; raises StockRejete with every error.
+
+    Only rows in the territories of ``perimetre_stock(bailleur=..., acteur=..., epcis=...)`` are accepted."""
+    lignes, erreurs, nb = lire(contenu, bailleur, perimetre_stock(bailleur=bailleur, acteur=acteur, epcis=epcis))
     if erreurs:
         raise StockRejete(erreurs[:MAX_ERREURS])
     rapport = RapportStock(nb_lignes=nb)

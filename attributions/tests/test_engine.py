@@ -239,6 +239,6 @@ def test_commande_import_rejet_code_retour(territoire, tmp_path):
     path.write_bytes(fichier_f1([ligne_f1(commune_insee="69123")]))
     err = io.StringIO()
     with pytest.raises(CommandError, match="Aucune donnée"):
-        call_command("import_attributions", str(path), stderr=err)
+        call_command("import_attributions", str(path), "--epci", "200040715", stderr=err)
     assert "ligne 2, colonne commune_insee" in err.getvalue()
     assert DecisionCaleol.objects.count() == 0

@@ -5,7 +5,7 @@ from django.db import connection, transaction
 
 from attributions import f1_pg
 from attributions.models import DecisionCaleol, Logement, LotImport
-from attributions.services import DECISION_CHAMPS, import_attributions
+from attributions.services import DECISION_CHAMPS, ImportRejete, import_attributions
 from cil.models import Bailleur, Reservataire
 
 from .conftest import fichier_f1, ligne_f1
@@ -100,11 +100,17 @@ def test_memes_tables_par_les_deux_chemins(territoire, seed):
     for i, row in enumerate(second[:40]):
         second[i] = {**row, "date_bail": "" if row["date_bail"] else "2025-12-20", "dalo": "1"}
     resultats = []
+    # the second and third imports are restricted to the file's own territory, as a territory's staff imports
+    perimetre = {territoire["epci"].pk}
     for rapide in (True, False):
         vider()
         r1 = import_attributions(contenu=fichier_f1(premier), nom_fichier="a.csv", recalculer=False, rapide=rapide)
-        r2 = import_attributions(contenu=fichier_f1(second), nom_fichier="b.csv", recalculer=False, rapide=rapide)
-        r3 = import_attributions(contenu=fichier_f1(second), nom_fichier="b.csv", recalculer=False, rapide=rapide)
+        r2 = import_attributions(
+            contenu=fichier_f1(second), nom_fichier="b.csv", recalculer=False, rapide=rapide, epcis=perimetre
+        )
+        r3 = import_attributions(
+            contenu=fichier_f1(second), nom_fichier="b.csv", recalculer=False, rapide=rapide, epcis=perimetre
+        )
         assert {r.chemin for r in (r1, r2, r3)} == {"sql" if rapide else "python"}
         comptes = [(r.nb_lignes, r.nb_creees, r.nb_modifiees, r.nb_inchangees) for r in (r1, r2, r3)]
         avertissements = [(a.ligne, a.colonne, a.message) for a in r2.avertissements]
@@ -116,3 +122,47 @@ def test_memes_tables_par_les_deux_chemins(territoire, seed):
     assert rapide[1] == python[1]
     assert rapide[1][2][1:3] == (0, 0)  # the same file again changes nothing
     assert rapide[2:] == python[2:]
+
+
+LYON = {"commune_insee": "69123", "epci_siren": "200046977"}
+
+
+@pytest.mark.parametrize(
+    "existantes, fichier",
+    [
+        # a row of another territory, among good ones
+        ([], [ligne_f1(), ligne_f1(numero_unique="2", **LYON), ligne_f1(numero_unique="3", **LYON)]),
+        # an existing dwelling of another territory, claimed by a row of one's own
+        ([ligne_f1(logement_id="LY-1", **LYON)], [ligne_f1(numero_unique="9"), ligne_f1(logement_id="LY-1")]),
+        # an existing decision of another territory (its dwelling has moved since): not rewritten
+        ([ligne_f1(logement_id="LY-2", **LYON)], [ligne_f1(logement_id="LY-2", dalo="1", ressources_mensuelles="9")]),
+    ],
+)
+def test_les_deux_chemins_refusent_les_lignes_hors_perimetre_a_l_identique(territoire, existantes, fichier):
+    perimetre = frozenset({territoire["epci"].pk})
+    rejets = []
+    for rapide in (True, False):
+        vider()
+        if existantes:
+            import_attributions(contenu=fichier_f1(existantes), nom_fichier="lyon.csv", recalculer=False)
+            if existantes[0]["logement_id"] == "LY-2":
+                Logement.objects.filter(identifiant="LY-2").update(
+                    epci=territoire["epci"], commune=territoire["communes"]["38185"]
+                )
+        avant = etat()
+        with transaction.atomic():
+            lot = LotImport.objects.create(nom_fichier="x", empreinte="x", statut="IMPORTE")
+            assert f1_pg.ecrire(fichier_f1(fichier), lot_id=lot.pk, permis=perimetre) is None
+            transaction.set_rollback(True)
+        with pytest.raises(ImportRejete) as exc:
+            import_attributions(
+                contenu=fichier_f1(fichier), nom_fichier="f.csv", recalculer=False, rapide=rapide, epcis=perimetre
+            )
+        assert etat() == avant  # nothing written
+        assert LotImport.objects.count() == (1 if existantes else 0)
+        rejets.append([(e.ligne, e.colonne, e.message) for e in exc.value.erreurs])
+    assert rejets[0] == rejets[1]
+    assert rejets[0] and all("n'est pas le vôtre" in message for _, _, message in rejets[0])
+    # without a restriction the same file goes through the fast path
+    vider()
+    assert import_attributions(contenu=fichier_f1(fichier), nom_fichier="f.csv", recalculer=False).chemin == "sql"

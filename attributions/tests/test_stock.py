@@ -98,7 +98,9 @@ def test_colonnes_obligatoires(territoire, bailleur):
 def test_commande(territoire, bailleur, tmp_path, capsys):
     fichier = tmp_path / "patrimoine.csv"
     fichier.write_bytes(BON)
-    call_command("import_logements", str(fichier), "--bailleur", "552081317")
+    with pytest.raises(CommandError, match="aucun territoire : précisez --epci"):
+        call_command("import_logements", str(fichier), "--bailleur", "552081317")
+    call_command("import_logements", str(fichier), "--bailleur", "552081317", "--epci", "200040715")
     assert "3 logements créés" in capsys.readouterr().out
     fichier.write_bytes(BON.replace(b"T4", b"T8"))
     with pytest.raises(CommandError, match="1 erreur"):

@@ -39,7 +39,6 @@ def test_duree_en_jours():
 def test_ordre_alphabetique_francais_sur_les_deux_bases():
     """Issue 20, item 3: accented names sort with their letter ("Échirolles" before "Vizille")."""
     from cil.models import Commune, Epci
-
     from core.db import cle_fr, ordre_fr
 
     epci = Epci.objects.create(siren="200040715", nom="Grenoble-Alpes-Métropole", type=Epci.Type.METROPOLE)
@@ -49,6 +48,4 @@ def test_ordre_alphabetique_francais_sur_les_deux_bases():
     attendu = ["Échirolles", "Eybens", "eybens-bas", "Grenoble", "Le Gua", "Œuilly", "Ornon", "Vizille"]
     assert sorted(noms, key=cle_fr) == attendu
     assert list(Commune.objects.values_list("nom", flat=True)) == attendu  # the model's default ordering
-    assert list(epci.communes.order_by(ordre_fr("nom", descending=True)).values_list("nom", flat=True)) == attendu[
-        ::-1
-    ]
+    assert list(epci.communes.order_by(ordre_fr("nom", descending=True)).values_list("nom", flat=True)) == attendu[::-1]

@@ -10,8 +10,8 @@ desks and the EPCI staff of the demand's territory). Everyone else reads the mas
 channel: pages, lists, search, PDFs, the event log, the scoring breakdown. The channels made for partners
 (the API, exports, documents for partners) mask for everyone (``partenaires=True``).
 
-Every channel goes through a ``Lecture`` (what one reader sees of one demand): ``lecture(user, demande)``
-for a page, ``lectures(user, demandes)`` for a list (one query for the definitions of all territories).
+Every channel goes through a ``Lecture`` (what one reader sees of one demand): ``lecture(user, demande)``;
+``definitions(epci_ids)`` reads the definitions of several territories in one query.
 """
 
 from __future__ import annotations
@@ -143,9 +143,6 @@ class Lecture:
 
         return MASQUE_CRITERE if self.masque_critere(code) else CriterePriorite.Critere(code).label
 
-    def code_critere(self, code: str) -> str:
-        return CODE_MASQUE if self.masque_critere(code) else code
-
     def choix_criteres(self) -> list[tuple[str, str]]:
         from .models import CriterePriorite
 
@@ -197,10 +194,3 @@ def lecture(user, demande, *, partenaires: bool = False) -> Lecture:
     """What ``user`` sees of ``demande``. ``partenaires``: a channel made for partners (the API, exports,
     documents for partners) masks for everyone, whoever calls it (platform decision 12)."""
     return Lecture(definition=definition(demande.epci_id), voit=_voit(user, demande, partenaires))
-
-
-def lectures(user, demandes: Iterable, *, partenaires: bool = False) -> dict[int, Lecture]:
-    """One ``Lecture`` per demand id, for a list (one query for the definitions)."""
-    demandes = list(demandes)
-    defs = definitions({d.epci_id for d in demandes})
-    return {d.pk: Lecture(definition=defs[d.epci_id], voit=_voit(user, d, partenaires)) for d in demandes}

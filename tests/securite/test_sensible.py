@@ -324,8 +324,9 @@ def test_relogement_et_commission_sans_fuite(client, dossiers):
             reponse = client.get(url)
             contenu = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
             assert not fuites(contenu.decode("utf-8", "replace")), (user.username, url)
-    # the relocation officer cannot open the demand either
+    # the relocation officer reads the household linked to the demand, and cannot open the demand
     connecte(client, referent)
+    assert t.demande.numero_unique in client.get(pages[0]).content.decode()
     assert client.get(reverse("demandes:fiche", args=[t.demande.pk])).status_code in (403, 404)
 
 
@@ -349,6 +350,7 @@ def test_ecrans_des_candidats_sans_fuite(client, dossiers):
     pages = [
         reverse("attributions:vacance", args=[vacance.pk]),
         reverse("attributions:vacance_candidats", args=[vacance.pk]),
+        "/api/vacances/",  # the vacancies' API lists their candidates
         reverse("admin:attributions_vacance_change", args=[vacance.pk]),  # the candidates' inline
     ]
     for user in (t["bailleur"], t["reservataire"], t["epci"], monde.admin, monde.superuser):
@@ -357,6 +359,7 @@ def test_ecrans_des_candidats_sans_fuite(client, dossiers):
             html = client.get(url, follow=True).content.decode()
             assert not fuites(html), (user.username, url)
     assert t.demande.numero_unique in connecte(client, monde.superuser).get(pages[-1]).content.decode()
+    assert t.demande.numero_unique in connecte(client, t["bailleur"]).get("/api/vacances/").content.decode()
 
 
 # --- The one definition -------------------------------------------------------------------------------

@@ -71,10 +71,9 @@ def enrichir() -> float:
         c.execute(
             """
             INSERT INTO demandes_criterepriorite (demande_id, critere, source, reconnu_le, organisation,
-                                                  commentaire, sensible)
+                                                  commentaire)
             SELECT id, (ARRAY['SANS_LOGEMENT','MENACE_EXPULSION','HANDICAP','MAL_LOGE_DEFAVORISE',
-                              'VIOLENCES_COUPLE'])[1 + id % 5], 'GUICHET', date_depot + 30, 'Guichet', '',
-                   id % 5 = 4
+                              'VIOLENCES_COUPLE'])[1 + id % 5], 'GUICHET', date_depot + 30, 'Guichet', ''
             FROM demandes_demande WHERE id % 9 = 0
             """
         )

@@ -173,21 +173,21 @@ def generer(taille: dict) -> dict:
     etape(
         "evenements",
         """
-        INSERT INTO demandes_evenement (demande_id, type, date, organisation, libelle, detail, sensible)
+        INSERT INTO demandes_evenement (demande_id, type, date, organisation, libelle, detail)
         SELECT d.id, 'ENREGISTREMENT', d.date_depot + time '09:30', 'Guichet', 'Enregistrement de la demande',
-               '{}'::jsonb, false
+               '{}'::jsonb
         FROM demandes_demande d
         UNION ALL
         SELECT d.id, 'RAPPEL_RENOUVELLEMENT', d.date_depot + 330 + time '06:00', 'Plateforme',
-               'Avis de renouvellement envoyé', '{}'::jsonb, false
+               'Avis de renouvellement envoyé', '{}'::jsonb
         FROM demandes_demande d WHERE d.date_depot < DATE '2025-06-01'
         UNION ALL
         SELECT d.id, 'RENOUVELLEMENT', d.date_depot + 360 + time '10:00', 'Guichet', 'Renouvellement',
-               '{}'::jsonb, false
+               '{}'::jsonb
         FROM demandes_demande d WHERE d.date_depot < DATE '2025-06-01' AND d.id % 5 <> 0
         UNION ALL
         SELECT d.id, 'PIECE_RECUE', d.date_depot + 12 + time '14:00', 'Guichet', 'Pièce justificative reçue',
-               '{}'::jsonb, false
+               '{}'::jsonb
         FROM demandes_demande d WHERE d.id % 2 = 0
         """,
     )
@@ -195,10 +195,10 @@ def generer(taille: dict) -> dict:
         "priorites",
         """
         INSERT INTO demandes_criterepriorite (demande_id, critere, source, reconnu_le, organisation, commentaire,
-            fin_le, sensible)
+            fin_le)
         SELECT d.id, (ARRAY['HANDICAP','MAL_LOGE_DEFAVORISE','HEBERGE_TRANSITION','SANS_LOGEMENT',
                             'MENACE_EXPULSION'])[1 + d.id % 5],
-               'GUICHET', d.date_depot + 20, 'Guichet', '', NULL, false
+               'GUICHET', d.date_depot + 20, 'Guichet', '', NULL
         FROM demandes_demande d WHERE d.id % 25 = 0
         """,
     )

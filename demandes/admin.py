@@ -1,6 +1,18 @@
+from django import forms
 from django.contrib import admin
+from django.db.models import Q
 
-from .models import CalculCotation, ChecklistPiece, CritereCotation, GrilleCotation, ParametresDemande
+from cil.admin import TerritoireScopedAdmin
+from cil.permissions import scope_for
+
+from .models import (
+    CalculCotation,
+    ChecklistPiece,
+    CritereCotation,
+    ElementSensible,
+    GrilleCotation,
+    ParametresDemande,
+)
 
 
 @admin.register(ParametresDemande)
@@ -64,3 +76,59 @@ class CalculCotationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ElementSensibleForm(forms.ModelForm):
+    code = forms.ChoiceField(
+        label="élément",
+        choices=[(str(nature.label), list(choix)) for nature, choix in ElementSensible.CHOIX.items()],
+        help_text="Choisissez un élément de la nature indiquée.",
+    )
+
+    class Meta:
+        model = ElementSensible
+        fields = ["epci", "nature", "code", "source"]
+
+
+@admin.register(ElementSensible)
+class ElementSensibleAdmin(TerritoireScopedAdmin):
+    """The one definition of what is sensitive (sensibles.py). EPCI staff add and remove their territory's
+    items and read the platform's defaults, which only a platform administrator changes. Rights follow the
+    scope (cil.permissions), not the Django permission table: the staff group needs nothing more."""
+
+    form = ElementSensibleForm
+    list_display = ["libelle", "nature", "code", "epci", "source"]
+    list_filter = ["nature", "epci"]
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request).select_related("epci")
+        scope = scope_for(request.user)
+        return qs if scope.admin else qs.filter(Q(epci__isnull=True) | Q(epci__in=scope.epci_staff))
+
+    @staticmethod
+    def _peut(request, obj=None) -> bool:
+        scope = scope_for(request.user)
+        if not (request.user.is_staff and (scope.admin or scope.epci_staff)):
+            return False
+        return obj is None or scope.admin or obj.epci_id in scope.epci_staff
+
+    def has_module_permission(self, request):
+        return self._peut(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._peut(request) and (obj is None or obj.epci_id is None or self._peut(request, obj))
+
+    def has_add_permission(self, request):
+        return self._peut(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._peut(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._peut(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not scope_for(request.user).admin and "epci" in form.base_fields:
+            form.base_fields["epci"].required = True  # a territory's row, never a platform default
+        return form

@@ -51,10 +51,6 @@ LIBELLES_LIEN = {
     LienLocal.TRAVAILLE: "emploi sur le territoire (rapprochement du lieu de travail)",
 }
 
-# L. 441-1 criteria whose mere mention reveals a sensitive situation (CriterePriorite.SENSIBLES).
-PRIORITES_SENSIBLES = frozenset(
-    {"VIOLENCES_COUPLE", "SORTIE_PROSTITUTION", "TRAITE_PROXENETISME", "VICTIME_VIOL_DOMICILE"}
-)
 AGE_PERSONNE_AGEE = 65
 ENFANTS_FAMILLE_NOMBREUSE = 3
 COUPLE = frozenset({"MARIE", "PACSE", "CONCUBINAGE"})
@@ -118,7 +114,9 @@ class LigneCotation:
     explication: str
     points_bruts: int = 0
     plafonne: bool = False
-    sensible: bool = False  # reveals a sensitive priority: label masked for who may not see it
+    # the demand's codes that earned the points (criteria, reasons): the reader's view masks the line when
+    # they reveal a sensitive situation (demandes.sensibles)
+    valeurs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -176,44 +174,44 @@ def liens_locaux(demande: DemandeCotation) -> set[LienLocal]:
     return liens
 
 
-def _brut(critere: CritereGrille, demande: DemandeCotation, today: dt.date) -> tuple[int, str, bool]:
-    """(raw points, explanation in French, sensitive) of one criterion, before its cap."""
+def _brut(critere: CritereGrille, demande: DemandeCotation, today: dt.date) -> tuple[int, str, frozenset[str]]:
+    """(raw points, explanation in French, the demand's codes retained) of one criterion, before its cap."""
     valeurs = set(critere.valeurs)
     t = critere.type
     if t == TypeCritere.ANCIENNETE:
         mois = mois_entre(demande.date_depot, today)
-        return mois * critere.points, f"{_pluriel(mois, 'mois')} d'ancienneté × {critere.points} points", False
+        return mois * critere.points, f"{_pluriel(mois, 'mois')} d'ancienneté × {critere.points} points", frozenset()
     if t == TypeCritere.PRIORITE:
         presentes = demande.priorites & valeurs if valeurs else demande.priorites
         if presentes:
-            return critere.points, "critère de priorité reconnu (L. 441-1)", bool(presentes & PRIORITES_SENSIBLES)
-        return 0, "aucun des critères de priorité retenus n'est reconnu", False
+            return critere.points, "critère de priorité reconnu (L. 441-1)", frozenset(presentes)
+        return 0, "aucun des critères de priorité retenus n'est reconnu", frozenset()
     if t == TypeCritere.DALO:
         if demande.dalo:
-            return critere.points, "reconnu prioritaire et urgent par la commission de médiation DALO", False
-        return 0, "pas de décision DALO favorable", False
+            return critere.points, "reconnu prioritaire et urgent par la commission de médiation DALO", frozenset()
+        return 0, "pas de décision DALO favorable", frozenset()
     if t == TypeCritere.MENAGE:
         trouvees = sorted(situations_menage(demande, today) & valeurs)
         if trouvees:
-            return critere.points, ", ".join(LIBELLES_SITUATION[SituationMenage(s)] for s in trouvees), False
-        return 0, "situation du ménage non concernée", False
+            return critere.points, ", ".join(LIBELLES_SITUATION[SituationMenage(s)] for s in trouvees), frozenset()
+        return 0, "situation du ménage non concernée", frozenset()
     if t == TypeCritere.LOGEMENT_ACTUEL:
         if demande.logement_actuel in valeurs:
-            return critere.points, "situation de logement actuelle retenue par la grille", False
-        return 0, "situation de logement actuelle non concernée", False
+            return critere.points, "situation de logement actuelle retenue par la grille", frozenset()
+        return 0, "situation de logement actuelle non concernée", frozenset()
     if t == TypeCritere.MOTIF:
         if demande.motifs & valeurs:
-            return critere.points, "motif de la demande retenu par la grille", False
-        return 0, "aucun motif retenu", False
+            return critere.points, "motif de la demande retenu par la grille", demande.motifs & valeurs
+        return 0, "aucun motif retenu", frozenset()
     if t == TypeCritere.LIEN_LOCAL:
         trouves = sorted(liens_locaux(demande) & valeurs)
         if trouves:
-            return critere.points, ", ".join(LIBELLES_LIEN[LienLocal(lien)] for lien in trouves), False
-        return 0, "pas de lien avec le territoire retenu", False
+            return critere.points, ", ".join(LIBELLES_LIEN[LienLocal(lien)] for lien in trouves), frozenset()
+        return 0, "pas de lien avec le territoire retenu", frozenset()
     if t == TypeCritere.MUTATION:
         if demande.est_mutation and (not valeurs or demande.motifs & valeurs):
-            return critere.points, "demande de mutation pour un motif retenu", False
-        return 0, "pas de mutation pour un motif retenu", False
+            return critere.points, "demande de mutation pour un motif retenu", demande.motifs & valeurs
+        return 0, "pas de mutation pour un motif retenu", frozenset()
     if t == TypeCritere.REFUS:
         duree = critere.duree_mois
         comptes = [
@@ -228,9 +226,9 @@ def _brut(critere: CritereGrille, demande: DemandeCotation, today: dt.date) -> t
             return (
                 len(comptes) * critere.points,
                 f"{_pluriel(len(comptes), 'refus')} d'une offre adaptée{periode} × {critere.points} points",
-                False,
+                frozenset(),
             )
-        return 0, "aucun refus d'offre adaptée pris en compte", False
+        return 0, "aucun refus d'offre adaptée pris en compte", frozenset()
     raise ValueError(f"Type de critère inconnu : {t}")
 
 
@@ -244,7 +242,7 @@ def coter(demande: DemandeCotation, criteres: Iterable[CritereGrille], today: dt
     for critere in criteres:
         if not critere.en_vigueur(today):
             continue
-        brut, explication, sensible = _brut(critere, demande, today)
+        brut, explication, retenues = _brut(critere, demande, today)
         points, plafonne = brut, False
         if critere.plafond is not None and abs(brut) > critere.plafond:
             points = critere.plafond if brut > 0 else -critere.plafond
@@ -258,7 +256,7 @@ def coter(demande: DemandeCotation, criteres: Iterable[CritereGrille], today: dt
                 explication=explication,
                 points_bruts=brut,
                 plafonne=plafonne,
-                sensible=sensible,
+                valeurs=frozenset(retenues),
             )
         )
     return ResultatCotation(score=sum(ligne.points for ligne in lignes), lignes=tuple(lignes))

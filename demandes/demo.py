@@ -250,7 +250,6 @@ def seed(territory, *, stdout: TextIO | None = None, nombre: int = NOMBRE) -> in
                 reconnu_par=agent,
                 organisation=guichet.nom,
             )
-            p.sensible = critere in CriterePriorite.SENSIBLES
             priorites.append(p)
             evenements.append(
                 Evenement(
@@ -259,8 +258,8 @@ def seed(territory, *, stdout: TextIO | None = None, nombre: int = NOMBRE) -> in
                     date=_aware(jour, 15),
                     acteur=agent,
                     organisation=guichet.nom,
-                    sensible=p.sensible,
                     libelle=f"Priorité reconnue : {p.get_critere_display()}",
+                    detail={"critere": critere, "source": "GUICHET"},
                 )
             )
         if d.statut == "A_RENOUVELER":

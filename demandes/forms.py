@@ -330,18 +330,24 @@ class DemandeEditForm(DemandeurForm):
         fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS
         widgets = {"date_naissance": DateInput(), "commentaire": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, epci=None, **kwargs):
+    def __init__(self, *args, epci=None, lecture, **kwargs):
         super().__init__(*args, **kwargs)
+        self.lecture = lecture
         self.fields["communes_souhaitees"].queryset = Commune.objects.filter(epci=epci).order_by(ordre_fr("nom"))
         self.fields["communes_souhaitees"].widget.attrs.update({"size": 8, "class": "form-select"})
         self.fields["bailleur_actuel"].queryset = Bailleur.objects.filter(epcis=epci)
+        # a reason this user may not see is neither shown (nor in the hidden "value as read") nor lost
+        self.motifs_masques = [c for c in self.instance.motifs or [] if lecture.masque_motif(c)]
+        self.fields["motifs"].choices = lecture.choix_motifs()
+        self.fields["motifs"].required = not self.motifs_masques
+        self.initial["motifs"] = [c for c in self.instance.motifs or [] if not lecture.masque_motif(c)]
         if not self.is_bound:
             self.initial["version"] = self.instance.version
         suivre_les_modifications(self)
 
     def valeurs_lues_differentes(self, actuelle) -> list[str]:
         """Labels of the fields someone else changed since this user read the demand."""
-        courant = DemandeEditForm(instance=actuelle, epci=actuelle.epci)
+        courant = DemandeEditForm(instance=actuelle, epci=actuelle.epci, lecture=self.lecture)
         libelles = []
         for name, field in self.fields.items():
             if not field.show_hidden_initial:
@@ -359,7 +365,9 @@ class DemandeEditForm(DemandeurForm):
 
     def donnees(self) -> dict:
         fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS
-        return {k: self.cleaned_data[k] for k in fields if k != "communes_souhaitees"}
+        donnees = {k: self.cleaned_data[k] for k in fields if k != "communes_souhaitees"}
+        donnees["motifs"] = list(donnees["motifs"]) + self.motifs_masques
+        return donnees
 
 
 # --- Life cycle, documents, qualification ---------------------------------------------------
@@ -404,12 +412,9 @@ class PieceForm(AccessibleMixin, forms.Form):
     )
     valide_jusqu_au = forms.DateField(label="Valable jusqu'au", required=False, widget=DateInput())
 
-    def __init__(self, *args, voir_sensible: bool = True, **kwargs):
+    def __init__(self, *args, lecture, **kwargs):
         super().__init__(*args, **kwargs)
-        if not voir_sensible:
-            from .models import PIECES_SENSIBLES
-
-            self.fields["type_piece"].choices = [c for c in TypePiece.choices if c[0] not in PIECES_SENSIBLES]
+        self.fields["type_piece"].choices = lecture.choix_pieces()
 
 
 class StatutPieceForm(forms.Form):
@@ -428,14 +433,12 @@ class PrioriteForm(AccessibleMixin, forms.Form):
     )
     commentaire = forms.CharField(label="Commentaire", required=False, max_length=300)
 
-    def __init__(self, *args, demande=None, voir_sensible: bool = True, **kwargs):
+    def __init__(self, *args, demande, lecture, **kwargs):
+        from .selectors import pieces_visibles
+
         super().__init__(*args, **kwargs)
-        if demande is not None:
-            self.fields["piece"].queryset = demande.pieces.all()
-        if not voir_sensible:
-            self.fields["critere"].choices = [
-                c for c in CriterePriorite.Critere.choices if c[0] not in CriterePriorite.SENSIBLES
-            ]
+        self.fields["piece"].queryset = pieces_visibles(demande, lecture=lecture)
+        self.fields["critere"].choices = lecture.choix_criteres()
         if not self.is_bound:
             self.initial.setdefault("reconnu_le", timezone.localdate())
 

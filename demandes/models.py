@@ -451,9 +451,6 @@ class Evenement(models.Model):
     organisation = models.CharField("organisation", max_length=200, blank=True)
     libelle = models.CharField("libellé", max_length=300, blank=True)
     detail = models.JSONField("détail", default=dict, blank=True)
-    sensible = models.BooleanField(
-        "sensible", default=False, help_text="Réservé aux guichets et à l'EPCI ; jamais exporté."
-    )
 
     class Meta:
         verbose_name = "événement"
@@ -486,10 +483,6 @@ class TypePiece(models.TextChoices):
     ORDONNANCE_PROTECTION = "ORDONNANCE_PROTECTION", "Ordonnance de protection ou récépissé de plainte"
     DECISION_DALO = "DECISION_DALO", "Décision de la commission de médiation DALO"
     AUTRE = "AUTRE", "Autre justificatif"
-
-
-# Pieces whose very existence reveals a sensitive situation.
-PIECES_SENSIBLES = {TypePiece.ORDONNANCE_PROTECTION}
 
 
 class ChecklistPiece(models.Model):
@@ -563,10 +556,6 @@ class PieceJustificative(models.Model):
     def __str__(self) -> str:
         return f"{self.get_type_piece_display()} ({self.get_statut_display()})"
 
-    @property
-    def sensible(self) -> bool:
-        return self.type_piece in PIECES_SENSIBLES
-
 
 class CriterePriorite(models.Model):
     """A dated, evidenced L. 441-1 priority flag (RULES.md §3.1): who recognised it, when, on what document."""
@@ -597,13 +586,6 @@ class CriterePriorite(models.Model):
         RESERVATAIRE = "RESERVATAIRE", "Reconnu par le réservataire"
         COMMISSION = "COMMISSION", "Reconnu par une commission (accord collectif, cas complexes)"
 
-    SENSIBLES = {
-        Critere.VIOLENCES_COUPLE,
-        Critere.SORTIE_PROSTITUTION,
-        Critere.TRAITE_PROXENETISME,
-        Critere.VICTIME_VIOL_DOMICILE,
-    }
-
     demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="priorites")
     critere = models.CharField("critère", max_length=28, choices=Critere.choices)
     source = models.CharField("reconnu par", max_length=16, choices=Source.choices)
@@ -627,7 +609,6 @@ class CriterePriorite(models.Model):
     )
     commentaire = models.CharField("commentaire", max_length=300, blank=True)
     fin_le = models.DateField("levée le", null=True, blank=True)
-    sensible = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = "critère de priorité (L. 441-1)"
@@ -638,9 +619,73 @@ class CriterePriorite(models.Model):
     def __str__(self) -> str:
         return self.get_critere_display()
 
-    def save(self, *args, **kwargs):
-        self.sensible = self.critere in self.SENSIBLES
-        super().save(*args, **kwargs)
+
+class ElementSensible(models.Model):
+    """One item whose mere mention reveals a sensitive situation (RULES.md, platform decision 12).
+
+    The one definition of what is sensitive: reasons of the demand, L. 441-1 criteria, document types and
+    event types. Rows without a territory are the platform's defaults (loaded by migration 0006: domestic
+    and sexual violence); a territory adds its own rows, it cannot remove a default. Who may see the
+    detail is decided by ``permissions.can_see_sensitive``; ``sensibles.py`` reads these rows and masks.
+    """
+
+    class Nature(models.TextChoices):
+        MOTIF = "MOTIF", "Motif de la demande"
+        CRITERE = "CRITERE", "Critère de priorité (L. 441-1)"
+        PIECE = "PIECE", "Type de pièce justificative"
+        EVENEMENT = "EVENEMENT", "Type d'événement du dossier"
+
+    CHOIX = {
+        Nature.MOTIF: Demande.Motif.choices,
+        Nature.CRITERE: CriterePriorite.Critere.choices,
+        Nature.PIECE: TypePiece.choices,
+        Nature.EVENEMENT: Evenement.Type.choices,
+    }
+
+    epci = models.ForeignKey(
+        Epci,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="territoire",
+        help_text="Vide : règle de la plateforme, valable sur tous les territoires.",
+    )
+    nature = models.CharField("nature", max_length=10, choices=Nature.choices)
+    code = models.CharField(
+        "code",
+        max_length=28,
+        help_text="Code du motif, du critère, du type de pièce ou du type d'événement (ex. VIOLENCES_COUPLE).",
+    )
+    source = models.CharField("source ou délibération", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "élément sensible"
+        verbose_name_plural = "éléments sensibles (détail réservé)"
+        ordering = ["epci", "nature", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nature", "code"], condition=Q(epci__isnull=True), name="sensible_defaut_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["epci", "nature", "code"], condition=Q(epci__isnull=False), name="sensible_territoire_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_nature_display()} : {self.libelle} ({self.epci or 'plateforme'})"
+
+    @property
+    def libelle(self) -> str:
+        return dict(self.CHOIX.get(self.nature, ())).get(self.code, self.code)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.nature in self.CHOIX and self.code not in dict(self.CHOIX[self.nature]):
+            raise ValidationError(
+                {"code": f"Code inconnu pour la nature « {self.get_nature_display()} » : {self.code}."}
+            )
 
 
 class DecisionDalo(models.Model):

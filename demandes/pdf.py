@@ -24,8 +24,9 @@ def _render(template: str, contexte: dict) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(string=css)])
 
 
-def fiche_information(demande) -> bytes:
-    """Attestation of registration and information sheet (R. 441-2-4, R. 441-2-17)."""
+def fiche_information(demande, *, lecture) -> bytes:
+    """Attestation of registration and information sheet (R. 441-2-4, R. 441-2-17); ``lecture``
+    (sensibles.Lecture of whoever prints it) masks the scoring lines that reveal a sensitive situation."""
     today = timezone.localdate()
     delais = selectors.delais_pour(demande.epci_id, today)
     from cil.models import Bailleur, Guichet
@@ -48,7 +49,7 @@ def fiche_information(demande) -> bytes:
         "guichets": list(guichets),
         "delai_entretien": delais.delai_max_entretien_jours,
         # R. 441-2-17: the score, the position among similar demands, the observed waiting time
-        "cotation": selectors.cotation_expliquee(demande, today) if demande.est_active else None,
+        "cotation": selectors.cotation_expliquee(demande, today, lecture=lecture) if demande.est_active else None,
         "positions": selectors.positions_demande(demande, today) if demande.est_active else [],
     }
     return _render("demandes/print/fiche_information.html", contexte)

@@ -1,6 +1,6 @@
 """Who may see, change and read the sensitive parts of a demand (P9, design notes of issue 5).
 
-- platform admin: every demand (but not the sensitive flags: they are for those who need them);
+- platform admin: every demand (but not the detail of sensitive situations: they are for those who need them);
 - reception agents of any reception point of a territory, and its EPCI staff: every demand of
   that territory (shared management system), may edit it and see the sensitive situations;
 - landlord and reservation-holder staff of a territory: read the demands of that territory,
@@ -94,7 +94,14 @@ def can_register(user, guichet) -> bool:
 
 
 def can_see_sensitive(user, demande) -> bool:
-    """Domestic violence and similar situations: only reception agents and EPCI staff of the territory."""
+    """Who sees the detail of a sensitive situation (RULES.md, platform decision 12): the one decision.
+
+    Only the reception agents of the territory's reception points (which share the demand's handling) and
+    the EPCI staff of the demand's territory. The commission for specific cases (relogement) works through
+    its secretariat, the EPCI staff of the territory, who are covered here. Everyone else, platform
+    administrators and superusers included, reads the masked labels of ``sensibles.py`` on every channel.
+    What is sensitive is data (``ElementSensible``), read by ``sensibles.definition``.
+    """
     return demande.epci_id in acces_for(user).gestion
 
 

@@ -246,6 +246,7 @@ class LignePiece:
     attendue: bool
     pieces: list
     statut: str  # ATTENDUE, RECUE, VALIDE, EXPIREE (best of the pieces)
+    masquee: bool = False  # a sensitive document type: masked label, no file names nor links
 
 
 def statut_effectif(piece: PieceJustificative, jour: dt.date) -> str:
@@ -256,11 +257,10 @@ def statut_effectif(piece: PieceJustificative, jour: dt.date) -> str:
 
 
 def checklist(
-    demande: Demande, membres, priorites, pieces, *, voir_sensible: bool, jour: dt.date | None = None
+    demande: Demande, membres, priorites, pieces, *, lecture, jour: dt.date | None = None
 ) -> list[LignePiece]:
+    """The expected and received documents; ``lecture`` (sensibles.Lecture) masks the sensitive types."""
     from django.utils import timezone
-
-    from .models import PIECES_SENSIBLES, TypePiece
 
     jour = jour or timezone.localdate()
     regles = ChecklistPiece.objects.filter(Q(epci__isnull=True) | Q(epci_id=demande.epci_id)).values_list(
@@ -271,16 +271,21 @@ def checklist(
     for piece in pieces:
         par_type.setdefault(piece.type_piece, []).append(piece)
     ordre = attendues + [t for t in par_type if t not in attendues]
-    labels = dict(TypePiece.choices)
     rang = {"VALIDE": 3, "RECUE": 2, "EXPIREE": 1, "ATTENDUE": 0}
     lignes = []
     for type_piece in ordre:
-        if type_piece in PIECES_SENSIBLES and not voir_sensible:
-            continue
         recues = par_type.get(type_piece, [])
         statut = max((statut_effectif(p, jour) for p in recues), key=lambda s: rang[s], default="ATTENDUE")
+        masquee = lecture.masque_piece(type_piece)
         lignes.append(
-            LignePiece(type_piece, labels.get(type_piece, type_piece), type_piece in attendues, recues, statut)
+            LignePiece(
+                "" if masquee else type_piece,
+                lecture.piece(type_piece),
+                type_piece in attendues,
+                [] if masquee else recues,
+                statut,
+                masquee,
+            )
         )
     return lignes
 
@@ -288,11 +293,9 @@ def checklist(
 # --- Event log --------------------------------------------------------------------------------
 
 
-def timeline(demande: Demande, *, voir_sensible: bool) -> QuerySet:
-    qs = demande.evenements.select_related("acteur").order_by("-date", "-id")
-    if not voir_sensible:
-        qs = qs.filter(sensible=False)
-    return qs
+def timeline(demande: Demande, *, lecture) -> list:
+    """The event log as ``lecture`` (sensibles.Lecture) reads it: sensitive events masked, never dropped."""
+    return [lecture.evenement(e) for e in demande.evenements.select_related("acteur").order_by("-date", "-id")]
 
 
 # --- Scheduled jobs: what the next run would do ------------------------------------------------
@@ -401,13 +404,11 @@ def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:
     return sorted(figures.values(), key=lambda r: (r["mois"], r["guichet_id"]), reverse=True)
 
 
-def pieces_visibles(demande: Demande, *, voir_sensible: bool) -> QuerySet:
-    from .models import PIECES_SENSIBLES
-
+def pieces_visibles(demande: Demande, *, lecture) -> QuerySet:
+    """The documents whose type this reader may see (the others are counted as masked checklist lines)."""
     qs = PieceJustificative.objects.filter(demande=demande).select_related("recue_par")
-    if not voir_sensible:
-        qs = qs.exclude(type_piece__in=PIECES_SENSIBLES)
-    return qs
+    masques = [code for code in lecture.definition.pieces if lecture.masque_piece(code)]
+    return qs.exclude(type_piece__in=masques) if masques else qs
 
 
 # --- Scoring (cotation) -----------------------------------------------------------------------
@@ -547,16 +548,19 @@ class CotationExpliquee:
     grille: object
     resultat: rules.ResultatCotation
     score_enregistre: int | None
+    lignes: tuple = ()  # the breakdown as the reader sees it (sensibles.Lecture.ligne_cotation)
 
 
-def cotation_expliquee(demande: Demande, today: dt.date) -> CotationExpliquee | None:
-    """The breakdown of the demand's score under the adopted grid (computed now) and the stored score."""
+def cotation_expliquee(demande: Demande, today: dt.date, *, lecture) -> CotationExpliquee | None:
+    """The breakdown of the demand's score under the adopted grid (computed now) and the stored score; a line
+    whose retained values reveal a sensitive situation is masked for a reader who may not see it."""
     grille = grille_adoptee(demande.epci_id)
     if grille is None:
         return None
     criteres = grille.criteres_purs()
     resultat = rules.coter(instantane_demande(demande, today, criteres), criteres, today)
-    return CotationExpliquee(grille=grille, resultat=resultat, score_enregistre=demande.score)
+    lignes = tuple(lecture.ligne_cotation(ligne) for ligne in resultat.lignes)
+    return CotationExpliquee(grille=grille, resultat=resultat, score_enregistre=demande.score, lignes=lignes)
 
 
 # --- Information owed to the applicant (R. 441-2-17) --------------------------------------------

@@ -69,9 +69,12 @@ def record_event(
     organisation: str | None = None,
     libelle: str = "",
     detail: dict | None = None,
-    sensible: bool = False,
 ) -> Evenement:
-    """Append an event to the demand's shared log (R. 441-2-15). Other apps call this too."""
+    """Append an event to the demand's shared log (R. 441-2-15). Other apps call this too.
+
+    Whether a reader sees an event's detail is decided at reading (``sensibles.py``) from its type and from
+    the criterion (``critere``), document type (``type_piece``) or reasons (``motifs``) its detail names:
+    an event about such an item must name it in its detail."""
     if type not in Evenement.Type.values:
         raise DomainError(f"Type d'événement inconnu : {type}.")
     evenement = Evenement.objects.create(
@@ -82,7 +85,6 @@ def record_event(
         organisation=organisation if organisation is not None else organisation_de(acteur, demande.epci_id),
         libelle=libelle[:300],
         detail=detail or {},
-        sensible=sensible,
     )
     if type == Evenement.Type.REFUS:  # a refusal may carry a malus in the grid
         recalculer_demande(demande, acteur=acteur)
@@ -486,7 +488,7 @@ def radier_pour_non_renouvellement(demande_id: int, *, today: dt.date | None = N
 @transaction.atomic
 def ajouter_piece(demande: Demande, *, type_piece: str, fichier, acteur, valide_jusqu_au=None) -> PieceJustificative:
     """Store an uploaded file (PDF, JPEG, PNG recognised by their content) in the private storage."""
-    from .models import PIECES_SENSIBLES, TypePiece
+    from .models import TypePiece
 
     if type_piece not in TypePiece.values:
         raise DomainError("Type de pièce inconnu.")
@@ -520,15 +522,12 @@ def ajouter_piece(demande: Demande, *, type_piece: str, fichier, acteur, valide_
         acteur=acteur,
         libelle=f"Pièce reçue : {TypePiece(type_piece).label}",
         detail={"piece_id": piece.pk, "type_piece": type_piece},
-        sensible=type_piece in PIECES_SENSIBLES,
     )
     return piece
 
 
 @transaction.atomic
 def changer_statut_piece(piece: PieceJustificative, statut: str, *, acteur) -> PieceJustificative:
-    from .models import PIECES_SENSIBLES
-
     if statut not in PieceJustificative.StatutPiece.values:
         raise DomainError("Statut de pièce inconnu.")
     piece.statut = statut
@@ -539,8 +538,7 @@ def changer_statut_piece(piece: PieceJustificative, statut: str, *, acteur) -> P
             Evenement.Type.PIECE_VALIDEE,
             acteur=acteur,
             libelle=f"Pièce vérifiée : {piece.get_type_piece_display()}",
-            detail={"piece_id": piece.pk},
-            sensible=piece.type_piece in PIECES_SENSIBLES,
+            detail={"piece_id": piece.pk, "type_piece": piece.type_piece},
         )
     return piece
 
@@ -590,7 +588,6 @@ def reconnaitre_priorite(
             "source": source,
             "piece_id": piece.pk if piece else None,
         },
-        sensible=priorite.sensible,
     )
     recalculer_demande(demande, acteur=acteur)
     return priorite
@@ -605,8 +602,7 @@ def lever_priorite(priorite: CriterePriorite, *, acteur, jour: dt.date | None = 
         Evenement.Type.PRIORITE_LEVEE,
         acteur=acteur,
         libelle=f"Priorité levée : {priorite.get_critere_display()}",
-        detail={"priorite_id": priorite.pk},
-        sensible=priorite.sensible,
+        detail={"priorite_id": priorite.pk, "critere": priorite.critere},
     )
     recalculer_demande(priorite.demande, acteur=acteur)
     return priorite
@@ -848,10 +844,10 @@ def _ecrire_scores(changements: list[tuple[int, int | None, int]], *, grille, jo
                 [grille.pk, jour, ids, nouveaux],
             )
             cursor.execute(
-                "INSERT INTO demandes_evenement (demande_id, type, date, acteur_id, organisation, libelle, detail, "
-                "sensible) SELECT v.id, %s, %s, %s, %s, "
+                "INSERT INTO demandes_evenement (demande_id, type, date, acteur_id, organisation, libelle, detail) "
+                "SELECT v.id, %s, %s, %s, %s, "
                 "'Cotation : ' || coalesce(v.ancien::text || ' → ', '') || v.nouveau || ' points (' || %s || ')', "
-                "jsonb_build_object('grille_id', %s::integer, 'ancien', v.ancien, 'nouveau', v.nouveau), false "
+                "jsonb_build_object('grille_id', %s::integer, 'ancien', v.ancien, 'nouveau', v.nouveau) "
                 "FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS v(id, ancien, nouveau) "
                 "WHERE v.ancien IS DISTINCT FROM v.nouveau",
                 [Evenement.Type.COTATION, _now(), acteur_id, ORGANISATION_COTATION, nom, grille.pk, ids, anciens,

@@ -18,7 +18,7 @@ from cil.models import Guichet
 from core import exports
 from core.db import ordre_fr
 
-from . import forms, permissions, rules, selectors, services
+from . import forms, permissions, rules, selectors, sensibles, services
 from .filters import DemandeFilter
 from .models import (
     Contact,
@@ -349,31 +349,31 @@ def doublons(request):
 
 def _contexte_fiche(request, demande: Demande, **extra) -> dict:
     user = request.user
-    voir_sensible = permissions.can_see_sensitive(user, demande)
+    lecture = sensibles.lecture(user, demande)
     peut_modifier = permissions.can_edit(user, demande)
     today = timezone.localdate()
     delais = selectors.delais_pour(demande.epci_id, today)
     membres = list(demande.membres.all())
     ressources = list(demande.ressources.select_related("membre"))
     priorites = list(demande.priorites.select_related("reconnu_par", "piece"))
-    pieces = list(selectors.pieces_visibles(demande, voir_sensible=voir_sensible))
+    pieces = list(demande.pieces.select_related("recue_par"))
     situation = selectors.situation_ressources(demande, today, membres=membres, ressources=ressources)
     rendez_vous = list(demande.rendez_vous.select_related("guichet", "agent").order_by("-debut"))
     contexte = {
         "demande": demande,
+        "motifs": lecture.motifs(demande.motifs),
         "membres": membres,
         "ressources": ressources,
         "situation": situation,
-        "priorites": [p for p in priorites if voir_sensible or not p.sensible],
+        "priorites": [lecture.priorite(p) for p in priorites],
         "decisions_dalo": list(demande.decisions_dalo.all()),
-        "checklist": selectors.checklist(demande, membres, priorites, pieces, voir_sensible=voir_sensible),
-        "evenements": list(selectors.timeline(demande, voir_sensible=voir_sensible)),
+        "checklist": selectors.checklist(demande, membres, priorites, pieces, lecture=lecture),
+        "evenements": selectors.timeline(demande, lecture=lecture),
         "transitions": list(demande.transitions.select_related("acteur")),
         "rendez_vous": rendez_vous,
         "communes": list(demande.communes_souhaitees.all()),
-        "cotation": selectors.cotation_expliquee(demande, today) if demande.est_active else None,
+        "cotation": selectors.cotation_expliquee(demande, today, lecture=lecture) if demande.est_active else None,
         "positions": selectors.positions_demande(demande, today) if demande.est_active else [],
-        "voir_sensible": voir_sensible,
         "peut_modifier": peut_modifier and demande.est_active,
         "peut_qualifier": peut_modifier and demande.est_active,
         "expiration": rules.date_expiration(demande.date_depot, demande.date_dernier_renouvellement, delais),
@@ -403,8 +403,8 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
     if peut_modifier and demande.est_active:
         contexte.update(
             {
-                "piece_form": forms.PieceForm(voir_sensible=voir_sensible),
-                "priorite_form": forms.PrioriteForm(demande=demande, voir_sensible=voir_sensible),
+                "piece_form": forms.PieceForm(lecture=lecture),
+                "priorite_form": forms.PrioriteForm(demande=demande, lecture=lecture),
                 "dalo_form": forms.DaloForm(),
                 "rdv_form": forms.RendezVousForm(
                     guichets=Guichet.objects.filter(epci=demande.epci).order_by(ordre_fr("nom")),
@@ -455,7 +455,11 @@ def modifier(request, pk):
     ]
     data = request.POST if request.method == "POST" else None
     form = forms.DemandeEditForm(
-        data, instance=demande, epci=demande.epci, initial={"communes_souhaitees": demande.communes_souhaitees.all()}
+        data,
+        instance=demande,
+        epci=demande.epci,
+        lecture=sensibles.lecture(request.user, demande),
+        initial={"communes_souhaitees": demande.communes_souhaitees.all()},
     )
     membres_fs = forms.MembreFormSet(data, prefix="membres", initial=initial_membres, form_kwargs={"suivi": True})
     ressources_fs = forms.RessourceFormSet(
@@ -575,8 +579,7 @@ def reactiver(request, pk):
 @require_POST
 def piece_ajouter(request, pk):
     demande = _demande_modifiable(request, pk)
-    voir_sensible = permissions.can_see_sensitive(request.user, demande)
-    form = forms.PieceForm(request.POST, request.FILES, voir_sensible=voir_sensible)
+    form = forms.PieceForm(request.POST, request.FILES, lecture=sensibles.lecture(request.user, demande))
     if form.is_valid():
         try:
             services.ajouter_piece(
@@ -599,7 +602,7 @@ def piece_ajouter(request, pk):
 def piece_telecharger(request, pk, piece_pk):
     demande = _demande_visible(request, pk)
     piece = get_object_or_404(PieceJustificative, pk=piece_pk, demande=demande)
-    if piece.sensible and not permissions.can_see_sensitive(request.user, demande):
+    if sensibles.lecture(request.user, demande).masque_piece(piece.type_piece):
         raise Http404
     if not piece.fichier:
         raise Http404
@@ -620,6 +623,8 @@ def piece_telecharger(request, pk, piece_pk):
 def piece_statut(request, pk, piece_pk):
     demande = _demande_modifiable(request, pk)
     piece = get_object_or_404(PieceJustificative, pk=piece_pk, demande=demande)
+    if sensibles.lecture(request.user, demande).masque_piece(piece.type_piece):
+        raise Http404
     form = forms.StatutPieceForm(request.POST)
     if form.is_valid():
         services.changer_statut_piece(piece, form.cleaned_data["statut"], acteur=request.user)
@@ -634,8 +639,7 @@ def piece_statut(request, pk, piece_pk):
 @require_POST
 def priorite_ajouter(request, pk):
     demande = _demande_modifiable(request, pk)
-    voir_sensible = permissions.can_see_sensitive(request.user, demande)
-    form = forms.PrioriteForm(request.POST, demande=demande, voir_sensible=voir_sensible)
+    form = forms.PrioriteForm(request.POST, demande=demande, lecture=sensibles.lecture(request.user, demande))
     if form.is_valid():
         try:
             services.reconnaitre_priorite(demande, acteur=request.user, **form.cleaned_data)
@@ -652,7 +656,7 @@ def priorite_ajouter(request, pk):
 def priorite_lever(request, pk, priorite_pk):
     demande = _demande_modifiable(request, pk)
     priorite = get_object_or_404(CriterePriorite, pk=priorite_pk, demande=demande, fin_le__isnull=True)
-    if priorite.sensible and not permissions.can_see_sensitive(request.user, demande):
+    if sensibles.lecture(request.user, demande).masque_critere(priorite.critere):
         raise Http404
     services.lever_priorite(priorite, acteur=request.user)
     messages.success(request, "Critère de priorité levé.")
@@ -712,7 +716,7 @@ def fiche_information_pdf(request, pk):
     demande = _demande_modifiable(request, pk)
     from .pdf import fiche_information
 
-    contenu = fiche_information(demande)
+    contenu = fiche_information(demande, lecture=sensibles.lecture(request.user, demande))
     services.fiche_information_remise(demande, acteur=request.user)
     response = HttpResponse(contenu, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="attestation-{demande.numero_unique}.pdf"'

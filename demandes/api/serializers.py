@@ -1,8 +1,10 @@
-"""What partners read: never the sensitive situations, never the documents' contents."""
+"""What partners read: never the documents' contents; sensitive situations masked (``sensibles.py``): the
+API is a channel for partners, it never gives their detail, whoever calls it (platform decision 12)."""
 
 from rest_framework import serializers
 
-from ..models import CriterePriorite, Demande, Evenement, MembreMenage
+from .. import sensibles
+from ..models import Demande, MembreMenage
 
 
 class MembreSerializer(serializers.ModelSerializer):
@@ -11,16 +13,24 @@ class MembreSerializer(serializers.ModelSerializer):
         fields = ["lien", "nom", "prenom", "date_naissance", "situation_professionnelle"]
 
 
-class PrioriteSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = CriterePriorite
-        fields = ["critere", "source", "reconnu_le", "organisation"]
+class PrioriteSerializer(serializers.Serializer):
+    """A recognised criterion as the reader sees it (sensibles.Lecture.priorite): a masked one reads
+    ``"critere": "RESERVE"`` and ``"libelle": "Critère de priorité, détail réservé"``."""
+
+    critere = serializers.CharField()
+    libelle = serializers.CharField()
+    source = serializers.CharField()
+    reconnu_le = serializers.DateField()
+    organisation = serializers.CharField()
 
 
-class EvenementSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Evenement
-        fields = ["type", "date", "organisation", "libelle"]
+class EvenementSerializer(serializers.Serializer):
+    """An event as the reader sees it (sensibles.Lecture.evenement)."""
+
+    type = serializers.CharField()
+    date = serializers.DateTimeField()
+    organisation = serializers.CharField()
+    libelle = serializers.CharField()
 
 
 class DemandeListSerializer(serializers.ModelSerializer):
@@ -52,7 +62,7 @@ class DemandeDetailSerializer(DemandeListSerializer):
     dalo = serializers.SerializerMethodField()
     evenements = serializers.SerializerMethodField()
     communes_souhaitees = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code_insee")
-    motifs = serializers.ListField(child=serializers.CharField(), read_only=True)
+    motifs = serializers.SerializerMethodField()
     typologies = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta(DemandeListSerializer.Meta):
@@ -73,14 +83,24 @@ class DemandeDetailSerializer(DemandeListSerializer):
             "evenements",
         ]
 
+    def _lecture(self, obj) -> sensibles.Lecture:
+        if not hasattr(obj, "_lecture_api"):
+            obj._lecture_api = sensibles.lecture(self.context["request"].user, obj, partenaires=True)
+        return obj._lecture_api
+
+    def get_motifs(self, obj) -> list[str]:
+        """Codes of the demand's reasons; a sensitive one reads "RESERVE" for who may not see it."""
+        return self._lecture(obj).codes_motifs(obj.motifs or [])
+
     def get_priorites(self, obj) -> list[dict]:
-        # sensitive situations are never exposed through the API, whoever asks
-        actives = [p for p in obj.priorites.all() if p.fin_le is None and not p.sensible]
+        lecture = self._lecture(obj)
+        actives = [lecture.priorite(p) for p in obj.priorites.all() if p.fin_le is None]
         return PrioriteSerializer(actives, many=True).data
 
     def get_evenements(self, obj) -> list[dict]:
-        """The shared event log (R. 441-2-15), without the sensitive events."""
-        return EvenementSerializer([e for e in obj.evenements.all() if not e.sensible], many=True).data
+        """The shared event log (R. 441-2-15); sensitive events masked, never dropped."""
+        lecture = self._lecture(obj)
+        return EvenementSerializer([lecture.evenement(e) for e in obj.evenements.all()], many=True).data
 
     def get_dalo(self, obj) -> bool:
         return any(d.prioritaire_urgent for d in obj.decisions_dalo.all())

@@ -2,13 +2,13 @@ from django.db.models import Prefetch
 from rest_framework import viewsets
 
 from ..filters import DemandeFilter
-from ..models import CriterePriorite, Demande, Evenement
+from ..models import Demande, Evenement
 from .serializers import DemandeDetailSerializer, DemandeListSerializer
 
 
 class DemandeViewSet(viewsets.ReadOnlyModelViewSet):
     """Demands of the caller's territories (scoped per organisation), searchable with the same filters
-    as the reception desk's page. Sensitive situations are never included."""
+    as the reception desk's page. Sensitive situations are masked, whoever calls (sensibles.py)."""
 
     filterset_class = DemandeFilter
 
@@ -19,8 +19,8 @@ class DemandeViewSet(viewsets.ReadOnlyModelViewSet):
                 "membres",
                 "communes_souhaitees",
                 "decisions_dalo",
-                Prefetch("priorites", queryset=CriterePriorite.objects.filter(sensible=False)),
-                Prefetch("evenements", queryset=Evenement.objects.filter(sensible=False).order_by("date", "id")),
+                "priorites",
+                Prefetch("evenements", queryset=Evenement.objects.order_by("date", "id")),
             )
         return qs
 

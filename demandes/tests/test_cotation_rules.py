@@ -71,7 +71,7 @@ def test_detail_plafonds_et_malus_expliques():
     assert resultat.score == 100 + 120 + 20 - 60 == sum(ligne.points for ligne in resultat.lignes)
 
 
-def test_critere_hors_validite_ignore_et_priorite_sensible_signalee():
+def test_critere_hors_validite_ignore_et_valeurs_retenues_signalees():
     grille = (
         critere("ancien", TypeCritere.ANCIENNETE, 1, date_fin=dt.date(2025, 12, 31)),
         critere("violences", TypeCritere.PRIORITE, 50, valeurs=("VIOLENCES_COUPLE",)),
@@ -79,7 +79,7 @@ def test_critere_hors_validite_ignore_et_priorite_sensible_signalee():
     demande = DemandeCotation(date_depot=dt.date(2020, 1, 1), priorites=frozenset({"VIOLENCES_COUPLE"}))
     resultat = coter(demande, grille, TODAY)
     assert [ligne.code for ligne in resultat.lignes] == ["violences"]
-    assert resultat.lignes[0].sensible and resultat.score == 50
+    assert resultat.lignes[0].valeurs == {"VIOLENCES_COUPLE"} and resultat.score == 50
 
 
 def test_situations_menage_et_lien_local():

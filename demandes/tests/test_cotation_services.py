@@ -9,6 +9,7 @@ import pytest
 from demandes import selectors, services
 from demandes.models import CalculCotation, CritereCotation, Demande, Evenement, GrilleCotation, GrilleFigee
 from demandes.rules import DomainError
+from demandes.sensibles import lecture
 
 from .factories import creer_demande
 
@@ -97,7 +98,9 @@ def test_recalcul_du_stock_par_lots_reprise_et_idempotence(monde, stock, django_
     assert Demande.objects.filter(score__isnull=False).count() == 2
     calcul = services.recalculer_stock(calcul.pk, taille_lot=2)  # resumes after the mark
     assert (calcul.statut, calcul.nb_traitees, calcul.nb_modifiees, calcul.nb_lots) == ("TERMINE", 3, 3, 2)
-    attendu = {d.pk: selectors.cotation_expliquee(d, today).resultat.score for d in stock}
+    attendu = {
+        d.pk: selectors.cotation_expliquee(d, today, lecture=lecture(monde.staff, d)).resultat.score for d in stock
+    }
     assert dict(Demande.objects.filter(pk__in=attendu).values_list("pk", "score")) == attendu
     assert attendu[stock[1].pk] >= 20 and attendu[stock[2].pk] == 0
     events = Evenement.objects.filter(type="COTATION")

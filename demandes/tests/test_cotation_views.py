@@ -44,8 +44,8 @@ def test_fiche_detail_du_score_et_ligne_sensible_masquee(client, monde, adoptee)
     page = connecte(client, monde.bailleur_user).get(url)
     html = page.content.decode()
     assert f"{attendu} points" in html
-    assert "Violences" not in html and "Critère de priorité (détail réservé)" in html
-    lignes = page.context["cotation"].resultat.lignes
+    assert "Violences" not in html and "Critère de priorité, détail réservé" in html
+    lignes = page.context["cotation"].lignes
     assert sum(ligne.points for ligne in lignes) == attendu
 
 

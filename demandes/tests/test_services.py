@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from cil.models import SeuilQuartile
-from demandes import selectors, services
+from demandes import selectors, sensibles, services
 from demandes.models import Demande, Evenement, TransitionStatut
 from demandes.rules import ConflitDeVersion, DomainError
 
@@ -156,20 +156,26 @@ def test_ressources_par_uc_et_quartile_hors_aides_au_logement(monde):
     assert s.premier_quartile is True and s.quartile == 1
 
 
-def test_priorite_sensible_journalisee_comme_sensible(demande, monde):
+def test_priorite_sensible_journalisee_avec_son_critere(demande, monde):
     p = services.reconnaitre_priorite(
         demande, critere="VIOLENCES_COUPLE", source="GUICHET", reconnu_le=dt.date(2026, 1, 2), acteur=monde.agent
     )
-    assert p.sensible and p.organisation == monde.guichet.nom and p.reconnu_par == monde.agent
+    assert p.organisation == monde.guichet.nom and p.reconnu_par == monde.agent
+    definition = sensibles.definition(demande.epci_id)
     ev = demande.evenements.get(type=Evenement.Type.PRIORITE_RECONNUE)
-    assert ev.sensible
+    assert definition.masque_evenement(ev.type, ev.detail) == sensibles.MASQUE_CRITERE
     with pytest.raises(DomainError, match="déjà reconnu"):
         services.reconnaitre_priorite(
             demande, critere="VIOLENCES_COUPLE", source="GUICHET", reconnu_le=dt.date(2026, 1, 2), acteur=monde.agent
         )
-    assert not services.reconnaitre_priorite(
+    services.lever_priorite(p, acteur=monde.agent)
+    levee = demande.evenements.get(type=Evenement.Type.PRIORITE_LEVEE)
+    assert definition.masque_evenement(levee.type, levee.detail) == sensibles.MASQUE_CRITERE
+    services.reconnaitre_priorite(
         demande, critere="SANS_LOGEMENT", source="BAILLEUR", reconnu_le=dt.date(2026, 1, 2), acteur=monde.agent
-    ).sensible
+    )
+    ev = demande.evenements.filter(type=Evenement.Type.PRIORITE_RECONNUE).latest("id")
+    assert ev.detail["critere"] == "SANS_LOGEMENT" and definition.masque_evenement(ev.type, ev.detail) is None
 
 
 def test_record_event_public_pour_les_autres_apps(demande, monde):

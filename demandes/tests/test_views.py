@@ -97,9 +97,10 @@ def test_bailleur_lit_sans_modifier_ni_voir_le_sensible(client, monde, demande):
     assert reverse("demandes:modifier", args=[demande.pk]) not in html
     assert client.get(reverse("demandes:modifier", args=[demande.pk])).status_code == 403
     assert client.post(reverse("demandes:renouveler", args=[demande.pk])).status_code == 403
+    assert "Critère de priorité, détail réservé" in html  # that a priority exists, never which
     api = client.get(f"/api/demandes/{demande.pk}/").json()
-    assert [p["critere"] for p in api["priorites"]] == ["SANS_LOGEMENT"]
-    assert [e["type"] for e in api["evenements"]] == ["ENREGISTREMENT", "PRIORITE_RECONNUE"]
+    assert sorted(p["critere"] for p in api["priorites"]) == ["RESERVE", "SANS_LOGEMENT"]
+    assert [e["type"] for e in api["evenements"]] == ["ENREGISTREMENT", "PRIORITE_RECONNUE", "PRIORITE_RECONNUE"]
     assert "violences" not in str(api).lower()
     # the reception agent of another point of the territory sees it, the API never shows it
     connecte(client, monde.agent2)

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Utilisateurs et socle commun"
+
+    def ready(self):
+        from . import comptes  # noqa: F401  (signal receivers)

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Utilisateurs et socle commun"
 
     def ready(self):
-        from . import comptes  # noqa: F401  (signal receivers)
+        from . import checks, comptes  # noqa: F401  (system checks, signal receivers)

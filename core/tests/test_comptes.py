@@ -291,6 +291,15 @@ def test_reglage_desactive_le_second_facteur_obligatoire(client, settings, epci)
     assert client.get(reverse("core:home")).status_code == 200
 
 
+def test_role_inconnu_dans_le_reglage_arrete_le_demarrage(settings):
+    from core.checks import roles_du_second_facteur
+
+    assert roles_du_second_facteur(None) == []
+    settings.OTP_ROLES_OBLIGATOIRES = ["EPCI", "DIRECTEUR"]
+    erreurs = roles_du_second_facteur(None)
+    assert [e.id for e in erreurs] == ["core.E001"] and "DIRECTEUR" in erreurs[0].msg
+
+
 # --------------------------------------------------------------------------- demo
 
 

@@ -12,7 +12,8 @@ def roles_du_second_facteur(app_configs, **kwargs):
     if inconnus:
         return [
             checks.Error(
-                f"OTP_ROLES_OBLIGATOIRES invalide : {', '.join(inconnus)} (rôles possibles : {', '.join(Role.values)}).",
+                f"OTP_ROLES_OBLIGATOIRES invalide : {', '.join(inconnus)} "
+                f"(rôles possibles : {', '.join(Role.values)}).",
                 id="core.E001",
             )
         ]

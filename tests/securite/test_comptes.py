@@ -183,3 +183,23 @@ def test_reinitialisation_ne_contourne_pas_le_second_facteur(client, monde, otp_
     client.post(formulaire, {"new_password1": nouveau, "new_password2": nouveau})
     client.post(reverse("core:login"), {"username": victime.username, "password": nouveau})
     assert client.get(reverse("admin:index"))["Location"].startswith(reverse("core:second_facteur_verifier"))
+
+
+def test_api_session_exige_le_jeton_csrf(monde):
+    from django.test import Client
+
+    navigateur = Client(enforce_csrf_checks=True)
+    url = reverse("core:api_session")
+    identifiants = {"username": monde.val["agent"].username, "password": PASSWORD}
+    assert navigateur.post(url, identifiants).status_code == 403  # a third-party page cannot log a victim in
+    jeton = navigateur.get(url).json()["csrf"]
+    r = navigateur.post(url, identifiants, HTTP_X_CSRFTOKEN=jeton)
+    assert r.status_code == 200 and r.json()["username"] == monde.val["agent"].username
+
+
+def test_changement_de_mot_de_passe_de_l_admin_django(client, monde):
+    connecte(client, monde.superuser)
+    page = client.get(reverse("admin:password_change"))
+    assert page.status_code == 200 and "Changer mon mot de passe" in page.content.decode()
+    faible = {"old_password": PASSWORD, "new_password1": "admin12345", "new_password2": "admin12345"}
+    assert "au minimum 12 caractères" in client.post(reverse("admin:password_change"), faible).content.decode()

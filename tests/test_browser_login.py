@@ -89,3 +89,44 @@ def test_empty_form_says_what_is_missing(page: Page, live_server, axe_check):
     expect(page.get_by_label("Identifiant")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_text("Ce champ est obligatoire.").first).to_be_visible()
     axe_check(page)
+
+
+def test_second_factor_enrolment_then_verification(page: Page, live_server, settings, axe_check):
+    """An EPCI staff member must enrol a TOTP application at first login, then give its code at the next one."""
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    settings.OTP_ROLES_OBLIGATOIRES = ["EPCI"]
+    epci = Epci.objects.create(siren="200000172", nom="Communauté d'agglomération du Val Test", type=Epci.Type.CA)
+    user = User.objects.create_user(username="ines.epci", password=PASSWORD, first_name="Inès")
+    Membership.objects.create(user=user, role=Role.EPCI, epci=epci)
+
+    _login(page, live_server.url, "ines.epci", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activer le second facteur")
+    qr = page.get_by_role("img", name="Code QR à scanner avec votre application d'authentification")
+    expect(qr).to_be_visible()
+    assert qr.evaluate("img => img.naturalWidth") > 0  # the SVG is served and drawn
+    axe_check(page)
+    secret = page.locator("#cle-secrete").inner_text().replace(" ", "")
+    cle = b32decode(secret)
+    page.get_by_label("Code à 6 chiffres").fill("000000")
+    page.get_by_role("button", name="Confirmer et activer").click()
+    expect(page.get_by_text("Code incorrect")).to_be_visible()
+    page.get_by_label("Code à 6 chiffres").fill(f"{TOTP(cle).token():06d}")
+    page.get_by_role("button", name="Confirmer et activer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Inès")
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    _login(page, live_server.url, "ines.epci", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Code de vérification")
+    axe_check(page)
+
+
+def test_lockout_says_so_on_the_login_page(page: Page, live_server, bailleur_user, settings, axe_check):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(page, live_server.url, "claire.martin", "pas-le-bon")
+    expect(page.get_by_role("alert")).to_contain_text("Trop de tentatives de connexion")
+    expect(page.get_by_role("alert")).to_contain_text("Réessayez dans 15 minutes")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")
+    axe_check(page)

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Machine-specific values come from the environment only."""
 
+import datetime as dt
+
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import BASE_DIR, database_from_env, env_bool, env_list, env_str
+from .env import BASE_DIR, database_from_env, env_bool, env_int, env_list, env_str
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -30,6 +32,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "cil",
     "demandes",
@@ -47,8 +52,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.InactiviteMiddleware",
+    "core.middleware.SecondFacteurMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -80,7 +89,7 @@ LOGOUT_REDIRECT_URL = "core:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -103,6 +112,28 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))
 
 SESSION_COOKIE_HTTPONLY = True
+# --- Accounts (README "Comptes et sécurité des connexions"; core/comptes.py, core/middleware.py) ---
+# django-axes first: it refuses any login attempt of a locked-out client before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("CONNEXION_ECHECS_MAX", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("CONNEXION_BLOCAGE_MINUTES", 15, minimum=1))
+# Lock the (username, address) pair: by username alone an attacker could lock a colleague out from anywhere;
+# by address alone every desk behind one shared NAT would be locked out together.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.comptes.reponse_verrouillage"
+AXES_CLIENT_IP_CALLABLE = "core.comptes.adresse_client"
+# Number of reverse proxies in front of the application that append to X-Forwarded-For (0: REMOTE_ADDR only).
+REVERSE_PROXY_COUNT = env_int("REVERSE_PROXY_COUNT", 0)
+# Second factor (TOTP): the roles that must use one; superusers count as platform administrators.
+OTP_ROLES_OBLIGATOIRES = env_list("OTP_ROLES_OBLIGATOIRES", ["ADMINISTRATEUR", "EPCI"])
+OTP_ADMIN_OBLIGATOIRE = True  # the Django admin asks for the second factor whatever the role
+OTP_TOTP_ISSUER = "Plateforme CIL"
+# Idle sessions end after SESSION_INACTIVITE_MINUTES (core.middleware.InactiviteMiddleware); the server keeps
+# an idle session two minutes longer, so that the page can say why the user must sign in again.
+SESSION_INACTIVITE_MINUTES = env_int("SESSION_INACTIVITE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = SESSION_INACTIVITE_MINUTES * 60 + 120
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
@@ -155,6 +186,12 @@ CELERY_DB_REUSE_MAX = 1000
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ne-pas-repondre@cil.example.org")
+# SMTP for the password-reset links (with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 LOGGING = {
     "version": 1,
@@ -175,4 +212,5 @@ DEMO_SEEDERS = [
     "attributions.demo_flux.seed",
     "relogement.demo.seed",
     "observatoire.demo.seed",
+    "core.demo.seed",
 ]

@@ -14,6 +14,10 @@ ALLOWED_HOSTS = ["*"]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Many tests force_login staff users: the second factor is off by default here. core/tests/test_comptes.py and
+# tests/securite/test_comptes.py switch it back on (settings fixture) and cover the whole flow.
+OTP_ROLES_OBLIGATOIRES = []
+OTP_ADMIN_OBLIGATOIRE = False
 
 
 class _FailOnUnknownVariable(str):

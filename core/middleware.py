@@ -1,0 +1,89 @@
+"""Idle sessions and the second factor, checked on every request (settings: README "Comptes et sécurité")."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from . import comptes
+
+# The last-activity time is written at most once a minute: no session write on every request.
+_ECRITURE_MINIMALE_S = 60
+
+
+class InactiviteMiddleware:
+    """Ends a session idle for more than ``SESSION_INACTIVITE_MINUTES`` (shared desk computers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            maintenant = int(time.time())
+            derniere = request.session.get(comptes.SESSION_DERNIERE_ACTIVITE)
+            limite = settings.SESSION_INACTIVITE_MINUTES * 60
+            if derniere is not None and maintenant - derniere > limite:
+                logout(request)
+                messages.info(
+                    request,
+                    f"Votre session a été fermée après {settings.SESSION_INACTIVITE_MINUTES} minutes "
+                    f"d'inactivité. Reconnectez-vous pour continuer.",
+                )
+            elif derniere is None or maintenant - derniere >= _ECRITURE_MINIMALE_S:
+                request.session[comptes.SESSION_DERNIERE_ACTIVITE] = maintenant
+        return self.get_response(request)
+
+
+class SecondFacteurMiddleware:
+    """Until the second factor is verified, a user who must present one reaches only the steps to enrol or
+    verify, logout and static files: any other page answers a redirect there (the API a 403 in JSON).
+
+    Must present one: a user with a confirmed device, a user holding a role of ``OTP_ROLES_OBLIGATOIRES``
+    (superusers count as platform administrators), and anyone opening the Django admin when
+    ``OTP_ADMIN_OBLIGATOIRE`` is on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and not comptes.est_verifie(request.user) and self._exige(request):
+            return self._vers_le_second_facteur(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _libres() -> tuple[str, ...]:
+        return (
+            reverse("core:second_facteur_verifier"),
+            reverse("core:second_facteur_activer"),
+            reverse("core:second_facteur_qr"),
+            reverse("core:logout"),
+            reverse("admin:logout"),
+            settings.STATIC_URL,
+        )
+
+    def _exige(self, request) -> bool:
+        if request.path.startswith(self._libres()):
+            return False
+        if getattr(settings, "OTP_ADMIN_OBLIGATOIRE", True) and request.path.startswith(reverse("admin:index")):
+            return True
+        return comptes.a_un_second_facteur(request) or comptes.second_facteur_obligatoire(request.user)
+
+    def _vers_le_second_facteur(self, request):
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": "Second facteur requis : validez le code de votre application d'authentification."},
+                status=403,
+            )
+        a_un_appareil = comptes.a_un_second_facteur(request)
+        url = reverse("core:second_facteur_verifier" if a_un_appareil else "core:second_facteur_activer")
+        if request.method == "GET" and "HX-Request" not in request.headers:
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(url)

@@ -31,6 +31,21 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"Variable d'environnement {name} invalide : {value!r} (attendu : 1/0, true/false).")
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(
+            f"Variable d'environnement {name} invalide : {value!r} (attendu : un nombre entier, au moins {minimum})."
+        )
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = env_str(name)
     if value is None:

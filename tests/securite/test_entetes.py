@@ -116,6 +116,7 @@ def test_documentation_api_seule_relachee(client, monde):
     assert csp["object-src"] == ["'none'"]
     assert csp["frame-ancestors"] == ["'none'"]
     assert "'unsafe-eval'" not in csp["script-src"]
+    assert csp["script-src"] == ["'self'", "'unsafe-inline'"]  # no third-party origin
     # the schema itself stays strict
     assert _csp(client.get(reverse("api-schema")))["style-src"] == ["'self'"]
 

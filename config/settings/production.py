@@ -33,8 +33,6 @@ CSRF_COOKIE_SECURE = not _INSECURE_HTTP
 SECURE_HSTS_SECONDS = 0 if _INSECURE_HTTP else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Demo accounts share a published password: never on a production database, whatever the environment says.
 DEMO_AUTORISEE = False

@@ -14,9 +14,9 @@ class NoStoreMiddleware:
     served to a signed-in user is stored anywhere (``no-store``, ``private``, already expired), and the
     API never is, whoever asks (Basic authentication is resolved inside the view, after this check).
 
-    Static files are left cacheable: they carry no personal data and WhiteNoise serves them before this
-    middleware runs (their path is also excluded here, for the development server). Anonymous pages
-    (sign-in, the public scoring page) keep whatever caching their view chose.
+    Static files are left cacheable: they carry no personal data. WhiteNoise answers them further down the
+    middleware chain, so their responses come back through here and are recognised by their path. Anonymous
+    pages (the public scoring page, error pages) keep whatever caching their view chose.
     """
 
     def __init__(self, get_response):

@@ -52,7 +52,7 @@ def test_api_refusee_aux_anonymes_aussi_no_store(client, monde):
     assert _no_store(response), response.get("Cache-Control")
 
 
-def test_redirection_et_refus_d_un_utilisateur_connecte_no_store(client, monde):
+def test_refus_d_un_utilisateur_connecte_no_store(client, monde):
     connecte(client, monde.val["membre"])
     response = client.get(reverse("demandes:recherche"))
     assert response.status_code == 403

@@ -45,8 +45,10 @@ RUN pip install -r requirements.lock
 COPY . .
 COPY --from=assets /build/vendor static/vendor
 
-# collectstatic needs settings to load: a throw-away key, used for this build step only.
-RUN SECRET_KEY=collectstatic-build-only python manage.py collectstatic --noinput \
+# collectstatic needs settings to load: a random throw-away key (production refuses a weak one), used for
+# this build step only and never stored in the image.
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    python manage.py collectstatic --noinput \
     && mkdir -p var/media var/private \
     && chown -R cil:cil var
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import secrets
 import statistics
 import subprocess
 import time
@@ -18,7 +19,8 @@ BENCH_DB = os.environ.get("BENCH_DATABASE", "cil_bench")
 def setup_django(database: str = BENCH_DB) -> None:
     """Point Django at the bench database (created if missing) with DEBUG off, then migrate."""
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{database}")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # production refuses a weak key
+    os.environ.setdefault("INSECURE_HTTP", "1")  # the test client speaks plain HTTP: no HTTPS redirect
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # production, plain static storage, a bare view
     os.environ.pop("REDIS_URL", None)  # tasks run in-process: the benchmark measures the work, not the queue

@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -380,7 +381,8 @@ def normaliser(texte: str) -> str:
 
 def setup_django() -> None:
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # production refuses a weak key
+    os.environ.setdefault("INSECURE_HTTP", "1")  # the test client speaks plain HTTP: no HTTPS redirect
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     os.environ.pop("REDIS_URL", None)

@@ -1,4 +1,5 @@
-"""Idle sessions and the second factor, checked on every request (settings: README "Comptes et sécurité")."""
+"""Middlewares of the platform: ``Cache-Control: no-store`` on personal data, idle sessions and the second
+factor checked on every request (settings: README "Comptes et sécurité")."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from . import comptes
 
@@ -87,3 +89,34 @@ class SecondFacteurMiddleware:
         if request.method == "GET" and "HX-Request" not in request.headers:
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in user and on everything under ``/api/``.
+
+    Why: reception desks, town halls and social services share their computers between agents, and
+    sometimes with the public. A page or an API answer showing a household's demand (names, resources,
+    domestic-violence reason, priority criteria) must not stay in the browser's disk cache, nor come back
+    with the Back button after the agent signed out, nor be kept by an intermediate proxy. So nothing
+    served to a signed-in user is stored anywhere (``no-store``, ``private``, already expired), and the
+    API never is, whoever asks.
+
+    Static files are left cacheable: they carry no personal data. WhiteNoise answers them further down the
+    middleware chain, so their responses come back through here and are recognised by their path. Anonymous
+    pages (the public scoring page, error pages) keep whatever caching their view chose.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(self.static_prefix):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            # no-store, no-cache, must-revalidate, private, max-age=0 and an Expires in the past; a
+            # "public" or a longer max-age set by the view is overridden.
+            add_never_cache_headers(response)
+        return response

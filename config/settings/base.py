@@ -3,6 +3,7 @@
 import datetime as dt
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import BASE_DIR, database_from_env, env_bool, env_int, env_list, env_str
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
     "core",
     "cil",
     "demandes",
@@ -45,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -139,6 +143,22 @@ CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Content-Security-Policy (django-csp): only this site's own files, no inline script or style anywhere
+# (templates put their JavaScript in static/js and their styles in static/css). The API documentation is
+# the one view with a relaxed policy (core.csp). HTTPS and HSTS are set in production.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -203,6 +223,10 @@ LOGGING = {
 
 # Statistical secrecy: counts strictly below this value are masked in public figures.
 SECRET_STATISTIQUE_SEUIL = 5
+
+# `seed_demo` creates accounts with a published password: only on a development machine (DEBUG) and in the
+# test settings; production.py forbids it whatever the environment says.
+DEMO_AUTORISEE = DEBUG
 
 # Demo data builders called by `seed_demo` after the territory, in order (cil/demo.py).
 DEMO_SEEDERS = [

@@ -18,6 +18,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # tests/securite/test_comptes.py switch it back on (settings fixture) and cover the whole flow.
 OTP_ROLES_OBLIGATOIRES = []
 OTP_ADMIN_OBLIGATOIRE = False
+# The demo builders are tested here, with DEBUG off (base.py allows them only with DEBUG).
+DEMO_AUTORISEE = True
 
 
 class _FailOnUnknownVariable(str):

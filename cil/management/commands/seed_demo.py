@@ -1,5 +1,12 @@
-"""``python manage.py seed_demo``: the demonstration territory and one account per role (see cil/demo.py)."""
+"""``python manage.py seed_demo``: the demonstration territory and one account per role (see cil/demo.py).
 
+It refuses to run unless ``settings.DEMO_AUTORISEE`` is true: the accounts it creates (administrator included)
+share a password printed in the README, so on a production database they would be open doors. The setting
+follows DEBUG (``make demo`` runs with it), is forced on in the test settings (the demo builders are tested
+with DEBUG off) and forced off in the production settings, with no environment variable to change that.
+"""
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
@@ -20,6 +27,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not getattr(settings, "DEMO_AUTORISEE", False):
+            raise CommandError(
+                "seed_demo refuse de s'exécuter hors du mode développement (DEBUG désactivé) : les comptes de "
+                "démonstration qu'il crée, administrateur compris, ont un mot de passe public. Pour une "
+                "démonstration, utilisez « make demo » (réglages config.settings.dev) sur une base dédiée."
+            )
         try:
             territory = seed_demo(stdout=self.stdout)
         except DemoError as exc:

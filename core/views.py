@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views import defaults
 
 from cil.models import Membership
+from core.parametres import ParametreInvalide
 
 
 @login_required
@@ -12,3 +14,10 @@ def home(request):
         .order_by("role")
     )
     return render(request, "core/home.html", {"memberships": memberships})
+
+
+def requete_invalide(request, exception=None):
+    """The 400 page (handler400): says which query parameter was wrong and why, in French."""
+    if not isinstance(exception, ParametreInvalide):
+        return defaults.bad_request(request, exception)
+    return render(request, "core/requete_invalide.html", {"message": str(exception)}, status=400)

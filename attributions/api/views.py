@@ -11,6 +11,7 @@ from attributions.models import DecisionCaleol
 from attributions.permissions import can_view_objectives, can_view_whole_territory
 from attributions.selectors import ObjectifsIndisponibles, calcule_objectifs_epci
 from cil.models import Epci
+from core import parametres
 
 from .serializers import DecisionSerializer, ObjectifsSerializer
 
@@ -28,14 +29,9 @@ class ObjectifsView(APIView):
     )
     def get(self, request):
         siren = request.query_params.get("epci", "")
-        annee = request.query_params.get("annee", "")
-        erreurs = {}
         if not siren:
-            erreurs["epci"] = "Paramètre obligatoire : le SIREN de l'EPCI."
-        if not annee.isdigit() or not 2000 <= int(annee or 0) <= 2100:
-            erreurs["annee"] = "Paramètre obligatoire : une année sur 4 chiffres."
-        if erreurs:
-            raise ValidationError(erreurs)
+            raise ValidationError({"epci": ["Paramètre obligatoire : le SIREN de l'EPCI."]})
+        annee = parametres.annee(request.query_params, obligatoire=True)
         epci = get_object_or_404(Epci, siren=siren)
         if not can_view_objectives(request.user, epci):
             raise PermissionDenied("Vous n'avez pas accès aux objectifs de ce territoire.")
@@ -44,7 +40,7 @@ class ObjectifsView(APIView):
             queryset = DecisionCaleol.objects.for_user(request.user)
         details = request.query_params.get("details") in ("1", "true", "oui")
         try:
-            resultat = calcule_objectifs_epci(epci, int(annee), queryset=queryset, details=details)
+            resultat = calcule_objectifs_epci(epci, annee, queryset=queryset, details=details)
         except ObjectifsIndisponibles as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         resultat["perimetre"] = "territoire" if queryset is None else "organisation"

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +20,8 @@ from attributions.permissions_flux import (
     vacances_for_user,
 )
 from cil.models import Bailleur
+from core import parametres
+from core.parametres import AnneeFilter
 
 
 class LogementSerializer(serializers.ModelSerializer):
@@ -69,7 +71,7 @@ class VacanceSerializer(serializers.ModelSerializer):
 class VacanceFilter(django_filters.FilterSet):
     statut = django_filters.ChoiceFilter(choices=Vacance.Statut.choices)
     bailleur = django_filters.CharFilter(field_name="bailleur__siren", label="SIREN du bailleur")
-    annee_bail = django_filters.NumberFilter(field_name="date_bail", lookup_expr="year", label="Année du bail")
+    annee_bail = AnneeFilter(field_name="date_bail", lookup_expr="year", label="Année du bail")
 
     class Meta:
         model = Vacance
@@ -111,19 +113,15 @@ class FluxView(APIView):
     )
     def get(self, request):
         siren = request.query_params.get("bailleur", "")
-        annee = request.query_params.get("annee", "")
-        if not annee.isdigit() or not 2000 <= int(annee) <= 2100:
-            raise ValidationError({"annee": "Paramètre obligatoire : une année sur 4 chiffres."})
+        annee = parametres.annee(request.query_params, obligatoire=True)
         bailleur = get_object_or_404(Bailleur, siren=siren)
         if not bailleurs_flux_for_user(request.user, Bailleur.objects.filter(pk=bailleur.pk)).exists():
             raise PermissionDenied("Vous n'avez pas accès aux flux de ce bailleur.")
-        blocs = flux.rapport_flux(
-            bailleur, int(annee), reservataires=reservataires_visibles_flux(request.user, bailleur)
-        )
+        blocs = flux.rapport_flux(bailleur, annee, reservataires=reservataires_visibles_flux(request.user, bailleur))
         return Response(
             {
                 "bailleur": bailleur.siren,
-                "annee": int(annee),
+                "annee": annee,
                 "perimetres": [
                     {
                         "perimetre": b.perimetre,

@@ -1,0 +1,139 @@
+"""The API as an attacker (or a careless partner) uses it: oversized pages, bad parameters, the schema and
+its documentation without signing in, HTTP Basic credentials."""
+
+from __future__ import annotations
+
+import base64
+import html
+
+import pytest
+from django.urls import reverse
+
+from attributions.models import Logement
+
+from .conftest import PASSWORD, connecte
+
+pytestmark = pytest.mark.django_db
+
+
+def _logements(t, nombre: int):
+    Logement.objects.bulk_create(
+        Logement(identifiant=f"L{t.code}{i:05d}", bailleur=t.bailleur, commune=t.commune, epci=t.epci, typologie="T3")
+        for i in range(nombre)
+    )
+
+
+def test_une_page_de_l_api_ne_depasse_jamais_500_resultats(client, monde):
+    _logements(monde.val, 501)
+    connecte(client, monde.val["epci"])
+    reponse = client.get("/api/logements/", {"limit": 100_000_000})
+    assert reponse.status_code == 200
+    corps = reponse.json()
+    assert corps["count"] == 501
+    assert len(corps["results"]) == 500
+    assert "offset=500" in corps["next"]
+    # without limit: the default page
+    assert len(client.get("/api/logements/").json()["results"]) == 100
+
+
+@pytest.mark.parametrize(
+    ("url", "parametre"),
+    [
+        ("/api/vacances/?annee_bail=0", "annee_bail"),
+        ("/api/vacances/?annee_bail=abc", "annee_bail"),
+        ("/api/flux/?bailleur=552100554&annee=0", "annee"),
+        ("/api/flux/?bailleur=552100554&annee=abc", "annee"),
+        ("/api/objectifs/?epci=200000172&annee=99999", "annee"),
+        ("/api/logements/?limit=abc", "limit"),
+        ("/api/logements/?limit=0", "limit"),
+        (f"/api/logements/?limit={10**30}", "limit"),
+        ("/api/logements/?offset=-1", "offset"),
+        ("/api/demandes/?depot_apres=abc", "depot_apres"),
+    ],
+)
+def test_un_parametre_errone_de_l_api_repond_400_en_francais(client, monde, url, parametre):
+    connecte(client, monde.val["epci"])
+    reponse = client.get(url)
+    assert reponse.status_code == 400, reponse.content
+    message = " ".join(reponse.json()[parametre])
+    assert any(mot in message for mot in ("entier", "année", "compris", "supérieur", "trop grand", "Saisissez", "valide")), message
+
+
+@pytest.mark.parametrize(
+    ("url", "attendu"),
+    [
+        ("/flux/?annee=abc", "Paramètre « annee » : « abc » n'est pas une année"),
+        ("/flux/?annee=0", "Paramètre « annee » : doit être compris entre 2000 et 2100."),
+        ("/objectifs/?annee=-1", "Paramètre « annee » : doit être compris entre 2000 et 2100."),
+        ("/demandes/nouvelle/doublons/?guichet=abc", "Paramètre « guichet » : « abc » n'est pas un nombre entier."),
+    ],
+)
+def test_un_parametre_errone_d_une_page_repond_400_en_francais(client, monde, url, attendu):
+    connecte(client, monde.val["epci"] if not url.startswith("/demandes") else monde.val["agent"])
+    reponse = client.get(url)
+    assert reponse.status_code == 400
+    assert attendu in html.unescape(reponse.content.decode())
+
+
+def test_renouveler_avec_une_version_erronee_repond_400(client, monde):
+    demande = monde.val.demande
+    avant = (demande.version, demande.date_dernier_renouvellement)
+    connecte(client, monde.val["agent"])
+    reponse = client.post(reverse("demandes:renouveler", args=[demande.pk]), {"version": "abc"})
+    assert reponse.status_code == 400
+    assert "Paramètre « version » : « abc » n'est pas un nombre entier." in html.unescape(reponse.content.decode())
+    demande.refresh_from_db()
+    assert (demande.version, demande.date_dernier_renouvellement) == avant
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_la_documentation_demande_une_connexion(client, monde, url):
+    reponse = client.get(url)
+    assert reponse.status_code == 302
+    assert reponse["Location"].startswith(reverse("core:login"))
+    connecte(client, monde.val["agent"])
+    page = client.get(url)
+    assert page.status_code == 200
+    texte = page.content.decode()
+    assert "/static/drf_spectacular_sidecar/" in texte  # served by the platform, not a CDN
+    assert "cdn.jsdelivr.net" not in texte and "fonts.googleapis.com" not in texte
+    assert "<script>" not in texte and "<style>" not in texte  # nothing inline (CSP)
+
+
+def test_le_script_de_swagger_est_servi_a_part(client, monde):
+    connecte(client, monde.val["agent"])
+    reponse = client.get("/api/docs/", {"script": ""})
+    assert reponse.status_code == 200
+    assert "SwaggerUIBundle" in reponse.content.decode()
+
+
+def test_le_schema_demande_une_connexion(client, monde):
+    assert client.get("/api/schema/").status_code == 403
+    connecte(client, monde.val["agent"])
+    reponse = client.get("/api/schema/", {"format": "json"})
+    assert reponse.status_code == 200
+    schema = reponse.json()
+    assert "/api/vacances/" in schema["paths"]
+
+
+def test_le_schema_decrit_l_api_en_francais(client, monde):
+    connecte(client, monde.val["agent"])
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    vacances = schema["paths"]["/api/vacances/"]["get"]
+    assert "vacances" in vacances["description"].lower()
+    limite = next(p for p in vacances["parameters"] if p["name"] == "limit")
+    assert limite["description"].startswith("Nombre de résultats par page")
+    assert limite["schema"]["maximum"] == 500
+    annee = next(p for p in vacances["parameters"] if p["name"] == "annee_bail")
+    assert annee["schema"]["minimum"] == 2000
+    assert "400" in vacances["responses"]
+
+
+def test_l_authentification_http_basic_est_refusee(client, monde):
+    """Valid credentials in an Authorization: Basic header no longer open the API (session only)."""
+    agent = monde.val["epci"]
+    jeton = base64.b64encode(f"{agent.username}:{PASSWORD}".encode()).decode()
+    for url in ("/api/demandes/", "/api/logements/", "/api/schema/"):
+        reponse = client.get(url, HTTP_AUTHORIZATION=f"Basic {jeton}")
+        assert reponse.status_code in (401, 403), url
+    assert "WWW-Authenticate" not in client.get("/api/demandes/", HTTP_AUTHORIZATION=f"Basic {jeton}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -42,7 +42,7 @@ class LogementSerializer(serializers.ModelSerializer):
 
 class CandidatureSerializer(serializers.ModelSerializer):
     numero_unique = serializers.CharField(source="demande.numero_unique")
-    seance = serializers.DateField(source="seance.date", default=None)
+    seance = serializers.DateField(source="seance.date", default=None, allow_null=True)
 
     class Meta:
         model = Candidature
@@ -78,6 +78,12 @@ class VacanceFilter(django_filters.FilterSet):
         fields = ["statut", "bailleur", "annee_bail"]
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Logements",
+        description="Les logements du bailleur de l'utilisateur, ou de tout le territoire pour l'EPCI.",
+    )
+)
 class LogementListView(generics.ListAPIView):
     """Dwellings of the user's landlord (or of the territory, for EPCI staff)."""
 
@@ -88,6 +94,15 @@ class LogementListView(generics.ListAPIView):
         return logements_for_user(self.request.user, qs).order_by("identifiant")
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Vacances de logements",
+        description=(
+            "Les vacances de logements que l'utilisateur peut voir, avec les décisions sur leurs candidats : "
+            "un réservataire ne voit que celles qui lui sont orientées."
+        ),
+    )
+)
 class VacanceListView(generics.ListAPIView):
     """Vacancies the user may see: a holder sees only those routed to it."""
 
@@ -105,9 +120,14 @@ class FluxView(APIView):
     """Flow report of a landlord for a year: base, and per holder share, owed, delivered, gap (RULES.md S.7)."""
 
     @extend_schema(
+        summary="Bilan des flux d'un bailleur",
+        description=(
+            "Bilan annuel des flux d'un bailleur : logements mis en location, déductions, assiette, puis par "
+            "réservataire la part due, les logements livrés et l'écart. Un réservataire ne voit que sa ligne."
+        ),
         parameters=[
             OpenApiParameter("bailleur", OpenApiTypes.STR, required=True, description="SIREN du bailleur"),
-            OpenApiParameter("annee", OpenApiTypes.INT, required=True, description="Année civile"),
+            OpenApiParameter("annee", int, required=True, description="Année civile (de 2000 à 2100)"),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )

@@ -56,7 +56,8 @@ def test_un_parametre_errone_de_l_api_repond_400_en_francais(client, monde, url,
     reponse = client.get(url)
     assert reponse.status_code == 400, reponse.content
     message = " ".join(reponse.json()[parametre])
-    assert any(mot in message for mot in ("entier", "année", "compris", "supérieur", "trop grand", "Saisissez", "valide")), message
+    mots = ("entier", "année", "compris", "supérieur", "trop grand", "Saisissez", "valide")
+    assert any(mot in message for mot in mots), message
 
 
 @pytest.mark.parametrize(
@@ -137,3 +138,69 @@ def test_l_authentification_http_basic_est_refusee(client, monde):
         reponse = client.get(url, HTTP_AUTHORIZATION=f"Basic {jeton}")
         assert reponse.status_code in (401, 403), url
     assert "WWW-Authenticate" not in client.get("/api/demandes/", HTTP_AUTHORIZATION=f"Basic {jeton}")
+
+
+# --- The schema tells the truth: schemathesis against /api/schema/ --------------------------------
+
+EXEMPLES_PAR_OPERATION = 25
+
+
+def _donnees_api(t):
+    """A few rows of each kind the API lists, so that response bodies are checked against the schema."""
+    import datetime as dt
+
+    from attributions.models import Candidature, Vacance
+
+    _logements(t, 3)
+    logement = Logement.objects.filter(bailleur=t.bailleur).first()
+    vacance = Vacance.objects.create(
+        logement=logement,
+        bailleur=t.bailleur,
+        epci=t.epci,
+        date_declaration=dt.date(2026, 1, 5),
+        date_liberation=dt.date(2026, 2, 1),
+        reservataire=t.reservataire,
+    )
+    Candidature.objects.create(
+        vacance=vacance,
+        demande=t.demande,
+        reservataire=t.reservataire,
+        rang_propose=1,
+        designee_le=dt.datetime(2026, 2, 2, tzinfo=dt.UTC),
+    )
+
+
+def test_schemathesis_ne_trouve_aucune_erreur(client, monde):
+    """Every operation of /api/schema/, fuzzed as EPCI staff through the WSGI app: no server error, every
+    status code and every body as the schema documents them."""
+    import schemathesis
+    from django.conf import settings as django_settings
+    from django.core.handlers.wsgi import WSGIHandler
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+    _donnees_api(monde.val)
+    connecte(client, monde.val["epci"])
+    session = {django_settings.SESSION_COOKIE_NAME: client.cookies[django_settings.SESSION_COOKIE_NAME].value}
+    schema = schemathesis.openapi.from_dict(client.get("/api/schema/", {"format": "json"}).json())
+    application = WSGIHandler()
+    controles = [not_a_server_error, response_schema_conformance, status_code_conformance]
+    operations = [resultat.ok() for resultat in schema.get_all_operations()]
+    assert len(operations) >= 9
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXEMPLES_PAR_OPERATION,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def essai(case):
+            reponse = case.call(app=application, cookies=session)
+            case.validate_response(reponse, checks=controles)
+
+        essai()

@@ -13,6 +13,7 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import BadRequest
+from drf_spectacular.utils import extend_schema_field
 
 ANNEE_MIN = 2000
 ANNEE_MAX = 2100
@@ -98,6 +99,7 @@ def identifiant(params, nom: str, *, obligatoire: bool = False) -> int | None:
     return entier(params, nom, minimum=1, maximum=ENTIER_MAX, obligatoire=obligatoire)
 
 
+@extend_schema_field({"type": "integer", "minimum": ANNEE_MIN, "maximum": ANNEE_MAX})
 class AnneeFilter(django_filters.NumberFilter):
     """A year in a FilterSet: an integer between ANNEE_MIN and ANNEE_MAX, else the filterset is invalid
     (400 from the API, a form error on a page)."""

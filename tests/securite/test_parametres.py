@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 VALEURS = ["0", "-1", "99999", "abc", str(10**30)]
 COMMUNS = ["annee", "limit", "offset", "page", "epci", "bailleur", "guichet", "version"]
-LU_DANS_LE_CODE = re.compile(r"""(?:GET|POST|query_params)(?:\.get\(|\[)\s*["'](\w+)["']""")
+# request.GET.get("x"), request.GET["x"], parametres.entier(request.GET, "x")
+LU_DANS_LE_CODE = re.compile(r"""(?:GET|POST|query_params)(?:\.get\(|\[|\s*,)\s*["'](\w+)["']""")
 CLASSE_SUR_GET = re.compile(r"""([\w.]+)\(\s*request\.(?:GET|query_params)""")
 
 

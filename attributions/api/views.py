@@ -38,9 +38,13 @@ class ObjectifsView(APIView):
     )
     def get(self, request):
         siren = request.query_params.get("epci", "")
-        if not siren:
-            raise ValidationError({"epci": ["Paramètre obligatoire : le SIREN de l'EPCI."]})
-        annee = parametres.annee(request.query_params, obligatoire=True)
+        erreurs = {} if siren else {"epci": ["Paramètre obligatoire : le SIREN de l'EPCI."]}
+        try:
+            annee = parametres.annee(request.query_params, obligatoire=True)
+        except parametres.ParametreInvalide as exc:
+            erreurs[exc.nom] = [exc.message]
+        if erreurs:
+            raise ValidationError(erreurs)
         epci = get_object_or_404(Epci, siren=siren)
         if not can_view_objectives(request.user, epci):
             raise PermissionDenied("Vous n'avez pas accès aux objectifs de ce territoire.")

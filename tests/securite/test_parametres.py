@@ -69,11 +69,41 @@ def parametres_connus(motif) -> set[str]:
     return noms
 
 
-def _chemin(route: str, monde) -> str:
+@pytest.fixture
+def objets(monde):
+    """Objects of the Val territory for the routes to read: a flow agreement (the flow report then has a
+    landlord to compute), a vacancy, a relocation operation."""
+    import datetime as dt
+
+    from attributions.models import Logement, Vacance
+    from attributions.tests.fabrique import convention
+    from relogement.models import Operation
+
+    t = monde.val
+    convention(t.bailleur, t.reservataire, "0.25", epci=t.epci, annee=dt.date.today().year)
+    logement = Logement.objects.create(
+        identifiant="LVAL1", bailleur=t.bailleur, commune=t.commune, epci=t.epci, typologie="T3"
+    )
+    vacance = Vacance.objects.create(
+        logement=logement,
+        bailleur=t.bailleur,
+        epci=t.epci,
+        date_declaration=dt.date.today(),
+        date_liberation=dt.date.today(),
+    )
+    operation = Operation.objects.create(
+        epci=t.epci, nom="Rénovation du Val", type=Operation._meta.get_field("type").choices[0][0]
+    )
+    operation.bailleurs.add(t.bailleur)
+    return {"vacances/": vacance.pk, "relogement/operations/": operation.pk, "demandes/": t.demande.pk}
+
+
+def _chemin(route: str, monde, objets) -> str:
     """Fill the route's converters with objects of the caller's territory (or a missing id)."""
     t = monde.val
+    pk = next((pk for prefixe, pk in objets.items() if route.startswith(prefixe)), 1)
     valeurs = {
-        "pk": str(t.demande.pk) if route.startswith("demandes/") else "1",
+        "pk": str(pk),
         "epci_pk": str(t.epci.pk),
         "guichet_pk": str(t.guichet.pk),
         "format": "csv",
@@ -101,12 +131,12 @@ def test_le_parcours_couvre_les_routes_et_leurs_filtres():
 
 
 @pytest.mark.parametrize("role", ["epci", "agent"])
-def test_aucune_route_get_ne_repond_500_a_un_parametre_errone(client, monde, role):
+def test_aucune_route_get_ne_repond_500_a_un_parametre_errone(client, monde, objets, role):
     client.raise_request_exception = False
     connecte(client, monde.val[role])
     pannes = []
     for route, motif in _routes():
-        chemin = _chemin(route, monde)
+        chemin = _chemin(route, monde, objets)
         propres = parametres_connus(motif)
         # each of the route's own parameters alone, then the common ones it does not read all together
         essais = [{nom: valeur} for nom in sorted(propres) for valeur in VALEURS]

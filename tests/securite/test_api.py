@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -99,6 +100,10 @@ def test_la_documentation_demande_une_connexion(client, monde, url):
     assert "/static/drf_spectacular_sidecar/" in texte  # served by the platform, not a CDN
     assert "cdn.jsdelivr.net" not in texte and "fonts.googleapis.com" not in texte
     assert "<script>" not in texte and "<style>" not in texte  # nothing inline (CSP)
+    ressources = re.findall(r'src="(/static/drf_spectacular_sidecar/[^"]+)"', texte)
+    assert ressources
+    for ressource in ressources:
+        assert client.get(ressource).status_code == 200, ressource
 
 
 def test_le_script_de_swagger_est_servi_a_part(client, monde):

@@ -99,10 +99,9 @@ def identifiant(params, nom: str, *, obligatoire: bool = False) -> int | None:
     return entier(params, nom, minimum=1, maximum=ENTIER_MAX, obligatoire=obligatoire)
 
 
-@extend_schema_field({"type": "integer", "minimum": ANNEE_MIN, "maximum": ANNEE_MAX})
 class AnneeFilter(django_filters.NumberFilter):
     """A year in a FilterSet: an integer between ANNEE_MIN and ANNEE_MAX, else the filterset is invalid
-    (400 from the API, a form error on a page)."""
+    (400 from the API, a form error on a page). The OpenAPI schema documents the bounds."""
 
     field_class = forms.IntegerField
 
@@ -110,6 +109,9 @@ class AnneeFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", ANNEE_MIN)
         kwargs.setdefault("max_value", ANNEE_MAX)
         super().__init__(*args, **kwargs)
+        schema = {"type": "integer", "minimum": ANNEE_MIN, "maximum": ANNEE_MAX}
+        schema["description"] = f"{self.label or 'Année'} (de {ANNEE_MIN} à {ANNEE_MAX})"
+        extend_schema_field(schema)(self)
 
 
 def filtres_valides(filtre):

@@ -69,7 +69,7 @@ class VacanceSerializer(serializers.ModelSerializer):
 
 
 class VacanceFilter(django_filters.FilterSet):
-    statut = django_filters.ChoiceFilter(choices=Vacance.Statut.choices)
+    statut = django_filters.ChoiceFilter(choices=Vacance.Statut.choices, label="Statut de la vacance")
     bailleur = django_filters.CharFilter(field_name="bailleur__siren", label="SIREN du bailleur")
     annee_bail = AnneeFilter(field_name="date_bail", lookup_expr="year", label="Année du bail")
 

@@ -127,6 +127,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     # The schema and its documentation are for signed-in users only, served from the platform itself.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from ..filters import DemandeFilter
@@ -16,6 +16,7 @@ from .serializers import DemandeDetailSerializer, DemandeListSerializer
         ),
     ),
     retrieve=extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Identifiant de la demande")],
         summary="Une demande",
         description=(
             "Le dossier d'une demande : ménage, souhaits, critères de priorité reconnus et historique partagé, "

@@ -133,6 +133,13 @@ def test_le_schema_decrit_l_api_en_francais(client, monde):
     annee = next(p for p in vacances["parameters"] if p["name"] == "annee_bail")
     assert annee["schema"]["minimum"] == 2000
     assert "400" in vacances["responses"]
+    # every operation and every parameter is described (in French, not DRF's English defaults)
+    for chemin, operations in schema["paths"].items():
+        for operation in operations.values():
+            assert operation.get("summary"), chemin
+            for parametre in operation.get("parameters", []):
+                assert parametre.get("description"), (chemin, parametre["name"])
+                assert "A unique integer value" not in parametre["description"], chemin
 
 
 def test_l_authentification_http_basic_est_refusee(client, monde):

@@ -53,7 +53,7 @@ class DecisionFilter(django_filters.FilterSet):
             self.filters["bailleur"].queryset = Bailleur.objects.filter(epcis=epci)
             self.filters["reservataire"].queryset = Reservataire.objects.filter(epcis=epci)
 
-    def filter_secteur(self, queryset, name, value):
+    def filter_secteur(self, queryset, name, value: int):
         if not value:
             return queryset
         return queryset.filter(commune__secteurs=value)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cil.models import Epci
 from cil.permissions import scope_for
+from core import parametres
 
 from . import exports
 from .filters import DecisionFilter
@@ -51,14 +52,8 @@ def _choisir_epci(request) -> Epci:
 
 
 def _choisir_annee(request, epci, queryset) -> int:
-    value = request.GET.get("annee") or request.POST.get("annee")
-    if value:
-        try:
-            annee = int(value)
-        except ValueError:
-            raise Http404("Année invalide") from None
-        if not 2000 <= annee <= 2100:
-            raise Http404("Année invalide")
+    annee = parametres.annee(request.GET) or parametres.annee(request.POST)
+    if annee:
         return annee
     derniere = queryset.filter(epci=epci).aggregate(d=Max("date_decision"))["d"]
     return derniere.year if derniere else timezone.localdate().year

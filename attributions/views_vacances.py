@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from cil.models import Bailleur, Membership, Reservataire
 from cil.permissions import scope_for
-from core import exports
+from core import exports, parametres
 from core.db import ordre_fr
 from demandes.rules import DomainError
 
@@ -498,10 +498,7 @@ def rapport_flux(request):
     )
     siren = request.GET.get("bailleur", "")
     bailleur = bailleurs.filter(siren=siren).first() if siren else bailleurs.first()
-    try:
-        annee = int(request.GET.get("annee") or _today().year)
-    except ValueError:
-        raise Http404("Année invalide") from None
+    annee = parametres.annee(request.GET, defaut=_today().year)
     contexte = {"bailleurs": bailleurs, "bailleur": bailleur, "annee": annee, "annees": range(annee - 3, annee + 2)}
     if bailleur is not None:
         visibles = reservataires_visibles_flux(request.user, bailleur)

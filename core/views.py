@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -25,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from cil.models import Membership
+from core.parametres import ParametreInvalide
 
 from . import comptes
 from .forms import CodeForm
@@ -205,3 +207,10 @@ def api_session(request):
     if appareil is not None:
         otp_login(request, appareil)
     return JsonResponse({"connecte": True, "username": user.get_username(), "csrf": get_token(request)})
+
+
+def requete_invalide(request, exception=None):
+    """The 400 page (handler400): says which query parameter was wrong and why, in French."""
+    if not isinstance(exception, ParametreInvalide):
+        return defaults.bad_request(request, exception)
+    return render(request, "core/requete_invalide.html", {"message": str(exception)}, status=400)

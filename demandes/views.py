@@ -15,7 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_POST
 
 from cil.models import Guichet
-from core import exports
+from core import exports, parametres
 from core.db import ordre_fr
 
 from . import forms, permissions, rules, selectors, sensibles, services
@@ -111,8 +111,7 @@ def export_csv(request):
     """The search results as CSV: never any sensitive situation, scoped like the page."""
     _acces_demandes(request)
     filtre = DemandeFilter(request.GET, queryset=Demande.objects.for_user(request.user).select_related("guichet"))
-    if not filtre.is_valid():
-        raise Http404("Filtres invalides.")
+    parametres.filtres_valides(filtre)
     lignes = filtre.qs.order_by("nom_norm", "prenom_norm", "id")[:10000]
 
     entete = [
@@ -338,7 +337,8 @@ def doublons(request):
         naissance = dt.date.fromisoformat(request.GET.get("date_naissance", ""))
     except ValueError:
         naissance = None
-    guichet = Guichet.objects.filter(pk=request.GET.get("guichet") or 0).first()
+    guichet_pk = parametres.identifiant(request.GET, "guichet")
+    guichet = Guichet.objects.filter(pk=guichet_pk).first() if guichet_pk else None
     if nom and prenom and naissance and guichet and (acces.admin or guichet.epci_id in acces.gestion):
         trouves = selectors.doublons(guichet.epci_id, nom, prenom, naissance)
     return render(request, "demandes/_doublons.html", {"doublons": trouves})
@@ -515,7 +515,8 @@ def modifier(request, pk):
 def renouveler(request, pk):
     demande = _demande_modifiable(request, pk)
     try:
-        services.renouveler(demande, acteur=request.user, version=int(request.POST.get("version", demande.version)))
+        version = parametres.entier(request.POST, "version", minimum=0, defaut=demande.version)
+        services.renouveler(demande, acteur=request.user, version=version)
     except ConflitDeVersion as exc:
         messages.error(request, str(exc).split(" Vos saisies")[0] + " Rechargez la fiche puis recommencez.")
     except DomainError as exc:

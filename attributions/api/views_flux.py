@@ -5,9 +5,9 @@ from __future__ import annotations
 import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +20,8 @@ from attributions.permissions_flux import (
     vacances_for_user,
 )
 from cil.models import Bailleur
+from core import parametres
+from core.parametres import AnneeFilter
 
 
 class LogementSerializer(serializers.ModelSerializer):
@@ -40,7 +42,7 @@ class LogementSerializer(serializers.ModelSerializer):
 
 class CandidatureSerializer(serializers.ModelSerializer):
     numero_unique = serializers.CharField(source="demande.numero_unique")
-    seance = serializers.DateField(source="seance.date", default=None)
+    seance = serializers.DateField(source="seance.date", default=None, allow_null=True)
 
     class Meta:
         model = Candidature
@@ -67,15 +69,21 @@ class VacanceSerializer(serializers.ModelSerializer):
 
 
 class VacanceFilter(django_filters.FilterSet):
-    statut = django_filters.ChoiceFilter(choices=Vacance.Statut.choices)
+    statut = django_filters.ChoiceFilter(choices=Vacance.Statut.choices, label="Statut de la vacance")
     bailleur = django_filters.CharFilter(field_name="bailleur__siren", label="SIREN du bailleur")
-    annee_bail = django_filters.NumberFilter(field_name="date_bail", lookup_expr="year", label="Année du bail")
+    annee_bail = AnneeFilter(field_name="date_bail", lookup_expr="year", label="Année du bail")
 
     class Meta:
         model = Vacance
         fields = ["statut", "bailleur", "annee_bail"]
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Logements",
+        description="Les logements du bailleur de l'utilisateur, ou de tout le territoire pour l'EPCI.",
+    )
+)
 class LogementListView(generics.ListAPIView):
     """Dwellings of the user's landlord (or of the territory, for EPCI staff)."""
 
@@ -86,6 +94,15 @@ class LogementListView(generics.ListAPIView):
         return logements_for_user(self.request.user, qs).order_by("identifiant")
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Vacances de logements",
+        description=(
+            "Les vacances de logements que l'utilisateur peut voir, avec les décisions sur leurs candidats : "
+            "un réservataire ne voit que celles qui lui sont orientées."
+        ),
+    )
+)
 class VacanceListView(generics.ListAPIView):
     """Vacancies the user may see: a holder sees only those routed to it."""
 
@@ -103,27 +120,28 @@ class FluxView(APIView):
     """Flow report of a landlord for a year: base, and per holder share, owed, delivered, gap (RULES.md S.7)."""
 
     @extend_schema(
+        summary="Bilan des flux d'un bailleur",
+        description=(
+            "Bilan annuel des flux d'un bailleur : logements mis en location, déductions, assiette, puis par "
+            "réservataire la part due, les logements livrés et l'écart. Un réservataire ne voit que sa ligne."
+        ),
         parameters=[
             OpenApiParameter("bailleur", OpenApiTypes.STR, required=True, description="SIREN du bailleur"),
-            OpenApiParameter("annee", OpenApiTypes.INT, required=True, description="Année civile"),
+            OpenApiParameter("annee", int, required=True, description="Année civile (de 2000 à 2100)"),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         siren = request.query_params.get("bailleur", "")
-        annee = request.query_params.get("annee", "")
-        if not annee.isdigit() or not 2000 <= int(annee) <= 2100:
-            raise ValidationError({"annee": "Paramètre obligatoire : une année sur 4 chiffres."})
+        annee = parametres.annee(request.query_params, obligatoire=True)
         bailleur = get_object_or_404(Bailleur, siren=siren)
         if not bailleurs_flux_for_user(request.user, Bailleur.objects.filter(pk=bailleur.pk)).exists():
             raise PermissionDenied("Vous n'avez pas accès aux flux de ce bailleur.")
-        blocs = flux.rapport_flux(
-            bailleur, int(annee), reservataires=reservataires_visibles_flux(request.user, bailleur)
-        )
+        blocs = flux.rapport_flux(bailleur, annee, reservataires=reservataires_visibles_flux(request.user, bailleur))
         return Response(
             {
                 "bailleur": bailleur.siren,
-                "annee": int(annee),
+                "annee": annee,
                 "perimetres": [
                     {
                         "perimetre": b.perimetre,

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from ..filters import DemandeFilter
@@ -6,6 +7,23 @@ from ..models import Demande, Evenement
 from .serializers import DemandeDetailSerializer, DemandeListSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="Demandes de logement social",
+        description=(
+            "Les demandes des territoires de l'utilisateur (selon son organisation), avec les mêmes filtres "
+            "que la recherche du guichet. Les situations sensibles ne sont jamais transmises."
+        ),
+    ),
+    retrieve=extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Identifiant de la demande")],
+        summary="Une demande",
+        description=(
+            "Le dossier d'une demande : ménage, souhaits, critères de priorité reconnus et historique partagé, "
+            "sans les situations ni les événements sensibles."
+        ),
+    ),
+)
 class DemandeViewSet(viewsets.ReadOnlyModelViewSet):
     """Demands of the caller's territories (scoped per organisation), searchable with the same filters
     as the reception desk's page. Sensitive situations are masked, whoever calls (sensibles.py)."""

@@ -15,7 +15,7 @@ class BatimentSerializer(serializers.ModelSerializer):
 
 class OperationSerializer(serializers.ModelSerializer):
     epci = serializers.CharField(source="epci.siren")
-    qpv = serializers.CharField(source="qpv.code", default=None)
+    qpv = serializers.CharField(source="qpv.code", default=None, allow_null=True)
     batiments = BatimentSerializer(many=True, read_only=True)
     bailleurs = serializers.SlugRelatedField(many=True, read_only=True, slug_field="siren")
     indicateurs = serializers.SerializerMethodField()
@@ -64,7 +64,7 @@ class OperationSerializer(serializers.ModelSerializer):
 
 
 class RelogementSerializer(serializers.ModelSerializer):
-    logement = serializers.CharField(source="logement.identifiant", default=None)
+    logement = serializers.CharField(source="logement.identifiant", default=None, allow_null=True)
 
     class Meta:
         model = Relogement
@@ -74,9 +74,9 @@ class RelogementSerializer(serializers.ModelSerializer):
 
 class MenageSerializer(serializers.ModelSerializer):
     operation = serializers.PrimaryKeyRelatedField(read_only=True)
-    batiment = serializers.CharField(source="batiment.nom", default=None)
+    batiment = serializers.CharField(source="batiment.nom", default=None, allow_null=True)
     referent = serializers.CharField(source="referent.username")
-    numero_unique = serializers.CharField(source="demande.numero_unique", default=None)
+    numero_unique = serializers.CharField(source="demande.numero_unique", default=None, allow_null=True)
     relogements = RelogementSerializer(many=True, read_only=True)
     nb_propositions = serializers.IntegerField(read_only=True)
 

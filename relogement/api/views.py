@@ -1,4 +1,5 @@
 from django.db.models import Count
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 
 from ..filters import MenageFilter, OperationFilter
@@ -6,6 +7,12 @@ from ..models import MenageAReloger, Operation
 from .serializers import MenageSerializer, OperationSerializer
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Opérations de relogement",
+        description="Les opérations de relogement que l'utilisateur peut voir, avec leurs indicateurs (S.9).",
+    )
+)
 class OperationListView(generics.ListAPIView):
     """Relocation operations the user may see, with their indicators (S.9)."""
 
@@ -21,6 +28,15 @@ class OperationListView(generics.ListAPIView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Ménages à reloger",
+        description=(
+            "Les ménages à reloger que l'utilisateur peut voir, avec leurs relogements. Jamais les réponses à "
+            "l'enquête sociale."
+        ),
+    )
+)
 class MenageListView(generics.ListAPIView):
     """Households to relocate the user may see. Never the survey answers."""
 

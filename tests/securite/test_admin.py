@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from cil.models import Guichet, Membership
 from core.models import User
@@ -31,8 +32,15 @@ def _etat():
             key=repr,
         ),
         sorted(
-            (u.pk, u.username, u.is_superuser, u.is_staff, u.is_active, tuple(u.groups.values_list("pk", flat=True)),
-             tuple(u.user_permissions.values_list("pk", flat=True)))  # fmt: skip
+            (
+                u.pk,
+                u.username,
+                u.is_superuser,
+                u.is_staff,
+                u.is_active,
+                tuple(u.groups.values_list("pk", flat=True)),
+                tuple(u.user_permissions.values_list("pk", flat=True)),
+            )  # fmt: skip
             for u in User.objects.all()
         ),
         sorted(Guichet.objects.values_list("pk", "nom", "epci_id", "commune_id")),
@@ -182,14 +190,15 @@ def test_les_fenetres_de_recherche_ne_listent_que_son_territoire(client, monde, 
     for autre in monde.autres(territoire):
         for user in autre.users.values():
             assert f">{user.username}<" not in texte
-        assert autre.guichet.nom not in texte
-        assert autre.bailleur.nom not in texte
-        assert autre.reservataire.nom not in texte
+        assert escape(autre.guichet.nom) not in texte
+        assert escape(autre.bailleur.nom) not in texte
+        assert escape(autre.reservataire.nom) not in texte
     assert ">superuser<" not in texte
     assert ">admin_plateforme<" not in texte
     assert f">{territoire['epci'].username}<" not in pages["core_user"]  # not oneself
     assert f">{territoire['agent'].username}<" in pages["core_user"]
-    assert territoire.guichet.nom in pages["cil_guichet"]
+    assert escape(territoire.guichet.nom) in pages["cil_guichet"]
+    assert escape(territoire.bailleur.nom) in pages["cil_bailleur"]
     # EPCI pickers are autocomplete fields answering their own territory only
     response = client.get(
         reverse("admin:autocomplete"),

@@ -1,10 +1,19 @@
+"""The demands' parameters and scoring grids. EPCI staff see and change their territory's rows; national
+defaults (no territory) are read-only to non-superusers (cil.admin.TerritoireScopedAdmin)."""
+
 from django.contrib import admin
+
+from cil.admin import FILTRE_EPCI, ScopedInline, TerritoireScopedAdmin
 
 from .models import CalculCotation, ChecklistPiece, CritereCotation, GrilleCotation, ParametresDemande
 
 
 @admin.register(ParametresDemande)
-class ParametresDemandeAdmin(admin.ModelAdmin):
+class ParametresDemandeAdmin(TerritoireScopedAdmin):
+    """A territory's delays are its staff's; the national defaults (no territory) are the superuser's."""
+
+    lignes_nationales = True
+    autocomplete_fields = ["epci"]
     list_display = [
         "epci",
         "date_debut",
@@ -14,16 +23,20 @@ class ParametresDemandeAdmin(admin.ModelAdmin):
         "radiation_non_renouvellement_mois",
         "delai_max_entretien_jours",
     ]
-    list_filter = ["epci"]
+    list_filter = [FILTRE_EPCI]
 
 
 @admin.register(ChecklistPiece)
-class ChecklistPieceAdmin(admin.ModelAdmin):
+class ChecklistPieceAdmin(TerritoireScopedAdmin):
+    """A territory's own pieces are its staff's; the list common to all territories is the superuser's."""
+
+    lignes_nationales = True
     list_display = ["condition", "type_piece", "epci", "ordre"]
-    list_filter = ["condition", "epci"]
+    list_filter = ["condition", FILTRE_EPCI]
+    autocomplete_fields = ["epci"]
 
 
-class CritereCotationInline(admin.TabularInline):
+class CritereCotationInline(ScopedInline):
     model = CritereCotation
     extra = 0
 
@@ -38,11 +51,14 @@ class CritereCotationInline(admin.TabularInline):
 
 
 @admin.register(GrilleCotation)
-class GrilleCotationAdmin(admin.ModelAdmin):
-    """Drafts are edited here or on the pages; adoption goes through the page (it archives and rescores)."""
+class GrilleCotationAdmin(TerritoireScopedAdmin):
+    """Drafts are edited here or on the pages; adoption goes through the page (it archives and rescores).
+
+    A grid belongs to one territory: scoped to its staff."""
 
     list_display = ["nom", "epci", "version", "statut", "date_debut", "date_fin"]
-    list_filter = ["statut", "epci"]
+    list_filter = ["statut", FILTRE_EPCI]
+    autocomplete_fields = ["epci"]
     inlines = [CritereCotationInline]
     readonly_fields = ["statut", "date_debut", "date_fin", "adoptee_le", "adoptee_par", "archivee_le", "copie_de"]
 
@@ -54,7 +70,7 @@ class GrilleCotationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalculCotation)
-class CalculCotationAdmin(admin.ModelAdmin):
+class CalculCotationAdmin(TerritoireScopedAdmin):
     list_display = ["grille", "declencheur", "statut", "nb_traitees", "nb_modifiees", "debut", "fin"]
     list_filter = ["statut"]
     readonly_fields = [f.name for f in CalculCotation._meta.fields]
@@ -64,3 +80,6 @@ class CalculCotationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)

@@ -321,3 +321,112 @@ def test_le_personnel_cree_un_compte_de_son_territoire(client, monde, territoire
     assert response.status_code == 200
     assert 'name="is_superuser"' not in response.content.decode()
     assert 'name="is_staff"' not in response.content.decode()
+
+
+# --- every admin of the platform, as if a deployment had given EPCI staff every Django permission -------------
+
+
+def _lignes_des_autres(monde, territoire):
+    """One row of each territory-bound admin model in the other territories, and national rows."""
+    import datetime as dt
+
+    from attributions.models import ParametreAttribution
+    from demandes.models import GrilleCotation, ParametresDemande
+    from relogement.models import ParametresRelogement, SeanceCommission
+
+    debut = dt.date(2026, 1, 1)
+    for t in monde.territoires:
+        SeanceCommission.objects.create(epci=t.epci, date=debut)
+        GrilleCotation.objects.create(epci=t.epci, nom=f"Grille {t.code}")
+        ParametreAttribution.objects.create(code="NB_CANDIDATS_MIN", valeur=3, epci=t.epci, date_debut=debut,
+                                            source="délibération")  # fmt: skip
+        ParametresDemande.objects.create(epci=t.epci, date_debut=debut)
+        ParametresRelogement.objects.create(epci=t.epci, date_debut=debut, source="charte")
+    ParametresRelogement.objects.create(epci=None, date_debut=debut, source="défaut")
+    ParametreAttribution.objects.create(code="NB_CANDIDATS_MIN", valeur=3, epci=None, date_debut=debut, source="loi")
+
+
+@pytest.mark.parametrize("territoire", TERRITOIRES, indirect=True)
+def test_toutes_les_administrations_cloisonnees_meme_avec_tous_les_droits(client, monde, territoire):
+    from django.contrib import admin
+    from django.contrib.auth.models import Permission
+
+    _lignes_des_autres(monde, territoire)
+    moi = territoire["epci"]
+    moi.user_permissions.set(Permission.objects.all())
+    connecte(client, moi)
+    autres = monde.autres(territoire)
+    noms_interdits = [escape(a.epci.nom) for a in autres] + [escape(a.commune.nom) for a in autres]
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        response = client.get(reverse("admin:{}_{}_changelist".format(*info)))
+        assert response.status_code == 200, info
+        page = response.content.decode()
+        for nom in noms_interdits:
+            assert nom not in page, (info, nom)
+        if not any(f.name == "epci" for f in model._meta.concrete_fields):
+            continue
+        for obj in model._default_manager.all():
+            change = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+            delete = reverse("admin:{}_{}_delete".format(*info), args=[obj.pk])
+            if obj.epci_id in {a.epci.pk for a in autres}:
+                assert client.get(change).status_code in (403, 404), (info, obj)
+                assert client.post(delete, {"post": "yes"}).status_code in (403, 404), (info, obj)
+                assert model._default_manager.filter(pk=obj.pk).exists()
+            elif obj.epci_id is None:  # a national row: read, not changed
+                assert client.get(change).status_code == 200, (info, obj)
+                assert client.post(delete, {"post": "yes"}).status_code == 403, (info, obj)
+                assert model._default_manager.filter(pk=obj.pk).exists()
+    # models shared across territories are read-only, even one's own territory's rows
+    for url in [
+        reverse("admin:cil_bailleur_add"),
+        reverse("admin:cil_epci_add"),
+        reverse("admin:cil_tauxlegal_add"),
+        reverse("admin:relogement_questionnaire_add"),
+    ]:
+        assert client.get(url).status_code == 403, url
+    avant = list(territoire.bailleur.epcis.values_list("pk", flat=True))
+    response = client.post(
+        reverse("admin:cil_bailleur_change", args=[territoire.bailleur.pk]),
+        {"siren": territoire.bailleur.siren, "nom": "Capturé", "epcis": [t.epci.pk for t in monde.territoires]},
+    )
+    assert response.status_code == 403
+    territoire.bailleur.refresh_from_db()
+    assert territoire.bailleur.nom != "Capturé"
+    assert list(territoire.bailleur.epcis.values_list("pk", flat=True)) == avant
+
+
+def test_l_administrateur_par_role_ne_fait_pas_d_administrateur_ni_de_superuser(client, monde):
+    """The platform administrator by role (staff, not superuser) gives roles anywhere, but not the
+    administrator's role, and touches neither their own memberships nor anyone's flags."""
+    from cil.services import groupe_personnel_epci
+
+    admin_role = monde.admin
+    admin_role.groups.add(groupe_personnel_epci())
+    connecte(client, admin_role)
+    avant = _etat()
+    for data in [
+        _membership(monde.val["membre"], monde.mont.epci, Role.ADMINISTRATEUR),
+        _membership(admin_role, monde.mont.epci, Role.EPCI),
+    ]:
+        assert _ajoute_membership(client, data).status_code in (200, 403)
+    mien = Membership.objects.get(user=admin_role)
+    assert client.get(reverse("admin:cil_membership_change", args=[mien.pk])).status_code == 404
+    for user in (admin_role, monde.superuser, monde.val["epci"]):
+        assert client.get(reverse("admin:core_user_change", args=[user.pk])).status_code == 404
+    client.post(
+        reverse("admin:core_user_change", args=[monde.lac["agent"].pk]),
+        {
+            "username": "agent_lac",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },  # fmt: skip
+    )
+    assert _etat() == avant
+    # what the role is for: a membership in any territory, at any organisation
+    data = _membership(monde.lac["membre"], monde.mont.epci, Role.AGENT_ACCUEIL, guichet=monde.mont.guichet)
+    assert _ajoute_membership(client, data).status_code == 302
+    assert Membership.objects.filter(user=monde.lac["membre"], guichet=monde.mont.guichet).exists()

@@ -12,6 +12,8 @@ staff and changed by superusers only (``lignes_nationales = True``).
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from . import permissions
@@ -44,6 +46,22 @@ def _superuser(request) -> bool:
     return request.user.is_active and request.user.is_superuser
 
 
+class RawIdScope(ForeignKeyRawIdWidget):
+    """A raw-id field that names the row only if the user may pick it: a typed id (in the URL's initial values
+    or a refused form) must not reveal whom or what it designates."""
+
+    def __init__(self, widget: ForeignKeyRawIdWidget, queryset):
+        super().__init__(widget.rel, widget.admin_site, attrs=widget.attrs, using=widget.db)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        try:
+            visible = self.queryset.filter(**{self.rel.get_related_field().name: value}).exists()
+        except (ValueError, TypeError, ValidationError):
+            visible = False
+        return super().label_and_url_for_value(value) if visible else ("", "")
+
+
 class ChoixScopesMixin:
     """Foreign-key, many-to-many and raw-id choices of a form limited to what the user may pick.
 
@@ -62,7 +80,12 @@ class ChoixScopesMixin:
         return kwargs
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(db_field, request, **self._scoped_choices(db_field, request, kwargs))
+        formfield = super().formfield_for_foreignkey(
+            db_field, request, **self._scoped_choices(db_field, request, kwargs)
+        )
+        if formfield is not None and isinstance(formfield.widget, ForeignKeyRawIdWidget) and not _superuser(request):
+            formfield.widget = RawIdScope(formfield.widget, formfield.queryset)
+        return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(db_field, request, **self._scoped_choices(db_field, request, kwargs))

@@ -430,3 +430,22 @@ def test_l_administrateur_par_role_ne_fait_pas_d_administrateur_ni_de_superuser(
     data = _membership(monde.lac["membre"], monde.mont.epci, Role.AGENT_ACCUEIL, guichet=monde.mont.guichet)
     assert _ajoute_membership(client, data).status_code == 302
     assert Membership.objects.filter(user=monde.lac["membre"], guichet=monde.mont.guichet).exists()
+
+
+@pytest.mark.parametrize("territoire", TERRITOIRES, indirect=True)
+def test_un_identifiant_tape_ne_revele_pas_le_nom(client, monde, territoire):
+    """A raw-id field shows the name of the row whose id it holds: typed ids of other territories' rows (in the
+    URL's initial values, or in a refused form) must not reveal whom or what they designate."""
+    connecte(client, territoire["epci"])
+    for autre in monde.autres(territoire):
+        query = f"?user={autre['agent'].pk}&guichet={autre.guichet.pk}&bailleur={autre.bailleur.pk}"
+        page = client.get(reverse("admin:cil_membership_add") + query).content.decode()
+        refus = _ajoute_membership(
+            client, _membership(autre["agent"], territoire.epci, Role.AGENT_ACCUEIL, guichet=autre.guichet)
+        ).content.decode()
+        for texte in (page, refus):
+            assert autre["agent"].username not in texte
+            assert escape(autre.guichet.nom) not in texte
+            assert escape(autre.bailleur.nom) not in texte
+    page = client.get(reverse("admin:cil_membership_add") + f"?user={territoire['agent'].pk}").content.decode()
+    assert territoire["agent"].username in page

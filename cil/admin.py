@@ -414,3 +414,33 @@ class CompteAdmin(CoreUserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, CompteAdmin)
+
+
+# --- Permission groups: a member of a group that may edit groups could grant themselves anything --------------
+
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+
+
+class GroupeAdmin(BaseGroupAdmin):
+    """Groups carry Django permissions (the EPCI staff group among them): only a superuser reads or edits them,
+    whatever permissions a deployment hands out."""
+
+    def has_module_permission(self, request):
+        return _superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _superuser(request)
+
+    def has_add_permission(self, request):
+        return _superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _superuser(request)
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, GroupeAdmin)

@@ -107,7 +107,8 @@ class DecisionCaleolAdmin(LectureSeule, TerritoireScopedAdmin):
     list_filter = ("type_decision", "source", "dalo", "prioritaire", "mutation", "relogement")
     search_fields = ("numero_unique", "logement__identifiant")
     date_hierarchy = "date_decision"
-    raw_id_fields = ("logement", "bailleur", "commune", "epci", "qpv", "reservataire", "lot")
+    autocomplete_fields = ("epci",)
+    raw_id_fields = ("logement", "bailleur", "commune", "qpv", "reservataire", "lot")
     list_select_related = ("bailleur", "commune", "reservataire")
 
 

@@ -1,7 +1,8 @@
 """Admin of issue 7: parameters (with their sources), reservation agreements, and read views of the process.
 
 Vacancies, candidates and sessions are written through the pages (services log every step); the admin shows
-them read-only. Agreements and parameters are configured here. EPCI staff see their territory's rows only.
+them read-only. Agreements and parameters are configured here. EPCI staff see their territory's rows only, and
+pick only their territory's rows (cil.admin.TerritoireScopedAdmin, cil.permissions).
 """
 
 from django.contrib import admin
@@ -13,23 +14,35 @@ from .models import Candidature, ConventionReservation, ParametreAttribution, Se
 
 
 @admin.register(ParametreAttribution)
-class ParametreAttributionAdmin(admin.ModelAdmin):
+class ParametreAttributionAdmin(TerritoireScopedAdmin):
+    """A territory's own values are scoped; national values (no territory) are read-only to non-superusers."""
+
+    lignes_nationales = True
     list_display = ("code", "valeur", "epci", "date_debut", "date_fin")
     list_filter = ("code",)
     search_fields = ("source",)
+    autocomplete_fields = ("epci",)
 
 
 @admin.register(ConventionReservation)
-class ConventionReservationAdmin(admin.ModelAdmin):
+class ConventionReservationAdmin(TerritoireScopedAdmin):
+    """Agreements limited to a territory are its staff's; departmental agreements (no territory) bind landlords
+    across several territories: their staff read those of the landlords working with them, only a superuser
+    changes them."""
+
+    lignes_nationales = True
     list_display = ("bailleur", "reservataire", "departement", "epci", "part_flux", "date_debut", "date_fin")
     list_filter = ("reservataire__type", "date_debut")
     search_fields = ("bailleur__nom", "bailleur__siren", "reservataire__nom", "reference")
-    autocomplete_fields = ("bailleur", "reservataire")
+    autocomplete_fields = ("bailleur", "reservataire", "epci")
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("bailleur", "reservataire", "epci")
+    def scope_queryset(self, request, qs):
+        qs = qs.select_related("bailleur", "reservataire", "epci")
         scope = scope_for(request.user)
-        return qs if scope.admin else qs.filter(bailleur__epcis__in=scope.epci_staff).distinct()
+        if scope.admin:
+            return qs
+        departementales = qs.filter(epci__isnull=True, bailleur__epcis__in=scope.epci_staff)
+        return (qs.filter(epci__in=scope.epci_staff) | departementales).distinct()
 
 
 class LectureSeule:
@@ -81,7 +94,8 @@ class LogementAdmin(TerritoireScopedAdmin):
     list_display = ("identifiant", "bailleur", "commune", "typologie", "qpv", "financement", "loyer")
     list_filter = ("typologie", "financement", "accessible_pmr")
     search_fields = ("identifiant", "adresse", "bailleur__nom")
-    raw_id_fields = ("bailleur", "commune", "epci", "qpv", "qpv_2015")
+    autocomplete_fields = ("epci",)
+    raw_id_fields = ("bailleur", "commune", "qpv", "qpv_2015")
 
 
 @admin.register(DecisionCaleol)
@@ -93,12 +107,16 @@ class DecisionCaleolAdmin(LectureSeule, TerritoireScopedAdmin):
     list_filter = ("type_decision", "source", "dalo", "prioritaire", "mutation", "relogement")
     search_fields = ("numero_unique", "logement__identifiant")
     date_hierarchy = "date_decision"
-    raw_id_fields = ("logement", "bailleur", "commune", "epci", "qpv", "reservataire", "lot")
+    autocomplete_fields = ("epci",)
+    raw_id_fields = ("logement", "bailleur", "commune", "qpv", "reservataire", "lot")
     list_select_related = ("bailleur", "commune", "reservataire")
 
 
 @admin.register(LotImport)
-class LotImportAdmin(LectureSeule, admin.ModelAdmin):
+class LotImportAdmin(LectureSeule, TerritoireScopedAdmin):
+    """An F1 file may hold several territories' decisions: staff read the files that touched theirs."""
+
+    epci_field = "decisions__epci"
     list_display = ("nom_fichier", "importe_le", "importe_par", "statut", "nb_lignes", "nb_creees", "nb_modifiees",
                     "nb_inchangees", "duree_ms")  # fmt: skip
     list_filter = ("statut",)

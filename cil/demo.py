@@ -20,7 +20,6 @@ from typing import TextIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.module_loading import import_string
 
@@ -37,6 +36,7 @@ from .models import (
     Reservataire,
     Secteur,
 )
+from .services import groupe_personnel_epci
 
 DEMO_SEED = 2026
 DEMO_PASSWORD = "demo-cil-2026"
@@ -215,11 +215,6 @@ COMPTES = {
     "admin": (Role.ADMINISTRATEUR, "Alice", "Durand"),
 }
 
-GROUPE_PERSONNEL_EPCI = "Personnel de l'EPCI (configuration du territoire)"
-# Models EPCI staff configure in the admin (rows filtered to their territory by cil.admin), and those they read.
-MODELES_CONFIGURES = ["quartier", "secteur", "guichet", "membership", "seuilquartile", "ciblelocale"]
-MODELES_LUS = ["epci", "commune", "perimetreepci", "qpv", "bailleur", "reservataire", "tauxlegal"]
-
 
 class DemoError(Exception):
     """The demo cannot be built; the message is in French."""
@@ -387,14 +382,6 @@ def _guichets(epci: Epci, communes: dict[str, Commune], bailleurs: list[Bailleur
     return guichets
 
 
-def _groupe_personnel_epci() -> Group:
-    group, _ = Group.objects.get_or_create(name=GROUPE_PERSONNEL_EPCI)
-    codenames = [f"{action}_{model}" for model in MODELES_CONFIGURES for action in ("add", "change", "delete", "view")]
-    codenames += [f"view_{model}" for model in MODELES_LUS]
-    group.permissions.set(Permission.objects.filter(content_type__app_label="cil", codename__in=codenames))
-    return group
-
-
 def _accounts(territory: DemoTerritory) -> list[DemoAccount]:
     User = get_user_model()
     epci = territory.epci
@@ -403,7 +390,7 @@ def _accounts(territory: DemoTerritory) -> list[DemoAccount]:
         "bailleur": {"bailleur": territory.bailleur(SIREN_ACTIS)},
         "reservataire": {"reservataire": territory.reservataire(Reservataire.Type.COMMUNE, INSEE_GRENOBLE)},
     }
-    groupe = _groupe_personnel_epci()
+    groupe = groupe_personnel_epci()
     accounts = []
     for username, (role, first_name, last_name) in COMPTES.items():
         user, _ = User.objects.update_or_create(

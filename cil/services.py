@@ -676,3 +676,35 @@ def import_referentiels(*, stdout: TextIO | None = None, only_epci: str | None =
 
     report.seconds = time.monotonic() - start
     return report
+
+
+# --- The EPCI staff's permissions in the administration -------------------------------------------------------
+
+GROUPE_PERSONNEL_EPCI = "Personnel de l'EPCI (configuration du territoire)"
+# Models EPCI staff configure in the admin (rows limited to their territories by cil.admin), those they read, and
+# the accounts of their territory's people, which they create and edit but never delete (they deactivate them).
+MODELES_CONFIGURES = {"cil": ["quartier", "secteur", "guichet", "membership", "seuilquartile", "ciblelocale"]}
+MODELES_LUS = {"cil": ["epci", "commune", "perimetreepci", "qpv", "bailleur", "reservataire", "tauxlegal"]}
+COMPTES = {"core": ["add_user", "change_user", "view_user"]}
+
+
+@transaction.atomic
+def groupe_personnel_epci():
+    """The permission group of EPCI staff, created or brought up to date (idempotent).
+
+    Run after every ``migrate`` (``CilConfig.ready`` connects it to ``post_migrate``) so that production has it,
+    and by the demo. What the group's members see inside each model is decided by ``cil.permissions``.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    groupe, _ = Group.objects.get_or_create(name=GROUPE_PERSONNEL_EPCI)
+    voulues = models.Q(pk__in=[])
+    for app, modeles in MODELES_CONFIGURES.items():
+        codenames = [f"{action}_{m}" for m in modeles for action in ("add", "change", "delete", "view")]
+        voulues |= models.Q(content_type__app_label=app, codename__in=codenames)
+    for app, modeles in MODELES_LUS.items():
+        voulues |= models.Q(content_type__app_label=app, codename__in=[f"view_{m}" for m in modeles])
+    for app, codenames in COMPTES.items():
+        voulues |= models.Q(content_type__app_label=app, codename__in=codenames)
+    groupe.permissions.set(Permission.objects.filter(voulues))
+    return groupe

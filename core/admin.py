@@ -6,6 +6,8 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts; cil.admin replaces it with a version scoped to the territories of EPCI staff."""
+
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
 
 
@@ -19,5 +21,13 @@ class TacheExecutionAdmin(admin.ModelAdmin):
     search_fields = ("nom",)
     readonly_fields = [f.name for f in TacheExecution._meta.fields]
 
+    def get_queryset(self, request):
+        # The journal names who launched what: a non-superuser reads the jobs they launched themselves.
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(acteur=request.user)
+
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -1,8 +1,11 @@
+"""The demands' parameters and scoring grids. EPCI staff see and change their territory's rows; national
+defaults (no territory) are read-only to non-superusers (cil.admin.TerritoireScopedAdmin)."""
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
 
-from cil.admin import TerritoireScopedAdmin
+from cil.admin import FILTRE_EPCI, ScopedInline, TerritoireScopedAdmin
 from cil.permissions import scope_for
 
 from .models import (
@@ -16,7 +19,11 @@ from .models import (
 
 
 @admin.register(ParametresDemande)
-class ParametresDemandeAdmin(admin.ModelAdmin):
+class ParametresDemandeAdmin(TerritoireScopedAdmin):
+    """A territory's delays are its staff's; the national defaults (no territory) are the superuser's."""
+
+    lignes_nationales = True
+    autocomplete_fields = ["epci"]
     list_display = [
         "epci",
         "date_debut",
@@ -26,16 +33,20 @@ class ParametresDemandeAdmin(admin.ModelAdmin):
         "radiation_non_renouvellement_mois",
         "delai_max_entretien_jours",
     ]
-    list_filter = ["epci"]
+    list_filter = [FILTRE_EPCI]
 
 
 @admin.register(ChecklistPiece)
-class ChecklistPieceAdmin(admin.ModelAdmin):
+class ChecklistPieceAdmin(TerritoireScopedAdmin):
+    """A territory's own pieces are its staff's; the list common to all territories is the superuser's."""
+
+    lignes_nationales = True
     list_display = ["condition", "type_piece", "epci", "ordre"]
-    list_filter = ["condition", "epci"]
+    list_filter = ["condition", FILTRE_EPCI]
+    autocomplete_fields = ["epci"]
 
 
-class CritereCotationInline(admin.TabularInline):
+class CritereCotationInline(ScopedInline):
     model = CritereCotation
     extra = 0
 
@@ -50,11 +61,14 @@ class CritereCotationInline(admin.TabularInline):
 
 
 @admin.register(GrilleCotation)
-class GrilleCotationAdmin(admin.ModelAdmin):
-    """Drafts are edited here or on the pages; adoption goes through the page (it archives and rescores)."""
+class GrilleCotationAdmin(TerritoireScopedAdmin):
+    """Drafts are edited here or on the pages; adoption goes through the page (it archives and rescores).
+
+    A grid belongs to one territory: scoped to its staff."""
 
     list_display = ["nom", "epci", "version", "statut", "date_debut", "date_fin"]
-    list_filter = ["statut", "epci"]
+    list_filter = ["statut", FILTRE_EPCI]
+    autocomplete_fields = ["epci"]
     inlines = [CritereCotationInline]
     readonly_fields = ["statut", "date_debut", "date_fin", "adoptee_le", "adoptee_par", "archivee_le", "copie_de"]
 
@@ -66,7 +80,7 @@ class GrilleCotationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalculCotation)
-class CalculCotationAdmin(admin.ModelAdmin):
+class CalculCotationAdmin(TerritoireScopedAdmin):
     list_display = ["grille", "declencheur", "statut", "nb_traitees", "nb_modifiees", "debut", "fin"]
     list_filter = ["statut"]
     readonly_fields = [f.name for f in CalculCotation._meta.fields]
@@ -76,6 +90,9 @@ class CalculCotationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 class ElementSensibleForm(forms.ModelForm):
@@ -98,7 +115,7 @@ class ElementSensibleAdmin(TerritoireScopedAdmin):
 
     form = ElementSensibleForm
     list_display = ["libelle", "nature", "code", "epci", "source"]
-    list_filter = ["nature", "epci"]
+    list_filter = ["nature", FILTRE_EPCI]
 
     def get_queryset(self, request):
         qs = admin.ModelAdmin.get_queryset(self, request).select_related("epci")

@@ -1,11 +1,18 @@
 from django.contrib import admin
 
+from cil.admin import FILTRE_EPCI, TerritoireScopedAdmin
+
 from .models import BilanAnnuel
 
 
 @admin.register(BilanAnnuel)
-class BilanAnnuelAdmin(admin.ModelAdmin):
+class BilanAnnuelAdmin(TerritoireScopedAdmin):
+    """Balance sheets are produced by the pages (a job renders them and records who asked): EPCI staff read their
+    territory's, only a superuser corrects one here (a hand edit would forge its status or its author)."""
+
+    partage = True
     list_display = ["kind", "epci", "annee", "bailleur", "reservataire", "statut", "demande_par", "cree_le", "nb_pages"]
-    list_filter = ["kind", "statut", "annee", "epci"]
+    list_filter = ["kind", "statut", "annee", FILTRE_EPCI]
     readonly_fields = ["cree_le", "termine_le", "duree_ms", "nb_pages", "erreur"]
+    autocomplete_fields = ["epci"]
     raw_id_fields = ["demande_par"]

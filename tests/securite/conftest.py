@@ -98,7 +98,7 @@ def _territoire(code: str, siren: str, nom: str, insee: str, commune: str, baill
 
 def _groupe_personnel_epci():
     """The Django permissions EPCI staff get in the admin, as the demo grants them."""
-    from cil.demo import _groupe_personnel_epci as groupe
+    from cil.services import groupe_personnel_epci as groupe
 
     return groupe()
 

@@ -352,6 +352,11 @@ def radier(
         libelle=f"Radiation : {MotifRadiation(motif).label}",
         detail={"motif": motif, "date": jour.isoformat(), "commentaire": commentaire, **(detail or {})},
     )
+    if motif == rules.MotifRadiation.ATTRIBUTION:
+        # AU-2014-124, art. 4: appraisals of social difficulties go at the allocation (unless followed up)
+        from .services_rgpd import effacer_appreciations_sociales
+
+        effacer_appreciations_sociales(demande, acteur=acteur)
     return demande
 
 

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from . import rules
+from . import rules, signals
 from .models import (
     Demande,
     Evenement,
@@ -36,7 +36,7 @@ from .models import (
     Statut,
     private_storage,
 )
-from .signals import appreciations_a_effacer, demande_anonymisee, donnees_personnelles, reponses
+from .signals import appreciations_a_effacer, demande_anonymisee, reponses
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,16 @@ NOM_ANONYMISE = "ANONYMISÉE"
 
 
 # --- Read log ---------------------------------------------------------------------------------------
+
+
+def _organisation(utilisateur, epci_id: int) -> str:
+    """The organisation the user acts for on the territory (cached on the user object for the request)."""
+    from .services import organisation_de
+
+    cache = utilisateur.__dict__.setdefault("_organisations_journal", {})
+    if epci_id not in cache:
+        cache[epci_id] = organisation_de(utilisateur, epci_id)
+    return cache[epci_id]
 
 
 def enregistrer_consultation(
@@ -64,13 +74,11 @@ def enregistrer_consultation(
     if objet not in JournalConsultation.Objet.values or canal not in JournalConsultation.Canal.values:
         raise rules.DomainError(f"Consultation inconnue : {objet} / {canal}.")
     epci_id = epci_id if epci_id is not None else demande.epci_id
-    from .services import organisation_de
-
     return JournalConsultation.objects.create(
         date=timezone.now(),
         utilisateur=utilisateur,
         identifiant=utilisateur.get_username()[:150],
-        organisation=organisation_de(utilisateur, epci_id),
+        organisation=_organisation(utilisateur, epci_id),
         epci_id=epci_id,
         objet=objet,
         canal=canal,
@@ -82,16 +90,18 @@ def enregistrer_consultation(
     )
 
 
-def enregistrer_consultation_liste(*, utilisateur, objet: str, canal: str, queryset, detail: str = "") -> int:
-    """A list or an export: one row per territory with the number of demands it showed (SQL count)."""
-    comptes = queryset.order_by().values("epci_id").annotate(n=Count("id")).values_list("epci_id", "n")
-    lignes = 0
+def enregistrer_consultation_liste(*, utilisateur, objet: str, canal: str, demandes, detail: str = "") -> int:
+    """A list or an export: one row per territory with the number of demands it showed. ``demandes`` is a
+    queryset (counted in SQL) or the list of demands shown."""
+    if hasattr(demandes, "values_list"):
+        comptes = list(demandes.order_by().values("epci_id").annotate(n=Count("id")).values_list("epci_id", "n"))
+    else:
+        comptes = sorted(Counter(d.epci_id for d in demandes).items())
     for epci_id, n in comptes:
         enregistrer_consultation(
             utilisateur=utilisateur, objet=objet, canal=canal, epci_id=epci_id, nombre=n, detail=detail
         )
-        lignes += 1
-    return lignes
+    return len(comptes)
 
 
 def enregistrer_consultation_demandes(*, utilisateur, objet: str, canal: str, demandes, detail: str = "") -> None:
@@ -195,7 +205,9 @@ def _effacer_fichiers(noms: list[str]) -> None:
             logger.exception("Fichier %s non effacé", nom)
 
 
-def purger_demandes_radiees(*, today: dt.date | None = None, dry_run: bool = False, rapport: dict | None = None) -> dict:
+def purger_demandes_radiees(
+    *, today: dt.date | None = None, dry_run: bool = False, rapport: dict | None = None
+) -> dict:
     """Anonymise every radiated demand whose retention period ran out; return (and fill ``rapport``) what
     was done: counts per kind, the numbers of the demands, failures. Each demand in its own transaction;
     the files are deleted once it commits. Idempotent (``anonymisee_le`` marks the done ones).
@@ -305,10 +317,10 @@ def donnees_personnelles(demande: Demande) -> dict:
         "genere_le": timezone.now().isoformat(),
         "base_legale": "Règlement (UE) 2016/679, article 15 (droit d'accès)",
         "demande": fiche,
-        "menage": _lignes(demande.membres.all(), "lien", "nom", "prenom", "date_naissance", "situation_professionnelle"),
-        "ressources": _lignes(
-            demande.ressources.all(), "membre__prenom", "nature", "montant_mensuel"
+        "menage": _lignes(
+            demande.membres.all(), "lien", "nom", "prenom", "date_naissance", "situation_professionnelle"
         ),
+        "ressources": _lignes(demande.ressources.all(), "membre__prenom", "nature", "montant_mensuel"),
         "pieces": _lignes(
             demande.pieces.all(), "id", "type_piece", "statut", "nom_original", "taille", "recue_le", "valide_jusqu_au"
         ),
@@ -318,9 +330,7 @@ def donnees_personnelles(demande: Demande) -> dict:
         "decisions_dalo": _lignes(
             demande.decisions_dalo.all(), "date_decision", "prioritaire_urgent", "commission", "reference"
         ),
-        "rendez_vous": _lignes(
-            demande.rendez_vous.all(), "objet", "debut", "statut", "guichet__nom", "compte_rendu"
-        ),
+        "rendez_vous": _lignes(demande.rendez_vous.all(), "objet", "debut", "statut", "guichet__nom", "compte_rendu"),
         "statuts": _lignes(demande.transitions.all(), "date", "de", "vers", "action", "motif", "raison"),
         "evenements": _lignes(
             demande.evenements.order_by("date", "id"), "date", "type", "organisation", "libelle", "detail"
@@ -336,7 +346,7 @@ def donnees_personnelles(demande: Demande) -> dict:
         ),
     }
     # the apps above (allocations, relocation) add their sections
-    donnees.update(reponses(donnees_personnelles, demande=demande))
+    donnees.update(reponses(signals.donnees_personnelles, demande=demande))
     return donnees
 
 

@@ -132,7 +132,11 @@ def demandes_a_anonymiser(today: dt.date):
     for epci_id in base.order_by().values_list("epci_id", flat=True).distinct():
         mois = parametres_pour(epci_id, today).conservation_radiees_mois
         limite = rules.add_months(today, -mois)
-        ids.extend(base.filter(epci_id=epci_id, date_radiation__lte=limite).values_list("pk", flat=True))
+        du_territoire = base.filter(epci_id=epci_id)
+        ids.extend(du_territoire.filter(date_radiation__lte=limite).values_list("pk", flat=True))
+        # month ends: radiated on 29 February, the period ends on 28 February (``fin_conservation``)
+        bord = du_territoire.filter(date_radiation__gt=limite, date_radiation__lte=limite + dt.timedelta(days=3))
+        ids.extend(pk for pk, jour in bord.values_list("pk", "date_radiation") if rules.add_months(jour, mois) <= today)
     return Demande.objects.filter(pk__in=ids).order_by("pk")
 
 

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from attributions.tests.conftest import territoire as monde_attributions  # noqa: F401  (a fixture)
 from core.models import TacheExecution
 from demandes import services
 from demandes.models import (
@@ -259,6 +260,25 @@ def test_la_duree_de_conservation_est_un_parametre_date(monde, radiees):
     call_command("purger_demandes_radiees", stdout=io.StringIO())
     assert Demande.objects.get(pk=radiees["ancienne"].pk).anonymisee_le is None
     assert Demande.objects.get(pk=radiees["autre"].pk).anonymisee_le is not None
+
+
+def test_objectifs_des_annees_passees_inchanges(monde_attributions, django_capture_on_commit_callbacks):  # noqa: F811
+    """The operator's command, on a territory whose 2025 allocations were recorded in the platform."""
+    territoire = monde_attributions
+    from attributions.models import DecisionCaleol
+    from attributions.selectors import calcule_objectifs_epci
+    from attributions.tests.fabrique import construire_monde
+    from attributions.tests.test_flux_parcours import parcours_plateforme
+
+    (_d1, _d2, d3, d4), _ = parcours_plateforme(construire_monde(territoire))
+    epci = territoire["epci"]
+    avant = {annee: calcule_objectifs_epci(epci, annee) for annee in (2024, 2025)}
+    n_decisions = DecisionCaleol.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purger_demandes_radiees", "--date", "2026-08-01", stdout=io.StringIO())
+    assert Demande.objects.filter(pk__in=[d3.pk, d4.pk], anonymisee_le__isnull=False).count() == 2
+    assert {annee: calcule_objectifs_epci(epci, annee) for annee in (2024, 2025)} == avant
+    assert DecisionCaleol.objects.count() == n_decisions
 
 
 # --- NIR -----------------------------------------------------------------------------------------

@@ -315,6 +315,10 @@ class SouhaitsForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
         self.fields["communes_souhaitees"].widget.attrs["size"] = 8
 
 
+# the desk's flag that keeps the appraisals of social difficulties at the lease (AU-2014-124, art. 4)
+CHAMPS_SUIVI = ["suivi_social_en_cours"]
+
+
 class DemandeEditForm(DemandeurForm):
     """Every field of the form at once, plus the version read (optimistic locking)."""
 
@@ -327,7 +331,7 @@ class DemandeEditForm(DemandeurForm):
 
     class Meta:
         model = Demande
-        fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS
+        fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS + CHAMPS_SUIVI
         widgets = {"date_naissance": DateInput(), "commentaire": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, epci=None, **kwargs):
@@ -358,7 +362,7 @@ class DemandeEditForm(DemandeurForm):
         return libelles
 
     def donnees(self) -> dict:
-        fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS
+        fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS + CHAMPS_SUIVI
         return {k: self.cleaned_data[k] for k in fields if k != "communes_souhaitees"}
 
 

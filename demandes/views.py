@@ -454,6 +454,14 @@ def modifier(request, pk):
     if not demande.est_active:
         messages.error(request, "Une demande radiée ne peut pas être modifiée.")
         return redirect("demandes:fiche", pk=pk)
+    if request.method == "GET":
+        enregistrer_consultation(
+            utilisateur=request.user,
+            objet=JournalConsultation.Objet.DEMANDE,
+            canal=JournalConsultation.Canal.PAGE,
+            demande=demande,
+            detail="Formulaire de modification",
+        )
     membres = list(demande.membres.all())
     personnes = [(str(m.pk), f"{m.prenom} {m.nom}") for m in membres]
     initial_membres = [

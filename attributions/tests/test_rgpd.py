@@ -50,3 +50,16 @@ def test_pas_de_purge_avant_un_an(monde):
     rapport = purger_demandes_radiees(today=dt.date(2026, 3, 31), dry_run=False)
     assert rapport["numeros"] == []
     assert Demande.objects.get(pk=d3.pk).nom == "Petit"
+
+
+def test_les_candidats_lus_sur_la_page_du_logement_sont_journalises(client, monde):
+    from django.urls import reverse
+
+    from demandes.models import JournalConsultation
+
+    (d1, d2, d3, _d4), (v1, _v2) = parcours_plateforme(monde)
+    lecteur = monde["staff"]["bailleur"]
+    client.force_login(lecteur)
+    assert client.get(reverse("attributions:vacance", args=[v1.pk])).status_code == 200
+    lues = set(JournalConsultation.objects.filter(utilisateur=lecteur).values_list("demande_id", "canal"))
+    assert lues == {(d1.pk, "PAGE"), (d2.pk, "PAGE"), (d3.pk, "PAGE")}

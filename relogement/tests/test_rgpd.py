@@ -77,3 +77,16 @@ def test_export_d_acces_contient_le_relogement(monde, demande):
     donnees = donnees_personnelles(demande)
     assert [m["reference"] for m in donnees["relogement"]] == [menage.reference]
     assert donnees["saisines_cas_specifiques"][0]["diagnostic__contenu"] == "Fragile"
+
+
+def test_la_demande_liee_lue_sur_le_dossier_de_relogement_est_journalisee(client, monde, demande):
+    from django.urls import reverse
+
+    from demandes.models import JournalConsultation
+
+    menage = monde.menage()
+    services.lier_demande(menage, demande=demande, acteur=monde.staff)
+    client.force_login(monde.staff)
+    assert client.get(reverse("relogement:menage", args=[menage.pk])).status_code == 200
+    ligne = JournalConsultation.objects.get(utilisateur=monde.staff)
+    assert ligne.demande_id == demande.pk and ligne.detail == f"Dossier de relogement {menage.reference}"

@@ -278,7 +278,9 @@ def effacer_appreciations_sociales(demande: Demande, *, acteur) -> dict:
         demande,
         Evenement.Type.EFFACEMENT,
         acteur=acteur,
-        libelle="Appréciations sur les difficultés sociales effacées à l'attribution",
+        libelle="Appréciations sur les difficultés sociales effacées à l'attribution"
+        if compteurs
+        else "Attribution : aucune appréciation sur les difficultés sociales à effacer",
         detail={"effaces": compteurs},
     )
     return compteurs

@@ -385,6 +385,11 @@ def reactiver(demande: Demande, *, acteur, jour: dt.date | None = None, version:
     from .selectors import delais_pour
 
     jour = jour or _today()
+    if demande.anonymisee_le is not None:
+        raise DomainError(
+            "Les données de cette demande ont été effacées (durée de conservation écoulée) : "
+            "il faut déposer une nouvelle demande."
+        )
     delais = delais_pour(demande.epci_id, jour)
     if not rules.reactivation_possible(
         demande.motif_radiation,

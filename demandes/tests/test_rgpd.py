@@ -103,3 +103,18 @@ def test_page_de_la_demande_propose_l_export_au_personnel_epci_seulement(client,
     assert reverse("demandes:export_acces", args=[demande.pk]) in client.get(url).content.decode()
     client.force_login(monde.agent)
     assert reverse("demandes:export_acces", args=[demande.pk]) not in client.get(url).content.decode()
+
+
+def test_une_demande_anonymisee_ne_se_reactive_pas(monde):
+    from demandes.models import Demande
+    from demandes.rules import DomainError
+    from demandes.services_rgpd import purger_demandes_radiees
+
+    today = timezone.localdate()
+    d = creer_demande(monde.guichet, acteur=monde.agent, nom="Partie", date_depot=today - dt.timedelta(days=500))
+    services.radier(d, "RENONCIATION", acteur=monde.agent, jour=today - dt.timedelta(days=10))
+    purger_demandes_radiees(today=today + dt.timedelta(days=400))
+    d = Demande.objects.get(pk=d.pk)
+    assert d.anonymisee_le is not None
+    with pytest.raises(DomainError, match="effacées"):
+        services.reactiver(d, acteur=monde.agent, jour=today + dt.timedelta(days=400))

@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 
 from cil.models import Bailleur, Reservataire
+from core.validators import SansNirMixin
 
 from .models import Candidature, DecisionCaleol, Logement, SeanceCaleol, Vacance
 
@@ -31,7 +32,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class StockForm(Bootstrap, forms.Form):
+class StockForm(SansNirMixin, Bootstrap, forms.Form):
     bailleur = forms.ModelChoiceField(queryset=Bailleur.objects.none(), label="Bailleur")
     fichier = forms.FileField(
         label="Fichier de patrimoine (CSV)",
@@ -51,7 +52,7 @@ class StockForm(Bootstrap, forms.Form):
         return fichier
 
 
-class VacanceForm(Bootstrap, forms.Form):
+class VacanceForm(SansNirMixin, Bootstrap, forms.Form):
     identifiant = forms.CharField(
         label="Identifiant du logement", max_length=40, help_text="Identifiant RPLS ou celui de votre patrimoine."
     )
@@ -77,7 +78,7 @@ class VacanceForm(Bootstrap, forms.Form):
         return identifiant
 
 
-class OrientationForm(Bootstrap, forms.Form):
+class OrientationForm(SansNirMixin, Bootstrap, forms.Form):
     reservataire = forms.ModelChoiceField(queryset=Reservataire.objects.none(), label="Réservataire")
 
     def __init__(self, *args, reservataires=None, **kwargs):
@@ -87,11 +88,11 @@ class OrientationForm(Bootstrap, forms.Form):
         )
 
 
-class MotifForm(Bootstrap, forms.Form):
+class MotifForm(SansNirMixin, Bootstrap, forms.Form):
     motif = forms.CharField(label="Motif", max_length=300)
 
 
-class InscriptionForm(Bootstrap, forms.Form):
+class InscriptionForm(SansNirMixin, Bootstrap, forms.Form):
     seance = forms.ModelChoiceField(queryset=SeanceCaleol.objects.none(), label="Séance de la commission")
 
     def __init__(self, *args, seances=None, **kwargs):
@@ -99,26 +100,26 @@ class InscriptionForm(Bootstrap, forms.Form):
         self.fields["seance"].queryset = seances if seances is not None else SeanceCaleol.objects.none()
 
 
-class DesignationForm(Bootstrap, forms.Form):
+class DesignationForm(SansNirMixin, Bootstrap, forms.Form):
     exception = forms.ChoiceField(
         label="Exception à la règle des trois candidats", choices=Vacance.Exception3.choices, required=False
     )
     justification = forms.CharField(label="Justification de l'exception", max_length=300, required=False)
 
 
-class SeanceForm(Bootstrap, forms.Form):
+class SeanceForm(SansNirMixin, Bootstrap, forms.Form):
     date = forms.DateField(label="Date de la séance", widget=DateInput(), initial=dt.date.today)
     lieu = forms.CharField(label="Lieu", max_length=200, required=False)
 
 
-class TenueForm(Bootstrap, forms.Form):
+class TenueForm(SansNirMixin, Bootstrap, forms.Form):
     membres_presents = forms.CharField(
         label="Membres présents", widget=forms.Textarea(attrs={"rows": 4}), help_text="Un membre par ligne."
     )
     compte_rendu = forms.CharField(label="Procès-verbal", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class DecisionForm(Bootstrap, forms.Form):
+class DecisionForm(SansNirMixin, Bootstrap, forms.Form):
     type_decision = forms.ChoiceField(label="Décision", choices=DecisionCaleol.Type.choices)
     rang = forms.IntegerField(label="Rang", min_value=1, max_value=20, required=False)
     condition = forms.CharField(label="Pièce attendue (condition suspensive)", max_length=300, required=False)
@@ -126,7 +127,7 @@ class DecisionForm(Bootstrap, forms.Form):
     motif = forms.CharField(label="Motifs", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReponseForm(Bootstrap, forms.Form):
+class ReponseForm(SansNirMixin, Bootstrap, forms.Form):
     reponse = forms.ChoiceField(
         label="Réponse du demandeur",
         choices=[(Candidature.Reponse.ACCEPTATION, "Acceptation"), (Candidature.Reponse.REFUS, "Refus")],
@@ -137,5 +138,5 @@ class ReponseForm(Bootstrap, forms.Form):
     date_reponse = forms.DateField(label="Date de la réponse", widget=DateInput(), initial=dt.date.today)
 
 
-class DateForm(Bootstrap, forms.Form):
+class DateForm(SansNirMixin, Bootstrap, forms.Form):
     date = forms.DateField(label="Date", widget=DateInput(), initial=dt.date.today)

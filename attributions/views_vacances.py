@@ -21,7 +21,9 @@ from cil.models import Bailleur, Membership, Reservataire
 from cil.permissions import scope_for
 from core import exports, parametres
 from core.db import ordre_fr
+from demandes.models import JournalConsultation
 from demandes.rules import DomainError
+from demandes.services_rgpd import enregistrer_consultation_demandes, enregistrer_consultation_liste
 
 from . import flux, rules, services
 from .forms_flux import (
@@ -249,6 +251,14 @@ def vacance(request, pk):
         c.peut_repondre = gerer and c.est_attribuee and not c.reponse
         c.peut_lever = gerer and c.type_decision == "ATTRIBUTION_CONDITION" and not c.condition_remplie_le
         c.peut_signer = gerer and c.reponse == "ACCEPTATION" and not c.date_bail and vacance.statut == "ATTRIBUEE"
+    if request.method == "GET":  # GDPR read log: the candidates' demands shown on the page
+        enregistrer_consultation_demandes(
+            utilisateur=request.user,
+            objet=JournalConsultation.Objet.DEMANDE,
+            canal=JournalConsultation.Canal.PAGE,
+            demandes=[c.demande for c in candidatures],
+            detail=f"Candidats du logement {vacance.logement.identifiant}",
+        )
     seances = SeanceCaleol.objects.filter(bailleur=vacance.bailleur, statut=SeanceCaleol.Statut.PREVUE).order_by("date")
     contexte = {
         "vacance": vacance,
@@ -382,6 +392,13 @@ def vacance_candidats(request, pk):
                 return redirect("attributions:vacance", pk=vacance.pk)
     page = Paginator(qs, PAR_PAGE_CANDIDATS).get_page(request.GET.get("page"))
     demandes = list(page.object_list.prefetch_related(*flux.PREFETCH_MENAGE))
+    enregistrer_consultation_liste(
+        utilisateur=request.user,
+        objet=JournalConsultation.Objet.LISTE,
+        canal=JournalConsultation.Canal.PAGE,
+        demandes=demandes,
+        detail=f"Candidats possibles pour le logement {vacance.logement.identifiant}",
+    )
     return render(
         request,
         "attributions/vacance_candidats.html",

@@ -213,6 +213,7 @@ COMPTES = {
     "epci": (Role.EPCI, "Claire", "Rousseau"),
     "membre": (Role.MEMBRE_CIL, "Paul", "Lefèvre"),
     "admin": (Role.ADMINISTRATEUR, "Alice", "Durand"),
+    "dpo": (Role.DPO, "Nadia", "Benali"),
 }
 
 

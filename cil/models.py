@@ -34,6 +34,15 @@ class Epci(models.Model):
     type = models.CharField("type", max_length=8, choices=Type.choices, default=Type.AUTRE)
     population = models.PositiveIntegerField("population", null=True, blank=True)
     fuseau_horaire = models.CharField("fuseau horaire", max_length=40, default="Europe/Paris")
+    contact_dpo = models.CharField(
+        "contact du délégué à la protection des données",
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",  # rows written by code that predates the column (older migrations, other releases)
+        help_text="Adresse postale ou électronique publiée dans la notice d'information ; "
+        "vide : le contact de la plateforme (réglage RGPD_CONTACT_DPO).",
+    )
 
     class Meta:
         verbose_name = "EPCI"

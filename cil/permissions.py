@@ -26,6 +26,8 @@ class Scope:
     bailleurs: frozenset[int] = field(default_factory=frozenset)
     reservataires: frozenset[int] = field(default_factory=frozenset)
     guichets: frozenset[int] = field(default_factory=frozenset)
+    # territories whose data protection officer the user is (read log, access exports)
+    dpo: frozenset[int] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -54,6 +56,7 @@ def scope_for(user) -> Scope:
         bailleurs=frozenset(m["bailleur_id"] for m in memberships if m["role"] == Role.BAILLEUR),
         reservataires=frozenset(m["reservataire_id"] for m in memberships if m["role"] == Role.RESERVATAIRE),
         guichets=frozenset(m["guichet_id"] for m in memberships if m["role"] == Role.AGENT_ACCUEIL),
+        dpo=frozenset(m["epci_id"] for m in memberships if m["role"] == Role.DPO),
         roles=frozenset(roles),
     )
     user._cil_scope = scope
@@ -85,6 +88,11 @@ def can_manage_territory(user, epci) -> bool:
     """Configure the territory, its rules and targets, import files, produce balance sheets."""
     scope = scope_for(user)
     return scope.admin or epci.pk in scope.epci_staff
+
+
+def can_read_personal_data_log(user, epci_id: int) -> bool:
+    """Read who consulted the territory's demands (GDPR read log): its data protection officer only."""
+    return epci_id in scope_for(user).dpo
 
 
 def can_view_territory_figures(user, epci) -> bool:

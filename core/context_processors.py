@@ -35,6 +35,8 @@ NAVIGATION = [
      "Opérations de renouvellement urbain et d'habitat indigne, ménages à reloger."),
     ("Relogement", "Cas spécifiques", "relogement:commission", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
      "Commission des cas spécifiques : saisines, diagnostic social, séances, décisions et suivi."),
+    ("Données personnelles", "Journal des consultations", "demandes:journal", {Role.DPO},
+     "Qui a consulté quelle demande, pièce ou export ; export du droit d'accès d'un demandeur."),
 ]  # fmt: skip
 
 

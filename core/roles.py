@@ -10,3 +10,4 @@ class Role(models.TextChoices):
     EPCI = "EPCI", "Personnel de l'EPCI (secrétariat de la CIL)"
     MEMBRE_CIL = "MEMBRE_CIL", "Membre de la CIL"
     ADMINISTRATEUR = "ADMINISTRATEUR", "Administrateur de la plateforme"
+    DPO = "DPO", "Délégué(e) à la protection des données"

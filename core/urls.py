@@ -53,4 +53,5 @@ urlpatterns = [
     ),
     # The API authenticates by session only: this is how a partner's system opens one.
     path("api/session/", views.api_session, name="api_session"),
+    path("confidentialite/", views.confidentialite, name="confidentialite"),
 ]

@@ -19,17 +19,18 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from cil.models import Membership
+from cil.models import Epci, Membership
 from core.parametres import ParametreInvalide
 
 from . import comptes
 from .forms import CodeForm
+from .privacy import durees_conservation
 from .roles import Role
 
 
@@ -214,3 +215,24 @@ def requete_invalide(request, exception=None):
     if not isinstance(exception, ParametreInvalide):
         return defaults.bad_request(request, exception)
     return render(request, "core/requete_invalide.html", {"message": str(exception)}, status=400)
+
+
+@require_GET
+def confidentialite(request):
+    """The public privacy notice (GDPR art. 13-14): no login. Retention periods are read from the settings
+    in force (per territory when one is chosen), the DPO contact from the territory or the platform."""
+    territoires = list(Epci.objects.order_by("nom").only("pk", "nom", "contact_dpo"))
+    epci = None
+    choix = request.GET.get("territoire", "")
+    if choix.isdigit():
+        epci = next((t for t in territoires if t.pk == int(choix)), None)
+    return render(
+        request,
+        "core/confidentialite.html",
+        {
+            "territoires": territoires,
+            "epci": epci,
+            "durees": durees_conservation(epci.pk if epci else None, timezone.localdate()),
+            "contact_dpo": (epci.contact_dpo if epci and epci.contact_dpo else settings.RGPD_CONTACT_DPO),
+        },
+    )

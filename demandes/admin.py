@@ -149,3 +149,32 @@ class ElementSensibleAdmin(TerritoireScopedAdmin):
         if not scope_for(request.user).admin and "epci" in form.base_fields:
             form.base_fields["epci"].required = True  # a territory's row, never a platform default
         return form
+
+
+from .models import JournalConsultation  # noqa: E402
+
+
+@admin.register(JournalConsultation)
+class JournalConsultationAdmin(admin.ModelAdmin):
+    """Read-only: the read log is append-only (written by services_rgpd.enregistrer_consultation only)."""
+
+    list_display = ("date", "identifiant", "organisation", "epci", "objet", "canal", "numero_unique", "nombre")
+    list_filter = ("objet", "canal", "epci")
+    search_fields = ("numero_unique", "identifiant", "organisation")
+    readonly_fields = [f.name for f in JournalConsultation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+    def has_view_permission(self, request, obj=None):
+        # every territory's log: platform superusers only (a territory's DPO reads theirs in the app)
+        return request.user.is_active and request.user.is_superuser

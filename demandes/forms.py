@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cil.models import Bailleur, Commune
 from core.db import ordre_fr
+from core.validators import SansNirMixin
 
 from .models import CriterePriorite, Demande, MembreMenage, MotifRadiation, PieceJustificative, Ressource, TypePiece
 
@@ -63,7 +64,7 @@ def _date_passee(valeur: dt.date | None, libelle: str) -> None:
 # --- Search -----------------------------------------------------------------------------------
 
 
-class RechercheForm(AccessibleMixin, forms.Form):
+class RechercheForm(SansNirMixin, AccessibleMixin, forms.Form):
     q = forms.CharField(
         label="Nom, prénom ou numéro unique",
         required=False,
@@ -112,7 +113,7 @@ CHAMPS_SOUHAITS = [
 ]
 
 
-class DemandeurForm(AccessibleMixin, forms.ModelForm):
+class DemandeurForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     class Meta:
         model = Demande
         fields = CHAMPS_DEMANDEUR
@@ -161,7 +162,7 @@ class ConfirmationDoublonForm(forms.Form):
         self.fields["confirmer_non_doublon"].widget.attrs["class"] = "form-check-input"
 
 
-class MembreForm(AccessibleMixin, forms.Form):
+class MembreForm(SansNirMixin, AccessibleMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput())
     lien = forms.ChoiceField(label="Lien avec le demandeur", choices=[("", "—")] + list(MembreMenage.Lien.choices))
     nom = forms.CharField(label="Nom", max_length=100)
@@ -211,7 +212,7 @@ class BaseMembreFormSet(forms.BaseFormSet):
 MembreFormSet = formset_factory(MembreForm, formset=BaseMembreFormSet, extra=3, max_num=15, can_delete=True)
 
 
-class RessourceForm(AccessibleMixin, forms.Form):
+class RessourceForm(SansNirMixin, AccessibleMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput())
     personne = forms.ChoiceField(label="Personne")
     nature = forms.ChoiceField(label="Nature", choices=[("", "—")] + list(Ressource.Nature.choices))
@@ -257,7 +258,7 @@ class BaseRessourceFormSet(BaseMembreFormSet):
 RessourceFormSet = formset_factory(RessourceForm, formset=BaseRessourceFormSet, extra=3, max_num=40, can_delete=True)
 
 
-class RevenusForm(AccessibleMixin, forms.ModelForm):
+class RevenusForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     class Meta:
         model = Demande
         fields = CHAMPS_REVENUS
@@ -269,7 +270,7 @@ class RevenusForm(AccessibleMixin, forms.ModelForm):
         return annee
 
 
-class LogementForm(AccessibleMixin, forms.ModelForm):
+class LogementForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     motifs = forms.MultipleChoiceField(
         label="Motifs de la demande", choices=Demande.Motif.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -293,7 +294,7 @@ class LogementForm(AccessibleMixin, forms.ModelForm):
         return donnees
 
 
-class SouhaitsForm(AccessibleMixin, forms.ModelForm):
+class SouhaitsForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     typologies = forms.MultipleChoiceField(
         label="Typologies souhaitées", choices=Demande.Typologie.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -315,6 +316,10 @@ class SouhaitsForm(AccessibleMixin, forms.ModelForm):
         self.fields["communes_souhaitees"].widget.attrs["size"] = 8
 
 
+# the desk's flag that keeps the appraisals of social difficulties at the lease (AU-2014-124, art. 4)
+CHAMPS_SUIVI = ["suivi_social_en_cours"]
+
+
 class DemandeEditForm(DemandeurForm):
     """Every field of the form at once, plus the version read (optimistic locking)."""
 
@@ -327,7 +332,7 @@ class DemandeEditForm(DemandeurForm):
 
     class Meta:
         model = Demande
-        fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS
+        fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS + CHAMPS_SUIVI
         widgets = {"date_naissance": DateInput(), "commentaire": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, epci=None, lecture, **kwargs):
@@ -364,7 +369,7 @@ class DemandeEditForm(DemandeurForm):
         return libelles
 
     def donnees(self) -> dict:
-        fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS
+        fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS + CHAMPS_SUIVI
         donnees = {k: self.cleaned_data[k] for k in fields if k != "communes_souhaitees"}
         donnees["motifs"] = list(donnees["motifs"]) + self.motifs_masques
         return donnees
@@ -373,7 +378,7 @@ class DemandeEditForm(DemandeurForm):
 # --- Life cycle, documents, qualification ---------------------------------------------------
 
 
-class RadiationForm(AccessibleMixin, forms.Form):
+class RadiationForm(SansNirMixin, AccessibleMixin, forms.Form):
     MOTIFS_GUICHET = [(m.value, m.label) for m in MotifRadiation if m not in (MotifRadiation.NON_RENOUVELLEMENT,)]
     version = forms.IntegerField(widget=forms.HiddenInput())
     motif = forms.ChoiceField(label="Motif de radiation", choices=MOTIFS_GUICHET)
@@ -386,7 +391,7 @@ class RadiationForm(AccessibleMixin, forms.Form):
     )
 
 
-class AvertissementForm(AccessibleMixin, forms.Form):
+class AvertissementForm(SansNirMixin, AccessibleMixin, forms.Form):
     motif = forms.ChoiceField(
         label="Motif de l'avertissement",
         choices=[(m.value, m.label) for m in (MotifRadiation.SANS_REPONSE, MotifRadiation.IRRECEVABILITE)],
@@ -403,7 +408,7 @@ class AvertissementForm(AccessibleMixin, forms.Form):
         self.auto_id = "avertissement_%s"
 
 
-class PieceForm(AccessibleMixin, forms.Form):
+class PieceForm(SansNirMixin, AccessibleMixin, forms.Form):
     type_piece = forms.ChoiceField(label="Type de pièce", choices=TypePiece.choices)
     fichier = forms.FileField(
         label="Fichier",
@@ -421,7 +426,7 @@ class StatutPieceForm(forms.Form):
     statut = forms.ChoiceField(choices=PieceJustificative.StatutPiece.choices)
 
 
-class PrioriteForm(AccessibleMixin, forms.Form):
+class PrioriteForm(SansNirMixin, AccessibleMixin, forms.Form):
     critere = forms.ChoiceField(label="Critère de priorité (L. 441-1 CCH)", choices=CriterePriorite.Critere.choices)
     source = forms.ChoiceField(label="Reconnu par", choices=CriterePriorite.Source.choices)
     reconnu_le = forms.DateField(label="Date de reconnaissance", widget=DateInput())
@@ -448,7 +453,7 @@ class PrioriteForm(AccessibleMixin, forms.Form):
         return valeur
 
 
-class DaloForm(AccessibleMixin, forms.Form):
+class DaloForm(SansNirMixin, AccessibleMixin, forms.Form):
     date_decision = forms.DateField(label="Date de la décision", widget=DateInput())
     commission = forms.CharField(label="Commission de médiation", max_length=200, initial="COMED de l'Isère")
     reference = forms.CharField(label="Référence", required=False, max_length=100)
@@ -460,7 +465,7 @@ class DaloForm(AccessibleMixin, forms.Form):
         return valeur
 
 
-class RendezVousForm(AccessibleMixin, forms.Form):
+class RendezVousForm(SansNirMixin, AccessibleMixin, forms.Form):
     guichet = forms.ModelChoiceField(label="Guichet", queryset=None, empty_label=None)
     objet = forms.ChoiceField(
         label="Objet",
@@ -479,7 +484,7 @@ class RendezVousForm(AccessibleMixin, forms.Form):
         self.fields["guichet"].queryset = guichets
 
 
-class ClotureRendezVousForm(AccessibleMixin, forms.Form):
+class ClotureRendezVousForm(SansNirMixin, AccessibleMixin, forms.Form):
     statut = forms.ChoiceField(
         label="Issue",
         choices=[
@@ -510,7 +515,7 @@ def choix_valeurs_cotation() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-class CritereCotationForm(AccessibleMixin, forms.ModelForm):
+class CritereCotationForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     valeurs = forms.MultipleChoiceField(
         label="Valeurs retenues",
         required=False,
@@ -534,11 +539,11 @@ class CritereCotationForm(AccessibleMixin, forms.ModelForm):
             self.initial["valeurs"] = list(self.instance.valeurs or [])
 
 
-class NouvelleGrilleForm(AccessibleMixin, forms.Form):
+class NouvelleGrilleForm(SansNirMixin, AccessibleMixin, forms.Form):
     nom = forms.CharField(label="Nom du brouillon", max_length=200, required=False)
 
 
-class AdoptionGrilleForm(AccessibleMixin, forms.Form):
+class AdoptionGrilleForm(SansNirMixin, AccessibleMixin, forms.Form):
     date_debut = forms.DateField(label="En vigueur à partir du", widget=DateInput())
     deliberation = forms.CharField(label="Délibération ou PPGDID de référence", max_length=300)
 

@@ -87,6 +87,11 @@ class ParametresDemande(models.Model):
     delai_max_entretien_jours = models.PositiveSmallIntegerField(
         "délai maximal d'entretien après l'enregistrement (jours, PPGDID)", default=30
     )
+    conservation_radiees_mois = models.PositiveSmallIntegerField(
+        "conservation des données d'une demande radiée (mois après la radiation)",
+        default=12,
+        help_text="Décret 2017-917, art. 4 (règle du système national d'enregistrement) : un an.",
+    )
     source = models.TextField("source")
 
     class Meta:
@@ -279,6 +284,17 @@ class Demande(models.Model):
     )
     score_calcule_le = models.DateField("cotation modifiée le", null=True, blank=True, editable=False)
 
+    # GDPR (RULES.md, Platform decision 13)
+    suivi_social_en_cours = models.BooleanField(
+        "accompagnement social poursuivi après l'attribution",
+        default=False,
+        help_text="Coché : les appréciations sur les difficultés sociales sont conservées au bail signé "
+        "(autorisation unique AU-2014-124, art. 4).",
+    )
+    anonymisee_le = models.DateTimeField(
+        "données personnelles effacées le", null=True, blank=True, editable=False, db_index=True
+    )
+
     objects = DemandeQuerySet.as_manager()
 
     class Meta:
@@ -436,6 +452,7 @@ class Evenement(models.Model):
         REACTIVATION = "REACTIVATION", "Réactivation"
         FICHE_INFORMATION = "FICHE_INFORMATION", "Attestation et fiche d'information remises"
         COTATION = "COTATION", "Cotation modifiée"
+        EFFACEMENT = "EFFACEMENT", "Données personnelles effacées (RGPD)"
 
     demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="evenements")
     type = models.CharField("type", max_length=24, choices=Type.choices)
@@ -954,3 +971,92 @@ class CalculCotation(models.Model):
 
     def __str__(self) -> str:
         return f"Cotation {self.grille} : {self.nb_traitees} demandes ({self.get_statut_display().lower()})"
+
+
+# --- GDPR read log (RULES.md, Platform decision 13; P9) -----------------------------------------
+
+
+class JournalImmuable(Exception):
+    """The read log is append-only: a row is never changed nor deleted."""
+
+
+class JournalConsultationQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise JournalImmuable("Le journal des consultations ne peut pas être modifié.")
+
+    def delete(self):
+        raise JournalImmuable("Le journal des consultations ne peut pas être effacé.")
+
+    def for_dpo(self, user):
+        from cil.permissions import scope_for
+
+        return self.filter(epci_id__in=sorted(scope_for(user).dpo))
+
+
+class JournalConsultation(models.Model):
+    """Who read which demand, document or export, when, on behalf of which organisation, by which channel.
+
+    Append-only (``save`` refuses updates, ``delete`` and the queryset's bulk writes refuse); written by
+    ``services.enregistrer_consultation`` only; read by the territory's data protection officer.
+    """
+
+    class Objet(models.TextChoices):
+        DEMANDE = "DEMANDE", "Demande"
+        PIECE = "PIECE", "Pièce justificative"
+        LISTE = "LISTE", "Liste de demandes"
+        EXPORT = "EXPORT", "Export"
+        EXPORT_ACCES = "EXPORT_ACCES", "Export du droit d'accès (RGPD art. 15)"
+
+    class Canal(models.TextChoices):
+        PAGE = "PAGE", "Page"
+        API = "API", "API"
+        EXPORT = "EXPORT", "Export (tableur)"
+        PDF = "PDF", "PDF"
+        FICHIER = "FICHIER", "Fichier téléchargé"
+
+    date = models.DateTimeField("date", db_index=True)
+    # no database constraint: the log outlives the accounts and demands it names (it keeps copies)
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="utilisateur",
+        db_constraint=False,
+    )
+    identifiant = models.CharField("identifiant de l'utilisateur", max_length=150, blank=True)
+    organisation = models.CharField("organisation", max_length=200, blank=True)
+    epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="+", verbose_name="territoire")
+    objet = models.CharField("objet", max_length=14, choices=Objet.choices)
+    canal = models.CharField("canal", max_length=8, choices=Canal.choices)
+    demande = models.ForeignKey(
+        Demande, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+", db_constraint=False
+    )
+    numero_unique = models.CharField("numéro unique", max_length=16, blank=True, db_index=True)
+    piece_ref = models.PositiveIntegerField("pièce (identifiant)", null=True, blank=True)
+    nombre = models.PositiveIntegerField("nombre de demandes", default=1)
+    detail = models.CharField("détail", max_length=300, blank=True)
+
+    objects = JournalConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "consultation d'une demande"
+        verbose_name_plural = "journal des consultations"
+        ordering = ["-date", "-id"]
+        default_permissions = ("view", "add")
+        indexes = [
+            models.Index(fields=["epci", "date"], name="journal_epci_date_idx"),
+            models.Index(fields=["demande", "date"], name="journal_demande_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifiant} : {self.get_objet_display()} {self.numero_unique} le {self.date:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise JournalImmuable("Le journal des consultations ne peut pas être modifié.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalImmuable("Le journal des consultations ne peut pas être effacé.")

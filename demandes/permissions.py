@@ -142,3 +142,20 @@ def can_view_grille(user, grille) -> bool:
         return can_manage_grilles(user, grille.epci_id)
     acces = acces_for(user)
     return acces.admin or grille.epci_id in acces.epcis
+
+
+# --- GDPR -----------------------------------------------------------------------------------------
+
+
+def can_export_personal_data(user, demande) -> bool:
+    """The access export (GDPR art. 15): the territory's EPCI staff and data protection officer.
+
+    Reception agents send the applicant's request to them; landlords, reservation holders and platform
+    administrators do not answer it (it holds sensitive situations and the read log)."""
+    scope = scope_for(user)
+    return demande.epci_id in scope.epci_staff or demande.epci_id in scope.dpo
+
+
+def dpo_epcis(user) -> frozenset[int]:
+    """Territories whose read log the user may read (their data protection officer)."""
+    return scope_for(user).dpo

@@ -354,6 +354,11 @@ def radier(
         libelle=f"Radiation : {MotifRadiation(motif).label}",
         detail={"motif": motif, "date": jour.isoformat(), "commentaire": commentaire, **(detail or {})},
     )
+    if motif == rules.MotifRadiation.ATTRIBUTION:
+        # AU-2014-124, art. 4: appraisals of social difficulties go at the allocation (unless followed up)
+        from .services_rgpd import effacer_appreciations_sociales
+
+        effacer_appreciations_sociales(demande, acteur=acteur)
     return demande
 
 
@@ -382,6 +387,11 @@ def reactiver(demande: Demande, *, acteur, jour: dt.date | None = None, version:
     from .selectors import delais_pour
 
     jour = jour or _today()
+    if demande.anonymisee_le is not None:
+        raise DomainError(
+            "Les données de cette demande ont été effacées (durée de conservation écoulée) : "
+            "il faut déposer une nouvelle demande."
+        )
     delais = delais_pour(demande.epci_id, jour)
     if not rules.reactivation_possible(
         demande.motif_radiation,

@@ -49,3 +49,18 @@ def rescore_stock(self, calcul_id: int) -> dict:
 def rescore_all(self) -> dict:
     """Nightly: one rescoring run per adopted grid (seniority points grow with time)."""
     return {"calculs": services.recalculer_toutes_les_grilles()}
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError, OperationalError), retry_backoff=True, max_retries=3)
+def purge_radiated(self, dry_run: bool = False, acteur_id: int | None = None) -> dict:
+    """Nightly: anonymise the radiated demands past their retention period (RULES.md, Platform decision 13).
+
+    The run and its report (counts per kind, the demands' numbers, failures) are kept in TacheExecution.
+    """
+    from core.tasks import tracked_execution
+
+    from .services_rgpd import NOM_TACHE_PURGE, purger_demandes_radiees
+
+    with tracked_execution(NOM_TACHE_PURGE, acteur_id=acteur_id, detail={"simulation": dry_run}) as execution:
+        purger_demandes_radiees(dry_run=dry_run, rapport=execution.detail)
+    return execution.detail

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rgpd
 
 app_name = "demandes"
 
@@ -21,6 +21,10 @@ urlpatterns = [
     path("cotation/<int:pk>/", views.grille, name="grille"),
     path("cotation/<int:pk>/simulation/", views.grille_simulation, name="grille_simulation"),
     path("cotation/<int:pk>/simulation.csv", views.grille_simulation_csv, name="grille_simulation_csv"),
+    path("journal-des-consultations/", views_rgpd.journal, name="journal"),
+    path("journal-des-consultations.csv", views_rgpd.journal_csv, name="journal_csv"),
+    path("droit-d-acces/", views_rgpd.export_acces_numero, name="export_acces_numero"),
+    path("<int:pk>/droit-d-acces.zip", views_rgpd.export_acces, name="export_acces"),
     path("<int:pk>/", views.fiche, name="fiche"),
     path("<int:pk>/modifier/", views.modifier, name="modifier"),
     path("<int:pk>/renouveler/", views.renouveler, name="renouveler"),

@@ -25,12 +25,18 @@ from .models import (
     CriterePriorite,
     Demande,
     Evenement,
+    JournalConsultation,
     MembreMenage,
     PieceJustificative,
     RendezVous,
     Ressource,
 )
 from .rules import ConflitDeVersion, DomainError
+from .services_rgpd import (
+    enregistrer_consultation,
+    enregistrer_consultation_demandes,
+    enregistrer_consultation_liste,
+)
 
 
 def _demande_visible(request, pk) -> Demande:
@@ -74,6 +80,7 @@ COLONNES_RESULTATS = (
     "statut",
     "date_depot",
     "guichet__nom",
+    "epci",  # the read log counts the results per territory
 )
 
 
@@ -91,6 +98,13 @@ def recherche(request):
             form.cleaned_data["date_naissance"],
             form.cleaned_data["statut"],
             limite=selectors.LIMITE_RECHERCHE,
+        )
+        enregistrer_consultation_liste(
+            utilisateur=request.user,
+            objet=JournalConsultation.Objet.LISTE,
+            canal=JournalConsultation.Canal.PAGE,
+            demandes=resultats,
+            detail="Recherche",
         )
     contexte = {
         "form": form,
@@ -113,6 +127,13 @@ def export_csv(request):
     filtre = DemandeFilter(request.GET, queryset=Demande.objects.for_user(request.user).select_related("guichet"))
     parametres.filtres_valides(filtre)
     lignes = filtre.qs.order_by("nom_norm", "prenom_norm", "id")[:10000]
+    enregistrer_consultation_liste(
+        utilisateur=request.user,
+        objet=JournalConsultation.Objet.EXPORT,
+        canal=JournalConsultation.Canal.EXPORT,
+        demandes=filtre.qs,
+        detail=f"Export CSV des demandes ({request.GET.urlencode()[:200]})",
+    )
 
     entete = [
         "numero_unique",
@@ -374,6 +395,7 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
         "communes": list(demande.communes_souhaitees.all()),
         "cotation": selectors.cotation_expliquee(demande, today, lecture=lecture) if demande.est_active else None,
         "positions": selectors.positions_demande(demande, today) if demande.est_active else [],
+        "peut_exporter_acces": permissions.can_export_personal_data(user, demande),
         "peut_modifier": peut_modifier and demande.est_active,
         "peut_qualifier": peut_modifier and demande.est_active,
         "expiration": rules.date_expiration(demande.date_depot, demande.date_dernier_renouvellement, delais),
@@ -421,6 +443,12 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
 @require_GET
 def fiche(request, pk):
     demande = _demande_visible(request, pk)
+    enregistrer_consultation(
+        utilisateur=request.user,
+        objet=JournalConsultation.Objet.DEMANDE,
+        canal=JournalConsultation.Canal.PAGE,
+        demande=demande,
+    )
     return render(request, "demandes/fiche.html", _contexte_fiche(request, demande))
 
 
@@ -430,6 +458,14 @@ def modifier(request, pk):
     if not demande.est_active:
         messages.error(request, "Une demande radiée ne peut pas être modifiée.")
         return redirect("demandes:fiche", pk=pk)
+    if request.method == "GET":
+        enregistrer_consultation(
+            utilisateur=request.user,
+            objet=JournalConsultation.Objet.DEMANDE,
+            canal=JournalConsultation.Canal.PAGE,
+            demande=demande,
+            detail="Formulaire de modification",
+        )
     membres = list(demande.membres.all())
     personnes = [(str(m.pk), f"{m.prenom} {m.nom}") for m in membres]
     initial_membres = [
@@ -607,6 +643,14 @@ def piece_telecharger(request, pk, piece_pk):
         raise Http404
     if not piece.fichier:
         raise Http404
+    enregistrer_consultation(
+        utilisateur=request.user,
+        objet=JournalConsultation.Objet.PIECE,
+        canal=JournalConsultation.Canal.FICHIER,
+        demande=demande,
+        piece=piece,
+        detail=piece.get_type_piece_display(),
+    )
     response = FileResponse(
         piece.fichier.open("rb"),
         content_type=piece.type_mime,
@@ -719,6 +763,13 @@ def fiche_information_pdf(request, pk):
 
     contenu = fiche_information(demande, lecture=sensibles.lecture(request.user, demande))
     services.fiche_information_remise(demande, acteur=request.user)
+    enregistrer_consultation(
+        utilisateur=request.user,
+        objet=JournalConsultation.Objet.DEMANDE,
+        canal=JournalConsultation.Canal.PDF,
+        demande=demande,
+        detail="Attestation et fiche d'information",
+    )
     response = HttpResponse(contenu, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="attestation-{demande.numero_unique}.pdf"'
     return response
@@ -776,6 +827,13 @@ def courriers_rappel_pdf(request):
     from .pdf import lettres_rappel
 
     evenements = list(_courriers_recents(epcis, timezone.localdate()))
+    enregistrer_consultation_demandes(
+        utilisateur=request.user,
+        objet=JournalConsultation.Objet.DEMANDE,
+        canal=JournalConsultation.Canal.PDF,
+        demandes=[e.demande for e in evenements],
+        detail="Avis de renouvellement",
+    )
     response = HttpResponse(lettres_rappel(evenements), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="avis-de-renouvellement.pdf"'
     return response

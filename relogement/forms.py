@@ -9,6 +9,7 @@ from django.db.models import Q
 from attributions.models import Logement
 from cil.models import Commune
 from core.db import ordre_fr
+from core.validators import SansNirMixin
 
 from .models import (
     Batiment,
@@ -69,7 +70,7 @@ def _logements(operation):
     return Logement.objects.filter(epci=operation.epci).select_related("commune").order_by("identifiant")
 
 
-class MenageForm(AccessibleMixin, forms.ModelForm):
+class MenageForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     class Meta:
         model = MenageAReloger
         fields = [
@@ -112,7 +113,7 @@ def referents_possibles(operation):
     )
 
 
-class EnqueteForm(AccessibleMixin, forms.Form):
+class EnqueteForm(SansNirMixin, AccessibleMixin, forms.Form):
     """Built from the questions of one questionnaire version."""
 
     date_enquete = forms.DateField(label="Date de l'enquête", widget=DateInput())
@@ -154,7 +155,7 @@ class EnqueteForm(AccessibleMixin, forms.Form):
         return result
 
 
-class SouhaitForm(AccessibleMixin, forms.ModelForm):
+class SouhaitForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     class Meta:
         model = Souhait
         fields = ["typologie", "communes", "hors_qpv", "loyer_max", "rez_de_chaussee_ou_ascenseur", "commentaire"]
@@ -166,7 +167,7 @@ class SouhaitForm(AccessibleMixin, forms.ModelForm):
         self.fields["communes"].widget.attrs["size"] = 6
 
 
-class PropositionForm(AccessibleMixin, forms.ModelForm):
+class PropositionForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     logement = LogementChoiceField(queryset=Logement.objects.none(), required=False, label="Logement du parc social")
 
     class Meta:
@@ -185,7 +186,7 @@ class PropositionForm(AccessibleMixin, forms.ModelForm):
         return data
 
 
-class ReponseForm(AccessibleMixin, forms.Form):
+class ReponseForm(SansNirMixin, AccessibleMixin, forms.Form):
     resultat = forms.ChoiceField(
         label="Réponse du ménage",
         choices=[
@@ -206,7 +207,7 @@ class ReponseForm(AccessibleMixin, forms.Form):
         return data
 
 
-class RelogementForm(AccessibleMixin, forms.ModelForm):
+class RelogementForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     logement = LogementChoiceField(queryset=Logement.objects.none(), required=False, label="Logement du parc social")
 
     class Meta:
@@ -247,7 +248,7 @@ class RelogementForm(AccessibleMixin, forms.ModelForm):
         return data
 
 
-class SuiviForm(AccessibleMixin, forms.ModelForm):
+class SuiviForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     class Meta:
         model = SuiviSixMois
         fields = ["date_realisation", "satisfaction", "impayes", "commentaire"]
@@ -259,11 +260,11 @@ class SuiviForm(AccessibleMixin, forms.ModelForm):
         self.fields["satisfaction"].required = True
 
 
-class SortieForm(AccessibleMixin, forms.Form):
+class SortieForm(SansNirMixin, AccessibleMixin, forms.Form):
     motif = forms.CharField(label="Comment le ménage a-t-il quitté le dispositif ?", max_length=300)
 
 
-class SaisineForm(AccessibleMixin, forms.ModelForm):
+class SaisineForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     class Meta:
         model = Saisine
         fields = ["menage", "organisation", "motif", "expose"]
@@ -276,14 +277,14 @@ class SaisineForm(AccessibleMixin, forms.ModelForm):
         self.fields["menage"].label = "Ménage concerné"
 
 
-class SeanceForm(AccessibleMixin, forms.ModelForm):
+class SeanceForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     class Meta:
         model = SeanceCommission
         fields = ["date", "lieu", "ordre_du_jour"]
         widgets = {"date": DateInput(), "ordre_du_jour": forms.Textarea(attrs={"rows": 3})}
 
 
-class CompteRenduForm(AccessibleMixin, forms.ModelForm):
+class CompteRenduForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     class Meta:
         model = SeanceCommission
         fields = ["ordre_du_jour", "membres_presents", "compte_rendu"]
@@ -294,7 +295,7 @@ class CompteRenduForm(AccessibleMixin, forms.ModelForm):
         }
 
 
-class InscriptionForm(AccessibleMixin, forms.Form):
+class InscriptionForm(SansNirMixin, AccessibleMixin, forms.Form):
     seance = forms.ModelChoiceField(queryset=SeanceCommission.objects.none(), label="Séance")
 
     def __init__(self, *args, epci, **kwargs):
@@ -302,13 +303,13 @@ class InscriptionForm(AccessibleMixin, forms.Form):
         self.fields["seance"].queryset = SeanceCommission.objects.filter(epci=epci, statut="PREVUE")
 
 
-class DiagnosticForm(AccessibleMixin, forms.Form):
+class DiagnosticForm(SansNirMixin, AccessibleMixin, forms.Form):
     date = forms.DateField(label="Date du diagnostic", widget=DateInput())
     contenu = forms.CharField(label="Diagnostic social", widget=forms.Textarea(attrs={"rows": 5}))
     preconisations = forms.CharField(label="Préconisations", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class DecisionForm(AccessibleMixin, forms.ModelForm):
+class DecisionForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     class Meta:
         model = DecisionCommission
         fields = ["seance", "type", "texte", "responsable_suivi", "echeance"]
@@ -319,13 +320,13 @@ class DecisionForm(AccessibleMixin, forms.ModelForm):
         self.fields["seance"].queryset = SeanceCommission.objects.filter(epci=epci)
 
 
-class SuiviSaisineForm(AccessibleMixin, forms.Form):
+class SuiviSaisineForm(SansNirMixin, AccessibleMixin, forms.Form):
     date = forms.DateField(label="Date", widget=DateInput())
     texte = forms.CharField(label="Point de suivi", widget=forms.Textarea(attrs={"rows": 3}))
     clore = forms.BooleanField(label="Clore la saisine", required=False)
 
 
-class LienDemandeForm(AccessibleMixin, forms.Form):
+class LienDemandeForm(SansNirMixin, AccessibleMixin, forms.Form):
     numero_unique = forms.CharField(label="Numéro unique de la demande", max_length=16)
 
     def __init__(self, *args, epci, **kwargs):
@@ -343,7 +344,7 @@ class LienDemandeForm(AccessibleMixin, forms.Form):
         return numero
 
 
-class ReferentForm(AccessibleMixin, forms.Form):
+class ReferentForm(SansNirMixin, AccessibleMixin, forms.Form):
     referent = forms.ModelChoiceField(queryset=None, label="Nouveau référent relogement")
     motif = forms.CharField(label="Motif du changement", max_length=200, required=False)
 
@@ -353,7 +354,7 @@ class ReferentForm(AccessibleMixin, forms.Form):
         self.fields["referent"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-class OperationForm(AccessibleMixin, forms.ModelForm):
+class OperationForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     class Meta:
         model = Operation
         fields = [
@@ -390,7 +391,7 @@ class OperationForm(AccessibleMixin, forms.ModelForm):
             self.fields[nom].widget.attrs["size"] = 6
 
 
-class BatimentForm(AccessibleMixin, forms.ModelForm):
+class BatimentForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     class Meta:
         model = Batiment
         fields = ["nom", "adresse", "bailleur", "nb_logements", "date_liberation"]

@@ -210,6 +210,17 @@ def _menage_modifiable(request, pk) -> MenageAReloger:
 @login_required
 def menage(request, pk, status=200, **formulaires):
     menage = _menage(request, pk)
+    if menage.demande_id is not None and request.method == "GET":  # the linked demand is shown: GDPR read log
+        from demandes.models import JournalConsultation
+        from demandes.services_rgpd import enregistrer_consultation
+
+        enregistrer_consultation(
+            utilisateur=request.user,
+            objet=JournalConsultation.Objet.DEMANDE,
+            canal=JournalConsultation.Canal.PAGE,
+            demande=menage.demande,
+            detail=f"Dossier de relogement {menage.reference}",
+        )
     modifiable = permissions.can_edit_menage(request.user, menage)
     sensible = permissions.can_see_sensitive(request.user, menage)
     enquete = getattr(menage, "enquete", None) if sensible else None

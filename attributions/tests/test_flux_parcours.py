@@ -175,6 +175,7 @@ def test_chaque_etape_est_un_evenement_et_le_bail_radie_la_demande(monde):
         "PROPOSITION",
         "BAIL_SIGNE",
         "RADIATION",
+        "EFFACEMENT",  # appraisals of social difficulties erased at the lease (RULES.md decision 13)
     ]
     d3.refresh_from_db()
     assert (d3.statut, d3.motif_radiation, d3.date_radiation) == ("RADIEE", "ATTRIBUTION", dt.date(2025, 4, 1))

@@ -57,7 +57,7 @@ def test_seed_demo_accounts_log_in_and_see_their_organisation(referentiels_greno
 
     # one account per role, each on the EPCI with the right kind of organisation
     assert sorted(Membership.objects.values_list("role", flat=True)) == sorted(Role.values)
-    assert set(COMPTES) == {"agent", "bailleur", "reservataire", "epci", "membre", "admin"}
+    assert set(COMPTES) == {"agent", "bailleur", "reservataire", "epci", "membre", "admin", "dpo"}
     for username in COMPTES:
         membership = Membership.objects.select_related("epci").get(user__username=username)
         assert membership.epci.siren == "200040715"

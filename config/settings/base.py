@@ -216,6 +216,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "relogement.tasks.purger_donnees_sensibles",
         "schedule": crontab(hour=3, minute=30),
     },
+    # RULES.md decision 13: radiated demands anonymised once their retention period ran out
+    "demandes-purge-radiees": {
+        "task": "demandes.tasks.purge_radiated",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 # See STACK.md: Celery's Django fix-up closes connections around each task otherwise.
 CELERY_DB_REUSE_MAX = 1000
@@ -254,3 +259,7 @@ DEMO_SEEDERS = [
     "observatoire.demo.seed",
     "core.demo.seed",
 ]
+
+# GDPR: the platform's data protection officer contact, shown in the privacy notice when the territory
+# has none of its own (cil.Epci.contact_dpo).
+RGPD_CONTACT_DPO = env_str("RGPD_CONTACT_DPO", "dpo@cil.example.org")

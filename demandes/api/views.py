@@ -3,7 +3,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 
 from ..filters import DemandeFilter
-from ..models import Demande, Evenement
+from ..models import Demande, Evenement, JournalConsultation
+from ..services_rgpd import enregistrer_consultation, enregistrer_consultation_liste
 from .serializers import DemandeDetailSerializer, DemandeListSerializer
 
 
@@ -44,3 +45,28 @@ class DemandeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return DemandeDetailSerializer if self.action == "retrieve" else DemandeListSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        enregistrer_consultation(
+            utilisateur=request.user,
+            objet=JournalConsultation.Objet.DEMANDE,
+            canal=JournalConsultation.Canal.API,
+            demande=self._demande_lue,
+        )
+        return response
+
+    def get_object(self):
+        self._demande_lue = super().get_object()
+        return self._demande_lue
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        enregistrer_consultation_liste(
+            utilisateur=self.request.user,
+            objet=JournalConsultation.Objet.LISTE,
+            canal=JournalConsultation.Canal.API,
+            demandes=page if page is not None else queryset,
+            detail="Liste de l'API",
+        )
+        return page

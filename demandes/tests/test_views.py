@@ -52,12 +52,13 @@ def test_recherche_nombre_de_requetes_fixe(client, monde, django_assert_num_quer
     connecte(client, monde.agent)
     client.get(reverse("demandes:recherche"))  # warm the session
     # session, user, scope memberships, demand memberships, then one ordered index range per reading of the
-    # words (name of use, birth name), each with its reception point: never one query per row
-    with django_assert_num_queries(6):
+    # words (name of use, birth name), each with its reception point, then the read log (the reader's
+    # organisation, one row per territory): never one query per row
+    with django_assert_num_queries(8):
         r = client.get(reverse("demandes:recherche"), {"q": "lefort"})
     assert r.content.decode().count("/demandes/") >= 30
-    # two words: compound name of use or birth name, name + first name, first name + name
-    with django_assert_num_queries(8):
+    # two words: compound name of use or birth name, name + first name, first name + name; the read log
+    with django_assert_num_queries(10):
         client.get(reverse("demandes:recherche"), {"q": "lefort amel"})
 
 

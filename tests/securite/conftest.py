@@ -144,3 +144,17 @@ def monde(db, settings, tmp_path) -> Monde:
 def connecte(client, user):
     client.force_login(user)
     return client
+
+
+# --- GDPR (tests/securite/test_rgpd.py) ------------------------------------------------------------
+
+
+@pytest.fixture
+def dpo(monde) -> dict[str, User]:
+    """One data protection officer per territory (role DPO), keyed by the territory's code."""
+    officers = {}
+    for t in monde.territoires:
+        user = _user(f"dpo_{t.code}")
+        Membership.objects.create(user=user, role=Role.DPO, epci=t.epci)
+        officers[t.code] = user
+    return officers

@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import subprocess
 import zipfile
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -105,8 +107,11 @@ def piege(monde):
 
 
 def _corps(reponse) -> bytes:
+    """The body, read once (a streamed response's generator is consumed by the first read) and kept."""
     assert reponse.status_code == 200, reponse.status_code
-    return reponse.getvalue()
+    if not hasattr(reponse, "_corps_lu"):
+        reponse._corps_lu = reponse.getvalue()
+    return reponse._corps_lu
 
 
 def _lit_csv(reponse) -> list[list[str]]:
@@ -152,21 +157,30 @@ def _textes(wb) -> list[str]:
     return [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
 
 
-def _libreoffice(tmp_path, octets: bytes, suffixe: str, cible: str) -> str | None:
-    """The file converted by LibreOffice (headless), when it is installed; None otherwise."""
+def _libreoffice(tmp_path, octets: bytes, suffixe: str):
+    """The file as LibreOffice Calc opens it (headless), saved back to XLSX and read with openpyxl (formulas
+    kept as formulas, not their values): None when LibreOffice is not installed (required in CI).
+
+    CSV files are opened as a French user's LibreOffice opens them: semicolon, UTF-8, French number format.
+    """
     binaire = shutil.which("libreoffice") or shutil.which("soffice")
     if binaire is None:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail("LibreOffice introuvable : installez le paquet Debian « libreoffice-calc-nogui ».")
         return None
     source = tmp_path / f"piege.{suffixe}"
     source.write_bytes(octets)
-    subprocess.run(
-        [binaire, "--headless", "--convert-to", cible, "--outdir", str(tmp_path / "lo"), str(source)],
-        check=True,
-        timeout=120,
-        capture_output=True,
-    )
-    sortie = next((tmp_path / "lo").iterdir())
-    return sortie.read_text(encoding="utf-8", errors="replace")
+    commande = [binaire, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profil-lo'}"]
+    if suffixe == "csv":
+        commande.append("--infilter=Text - txt - csv (StarCalc):59,34,76,1,,1036")
+    commande += ["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "lo"), str(source)]
+    subprocess.run(commande, check=True, timeout=180, capture_output=True)
+    return openpyxl.load_workbook(next((tmp_path / "lo").iterdir()), data_only=False)
+
+
+def _sans_formule(wb) -> None:
+    formules = [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formules == [], f"cellules formules après ouverture dans LibreOffice : {formules}"
 
 
 def test_search_export_of_demands_neutralises_the_name(client, monde, piege):
@@ -198,9 +212,16 @@ def test_allocation_list_csv_numbers_are_french_and_names_inert(client, monde, p
     assert set(_colonne(lignes, "Unités de consommation")) == {"1"}
     assert sorted(_colonne(lignes, "Ressources annuelles par UC (€)")) == ["10800,00", "18000,00", "18006,00"]
     assert set(_colonne(lignes, "Date de décision")) == {"2025-03-10"}
-    converti = _libreoffice(tmp_path, reponse.getvalue(), "csv", "html")
-    if converti is not None:
-        assert "HYPERLINK" in converti and 'href="http://x"' not in converti
+    ouvert = _libreoffice(tmp_path, _corps(reponse), "csv")
+    if ouvert is not None:
+        _sans_formule(ouvert)
+        ws = ouvert.active
+        entete = [c.value for c in ws[1]]
+        colonne = entete.index("Ressources mensuelles (€)")
+        valeurs = [row[colonne] for row in ws.iter_rows(min_row=2)]
+        assert all(c.data_type == "n" for c in valeurs), [c.value for c in valeurs]
+        assert sorted(c.value for c in valeurs) == [900, 1500, 1500.5]
+        assert any("HYPERLINK" in str(c.value) for row in ws.iter_rows() for c in row)
 
 
 def test_allocation_list_xlsx_has_no_formula_and_real_numbers(client, monde, piege, tmp_path):
@@ -219,9 +240,13 @@ def test_allocation_list_xlsx_has_no_formula_and_real_numbers(client, monde, pie
     assert sorted(c.value for c in ressources) == [900, 1500, 1500.5]
     assert all(c.data_type == "n" for c in par_titre["Unités de consommation"])
     assert all(isinstance(c.value, dt.datetime) for c in par_titre["Date de décision"])
-    converti = _libreoffice(tmp_path, octets, "xlsx", "csv")
-    if converti is not None:
-        assert "HYPERLINK" in converti  # evaluated, the cell would read "y"
+    ouvert = _libreoffice(tmp_path, octets, "xlsx")
+    if ouvert is not None:
+        _sans_formule(ouvert)
+        textes = [str(c.value) for ws in ouvert.worksheets for row in ws.iter_rows() for c in row]
+        assert FORMULE in textes  # evaluated, the cell would read "y"
+        nombres = [c for ws in ouvert.worksheets for row in ws.iter_rows() for c in row if c.value == 1500.5]
+        assert nombres and all(c.data_type == "n" for c in nombres)
 
 
 def test_vacancies_csv_neutralises_dwelling_and_landlord(client, monde, piege):

@@ -67,3 +67,8 @@ def libelle(valeur, champ=None, *, choix: dict | None = None) -> str:
     if isinstance(valeur, Iterable) and not isinstance(valeur, str):
         return ", ".join(libelle(v, champ, choix=labels) for v in valeur)
     return str(valeur)
+
+
+def pluriel(n: int, singulier: str = "", pluriel_: str = "s") -> str:
+    """The ending of a French noun after a count: 0 and 1 take the singular ("1 ménage", "0 ménage")."""
+    return singulier if abs(n) < 2 else pluriel_

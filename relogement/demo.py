@@ -25,6 +25,7 @@ from cil.demo import (
     DemoAccount,
 )
 from cil.models import Membership, Qpv, Reservataire
+from core.affichage import pluriel
 from core.roles import Role
 
 from . import services
@@ -258,19 +259,19 @@ def seed(territory, *, stdout=None) -> int:
     """Create the demo operation and its households; returns how many households were created."""
     qpv = _qpv(territory)
     operation = _operation(territory, qpv)
-    if operation.menages.exists():
-        if stdout is not None:
-            stdout.write(
-                f"Relogement : l'opération « {operation.nom} » existe déjà ({operation.menages.count()} ménages)."
-            )
-        return 0
-    rng = territory.random("relogement")
-    questionnaire = _questionnaire()
-    logements = _logements(territory, qpv)
+    # the referents' accounts are brought back (and listed) on every run, the households only once
     referents = [
         _referent(territory, "referent", "Nadia", "Benhamou", SIREN_ACTIS),
         _referent(territory, "referent2", "Thomas", "Vidal", SIREN_GRENOBLE_HABITAT),
     ]
+    if operation.menages.exists():
+        if stdout is not None:
+            n = operation.menages.count()
+            stdout.write(f"Relogement : l'opération « {operation.nom} » existe déjà ({n} ménage{pluriel(n)}).")
+        return 0
+    rng = territory.random("relogement")
+    questionnaire = _questionnaire()
+    logements = _logements(territory, qpv)
     epci_user = get_user_model().objects.filter(username="epci").first()
     batiments = list(operation.batiments.order_by("nom"))
     stages = [stage for stage, n in ETAPES for _ in range(n)]
@@ -378,5 +379,5 @@ def seed(territory, *, stdout=None) -> int:
     _commission(territory, operation, epci_user)
     services.recalculer_objectifs(territory.epci.pk, annees, None)
     if stdout is not None:
-        stdout.write(f"Relogement : opération « {operation.nom} », {len(stages)} ménages.")
+        stdout.write(f"Relogement : opération « {operation.nom} », {len(stages)} ménage{pluriel(len(stages))}.")
     return len(stages)

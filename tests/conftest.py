@@ -69,7 +69,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+    # reduced motion: no CSS transitions (Bootstrap honours it), so axe-core never measures the contrast of a
+    # button halfway through its hover transition
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris", "reduced_motion": "reduce"}
 
 
 @pytest.fixture

@@ -239,7 +239,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every layout step of every PDF at INFO ("Step 5 - Creating layout - Page 3"):
+        # its warnings (missing fonts, refused URLs) stay visible.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Statistical secrecy: counts strictly below this value are masked in public figures.

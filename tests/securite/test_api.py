@@ -187,8 +187,9 @@ def test_schemathesis_ne_trouve_aucune_erreur(client, monde):
     status code and every body as the schema documents them."""
     import schemathesis
     from django.conf import settings as django_settings
+    from django.core import signals
     from django.core.handlers.wsgi import WSGIHandler
-    from hypothesis import HealthCheck, given, settings
+    from django.db import close_old_connections
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
@@ -200,6 +201,20 @@ def test_schemathesis_ne_trouve_aucune_erreur(client, monde):
     controles = [not_a_server_error, response_schema_conformance, status_code_conformance]
     operations = [resultat.ok() for resultat in schema.get_all_operations()]
     assert len(operations) >= 9
+
+    # Django's test client keeps the test's connection open across requests; a bare WSGI call would close it at
+    # the end of each request (request_finished -> close_old_connections), ending the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        _fuzzer(operations, application, session, controles)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def _fuzzer(operations, application, session, controles) -> None:
+    from hypothesis import HealthCheck, given, settings
 
     for operation in operations:
 

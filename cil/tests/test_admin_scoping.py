@@ -210,10 +210,9 @@ def test_admin_choices(m):
 
 def test_groupe_personnel_epci_cree_apres_migrate():
     from django.contrib.auth.models import Group
+    from django.core.management import call_command
 
     from cil.services import GROUPE_PERSONNEL_EPCI, groupe_personnel_epci
-
-    from django.core.management import call_command
 
     Group.objects.filter(name=GROUPE_PERSONNEL_EPCI).delete()
     call_command("migrate", verbosity=0)  # nothing to apply: its post_migrate still brings the group back

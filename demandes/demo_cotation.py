@@ -94,10 +94,8 @@ def seed(territory, *, stdout: TextIO | None = None) -> int:
             nom="Grille de cotation du PPGDID",
             version=1,
             description=(
-                "Chaque demande reçoit des points selon les critères ci-dessous, adoptés par la conférence "
-                "intercommunale du logement dans le plan partenarial de gestion de la demande (PPGDID). La "
-                "cotation aide à choisir les candidats présentés en commission ; elle ne crée aucun droit à "
-                "une attribution dans l'ordre des scores."
+                "Grille de démonstration : ses critères et ses points sont fictifs et ne décrivent pas la "
+                "politique d'attribution du territoire."
             ),
             deliberation="Délibération du conseil communautaire adoptant le PPGDID (démonstration)",
             creee_par=acteur,

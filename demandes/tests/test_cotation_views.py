@@ -195,3 +195,15 @@ def test_grille_valeurs_retenues_en_libelles(client, monde, adoptee):
     html = connecte(client, monde.agent).get(reverse("demandes:grille", args=[adoptee.pk])).content.decode()
     assert "VIOLENCES_COUPLE" not in html
     assert "f) Victime de violences au sein du couple" in html
+
+
+def test_introduction_publique_dite_une_fois(client, monde, adoptee):
+    """Issue 20, item 8: the public scoring page says its introduction once, with no '))'."""
+    GrilleCotation.objects.filter(pk=adoptee.pk).update(
+        description="Grille de démonstration : ses critères sont fictifs.",
+        deliberation="Délibération du conseil communautaire adoptant le PPGDID (démonstration)",
+    )
+    html = " ".join(client.get(reverse("demandes:cotation_publique", args=[monde.epci.pk])).content.decode().split())
+    assert "))" not in html
+    assert html.count("elle ne crée pas un droit") == 1
+    assert "adoptée par la décision suivante : Délibération du conseil communautaire adoptant le PPGDID" in html

@@ -261,3 +261,17 @@ def test_creer_une_operation_et_ses_batiments(client, monde):
     assert client.get(reverse("relogement:operation", args=[operation.pk])).status_code == 200
     response = client.post(reverse("relogement:batiment_ajout", args=[operation.pk]), {"batiment-nom": "B"})
     assert response.status_code == 403
+
+
+def test_historique_sans_faux_changement_de_statut(client, monde):
+    """Issue 20, item 7: a step that keeps the status (registration, referent) reads as that status alone."""
+    import re
+
+    m = monde.menage("H-1")
+    TransitionMenage = m.transitions.model
+    assert TransitionMenage.objects.filter(menage=m, de=m.statut, vers=m.statut).exists()
+    client.force_login(monde.referent)
+    html = client.get(reverse("relogement:menage", args=[m.pk])).content.decode()
+    libelle = m.get_statut_display()
+    assert not re.search(rf"{re.escape(libelle)}\s*→\s*{re.escape(libelle)}", html)
+    assert libelle in html

@@ -138,6 +138,10 @@ def test_recherche_de_candidats_filtree_classee_et_nombre_de_requetes_fixe(clien
     assert "Classement par cotation (grille adoptée par l'EPCI), puis par ancienneté" in html  # no grid: unscored
     assert "Hors QPV : candidat des quartiles 2 à 4, ne compte pas pour l&#x27;objectif A." in html
     assert "Ni DALO ni prioritaire : ne compte pas pour les 25 % de Action Logement Services." in html
+    # issue 20, item 4: the score the list is ranked by is shown, and each demand opens its file
+    for d in bons:
+        assert f'href="{reverse("demandes:fiche", args=[d.pk])}"' in html
+    assert "<th scope=\"col\" class=\"num\">Cotation</th>" in html
 
     _demandes_correspondantes(m, 30, debut=10)
     with CaptureQueriesContext(connection) as grand:
@@ -271,3 +275,14 @@ def test_orientation_suggeree_par_les_ecarts_de_flux(client, monde):
     assert "Action Logement Services (Département 38) : écart −1,00 logement" in page.content.decode()
     choix = [r.nom for r in page.context["orientation_form"].fields["reservataire"].queryset]
     assert "Alpes Habitat (stock non réservé)" in choix and "Grenoble Habitat (stock non réservé)" not in choix
+
+
+def test_la_liste_des_candidats_montre_la_cotation(client, monde):
+    """Issue 20, item 4: a scored demand shows its points in the candidate list."""
+    from demandes.models import Demande
+
+    bons = _demandes_correspondantes(monde, 2)
+    Demande.objects.filter(pk=bons[0].pk).update(score=237)
+    client.force_login(monde["staff"]["al"])
+    html = client.get(reverse("attributions:vacance_candidats", args=[monde["v_al"].pk])).content.decode()
+    assert "237 pts" in " ".join(html.split())

@@ -141,7 +141,7 @@ def test_recherche_de_candidats_filtree_classee_et_nombre_de_requetes_fixe(clien
     # issue 20, item 4: the score the list is ranked by is shown, and each demand opens its file
     for d in bons:
         assert f'href="{reverse("demandes:fiche", args=[d.pk])}"' in html
-    assert "<th scope=\"col\" class=\"num\">Cotation</th>" in html
+    assert '<th scope="col" class="num">Cotation</th>' in html
 
     _demandes_correspondantes(m, 30, debut=10)
     with CaptureQueriesContext(connection) as grand:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from cil.models import Epci
 from cil.permissions import scope_for
 from core import parametres
+from core.navigation import rubrique
 
 from . import exports
 from .filters import DecisionFilter
@@ -78,6 +79,7 @@ def _perimetre(user, epci):
 
 
 @login_required
+@rubrique("attributions:tableau_de_bord")
 def tableau_de_bord(request):
     epci = _choisir_epci(request)
     queryset, perimetre = _perimetre(request.user, epci)
@@ -190,6 +192,7 @@ def _liste(request):
 
 
 @login_required
+@rubrique("attributions:liste")
 def liste(request):
     epci, annee, objectif, part, filtre, decisions, titre, perimetre = _liste(request)
     page = Paginator(decisions, 50).get_page(request.GET.get("page"))
@@ -224,6 +227,7 @@ def export(request, format):
 
 
 @login_required
+@rubrique("attributions:import")
 def importer(request):
     if not can_import(request.user):
         raise PermissionDenied("Seul le personnel de l'EPCI peut importer des extraits.")

@@ -21,6 +21,7 @@ from cil.models import Bailleur, Membership, Reservataire
 from cil.permissions import scope_for
 from core import exports, parametres
 from core.db import ordre_fr
+from core.navigation import rubrique
 from demandes.models import JournalConsultation
 from demandes.rules import DomainError
 from demandes.services_rgpd import enregistrer_consultation_demandes, enregistrer_consultation_liste
@@ -78,6 +79,7 @@ def _exiger_un_role(user):
 
 
 @login_required
+@rubrique("attributions:logements")
 def logements(request):
     _exiger_un_role(request.user)
     qs = logements_for_user(request.user, Logement.objects.all()).select_related("commune", "bailleur", "qpv")
@@ -148,6 +150,7 @@ def _vacances(request):
 
 
 @login_required
+@rubrique("attributions:vacances")
 def vacances(request):
     _exiger_un_role(request.user)
     qs, statut = _vacances(request)
@@ -423,6 +426,7 @@ def _epci_du_bailleur(user, bailleur):
 
 
 @login_required
+@rubrique("attributions:seances")
 def seances(request):
     _exiger_un_role(request.user)
     bailleurs = _bailleurs_geres(request.user)
@@ -506,6 +510,7 @@ def seance(request, pk):
 
 
 @login_required
+@rubrique("attributions:flux")
 def rapport_flux(request):
     scope = scope_for(request.user)
     if not (scope.admin or scope.bailleurs or scope.reservataires or scope.epci_lecture):

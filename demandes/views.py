@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cil.models import Guichet
 from core import exports, parametres
 from core.db import ordre_fr
+from core.navigation import rubrique
 
 from . import forms, permissions, rules, selectors, sensibles, services
 from .filters import DemandeFilter
@@ -86,6 +87,7 @@ COLONNES_RESULTATS = (
 
 @login_required
 @require_GET
+@rubrique("demandes:recherche")
 def recherche(request):
     acces = _acces_demandes(request)
     form = forms.RechercheForm(request.GET or None)
@@ -841,6 +843,7 @@ def courriers_rappel_pdf(request):
 
 @login_required
 @require_GET
+@rubrique("demandes:reseau")
 def reseau(request):
     epcis = _epcis_gestion(request)
     today = timezone.localdate()
@@ -921,6 +924,7 @@ def _grille_geree(request, pk):
 
 @login_required
 @require_GET
+@rubrique("demandes:grilles")
 def grilles(request):
     """The territory's grids: the adopted one for everyone with access to demands, drafts for EPCI staff."""
     from cil.models import Epci

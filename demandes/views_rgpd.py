@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cil.models import Epci
+from core.navigation import rubrique
 
 from . import permissions
 from .forms import AccessibleMixin, DateInput
@@ -67,6 +68,7 @@ def _journal_filtre(request):
 
 @login_required
 @require_GET
+@rubrique("demandes:journal")
 def journal(request):
     form, qs = _journal_filtre(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from attributions.selectors import ObjectifsIndisponibles
 from core import exports as core_exports
+from core.navigation import rubrique
 
 from . import exports, pdf, selectors, services
 from .forms import DemandeBilanForm
@@ -34,6 +35,7 @@ def _parametres_initiaux(request) -> dict:
 
 
 @login_required
+@rubrique("observatoire:bilans")
 def bilans(request):
     kinds = kinds_for_user(request.user)
     form = DemandeBilanForm(user=request.user, initial=_parametres_initiaux(request)) if kinds else None

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cil.models import Epci
 from core.db import ordre_fr
+from core.navigation import rubrique
 
 from . import exports, forms, pdf, permissions, selectors, services
 from .filters import MenageFilter
@@ -39,6 +40,7 @@ def _erreur(request, exc) -> None:
 
 
 @login_required
+@rubrique("relogement:operations")
 def operations(request):
     ops = list(
         Operation.objects.for_user(request.user)
@@ -473,6 +475,7 @@ def _epci(request) -> Epci:
 
 
 @login_required
+@rubrique("relogement:commission")
 def commission(request):
     epci = _epci(request)
     gerer = permissions.can_manage_commission(request.user, epci)

@@ -8,16 +8,15 @@ script runs catches the same events with their directive, as a second witness.
 
 from __future__ import annotations
 
-import importlib
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from cil.demo import DEMO_PASSWORD
 from cil.services import import_referentiels
+from tests import donnees_initiales
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,12 +33,7 @@ document.addEventListener('securitypolicyviolation', (e) => {
 def demo(settings):
     """The demo territory without its balance sheet (a PDF build the pages do not need)."""
     # a transactional test before this one may have flushed the rows of the data migrations: load them again
-    from demandes.models import ParametresDemande as Parametres
-
-    for migration in ("attributions.migrations.0004_parametres_attribution", "cil.migrations.0003_taux_legaux"):
-        importlib.import_module(migration).charger(apps, None)
-    if not Parametres.objects.exists():
-        importlib.import_module("demandes.migrations.0002_donnees_initiales").charger(apps, None)
+    donnees_initiales.recharger()
     settings.DEMO_SEEDERS = [s for s in settings.DEMO_SEEDERS if s != "observatoire.demo.seed"]
     import_referentiels(only_epci=GRENOBLE_METRO)
     call_command("seed_demo", stdout=StringIO())

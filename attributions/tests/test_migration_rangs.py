@@ -22,8 +22,11 @@ def migrer(cible):
     executor.migrate(cible)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_les_doublons_anciens_sont_resolus_avant_les_contraintes(territoire):
+    from tests import donnees_initiales
+
+    donnees_initiales.recharger()  # a transactional test before this one may have emptied the tables
     monde = construire_monde(territoire)
     s = monde["staff"]
     demandes = [creer_demande(monde, nom, date_depot=dt.date(2023, 1, 1 + i)) for i, nom in enumerate("ABC")]

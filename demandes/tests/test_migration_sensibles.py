@@ -10,7 +10,7 @@ AVANT = [("demandes", "0005_cotation_quotidienne")]
 APRES = [("demandes", "0006_elements_sensibles")]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_evenements_passes_completes_et_defauts_charges():
     executor = MigrationExecutor(connection)
     executor.migrate(AVANT)

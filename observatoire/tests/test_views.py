@@ -121,8 +121,8 @@ def test_landlord_report_only_for_that_landlord(
 
 def test_outsider_gets_no_form_and_cannot_request(client, acteurs):
     client.force_login(acteurs["exterieur"])
-    page = client.get(reverse("observatoire:bilans"))
-    assert page.status_code == 200 and "Produire un bilan" not in page.content.decode()
+    page = client.get(reverse("observatoire:bilans"))  # no role: the section is not in their menu
+    assert page.status_code == 403 and "Produire un bilan" not in page.content.decode()
     reponse = client.post(
         reverse("observatoire:demander"), {"kind": "CIL", "epci": acteurs["epci"].siren, "annee": 2025}
     )

@@ -188,9 +188,10 @@ def test_designation_soumise_deux_fois(monde):
 
 
 def sur_postgresql(test):
-    """Committed data seen by another connection: a transactional test, on PostgreSQL only (the data the
-    migrations load are restored afterwards for the tests that follow)."""
-    test = pytest.mark.django_db(transaction=True, serialized_rollback=True)(test)
+    """Committed data seen by another connection: a transactional test, on PostgreSQL only. A transactional
+    test before it may have emptied the tables: the rows of the data migrations are loaded again first
+    (``_donnees_initiales``)."""
+    test = pytest.mark.usefixtures("_donnees_initiales")(pytest.mark.django_db(transaction=True)(test))
     return pytest.mark.skipif(connection.vendor != "postgresql", reason="deux connexions simultanées : PostgreSQL")(
         test
     )
@@ -332,3 +333,10 @@ def test_deux_designations_en_meme_temps(monde):
     assert list(Candidature.objects.filter(vacance=vacance).values_list("demande_id", "rang_propose")) == [
         (t.demande.pk, 1)
     ]
+
+
+@pytest.fixture
+def _donnees_initiales(transactional_db):
+    from tests import donnees_initiales
+
+    donnees_initiales.recharger()

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from html import unescape
 from io import StringIO
 from pathlib import Path
 
@@ -314,7 +315,7 @@ def test_page_403_francaise_avec_le_motif(client, monde):
     contenu = response.content.decode()
     _dans_le_gabarit(contenu)
     assert "Accès refusé" in contenu
-    assert "Votre rôle ne donne pas accès aux demandes de logement social." in contenu
+    assert "Votre rôle ne donne pas accès à la rubrique « Demandes »." in unescape(contenu)
     assert "Se déconnecter" in contenu  # the signed-in layout, with the navigation
 
 

@@ -1,0 +1,81 @@
+"""The platform's sections: one definition for the navigation bar and for who may open each section's page.
+
+Each entry is (section, label, url name, roles allowed (None = every signed-in user), what it is for). The
+navigation context processor shows an entry to the users it allows; ``@rubrique(url_name)`` on the entry's
+view refuses the same page to everyone else, so that a page missing from a user's menu is never reachable by
+typing its address. Platform administrators see every entry.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.core.exceptions import PermissionDenied
+
+from .roles import Role
+
+_PARTENAIRES = {Role.EPCI, Role.MEMBRE_CIL, Role.BAILLEUR, Role.RESERVATAIRE}
+NAVIGATION = [
+    ("", "Accueil", "core:home", None, ""),
+    ("Demandes", "Demandes", "demandes:recherche", {Role.AGENT_ACCUEIL, Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "Rechercher et consulter les demandes ; les guichets les enregistrent, qualifient et renouvellent."),
+    ("Demandes", "Réseau d'accueil", "demandes:reseau", {Role.AGENT_ACCUEIL, Role.EPCI},
+     "Rendez-vous, entretiens en retard et activité des guichets."),
+    ("Demandes", "Cotation", "demandes:grilles", {Role.AGENT_ACCUEIL, Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "La grille de cotation adoptée ; pour l'EPCI, les projets de grille et leur simulation."),
+    ("Attributions", "Vacances", "attributions:vacances", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "Logements libérés, orientation vers un réservataire, désignation des candidats."),
+    ("Attributions", "CALEOL", "attributions:seances", {Role.EPCI, Role.BAILLEUR},
+     "Séances de la commission, décisions, réponses des ménages et baux."),
+    ("Attributions", "Logements", "attributions:logements", {Role.EPCI, Role.BAILLEUR},
+     "Le patrimoine (RPLS) et son import."),
+    ("Attributions", "Flux", "attributions:flux", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "Conventions de réservation en flux : dû, livré, écart."),
+    ("Objectifs", "Objectifs légaux", "attributions:tableau_de_bord", _PARTENAIRES,
+     "Les trois objectifs de la loi, par bailleur, réservataire, commune et secteur."),
+    ("Objectifs", "Attributions comptées", "attributions:liste", _PARTENAIRES,
+     "La liste des attributions derrière chaque chiffre, exportable."),
+    ("Objectifs", "Importer", "attributions:import", {Role.EPCI},
+     "Charger un extrait d'attributions (format F1)."),
+    ("Objectifs", "Bilans annuels", "observatoire:bilans", _PARTENAIRES,
+     "Le bilan de la CIL et les bilans des bailleurs et réservataires, en PDF et en tableur."),
+    ("Relogement", "Relogement", "relogement:operations", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "Opérations de renouvellement urbain et d'habitat indigne, ménages à reloger."),
+    ("Relogement", "Cas spécifiques", "relogement:commission", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+     "Commission des cas spécifiques : saisines, diagnostic social, séances, décisions et suivi."),
+    ("Données personnelles", "Journal des consultations", "demandes:journal", {Role.DPO},
+     "Qui a consulté quelle demande, pièce ou export ; export du droit d'accès d'un demandeur."),
+]  # fmt: skip
+
+_ROLES = {url_name: roles for _, _, url_name, roles, _ in NAVIGATION}
+_LIBELLES = {url_name: label for _, label, url_name, _, _ in NAVIGATION}
+
+
+def peut_ouvrir(user, url_name: str) -> bool:
+    """Whether ``user`` has the section ``url_name`` in their menu (and so may open its page)."""
+    from cil.permissions import scope_for
+
+    if user is None or not user.is_authenticated:
+        return False
+    roles = _ROLES[url_name]
+    if roles is None:
+        return True
+    scope = scope_for(user)
+    return scope.admin or bool(scope.roles & {str(r) for r in roles})
+
+
+def rubrique(url_name: str):
+    """View decorator: the page of the section ``url_name`` opens only for the users whose menu shows it."""
+    if url_name not in _ROLES:
+        raise ValueError(f"Rubrique inconnue : {url_name}")
+
+    def decorateur(vue):
+        @functools.wraps(vue)
+        def enveloppe(request, *args, **kwargs):
+            if request.user.is_authenticated and not peut_ouvrir(request.user, url_name):
+                raise PermissionDenied(f"Votre rôle ne donne pas accès à la rubrique « {_LIBELLES[url_name]} ».")
+            return vue(request, *args, **kwargs)
+
+        return enveloppe
+
+    return decorateur

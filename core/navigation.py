@@ -1,6 +1,8 @@
 """The platform's sections: one definition for the navigation bar and for who may open each section's page.
 
-Each entry is (section, label, url name, roles allowed (None = every signed-in user), what it is for). The
+Each entry is (section, label, url name, who may open it, what it is for); who may open it is a set of roles,
+None for every signed-in user, or the dotted path of a predicate ``(user) -> bool`` of the app that owns the
+section (when a capability is not a role: a relocation referent is designated per household). The
 navigation context processor shows an entry to the users it allows; ``@rubrique(url_name)`` on the entry's
 view refuses the same page to everyone else, so that a page missing from a user's menu is never reachable by
 typing its address. Platform administrators see every entry.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import functools
 
 from django.core.exceptions import PermissionDenied
+from django.utils.module_loading import import_string
 
 from .roles import Role
 
@@ -39,9 +42,9 @@ NAVIGATION = [
      "Charger un extrait d'attributions (format F1)."),
     ("Objectifs", "Bilans annuels", "observatoire:bilans", _PARTENAIRES,
      "Le bilan de la CIL et les bilans des bailleurs et réservataires, en PDF et en tableur."),
-    ("Relogement", "Relogement", "relogement:operations", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+    ("Relogement", "Relogement", "relogement:operations", "relogement.permissions.ouvre_le_relogement",
      "Opérations de renouvellement urbain et d'habitat indigne, ménages à reloger."),
-    ("Relogement", "Cas spécifiques", "relogement:commission", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
+    ("Relogement", "Cas spécifiques", "relogement:commission", "relogement.permissions.ouvre_le_relogement",
      "Commission des cas spécifiques : saisines, diagnostic social, séances, décisions et suivi."),
     ("Données personnelles", "Journal des consultations", "demandes:journal", {Role.DPO},
      "Qui a consulté quelle demande, pièce ou export ; export du droit d'accès d'un demandeur."),
@@ -60,6 +63,8 @@ def peut_ouvrir(user, url_name: str) -> bool:
     roles = _ROLES[url_name]
     if roles is None:
         return True
+    if isinstance(roles, str):
+        return bool(import_string(roles)(user))
     scope = scope_for(user)
     return scope.admin or bool(scope.roles & {str(r) for r in roles})
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from cil.permissions import scope_for
+from core.roles import Role
 
 
 def _connecte(user) -> bool:
@@ -149,3 +150,14 @@ def epcis_relogement(user):
             Q(operations_relogement__isnull=False) | Q(saisines_cas_specifiques__isnull=False)
         ).distinct()
     return Epci.objects.filter(Q(pk__in=scope.epci_tous) | Q(operations_relogement__menages__referent=user)).distinct()
+
+
+def ouvre_le_relogement(user) -> bool:
+    """The relocation sections (menu and pages, core.navigation): EPCI staff, landlords and reservation holders,
+    and anyone designated referent of a household (an outside social operator may have no membership)."""
+    from .models import MenageAReloger
+
+    scope = scope_for(user)
+    if scope.admin or scope.roles & {str(Role.EPCI), str(Role.BAILLEUR), str(Role.RESERVATAIRE)}:
+        return True
+    return _connecte(user) and MenageAReloger.objects.filter(referent=user).exists()

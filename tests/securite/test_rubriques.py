@@ -38,3 +38,16 @@ def test_un_reservataire_n_a_ni_commissions_ni_patrimoine(client, monde):
     assert "CALEOL" not in menu and "Logements" not in menu
     assert client.get(reverse("attributions:seances")).status_code == 403
     assert client.get(reverse("attributions:logements")).status_code == 403
+
+
+def test_un_referent_sans_rattachement_a_la_rubrique_relogement(client, monde):
+    """A relocation referent designated per household (an outside social operator) sees and opens the
+    relocation section; the same account without a household does not."""
+    from django.contrib.auth import get_user_model
+
+    from core.navigation import peut_ouvrir
+
+    referent = get_user_model().objects.create_user(username="operateur_social", password="x")
+    assert not peut_ouvrir(referent, "relogement:operations")
+    connecte(client, referent)
+    assert client.get(reverse("relogement:operations")).status_code == 403

@@ -160,4 +160,9 @@ def ouvre_le_relogement(user) -> bool:
     scope = scope_for(user)
     if scope.admin or scope.roles & {str(Role.EPCI), str(Role.BAILLEUR), str(Role.RESERVATAIRE)}:
         return True
-    return _connecte(user) and MenageAReloger.objects.filter(referent=user).exists()
+    if not _connecte(user):
+        return False
+    cached = getattr(user, "_ouvre_le_relogement", None)  # once per request: the menu asks for two sections
+    if cached is None:
+        cached = user._ouvre_le_relogement = MenageAReloger.objects.filter(referent=user).exists()
+    return cached

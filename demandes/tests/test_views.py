@@ -53,12 +53,13 @@ def test_recherche_nombre_de_requetes_fixe(client, monde, django_assert_num_quer
     client.get(reverse("demandes:recherche"))  # warm the session
     # session, user, scope memberships, demand memberships, then one ordered index range per reading of the
     # words (name of use, birth name), each with its reception point, then the read log (the reader's
-    # organisation, one row per territory): never one query per row
-    with django_assert_num_queries(8):
+    # organisation, one row per territory), and whether the agent is a relocation referent (the menu):
+    # never one query per row
+    with django_assert_num_queries(9):
         r = client.get(reverse("demandes:recherche"), {"q": "lefort"})
     assert r.content.decode().count("/demandes/") >= 30
     # two words: compound name of use or birth name, name + first name, first name + name; the read log
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("demandes:recherche"), {"q": "lefort amel"})
 
 

@@ -19,12 +19,14 @@ COLLATION_FR = "fr-x-icu"
 
 
 @functools.lru_cache(maxsize=65536)
-def cle_fr(texte: str) -> tuple[str, str]:
-    """Python sort key in French order: letters without accents and case first, then the exact text."""
-    base = unicodedata.normalize("NFKD", texte or "")
+def cle_fr(texte) -> tuple[str, str]:
+    """Python sort key in French order: letters without accents and case first, then the exact text
+    (``None`` sorts as an empty text)."""
+    texte = str(texte or "")
+    base = unicodedata.normalize("NFKD", texte)
     base = "".join(c for c in base if not unicodedata.combining(c))
     base = base.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    return base.casefold(), texte or ""
+    return base.casefold(), texte
 
 
 def _compare_fr(a: str, b: str) -> int:

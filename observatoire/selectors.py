@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -34,7 +33,7 @@ from attributions.selectors import (
     q_decision_comptee,
 )
 from cil.models import Bailleur, CibleLocale, Epci, Reservataire, SeuilQuartile, TauxLegal
-from core.db import DureeJours, ordre_fr
+from core.db import DureeJours, cle_fr, ordre_fr
 
 from . import charts, formats
 from .tables import Colonne, Tableau, masque, secret_tableau
@@ -63,11 +62,6 @@ LIBELLES_COURTS = {
 # the year's allocations, set this to a callable ``(epci, annee, decisions_queryset) -> list[tuple[str, int]]``
 # (label of the criterion, number of allocations) and the balance sheet prints the table.
 FOURNISSEUR_CRITERES = None
-
-
-def cle_tri(texte) -> str:
-    """Alphabetical order that ignores accents and case (Échirolles between Domène and Fontaine)."""
-    return unicodedata.normalize("NFKD", str(texte or "")).encode("ascii", "ignore").decode().casefold()
 
 
 def seuil_secret() -> int:
@@ -401,7 +395,7 @@ def repartition(comptees, dimension: str, *, secret: int | None = None, titre: s
             r["groupe"] = libelles.get(r["groupe"], "Non renseigné") if r["groupe"] else "Non renseigné"
         rows.sort(key=lambda r: r["groupe"])
     else:
-        rows.sort(key=lambda r: cle_tri(r["groupe"]))
+        rows.sort(key=lambda r: cle_fr(r["groupe"]))
 
     lignes = []
     for r in rows:
@@ -482,7 +476,7 @@ def delais_attente(comptees, dimension: str, *, secret: int, titre: str) -> Tabl
         groupes.sort(key=lambda g: ordre.get(g[0], 99))
         groupes = [(libelles.get(g[0], g[0]), *g[1:]) for g in groupes]
     else:
-        groupes.sort(key=lambda g: cle_tri(g[0]))
+        groupes.sort(key=lambda g: cle_fr(g[0]))
 
     def mois(jours):
         return None if jours is None else float(jours) / JOURS_PAR_MOIS
@@ -767,7 +761,7 @@ def bilan(
                     _tableau_objectifs(
                         "objectifs_communes",
                         "Objectifs par commune",
-                        sorted(resultat["communes"], key=lambda c: cle_tri(c["nom"])),
+                        sorted(resultat["communes"], key=lambda c: cle_fr(c["nom"])),
                         secret=secret,
                         note=note_secret,
                     )

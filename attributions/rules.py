@@ -265,7 +265,7 @@ def taux_affiche(numerateur: int, base: int, cible: Decimal | None = None, decim
             arrondi = pourcent.quantize(pas, rounding=ROUND_FLOOR)
         elif arrondi < seuil <= pourcent:
             arrondi = pourcent.quantize(pas, rounding=ROUND_CEILING)
-    return f"{arrondi:.{decimales}f}".replace(".", ",") + "\u00a0%"
+    return pourcentage(arrondi / 100, decimales)
 
 
 def ecart(numerateur: int, base: int, cible: Decimal) -> Decimal | None:

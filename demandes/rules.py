@@ -112,6 +112,21 @@ def date_radiation_non_renouvellement(
     return add_months(debut_validite(date_depot, date_dernier_renouvellement), delais.radiation_non_renouvellement_mois)
 
 
+def ouverture_renouvellement(
+    date_depot: dt.date, date_dernier_renouvellement: dt.date | None, delais: Delais
+) -> dt.date:
+    """Renewal opens with the notice, ``preavis_rappel_mois`` before the expiry (R. 441-2-7: renew before the
+    anniversary): a demand registered or renewed today has nothing to renew."""
+    return date_rappel(date_depot, date_dernier_renouvellement, delais)
+
+
+def renouvellement_ouvert(statut: str, date_depot, date_dernier_renouvellement, delais: Delais, today: dt.date) -> bool:
+    if statut == Statut.A_RENOUVELER:
+        return True
+    ouverture = ouverture_renouvellement(date_depot, date_dernier_renouvellement, delais)
+    return statut == Statut.ACTIVE and today >= ouverture
+
+
 def rappel_du(statut: str, date_depot, date_dernier_renouvellement, delais: Delais, today: dt.date) -> bool:
     return statut == Statut.ACTIVE and today >= date_rappel(date_depot, date_dernier_renouvellement, delais)
 

@@ -294,14 +294,24 @@ def modifier_demande(
 @transaction.atomic
 def renouveler(demande: Demande, *, acteur, jour: dt.date | None = None, version: int | None = None) -> Demande:
     """Yearly renewal: same number, same filing date (seniority kept), new renewal date (R. 441-2-7)."""
+    from .selectors import delais_pour
+
     jour = jour or _today()
     _verrouiller(demande, version)
+    delais = delais_pour(demande.epci_id, jour)
+    if demande.statut == rules.Statut.ACTIVE and not rules.renouvellement_ouvert(
+        demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, jour
+    ):
+        ouverture = rules.ouverture_renouvellement(demande.date_depot, demande.date_dernier_renouvellement, delais)
+        echeance = rules.date_expiration(demande.date_depot, demande.date_dernier_renouvellement, delais)
+        raise DomainError(
+            f"La demande est valable jusqu'au {echeance:%d/%m/%Y} : son renouvellement sera possible "
+            f"à partir du {ouverture:%d/%m/%Y}."
+        )
     _transition(demande, rules.Action.RENOUVELER, acteur=acteur)
     demande.date_dernier_renouvellement = jour
     demande.save(update_fields=["statut", "date_dernier_renouvellement", "modifie_le"])
-    from .selectors import delais_pour
-
-    expiration = rules.date_expiration(demande.date_depot, jour, delais_pour(demande.epci_id, jour))
+    expiration = rules.date_expiration(demande.date_depot, jour, delais)
     record_event(
         demande,
         Evenement.Type.RENOUVELLEMENT,

@@ -10,7 +10,15 @@ from django.contrib import admin
 from cil.admin import TerritoireScopedAdmin
 from cil.permissions import scope_for
 
-from .models import Candidature, ConventionReservation, ParametreAttribution, SeanceCaleol, TransitionVacance, Vacance
+from .models import (
+    Candidature,
+    ConventionReservation,
+    ParametreAttribution,
+    ReouvertureSeance,
+    SeanceCaleol,
+    TransitionVacance,
+    Vacance,
+)
 
 
 @admin.register(ParametreAttribution)
@@ -78,10 +86,18 @@ class VacanceAdmin(LectureSeule, TerritoireScopedAdmin):
     inlines = [TransitionInline, CandidatureInline]
 
 
+class ReouvertureInline(LectureSeule, admin.TabularInline):
+    model = ReouvertureSeance
+    extra = 0
+    fields = ("rouverte_le", "rouverte_par", "motif", "refermee_le", "refermee_par")
+    readonly_fields = fields
+
+
 @admin.register(SeanceCaleol)
 class SeanceCaleolAdmin(LectureSeule, TerritoireScopedAdmin):
     list_display = ("date", "bailleur", "statut", "lieu")
     list_filter = ("statut",)
+    inlines = [ReouvertureInline]
 
 
 # --- Dwellings, decisions and the objectives' records (issue 3) ------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from cil.models import Bailleur, Commune, Epci, Qpv, Reservataire
 
@@ -451,6 +452,7 @@ class SeanceCaleol(models.Model):
     class Statut(models.TextChoices):
         PREVUE = "PREVUE", "Prévue"
         TENUE = "TENUE", "Tenue"
+        ROUVERTE = "ROUVERTE", "Rouverte pour rectification"
 
     bailleur = models.ForeignKey(Bailleur, on_delete=models.PROTECT, related_name="seances")
     epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="seances_caleol")
@@ -473,6 +475,34 @@ class SeanceCaleol(models.Model):
 
     def __str__(self) -> str:
         return f"CALEOL {self.bailleur} du {self.date:%d/%m/%Y}"
+
+
+class ReouvertureSeance(models.Model):
+    """A held session reopened by its landlord to correct a decision: who, when, why, and when it was closed again."""
+
+    seance = models.ForeignKey(SeanceCaleol, on_delete=models.PROTECT, related_name="reouvertures")
+    rouverte_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rouverte_le = models.DateTimeField("rouverte le", default=timezone.now)
+    motif = models.TextField("motif de la réouverture")
+    refermee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    refermee_le = models.DateTimeField("refermée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "réouverture d'une séance de CALEOL"
+        verbose_name_plural = "réouvertures de séances de CALEOL"
+        ordering = ["seance", "rouverte_le", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seance"], condition=Q(refermee_le__isnull=True), name="reouverture_une_seule_ouverte"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Réouverture de {self.seance} le {self.rouverte_le:%d/%m/%Y}"
 
 
 class Candidature(models.Model):

@@ -86,6 +86,11 @@ def can_manage_seance(user, seance) -> bool:
     return scope.admin or seance.bailleur_id in scope.bailleurs
 
 
+def can_reopen_seance(user, seance) -> bool:
+    """Reopening a held commission is the act of its secretariat, the landlord's staff (not a platform operator)."""
+    return seance.statut == seance.Statut.TENUE and seance.bailleur_id in scope_for(user).bailleurs
+
+
 def can_view_seance(user, seance) -> bool:
     scope = scope_for(user)
     return scope.admin or seance.bailleur_id in scope.bailleurs or seance.epci_id in scope.epci_staff

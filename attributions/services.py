@@ -799,6 +799,10 @@ def inscrire_en_seance(*, seance, vacance, acteur):
 
     if vacance.bailleur_id != seance.bailleur_id:
         raise ActionRefusee("La séance est celle d'un autre bailleur.")
+    if seance.statut == seance.Statut.TENUE:
+        raise ActionRefusee(
+            f"La séance du {seance.date:%d/%m/%Y} est tenue : inscrivez le logement à une autre séance."
+        )
     _transition_vacance(vacance, rules.ActionVacance.INSCRIRE, acteur=acteur, motif=f"séance du {seance.date:%d/%m/%Y}")
     vacance.save(update_fields=["statut", "modifie_le"])
     seance.vacances.add(vacance)
@@ -815,17 +819,62 @@ def inscrire_en_seance(*, seance, vacance, acteur):
     return seance
 
 
+def _verrouiller_seance(seance):
+    from .models import SeanceCaleol
+
+    return SeanceCaleol.objects.select_for_update().get(pk=seance.pk)
+
+
+def seance_close(seance) -> bool:
+    """A held session is closed: its decisions and minutes change only once its landlord reopens it."""
+    return seance.statut == seance.Statut.TENUE
+
+
 @transaction.atomic
 def tenir_seance(*, seance, membres_presents: str, compte_rendu: str, acteur):
-    """Record who sat and the minutes; the session is then held."""
+    """Record who sat and the minutes; the session is then held and its decisions closed.
+
+    Holding a reopened session closes the reopening (who and when are kept beside why it was reopened).
+    """
     from .models import SeanceCaleol
 
     if not membres_presents.strip():
         raise ActionRefusee("Indiquez les membres présents.")
+    verrouillee = _verrouiller_seance(seance)
+    if seance_close(verrouillee):
+        raise ActionRefusee(
+            f"La séance du {verrouillee.date:%d/%m/%Y} est déjà tenue : rouvrez-la pour rectifier son procès-verbal."
+        )
+    if verrouillee.statut == SeanceCaleol.Statut.ROUVERTE:
+        verrouillee.reouvertures.filter(refermee_le__isnull=True).update(
+            refermee_le=timezone.now(), refermee_par=acteur if getattr(acteur, "pk", None) else None
+        )
     seance.membres_presents = membres_presents
     seance.compte_rendu = compte_rendu
     seance.statut = SeanceCaleol.Statut.TENUE
     seance.save(update_fields=["membres_presents", "compte_rendu", "statut"])
+    return seance
+
+
+@transaction.atomic
+def rouvrir_seance(*, seance, motif: str, acteur):
+    """The landlord reopens a held session to correct a decision (a material error, a decision entered wrongly).
+
+    Only the landlord's staff may (permissions_flux.can_reopen_seance); the reason is required and kept with who
+    and when; each decision changed afterwards is logged in the demand's history as any decision is.
+    """
+    from .models import ReouvertureSeance, SeanceCaleol
+
+    verrouillee = _verrouiller_seance(seance)
+    if not seance_close(verrouillee):
+        raise ActionRefusee("Seule une séance tenue peut être rouverte.")
+    if not motif.strip():
+        raise ActionRefusee("Indiquez le motif de la réouverture (erreur matérielle, décision mal saisie…).")
+    ReouvertureSeance.objects.create(
+        seance=verrouillee, motif=motif.strip(), rouverte_par=acteur if getattr(acteur, "pk", None) else None
+    )
+    seance.statut = SeanceCaleol.Statut.ROUVERTE
+    seance.save(update_fields=["statut"])
     return seance
 
 
@@ -861,6 +910,12 @@ def enregistrer_decision(
     vacance = _verrouiller_candidature(candidature)
     if candidature.seance_id is None:
         raise ActionRefusee("Ce candidat n'est inscrit à aucune séance.")
+    seance = _verrouiller_seance(candidature.seance)
+    if seance_close(seance):
+        raise ActionRefusee(
+            f"La séance du {seance.date:%d/%m/%Y} est tenue : ses décisions ne se modifient plus. "
+            "Le bailleur peut la rouvrir en indiquant le motif de la rectification."
+        )
     if candidature.reponse:
         raise ActionRefusee("Le demandeur a déjà répondu : la décision ne peut plus être modifiée.")
     if type_decision not in DecisionCaleol.Type.values:
@@ -898,7 +953,6 @@ def enregistrer_decision(
             )
         if rang and attribuees.filter(rang=rang).exists():
             raise ActionRefusee(f"Un autre candidat a déjà le rang {rang}.")
-    seance = candidature.seance
     valeurs = valeurs_decision(demande=candidature.demande, vacance=vacance, date_decision=seance.date)
     cle = {k: valeurs.pop(k) for k in ("numero_unique", "logement_id", "date_decision")}
     valeurs.update(type_decision=type_decision, rang=rang, date_bail=None, en_qpv_au_bail=None)

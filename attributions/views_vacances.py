@@ -47,6 +47,7 @@ from .permissions_flux import (
     can_designate,
     can_manage_seance,
     can_manage_vacance,
+    can_reopen_seance,
     can_view_seance,
     logements_for_user,
     reservataires_visibles_flux,
@@ -465,7 +466,14 @@ def seance(request, pk):
         if not gerer:
             raise PermissionDenied("Seul le bailleur enregistre les décisions de sa commission.")
         try:
-            if request.POST.get("action") == "tenue":
+            if request.POST.get("action") == "rouvrir":
+                if not can_reopen_seance(request.user, seance):
+                    raise PermissionDenied("Seul le personnel du bailleur rouvre une séance tenue de sa commission.")
+                services.rouvrir_seance(seance=seance, motif=request.POST.get("motif", ""), acteur=request.user)
+                messages.success(
+                    request, "Séance rouverte : rectifiez les décisions puis enregistrez à nouveau la séance."
+                )
+            elif request.POST.get("action") == "tenue":
                 form = TenueForm(request.POST)
                 if not form.is_valid():
                     raise services.ActionRefusee("Indiquez les membres présents.")
@@ -486,8 +494,9 @@ def seance(request, pk):
         Candidature.objects.filter(seance=seance).select_related("demande").order_by("vacance_id", "rang_propose")
     )
     par_vacance: dict[int, list] = {}
+    close = services.seance_close(seance)
     for c in candidatures:
-        c.modifiable = gerer and not c.reponse
+        c.modifiable = gerer and not close and not c.reponse
         par_vacance.setdefault(c.vacance_id, []).append(c)
     for v in vacances:
         v.examinees = par_vacance.get(v.pk, [])
@@ -498,6 +507,9 @@ def seance(request, pk):
             "seance": seance,
             "vacances": vacances,
             "gerer": gerer,
+            "close": close,
+            "peut_rouvrir": can_reopen_seance(request.user, seance),
+            "reouvertures": list(seance.reouvertures.select_related("rouverte_par", "refermee_par")),
             "tenue_form": TenueForm(
                 initial={"membres_presents": seance.membres_presents, "compte_rendu": seance.compte_rendu}
             ),

@@ -412,11 +412,13 @@ def _apres_ecriture(lot, *, epci_ids, annees, creees, modifiees, recalculer) -> 
 
     decisions_importees.send(sender=DecisionCaleol, epci_ids=set(epci_ids), lot=lot)
     if recalculer and (creees or modifiees):
-        from .tasks import compute_snapshot
+        from .tasks import recalculer_instantane
 
         for epci_id, years in annees.items():
             for annee in sorted(years):
-                transaction.on_commit(lambda e=epci_id, a=annee: compute_snapshot.delay(e, a, declencheur="IMPORT"))
+                transaction.on_commit(
+                    lambda e=epci_id, a=annee: recalculer_instantane.delay(e, a, declencheur="IMPORT")
+                )
 
 
 def _import_rapide(
@@ -636,10 +638,10 @@ def _ecrire_ou_refuser(ecrire, message: str):
 
 
 def _recalculer_apres_commit(epci_id: int, *annees: int) -> None:
-    from .tasks import compute_snapshot
+    from .tasks import recalculer_instantane
 
     for annee in sorted(set(annees)):
-        transaction.on_commit(lambda a=annee: compute_snapshot.delay(epci_id, a, declencheur="DEMANDE"))
+        transaction.on_commit(lambda a=annee: recalculer_instantane.delay(epci_id, a, declencheur="DEMANDE"))
 
 
 def reservataire_du_bailleur(bailleur: Bailleur) -> Reservataire:

@@ -839,9 +839,9 @@ def lancer_recalcul(*, grille, acteur, declencheur: str, jour: dt.date | None = 
     calcul = CalculCotation.objects.create(
         grille=grille, epci_id=grille.epci_id, jour=jour or _today(), declencheur=declencheur[:100], acteur=acteur
     )
-    from .tasks import rescore_stock
+    from .tasks import recalculer_cotation_stock
 
-    transaction.on_commit(lambda: rescore_stock.delay(calcul.pk))
+    transaction.on_commit(lambda: recalculer_cotation_stock.delay(calcul.pk))
     return calcul
 
 

@@ -478,12 +478,12 @@ def recalculer_objectifs(epci_id: int, annees: set[int], acteur) -> None:
     """Recompute the objectives snapshot of the years touched, after the commit (Celery)."""
     if not SeuilQuartile.objects.filter(epci_id=epci_id).exists():
         return  # the objectives cannot be computed on this territory yet
-    from attributions.tasks import compute_snapshot
+    from attributions.tasks import recalculer_instantane
 
     acteur_id = getattr(acteur, "pk", None)
 
     def _lancer(annee: int) -> None:
-        compute_snapshot.delay(epci_id, annee, declencheur="DEMANDE", acteur_id=acteur_id)
+        recalculer_instantane.delay(epci_id, annee, declencheur="DEMANDE", acteur_id=acteur_id)
 
     for annee in sorted(annees):
         transaction.on_commit(partial(_lancer, annee))

@@ -205,7 +205,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "objectifs-chaque-nuit": {
-        "task": "attributions.tasks.compute_all_snapshots",
+        "task": "attributions.tasks.recalculer_tous_les_instantanes",
         "schedule": crontab(hour=2, minute=15),
     },
     "relogements-objectif-a-chaque-nuit": {
@@ -218,7 +218,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # RULES.md decision 13: radiated demands anonymised once their retention period ran out
     "demandes-purge-radiees": {
-        "task": "demandes.tasks.purge_radiated",
+        "task": "demandes.tasks.purger_radiees",
         "schedule": crontab(hour=3, minute=45),
     },
 }

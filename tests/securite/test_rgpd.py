@@ -216,10 +216,10 @@ def test_purge_efface_les_anciennes_et_garde_les_recentes(monde, radiees, django
     ancienne, recente = radiees["ancienne"], radiees["recente"]
     fichiers_anciens = _fichiers(ancienne) + _fichiers(radiees["autre"])
     fichiers_recents = _fichiers(recente)
-    from demandes.tasks import purge_radiated
+    from demandes.tasks import purger_radiees
 
     with django_capture_on_commit_callbacks(execute=True):  # files go once each demand's transaction commits
-        rapport = purge_radiated.delay().get()
+        rapport = purger_radiees.delay().get()
     assert rapport["compteurs"]["demandes"] == 2 and rapport["compteurs"]["fichiers"] == 2
 
     for demande in (ancienne, radiees["autre"]):
@@ -249,7 +249,7 @@ def test_purge_efface_les_anciennes_et_garde_les_recentes(monde, radiees, django
     assert execution.statut == "REUSSIE" and execution.detail["simulation"] is False
     assert execution.detail["echecs"] == [] and len(execution.detail["numeros"]) == 2
     # idempotent: a second run finds nothing
-    assert purge_radiated.delay().get()["compteurs"] == {}
+    assert purger_radiees.delay().get()["compteurs"] == {}
 
 
 def test_la_duree_de_conservation_est_un_parametre_date(monde, radiees):

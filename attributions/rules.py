@@ -15,9 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from core.erreurs import ErreurMetier
 
-class RegleError(ValueError):
-    """A value the rules cannot apply to (raised, never swallowed)."""
+
+class RegleError(ErreurMetier, ValueError):
+    """A value the rules cannot apply to (raised, never swallowed); the message is in French."""
 
 
 class TypeDecision(enum.StrEnum):

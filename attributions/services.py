@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cil.models import Bailleur, Commune, Epci, PerimetreEpci, Qpv, Reservataire
+from core.erreurs import ErreurMetier
 
 from . import f1, rules
 from .models import DecisionCaleol, InstantaneObjectifs, Logement, LotImport
@@ -21,7 +22,7 @@ from .models import DecisionCaleol, InstantaneObjectifs, Logement, LotImport
 logger = logging.getLogger(__name__)
 
 
-class ImportRejete(Exception):
+class ImportRejete(ErreurMetier):
     """The file was refused whole; ``erreurs`` names every bad line and column."""
 
     def __init__(self, resultat: f1.Resultat, nom_fichier: str = ""):
@@ -572,7 +573,7 @@ def enregistrer_instantane(*, epci: Epci, annee: int, declencheur: str, acteur=N
 # flux.valeurs_decision: the objectives engine counts it exactly as an imported one.
 
 
-class ActionRefusee(Exception):
+class ActionRefusee(ErreurMetier):
     """A step of the allocation process that the rules forbid (message in French, shown to the user)."""
 
 

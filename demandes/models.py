@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from cil.models import Bailleur, Commune, Epci, Guichet
+from core.erreurs import ErreurMetier
 
 from . import rules
 
@@ -792,7 +793,7 @@ class Contact(models.Model):
 # --- Scoring (cotation, L. 441-2-8) -------------------------------------------------------------
 
 
-class GrilleFigee(Exception):
+class GrilleFigee(ErreurMetier):
     """An adopted or archived grid is immutable: copy it into a new draft to change it."""
 
 

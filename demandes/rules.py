@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.erreurs import ErreurMetier
 
-class DomainError(Exception):
+
+class DomainError(ErreurMetier):
     """A business rule forbids the operation; the message is in French, for the user."""
 
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from attributions import rules as arules
+from core.erreurs import ErreurMetier
 
 
-class RegleError(ValueError):
+class RegleError(ErreurMetier, ValueError):
     """A value or a transition the rules refuse (raised, never swallowed); the message is in French."""
 
 

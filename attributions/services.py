@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cil.models import Bailleur, Commune, Epci, PerimetreEpci, Qpv, Reservataire
+from core import transitions
 from core.erreurs import ErreurMetier
 
 from . import f1, rules
@@ -590,19 +591,11 @@ def _transition_vacance(vacance, action, *, acteur, motif: str = "") -> None:
     if en_base != vacance.statut:
         raise ActionRefusee("Le logement a changé de statut entre-temps : rechargez la page.")
     try:
-        vers = rules.transition_vacance(vacance.statut, action)
+        transitions.appliquer(
+            vacance, action, regle=rules.CYCLE_VACANCE, journal=TransitionVacance, acteur=acteur, motif=motif
+        )
     except rules.RegleError as exc:
         raise ActionRefusee(str(exc)) from None
-    TransitionVacance.objects.create(
-        vacance=vacance,
-        de=vacance.statut,
-        vers=vers,
-        action=str(action),
-        motif=motif[:300],
-        acteur=acteur if getattr(acteur, "pk", None) else None,
-        date=timezone.now(),
-    )
-    vacance.statut = vers
 
 
 def _verrouiller_vacance(vacance) -> None:
@@ -684,13 +677,8 @@ def declarer_vacance(
         commentaire=commentaire,
         declaree_par=acteur if getattr(acteur, "pk", None) else None,
     )
-    TransitionVacance.objects.create(
-        vacance=vacance,
-        de="",
-        vers=vacance.statut,
-        action=rules.ActionVacance.DECLARER,
-        acteur=vacance.declaree_par,
-        date=timezone.now(),
+    transitions.journaliser(
+        vacance, TransitionVacance, de="", vers=vacance.statut, action=rules.ActionVacance.DECLARER, acteur=acteur
     )
     return vacance
 

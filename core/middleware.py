@@ -134,8 +134,8 @@ class ErreurMetierMiddleware:
 
     - a form posted from a page of the site: the message is shown on that page (``messages.error`` and a
       redirect to the ``Referer``), as a view catching the error itself used to do;
-    - a page read (GET), or a post whose origin is unknown: the 400 page ``core/erreur_metier.html`` with
-      the message and a link back;
+    - a page read (GET), or a post whose origin is unknown: the same message on the 400 page
+      ``core/erreur_metier.html``, with a link back;
     - an htmx request: a 400 whose body is the message (htmx swaps nothing);
     - under ``/api/``: a 400 ``{"detail": "<message>"}`` (DRF views get the same from
       ``core.api.gestionnaire_exceptions``).
@@ -163,11 +163,11 @@ class ErreurMetierMiddleware:
             return JsonResponse({"detail": message}, status=400)
         if "HX-Request" in request.headers:
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        messages.error(request, message)
         retour = self._page_d_origine(request)
         if retour and request.method not in self.METHODES_SURES:
-            messages.error(request, message)
             return redirect(retour)
-        return render(request, "core/erreur_metier.html", {"message": message, "retour": retour}, status=400)
+        return render(request, "core/erreur_metier.html", {"retour": retour}, status=400)
 
     @staticmethod
     def _page_d_origine(request) -> str | None:

@@ -71,8 +71,10 @@ def test_une_page_qui_refuse_affiche_le_message_en_400(client, agent):
     reponse = client.get("/essai/refus/")
     assert reponse.status_code == 400
     assert [t.name for t in reponse.templates][0] == "core/erreur_metier.html"
+    assert [str(m) for m in reponse.context["messages"]] == [MESSAGE]
     html = unescape(reponse.content.decode())
-    assert MESSAGE in html and "Opération impossible" in html
+    assert f'<div class="alert alert-danger"\n               role="alert">{MESSAGE}</div>' in html
+    assert "Opération impossible" in html
     assert 'href="/"' in html  # back to the home page: the origin is unknown
 
 
@@ -92,6 +94,7 @@ def test_sans_page_d_origine_du_site_la_page_400_et_pas_de_redirection(client, a
     entetes = {"HTTP_REFERER": referer} if referer else {}
     reponse = client.post("/essai/refus/", **entetes)
     assert reponse.status_code == 400
+    assert [str(m) for m in reponse.context["messages"]] == [MESSAGE]
     html = reponse.content.decode()
     assert MESSAGE in unescape(html) and "autre.example" not in html and "javascript:" not in html
 

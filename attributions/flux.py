@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 
 from cil.models import Bailleur, Epci, Objectif, Reservataire
 from cil.selectors import cibles_locales_pour_annee, seuil_applicable
+from core.erreurs import ErreurMetier
 
 from . import rules
 from .models import Candidature, ConventionReservation, DecisionCaleol, Logement, ParametreAttribution, Vacance
@@ -24,7 +25,7 @@ from .models import Candidature, ConventionReservation, DecisionCaleol, Logement
 Code = ParametreAttribution.Code
 
 
-class ParametreManquant(Exception):
+class ParametreManquant(ErreurMetier):
     """A parameter of allocations is missing for the date (load it in the admin, with its source)."""
 
 

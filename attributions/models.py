@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cil.models import Bailleur, Commune, Epci, Qpv, Reservataire
+from core.models import JournalTransition
 
 from . import rules
 
@@ -424,26 +425,20 @@ class Vacance(models.Model):
         return f"{self.logement.identifiant} libéré le {self.date_liberation:%d/%m/%Y}"
 
 
-class TransitionVacance(models.Model):
-    """The life-cycle log of a vacancy: who, when, from, to, why."""
+class TransitionVacance(JournalTransition):
+    """The life-cycle log of a vacancy: who, when, from, to, why (``de`` is empty on the declaration)."""
+
+    champ_objet = "vacance"
 
     vacance = models.ForeignKey(Vacance, on_delete=models.CASCADE, related_name="transitions")
     de = models.CharField("de", max_length=20, choices=Vacance.Statut.choices, blank=True)
     vers = models.CharField("vers", max_length=20, choices=Vacance.Statut.choices)
     action = models.CharField("action", max_length=16)
-    motif = models.CharField("motif", max_length=300, blank=True)
-    acteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    date = models.DateTimeField("date")
 
     class Meta:
         verbose_name = "changement de statut d'un logement vacant"
         verbose_name_plural = "changements de statut des logements vacants"
         ordering = ["vacance", "date", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.de or '–'} → {self.vers} le {self.date:%d/%m/%Y}"
 
 
 class SeanceCaleol(models.Model):

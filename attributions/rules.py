@@ -15,9 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from core.erreurs import ErreurMetier
+from core.transitions import Cycle
 
-class RegleError(ValueError):
-    """A value the rules cannot apply to (raised, never swallowed)."""
+
+class RegleError(ErreurMetier, ValueError):
+    """A value the rules cannot apply to (raised, never swallowed); the message is in French."""
 
 
 class TypeDecision(enum.StrEnum):
@@ -427,15 +430,18 @@ LIBELLES_ACTIONS_VACANCE = {
 }
 
 
+CYCLE_VACANCE = Cycle.par_action(
+    TRANSITIONS_VACANCE,
+    refus=lambda statut, action: RegleError(
+        f"Action « {LIBELLES_ACTIONS_VACANCE[ActionVacance(action)]} » impossible "
+        f"pour un logement au statut « {statut} »."
+    ),
+)
+
+
 def transition_vacance(statut: str, action: ActionVacance) -> StatutVacance:
     """The vacancy's next status, or RegleError when the action is not allowed from ``statut``."""
-    depuis, vers = TRANSITIONS_VACANCE[ActionVacance(action)]
-    if StatutVacance(statut) not in depuis:
-        raise RegleError(
-            f"Action « {LIBELLES_ACTIONS_VACANCE[ActionVacance(action)]} » impossible "
-            f"pour un logement au statut « {statut} »."
-        )
-    return vers
+    return CYCLE_VACANCE.suivant(statut, ActionVacance(action))
 
 
 class Deduction(enum.StrEnum):

@@ -18,6 +18,7 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from cil.models import CibleLocale, Epci, Objectif, Reservataire, Secteur
 from cil.selectors import SeuilApplique, cibles_locales_pour_annee, seuil_applicable, taux_legaux_pour_annee
+from core.erreurs import ErreurMetier
 
 from . import rules
 from .models import DecisionCaleol
@@ -27,7 +28,7 @@ TYPES_ATTRIBUTION = [T.ATTRIBUTION.value, T.ATTRIBUTION_RANG.value, T.ATTRIBUTIO
 RELOGEMENTS_A = sorted(r.value for r in rules.RELOGEMENTS_NUMERATEUR_A)
 
 
-class ObjectifsIndisponibles(Exception):
+class ObjectifsIndisponibles(ErreurMetier):
     """The objectives cannot be computed (no threshold was ever loaded for the EPCI)."""
 
 

@@ -14,6 +14,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cil.models import Bailleur, Commune, Epci, PerimetreEpci, Qpv, Reservataire
+from core import transitions
+from core.erreurs import ErreurMetier
 
 from . import f1, rules
 from .models import DecisionCaleol, InstantaneObjectifs, Logement, LotImport
@@ -21,7 +23,7 @@ from .models import DecisionCaleol, InstantaneObjectifs, Logement, LotImport
 logger = logging.getLogger(__name__)
 
 
-class ImportRejete(Exception):
+class ImportRejete(ErreurMetier):
     """The file was refused whole; ``erreurs`` names every bad line and column."""
 
     def __init__(self, resultat: f1.Resultat, nom_fichier: str = ""):
@@ -574,7 +576,7 @@ def enregistrer_instantane(*, epci: Epci, annee: int, declencheur: str, acteur=N
 # flux.valeurs_decision: the objectives engine counts it exactly as an imported one.
 
 
-class ActionRefusee(Exception):
+class ActionRefusee(ErreurMetier):
     """A step of the allocation process that the rules forbid (message in French, shown to the user)."""
 
 
@@ -591,19 +593,11 @@ def _transition_vacance(vacance, action, *, acteur, motif: str = "") -> None:
     if en_base != vacance.statut:
         raise ActionRefusee("Le logement a changé de statut entre-temps : rechargez la page.")
     try:
-        vers = rules.transition_vacance(vacance.statut, action)
+        transitions.appliquer(
+            vacance, action, regle=rules.CYCLE_VACANCE, journal=TransitionVacance, acteur=acteur, motif=motif
+        )
     except rules.RegleError as exc:
         raise ActionRefusee(str(exc)) from None
-    TransitionVacance.objects.create(
-        vacance=vacance,
-        de=vacance.statut,
-        vers=vers,
-        action=str(action),
-        motif=motif[:300],
-        acteur=acteur if getattr(acteur, "pk", None) else None,
-        date=timezone.now(),
-    )
-    vacance.statut = vers
 
 
 def _verrouiller_vacance(vacance) -> None:
@@ -685,13 +679,8 @@ def declarer_vacance(
         commentaire=commentaire,
         declaree_par=acteur if getattr(acteur, "pk", None) else None,
     )
-    TransitionVacance.objects.create(
-        vacance=vacance,
-        de="",
-        vers=vacance.statut,
-        action=rules.ActionVacance.DECLARER,
-        acteur=vacance.declaree_par,
-        date=timezone.now(),
+    transitions.journaliser(
+        vacance, TransitionVacance, de="", vers=vacance.statut, action=rules.ActionVacance.DECLARER, acteur=acteur
     )
     return vacance
 

@@ -21,6 +21,8 @@ from typing import Any, TextIO
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.erreurs import ErreurMetier
+
 from .models import Commune, Epci, Objectif, PerimetreEpci, Qpv, SeuilQuartile, TauxLegal
 
 REFERENTIELS_DIR = Path(__file__).resolve().parent / "referentiels"
@@ -133,7 +135,7 @@ KINDS = {
 MAX_NOTES_DETAILLEES = 20
 
 
-class ReferentielError(Exception):
+class ReferentielError(ErreurMetier):
     """A reference file or an option is unusable; the message is in French."""
 
 

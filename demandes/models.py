@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 
 from cil.models import Bailleur, Commune, Epci, Guichet
+from core.erreurs import ErreurMetier
+from core.models import JournalTransition
 
 from . import rules
 
@@ -400,8 +402,10 @@ class Ressource(models.Model):
         return f"{self.get_nature_display()} : {self.montant_mensuel} €"
 
 
-class TransitionStatut(models.Model):
-    """The life-cycle log: who, when, from, to, why."""
+class TransitionStatut(JournalTransition):
+    """The life-cycle log: who, when, from, to, why (the ground of a radiation, and a free comment)."""
+
+    champ_objet = "demande"
 
     demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="transitions")
     de = models.CharField("de", max_length=16, choices=Statut.choices)
@@ -409,18 +413,11 @@ class TransitionStatut(models.Model):
     action = models.CharField("action", max_length=16)
     motif = models.CharField("motif", max_length=20, choices=MotifRadiation.choices, blank=True)
     raison = models.TextField("commentaire", blank=True)
-    acteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    date = models.DateTimeField("date")
 
     class Meta:
         verbose_name = "changement de statut"
         verbose_name_plural = "changements de statut"
         ordering = ["demande", "date", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.de} → {self.vers} le {self.date:%d/%m/%Y}"
 
 
 class Evenement(models.Model):
@@ -792,7 +789,7 @@ class Contact(models.Model):
 # --- Scoring (cotation, L. 441-2-8) -------------------------------------------------------------
 
 
-class GrilleFigee(Exception):
+class GrilleFigee(ErreurMetier):
     """An adopted or archived grid is immutable: copy it into a new draft to change it."""
 
 

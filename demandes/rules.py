@@ -14,8 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.erreurs import ErreurMetier
+from core.transitions import Cycle
 
-class DomainError(Exception):
+
+class DomainError(ErreurMetier):
     """A business rule forbids the operation; the message is in French, for the user."""
 
 
@@ -62,13 +65,16 @@ TRANSITIONS: dict[tuple[Statut, Action], Statut] = {
 MOTIFS_REACTIVABLES = {MotifRadiation.NON_RENOUVELLEMENT, MotifRadiation.SANS_REPONSE}
 
 
+CYCLE = Cycle(
+    TRANSITIONS,
+    refus=lambda statut, action: TransitionInterdite(
+        f"Action « {str(action).lower()} » impossible sur une demande au statut « {statut} »."
+    ),
+)
+
+
 def transition(statut: str, action: Action) -> Statut:
-    try:
-        return TRANSITIONS[(Statut(statut), action)]
-    except KeyError:
-        raise TransitionInterdite(
-            f"Action « {action.value.lower()} » impossible sur une demande au statut « {statut} »."
-        ) from None
+    return CYCLE.suivant(statut, action)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import transitions
+
 from . import cotation, rules
 from .models import (
     Contact,
@@ -109,19 +111,11 @@ def prochain_numero(departement: str, annee: int) -> str:
 
 
 def _transition(demande: Demande, action: rules.Action, *, acteur, motif: str = "", raison: str = "") -> str:
-    ancien = demande.statut
-    demande.statut = rules.transition(ancien, action)
-    TransitionStatut.objects.create(
-        demande=demande,
-        de=ancien,
-        vers=demande.statut,
-        action=action.value,
-        motif=motif,
-        raison=raison,
-        acteur=acteur,
-        date=_now(),
+    """Move the demand along its life cycle (rules.CYCLE) and log it; returns the former status."""
+    ligne = transitions.appliquer(
+        demande, action, regle=rules.CYCLE, journal=TransitionStatut, acteur=acteur, motif=motif, raison=raison
     )
-    return ancien
+    return ligne.de
 
 
 def _verrouiller(demande: Demande, version: int | None) -> None:

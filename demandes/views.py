@@ -633,12 +633,8 @@ def radier(request, pk):
 @require_POST
 def reactiver(request, pk):
     demande = _demande_modifiable(request, pk)
-    try:
-        services.reactiver(demande, acteur=request.user)
-    except DomainError as exc:
-        _erreur_domaine(request, exc)
-    else:
-        messages.success(request, "Demande réactivée avec son ancienneté.")
+    services.reactiver(demande, acteur=request.user)  # a refusal: core.middleware.ErreurMetierMiddleware
+    messages.success(request, "Demande réactivée avec son ancienneté.")
     return redirect("demandes:fiche", pk=pk)
 
 
@@ -775,12 +771,8 @@ def rdv_cloturer(request, pk, rdv_pk):
     rdv = get_object_or_404(RendezVous, pk=rdv_pk, demande=demande)
     form = forms.ClotureRendezVousForm(request.POST)
     if form.is_valid():
-        try:
-            services.cloturer_rendez_vous(rdv, acteur=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _erreur_domaine(request, exc)
-        else:
-            messages.success(request, "Rendez-vous mis à jour.")
+        services.cloturer_rendez_vous(rdv, acteur=request.user, **form.cleaned_data)
+        messages.success(request, "Rendez-vous mis à jour.")
     return redirect(reverse("demandes:fiche", args=[pk]) + "#rendez-vous")
 
 
@@ -922,10 +914,7 @@ def reseau(request):
 def contact_ajouter(request, guichet_pk):
     guichet = get_object_or_404(permissions.guichets_for_user(request.user), pk=guichet_pk)
     canal = request.POST.get("canal", "")
-    try:
-        services.compter_contact(guichet, canal, acteur=request.user)
-    except DomainError as exc:
-        return HttpResponse(str(exc), status=400)
+    services.compter_contact(guichet, canal, acteur=request.user)  # an unknown channel: a 400 with the message
     today = timezone.localdate()
     n = Contact.objects.filter(guichet=guichet, canal=canal, date__date=today).count()
     if request.htmx:

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from attributions.models import DecisionCaleol, Logement, Typologie
 from cil.models import Bailleur, Commune, Epci, Qpv, Reservataire
+from core.models import JournalTransition
 
 from . import rules
 
@@ -220,16 +221,16 @@ class MenageAReloger(models.Model):
         return self.nb_personnes_14_plus + self.nb_enfants_moins_14
 
 
-class TransitionMenage(models.Model):
+class TransitionMenage(JournalTransition):
     """The log of the household's life cycle: who, when, from, to, why."""
+
+    champ_objet = "menage"
 
     menage = models.ForeignKey(MenageAReloger, on_delete=models.CASCADE, related_name="transitions")
     de = models.CharField("de", max_length=20, choices=Statut.choices)
     vers = models.CharField("vers", max_length=20, choices=Statut.choices)
-    action = models.CharField("action", max_length=30)
-    motif = models.CharField("motif", max_length=300, blank=True)
+    # as created in 0001 (not ``blank``): kept so that this table needs no migration
     acteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    date = models.DateTimeField("date")
 
     class Meta:
         verbose_name = "changement de statut"

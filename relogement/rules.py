@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from attributions import rules as arules
+from core.erreurs import ErreurMetier
+from core.transitions import Cycle
 
 
-class RegleError(ValueError):
+class RegleError(ErreurMetier, ValueError):
     """A value or a transition the rules refuse (raised, never swallowed); the message is in French."""
 
 
@@ -95,6 +97,11 @@ LIBELLES_STATUTS = {
     S.SORTI: "sorti du dispositif",
 }
 
+CYCLE = Cycle.par_action(
+    TRANSITIONS,
+    refus=lambda statut, action: RegleError(f"Action impossible pour un ménage « {LIBELLES_STATUTS[statut]} »."),
+)
+
 
 def transition(statut: str, action: str, *, propositions_en_attente: int = 0) -> Statut:
     """The status after ``action``; raises ``RegleError`` when the action is not allowed from ``statut``.
@@ -105,16 +112,14 @@ def transition(statut: str, action: str, *, propositions_en_attente: int = 0) ->
         statut, action = Statut(statut), Action(action)
     except ValueError as exc:
         raise RegleError(f"Statut ou action inconnus : {statut}, {action}.") from exc
-    depuis, vers = TRANSITIONS[action]
-    if statut not in depuis:
-        raise RegleError(f"Action impossible pour un ménage « {LIBELLES_STATUTS[statut]} ».")
+    vers = CYCLE.suivant(statut, action)
     if action == Action.REFUS and propositions_en_attente > 0:
         return S.PROPOSITION
     return vers
 
 
 def actions_possibles(statut: str) -> list[Action]:
-    return [action for action, (depuis, _) in TRANSITIONS.items() if Statut(statut) in depuis]
+    return CYCLE.actions_possibles(Statut(statut))
 
 
 # --- Money and dates ------------------------------------------------------------------------------

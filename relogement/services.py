@@ -23,6 +23,7 @@ from django.utils import timezone
 from attributions import rules as arules
 from attributions.models import DecisionCaleol, Logement
 from cil.models import SeuilQuartile
+from core import transitions
 
 from . import rules
 from .models import (
@@ -49,10 +50,6 @@ from .rules import Action, RegleError
 TYPES_ATTRIBUTION = [t.value for t in arules.TYPES_ATTRIBUTION]
 
 
-def _now():
-    return timezone.now()
-
-
 def _today():
     return timezone.localdate()
 
@@ -61,11 +58,8 @@ def _transition(menage: MenageAReloger, action: Action, *, acteur, motif: str = 
     en_attente = 0
     if action == Action.REFUS:
         en_attente = menage.propositions.filter(resultat=PropositionRelogement.Resultat.EN_ATTENTE).count()
-    ancien = menage.statut
-    menage.statut = rules.transition(ancien, action, propositions_en_attente=en_attente)
-    TransitionMenage.objects.create(
-        menage=menage, de=ancien, vers=menage.statut, action=action.value, motif=motif[:300], acteur=acteur, date=_now()
-    )
+    regle = partial(rules.transition, propositions_en_attente=en_attente)
+    transitions.appliquer(menage, action, regle=regle, journal=TransitionMenage, acteur=acteur, motif=motif)
     menage.save(update_fields=["statut", "date_enquete", "modifie_le"])
 
 
@@ -126,14 +120,14 @@ def creer_menage(*, operation: Operation, acteur, referent, reference: str, nom:
         raise RegleError("Ce bâtiment n'appartient pas à l'opération.")
     menage.full_clean()
     menage.save()
-    TransitionMenage.objects.create(
-        menage=menage,
+    transitions.journaliser(
+        menage,
+        TransitionMenage,
         de=menage.statut,
         vers=menage.statut,
         action="CREER",
-        motif=f"Ménage inscrit, référent : {referent.get_full_name() or referent.username}"[:300],
+        motif=f"Ménage inscrit, référent : {referent.get_full_name() or referent.username}",
         acteur=acteur,
-        date=_now(),
     )
     return menage
 
@@ -145,14 +139,14 @@ def changer_referent(menage: MenageAReloger, *, referent, acteur, motif: str = "
     ancien = menage.referent
     menage.referent = referent
     menage.save(update_fields=["referent", "modifie_le"])
-    TransitionMenage.objects.create(
-        menage=menage,
+    transitions.journaliser(
+        menage,
+        TransitionMenage,
         de=menage.statut,
         vers=menage.statut,
         action="REFERENT",
-        motif=(f"Référent : {ancien.username} → {referent.username}. {motif}").strip()[:300],
+        motif=(f"Référent : {ancien.username} → {referent.username}. {motif}").strip(),
         acteur=acteur,
-        date=_now(),
     )
     return menage
 
@@ -334,14 +328,14 @@ def repondre(
         _transition(menage, Action.REFUS, acteur=acteur, motif=f"Refus : {libelle}")
         _evenement_demande(menage, "REFUS", acteur=acteur, libelle=f"Refus d'une proposition de relogement : {libelle}")
     else:
-        TransitionMenage.objects.create(
-            menage=menage,
+        transitions.journaliser(
+            menage,
+            TransitionMenage,
             de=menage.statut,
             vers=menage.statut,
             action="ACCEPTATION",
-            motif=f"Proposition acceptée : {proposition.libelle_logement}"[:300],
+            motif=f"Proposition acceptée : {proposition.libelle_logement}",
             acteur=acteur,
-            date=_now(),
         )
     return proposition
 

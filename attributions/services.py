@@ -473,7 +473,7 @@ def import_attributions(
     recalculer: bool = True,
     rapide: bool = True,
 ) -> RapportImport:
-    """Import an F1 file whole or not at all (FORMATS.md F1). Raises ``ImportRejete`` with every error.
+    """Import an F1 file whole or not at all (docs/formats.md, F1). Raises ``ImportRejete`` with every error.
 
     Only rows of the territories of ``perimetre_import(acteur=..., epcis=...)`` are accepted: a row of another
     territory, or a row that would rewrite a dwelling or a decision recorded on another territory, refuses the
@@ -566,7 +566,7 @@ def enregistrer_instantane(*, epci: Epci, annee: int, declencheur: str, acteur=N
     return instantane
 
 
-# --- Vacancies, candidates, commission sessions, leases (issue 7) ------------------------------------
+# --- Vacancies, candidates, commission sessions, leases ------------------------------------------------
 # Each step is logged on the vacancy (TransitionVacance) and, for the candidates, on the demand's shared
 # event log (demandes.services.record_event). A decision recorded here is a DecisionCaleol row built by
 # flux.valeurs_decision: the objectives engine counts it exactly as an imported one.

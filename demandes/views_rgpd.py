@@ -1,4 +1,4 @@
-"""GDPR pages (RULES.md, Platform decision 13): the read log for the data protection officer, the access
+"""GDPR pages (docs/droit/regles.md, platform decision 13): the read log for the data protection officer, the access
 export (GDPR art. 15). Thin: check the right, call one selector or service, render."""
 
 from __future__ import annotations

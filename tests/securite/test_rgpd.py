@@ -1,4 +1,4 @@
-"""GDPR duties, attacked (RULES.md, Platform decision 13; issue "Trust between organisations", item 8).
+"""GDPR duties, attacked (docs/droit/regles.md, platform decision 13).
 
 Who read a demand is logged and only the territory's data protection officer reads that log; the log
 cannot be changed; radiated demands lose their personal data one year after the radiation (and nothing

@@ -642,6 +642,20 @@ def _recalculer_apres_commit(epci_id: int, *annees: int) -> None:
         transaction.on_commit(lambda a=annee: compute_snapshot.delay(epci_id, a, declencheur="DEMANDE"))
 
 
+def planifier_instantanes(*, epci_id: int, annees: Iterable[int], acteur=None, declencheur: str = "DEMANDE") -> None:
+    """Recompute the objectives snapshot of each year once the current transaction commits (Celery).
+
+    For the other apps, which never import this app's tasks; ``acteur`` is recorded as who asked.
+    """
+    from .tasks import compute_snapshot
+
+    acteur_id = getattr(acteur, "pk", None)
+    for annee in sorted(set(annees)):
+        transaction.on_commit(
+            lambda a=annee: compute_snapshot.delay(epci_id, a, declencheur=declencheur, acteur_id=acteur_id)
+        )
+
+
 def reservataire_du_bailleur(bailleur: Bailleur) -> Reservataire:
     """The landlord's non-reserved stock as a holder (type BAILLEUR, code = SIREN), as the F1 import names it."""
     reservataire, _ = Reservataire.objects.get_or_create(

@@ -57,7 +57,7 @@ def purge_radiated(self, dry_run: bool = False, acteur_id: int | None = None) ->
 
     The run and its report (counts per kind, the demands' numbers, failures) are kept in TacheExecution.
     """
-    from core.tasks import tracked_execution
+    from core.jobs import tracked_execution
 
     from .services_rgpd import NOM_TACHE_PURGE, purger_demandes_radiees
 

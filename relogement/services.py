@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -478,15 +477,9 @@ def recalculer_objectifs(epci_id: int, annees: set[int], acteur) -> None:
     """Recompute the objectives snapshot of the years touched, after the commit (Celery)."""
     if not SeuilQuartile.objects.filter(epci_id=epci_id).exists():
         return  # the objectives cannot be computed on this territory yet
-    from attributions.tasks import compute_snapshot
+    from attributions.services import planifier_instantanes
 
-    acteur_id = getattr(acteur, "pk", None)
-
-    def _lancer(annee: int) -> None:
-        compute_snapshot.delay(epci_id, annee, declencheur="DEMANDE", acteur_id=acteur_id)
-
-    for annee in sorted(annees):
-        transaction.on_commit(partial(_lancer, annee))
+    planifier_instantanes(epci_id=epci_id, annees=annees, acteur=acteur)
 
 
 def _annees(decision: DecisionCaleol) -> set[int]:

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.tasks import tracked_execution
+from core.jobs import tracked_execution
 from demandes.rules import DomainError
 from demandes.services_rgpd import NOM_TACHE_PURGE, purger_demandes_radiees
 

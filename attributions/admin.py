@@ -1,4 +1,4 @@
-"""Admin of issue 7: parameters (with their sources), reservation agreements, and read views of the process.
+"""Admin of the allocations: parameters (with their sources), reservation agreements, and read views of the process.
 
 Vacancies, candidates and sessions are written through the pages (services log every step); the admin shows
 them read-only. Agreements and parameters are configured here. EPCI staff see their territory's rows only, and
@@ -100,7 +100,7 @@ class SeanceCaleolAdmin(LectureSeule, TerritoireScopedAdmin):
     inlines = [ReouvertureInline]
 
 
-# --- Dwellings, decisions and the objectives' records (issue 3) ------------------------------------------------
+# --- Dwellings, decisions and the objectives' records --------------------------------------------------------
 
 from .models import DecisionCaleol, InstantaneObjectifs, Logement, LotImport  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Reading and validating an F1 file (allocation decisions extract, shared/domain/FORMATS.md).
+"""Reading and validating an F1 file (allocation decisions extract, docs/formats.md).
 
 Pure: takes the file's bytes and the reference data as dictionaries, returns clean rows or the
 list of every error with its line, column and reason in French. Nothing here touches the database.

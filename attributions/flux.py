@@ -1,4 +1,4 @@
-"""Read side of issue 7: parameters, the household as examined, candidate search, flow report.
+"""Read side of the flows and vacancies: parameters, the household as examined, candidate search, flow report.
 
 Public to the rest of the app (views, API, services). Pure computations live in ``rules.py``; this
 module only gathers rows and hands them to the rules, so a figure on a page and a test on a table of
@@ -70,7 +70,10 @@ def carte_du_logement(logement: Logement, jour: dt.date) -> str:
 
 
 def qpv_au(logement: Logement, jour: dt.date) -> int | None:
-    """The QPV (id) the dwelling is in on ``jour``, per the map in force that day (RULES.md decision 6)."""
+    """The QPV (id) the dwelling is in on ``jour``, per the map in force that day.
+
+    docs/droit/regles.md, platform decision 6.
+    """
     return logement.qpv_id if carte_du_logement(logement, jour) == "2024" else logement.qpv_2015_id
 
 
@@ -290,7 +293,7 @@ def enrichir(demandes, vacance: Vacance, *, jour: dt.date) -> list[Candidat]:
 PREFETCH_MENAGE = ("membres", "ressources", "priorites", "decisions_dalo")
 
 
-# --- Flow report (RULES.md S.7) -------------------------------------------------------------------
+# --- Flow report (docs/droit/regles.md, S.7) ----------------------------------------------------------
 
 
 @dataclass

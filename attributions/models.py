@@ -1,8 +1,8 @@
-"""Dwellings, commission decisions (allocations) and the stored results of the objectives (P3, P4, P5).
+"""Dwellings, commission decisions (allocations) and the stored results of the objectives.
 
 A ``DecisionCaleol`` is one commission decision about one candidate for one dwelling, whether it
 came from an F1 extract or was recorded in the platform: the objectives engine counts both the same way.
-The household's values are frozen as examined at the decision (RULES.md, Platform decision 4).
+The household's values are frozen as examined at the decision (docs/droit/regles.md, platform decision 4).
 """
 
 from __future__ import annotations
@@ -256,13 +256,13 @@ class InstantaneObjectifs(models.Model):
         return f"{self.epci.nom} {self.annee} – {self.calcule_le:%d/%m/%Y %H:%M}"
 
 
-# --- Reservations in flows, vacancies, candidates and commission sessions (issue 7, P3-P4) --------------
+# --- Reservations in flows, vacancies, candidates and commission sessions ----------------------------
 
 
 class ParametreAttribution(models.Model):
     """A legal or local parameter of allocations, stored as data with its source and validity dates.
 
-    RULES.md: every legal parameter (rates, thresholds, delays) is data, never a constant in code.
+    docs/droit/regles.md: every legal parameter (rates, thresholds, delays) is data, never a constant in code.
     National rows have no territory; a territory's row, when present, wins.
     """
 

@@ -1,4 +1,4 @@
-"""Scoping of dwellings, vacancies, candidates, sessions and flows (P9, issue 7).
+"""Scoping of dwellings, vacancies, candidates, sessions and flows.
 
 - platform administrators: everything;
 - landlord staff: their landlord's dwellings, vacancies, sessions and agreements; they declare, route,

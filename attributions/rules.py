@@ -1,9 +1,9 @@
 """Quartiles and the three legal allocation objectives, as pure functions.
 
 No ORM, no request, no clock: every date is passed in. Exact decimal arithmetic only
-(RULES.md, Platform decision 5: binary floats misclassify households exactly at the threshold).
+(docs/droit/regles.md, platform decision 5: binary floats misclassify households exactly at the threshold).
 
-Sources: L. 441-1 CCH (objectives, first-quartile threshold), RULES.md "Platform decisions" 1-8,
+Sources: L. 441-1 CCH (objectives, first-quartile threshold), docs/droit/regles.md, platform decisions 1-8,
 §2.3 (consumption units), §1.2-1.4 (what each objective counts).
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from core.cycles import Cycle
 from core.erreurs import ErreurMetier
-from core.transitions import Cycle
 
 
 class RegleError(ErreurMetier, ValueError):
@@ -294,7 +294,10 @@ CARTES_QPV = (
 
 
 def carte_qpv_en_vigueur(jour: dt.date, *, outre_mer: bool = False, cartes=CARTES_QPV) -> str:
-    """The QPV map in force on a date: 2015 until 2023, 2024 from 2024 (2025 overseas). RULES.md decision 6."""
+    """The QPV map in force on a date: 2015 until 2023, 2024 from 2024 (2025 overseas).
+
+    docs/droit/regles.md, platform decision 6.
+    """
     en_vigueur = None
     for carte in sorted(cartes, key=lambda c: c.debut_outre_mer if outre_mer else c.debut_metropole):
         debut = carte.debut_outre_mer if outre_mer else carte.debut_metropole
@@ -380,9 +383,9 @@ def calcule_objectifs(decisions: Iterable[Decision], annee: int, seuil_q1: Decim
     return result
 
 
-# --- Vacancies: life cycle, flows, candidates (issue 7) -----------------------------------------
+# --- Vacancies: life cycle, flows, candidates -------------------------------------------------
 # Sources: R. 441-3 CCH (three candidates, decisions), R. 441-5 and R. 441-5-2 (flows, State share),
-# L. 621-2 (under-occupation), R. 822-25 (minimum surface per person), RULES.md §5 and S.7.
+# L. 621-2 (under-occupation), R. 822-25 (minimum surface per person), docs/droit/regles.md §5 and S.7.
 
 
 class StatutVacance(enum.StrEnum):
@@ -525,7 +528,7 @@ def effets_candidat(
     type_reservataire: str,
     nom_reservataire: str,
 ) -> list[str]:
-    """How allocating this dwelling to this household would move the legal objectives (RULES.md §1)."""
+    """How allocating this dwelling to this household would move the legal objectives (docs/droit/regles.md §1)."""
     effets = []
     if premier_quartile is None:
         effets.append("Quartile inconnu : aucun seuil du premier quartile n'est chargé pour ce territoire.")
@@ -576,7 +579,7 @@ def motif_bail_impossible(
     return None
 
 
-# Flows (gestion en flux): RULES.md S.7.
+# Flows (gestion en flux): docs/droit/regles.md, S.7.
 
 
 def base_flux(nb_mis_en_location: int, nb_deduits: int) -> int:

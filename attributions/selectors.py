@@ -2,7 +2,7 @@
 
 The counting conditions are written once, here, as Q objects: the engine's figures and the
 drill-down lists behind them use the same conditions, so a figure always equals its list.
-They implement attributions.rules (RULES.md "Platform decisions"); tests check that the SQL
+They implement attributions.rules (docs/droit/regles.md, platform decisions); tests check that the SQL
 figures equal rules.calcule_objectifs on the same decisions.
 """
 
@@ -42,7 +42,7 @@ def seuil_e4(seuil_q1: Decimal) -> int:
 
 
 def q_premier_quartile(seuil_q1: Decimal, *, inclusif: bool = True) -> Q:
-    """12 x R x 10 <= S x UC_tenths, in integers (RULES.md decision 5): exact on every database."""
+    """12 x R x 10 <= S x UC_tenths, in integers (docs/droit/regles.md, platform decision 5): exact everywhere."""
     lhs = F("ressources_annuelles_e4") * 10
     rhs = Cast(Value(seuil_e4(seuil_q1)), BigIntegerField()) * F("uc_dixiemes")
     return Q(LessThanOrEqual(lhs, rhs)) if inclusif else Q(GreaterThan(rhs, lhs))
@@ -295,7 +295,7 @@ def liste_decisions(epci: Epci, annee: int, objectif: str, part: str, queryset: 
 
 
 def f2(resultat: dict) -> dict:
-    """Exactly the keys of FORMATS.md F2 (more keys are allowed, these are guaranteed)."""
+    """Exactly the keys of docs/formats.md, F2 (more keys are allowed, these are guaranteed)."""
 
     def ind(d):
         return {k: d[k] for k in ("base", "numerateur", "taux", "cible")}
@@ -316,7 +316,7 @@ def f2(resultat: dict) -> dict:
 
 @dataclass(frozen=True)
 class SimulationSeuil:
-    """The first-quartile threshold the platform's demands would give (RULES.md §2.1): the highest
+    """The first-quartile threshold the platform's demands would give (docs/droit/regles.md §2.1): the highest
     resources per consumption unit within the quarter of active demands with the lowest resources."""
 
     annee_cible: int

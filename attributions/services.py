@@ -477,7 +477,7 @@ def import_attributions(
     recalculer: bool = True,
     rapide: bool = True,
 ) -> RapportImport:
-    """Import an F1 file whole or not at all (FORMATS.md F1). Raises ``ImportRejete`` with every error.
+    """Import an F1 file whole or not at all (docs/formats.md, F1). Raises ``ImportRejete`` with every error.
 
     Only rows of the territories of ``perimetre_import(acteur=..., epcis=...)`` are accepted: a row of another
     territory, or a row that would rewrite a dwelling or a decision recorded on another territory, refuses the
@@ -570,7 +570,7 @@ def enregistrer_instantane(*, epci: Epci, annee: int, declencheur: str, acteur=N
     return instantane
 
 
-# --- Vacancies, candidates, commission sessions, leases (issue 7) ------------------------------------
+# --- Vacancies, candidates, commission sessions, leases ------------------------------------------------
 # Each step is logged on the vacancy (TransitionVacance) and, for the candidates, on the demand's shared
 # event log (demandes.services.record_event). A decision recorded here is a DecisionCaleol row built by
 # flux.valeurs_decision: the objectives engine counts it exactly as an imported one.
@@ -636,6 +636,20 @@ def _recalculer_apres_commit(epci_id: int, *annees: int) -> None:
 
     for annee in sorted(set(annees)):
         transaction.on_commit(lambda a=annee: recalculer_instantane.delay(epci_id, a, declencheur="DEMANDE"))
+
+
+def planifier_instantanes(*, epci_id: int, annees: Iterable[int], acteur=None, declencheur: str = "DEMANDE") -> None:
+    """Recompute the objectives snapshot of each year once the current transaction commits (Celery).
+
+    For the other apps, which never import this app's tasks; ``acteur`` is recorded as who asked.
+    """
+    from .tasks import recalculer_instantane
+
+    acteur_id = getattr(acteur, "pk", None)
+    for annee in sorted(set(annees)):
+        transaction.on_commit(
+            lambda a=annee: recalculer_instantane.delay(epci_id, a, declencheur=declencheur, acteur_id=acteur_id)
+        )
 
 
 def reservataire_du_bailleur(bailleur: Bailleur) -> Reservataire:

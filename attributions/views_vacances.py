@@ -1,4 +1,4 @@
-"""Pages of landlord and holder staff: stock, vacancies, candidates, commission sessions, flow report (issue 7).
+"""Pages of landlord and holder staff: stock, vacancies, candidates, commission sessions, flow report.
 
 Thin views: parse a form, check a permission, call one service or selector, render. GET never writes.
 """

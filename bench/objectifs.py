@@ -1,7 +1,7 @@
 """The objectives of one EPCI-year on 1,000,000 allocations, paired with the bare SQL aggregate (its floor).
 
 Usage: python -m bench.objectifs [--echelle 1] [--repetitions 15]
-Targets (issues 3 and 9): within 3x of the bare aggregate; F2 through the API under 150 ms.
+Targets: within 3x of the bare aggregate; F2 through the API under 150 ms.
 The decisions are those of the benchmark territory (bench/territoire.py, database cil_bench_big).
 """
 

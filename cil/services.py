@@ -1,4 +1,4 @@
-"""Loading the reference data shipped in ``cil/referentiels/`` (P1, P5).
+"""Loading the reference data shipped in ``cil/referentiels/``.
 
 ``import_referentiels()`` reads the CSV files of the repository (never anything outside it) and brings the
 database in line with them: EPCI and EPT, communes, EPCI perimeters, QPV, first-quartile thresholds and the

@@ -10,13 +10,14 @@ fields the step changes, in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from .erreurs import ErreurMetier
+from .cycles import Cycle
+
+__all__ = ["Cycle", "appliquer", "journaliser"]
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -24,41 +25,6 @@ if TYPE_CHECKING:
     from django.db import models
 
     from .models import JournalTransition
-
-
-@dataclass(frozen=True)
-class Cycle:
-    """A transition table ``(state, action) -> new state`` and the refusal of any pair it does not list.
-
-    ``refus(state, action)`` builds the exception raised for a pair the table does not list: an
-    ``ErreurMetier`` whose French message names the action and the state. States and actions are compared
-    as their values, so a ``StrEnum`` member and its string find the same row.
-    """
-
-    table: Mapping[tuple[Hashable, Hashable], Hashable]
-    refus: Callable[[Hashable, Hashable], ErreurMetier]
-
-    @classmethod
-    def par_action(
-        cls,
-        table: Mapping[Hashable, tuple[Iterable[Hashable], Hashable]],
-        refus: Callable[[Hashable, Hashable], ErreurMetier],
-    ) -> Cycle:
-        """The same cycle written ``action -> (states it is allowed from, new state)``."""
-        return cls({(de, action): vers for action, (depuis, vers) in table.items() for de in depuis}, refus)
-
-    def suivant(self, etat, action):
-        """The state after ``action`` from ``etat``; raises ``refus(etat, action)`` when the table has no row."""
-        try:
-            return self.table[(etat, action)]
-        except KeyError:
-            raise self.refus(etat, action) from None
-
-    __call__ = suivant
-
-    def actions_possibles(self, etat) -> list:
-        """The actions allowed from ``etat``, in the order of the table."""
-        return list(dict.fromkeys(action for de, action in self.table if de == etat))
 
 
 def journaliser(

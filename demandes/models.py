@@ -1,4 +1,4 @@
-"""Demands for social housing (P2): the national form, life cycle, documents, qualification, events.
+"""Demands for social housing: the national form, life cycle, documents, qualification, events.
 
 Writes go through ``services.py`` only. Querysets carry the vocabulary (``for_user``, ``actives``).
 """
@@ -60,7 +60,7 @@ class MotifRadiation(models.TextChoices):
 
 
 class ParametresDemande(models.Model):
-    """The territory's delays, with their source and validity dates (RULES.md: every delay is data)."""
+    """The territory's delays, with their source and validity dates (docs/droit/regles.md: every delay is data)."""
 
     epci = models.ForeignKey(
         Epci,
@@ -286,7 +286,7 @@ class Demande(models.Model):
     )
     score_calcule_le = models.DateField("cotation modifiée le", null=True, blank=True, editable=False)
 
-    # GDPR (RULES.md, Platform decision 13)
+    # GDPR (docs/droit/regles.md, platform decision 13)
     suivi_social_en_cours = models.BooleanField(
         "accompagnement social poursuivi après l'attribution",
         default=False,
@@ -572,7 +572,7 @@ class PieceJustificative(models.Model):
 
 
 class CriterePriorite(models.Model):
-    """A dated, evidenced L. 441-1 priority flag (RULES.md §3.1): who recognised it, when, on what document."""
+    """A dated, evidenced L. 441-1 priority flag (docs/droit/regles.md §3.1): who recognised it, when, on what proof."""
 
     class Critere(models.TextChoices):
         HANDICAP = "HANDICAP", "a) Personne en situation de handicap ou ménage en ayant la charge"
@@ -635,7 +635,7 @@ class CriterePriorite(models.Model):
 
 
 class ElementSensible(models.Model):
-    """One item whose mere mention reveals a sensitive situation (RULES.md, platform decision 12).
+    """One item whose mere mention reveals a sensitive situation (docs/droit/regles.md, platform decision 12).
 
     The one definition of what is sensitive: reasons of the demand, L. 441-1 criteria, document types and
     event types. Rows without a territory are the platform's defaults (loaded by migration 0006: domestic
@@ -970,7 +970,7 @@ class CalculCotation(models.Model):
         return f"Cotation {self.grille} : {self.nb_traitees} demandes ({self.get_statut_display().lower()})"
 
 
-# --- GDPR read log (RULES.md, Platform decision 13; P9) -----------------------------------------
+# --- GDPR read log (docs/droit/regles.md, platform decision 13) ---------------------------------------
 
 
 class JournalImmuable(Exception):

@@ -1,4 +1,4 @@
-"""Pure rules of a demand's life cycle (RULES.md §7): no ORM, no request, ``today`` passed in.
+"""Pure rules of a demand's life cycle (docs/droit/regles.md §7): no ORM, no request, ``today`` passed in.
 
 Every delay comes from a ``Delais`` value built from the territory's ``ParametresDemande`` row
 (data with its source and dates), never from constants of this module.
@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.cycles import Cycle
 from core.erreurs import ErreurMetier
-from core.transitions import Cycle
 
 
 class DomainError(ErreurMetier):

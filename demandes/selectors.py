@@ -176,7 +176,7 @@ class SituationRessources:
 
 
 def situation_ressources(demande: Demande, jour: dt.date, membres=None, ressources=None) -> SituationRessources:
-    """Resources per consumption unit and quartile (RULES.md §2), with the lead's pure functions."""
+    """Resources per consumption unit and quartile (docs/droit/regles.md §2), with the lead's pure functions."""
     from attributions import rules as arules
     from cil.selectors import seuil_applicable
 

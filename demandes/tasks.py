@@ -53,11 +53,11 @@ def recalculer_toutes_les_grilles(self) -> dict:
 
 @shared_task(bind=True, autoretry_for=(ConnectionError, OperationalError), retry_backoff=True, max_retries=3)
 def purger_radiees(self, dry_run: bool = False, acteur_id: int | None = None) -> dict:
-    """Nightly: anonymise the radiated demands past their retention period (RULES.md, Platform decision 13).
+    """Nightly: anonymise the radiated demands past their retention period (docs/droit/regles.md, platform decision 13).
 
     The run and its report (counts per kind, the demands' numbers, failures) are kept in TacheExecution.
     """
-    from core.tasks import tracked_execution
+    from core.jobs import tracked_execution
 
     from .services_rgpd import NOM_TACHE_PURGE, purger_demandes_radiees
 

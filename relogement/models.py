@@ -1,4 +1,4 @@
-"""Relocation (P6): renewal and substandard-housing operations, households to relocate, their follow-up,
+"""Relocation: renewal and substandard-housing operations, households to relocate, their follow-up,
 and the commission for specific or blocked cases.
 
 Writes go through ``services.py`` only. Querysets carry the scoping vocabulary (``for_user``).
@@ -44,7 +44,7 @@ def _montant(nom: str, **kw):
 
 
 class ParametresRelogement(models.Model):
-    """The territory's retention period of sensitive data, with its source and validity dates (P9, GDPR)."""
+    """The territory's retention period of sensitive data, with its source and validity dates (GDPR)."""
 
     epci = models.ForeignKey(
         Epci, on_delete=models.CASCADE, null=True, blank=True, related_name="+", help_text="Vide : valeur par défaut."
@@ -242,7 +242,7 @@ class TransitionMenage(JournalTransition):
 
 
 class ConsultationSensible(models.Model):
-    """Audit trail of who read or changed a household's sensitive data (survey, diagnosis) (P9)."""
+    """Audit trail of who read or changed a household's sensitive data (survey, diagnosis)."""
 
     menage = models.ForeignKey(MenageAReloger, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     saisine = models.ForeignKey("Saisine", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -423,7 +423,7 @@ class Relogement(models.Model):
     loyer = _montant("loyer (€/mois)")
     charges = _montant("charges (€/mois)")
     apl = _montant("APL ou AL (€/mois)", default=0)
-    # frozen at the lease (S.9): the new dwelling's situation on the QPV map in force, and its age
+    # frozen at the lease (docs/droit/regles.md, S.9): the new dwelling's situation on the QPV map in force, and its age
     en_qpv = models.BooleanField("en QPV à la date du bail", null=True, blank=True)
     neuf_ou_recent = models.BooleanField("neuf ou conventionné depuis moins de 5 ans", null=True, blank=True)
     decision = models.ForeignKey(

@@ -1,8 +1,8 @@
-"""Relocation cases (NPNRU/ANRU, ORCOD, LHI) as pure functions: life cycle and the S.9 indicators.
+"""Relocation cases (NPNRU/ANRU, ORCOD, LHI) as pure functions: life cycle and indicators (docs/droit/regles.md, S.9).
 
 No ORM, no request, no clock: every date is passed in. Money in ``Decimal`` (never floats).
 
-Sources: RULES.md §9 (ANRU's expectations, LHI as a case type with a legal basis) and the computation
+Sources: docs/droit/regles.md §9 (ANRU's expectations, LHI as a case type with a legal basis) and the computation
 spec S.9 (share relocated outside QPV, share in new or < 5-year conventioned stock, reste à charge and
 effort rate before/after, offers per household, delay to the lease); "Platform decisions" 1 and 6
 (relocated ANRU/ORCOD households count in objective A; QPV map in force at the lease date).
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from attributions import rules as arules
+from core.cycles import Cycle
 from core.erreurs import ErreurMetier
-from core.transitions import Cycle
 
 
 class RegleError(ErreurMetier, ValueError):
@@ -186,7 +186,9 @@ def neuf_ou_recent(
     *,
     annees: int = ANNEES_NEUF_OU_RECENT,
 ) -> bool:
-    """New stock, or stock conventioned (APL) for less than ``annees`` years at the lease date (S.9).
+    """New stock, or stock conventioned (APL) for less than ``annees`` years at the lease date.
+
+    docs/droit/regles.md, S.9.
 
     The limit date is the lease date ``annees`` years earlier (29 February becomes 28 February).
     """
@@ -224,7 +226,7 @@ def delai_jours(debut: dt.date | None, fin: dt.date | None) -> int | None:
     return (fin - debut).days
 
 
-# --- Indicators (S.9) -----------------------------------------------------------------------------
+# --- Indicators (docs/droit/regles.md, S.9) ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -302,7 +304,7 @@ def est_reloge_definitivement(statut: str) -> bool:
 
 
 def indicateurs(cas: Iterable[Cas], *, tolerance_rac: Decimal = Decimal(0)) -> Indicateurs:
-    """The S.9 indicators over a list of households (an operation, or every operation of an EPCI).
+    """The indicators (docs/droit/regles.md, S.9) of a list of households: an operation, or every operation of an EPCI.
 
     Shares are over the definitively relocated households (lease signed). The reste à charge is "kept
     under control" when RAC after <= RAC before x (1 + tolerance). Offers per household count every offer

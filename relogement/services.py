@@ -3,8 +3,8 @@
 This is the only module that changes a household's status (with its transition log), writes to a linked
 demand's shared event log (``demandes.services.record_event``) and enqueues tasks.
 
-Objective A link (RULES.md "Platform decisions" 1, §9): a definitive relocation into a social dwelling with a
-signed lease marks the commission decision of that household for that dwelling (``DecisionCaleol.relogement``:
+Objective A link (docs/droit/regles.md, platform decision 1 and §9): a definitive relocation into a social dwelling
+with a signed lease marks the commission decision of that household for that dwelling (``DecisionCaleol.relogement``:
 "ANRU" for NPNRU, "ORCOD", "LHI"); when the allocation is not in the platform, a decision is created from the
 household's values (source PLATEFORME). The objectives snapshot is recomputed after the commit.
 """
@@ -79,7 +79,7 @@ def _verrouiller(menage: MenageAReloger) -> MenageAReloger:
 
 
 def tracer_consultation(*, acteur, objet: str, menage: MenageAReloger | None = None, saisine=None) -> None:
-    """Audit trail of who read or changed sensitive data (survey answers, social diagnosis) (P9).
+    """Audit trail of who read or changed sensitive data (survey answers, social diagnosis).
 
     The one write a GET makes: the reading itself is what is recorded.
     """
@@ -472,15 +472,9 @@ def recalculer_objectifs(epci_id: int, annees: set[int], acteur) -> None:
     """Recompute the objectives snapshot of the years touched, after the commit (Celery)."""
     if not SeuilQuartile.objects.filter(epci_id=epci_id).exists():
         return  # the objectives cannot be computed on this territory yet
-    from attributions.tasks import recalculer_instantane
+    from attributions.services import planifier_instantanes
 
-    acteur_id = getattr(acteur, "pk", None)
-
-    def _lancer(annee: int) -> None:
-        recalculer_instantane.delay(epci_id, annee, declencheur="DEMANDE", acteur_id=acteur_id)
-
-    for annee in sorted(annees):
-        transaction.on_commit(partial(_lancer, annee))
+    planifier_instantanes(epci_id=epci_id, annees=annees, acteur=acteur)
 
 
 def _annees(decision: DecisionCaleol) -> set[int]:

@@ -1,4 +1,5 @@
-"""Pages, exports and API of issue 7, scoped per organisation: a holder never sees another holder's vacancies."""
+"""Pages, exports and API of the vacancies and flows, scoped per organisation: a holder never sees another
+holder's vacancies."""
 
 import datetime as dt
 from decimal import Decimal
@@ -138,7 +139,7 @@ def test_recherche_de_candidats_filtree_classee_et_nombre_de_requetes_fixe(clien
     assert "Classement par cotation (grille adoptée par l'EPCI), puis par ancienneté" in html  # no grid: unscored
     assert "Hors QPV : candidat des quartiles 2 à 4, ne compte pas pour l&#x27;objectif A." in html
     assert "Ni DALO ni prioritaire : ne compte pas pour les 25 % de Action Logement Services." in html
-    # issue 20, item 4: the score the list is ranked by is shown, and each demand opens its file
+    # the score the list is ranked by is shown, and each demand opens its file
     for d in bons:
         assert f'href="{reverse("demandes:fiche", args=[d.pk])}"' in html
     assert '<th scope="col" class="num">Cotation</th>' in html
@@ -334,7 +335,7 @@ def test_orientation_suggeree_par_les_ecarts_de_flux(client, monde):
 
 
 def test_la_liste_des_candidats_montre_la_cotation(client, monde):
-    """Issue 20, item 4: a scored demand shows its points in the candidate list."""
+    """A scored demand shows its points in the candidate list."""
     from demandes.models import Demande
 
     bons = _demandes_correspondantes(monde, 2)

@@ -217,13 +217,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "relogement.tasks.purger_donnees_sensibles",
         "schedule": crontab(hour=3, minute=30),
     },
-    # RULES.md decision 13: radiated demands anonymised once their retention period ran out
+    # docs/droit/regles.md, platform decision 13: radiated demands anonymised once their retention period ran out
     "demandes-purge-radiees": {
         "task": "demandes.tasks.purger_radiees",
         "schedule": crontab(hour=3, minute=45),
     },
 }
-# See STACK.md: Celery's Django fix-up closes connections around each task otherwise.
+# See docs/stack.md, « Celery »: Celery's Django fix-up closes connections around each task otherwise.
 CELERY_DB_REUSE_MAX = 1000
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,4 +1,4 @@
-"""Issue 13: one base for business errors, answered once (core.middleware.ErreurMetierMiddleware) with the
+"""One base for business errors, answered once (core.middleware.ErreurMetierMiddleware) with the
 French message, never a 500; what is not a business error still fails loudly."""
 
 import json

@@ -1,4 +1,4 @@
-"""Issue 13: one transition table format (core.transitions.Cycle), one helper that moves and logs
+"""One transition table format (core.cycles.Cycle), one helper that moves and logs
 (appliquer, journaliser), one abstract log (core.models.JournalTransition) under the three life cycles."""
 
 import datetime as dt

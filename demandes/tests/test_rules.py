@@ -96,7 +96,7 @@ def test_numero_unique_format_et_normalisation():
         ("  ÉLOÏSE  Œdipe ", "eloise oedipe"),
         ("N’Diaye", "n diaye"),
         ("Saint-Étienne", "saint etienne"),
-        # issue 20, item 2: hyphen, space, accent and case variants are one name
+        # hyphen, space, accent and case variants are one name
         ("Lefèvre-Audit", "lefevre audit"),
         ("LEFEVRE AUDIT", "lefevre audit"),
         ("lefèvre - audit", "lefevre audit"),

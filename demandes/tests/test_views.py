@@ -283,7 +283,7 @@ def test_inscription_en_etapes_avec_doublon(client, monde, demande):
     r = client.get(reverse("demandes:inscription_etape", args=["recapitulatif"]))
     assert "Zoé" in r.content.decode() and "Léa" in r.content.decode()
     recap = _texte_visible(r.content.decode())
-    # labels, never the codes entered (issue 20, item 1); French dates; the maximum rent kept
+    # labels, never the codes entered; French dates; the maximum rent kept
     for code in ("CELIBATAIRE", "SALAIRE", "AIDE_LOGEMENT", "HEBERGE_FAMILLE", "SANS_LOGEMENT", "ENFANT", "FR "):
         assert code not in recap, code
     assert "Salarié(e) en CDI" in recap

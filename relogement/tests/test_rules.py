@@ -63,7 +63,7 @@ def test_actions_possibles():
 
 @pytest.mark.parametrize(
     ("type_operation", "compte"), [("NPNRU", True), ("ORCOD", True), ("LHI", False)]
-)  # RULES.md §1.2 and Platform decision 1: LHI relocations are not in objective A's numerator
+)  # docs/droit/regles.md §1.2 and platform decision 1: LHI relocations are not in objective A's numerator
 def test_objectif_a_selon_le_type(type_operation, compte):
     assert rules.compte_pour_objectif_a(type_operation) is compte
 

@@ -1,4 +1,4 @@
-"""GDPR duties, attacked (RULES.md, Platform decision 13; issue "Trust between organisations", item 8).
+"""GDPR duties, attacked (docs/droit/regles.md, platform decision 13).
 
 Who read a demand is logged and only the territory's data protection officer reads that log; the log
 cannot be changed; radiated demands lose their personal data one year after the radiation (and nothing
@@ -90,7 +90,7 @@ def test_le_dpo_ne_lit_que_le_journal_de_son_territoire(client, monde, dpo):
     page = client.get(reverse("demandes:journal")).content.decode()
     assert monde.val.demande.numero_unique in page
     assert monde.mont.demande.numero_unique not in page and monde.lac.demande.numero_unique not in page
-    csv = client.get(reverse("demandes:journal_csv")).content.decode()
+    csv = b"".join(client.get(reverse("demandes:journal_csv")).streaming_content).decode()
     assert monde.val.demande.numero_unique in csv and monde.mont.demande.numero_unique not in csv
     # asking for another territory's demand by number or by territory gives nothing
     filtre = client.get(reverse("demandes:journal"), {"numero": monde.mont.demande.numero_unique})

@@ -22,9 +22,7 @@ from cil.selectors import SeuilApplique, cibles_locales_pour_annee, seuil_applic
 from . import rules
 from .models import DecisionCaleol
 
-T = rules.TypeDecision
-TYPES_ATTRIBUTION = [T.ATTRIBUTION.value, T.ATTRIBUTION_RANG.value, T.ATTRIBUTION_CONDITION.value]
-RELOGEMENTS_A = sorted(r.value for r in rules.RELOGEMENTS_NUMERATEUR_A)
+RELOGEMENTS_A = rules.valeurs(rules.RELOGEMENTS_NUMERATEUR_A)
 
 
 class ObjectifsIndisponibles(Exception):
@@ -47,9 +45,21 @@ def q_premier_quartile(seuil_q1: Decimal, *, inclusif: bool = True) -> Q:
     return Q(LessThanOrEqual(lhs, rhs)) if inclusif else Q(GreaterThan(rhs, lhs))
 
 
+def q_attribution(prefixe: str = "") -> Q:
+    """rules.est_attribution on the ``type_decision`` of a decision (or a candidate: ``prefixe``)."""
+    return Q(**{f"{prefixe}type_decision__in": rules.valeurs(rules.TYPES_ATTRIBUTION)})
+
+
+def q_compte_pour_b_c(prefixe: str = "") -> Q:
+    """rules.compte_pour_b_c on ``type_decision`` and ``rang``: one allocation per dwelling and commission."""
+    return Q(**{f"{prefixe}type_decision__in": rules.valeurs(rules.TYPES_COMPTES_SANS_RANG)}) | Q(
+        **{f"{prefixe}type_decision": str(rules.TYPE_CLASSEMENT), f"{prefixe}rang": rules.RANG_COMPTE}
+    )
+
+
 def q_base_hors_qpv(annee: int) -> Q:
     """A: allocations followed by a lease signed in the year, the dwelling outside QPV at the lease."""
-    return _annee("date_bail", annee) & Q(type_decision__in=TYPES_ATTRIBUTION) & Q(en_qpv_au_bail=False)
+    return _annee("date_bail", annee) & q_attribution() & Q(en_qpv_au_bail=False)
 
 
 def q_num_hors_qpv(annee: int, seuil_q1: Decimal) -> Q:
@@ -58,10 +68,7 @@ def q_num_hors_qpv(annee: int, seuil_q1: Decimal) -> Q:
 
 def q_decision_comptee(annee: int) -> Q:
     """B and C: one allocation per dwelling and commission, in the year of the decision."""
-    return _annee("date_decision", annee) & (
-        Q(type_decision__in=[T.ATTRIBUTION.value, T.ATTRIBUTION_CONDITION.value])
-        | Q(type_decision=T.ATTRIBUTION_RANG.value, rang=1)
-    )
+    return _annee("date_decision", annee) & q_compte_pour_b_c()
 
 
 def q_base_qpv(annee: int) -> Q:
@@ -381,7 +388,13 @@ def simule_seuil(epci: Epci, annee: int, *, jour: dt.date | None = None) -> Simu
         mensuel=ressources,
     ).annotate(
         ruc=ExpressionWrapper(
-            F("mensuel") * 120 / (Value(10) + F("n14") * 5 + F("nm14") * 3),
+            F("mensuel")
+            * 120
+            / (
+                Value(rules.DIXIEMES_DEMANDEUR)
+                + F("n14") * rules.DIXIEMES_14_ANS_ET_PLUS
+                + F("nm14") * rules.DIXIEMES_MOINS_14_ANS
+            ),
             output_field=DecimalField(max_digits=14, decimal_places=4),
         )
     )

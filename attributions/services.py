@@ -136,24 +136,11 @@ def _nom_reservataire(type_: str, code: str, communes_noms: dict[str, str], bail
     return f"Réservataire {code}"
 
 
-def _outre_mer(departement: str) -> bool:
-    return departement.startswith("97")
-
-
-_CARTES_CACHE: dict[tuple[dt.date, bool], str] = {}
-
-
-def _carte(jour: dt.date, departement: str) -> str:
-    """rules.carte_qpv_en_vigueur, memoised per (day, overseas): called twice per imported line."""
-    cle = (jour, departement.startswith("97"))
-    carte = _CARTES_CACHE.get(cle)
-    if carte is None:
-        try:
-            carte = rules.carte_qpv_en_vigueur(jour, outre_mer=cle[1])
-        except rules.RegleError:
-            carte = rules.CARTES_QPV[0].code  # before the first map: the earliest one
-        _CARTES_CACHE[cle] = carte
-    return carte
+def _carte_de_la_ligne(ligne: f1.Ligne) -> str:
+    """rules.carte_de_la_decision for an F1 row (the map its QPV code names, else the one in force)."""
+    return rules.carte_de_la_decision(
+        ligne.date_decision, outre_mer=rules.est_outre_mer(ligne.departement), carte_du_qpv=ligne.carte_qpv
+    )
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -265,7 +252,7 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
             epci_id=ligne.epci_id,
             typologie=ligne.typologie,
         )
-        carte = ligne.carte_qpv or _carte(ligne.date_decision, ligne.departement)
+        carte = _carte_de_la_ligne(ligne)
         if carte == "2015":
             etat["qpv_2015_id"] = ligne.qpv_id
             etat["carte_2015_connue"] = True
@@ -293,17 +280,22 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
 
 
 def _en_qpv_au_bail(ligne: f1.Ligne, etat_logement: dict) -> bool | None:
+    """rules.qpv_au_bail: the row's QPV on its map, the dwelling's (as imported) on the others."""
     if ligne.date_bail is None:
         return None
-    carte_decision = ligne.carte_qpv or _carte(ligne.date_decision, ligne.departement)
-    carte_bail = _carte(ligne.date_bail, ligne.departement)
-    if carte_bail == carte_decision:
-        return ligne.qpv_id is not None
-    if carte_bail == "2015" and etat_logement["carte_2015_connue"]:
-        return etat_logement["qpv_2015_id"] is not None
-    if carte_bail == "2024" and etat_logement["carte_2024_connue"]:
-        return etat_logement["qpv_id"] is not None
-    return ligne.qpv_id is not None
+    qpv = rules.qpv_au_bail(
+        ligne.date_bail,
+        rules.situations_qpv(
+            qpv_2024=etat_logement["qpv_id"],
+            qpv_2015=etat_logement["qpv_2015_id"],
+            carte_2024_connue=etat_logement["carte_2024_connue"],
+            carte_2015_connue=etat_logement["carte_2015_connue"],
+        ),
+        carte_decision=_carte_de_la_ligne(ligne),
+        qpv_decision=ligne.qpv_id,
+        outre_mer=rules.est_outre_mer(ligne.departement),
+    )
+    return qpv is not None
 
 
 DECISION_CHAMPS = (
@@ -888,8 +880,8 @@ def enregistrer_decision(
     ) == (type_decision, rang, condition, date_limite_condition, motif):
         return candidature  # the same decision posted again: already recorded, with its event
     autres = vacance.candidatures.filter(seance=candidature.seance).exclude(pk=candidature.pk)
-    if type_decision in rules.TYPES_ATTRIBUTION:
-        attribuees = autres.filter(type_decision__in=list(rules.TYPES_ATTRIBUTION))
+    if rules.est_attribution(type_decision):
+        attribuees = autres.filter(type_decision__in=rules.valeurs(rules.TYPES_ATTRIBUTION))
         non_classees = attribuees.exclude(type_decision=DecisionCaleol.Type.ATTRIBUTION_RANG)
         if attribuees.exists() and (type_decision != DecisionCaleol.Type.ATTRIBUTION_RANG or non_classees.exists()):
             raise ActionRefusee(
@@ -939,7 +931,7 @@ def enregistrer_decision(
             "date_limite_condition": date_limite_condition.isoformat() if candidature.date_limite_condition else None,
         },
     )
-    if type_decision in rules.TYPES_ATTRIBUTION and vacance.statut == rules.StatutVacance.EN_COMMISSION:
+    if rules.est_attribution(type_decision) and vacance.statut == rules.StatutVacance.EN_COMMISSION:
         _transition_vacance(vacance, rules.ActionVacance.ATTRIBUER, acteur=acteur, motif=libelle)
         vacance.save(update_fields=["statut", "modifie_le"])
     _recalculer_apres_commit(vacance.epci_id, seance.date.year)
@@ -1011,7 +1003,7 @@ def relancer_vacance(*, vacance, acteur, motif: str):
     if not motif.strip():
         raise ActionRefusee("Indiquez pourquoi la désignation est relancée.")
     if vacance.candidatures.filter(
-        type_decision__in=list(rules.TYPES_ATTRIBUTION), reponse__in=["", "ACCEPTATION"]
+        type_decision__in=rules.valeurs(rules.TYPES_ATTRIBUTION), reponse__in=["", "ACCEPTATION"]
     ).exists():
         raise ActionRefusee("Un candidat attributaire n'a pas refusé : enregistrez d'abord sa réponse.")
     _transition_vacance(vacance, rules.ActionVacance.RELANCER, acteur=acteur, motif=motif)

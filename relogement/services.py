@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from attributions import flux as aflux
 from attributions import rules as arules
 from attributions.models import DecisionCaleol, Logement
 from cil.models import SeuilQuartile
@@ -350,13 +351,7 @@ def repondre(
 
 
 def _situation_logement(logement: Logement, date_bail: dt.date) -> tuple[bool, bool]:
-    en_qpv = rules.en_qpv_au_bail(
-        date_bail,
-        qpv_2024=logement.qpv_id is not None,
-        qpv_2015=logement.qpv_2015_id is not None,
-        carte_2015_connue=logement.carte_2015_connue,
-        outre_mer=logement.commune.outre_mer,
-    )
+    en_qpv = aflux.qpv_au(logement, date_bail) is not None  # the map in force at the lease (decision 6)
     neuf = rules.neuf_ou_recent(date_bail, logement.date_premiere_location, logement.date_conventionnement)
     return en_qpv, neuf
 

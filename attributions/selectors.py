@@ -104,6 +104,12 @@ def conditions(annee: int, seuil_q1: Decimal) -> dict[str, dict[str, Q]]:
     }
 
 
+def attributions_du_menage(numero_unique: str, logement) -> QuerySet:
+    """The allocation decisions (rules.est_attribution) of one household (its demand's number) for one dwelling,
+    whether imported or recorded in the platform."""
+    return DecisionCaleol.objects.filter(q_attribution(), numero_unique=numero_unique, logement=logement)
+
+
 def decisions_de_l_annee(epci: Epci, annee: int, queryset: QuerySet | None = None) -> QuerySet:
     qs = queryset if queryset is not None else DecisionCaleol.objects.all()
     return qs.filter(epci=epci).filter(_annee("date_decision", annee) | _annee("date_bail", annee))

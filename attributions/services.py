@@ -1070,3 +1070,101 @@ def signer_bail(*, candidature, date_bail: dt.date, acteur):
         )
     _recalculer_apres_commit(vacance.epci_id, decision.date_decision.year, date_bail.year)
     return candidature
+
+
+# --- Decisions of relocated households (relogement app) -------------------------------------------------
+# The relocation app counts a definitive relocation in objective A through a commission decision (RULES.md
+# "Platform decisions" 1, §9). It never writes DecisionCaleol itself: it calls these three functions, which
+# apply the same rules as the commission and the F1 import (QPV map in force, consumption units, resources).
+
+
+@transaction.atomic
+def creer_decision_relogement(
+    *,
+    logement: Logement,
+    numero_unique: str,
+    date_depot: dt.date,
+    date_decision: dt.date,
+    date_bail: dt.date,
+    ressources_mensuelles,
+    nb_personnes_14_plus: int,
+    nb_enfants_moins_14: int,
+    relogement: str,
+    mutation: bool,
+    acteur=None,
+) -> DecisionCaleol:
+    """A relocated household's allocation that is not in the platform: an allocation decision (source
+    PLATEFORME) from the household's values, followed by its lease, on the landlord's own stock (relocations
+    are out of the flow base, R. 441-5). Its QPV is the dwelling's on the map in force at the decision, and at
+    the lease as ``signer_bail`` computes it."""
+    from .flux import en_qpv_au_bail, qpv_au
+
+    if relogement not in DecisionCaleol.Relogement.values:
+        raise ActionRefusee("Type de relogement inconnu.")
+    reservataire = reservataire_du_bailleur(logement.bailleur)
+    reservataire.epcis.add(logement.epci_id)
+    decision = DecisionCaleol(
+        numero_unique=numero_unique,
+        date_depot=date_depot,
+        date_decision=date_decision,
+        type_decision=rules.TypeDecision.ATTRIBUTION.value,
+        date_bail=date_bail,
+        logement=logement,
+        bailleur_id=logement.bailleur_id,
+        commune_id=logement.commune_id,
+        epci_id=logement.epci_id,
+        qpv_id=qpv_au(logement, date_decision),
+        typologie=logement.typologie,
+        reservataire=reservataire,
+        ressources_mensuelles=ressources_mensuelles,
+        ressources_annuelles_e4=rules.ressources_annuelles_e4(ressources_mensuelles),
+        nb_personnes_14_plus=nb_personnes_14_plus,
+        nb_enfants_moins_14=nb_enfants_moins_14,
+        uc_dixiemes=rules.unites_consommation_dixiemes(nb_personnes_14_plus, nb_enfants_moins_14),
+        relogement=relogement,
+        mutation=mutation,
+        source=DecisionCaleol.Source.PLATEFORME,
+    )
+    decision.en_qpv_au_bail = en_qpv_au_bail(decision, date_bail)
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def marquer_decision_relogement(
+    *, decision: DecisionCaleol, relogement: str, date_bail: dt.date | None = None, acteur=None
+) -> list[str]:
+    """Mark an existing allocation decision as a relocation (``relogement``: ANRU, ORCOD, LHI) and, when it has
+    no lease yet and ``date_bail`` is given, record the relocation's lease on it (its QPV at the lease computed
+    as ``signer_bail`` does). Returns the fields changed (none: nothing written)."""
+    from .flux import en_qpv_au_bail
+
+    if relogement not in DecisionCaleol.Relogement.values:
+        raise ActionRefusee("Type de relogement inconnu.")
+    if not rules.est_attribution(decision.type_decision):
+        raise ActionRefusee("Cette décision n'attribue pas le logement : elle ne peut pas porter un relogement.")
+    champs = []
+    if decision.relogement != relogement:
+        decision.relogement = relogement
+        champs.append("relogement")
+    if date_bail is not None and decision.date_bail is None:
+        decision.date_bail = date_bail
+        decision.en_qpv_au_bail = en_qpv_au_bail(decision, date_bail)
+        champs += ["date_bail", "en_qpv_au_bail"]
+    if champs:
+        decision.save(update_fields=[*champs, "modifie_le"])
+    return champs
+
+
+@transaction.atomic
+def supprimer_decision_relogement(*, decision: DecisionCaleol, acteur=None) -> None:
+    """Delete a stand-in decision created by ``creer_decision_relogement`` once the real decision of the
+    allocation is known, so that the allocation is counted once. An imported decision, or one of the platform's
+    commission (linked to a candidate), is never deleted."""
+    from .models import Candidature
+
+    if decision.source != DecisionCaleol.Source.PLATEFORME:
+        raise ActionRefusee("Une décision importée d'un extrait ne peut pas être supprimée.")
+    if Candidature.objects.filter(decision=decision).exists():
+        raise ActionRefusee("Cette décision est celle de la commission : elle ne peut pas être supprimée.")
+    decision.delete()

@@ -23,9 +23,7 @@ from core.erreurs import ErreurMetier
 from . import rules
 from .models import DecisionCaleol
 
-T = rules.TypeDecision
-TYPES_ATTRIBUTION = [T.ATTRIBUTION.value, T.ATTRIBUTION_RANG.value, T.ATTRIBUTION_CONDITION.value]
-RELOGEMENTS_A = sorted(r.value for r in rules.RELOGEMENTS_NUMERATEUR_A)
+RELOGEMENTS_A = rules.valeurs(rules.RELOGEMENTS_NUMERATEUR_A)
 
 
 class ObjectifsIndisponibles(ErreurMetier):
@@ -48,9 +46,21 @@ def q_premier_quartile(seuil_q1: Decimal, *, inclusif: bool = True) -> Q:
     return Q(LessThanOrEqual(lhs, rhs)) if inclusif else Q(GreaterThan(rhs, lhs))
 
 
+def q_attribution(prefixe: str = "") -> Q:
+    """rules.est_attribution on the ``type_decision`` of a decision (or a candidate: ``prefixe``)."""
+    return Q(**{f"{prefixe}type_decision__in": rules.valeurs(rules.TYPES_ATTRIBUTION)})
+
+
+def q_compte_pour_b_c(prefixe: str = "") -> Q:
+    """rules.compte_pour_b_c on ``type_decision`` and ``rang``: one allocation per dwelling and commission."""
+    return Q(**{f"{prefixe}type_decision__in": rules.valeurs(rules.TYPES_COMPTES_SANS_RANG)}) | Q(
+        **{f"{prefixe}type_decision": str(rules.TYPE_CLASSEMENT), f"{prefixe}rang": rules.RANG_COMPTE}
+    )
+
+
 def q_base_hors_qpv(annee: int) -> Q:
     """A: allocations followed by a lease signed in the year, the dwelling outside QPV at the lease."""
-    return _annee("date_bail", annee) & Q(type_decision__in=TYPES_ATTRIBUTION) & Q(en_qpv_au_bail=False)
+    return _annee("date_bail", annee) & q_attribution() & Q(en_qpv_au_bail=False)
 
 
 def q_num_hors_qpv(annee: int, seuil_q1: Decimal) -> Q:
@@ -59,10 +69,7 @@ def q_num_hors_qpv(annee: int, seuil_q1: Decimal) -> Q:
 
 def q_decision_comptee(annee: int) -> Q:
     """B and C: one allocation per dwelling and commission, in the year of the decision."""
-    return _annee("date_decision", annee) & (
-        Q(type_decision__in=[T.ATTRIBUTION.value, T.ATTRIBUTION_CONDITION.value])
-        | Q(type_decision=T.ATTRIBUTION_RANG.value, rang=1)
-    )
+    return _annee("date_decision", annee) & q_compte_pour_b_c()
 
 
 def q_base_qpv(annee: int) -> Q:
@@ -96,6 +103,12 @@ def conditions(annee: int, seuil_q1: Decimal) -> dict[str, dict[str, Q]]:
         "prioritaires": {"base": q_base_prioritaires(annee), "numerateur": q_num_prioritaires(annee)},
         "mutations": {"base": q_decision_comptee(annee), "numerateur": q_num_mutations(annee)},
     }
+
+
+def attributions_du_menage(numero_unique: str, logement) -> QuerySet:
+    """The allocation decisions (rules.est_attribution) of one household (its demand's number) for one dwelling,
+    whether imported or recorded in the platform."""
+    return DecisionCaleol.objects.filter(q_attribution(), numero_unique=numero_unique, logement=logement)
 
 
 def decisions_de_l_annee(epci: Epci, annee: int, queryset: QuerySet | None = None) -> QuerySet:
@@ -382,7 +395,13 @@ def simule_seuil(epci: Epci, annee: int, *, jour: dt.date | None = None) -> Simu
         mensuel=ressources,
     ).annotate(
         ruc=ExpressionWrapper(
-            F("mensuel") * 120 / (Value(10) + F("n14") * 5 + F("nm14") * 3),
+            F("mensuel")
+            * 120
+            / (
+                Value(rules.DIXIEMES_DEMANDEUR)
+                + F("n14") * rules.DIXIEMES_14_ANS_ET_PLUS
+                + F("nm14") * rules.DIXIEMES_MOINS_14_ANS
+            ),
             output_field=DecimalField(max_digits=14, decimal_places=4),
         )
     )

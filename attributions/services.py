@@ -138,24 +138,11 @@ def _nom_reservataire(type_: str, code: str, communes_noms: dict[str, str], bail
     return f"Réservataire {code}"
 
 
-def _outre_mer(departement: str) -> bool:
-    return departement.startswith("97")
-
-
-_CARTES_CACHE: dict[tuple[dt.date, bool], str] = {}
-
-
-def _carte(jour: dt.date, departement: str) -> str:
-    """rules.carte_qpv_en_vigueur, memoised per (day, overseas): called twice per imported line."""
-    cle = (jour, departement.startswith("97"))
-    carte = _CARTES_CACHE.get(cle)
-    if carte is None:
-        try:
-            carte = rules.carte_qpv_en_vigueur(jour, outre_mer=cle[1])
-        except rules.RegleError:
-            carte = rules.CARTES_QPV[0].code  # before the first map: the earliest one
-        _CARTES_CACHE[cle] = carte
-    return carte
+def _carte_de_la_ligne(ligne: f1.Ligne) -> str:
+    """rules.carte_de_la_decision for an F1 row (the map its QPV code names, else the one in force)."""
+    return rules.carte_de_la_decision(
+        ligne.date_decision, outre_mer=rules.est_outre_mer(ligne.departement), carte_du_qpv=ligne.carte_qpv
+    )
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -267,7 +254,7 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
             epci_id=ligne.epci_id,
             typologie=ligne.typologie,
         )
-        carte = ligne.carte_qpv or _carte(ligne.date_decision, ligne.departement)
+        carte = _carte_de_la_ligne(ligne)
         if carte == "2015":
             etat["qpv_2015_id"] = ligne.qpv_id
             etat["carte_2015_connue"] = True
@@ -295,17 +282,22 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
 
 
 def _en_qpv_au_bail(ligne: f1.Ligne, etat_logement: dict) -> bool | None:
+    """rules.qpv_au_bail: the row's QPV on its map, the dwelling's (as imported) on the others."""
     if ligne.date_bail is None:
         return None
-    carte_decision = ligne.carte_qpv or _carte(ligne.date_decision, ligne.departement)
-    carte_bail = _carte(ligne.date_bail, ligne.departement)
-    if carte_bail == carte_decision:
-        return ligne.qpv_id is not None
-    if carte_bail == "2015" and etat_logement["carte_2015_connue"]:
-        return etat_logement["qpv_2015_id"] is not None
-    if carte_bail == "2024" and etat_logement["carte_2024_connue"]:
-        return etat_logement["qpv_id"] is not None
-    return ligne.qpv_id is not None
+    qpv = rules.qpv_au_bail(
+        ligne.date_bail,
+        rules.situations_qpv(
+            qpv_2024=etat_logement["qpv_id"],
+            qpv_2015=etat_logement["qpv_2015_id"],
+            carte_2024_connue=etat_logement["carte_2024_connue"],
+            carte_2015_connue=etat_logement["carte_2015_connue"],
+        ),
+        carte_decision=_carte_de_la_ligne(ligne),
+        qpv_decision=ligne.qpv_id,
+        outre_mer=rules.est_outre_mer(ligne.departement),
+    )
+    return qpv is not None
 
 
 DECISION_CHAMPS = (
@@ -948,8 +940,8 @@ def enregistrer_decision(
     ) == (type_decision, rang, condition, date_limite_condition, motif):
         return candidature  # the same decision posted again: already recorded, with its event
     autres = vacance.candidatures.filter(seance=candidature.seance).exclude(pk=candidature.pk)
-    if type_decision in rules.TYPES_ATTRIBUTION:
-        attribuees = autres.filter(type_decision__in=list(rules.TYPES_ATTRIBUTION))
+    if rules.est_attribution(type_decision):
+        attribuees = autres.filter(type_decision__in=rules.valeurs(rules.TYPES_ATTRIBUTION))
         non_classees = attribuees.exclude(type_decision=DecisionCaleol.Type.ATTRIBUTION_RANG)
         if attribuees.exists() and (type_decision != DecisionCaleol.Type.ATTRIBUTION_RANG or non_classees.exists()):
             raise ActionRefusee(
@@ -998,7 +990,7 @@ def enregistrer_decision(
             "date_limite_condition": date_limite_condition.isoformat() if candidature.date_limite_condition else None,
         },
     )
-    if type_decision in rules.TYPES_ATTRIBUTION and vacance.statut == rules.StatutVacance.EN_COMMISSION:
+    if rules.est_attribution(type_decision) and vacance.statut == rules.StatutVacance.EN_COMMISSION:
         _transition_vacance(vacance, rules.ActionVacance.ATTRIBUER, acteur=acteur, motif=libelle)
         vacance.save(update_fields=["statut", "modifie_le"])
     _recalculer_apres_commit(vacance.epci_id, seance.date.year)
@@ -1070,7 +1062,7 @@ def relancer_vacance(*, vacance, acteur, motif: str):
     if not motif.strip():
         raise ActionRefusee("Indiquez pourquoi la désignation est relancée.")
     if vacance.candidatures.filter(
-        type_decision__in=list(rules.TYPES_ATTRIBUTION), reponse__in=["", "ACCEPTATION"]
+        type_decision__in=rules.valeurs(rules.TYPES_ATTRIBUTION), reponse__in=["", "ACCEPTATION"]
     ).exists():
         raise ActionRefusee("Un candidat attributaire n'a pas refusé : enregistrez d'abord sa réponse.")
     _transition_vacance(vacance, rules.ActionVacance.RELANCER, acteur=acteur, motif=motif)
@@ -1137,3 +1129,102 @@ def signer_bail(*, candidature, date_bail: dt.date, acteur):
         )
     _recalculer_apres_commit(vacance.epci_id, decision.date_decision.year, date_bail.year)
     return candidature
+
+
+# --- Decisions of relocated households (relogement app) -------------------------------------------------
+# The relocation app counts a definitive relocation in objective A through a commission decision
+# (docs/droit/regles.md, "Platform decisions" 1, §9). It never writes DecisionCaleol itself: it calls these
+# three functions, which apply the same rules as the commission and the F1 import (QPV map in force,
+# consumption units, resources).
+
+
+@transaction.atomic
+def creer_decision_relogement(
+    *,
+    logement: Logement,
+    numero_unique: str,
+    date_depot: dt.date,
+    date_decision: dt.date,
+    date_bail: dt.date,
+    ressources_mensuelles,
+    nb_personnes_14_plus: int,
+    nb_enfants_moins_14: int,
+    relogement: str,
+    mutation: bool,
+    acteur=None,
+) -> DecisionCaleol:
+    """A relocated household's allocation that is not in the platform: an allocation decision (source
+    PLATEFORME) from the household's values, followed by its lease, on the landlord's own stock (relocations
+    are out of the flow base, R. 441-5). Its QPV is the dwelling's on the map in force at the decision, and at
+    the lease as ``signer_bail`` computes it."""
+    from .flux import en_qpv_au_bail, qpv_au
+
+    if relogement not in DecisionCaleol.Relogement.values:
+        raise ActionRefusee("Type de relogement inconnu.")
+    reservataire = reservataire_du_bailleur(logement.bailleur)
+    reservataire.epcis.add(logement.epci_id)
+    decision = DecisionCaleol(
+        numero_unique=numero_unique,
+        date_depot=date_depot,
+        date_decision=date_decision,
+        type_decision=rules.TypeDecision.ATTRIBUTION.value,
+        date_bail=date_bail,
+        logement=logement,
+        bailleur_id=logement.bailleur_id,
+        commune_id=logement.commune_id,
+        epci_id=logement.epci_id,
+        qpv_id=qpv_au(logement, date_decision),
+        typologie=logement.typologie,
+        reservataire=reservataire,
+        ressources_mensuelles=ressources_mensuelles,
+        ressources_annuelles_e4=rules.ressources_annuelles_e4(ressources_mensuelles),
+        nb_personnes_14_plus=nb_personnes_14_plus,
+        nb_enfants_moins_14=nb_enfants_moins_14,
+        uc_dixiemes=rules.unites_consommation_dixiemes(nb_personnes_14_plus, nb_enfants_moins_14),
+        relogement=relogement,
+        mutation=mutation,
+        source=DecisionCaleol.Source.PLATEFORME,
+    )
+    decision.en_qpv_au_bail = en_qpv_au_bail(decision, date_bail)
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def marquer_decision_relogement(
+    *, decision: DecisionCaleol, relogement: str, date_bail: dt.date | None = None, acteur=None
+) -> list[str]:
+    """Mark an existing allocation decision as a relocation (``relogement``: ANRU, ORCOD, LHI) and, when it has
+    no lease yet and ``date_bail`` is given, record the relocation's lease on it (its QPV at the lease computed
+    as ``signer_bail`` does). Returns the fields changed (none: nothing written)."""
+    from .flux import en_qpv_au_bail
+
+    if relogement not in DecisionCaleol.Relogement.values:
+        raise ActionRefusee("Type de relogement inconnu.")
+    if not rules.est_attribution(decision.type_decision):
+        raise ActionRefusee("Cette décision n'attribue pas le logement : elle ne peut pas porter un relogement.")
+    champs = []
+    if decision.relogement != relogement:
+        decision.relogement = relogement
+        champs.append("relogement")
+    if date_bail is not None and decision.date_bail is None:
+        decision.date_bail = date_bail
+        decision.en_qpv_au_bail = en_qpv_au_bail(decision, date_bail)
+        champs += ["date_bail", "en_qpv_au_bail"]
+    if champs:
+        decision.save(update_fields=[*champs, "modifie_le"])
+    return champs
+
+
+@transaction.atomic
+def supprimer_decision_relogement(*, decision: DecisionCaleol, acteur=None) -> None:
+    """Delete a stand-in decision created by ``creer_decision_relogement`` once the real decision of the
+    allocation is known, so that the allocation is counted once. An imported decision, or one of the platform's
+    commission (linked to a candidate), is never deleted."""
+    from .models import Candidature
+
+    if decision.source != DecisionCaleol.Source.PLATEFORME:
+        raise ActionRefusee("Une décision importée d'un extrait ne peut pas être supprimée.")
+    if Candidature.objects.filter(decision=decision).exists():
+        raise ActionRefusee("Cette décision est celle de la commission : elle ne peut pas être supprimée.")
+    decision.delete()

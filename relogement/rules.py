@@ -199,25 +199,6 @@ def neuf_ou_recent(
     return any(d is not None and d >= limite for d in (date_premiere_location, date_conventionnement))
 
 
-def en_qpv_au_bail(
-    date_bail: dt.date,
-    *,
-    qpv_2024: bool,
-    qpv_2015: bool,
-    carte_2015_connue: bool = True,
-    outre_mer: bool = False,
-) -> bool:
-    """Is the new dwelling in a QPV on the map in force at the lease date (Platform decision 6)?
-
-    When the 2015 situation of a dwelling is unknown, its 2024 situation is used (a dwelling recorded only on
-    the current map).
-    """
-    carte = arules.carte_qpv_en_vigueur(date_bail, outre_mer=outre_mer)
-    if carte == "2015" and carte_2015_connue:
-        return qpv_2015
-    return qpv_2024
-
-
 def delai_jours(debut: dt.date | None, fin: dt.date | None) -> int | None:
     if debut is None or fin is None:
         return None

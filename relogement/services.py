@@ -6,12 +6,15 @@ demand's shared event log (``demandes.services.record_event``) and enqueues task
 Objective A link (docs/droit/regles.md, platform decision 1 and §9): a definitive relocation into a social dwelling
 with a signed lease marks the commission decision of that household for that dwelling (``DecisionCaleol.relogement``:
 "ANRU" for NPNRU, "ORCOD", "LHI"); when the allocation is not in the platform, a decision is created from the
-household's values (source PLATEFORME). The objectives snapshot is recomputed after the commit.
+household's values (source PLATEFORME). Those decisions are written by attributions.services only
+(``creer_decision_relogement``, ``marquer_decision_relogement``, ``supprimer_decision_relogement``): this module
+never writes DecisionCaleol. The objectives snapshot is recomputed after the commit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import partial
@@ -20,10 +23,13 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from attributions import rules as arules
+from attributions import flux as aflux
+from attributions import services as aservices
 from attributions.models import DecisionCaleol, Logement
+from attributions.selectors import attributions_du_menage
 from cil.models import SeuilQuartile
 from core import transitions
+from core.erreurs import ErreurMetier
 
 from . import rules
 from .models import (
@@ -47,7 +53,7 @@ from .models import (
 )
 from .rules import Action, RegleError
 
-TYPES_ATTRIBUTION = [t.value for t in arules.TYPES_ATTRIBUTION]
+logger = logging.getLogger(__name__)
 
 
 def _today():
@@ -344,13 +350,7 @@ def repondre(
 
 
 def _situation_logement(logement: Logement, date_bail: dt.date) -> tuple[bool, bool]:
-    en_qpv = rules.en_qpv_au_bail(
-        date_bail,
-        qpv_2024=logement.qpv_id is not None,
-        qpv_2015=logement.qpv_2015_id is not None,
-        carte_2015_connue=logement.carte_2015_connue,
-        outre_mer=logement.commune.outre_mer,
-    )
+    en_qpv = aflux.qpv_au(logement, date_bail) is not None  # the map in force at the lease (decision 6)
     neuf = rules.neuf_ou_recent(date_bail, logement.date_premiere_location, logement.date_conventionnement)
     return en_qpv, neuf
 
@@ -481,43 +481,26 @@ def _annees(decision: DecisionCaleol) -> set[int]:
     return {decision.date_decision.year} | ({decision.date_bail.year} if decision.date_bail else set())
 
 
-def _creer_decision(relogement: Relogement, code: str, numero: str) -> DecisionCaleol:
+def _creer_decision(relogement: Relogement, code: str, numero: str, *, acteur) -> DecisionCaleol:
     """The allocation is not in the platform: a decision from the household's values as examined."""
-    from attributions.services import reservataire_du_bailleur
-
     menage = relogement.menage
     logement = relogement.logement
     assert logement is not None
     proposition = relogement.proposition
     date_decision = (proposition.date_reponse or proposition.date_proposition) if proposition else relogement.date_bail
     date_decision = min(date_decision, relogement.date_bail)
-    carte = arules.carte_qpv_en_vigueur(date_decision, outre_mer=logement.commune.outre_mer)
-    qpv_id = logement.qpv_2015_id if carte == "2015" and logement.carte_2015_connue else logement.qpv_id
-    reservataire = reservataire_du_bailleur(logement.bailleur)  # relocations are out of the flow base (R. 441-5)
-    reservataire.epcis.add(logement.epci_id)
-    ressources = menage.ressources_mensuelles
-    return DecisionCaleol.objects.create(
+    return aservices.creer_decision_relogement(
+        logement=logement,
         numero_unique=numero,
         date_depot=menage.demande.date_depot if menage.demande is not None else (menage.date_enquete or date_decision),
         date_decision=date_decision,
-        type_decision=arules.TypeDecision.ATTRIBUTION.value,
         date_bail=relogement.date_bail,
-        logement=logement,
-        bailleur_id=logement.bailleur_id,
-        commune_id=logement.commune_id,
-        epci_id=logement.epci_id,
-        qpv_id=qpv_id,
-        en_qpv_au_bail=relogement.en_qpv,
-        typologie=logement.typologie,
-        reservataire=reservataire,
-        ressources_mensuelles=ressources,
-        ressources_annuelles_e4=arules.ressources_annuelles_e4(ressources),
+        ressources_mensuelles=menage.ressources_mensuelles,
         nb_personnes_14_plus=menage.nb_personnes_14_plus,
         nb_enfants_moins_14=menage.nb_enfants_moins_14,
-        uc_dixiemes=arules.unites_consommation_dixiemes(menage.nb_personnes_14_plus, menage.nb_enfants_moins_14),
         relogement=code,
         mutation=menage.locataire_social,
-        source=DecisionCaleol.Source.PLATEFORME,
+        acteur=acteur,
     )
 
 
@@ -527,9 +510,7 @@ def _cle(relogement: Relogement) -> tuple[str, str]:
 
 
 def _decisions_du_menage(relogement: Relogement, numero: str):
-    return DecisionCaleol.objects.filter(
-        numero_unique=numero, logement=relogement.logement, type_decision__in=TYPES_ATTRIBUTION
-    )
+    return attributions_du_menage(numero, relogement.logement)
 
 
 @transaction.atomic
@@ -555,28 +536,22 @@ def lier_objectif_a(relogement: Relogement, *, acteur=None, recalculer: bool = T
             relogement.decision = None
             relogement.decision_creee = False
             relogement.save(update_fields=["decision", "decision_creee"])
-            propre.delete()
+            aservices.supprimer_decision_relogement(decision=propre, acteur=acteur)
         avec_bail = [d for d in autres if d.date_bail is not None]
         choisie = (avec_bail or autres)[-1]
         for decision in autres:
-            champs = []
-            if decision.relogement != code:
-                decision.relogement = code
-                champs.append("relogement")
-            if decision.pk == choisie.pk and decision.date_bail is None:
-                decision.date_bail = relogement.date_bail
-                decision.en_qpv_au_bail = relogement.en_qpv
-                champs += ["date_bail", "en_qpv_au_bail"]
-            if champs:
-                decision.save(update_fields=[*champs, "modifie_le"])
+            aservices.marquer_decision_relogement(
+                decision=decision,
+                relogement=code,
+                date_bail=relogement.date_bail if decision.pk == choisie.pk else None,
+                acteur=acteur,
+            )
             annees |= _annees(decision)
     elif propre is not None:
         choisie = propre
-        if choisie.relogement != code:
-            choisie.relogement = code
-            choisie.save(update_fields=["relogement", "modifie_le"])
+        aservices.marquer_decision_relogement(decision=choisie, relogement=code, acteur=acteur)
     else:
-        choisie = _creer_decision(relogement, code, numero)
+        choisie = _creer_decision(relogement, code, numero, acteur=acteur)
         relogement.decision_creee = True
         annees |= _annees(choisie)
     if relogement.decision_id != choisie.pk:
@@ -611,7 +586,13 @@ def synchroniser_objectif_a(*, epci_id: int | None = None, acteur=None) -> int:
     faits = 0
     for relogement in qs:
         if not _a_jour(relogement):
-            lier_objectif_a(relogement, acteur=acteur)
+            try:
+                lier_objectif_a(relogement, acteur=acteur)  # atomic: a refusal rolls back this household only
+            except ErreurMetier as exc:
+                # e.g. a stand-in decision the commission has since reused: left as it is, said in the log, and
+                # the other households are still linked (the nightly run must not stop on one of them)
+                logger.warning("Relogement %s : lien avec l'objectif A laissé tel quel (%s)", relogement.pk, exc)
+                continue
             faits += 1
     return faits
 

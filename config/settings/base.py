@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "attributions",
     "observatoire",
     "relogement",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
     "demandes-purge-radiees": {
         "task": "demandes.tasks.purge_radiated",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # public pages and open data (public app): the figures per commune and typology, masked, stored
+    "chiffres-publics-chaque-nuit": {
+        "task": "public.tasks.calculer_chiffres_publics",
+        "schedule": crontab(hour=4, minute=15),
     },
 }
 # See STACK.md: Celery's Django fix-up closes connections around each task otherwise.

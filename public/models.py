@@ -7,6 +7,8 @@ and the JSON read that row only.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -81,6 +83,12 @@ class ChiffresPublics(models.Model):
 
     def __str__(self) -> str:
         return f"{self.epci.nom} au {self.jour:%d/%m/%Y}"
+
+    @property
+    def fenetre_attributions(self) -> tuple[dt.date, dt.date] | None:
+        """The twelve months of allocations counted: (excluded first day, last day)."""
+        bornes = self.parametres.get("fenetre_attributions")
+        return tuple(dt.date.fromisoformat(b) for b in bornes) if bornes else None
 
 
 class ContourCommune(models.Model):

@@ -269,6 +269,7 @@ DEMO_SEEDERS = [
     "relogement.demo.seed",
     "observatoire.demo.seed",
     "core.demo.seed",
+    "public.demo.seed",  # last: the nightly public figures of everything seeded above
 ]
 
 # GDPR: the platform's data protection officer contact, shown in the privacy notice when the territory

@@ -193,3 +193,12 @@ def test_quatorze_ans(jour):
 
     assert age_au(limite, jour) == 14
     assert age_au(limite + dt.timedelta(days=1), jour) == 13
+
+
+def test_tache_de_nuit_planifiee(jeu, settings):
+    from public.tasks import calculer_chiffres_publics
+
+    planifiee = settings.CELERY_BEAT_SCHEDULE["chiffres-publics-chaque-nuit"]
+    assert planifiee["task"] == calculer_chiffres_publics.name
+    assert calculer_chiffres_publics.delay().get() >= 1  # eager in tests: yesterday, plus the last month end
+    assert selectors.derniers_chiffres(jeu.epci) is not None

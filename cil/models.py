@@ -262,6 +262,13 @@ class Guichet(models.Model):
         related_name="guichets",
         help_text="Si le guichet est tenu par un bailleur.",
     )
+    # Position on the public map (public app); without it, the marker stands at the commune's centre.
+    latitude = models.DecimalField(
+        "latitude", max_digits=8, decimal_places=6, null=True, blank=True, help_text="WGS 84, ex. 45.187100."
+    )
+    longitude = models.DecimalField(
+        "longitude", max_digits=9, decimal_places=6, null=True, blank=True, help_text="WGS 84, ex. 5.735800."
+    )
 
     class Meta:
         verbose_name = "guichet"

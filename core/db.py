@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from django.db.models import DecimalField, F, Func, IntegerField
+from django.db.models import Aggregate, DecimalField, F, FloatField, Func, IntegerField
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Collate
 
@@ -35,9 +35,10 @@ def _compare_fr(a: str, b: str) -> int:
 
 
 def enregistrer_collation_fr(sender, connection, **kwargs) -> None:
-    """``connection_created`` receiver: gives SQLite the collation PostgreSQL has."""
+    """``connection_created`` receiver: gives SQLite the collation PostgreSQL has (and ``percentile_cont``)."""
     if connection.vendor == "sqlite":
         connection.connection.create_collation(COLLATION_FR, _compare_fr)
+        connection.connection.create_aggregate("percentile_cont", 2, _PercentileSqlite)
 
 
 def ordre_fr(champ: str, *, descending: bool = False) -> OrderBy:
@@ -85,4 +86,64 @@ class DureeJours(Func):
             template="CAST(JULIANDAY(%(expressions)s) AS INTEGER)",
             arg_joiner=") - JULIANDAY(",
             **extra_context,
+        )
+
+
+def percentile_cont(valeurs, fraction: float) -> float | None:
+    """PostgreSQL's ``percentile_cont``: the value at position ``fraction x (n - 1)`` of the sorted values,
+    interpolated linearly between its two neighbours (``None`` without values)."""
+    tries = sorted(v for v in valeurs if v is not None)
+    if not tries:
+        return None
+    position = float(fraction) * (len(tries) - 1)
+    bas = int(position)
+    haut = min(bas + 1, len(tries) - 1)
+    return float(tries[bas]) + (float(tries[haut]) - float(tries[bas])) * (position - bas)
+
+
+class _PercentileSqlite:
+    """SQLite aggregate ``percentile_cont(valeur, fraction)``, the signature of SQLite's own percentile
+    extension (not compiled into Debian's SQLite 3.40): the rows stay in the database engine's loop."""
+
+    def __init__(self):
+        self.valeurs: list = []
+        self.fraction = 0.5
+
+    def step(self, valeur, fraction):
+        self.fraction = fraction
+        if valeur is not None:
+            self.valeurs.append(valeur)
+
+    def finalize(self):
+        return percentile_cont(self.valeurs, self.fraction)
+
+
+class Percentile(Aggregate):
+    """``Percentile(expression, 0.8)``: the continuous percentile of a group, computed by the database.
+
+    PostgreSQL: the ordered-set aggregate ``percentile_cont(0.8) WITHIN GROUP (ORDER BY expression)``;
+    SQLite: the ``percentile_cont(expression, 0.8)`` aggregate registered on every connection (core.apps).
+    Same interpolation on both, so both databases give the same figures.
+    """
+
+    function = "PERCENTILE_CONT"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        if not 0 <= float(fraction) <= 1:
+            raise ValueError("Le centile est une fraction entre 0 et 1.")
+        self.fraction = float(fraction)
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template=f"%(function)s({self.fraction!r}) WITHIN GROUP (ORDER BY %(expressions)s)",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template=f"%(function)s(%(expressions)s, {self.fraction!r})", **extra_context
         )

@@ -1114,23 +1114,12 @@ def grille_simulation_csv(request, pk):
 
 @require_GET
 def cotation_publique(request, epci_pk):
-    """Public (no login): how demands are scored on the territory (R. 441-2-17: criteria, weighting, refusals)."""
+    """The public scoring page moved to the territory's public pages (public app), at a readable address."""
     from cil.models import Epci
-
-    from . import selectors
+    from public.selectors import slugs
 
     epci = get_object_or_404(Epci, pk=epci_pk)
-    grille = selectors.grille_adoptee(epci.pk)
-    if grille is None:
-        raise Http404("Aucune grille de cotation n'est adoptée sur ce territoire.")
-    criteres = list(grille.criteres.all())
-    return render(
-        request,
-        "demandes/cotation/publique.html",
-        {
-            "epci": epci,
-            "grille": grille,
-            "criteres": [c for c in criteres if c.type != "REFUS"],
-            "refus": [(c, abs(c.points)) for c in criteres if c.type == "REFUS"],
-        },
-    )
+    slug = next((s for s, e in slugs().items() if e.pk == epci.pk), None)
+    if slug is None:
+        raise Http404("Ce territoire n'a pas de pages publiques sur la plateforme.")
+    return redirect("public:cotation", slug=slug, permanent=True)

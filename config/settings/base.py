@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "attributions",
     "observatoire",
     "relogement",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "demandes.tasks.purger_radiees",
         "schedule": crontab(hour=3, minute=45),
     },
+    # public pages and open data (public app): the figures per commune and typology, masked, stored
+    "chiffres-publics-chaque-nuit": {
+        "task": "public.tasks.calculer_chiffres_publics",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }
 # See docs/stack.md, « Celery »: Celery's Django fix-up closes connections around each task otherwise.
 CELERY_DB_REUSE_MAX = 1000
@@ -264,6 +270,7 @@ DEMO_SEEDERS = [
     "relogement.demo.seed",
     "observatoire.demo.seed",
     "core.demo.seed",
+    "public.demo.seed",  # last: the nightly public figures of everything seeded above
 ]
 
 # GDPR: the platform's data protection officer contact, shown in the privacy notice when the territory

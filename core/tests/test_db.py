@@ -49,3 +49,39 @@ def test_ordre_alphabetique_francais_sur_les_deux_bases():
     assert sorted(noms, key=cle_fr) == attendu
     assert list(Commune.objects.values_list("nom", flat=True)) == attendu  # the model's default ordering
     assert list(epci.communes.order_by(ordre_fr("nom", descending=True)).values_list("nom", flat=True)) == attendu[::-1]
+
+
+@pytest.mark.parametrize(
+    ("valeurs", "fraction", "attendu"),
+    [
+        ([10], 0.5, 10.0),
+        ([1, 2, 3, 4], 0.5, 2.5),
+        ([1, 2, 3, 4], 0.8, 3.4),
+        ([30, 10, 20], 0.5, 20.0),
+        ([0, 100], 0.8, 80.0),
+        ([5, 5, 5, 7, 400], 0.8, 85.6),
+    ],
+)
+def test_centile_comme_percentile_cont_sur_les_deux_bases(valeurs, fraction, attendu):
+    """core.db.Percentile gives PostgreSQL's percentile_cont on PostgreSQL and SQLite, per group, in SQL."""
+    from django.db.models import Count
+
+    from cil.models import Commune, Epci
+    from core.db import Percentile, percentile_cont
+
+    assert percentile_cont(valeurs, fraction) == pytest.approx(attendu)
+    epci = Epci.objects.create(siren="200040715", nom="Grenoble-Alpes-Métropole")
+    autre = Epci.objects.create(siren="243800604", nom="Pays Voironnais")
+    for i, v in enumerate(valeurs):
+        Commune.objects.create(code_insee=f"38{i:03d}", nom=f"C{i}", departement="38", epci=epci, population=v)
+    Commune.objects.create(code_insee="38999", nom="Voiron", departement="38", epci=autre, population=99999)
+    lignes = (
+        Commune.objects.values("epci__siren")
+        .annotate(n=Count("pk"), p=Percentile("population", fraction))
+        .order_by("epci__siren")
+    )
+    assert [(r["epci__siren"], r["n"], pytest.approx(r["p"])) for r in lignes] == [
+        ("200040715", len(valeurs), attendu),
+        ("243800604", 1, 99999.0),
+    ]
+    assert Commune.objects.filter(epci=autre, population__lt=0).aggregate(p=Percentile("population", 0.5))["p"] is None

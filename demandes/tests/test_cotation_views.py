@@ -182,12 +182,15 @@ def test_explication_publique_sans_connexion(client, monde, adoptee):
         acteur=monde.staff,
         donnees={"code": "refus", "libelle": "Refus", "type": "REFUS", "points": -30, "duree_mois": 12},
     )
-    page = client.get(reverse("demandes:cotation_publique", args=[monde.epci.pk]))
+    page = client.get(reverse("demandes:cotation_publique", args=[monde.epci.pk]), follow=True)
+    # the old address answers a permanent redirect to the territory's public pages (readable address)
+    assert page.redirect_chain == [("/territoires/grenoble-alpes-metropole/cotation/", 301)]
     html = page.content.decode()
     assert page.status_code == 200 and "Délibération du 1er février 2026" in html
     assert "2 par mois d'ancienneté, 120 au plus" in html
     assert "Critère du projet" not in html and "Refuser un logement ne change pas votre cotation." in html
-    assert client.get(reverse("demandes:cotation_publique", args=[monde.autre_epci.pk])).status_code == 404
+    autre = client.get(reverse("demandes:cotation_publique", args=[monde.autre_epci.pk]), follow=True)
+    assert "Aucune grille de cotation n'est encore adoptée sur ce territoire." in autre.content.decode()
 
 
 def test_grille_valeurs_retenues_en_libelles(client, monde, adoptee):
@@ -203,7 +206,8 @@ def test_introduction_publique_dite_une_fois(client, monde, adoptee):
         description="Grille de démonstration : ses critères sont fictifs.",
         deliberation="Délibération du conseil communautaire adoptant le PPGDID (démonstration)",
     )
-    html = " ".join(client.get(reverse("demandes:cotation_publique", args=[monde.epci.pk])).content.decode().split())
+    page = client.get(reverse("demandes:cotation_publique", args=[monde.epci.pk]), follow=True)
+    html = " ".join(page.content.decode().split())
     assert "))" not in html
     assert html.count("elle ne crée pas un droit") == 1
     assert "adoptée par la décision suivante : Délibération du conseil communautaire adoptant le PPGDID" in html

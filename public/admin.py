@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from cil.admin import TerritoireScopedAdmin
+
+from .models import ChiffresPublics, ContourCommune, RegleSecret
+
+
+@admin.register(RegleSecret)
+class RegleSecretAdmin(TerritoireScopedAdmin):
+    lignes_nationales = True
+    list_display = ("__str__", "epci", "seuil", "date_debut", "date_fin")
+    autocomplete_fields = ("epci",)
+
+
+@admin.register(ChiffresPublics)
+class ChiffresPublicsAdmin(TerritoireScopedAdmin):
+    """Read only: the nightly job writes them (``manage.py chiffres_publics`` recomputes a date)."""
+
+    list_display = ("epci", "jour", "seuil_secret", "calcule_le", "duree_ms")
+    list_filter = ("jour",)
+    exclude = ("lignes",)
+    readonly_fields = ("epci", "jour", "calcule_le", "seuil_secret", "regle_secret", "parametres", "duree_ms")
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContourCommune)
+class ContourCommuneAdmin(TerritoireScopedAdmin):
+    """Loaded by ``manage.py import_contours``; shared by every territory."""
+
+    epci_field = None
+    partage = True
+    list_display = ("commune", "source", "importe_le")
+    search_fields = ("commune__nom", "commune__code_insee")
+    exclude = ("polygones",)
+    readonly_fields = ("commune", "source", "importe_le")

@@ -1,0 +1,107 @@
+"""What the public pages read: the nightly figures per territory, the secrecy rule, the communes' contours.
+
+A public page never aggregates demands or allocations in the request: the nightly job (``public.tasks``)
+computes the masked table of a territory and stores it in ``ChiffresPublics``; the pages, the open-data files
+and the JSON read that row only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from cil.models import Commune, Epci
+
+
+class RegleSecret(models.Model):
+    """Statistical secrecy of the outputs that leave the EPCI's staff (RULES.md, Platform decision 11):
+    counts below ``seuil`` are masked, with secondary masking. A setting of the territory, with its dates;
+    a row without territory is the platform's default."""
+
+    epci = models.ForeignKey(
+        Epci,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="territoire",
+        help_text="Vide : la règle de la plateforme, pour les territoires qui n'en ont pas.",
+    )
+    seuil = models.PositiveSmallIntegerField(
+        "seuil", default=10, validators=[MinValueValidator(1)], help_text="Les effectifs inférieurs sont masqués."
+    )
+    date_debut = models.DateField("en vigueur du")
+    date_fin = models.DateField("au", null=True, blank=True)
+    source = models.TextField("source")
+
+    class Meta:
+        verbose_name = "règle du secret statistique"
+        verbose_name_plural = "règles du secret statistique"
+        ordering = ["epci", "-date_debut"]
+        constraints = [models.CheckConstraint(condition=Q(seuil__gte=1), name="regle_secret_seuil_positif")]
+
+    def __str__(self) -> str:
+        return f"Effectifs inférieurs à {self.seuil} masqués depuis le {self.date_debut:%d/%m/%Y}"
+
+    def clean(self):
+        if self.date_fin and self.date_fin < self.date_debut:
+            raise ValidationError({"date_fin": "La date de fin précède la date de début."})
+
+
+class ChiffresPublics(models.Model):
+    """The published table of one territory on one date: demands, allocations and waiting times per commune
+    and typology, already masked. ``lignes`` holds the open-data rows (public/schema), so the page, the CSV
+    and the JSON print exactly the same figures."""
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="chiffres_publics")
+    jour = models.DateField("chiffres arrêtés au")
+    calcule_le = models.DateTimeField("calculés le")
+    seuil_secret = models.PositiveSmallIntegerField("seuil du secret statistique")
+    regle_secret = models.TextField("règle appliquée")
+    parametres = models.JSONField("paramètres du calcul", default=dict)
+    lignes = models.JSONField("lignes publiées", default=list)
+    duree_ms = models.PositiveIntegerField("durée du calcul (ms)", default=0)
+    demande_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Vide : le calcul de nuit.",
+    )
+
+    class Meta:
+        verbose_name = "chiffres publiés"
+        verbose_name_plural = "chiffres publiés"
+        ordering = ["epci", "-jour"]
+        constraints = [models.UniqueConstraint(fields=["epci", "jour"], name="chiffres_publics_epci_jour")]
+
+    def __str__(self) -> str:
+        return f"{self.epci.nom} au {self.jour:%d/%m/%Y}"
+
+    @property
+    def fenetre_attributions(self) -> tuple[dt.date, dt.date] | None:
+        """The twelve months of allocations counted: (excluded first day, last day)."""
+        bornes = self.parametres.get("fenetre_attributions")
+        return tuple(dt.date.fromisoformat(b) for b in bornes) if bornes else None
+
+
+class ContourCommune(models.Model):
+    """The outline of a commune (WGS 84 longitude/latitude), drawn server-side on the public maps."""
+
+    commune = models.OneToOneField(Commune, on_delete=models.CASCADE, related_name="contour")
+    polygones = models.JSONField("polygones", help_text="[[anneau extérieur, trous…], …], points [lon, lat].")
+    source = models.CharField("source", max_length=300)
+    importe_le = models.DateTimeField("importé le", auto_now=True)
+
+    class Meta:
+        verbose_name = "contour de commune"
+        verbose_name_plural = "contours de communes"
+
+    def __str__(self) -> str:
+        return f"Contour de {self.commune}"

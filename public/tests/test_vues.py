@@ -1,0 +1,118 @@
+"""Public pages without login: addresses, contents, cache headers, no personal data, pinned query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from cil.models import Membership
+from core.models import User
+from public import services
+
+from .conftest import JOUR
+
+SLUG = "grenoble-alpes-metropole"
+# queries per page: the territory by its address, then what the page shows (never an aggregation)
+PAGES = [
+    ("public:territoire", 3),
+    ("public:demander", 3),
+    ("public:guichets", 4),
+    ("public:cotation", 3),
+    ("public:priorites", 1),
+    ("public:chiffres", 2),
+    ("public:donnees", 4),
+]
+
+
+@pytest.fixture
+def publie(territoire):
+    t = territoire
+    for _ in range(12):
+        t.demande(["38185", "38151"], ["T3"])
+    for i in range(11):
+        t.attribution("38151", "T3", depot=dt.date(2025, 1, 1), decision=dt.date(2026, 3, 1 + i))
+    services.calculer_chiffres(t.epci, JOUR)
+    return t
+
+
+def _cacheable(response) -> bool:
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    return "public" in directives and "max-age=3600" in directives and "no-store" not in directives
+
+
+@pytest.mark.parametrize(("page", "requetes"), PAGES)
+def test_chaque_page_sans_connexion_cachable_sans_cookie(client, publie, django_assert_max_num_queries, page, requetes):
+    with django_assert_max_num_queries(requetes):
+        response = client.get(reverse(page, args=[SLUG]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert _cacheable(response), response.get("Cache-Control")
+    assert "csrftoken" not in response.cookies and "sessionid" not in response.cookies
+    assert "csrfmiddlewaretoken" not in html and "X-CSRFToken" not in html
+    assert not re.search(r"Demandeur\d", html)  # no applicant's name anywhere (the fixture's "Demandeur1" …)
+    assert "<script" not in html.replace('<script src="/static/vendor/htmx/htmx.min.js" defer></script>', "")
+
+
+def test_index_et_lien_depuis_la_page_de_connexion(client, publie, django_assert_max_num_queries):
+    connexion = client.get(reverse("core:login")).content.decode()
+    assert f'href="{reverse("public:index")}"' in connexion
+    with django_assert_max_num_queries(1):
+        index = client.get(reverse("public:index"))
+    assert f'href="/territoires/{SLUG}/"' in index.content.decode()
+
+
+def test_adresse_lisible_le_siren_redirige(client, publie):
+    response = client.get("/territoires/200040715/lieux-d-accueil/?commune=38158")
+    assert response.status_code == 301
+    assert response["Location"] == f"/territoires/{SLUG}/lieux-d-accueil/?commune=38158"
+    assert client.get("/territoires/inconnu/").status_code == 404
+    assert client.get("/territoires/243800604/").status_code == 404  # an EPCI without pages
+
+
+def test_un_membre_connecte_ne_laisse_rien_en_cache(client, publie):
+    user = User.objects.create_user(username="epci", password="x")
+    Membership.objects.create(user=user, role="EPCI", epci=publie.epci)
+    client.force_login(user)
+    response = client.get(reverse("public:territoire", args=[SLUG]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+
+
+def test_lieux_d_accueil_carte_tableau_et_le_plus_proche(client, publie):
+    html = client.get(reverse("public:guichets", args=[SLUG]), {"commune": "38158"}).content.decode()
+    assert html.count("<circle") == 3 and html.count("<path") == 3
+    lignes = [unescape(n) for n in re.findall(r'<th scope="row" class="fw-normal">([^<]+)</th>', html)]
+    assert lignes[0] == "Point information d'Eybens"  # nearest to Eybens first
+    assert "Sur la carte : au centre de la commune." in html  # Échirolles' desk has no coordinates
+    assert "km" in html and "Niveau 3" in html and "entretien personnalisé" in html
+    # a wrong commune is ignored, never an error
+    assert client.get(reverse("public:guichets", args=[SLUG]), {"commune": "abc"}).status_code == 200
+
+
+def test_delais_par_commune_et_typologie(client, publie, django_assert_max_num_queries):
+    reponse = client.get(reverse("public:chiffres", args=[SLUG]), {"commune": "38151"})
+    assert reponse.status_code == 302 and reponse["Location"] == f"/territoires/{SLUG}/delais-et-chiffres/38151/"
+    with django_assert_max_num_queries(3):
+        html = client.get(reponse["Location"]).content.decode()
+    ligne_t3 = re.search(r">\s*T3\s*</th>(.*?)</tr>", html, re.S).group(1)
+    cellules = re.findall(r'<td class="num">(.*?)</td>', ligne_t3, re.S)
+    assert cellules[:2] == ["12", "11"]
+    assert "Chiffres arrêtés au <strong>31 octobre 2026</strong>" in html
+    assert "inférieurs à 10" in html
+    assert client.get(reverse("public:chiffres_commune", args=[SLUG, "69123"])).status_code == 404
+    assert client.get(reverse("public:chiffres", args=[SLUG]), {"commune": "x"}).status_code == 404
+
+
+def test_sans_chiffres_calcules(client, territoire):
+    html = client.get(reverse("public:chiffres", args=[SLUG])).content.decode()
+    assert "ne sont pas encore calculés" in html
+
+
+def test_la_page_de_cotation_sans_grille(client, territoire):
+    html = client.get(reverse("public:cotation", args=[SLUG])).content.decode()
+    assert "Aucune grille de cotation n'est encore adoptée" in html

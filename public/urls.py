@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("schema-chiffres-communes-typologies.json", views.schema, name="schema"),
+    path("<slug:slug>/", views.territoire, name="territoire"),
+    path("<slug:slug>/faire-une-demande/", views.demander, name="demander"),
+    path("<slug:slug>/lieux-d-accueil/", views.guichets, name="guichets"),
+    path("<slug:slug>/cotation/", views.cotation, name="cotation"),
+    path("<slug:slug>/publics-prioritaires/", views.priorites, name="priorites"),
+    path("<slug:slug>/delais-et-chiffres/", views.chiffres_territoire, name="chiffres"),
+    path("<slug:slug>/delais-et-chiffres/<str:code_insee>/", views.chiffres_commune, name="chiffres_commune"),
+    path("<slug:slug>/donnees-ouvertes/", views.donnees, name="donnees"),
+    path("<slug:slug>/donnees-ouvertes/chiffres-<str:mois>.csv", views.donnees_csv, name="donnees_csv"),
+    path("<slug:slug>/donnees-ouvertes/chiffres-<str:mois>.json", views.donnees_json, name="donnees_json"),
+]

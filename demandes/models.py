@@ -5,42 +5,14 @@ Writes go through ``services.py`` only. Querysets carry the vocabulary (``for_us
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 
 from cil.models import Bailleur, Commune, Epci, Guichet
+from core.stockage import prive as _private_storage  # the name the migrations use
 
 from . import rules
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files outside the web root (settings.PRIVATE_MEDIA_ROOT), served by a view that checks rights.
-
-    The location is read from the settings at each use, so tests can point it at a temporary folder.
-    """
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-private_storage = PrivateStorage()
-
-
-def _private_storage():
-    return private_storage
 
 
 class Statut(models.TextChoices):

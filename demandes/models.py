@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from cil.models import Bailleur, Commune, Epci, Guichet
+from core.periodes import constraints_periode, verifie_periode
 from core.stockage import prive as _private_storage  # the name the migrations use
 
 from . import rules
@@ -70,9 +71,13 @@ class ParametresDemande(models.Model):
         verbose_name = "paramètres des demandes"
         verbose_name_plural = "paramètres des demandes"
         ordering = ["epci", "-date_debut"]
+        constraints = constraints_periode("parametres_demande", [])
 
     def __str__(self) -> str:
         return f"{self.epci or 'National'} depuis le {self.date_debut:%d/%m/%Y}"
+
+    def clean(self):
+        verifie_periode(self, epci=self.epci_id)
 
     def delais(self) -> rules.Delais:
         return rules.Delais(

@@ -24,6 +24,10 @@ class TransitionInterdite(DomainError):
     pass
 
 
+class ParametresManquants(DomainError):
+    """No ``ParametresDemande`` row is in force for the territory nor nationally on the day asked."""
+
+
 class ConflitDeVersion(DomainError):
     """Someone else saved the demand since it was opened (optimistic locking)."""
 

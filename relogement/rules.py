@@ -26,6 +26,10 @@ class RegleError(ValueError):
     """A value or a transition the rules refuse (raised, never swallowed); the message is in French."""
 
 
+class ParametresManquants(RegleError):
+    """No ``ParametresRelogement`` row is in force for the territory nor nationally on the day asked."""
+
+
 class TypeOperation(enum.StrEnum):
     NPNRU = "NPNRU"
     ORCOD = "ORCOD"
@@ -156,7 +160,6 @@ def echeance_suivi(date_emmenagement: dt.date, *, mois: int = MOIS_SUIVI) -> dt.
     return date_emmenagement + relativedelta(months=mois)
 
 
-CONSERVATION_MOIS_DEFAUT = 24
 STATUTS_CLOS = frozenset({Statut.SUIVI_FAIT, Statut.SORTI})
 
 

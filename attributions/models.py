@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cil.models import Bailleur, Commune, Epci, Qpv, Reservataire
 from core.models import JournalTransition
+from core.periodes import constraints_periode, verifie_periode
 
 from . import rules
 
@@ -288,9 +289,13 @@ class ParametreAttribution(models.Model):
         verbose_name = "paramètre des attributions"
         verbose_name_plural = "paramètres des attributions"
         ordering = ["code", "-date_debut"]
+        constraints = constraints_periode("parametre_attribution", ["code"])
 
     def __str__(self) -> str:
         return f"{self.get_code_display()} : {self.valeur.normalize()} (depuis le {self.date_debut:%d/%m/%Y})"
+
+    def clean(self):
+        verifie_periode(self, code=self.code, epci=self.epci_id)
 
 
 class ConventionReservation(models.Model):

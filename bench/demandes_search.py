@@ -21,7 +21,6 @@ import secrets
 import statistics
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -374,11 +373,6 @@ PRENOMS = [
 ]
 
 
-def normaliser(texte: str) -> str:
-    texte = unicodedata.normalize("NFKD", texte)
-    return "".join(c for c in texte if not unicodedata.combining(c)).lower()
-
-
 def setup_django() -> None:
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # production refuses a weak key
@@ -432,6 +426,8 @@ def territoires():
 def generer(n: int, terr) -> float:
     """INSERT ... SELECT generate_series: one statement per million rows, names built in SQL from arrays."""
     from django.db import connection
+
+    from demandes.rules import normaliser  # the stored search columns are the application's, exactly
 
     noms = [n_.replace("'", "''") for n_ in NOMS]
     noms_norm = [normaliser(n_).replace("'", "''") for n_ in NOMS]

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.db import ordre_fr
+from core.periodes import constraints_periode, verifie_periode
 from core.roles import Role
 
 from .validators import validate_code_insee, validate_siren, validate_siren_format
@@ -367,10 +368,14 @@ class TauxLegal(models.Model):
         ordering = ["objectif", "-date_debut"]
         constraints = [
             models.CheckConstraint(condition=Q(taux__gte=0) & Q(taux__lte=1), name="taux_legal_borne"),
+            *constraints_periode("taux_legal", ["objectif"], territoire=None),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_objectif_display()} : {self.taux:.2%} depuis le {self.date_debut:%d/%m/%Y}"
+
+    def clean(self):
+        verifie_periode(self, objectif=self.objectif)
 
 
 class CibleLocale(models.Model):

@@ -5,44 +5,17 @@ Writes go through ``services.py`` only. Querysets carry the vocabulary (``for_us
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 
 from cil.models import Bailleur, Commune, Epci, Guichet
 from core.erreurs import ErreurMetier
 from core.models import JournalTransition
+from core.periodes import constraints_periode, verifie_periode
+from core.stockage import prive as _private_storage  # the name the migrations use
 
 from . import rules
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files outside the web root (settings.PRIVATE_MEDIA_ROOT), served by a view that checks rights.
-
-    The location is read from the settings at each use, so tests can point it at a temporary folder.
-    """
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-private_storage = PrivateStorage()
-
-
-def _private_storage():
-    return private_storage
 
 
 class Statut(models.TextChoices):
@@ -100,9 +73,13 @@ class ParametresDemande(models.Model):
         verbose_name = "paramètres des demandes"
         verbose_name_plural = "paramètres des demandes"
         ordering = ["epci", "-date_debut"]
+        constraints = constraints_periode("parametres_demande", [])
 
     def __str__(self) -> str:
         return f"{self.epci or 'National'} depuis le {self.date_debut:%d/%m/%Y}"
+
+    def clean(self):
+        verifie_periode(self, epci=self.epci_id)
 
     def delais(self) -> rules.Delais:
         return rules.Delais(

@@ -1,27 +1,24 @@
-"""PDF documents handed to applicants: bytes from a print template, a print CSS and bundled fonts."""
+"""PDF documents handed to applicants: bytes from a print template and a print CSS, through core.pdf
+(bundled fonts, no network, tagged PDF/UA in French)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.db import ordre_fr
+from core.pdf import rendre_pdf
 
 from . import rules, selectors
 
-FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
-CSS_PATH = Path(__file__).resolve().parent / "templates" / "demandes" / "print" / "print.css"
+DOSSIER = Path(__file__).resolve().parent
+CSS_PATH = DOSSIER / "templates" / "demandes" / "print" / "print.css"
 
 
 def _render(template: str, contexte: dict) -> bytes:
-    from weasyprint import CSS, HTML  # about 0.8 s to import: only when a PDF is asked for
-
-    css = CSS_PATH.read_text(encoding="utf-8").replace("{{FONTS}}", FONTS_DIR.as_uri())
-    html = render_to_string(template, contexte)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(string=css)])
+    return rendre_pdf(render_to_string(template, contexte), base=DOSSIER, css=[CSS_PATH])
 
 
 def fiche_information(demande, *, lecture) -> bytes:

@@ -6,13 +6,14 @@ Every delay comes from a ``Delais`` value built from the territory's ``Parametre
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
 
 from core.cycles import Cycle
 from core.erreurs import ErreurMetier
@@ -24,6 +25,10 @@ class DomainError(ErreurMetier):
 
 class TransitionInterdite(DomainError):
     pass
+
+
+class ParametresManquants(DomainError):
+    """No ``ParametresDemande`` row is in force for the territory nor nationally on the day asked."""
 
 
 class ConflitDeVersion(DomainError):
@@ -91,11 +96,8 @@ class Delais:
 
 
 def add_months(jour: dt.date, mois: int) -> dt.date:
-    """Calendar months; the 31st becomes the last day of a shorter month."""
-    total = jour.month - 1 + mois
-    annee, mois_0 = jour.year + total // 12, total % 12
-    dernier = calendar.monthrange(annee, mois_0 + 1)[1]
-    return dt.date(annee, mois_0 + 1, min(jour.day, dernier))
+    """Calendar months; the 31st becomes the last day of a shorter month (dateutil's relativedelta)."""
+    return jour + relativedelta(months=mois)
 
 
 def debut_validite(date_depot: dt.date, date_dernier_renouvellement: dt.date | None) -> dt.date:

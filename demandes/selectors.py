@@ -30,12 +30,17 @@ from .models import (
 
 
 def parametres_pour(epci_id: int | None, jour: dt.date) -> ParametresDemande:
-    """The territory's row in force on ``jour``, else the national row, else the built-in defaults."""
+    """The territory's row in force on ``jour``, else the national row (loaded with its sources by the
+    migration demandes 0002); none in force is an error, never a silent fallback to values in the code."""
     qs = ParametresDemande.objects.filter(date_debut__lte=jour).exclude(date_fin__lt=jour)
     row = qs.filter(epci_id=epci_id).order_by("-date_debut").first() if epci_id else None
     row = row or qs.filter(epci__isnull=True).order_by("-date_debut").first()
     if row is None:
-        row = ParametresDemande(date_debut=jour, source="Valeurs par défaut (R. 441-2-7, arrêté du 23 mars 2015)")
+        raise rules.ParametresManquants(
+            f"Aucun paramètre des demandes (délais, conservation) n'est en vigueur le {jour:%d/%m/%Y}, ni pour ce "
+            "territoire ni au niveau national : saisissez-les, avec leur source, dans l'administration "
+            "(Paramètres des demandes)."
+        )
     return row
 
 

@@ -27,6 +27,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from core.stockage import stockage_prive
+
 from . import rules, signals
 from .models import (
     Demande,
@@ -34,7 +36,6 @@ from .models import (
     JournalConsultation,
     PieceJustificative,
     Statut,
-    private_storage,
 )
 from .signals import appreciations_a_effacer, demande_anonymisee, reponses
 
@@ -204,7 +205,7 @@ def _anonymiser(demande: Demande, *, dry_run: bool, fichiers: list[str]) -> Coun
 def _effacer_fichiers(noms: list[str]) -> None:
     for nom in noms:
         try:
-            private_storage.delete(nom)
+            stockage_prive.delete(nom)
         except OSError:  # pragma: no cover - reported, never silent
             logger.exception("Fichier %s non effacé", nom)
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from core import exports
 
 from .selectors import Bilan
-from .tables import Masque, Tableau
+from .tables import Masque, Tableau, valeur_brute
 
 FORMATS_XLSX = {
     "taux": "0.0%",
@@ -34,6 +34,7 @@ def _nom_feuille(titre: str, deja: set[str]) -> str:
 
 
 def _valeur_xlsx(valeur, type_: str):
+    valeur = valeur_brute(valeur)
     if isinstance(valeur, Masque):
         return str(valeur)
     if type_ == "pt" and valeur is not None:
@@ -126,6 +127,7 @@ def xlsx_bilan(bilan: Bilan) -> bytes:
 
 
 def _valeur_csv(valeur, type_: str):
+    valeur = valeur_brute(valeur)
     if valeur is None:
         return None
     if isinstance(valeur, Masque):

@@ -1,40 +1,17 @@
 """Stored yearly balance sheets: who asked for which report, its state and its files.
 
-The files live under ``settings.PRIVATE_MEDIA_ROOT`` (never in the web root) and are only served by
+The files live in ``STORAGES["prive"]`` (PRIVATE_MEDIA_ROOT, never in the web root) and are only served by
 ``observatoire.views.telecharger`` after a permission check.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
-from django.dispatch import receiver
-from django.utils.functional import LazyObject, empty
 
 from cil.models import Bailleur, Epci, Reservataire
-
-
-class _StockagePrive(LazyObject):
-    """A FileSystemStorage rooted at PRIVATE_MEDIA_ROOT, resolved when first used (tests override the setting)."""
-
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-
-stockage_prive = _StockagePrive()
-
-
-@receiver(setting_changed)
-def _reinitialise_stockage(*, setting, **kwargs):
-    if setting == "PRIVATE_MEDIA_ROOT":
-        stockage_prive._wrapped = empty
-
-
-def _stockage():
-    return stockage_prive
+from core.stockage import prive as _stockage  # the name the migrations use
 
 
 class BilanQuerySet(models.QuerySet):

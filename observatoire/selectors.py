@@ -36,7 +36,7 @@ from cil.models import Bailleur, CibleLocale, Epci, Reservataire, SeuilQuartile,
 from core.db import DureeJours, cle_fr, ordre_fr
 
 from . import charts, formats
-from .tables import Colonne, Tableau, masque, secret_tableau
+from .tables import Colonne, Tableau, Taux, masque, secret_tableau
 
 JOURS_PAR_MOIS = 365.25 / 12
 
@@ -201,6 +201,8 @@ def _synthese(resultat: dict, precedent: dict | None, annee: int) -> list[dict]:
                 "etat": _etat(ind),
                 "taux_precedent": avant["taux"] if avant else None,
                 "base_precedente": avant["base"] if avant else None,
+                "numerateur_precedent": avant["numerateur"] if avant else None,
+                "cible_precedente": avant["cible"] if avant else None,
                 "evolution": (ind["taux"] - avant["taux"])
                 if avant and ind["taux"] is not None and avant["taux"] is not None
                 else None,
@@ -215,6 +217,11 @@ def _synthese(resultat: dict, precedent: dict | None, annee: int) -> list[dict]:
             }
         )
     return lignes
+
+
+def _taux(ind: dict) -> Taux:
+    """An indicator's rate as a table cell, printed like the dashboard's (never rounded across its target)."""
+    return Taux(ind["numerateur"], ind["base"], ind["cible"])
 
 
 def _tableau_synthese(synthese: list[dict], annee: int) -> Tableau:
@@ -237,11 +244,13 @@ def _tableau_synthese(synthese: list[dict], annee: int) -> Tableau:
                 s["libelle"],
                 s["base"],
                 s["numerateur"],
-                s["taux"],
+                Taux(s["numerateur"], s["base"], s["cible"]),
                 s["cible"],
                 s["ecart"],
                 s["manque"],
-                s["taux_precedent"],
+                Taux(s["numerateur_precedent"], s["base_precedente"], s["cible_precedente"])
+                if s["base_precedente"] is not None
+                else None,
                 s["evolution"],
             ]
             for s in synthese
@@ -283,7 +292,7 @@ def _cellules_objectifs(ligne: dict, *, secret: int | None) -> list:
     cells = []
     for code in ("hors_qpv", "qpv", "prioritaires", "mutations"):
         ind = ligne[code]
-        base, num, taux = ind["base"], ind["numerateur"], ind["taux"]
+        base, num, taux = ind["base"], ind["numerateur"], _taux(ind)
         if secret and (0 < num < secret or 0 < base - num < secret):
             num = masque(1, secret)
             taux = num
@@ -324,7 +333,7 @@ def _tableau_reservataires(resultat: dict, titre: str) -> Tableau:
             Colonne("Manque", "nombre"),
         ],
         lignes=[
-            [r["nom"], r["base"], r["dalo"], r["numerateur"], r["taux"], r["cible"], r["ecart"], r["manque"]]
+            [r["nom"], r["base"], r["dalo"], r["numerateur"], _taux(r), r["cible"], r["ecart"], r["manque"]]
             for r in resultat["reservataires"]
         ],
         total=[
@@ -332,7 +341,7 @@ def _tableau_reservataires(resultat: dict, titre: str) -> Tableau:
             resultat["prioritaires"]["base"],
             resultat["prioritaires"]["dalo"],
             resultat["prioritaires"]["numerateur"],
-            resultat["prioritaires"]["taux"],
+            _taux(resultat["prioritaires"]),
             resultat["prioritaires"]["cible"],
             resultat["prioritaires"]["ecart"],
             resultat["prioritaires"]["manque"],
@@ -791,7 +800,7 @@ def bilan(
                 titre="Mutations",
                 paragraphes=[
                     f"{formats.nombre(mut['numerateur'])} mutations sur {formats.nombre(mut['base'])} attributions "
-                    f"comptées, soit {formats.pourcentage(mut['taux'])}"
+                    f"comptées, soit {mut['taux_texte']}"
                     + (f" pour une cible de {formats.pourcentage(mut['cible'])}." if mut["cible"] is not None else ".")
                 ],
                 tableaux=[
@@ -810,12 +819,12 @@ def bilan(
                                 b["nom"],
                                 b["mutations"]["base"],
                                 b["mutations"]["numerateur"],
-                                b["mutations"]["taux"],
+                                _taux(b["mutations"]),
                                 b["mutations"]["cible"],
                             ]
                             for b in resultat["bailleurs"]
                         ],
-                        total=["Ensemble", mut["base"], mut["numerateur"], mut["taux"], mut["cible"]],
+                        total=["Ensemble", mut["base"], mut["numerateur"], _taux(mut), mut["cible"]],
                     )
                 ],
             )

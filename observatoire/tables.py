@@ -1,12 +1,15 @@
 """Tables of the balance sheets: one structure for the PDF, the XLSX and the CSV exports.
 
-A ``Tableau`` holds raw values (int, float fractions, str, None, ``Masque``) and the type of each
-column; formatting happens at the edge (French text in the PDF, numbers in the spreadsheet).
+A ``Tableau`` holds raw values (int, float fractions, str, None, ``Masque``, ``Taux``) and the type of
+each column; formatting happens at the edge (French text in the PDF, numbers in the spreadsheet).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from attributions.rules import taux_affiche
 
 from . import formats
 
@@ -19,6 +22,31 @@ class Masque:
 
     def __str__(self) -> str:
         return f"< {self.seuil}"
+
+
+@dataclass(frozen=True)
+class Taux:
+    """An objective's rate with what it is measured against: printed with ``attributions.rules.taux_affiche``,
+    never rounded across its target (Platform decision 10: 1,249 of 5,000 against 25 % reads "24,9 %");
+    the spreadsheets get the fraction (``valeur_brute``)."""
+
+    numerateur: int
+    base: int
+    cible: Decimal | float | None = None
+
+    @property
+    def fraction(self) -> float | None:
+        return self.numerateur / self.base if self.base else None
+
+    def __str__(self) -> str:
+        # The indicators carry their target as a float made from a 4-decimal Decimal: str() gives it back.
+        cible = None if self.cible is None else Decimal(str(self.cible))
+        return taux_affiche(self.numerateur, self.base, cible)
+
+
+def valeur_brute(valeur):
+    """The number a spreadsheet holds for a cell (a ``Taux`` is its fraction)."""
+    return valeur.fraction if isinstance(valeur, Taux) else valeur
 
 
 @dataclass
@@ -81,7 +109,7 @@ class Tableau:
 
 
 def texte_cellule(valeur, type_: str) -> str:
-    if isinstance(valeur, Masque):
+    if isinstance(valeur, Masque | Taux):
         return str(valeur)
     if valeur is None:
         return "–"

@@ -15,6 +15,7 @@ from django.db.models import Q
 from attributions.models import DecisionCaleol, Logement, Typologie
 from cil.models import Bailleur, Commune, Epci, Qpv, Reservataire
 from core.models import JournalTransition
+from core.periodes import constraints_periode
 
 from . import rules
 
@@ -59,6 +60,8 @@ class ParametresRelogement(models.Model):
         verbose_name = "paramètres du relogement"
         verbose_name_plural = "paramètres du relogement"
         ordering = ["epci", "-date_debut"]
+        # No end date: a row is in force until the next one starts; two rows never start the same day.
+        constraints = constraints_periode("parametres_relogement", [], fin=False)
 
     def __str__(self) -> str:
         return f"{self.epci or 'Par défaut'} depuis le {self.date_debut:%d/%m/%Y}"

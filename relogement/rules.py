@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
+
 from attributions import rules as arules
 from core.cycles import Cycle
 from core.erreurs import ErreurMetier
@@ -24,6 +26,10 @@ from core.erreurs import ErreurMetier
 
 class RegleError(ErreurMetier, ValueError):
     """A value or a transition the rules refuse (raised, never swallowed); the message is in French."""
+
+
+class ParametresManquants(RegleError):
+    """No ``ParametresRelogement`` row is in force for the territory nor nationally on the day asked."""
 
 
 class TypeOperation(enum.StrEnum):
@@ -153,21 +159,12 @@ def taux_effort(rac: Decimal | None, ressources_mensuelles) -> Decimal | None:
     return _d(rac) / ressources
 
 
-def ajoute_mois(jour: dt.date, mois: int) -> dt.date:
-    """Same day ``mois`` months later, or the last day of the month when it does not exist (31/08 + 6 = 28/02)."""
-    index = jour.month - 1 + mois
-    annee, mois_0 = jour.year + index // 12, index % 12
-    dernier = [31, 29 if annee % 4 == 0 and (annee % 100 != 0 or annee % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30,
-               31, 30, 31][mois_0]  # fmt: skip
-    return dt.date(annee, mois_0 + 1, min(jour.day, dernier))
-
-
 def echeance_suivi(date_emmenagement: dt.date, *, mois: int = MOIS_SUIVI) -> dt.date:
-    """Due date of the follow-up survey after the move (6 months by default)."""
-    return ajoute_mois(date_emmenagement, mois)
+    """Due date of the follow-up survey after the move (6 months by default); the last day of the month
+    when the same day does not exist (31/08 + 6 months = 28/02)."""
+    return date_emmenagement + relativedelta(months=mois)
 
 
-CONSERVATION_MOIS_DEFAUT = 24
 STATUTS_CLOS = frozenset({Statut.SUIVI_FAIT, Statut.SORTI})
 
 
@@ -176,7 +173,7 @@ def a_purger(statut: str, date_cloture: dt.date | None, today: dt.date, *, conse
     period after the closing has run out (GDPR: storage limitation)."""
     if statut not in STATUTS_CLOS or date_cloture is None:
         return False
-    return ajoute_mois(date_cloture, conservation_mois) <= today
+    return date_cloture + relativedelta(months=conservation_mois) <= today
 
 
 def neuf_ou_recent(

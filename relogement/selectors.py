@@ -177,9 +177,15 @@ def suivis_a_faire(menages: QuerySet, today: dt.date) -> QuerySet:
 
 
 def conservation_mois(epci_id: int | None, jour: dt.date) -> int:
-    """The retention period in force for a territory (its own parameters, else the default ones)."""
+    """The retention period in force for a territory: its own parameters, else the national row (loaded
+    with its source by the migration relogement 0004); none in force is an error, never a value in the code."""
     from .models import ParametresRelogement
 
     qs = ParametresRelogement.objects.filter(date_debut__lte=jour).order_by("-date_debut")
-    parametres = qs.filter(epci_id=epci_id).first() or qs.filter(epci__isnull=True).first()
-    return parametres.conservation_mois if parametres else rules.CONSERVATION_MOIS_DEFAUT
+    parametres = (qs.filter(epci_id=epci_id).first() if epci_id else None) or qs.filter(epci__isnull=True).first()
+    if parametres is None:
+        raise rules.ParametresManquants(
+            f"Aucune durée de conservation du relogement n'est en vigueur le {jour:%d/%m/%Y}, ni pour ce territoire "
+            "ni au niveau national : saisissez-la, avec sa source, dans l'administration (Paramètres du relogement)."
+        )
+    return parametres.conservation_mois

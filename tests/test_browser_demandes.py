@@ -20,8 +20,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def _stockage_prive(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "prive")
+def _stockage_prive(stockage_prive):
+    return stockage_prive
 
 
 @pytest.fixture

@@ -110,13 +110,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
 # Uploaded files live outside the web root and are served only through views that check rights.
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Documents of the demands, stored balance sheets (core/stockage.py: FileField(storage=prive)).
+    "prive": {"BACKEND": "core.stockage.StockagePrive", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 # --- Accounts (README "Comptes et sécurité des connexions"; core/comptes.py, core/middleware.py) ---

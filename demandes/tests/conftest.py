@@ -87,8 +87,8 @@ def demande(monde):
 
 
 @pytest.fixture(autouse=True)
-def _stockage_prive(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "prive")
+def _stockage_prive(stockage_prive):
+    return stockage_prive
 
 
 def connecte(client, user):

@@ -38,6 +38,27 @@ def test_transitions_interdites(statut, action):
         rules.transition(statut, action)
 
 
+@pytest.mark.parametrize(
+    ("jour", "mois", "attendu"),
+    [
+        (dt.date(2025, 1, 15), 1, dt.date(2025, 2, 15)),
+        (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 28)),  # the 31st becomes the last day of a shorter month
+        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),  # leap year
+        (dt.date(2025, 8, 31), 6, dt.date(2026, 2, 28)),
+        (dt.date(2025, 3, 31), 1, dt.date(2025, 4, 30)),
+        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),
+        (dt.date(2025, 11, 30), 3, dt.date(2026, 2, 28)),  # across the year
+        (dt.date(2025, 12, 31), 13, dt.date(2027, 1, 31)),
+        (dt.date(2026, 3, 31), -1, dt.date(2026, 2, 28)),  # backwards
+        (dt.date(2026, 1, 31), -2, dt.date(2025, 11, 30)),
+        (dt.date(2026, 1, 10), -12, dt.date(2025, 1, 10)),
+        (dt.date(2025, 5, 31), 0, dt.date(2025, 5, 31)),
+    ],
+)
+def test_mois_calendaires(jour, mois, attendu):
+    assert rules.add_months(jour, mois) == attendu
+
+
 def test_validite_un_an_rappel_un_mois_avant_radiation_a_13_mois():
     depot = dt.date(2025, 3, 31)
     assert rules.date_expiration(depot, None, D) == dt.date(2026, 3, 31)

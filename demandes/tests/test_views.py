@@ -384,9 +384,13 @@ def test_attestation_pdf_contient_le_numero(client, monde, demande):
     connecte(client, monde.agent)
     r = client.post(reverse("demandes:fiche_information", args=[demande.pk]))
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
-    texte = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    reader = PdfReader(io.BytesIO(r.content))
+    texte = "".join(page.extract_text() for page in reader.pages)
     assert demande.numero_unique in texte
     assert "Attestation d'enregistrement" in texte
+    # Tagged for assistive technologies (PDF/UA), in French, titled.
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"]) and reader.trailer["/Root"]["/Lang"] == "fr"
+    assert reader.metadata.title == f"Attestation d'enregistrement {demande.numero_unique}"
     assert demande.evenements.filter(type="FICHE_INFORMATION").exists()
     connecte(client, monde.outsider)
     assert client.post(reverse("demandes:fiche_information", args=[demande.pk])).status_code == 404
@@ -465,8 +469,11 @@ def test_courriers_de_rappel_a_imprimer(client, monde):
     connecte(client, monde.staff)
     assert "Imprimer les 1 avis" in client.get(reverse("demandes:traitements")).content.decode()
     r = client.get(reverse("demandes:courriers_rappel"))
-    texte = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    reader = PdfReader(io.BytesIO(r.content))
+    texte = "".join(page.extract_text() for page in reader.pages)
     assert d.numero_unique in texte and "est à renouveler" in texte
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"]) and reader.trailer["/Root"]["/Lang"] == "fr"
+    assert reader.metadata.title == "Avis de renouvellement"
     connecte(client, monde.outsider)
     r = client.get(reverse("demandes:courriers_rappel"))
     assert d.numero_unique not in "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)

@@ -140,9 +140,3 @@ def celery_eager():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = ancien
-
-
-@pytest.fixture
-def stockage_prive(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "prive")
-    return tmp_path / "prive"

@@ -130,10 +130,17 @@ def test_bilan_bailleur_and_reservataire(donnees):
 def test_no_network_resource_is_fetched():
     from weasyprint.urls import FatalURLFetchingError, fetch
 
-    with pytest.raises(FatalURLFetchingError), fetch(pdf._url_fetcher(), "https://example.org/police.ttf"):
+    from core.pdf import POLICES, dossiers_autorises, url_fetcher
+
+    fetcher = url_fetcher(dossiers_autorises(pdf.DOSSIER))
+    with pytest.raises(FatalURLFetchingError), fetch(fetcher, "https://example.org/police.ttf"):
         pass
-    with fetch(pdf._url_fetcher(), (pdf.POLICES / "LiberationSans-Regular.ttf").as_uri()) as ressource:
+    with fetch(fetcher, (POLICES / "LiberationSans-Regular.ttf").as_uri()) as ressource:
         assert ressource.read(4) == b"\x00\x01\x00\x00"  # the bundled TrueType font
+    with fetch(fetcher, pdf.FEUILLE_DE_STYLE.as_uri()) as ressource:
+        assert b"@page" in ressource.read()
+    with pytest.raises(FatalURLFetchingError), fetch(fetcher, (pdf.DOSSIER / "models.py").as_uri()):
+        pass  # the app's code is not a static file
 
 
 def test_the_dashboard_and_the_pdf_round_alike():

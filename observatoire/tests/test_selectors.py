@@ -10,7 +10,7 @@ from attributions.selectors import calcule_objectifs_epci, decisions_de_l_annee,
 from cil.models import Bailleur
 from observatoire import selectors
 from observatoire.selectors import JOURS_PAR_MOIS
-from observatoire.tables import Masque, masque, secret_tableau
+from observatoire.tables import Masque, masque, secret_tableau, texte_cellule, valeur_brute
 
 M = Masque(5)
 
@@ -55,8 +55,12 @@ def test_breakdowns_add_up_to_the_engine(donnees):
     r = calcule_objectifs_epci(epci, 2025)
     tableaux = {t.code: t for t in bilan.tableaux}
     synthese = tableaux["synthese"]
-    assert [ligne[1:4] for ligne in synthese.lignes] == [
+    assert [[*ligne[1:3], valeur_brute(ligne[3])] for ligne in synthese.lignes] == [
         [r[c]["base"], r[c]["numerateur"], r[c]["taux"]] for c in ("hors_qpv", "qpv", "prioritaires", "mutations")
+    ]
+    # Printed as the dashboard prints them (rules.taux_affiche).
+    assert [texte_cellule(ligne[3], "taux") for ligne in synthese.lignes] == [
+        r[c]["taux_texte"] for c in ("hors_qpv", "qpv", "prioritaires", "mutations")
     ]
     # The communes' table: the engine's counts, or masked; never a lone masked numerator.
     communes = tableaux["objectifs_communes"]
@@ -152,3 +156,53 @@ def test_flow_section_uses_the_reservation_agreements(donnees):
     flux = next(s for s in pour_al.sections if s.code == "flux")
     assert [t.lignes[0][0] for t in flux.tableaux] == [action_logement.nom]
     assert flux.tableaux[0].titre.startswith("Alpes Isère Habitat – Département 38")
+
+
+def _indicateur(numerateur, base, cible):
+    from decimal import Decimal
+
+    from attributions import rules
+
+    return {
+        "base": base,
+        "numerateur": numerateur,
+        "taux": numerateur / base,
+        "cible": cible,
+        "ecart": numerateur / base - cible,
+        "manque": rules.manque(numerateur, base, Decimal(str(cible))),
+        "atteint": rules.atteint(numerateur, base, Decimal(str(cible))),
+        "taux_texte": rules.taux_affiche(numerateur, base, Decimal(str(cible))),
+        "dalo": 0,
+    }
+
+
+def test_table_rates_are_never_rounded_across_their_target():
+    """Platform decision 10 in the balance sheet's tables: 1,249 of 5,000 (24.98 %) against 25 % reads
+    "24,9 %" like on the dashboard, not "25,0 %" next to "non atteint"."""
+    from observatoire.exports import csv_tableau
+    from observatoire.formats import pourcentage
+
+    assert pourcentage(1249 / 5000) == "25,0\u00a0%"  # plain rounding would cross the target
+    codes = ("hors_qpv", "qpv", "prioritaires", "mutations")
+    resultat = {code: _indicateur(1249, 5000, 0.25) for code in codes}
+    precedent = {code: _indicateur(1250, 5000, 0.25) for code in codes}
+    synthese = selectors._tableau_synthese(selectors._synthese(resultat, precedent, 2025), 2025)
+    ligne = synthese.lignes_formatees[0]
+    assert [ligne[3]["texte"], ligne[4]["texte"], ligne[7]["texte"]] == ["24,9\u00a0%", "25,0\u00a0%", "25,0\u00a0%"]
+    assert "24,98" in csv_tableau(synthese)  # the spreadsheets keep the number
+
+    # A local target stored as 0.3: 2,996 of 10,000 (29.96 %) reads "29,9 %"; the objectives by landlord
+    # and the reservation holders' table print the same way.
+    ligne = {"nom": "Bailleur", **{code: _indicateur(2996, 10000, 0.3) for code in codes}}
+    par_bailleur = selectors._tableau_objectifs("bailleurs", "Par bailleur", [ligne], secret=None)
+    assert [c["texte"] for c in par_bailleur.lignes_formatees[0][3::3]] == ["29,9\u00a0%"] * 4
+    reservataire = {"nom": "Action Logement", **_indicateur(2996, 10000, 0.3)}
+    tableau = selectors._tableau_reservataires(
+        {"reservataires": [reservataire], "prioritaires": _indicateur(1249, 5000, 0.25)}, "Réservataires"
+    )
+    assert tableau.lignes_formatees[0][4]["texte"] == "29,9\u00a0%"
+    assert tableau.total_formate[4]["texte"] == "24,9\u00a0%"
+    # No allocation counted: a dash, and an empty cell in the spreadsheets.
+    from observatoire.tables import Taux
+
+    assert str(Taux(0, 0, 0.25)) == "–" and valeur_brute(Taux(0, 0, 0.25)) is None

@@ -46,7 +46,7 @@ def test_cil_report_requested_listed_downloaded_and_scoped(
     bilan = BilanAnnuel.objects.get()
     assert (bilan.kind, bilan.epci, bilan.annee, bilan.statut) == ("CIL", epci, 2025, "PRET")
     assert bilan.demande_par == acteurs["agent_epci"] and bilan.termine_le and bilan.nb_pages >= 6
-    # Stored under PRIVATE_MEDIA_ROOT, never in the web root.
+    # Stored in STORAGES["prive"], never in the web root.
     chemin = Path(bilan.fichier.path)
     assert chemin.is_file() and stockage_prive in chemin.parents
     assert Path(bilan.fichier_xlsx.path).is_file()

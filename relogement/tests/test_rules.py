@@ -221,6 +221,8 @@ def test_indicateurs_sans_relogement():
         (Statut.SORTI, D(2023, 1, 1), D(2026, 1, 1), True),
         (Statut.RELOGE_DEFINITIF, D(2020, 1, 1), D(2026, 1, 1), False),  # follow-up not done: file still open
         (Statut.SUIVI_FAIT, None, D(2026, 1, 1), False),
+        (Statut.SORTI, D(2024, 2, 29), D(2026, 2, 28), True),  # 29 February: the last day of February
+        (Statut.SORTI, D(2024, 2, 29), D(2026, 2, 27), False),
     ],
 )
 def test_purge_des_donnees_sensibles(statut, cloture, today, attendu):

@@ -142,6 +142,8 @@ def test_synthese_pdf_relue(client, monde, reloge):
     polices = " ".join(str(page["/Resources"]["/Font"][k].get_object()["/BaseFont"]) for page in reader.pages
                        for k in page["/Resources"]["/Font"])  # fmt: skip
     assert "DejaVu-Sans" in polices
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"]) and reader.trailer["/Root"]["/Lang"] == "fr"
+    assert reader.metadata.title == "Synthèse du relogement – NPNRU Villeneuve"
 
 
 def test_pages_de_la_commission(client, monde, reloge):

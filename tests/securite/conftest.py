@@ -126,8 +126,7 @@ def _demande_sensible(t: Territoire):
 
 
 @pytest.fixture
-def monde(db, settings, tmp_path) -> Monde:
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "prive")
+def monde(db, stockage_prive) -> Monde:
     val = _territoire("val", "200000172", "CA du Val", "01001", "Valville", "552100554")
     mont = _territoire("mont", "200000180", "CC du Mont", "02001", "Montville", "542065479")
     lac = _territoire("lac", "200000198", "CA du Lac", "03001", "Lacville", "732829320")

@@ -1,0 +1,29 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+
+@pytest.fixture
+def stockage_prive(settings, tmp_path):
+    """The private files (``STORAGES["prive"]``) in a temporary folder for this test; the settings
+    fixture restores the configured folder afterwards."""
+    dossier = tmp_path / "prive"
+    prive = settings.STORAGES["prive"]
+    options = {**prive.get("OPTIONS", {}), "location": str(dossier)}
+    settings.STORAGES = {**settings.STORAGES, "prive": {**prive, "OPTIONS": options}}
+    return dossier
+
+
+@pytest.fixture(autouse=True)
+def _donnees_des_migrations(request):
+    """A transactional test may start after another one's flush emptied every table: the rows the data
+    migrations write (national parameters of the demands and of relocation, allocation parameters, legal
+    rates), which the code reads instead of constants, are loaded again first (tests/donnees_initiales.py)."""
+    marqueur = request.node.get_closest_marker("django_db")
+    transactionnel = marqueur is not None and marqueur.kwargs.get("transaction", False)
+    if not (transactionnel or "transactional_db" in request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from tests import donnees_initiales
+
+    donnees_initiales.recharger()

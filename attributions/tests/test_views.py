@@ -11,8 +11,7 @@ from attributions.services import import_attributions
 from cil.models import Bailleur, Commune, Epci, Guichet, Membership, Reservataire
 from core.models import User
 from core.roles import Role
-
-from .conftest import fichier_f1, ligne_f1
+from tests.fixtures.f1 import fichier_f1, ligne_f1
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +20,7 @@ BAILLEUR_B = "779994416"
 
 
 @pytest.fixture
-def donnees(territoire):
+def donnees(territoire_minimal):
     rows = [
         ligne_f1(numero_unique="1", bailleur_siren=BAILLEUR_A, ressources_mensuelles="800"),
         ligne_f1(numero_unique="2", bailleur_siren=BAILLEUR_A, ressources_mensuelles="3000", logement_id="L2"),
@@ -42,7 +41,7 @@ def donnees(territoire):
         ),
     ]
     import_attributions(contenu=fichier_f1(rows), nom_fichier="d.csv", recalculer=False)
-    return territoire
+    return territoire_minimal
 
 
 def user_with(role, epci, **orgs):

@@ -7,6 +7,7 @@ import pytest
 
 from attributions.models import DecisionCaleol
 from attributions.selectors import calcule_objectifs_epci
+from attributions.tests.factories import DecisionCaleolFactory
 from relogement import rules, selectors, services
 from relogement.models import (
     EnqueteSociale,
@@ -20,6 +21,8 @@ from relogement.models import (
 )
 from relogement.rules import RegleError
 from tests.fixtures.relogement import REPONSES
+
+from .factories import MenageARelogerFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -151,30 +154,23 @@ def test_une_decision_importee_est_marquee_au_lieu_d_en_creer_une(monde_relogeme
 
 
 def test_la_synchronisation_remplace_la_decision_provisoire_par_la_decision_importee(monde_relogement):
-    menage = monde_relogement.menage(ressources_mensuelles=Decimal("6000"))
-    relogement = _parcours_jusqu_au_bail(monde_relogement, menage, logement=monde_relogement.logement_hors_qpv_neuf)
+    menage = MenageARelogerFactory(monde=monde_relogement, reloge_anru=True, ressources_mensuelles=Decimal("6000"))
+    relogement = menage.relogements.get()
     provisoire = relogement.decision
+    assert provisoire.relogement == "ANRU" and provisoire.source == "PLATEFORME"
     # later, the landlord's extract brings the real decision (F1 import), without the relocation flag
-    importee = DecisionCaleol.objects.create(
+    importee = DecisionCaleolFactory(
         numero_unique=provisoire.numero_unique,
         date_depot=provisoire.date_depot,
         date_decision=D(2026, 5, 28),
-        type_decision="ATTRIBUTION",
         date_bail=D(2026, 6, 1),
-        en_qpv_au_bail=False,
         logement=monde_relogement.logement_hors_qpv_neuf,
-        bailleur=monde_relogement.actis,
-        commune=monde_relogement.communes["38169"],
-        epci=monde_relogement.epci,
-        typologie="T4",
         reservataire=monde_relogement.ville,
         ressources_mensuelles=Decimal("6000"),
-        ressources_annuelles_e4=6000 * 120000,
         nb_personnes_14_plus=2,
         nb_enfants_moins_14=2,
-        uc_dixiemes=21,
-        source="IMPORT",
     )
+    assert importee.relogement == "" and importee.en_qpv_au_bail is False
     assert services.synchroniser_objectif_a(epci_id=monde_relogement.epci.pk) == 1
     importee.refresh_from_db()
     relogement.refresh_from_db()
@@ -456,8 +452,8 @@ def test_relogement_temporaire_puis_definitif(monde_relogement):
 def test_la_tache_de_synchronisation_remarque_une_decision_reecrite_par_un_import(monde_relogement):
     from relogement.tasks import synchroniser_objectif_a
 
-    menage = monde_relogement.menage(ressources_mensuelles=Decimal("6000"))
-    relogement = _parcours_jusqu_au_bail(monde_relogement, menage, logement=monde_relogement.logement_hors_qpv_neuf)
+    menage = MenageARelogerFactory(monde=monde_relogement, reloge_anru=True, ressources_mensuelles=Decimal("6000"))
+    relogement = menage.relogements.get()
     # an F1 import rewrote the decision from an extract that does not carry the relocation flag
     DecisionCaleol.objects.filter(pk=relogement.decision_id).update(relogement="")
     assert calcule_objectifs_epci(monde_relogement.epci, 2026)["hors_qpv"]["numerateur"] == 0
@@ -466,24 +462,16 @@ def test_la_tache_de_synchronisation_remarque_une_decision_reecrite_par_un_impor
 
 
 def _decision(monde_relogement, numero, *, source, date_decision, date_bail=None):
-    return DecisionCaleol.objects.create(
+    return DecisionCaleolFactory(
         numero_unique=numero,
         date_depot=D(2025, 1, 1),
         date_decision=date_decision,
-        type_decision="ATTRIBUTION",
         date_bail=date_bail,
-        en_qpv_au_bail=False if date_bail else None,
         logement=monde_relogement.logement_hors_qpv_neuf,
-        bailleur=monde_relogement.actis,
-        commune=monde_relogement.communes["38169"],
-        epci=monde_relogement.epci,
-        typologie="T4",
         reservataire=monde_relogement.ville,
         ressources_mensuelles=Decimal("6000"),
-        ressources_annuelles_e4=6000 * 120000,
         nb_personnes_14_plus=2,
         nb_enfants_moins_14=2,
-        uc_dixiemes=21,
         source=source,
     )
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from attributions import services
 from attributions.models import Candidature, Logement, SeanceCaleol, Vacance
@@ -62,6 +63,29 @@ def test_chacun_ne_voit_que_ses_logements_vacants_page_export_api(client, monde_
     ):
         attendu = 200 if nom in VISIBLES[qui] else 404
         assert client.get(reverse("attributions:vacance", args=[vacance.pk])).status_code == attendu
+
+
+def test_export_des_logements_vacants_valeurs(client, monde_vacances):
+    """The export's values, newest declaration first; one vacancy has three candidates."""
+    m = monde_vacances
+    services.designer_candidats(
+        vacance=m["v_al"],
+        demandes=[creer_demande(m, nom, date_depot=dt.date(2022, 3, 1)) for nom in ("Martin", "Bernard", "Petit")],
+        acteur=m["staff"]["al"],
+    )
+    client.force_login(m["staff"]["epci"])
+    export = client.get(reverse("attributions:vacances_export")).getvalue().decode("utf-8-sig")
+    orientee, aujourd_hui = "Orientée vers un réservataire", timezone.localdate().isoformat()
+    assert [ligne.split(";") for ligne in export.strip().split("\r\n")] == [
+        ["Logement", "Bailleur", "Commune", "Typologie", "Statut", "Réservataire", "Libéré le", "Orienté le",
+         "Bail signé le", "Candidats"],
+        ["GH-0001", "Grenoble Habitat", "Grenoble", "T3", orientee, "Commune de Grenoble", "2026-01-07", aujourd_hui,
+         "", "0"],
+        ["AH-0002", "Alpes Habitat", "Grenoble", "T3", orientee, "Commune de Grenoble", "2026-01-06", aujourd_hui,
+         "", "0"],
+        ["AH-0001", "Alpes Habitat", "Grenoble", "T3", "Candidats désignés", "Action Logement Services",
+         "2026-01-05", aujourd_hui, "", "3"],
+    ]  # fmt: skip
 
 
 def test_un_guichet_ne_voit_rien(client, monde_vacances):

@@ -128,9 +128,21 @@ def test_simulation_et_export_csv(client, monde_demandes, adoptee):
     assert all(li.rang_projet <= 3 for li in heberges)  # 400 points put the hosted households first
     assert "Aucune attribution enregistrée" in html
     csv = client.get(reverse("demandes:grille_simulation_csv", args=[projet.pk]))
-    lignes = csv.getvalue().decode("utf-8-sig").strip().splitlines()
-    assert lignes[0].startswith("population;numero_unique;date_decision;score_grille_adoptee;score_projet")
-    assert len(lignes) == 7 and all(ligne.startswith("stock;") for ligne in lignes[1:])
+    lignes = [ligne.split(";") for ligne in csv.getvalue().decode("utf-8-sig").strip().split("\r\n")]
+    assert lignes[0] == [
+        "population", "numero_unique", "date_decision", "score_grille_adoptee", "score_projet",
+        "rang_grille_adoptee", "rang_projet", "places_gagnees", "prioritaire", "premier_quartile",
+    ]  # fmt: skip
+    demandes = {d.numero_unique: d for d in Demande.objects.filter(epci=monde_demandes.epci)}
+    assert sorted(ligne[1] for ligne in lignes[1:]) == sorted(demandes)
+    for population, numero, date_decision, score_adoptee, score_projet, rang_a, rang_p, gagnees, prio, q1 in lignes[1:]:
+        demande = demandes[numero]
+        bonus = 380 if demande.logement_actuel == "HEBERGE_TIERS" else 0  # hosted: 400 points instead of 20
+        assert (population, date_decision, prio, q1) == ("stock", "", "non", "")  # no threshold: quartile unknown
+        assert (int(score_adoptee), int(score_projet)) == (demande.score, demande.score + bonus)
+        assert int(gagnees) == int(rang_a) - int(rang_p)
+    rangs_heberges = [int(ligne[6]) for ligne in lignes[1:] if demandes[ligne[1]].logement_actuel == "HEBERGE_TIERS"]
+    assert sorted(rangs_heberges) == [1, 2, 3]
 
 
 def test_fiche_d_information_pdf_donne_le_score(client, monde_demandes, adoptee):

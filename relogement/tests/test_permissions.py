@@ -12,6 +12,8 @@ from relogement import permissions, services
 from relogement.models import MenageAReloger, Operation, Saisine
 from tests.fixtures.relogement import REPONSES
 
+from .factories import MenageARelogerFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -173,3 +175,33 @@ def test_commission_diagnostic_reserve(client, monde_relogement, menages):
         client.post(url, {"action": "decision", "decision-type": "AJOURNEMENT", "decision-texte": "x"}).status_code
         == 403
     )
+
+
+def test_export_des_menages_valeurs(client, monde_relogement):
+    """Each column of the export, for a household relocated into the new dwelling of Fontaine (480 + 110 - 90 EUR
+    after, 420 + 130 - 150 before, 1,800 EUR of resources) and one not yet surveyed; sorted by reference."""
+    MenageARelogerFactory(monde=monde_relogement, reference="A-2", nom="Ménage Diallo", reloge_anru=True)
+    MenageARelogerFactory(monde=monde_relogement, reference="A-1", nom="Ménage Martin", nb_enfants_moins_14=0)
+    client.force_login(monde_relogement.staff)
+    csv = client.get(reverse("relogement:export", args=[monde_relogement.operation.pk, "csv"]))
+    lignes = [ligne.split(";") for ligne in csv.getvalue().decode("utf-8-sig").strip().split("\r\n")]
+    assert lignes[0][:6] == ["Opération", "Référence", "Ménage", "Bâtiment", "Statut", "Référent"]
+    assert lignes[0][14:22] == [
+        "Date du bail", "En QPV au bail", "Neuf ou conventionné < 5 ans", "Reste à charge avant (€/mois)",
+        "Reste à charge après (€/mois)", "Taux d'effort avant (%)", "Taux d'effort après (%)",
+        "Suivi à 6 mois : échéance",
+    ]  # fmt: skip
+    debut = ["NPNRU Villeneuve"]
+    assert lignes[1:] == [
+        [*debut, "A-1", "Ménage Martin", "Arlequin 50", "À enquêter", "Nadia Benhamou", "", "2", "0", "", "0", "0",
+         "", "", "", "", "", "400,00", "", "22,2", "", "", ""],
+        [*debut, "A-2", "Ménage Diallo", "Arlequin 50", "Relogé définitivement", "Nadia Benhamou", "", "2", "2",
+         "2026-03-03", "1", "0", '"NEUF-FONTAINE-1 (T4, Fontaine)"', "Parc social", "2026-06-01", "non", "oui",
+         "400,00", "500,00", "22,2", "27,8", "2026-12-06", ""],
+    ]  # fmt: skip
+    xlsx = client.get(reverse("relogement:export", args=[monde_relogement.operation.pk, "xlsx"]))
+    rows = list(load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows(values_only=True))
+    assert [list(r[1:2]) + list(r[14:22]) for r in rows[2:]] == [
+        ["A-1", None, None, None, 400, None, 22.2, None, None],
+        ["A-2", dt.datetime(2026, 6, 1), "non", "oui", 400, 500, 22.2, 27.8, dt.datetime(2026, 12, 6)],
+    ]

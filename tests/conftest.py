@@ -148,7 +148,7 @@ class CeleryWorker:
 def _database_url_for_worker(settings_dict: dict) -> str:
     engine = settings_dict["ENGINE"]
     name = str(settings_dict["NAME"])
-    if engine == "django.db.backends.postgresql":
+    if engine.rsplit(".", 1)[-1] == "postgresql":  # Django's back-end or tests.ordre_aleatoire.postgresql
         user = quote(settings_dict.get("USER") or "", safe="")
         password = quote(settings_dict.get("PASSWORD") or "", safe="")
         credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")

@@ -17,16 +17,16 @@ from playwright.sync_api import Page, expect
 
 from attributions import services
 from attributions.models import Candidature, DecisionCaleol, InstantaneObjectifs, Vacance
-from attributions.tests.conftest import territoire  # noqa: F401 (fixture)
 from attributions.tests.fabrique import PASSWORD, construire_monde, creer_demande, enfant
 from demandes.models import Demande
 
 
 @pytest.fixture
-def monde(territoire):  # noqa: F811
+def monde_parcours(territoire_minimal):
+    """The allocations world, three candidates for AH-0001, a demand elsewhere, AH-0002 routed to the city."""
     # a transactional test before this one may have flushed the rows of the data migrations: load them again
     importlib.import_module("attributions.migrations.0004_parametres_attribution").charger(apps, None)
-    monde = construire_monde(territoire)
+    monde = construire_monde(territoire_minimal)
     un_enfant = [enfant("Jade", dt.date(2018, 5, 4))]
     monde["candidats"] = [
         creer_demande(monde, "Martin", date_depot=dt.date(2021, 3, 1), ressources="800", membres=un_enfant),
@@ -55,7 +55,8 @@ def deconnexion(page: Page):
 @pytest.mark.browser
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
-def test_parcours_complet_d_une_attribution(page: Page, live_server, monde, celery_worker_process, axe_check):
+def test_parcours_complet_d_une_attribution(page: Page, live_server, monde_parcours, celery_worker_process, axe_check):
+    monde = monde_parcours
     base = live_server.url
     aujourd_hui = timezone.localdate()
     jour = aujourd_hui.isoformat()

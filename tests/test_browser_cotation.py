@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from cil.demo import DEMO_PASSWORD, build_demo_territory
-from cil.services import import_referentiels
+from cil.demo import DEMO_PASSWORD
 from demandes import demo, demo_cotation
 from demandes.models import Demande, GrilleCotation
 
@@ -18,12 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def territoire():
-    import_referentiels(only_epci="200040715")  # transactional tests flush reference rows: reload them
-    territory = build_demo_territory()
-    demo.seed(territory, nombre=300)
-    demo_cotation.seed(territory)
-    return territory
+def territoire_demo_cote(territoire_demo):
+    """The demo territory with 300 demo demands and its scoring grids (adopted and draft)."""
+    demo.seed(territoire_demo, nombre=300)
+    demo_cotation.seed(territoire_demo)
+    return territoire_demo
 
 
 def _login(page: Page, base_url: str, username: str) -> None:
@@ -34,10 +32,12 @@ def _login(page: Page, base_url: str, username: str) -> None:
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
-def test_simuler_un_projet_de_grille_puis_lire_un_score_explique(page: Page, live_server, territoire, axe_check):
-    adoptee = GrilleCotation.objects.get(epci=territoire.epci, statut="ADOPTEE")
-    projet = GrilleCotation.objects.get(epci=territoire.epci, statut="BROUILLON")
-    assert Demande.objects.actives().filter(epci=territoire.epci, score_grille=adoptee).count() > 200
+def test_simuler_un_projet_de_grille_puis_lire_un_score_explique(
+    page: Page, live_server, territoire_demo_cote, axe_check
+):
+    adoptee = GrilleCotation.objects.get(epci=territoire_demo_cote.epci, statut="ADOPTEE")
+    projet = GrilleCotation.objects.get(epci=territoire_demo_cote.epci, statut="BROUILLON")
+    assert Demande.objects.actives().filter(epci=territoire_demo_cote.epci, score_grille=adoptee).count() > 200
 
     _login(page, live_server.url, "epci")
     page.goto(f"{live_server.url}/demandes/")
@@ -67,11 +67,13 @@ def test_simuler_un_projet_de_grille_puis_lire_un_score_explique(page: Page, liv
         page.get_by_role("link", name="Exporter le détail (CSV)").click()
     contenu = Path(telechargement.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert contenu[0].startswith("population;numero_unique;date_decision;score_grille_adoptee;score_projet")
-    actives = Demande.objects.actives().filter(epci=territoire.epci).count()
+    actives = Demande.objects.actives().filter(epci=territoire_demo_cote.epci).count()
     assert sum(1 for ligne in contenu if ligne.startswith("stock;")) == actives
 
     # a reception agent reads a demand's explained score
-    demande = Demande.objects.actives().filter(epci=territoire.epci, score__gt=0).order_by("-score", "pk").first()
+    demande = (
+        Demande.objects.actives().filter(epci=territoire_demo_cote.epci, score__gt=0).order_by("-score", "pk").first()
+    )
     page.get_by_role("button", name="Se déconnecter").click()
     _login(page, live_server.url, "agent")
     page.goto(f"{live_server.url}/demandes/{demande.pk}/")
@@ -84,7 +86,7 @@ def test_simuler_un_projet_de_grille_puis_lire_un_score_explique(page: Page, liv
 
     # anyone, without an account, reads how scoring works on the territory
     page.get_by_role("button", name="Se déconnecter").click()
-    page.goto(f"{live_server.url}/demandes/cotation/territoires/{territoire.epci.pk}/")
+    page.goto(f"{live_server.url}/demandes/cotation/territoires/{territoire_demo_cote.epci.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Comment les demandes de logement social sont cotées")
     expect(page.get_by_text("retire 30 points par refus pendant 12 mois, 60 points au plus")).to_be_visible()
     axe_check(page)

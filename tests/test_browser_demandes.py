@@ -25,7 +25,8 @@ def _stockage_prive(stockage_prive):
 
 
 @pytest.fixture
-def territoire():
+def comptes():
+    """Two agents of two reception points of one territory, an agent and a landlord's staff of another."""
     epci = EpciFactory()
     commune = CommuneFactory(epci=epci)
     guichet = GuichetFactory(epci=epci, commune=commune, nom="Maison de l'habitat")
@@ -58,7 +59,7 @@ def _continuer(page: Page) -> None:
 
 
 def test_enregistrer_completer_qualifier_renouveler_puis_intrus_refuse(
-    page: Page, live_server, territoire, axe_check, browser
+    page: Page, live_server, comptes, axe_check, browser
 ):
     _login(page, live_server.url, "camille")
     page.get_by_role("link", name="Demandes").first.click()
@@ -170,11 +171,11 @@ def test_enregistrer_completer_qualifier_renouveler_puis_intrus_refuse(
         autre.close()
 
 
-def test_deux_agents_modifient_la_meme_demande(page: Page, live_server, territoire, browser):
+def test_deux_agents_modifient_la_meme_demande(page: Page, live_server, comptes, browser):
     from demandes.tests.factories import creer_demande
 
     guichet = Membership.objects.get(user__username="camille").guichet
-    demande = creer_demande(guichet, acteur=territoire["camille"])
+    demande = creer_demande(guichet, acteur=comptes["camille"])
     demande.communes_souhaitees.set([guichet.commune])
     url = f"{live_server.url}/demandes/{demande.pk}/modifier/"
 

@@ -10,15 +10,15 @@ from playwright.sync_api import Page, expect
 
 from attributions.selectors import calcule_objectifs_epci
 from relogement.models import MenageAReloger, PropositionRelogement
-from relogement.tests.conftest import PASSWORD, monde  # noqa: F401 (fixture)
+from tests.fixtures.relogement import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_un_referent_reloge_un_menage_dans_le_navigateur(page: Page, live_server, monde, axe_check):  # noqa: F811
+def test_un_referent_reloge_un_menage_dans_le_navigateur(page: Page, live_server, monde_relogement, axe_check):
     # a household well above the first quartile: it can only count in objective A as a relocated household
-    menage = monde.menage("M-001", nom="Ménage Diallo", ressources_mensuelles=Decimal("6000"))
-    avant = calcule_objectifs_epci(monde.epci, 2026)["hors_qpv"]
+    menage = monde_relogement.menage("M-001", nom="Ménage Diallo", ressources_mensuelles=Decimal("6000"))
+    avant = calcule_objectifs_epci(monde_relogement.epci, 2026)["hors_qpv"]
 
     page.goto(f"{live_server.url}/connexion/")
     page.get_by_label("Identifiant").fill("nadia")
@@ -53,7 +53,7 @@ def test_un_referent_reloge_un_menage_dans_le_navigateur(page: Page, live_server
     propositions = page.locator("form[action$='/propositions/']")
     page.get_by_text("Enregistrer une proposition", exact=True).click()
     propositions.get_by_label("Date de la proposition").fill("2026-04-01")
-    propositions.get_by_label("Logement du parc social").select_option(str(monde.logement_qpv.pk))
+    propositions.get_by_label("Logement du parc social").select_option(str(monde_relogement.logement_qpv.pk))
     propositions.get_by_role("button", name="Enregistrer la proposition").click()
     expect(page.get_by_role("alert")).to_have_text("Proposition enregistrée.")
     expect(page.locator("[data-statut]")).to_have_text("Proposition en cours")
@@ -69,11 +69,11 @@ def test_un_referent_reloge_un_menage_dans_le_navigateur(page: Page, live_server
     # second offer, new building outside QPV, accepted with the lease
     page.get_by_text("Enregistrer une proposition", exact=True).click()
     propositions.get_by_label("Date de la proposition").fill("2026-05-04")
-    propositions.get_by_label("Logement du parc social").select_option(str(monde.logement_hors_qpv_neuf.pk))
+    propositions.get_by_label("Logement du parc social").select_option(str(monde_relogement.logement_hors_qpv_neuf.pk))
     propositions.get_by_label("Loyer (€/mois)").fill("480")
     propositions.get_by_role("button", name="Enregistrer la proposition").click()
     expect(page.get_by_role("alert")).to_have_text("Proposition enregistrée.")
-    seconde = PropositionRelogement.objects.get(menage=menage, logement=monde.logement_hors_qpv_neuf)
+    seconde = PropositionRelogement.objects.get(menage=menage, logement=monde_relogement.logement_hors_qpv_neuf)
 
     relogement = page.locator("form[action$='/relogement/']")
     page.get_by_text("Enregistrer un relogement", exact=True).click()
@@ -103,7 +103,7 @@ def test_un_referent_reloge_un_menage_dans_le_navigateur(page: Page, live_server
     expect(page.locator("[data-indicateur=parc]")).to_have_text("1 social")
 
     # and the relocated household counts in objective A
-    apres = calcule_objectifs_epci(monde.epci, 2026)["hors_qpv"]
+    apres = calcule_objectifs_epci(monde_relogement.epci, 2026)["hors_qpv"]
     assert apres["numerateur"] == avant["numerateur"] + 1
     assert apres["base"] == avant["base"] + 1
     menage = MenageAReloger.objects.get(pk=menage.pk)
@@ -119,8 +119,8 @@ def test_un_referent_reloge_un_menage_dans_le_navigateur(page: Page, live_server
     ]
 
 
-def test_commission_des_cas_specifiques_dans_le_navigateur(page: Page, live_server, monde, axe_check):  # noqa: F811
-    menage = monde.menage("M-002", nom="Ménage Keita")
+def test_commission_des_cas_specifiques_dans_le_navigateur(page: Page, live_server, monde_relogement, axe_check):
+    menage = monde_relogement.menage("M-002", nom="Ménage Keita")
     page.goto(f"{live_server.url}/connexion/")
     page.get_by_label("Identifiant").fill("nadia")
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -165,7 +165,7 @@ def test_commission_des_cas_specifiques_dans_le_navigateur(page: Page, live_serv
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tenue")
 
     # EPCI staff's own pages: the operation with its management forms, and a new operation
-    page.goto(f"{live_server.url}/relogement/operations/{monde.operation.pk}/")
+    page.goto(f"{live_server.url}/relogement/operations/{monde_relogement.operation.pk}/")
     expect(page.get_by_role("heading", name="Inscrire un ménage à reloger")).to_be_visible()
     axe_check(page)
     page.goto(f"{live_server.url}/relogement/")

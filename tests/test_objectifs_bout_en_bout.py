@@ -13,10 +13,10 @@ from attributions.models import InstantaneObjectifs
 from attributions.selectors import calcule_objectifs_epci
 from attributions.services import import_attributions
 from attributions.tasks import recalculer_instantane
-from attributions.tests.conftest import fichier_f1, ligne_f1, territoire  # noqa: F401 (fixture)
 from cil.models import Membership
 from core.models import User
 from core.roles import Role
+from tests.fixtures.f1 import fichier_f1, ligne_f1
 
 PASSWORD = "mot-de-passe-de-test-2026"
 
@@ -31,28 +31,28 @@ ROWS = [
 
 
 @pytest.fixture
-def staff(territoire):  # noqa: F811
+def staff(territoire_minimal):
     import_attributions(contenu=fichier_f1(ROWS), nom_fichier="bout-en-bout.csv", recalculer=False)
     user = User.objects.create_user(username="sophie", password=PASSWORD, first_name="Sophie", last_name="Durand")
-    Membership.objects.create(user=user, role=Role.EPCI, epci=territoire["epci"])
+    Membership.objects.create(user=user, role=Role.EPCI, epci=territoire_minimal["epci"])
     return user
 
 
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
-def test_un_vrai_worker_calcule_et_enregistre_l_instantane(staff, territoire, celery_worker_process):  # noqa: F811
-    recalculer_instantane.delay(territoire["epci"].pk, 2025, declencheur="NUIT")
+def test_un_vrai_worker_calcule_et_enregistre_l_instantane(staff, territoire_minimal, celery_worker_process):
+    recalculer_instantane.delay(territoire_minimal["epci"].pk, 2025, declencheur="NUIT")
     instantane = celery_worker_process.wait_for(
-        lambda: InstantaneObjectifs.objects.filter(epci=territoire["epci"], annee=2025).first(),
+        lambda: InstantaneObjectifs.objects.filter(epci=territoire_minimal["epci"], annee=2025).first(),
         what="l'instantané des objectifs écrit par le worker",
     )
-    attendu = calcule_objectifs_epci(territoire["epci"], 2025)
+    attendu = calcule_objectifs_epci(territoire_minimal["epci"], 2025)
     assert instantane.declencheur == "NUIT"
     assert instantane.resultat["hors_qpv"] == attendu["hors_qpv"]
     assert instantane.resultat["hors_qpv"]["numerateur"] == 2  # the Q1 household and the ANRU relocation
     assert instantane.resultat["reservataires"] == attendu["reservataires"]
     # a retry the same day replaces the snapshot instead of adding one
-    recalculer_instantane.delay(territoire["epci"].pk, 2025, declencheur="DEMANDE")
+    recalculer_instantane.delay(territoire_minimal["epci"].pk, 2025, declencheur="DEMANDE")
     celery_worker_process.wait_for(
         lambda: InstantaneObjectifs.objects.filter(declencheur="DEMANDE").first(), what="le second calcul"
     )

@@ -17,8 +17,7 @@ import pytest
 from attributions import flux, services
 from attributions.models import Candidature, DecisionCaleol
 from attributions.selectors import q_premier_quartile
-from attributions.tests.conftest import territoire  # noqa: F401 (fixture)
-from attributions.tests.fabrique import construire_monde, creer_demande
+from attributions.tests.fabrique import creer_demande
 from demandes import selectors, simulation
 from demandes import services as demandes_services
 from demandes.models import Demande
@@ -64,20 +63,17 @@ MENAGES = {
 }
 
 
-@pytest.fixture
-def monde(territoire):  # noqa: F811
-    return construire_monde(territoire)
-
-
-def _commission(monde, demande) -> DecisionCaleol:
+def _commission(monde_attributions, demande) -> DecisionCaleol:
     """The household allocated a dwelling by the commission on JOUR, through the services the pages call."""
-    bailleur = monde["staff"]["bailleur"]
-    vacance = services.declarer_vacance(logement=monde["logement"], date_liberation=JOUR, acteur=bailleur)
-    services.orienter_vacance(vacance=vacance, reservataire=monde["al"], acteur=bailleur, jour=JOUR)
+    bailleur = monde_attributions["staff"]["bailleur"]
+    vacance = services.declarer_vacance(logement=monde_attributions["logement"], date_liberation=JOUR, acteur=bailleur)
+    services.orienter_vacance(vacance=vacance, reservataire=monde_attributions["al"], acteur=bailleur, jour=JOUR)
     services.designer_candidats(
         vacance=vacance, demandes=[demande], exception="INSUFFISANCE", justification="Un seul candidat", acteur=None
     )
-    seance = services.creer_seance(bailleur=monde["bailleur"], epci=monde["epci"], date=JOUR, acteur=bailleur)
+    seance = services.creer_seance(
+        bailleur=monde_attributions["bailleur"], epci=monde_attributions["epci"], date=JOUR, acteur=bailleur
+    )
     services.inscrire_en_seance(seance=seance, vacance=vacance, acteur=bailleur)
     candidature = Candidature.objects.get(vacance=vacance, demande=demande)
     services.enregistrer_decision(candidature=candidature, type_decision="ATTRIBUTION", acteur=bailleur)
@@ -86,10 +82,12 @@ def _commission(monde, demande) -> DecisionCaleol:
 
 
 @pytest.mark.parametrize("nom", list(MENAGES))
-def test_meme_menage_memes_unites_et_meme_quartile_partout(monde, nom):
+def test_meme_menage_memes_unites_et_meme_quartile_partout(monde_attributions, nom):
     membres, ressources, uc, premier_quartile = MENAGES[nom]
     uc = Decimal(uc)
-    demande = creer_demande(monde, "Lefèvre", date_depot=dt.date(2024, 1, 10), ressources=ressources, membres=membres)
+    demande = creer_demande(
+        monde_attributions, "Lefèvre", date_depot=dt.date(2024, 1, 10), ressources=ressources, membres=membres
+    )
     demande = Demande.objects.prefetch_related(*flux.PREFETCH_MENAGE).get(pk=demande.pk)
 
     guichet = selectors.situation_ressources(demande, JOUR)
@@ -98,7 +96,9 @@ def test_meme_menage_memes_unites_et_meme_quartile_partout(monde, nom):
     assert guichet.quartile == (1 if premier_quartile else 2)
     assert guichet.nb_personnes == 1 + len(membres)  # an expected child counts in the size, not in the UC
 
-    decision = _commission(monde, demande)  # designates the household: the screen below is the same vacancy's
+    decision = _commission(
+        monde_attributions, demande
+    )  # designates the household: the screen below is the same vacancy's
     (candidat,) = flux.enrichir([demande], decision.candidature.vacance, jour=JOUR)
     assert Decimal(candidat.situation.uc_dixiemes) / 10 == uc
     assert candidat.premier_quartile is premier_quartile
@@ -110,7 +110,7 @@ def test_meme_menage_memes_unites_et_meme_quartile_partout(monde, nom):
     compte_q1 = DecisionCaleol.objects.filter(pk=decision.pk).filter(q_premier_quartile(SEUIL)).exists()
     assert compte_q1 is premier_quartile
 
-    projet = demandes_services.creer_brouillon(epci=monde["epci"], acteur=None, nom="Projet")
+    projet = demandes_services.creer_brouillon(epci=monde_attributions["epci"], acteur=None, nom="Projet")
     sim = simulation.simuler(projet, None, jour=JOUR)
     (ligne,) = [li for li in sim.lignes if li.demande_id == demande.pk]
     assert sim.seuil_q1 == SEUIL

@@ -11,7 +11,7 @@ from attributions import flux, rules
 from cil.models import SeuilQuartile
 from demandes import selectors, services, simulation
 from demandes.models import Demande
-from demandes.tests.factories import GuichetFactory, creer_demande
+from demandes.tests.factories import DemandeFactory, GuichetFactory, creer_demande
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +77,7 @@ def _membre_cotation(m):
 
 
 def test_la_simulation_ne_tombe_pas_sur_un_enfant_a_naitre(guichet):
-    naitre = [{"lien": "ENFANT", "nom": "L", "prenom": "B", "date_naissance": JOUR + dt.timedelta(days=90),
-               "enfant_a_naitre": True}]  # fmt: skip
-    creer_demande(guichet, membres=naitre)
+    DemandeFactory(guichet=guichet, enfant_a_naitre=True)
     projet = services.creer_brouillon(epci=guichet.epci, acteur=None, nom="Projet")
     sim = simulation.simuler(projet, None, jour=JOUR)
     assert sim.total == 1

@@ -12,20 +12,13 @@ from attributions import services
 from attributions.models import DecisionCaleol
 from attributions.services import ActionRefusee
 
-from .fabrique import construire_monde
-
 pytestmark = pytest.mark.django_db
 
 J = dt.date
 DECISION, BAIL = J(2025, 5, 20), J(2025, 6, 1)
 
 
-@pytest.fixture
-def monde(territoire):
-    return construire_monde(territoire)
-
-
-def _creer(monde, logement, *, date_decision=DECISION, date_bail=BAIL, numero="RELOG-1-1"):
+def _creer(monde_attributions, logement, *, date_decision=DECISION, date_bail=BAIL, numero="RELOG-1-1"):
     return services.creer_decision_relogement(
         logement=logement,
         numero_unique=numero,
@@ -41,23 +34,25 @@ def _creer(monde, logement, *, date_decision=DECISION, date_bail=BAIL, numero="R
     )
 
 
-def test_la_decision_creee_pour_un_relogement_suit_les_regles_de_la_commission(monde):
-    decision = _creer(monde, monde["logement_qpv"])
+def test_la_decision_creee_pour_un_relogement_suit_les_regles_de_la_commission(monde_attributions):
+    decision = _creer(monde_attributions, monde_attributions["logement_qpv"])
     assert decision.source == DecisionCaleol.Source.PLATEFORME and decision.type_decision == "ATTRIBUTION"
-    assert decision.qpv == monde["qpv"] and decision.en_qpv_au_bail is True
+    assert decision.qpv == monde_attributions["qpv"] and decision.en_qpv_au_bail is True
     assert (decision.uc_dixiemes, decision.ressources_annuelles_e4) == (21, 1800 * 120000)
-    assert decision.reservataire.type == "BAILLEUR" and decision.reservataire.bailleur == monde["bailleur"]
-    assert monde["epci"] in decision.reservataire.epcis.all()
+    assert decision.reservataire.type == "BAILLEUR" and decision.reservataire.bailleur == monde_attributions["bailleur"]
+    assert monde_attributions["epci"] in decision.reservataire.epcis.all()
 
 
-def test_avant_2024_un_logement_connu_seulement_sur_la_carte_2024_est_lu_sur_celle_ci(monde):
+def test_avant_2024_un_logement_connu_seulement_sur_la_carte_2024_est_lu_sur_celle_ci(monde_attributions):
     """Platform decision 6, one rule: the 2015 situation unknown, the 2024 one is read (rules.qpv_au)."""
-    decision = _creer(monde, monde["logement_qpv"], date_decision=J(2023, 5, 2), date_bail=J(2023, 6, 1))
-    assert decision.qpv == monde["qpv"] and decision.en_qpv_au_bail is True
+    decision = _creer(
+        monde_attributions, monde_attributions["logement_qpv"], date_decision=J(2023, 5, 2), date_bail=J(2023, 6, 1)
+    )
+    assert decision.qpv == monde_attributions["qpv"] and decision.en_qpv_au_bail is True
 
 
-def test_marquer_une_decision_ecrit_le_bail_une_seule_fois(monde):
-    importee = _creer(monde, monde["logement"], date_bail=None, numero="038251100001")
+def test_marquer_une_decision_ecrit_le_bail_une_seule_fois(monde_attributions):
+    importee = _creer(monde_attributions, monde_attributions["logement"], date_bail=None, numero="038251100001")
     importee.relogement = ""
     importee.source = DecisionCaleol.Source.IMPORT
     importee.save()
@@ -70,11 +65,11 @@ def test_marquer_une_decision_ecrit_le_bail_une_seule_fois(monde):
         services.marquer_decision_relogement(decision=importee, relogement="AUTRE")
 
 
-def test_seule_une_decision_provisoire_de_la_plateforme_est_supprimee(monde):
-    provisoire = _creer(monde, monde["logement"])
+def test_seule_une_decision_provisoire_de_la_plateforme_est_supprimee(monde_attributions):
+    provisoire = _creer(monde_attributions, monde_attributions["logement"])
     services.supprimer_decision_relogement(decision=provisoire)
     assert not DecisionCaleol.objects.filter(pk=provisoire.pk).exists()
-    importee = _creer(monde, monde["logement"], numero="038251100002")
+    importee = _creer(monde_attributions, monde_attributions["logement"], numero="038251100002")
     DecisionCaleol.objects.filter(pk=importee.pk).update(source=DecisionCaleol.Source.IMPORT)
     importee.refresh_from_db()
     with pytest.raises(ActionRefusee):

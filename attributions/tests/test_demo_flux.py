@@ -11,8 +11,8 @@ from attributions.models import Candidature, ConventionReservation, DecisionCale
 from attributions.services import import_attributions
 from cil.demo import build_demo_territory
 from cil.services import import_referentiels
+from tests.fixtures.f1 import fichier_f1, ligne_f1
 
-from .conftest import fichier_f1, ligne_f1
 from .fabrique import creer_demande, enfant
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,7 @@ from attributions.selectors import calcule_objectifs_epci, f2, liste_decisions
 from attributions.services import enregistrer_instantane, import_attributions
 from attributions.tasks import recalculer_instantane
 from cil.models import CibleLocale, Objectif, Reservataire, Secteur
-
-from .conftest import fichier_f1, ligne_f1
+from tests.fixtures.f1 import fichier_f1, ligne_f1
 
 pytestmark = pytest.mark.django_db
 
@@ -106,13 +105,13 @@ def rules_decision(row: dict) -> rules.Decision:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_le_moteur_sql_egale_les_regles(territoire, seed):
+def test_le_moteur_sql_egale_les_regles(territoire_minimal, seed):
     rows = random_rows(seed, 300)
     import_attributions(contenu=fichier_f1(rows), nom_fichier="r.csv", recalculer=False)
     decisions = [rules_decision(r) for r in rows]
     for annee, seuil in [(2024, Decimal("10455")), (2025, Decimal("10716"))]:
         attendu = rules.calcule_objectifs(decisions, annee, seuil)
-        got = calcule_objectifs_epci(territoire["epci"], annee)
+        got = calcule_objectifs_epci(territoire_minimal["epci"], annee)
         assert (got["hors_qpv"]["base"], got["hors_qpv"]["numerateur"]) == (
             attendu.hors_qpv.base,
             attendu.hors_qpv.numerateur,
@@ -128,13 +127,13 @@ def test_le_moteur_sql_egale_les_regles(territoire, seed):
         # every figure drills down to a list of exactly that many decisions
         for objectif in ("hors_qpv", "qpv", "prioritaires", "mutations"):
             for part in ("base", "numerateur"):
-                assert liste_decisions(territoire["epci"], annee, objectif, part).count() == got[objectif][part]
+                assert liste_decisions(territoire_minimal["epci"], annee, objectif, part).count() == got[objectif][part]
         # breakdowns add up to the total
         assert sum(b["hors_qpv"]["base"] for b in got["bailleurs"]) == got["hors_qpv"]["base"]
         assert sum(c["qpv"]["numerateur"] for c in got["communes"]) == got["qpv"]["numerateur"]
 
 
-def test_f2_exact(territoire):
+def test_f2_exact(territoire_minimal):
     rows = [
         ligne_f1(numero_unique="1", ressources_mensuelles="800"),  # A: Q1
         ligne_f1(numero_unique="2", ressources_mensuelles="3000"),  # A: not Q1
@@ -143,7 +142,7 @@ def test_f2_exact(territoire):
         ligne_f1(numero_unique="5", reservataire_type="ETAT", reservataire_id="ignored", dalo="1"),
     ]
     import_attributions(contenu=fichier_f1(rows), nom_fichier="r.csv", recalculer=False)
-    got = f2(calcule_objectifs_epci(territoire["epci"], 2025))
+    got = f2(calcule_objectifs_epci(territoire_minimal["epci"], 2025))
     assert got == {
         "epci": "200040715",
         "annee": 2025,
@@ -159,20 +158,20 @@ def test_f2_exact(territoire):
     }
 
 
-def test_annee_sans_arrete_provisoire(territoire):
+def test_annee_sans_arrete_provisoire(territoire_minimal):
     rows = [ligne_f1(date_decision="2026-02-01", date_bail="2026-03-01", ressources_mensuelles="893")]
     import_attributions(contenu=fichier_f1(rows), nom_fichier="r.csv", recalculer=False)
-    got = calcule_objectifs_epci(territoire["epci"], 2026)
+    got = calcule_objectifs_epci(territoire_minimal["epci"], 2026)
     assert got["provisoire"] is True
     assert got["seuil_q1"] == 10716
     assert got["annee_seuil"] == 2025
     assert got["hors_qpv"]["numerateur"] == 1
 
 
-def test_cible_locale_plus_exigeante_appliquee(territoire):
+def test_cible_locale_plus_exigeante_appliquee(territoire_minimal):
     import_attributions(contenu=fichier_f1([ligne_f1()]), nom_fichier="r.csv", recalculer=False)
     CibleLocale.objects.create(
-        epci=territoire["epci"],
+        epci=territoire_minimal["epci"],
         objectif=Objectif.HORS_QPV,
         taux=Decimal("0.30"),
         date_debut=dt.date(2024, 1, 1),
@@ -180,7 +179,7 @@ def test_cible_locale_plus_exigeante_appliquee(territoire):
     )
     al = Reservataire.objects.get(type="ACTION_LOGEMENT")
     CibleLocale.objects.create(
-        epci=territoire["epci"],
+        epci=territoire_minimal["epci"],
         objectif=Objectif.PRIORITAIRES,
         taux=Decimal("0.425"),
         reservataire=al,
@@ -188,30 +187,30 @@ def test_cible_locale_plus_exigeante_appliquee(territoire):
         date_fin=dt.date(2025, 12, 31),
         source="CIA 2024",
     )
-    got = calcule_objectifs_epci(territoire["epci"], 2025)
+    got = calcule_objectifs_epci(territoire_minimal["epci"], 2025)
     assert got["hors_qpv"]["cible"] == 0.30
     assert got["qpv"]["cible"] == 0.5
     assert got["reservataires"][0]["cible"] == 0.425
     assert got["reservataires"][0]["manque"] == 1
     # the target ended in 2025: the legal rate applies in 2026
-    assert calcule_objectifs_epci(territoire["epci"], 2026)["hors_qpv"]["cible"] == 0.30
+    assert calcule_objectifs_epci(territoire_minimal["epci"], 2026)["hors_qpv"]["cible"] == 0.30
     CibleLocale.objects.filter(objectif=Objectif.PRIORITAIRES).update(date_fin=dt.date(2024, 12, 31))
-    assert calcule_objectifs_epci(territoire["epci"], 2025)["reservataires"][0]["cible"] == 0.25
+    assert calcule_objectifs_epci(territoire_minimal["epci"], 2025)["reservataires"][0]["cible"] == 0.25
 
 
-def test_par_secteur(territoire):
-    secteur = Secteur.objects.create(epci=territoire["epci"], nom="Sud")
-    secteur.communes.add(territoire["communes"]["38151"])
+def test_par_secteur(territoire_minimal):
+    secteur = Secteur.objects.create(epci=territoire_minimal["epci"], nom="Sud")
+    secteur.communes.add(territoire_minimal["communes"]["38151"])
     rows = [ligne_f1(numero_unique="1", commune_insee="38151"), ligne_f1(numero_unique="2")]
     import_attributions(contenu=fichier_f1(rows), nom_fichier="r.csv", recalculer=False)
-    got = calcule_objectifs_epci(territoire["epci"], 2025)
+    got = calcule_objectifs_epci(territoire_minimal["epci"], 2025)
     assert [(s["nom"], s["hors_qpv"]["base"]) for s in got["secteurs"]] == [("Sud", 1)]
 
 
-def test_instantane_idempotent_et_tache(territoire):
+def test_instantane_idempotent_et_tache(territoire_minimal):
     import_attributions(contenu=fichier_f1([ligne_f1()]), nom_fichier="r.csv", recalculer=False)
-    first = enregistrer_instantane(epci=territoire["epci"], annee=2025, declencheur="DEMANDE")
-    again = recalculer_instantane.delay(territoire["epci"].pk, 2025, declencheur="NUIT").get()
+    first = enregistrer_instantane(epci=territoire_minimal["epci"], annee=2025, declencheur="DEMANDE")
+    again = recalculer_instantane.delay(territoire_minimal["epci"].pk, 2025, declencheur="NUIT").get()
     assert again == first.pk
     assert InstantaneObjectifs.objects.count() == 1
     snapshot = InstantaneObjectifs.objects.get()
@@ -219,7 +218,7 @@ def test_instantane_idempotent_et_tache(territoire):
     assert snapshot.resultat["hors_qpv"]["numerateur"] == 1
 
 
-def test_commande_objectifs_json_et_tableau(territoire):
+def test_commande_objectifs_json_et_tableau(territoire_minimal):
     import_attributions(contenu=fichier_f1([ligne_f1()]), nom_fichier="r.csv", recalculer=False)
     out = io.StringIO()
     call_command("objectifs", "--epci", "200040715", "--annee", "2025", "--format", "json", stdout=out)
@@ -232,7 +231,7 @@ def test_commande_objectifs_json_et_tableau(territoire):
     assert "100.00 %" in out.getvalue()
 
 
-def test_commande_import_rejet_code_retour(territoire, tmp_path):
+def test_commande_import_rejet_code_retour(territoire_minimal, tmp_path):
     from django.core.management.base import CommandError
 
     path = tmp_path / "f.csv"

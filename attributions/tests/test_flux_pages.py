@@ -9,20 +9,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from attributions import services
 from attributions.models import Candidature, Logement, SeanceCaleol, Vacance
 
-from .fabrique import construire_monde, convention, creer_demande, enfant
+from .fabrique import convention, creer_demande, enfant
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def monde(territoire):
-    monde = construire_monde(territoire)
-    s = monde["staff"]
-    m = monde
+def monde_vacances(monde_attributions):
+    """Three vacancies: AH-0001 routed to Action Logement, AH-0002 (QPV) and GH-0001 to the city."""
+    m = monde_attributions
+    s = m["staff"]
     m["v_al"] = services.declarer_vacance(logement=m["logement"], date_liberation=dt.date(2026, 1, 5), acteur=None)
     services.orienter_vacance(vacance=m["v_al"], reservataire=m["al"], acteur=s["bailleur"])
     m["v_ville"] = services.declarer_vacance(
@@ -44,8 +45,8 @@ VISIBLES = {
 
 
 @pytest.mark.parametrize("qui", sorted(VISIBLES))
-def test_chacun_ne_voit_que_ses_logements_vacants_page_export_api(client, monde, qui):
-    client.force_login(monde["staff"][qui])
+def test_chacun_ne_voit_que_ses_logements_vacants_page_export_api(client, monde_vacances, qui):
+    client.force_login(monde_vacances["staff"][qui])
     page = client.get(reverse("attributions:vacances"))
     assert page.status_code == 200
     vus = {v.logement.identifiant for v in page.context["page"]}
@@ -55,53 +56,80 @@ def test_chacun_ne_voit_que_ses_logements_vacants_page_export_api(client, monde,
     assert {ligne.split(";")[0] for ligne in lignes} == VISIBLES[qui]
     api = client.get("/api/vacances/").json()
     assert {v["logement"] for v in api["results"]} == VISIBLES[qui]
-    for nom, vacance in (("AH-0001", monde["v_al"]), ("AH-0002", monde["v_ville"]), ("GH-0001", monde["v_b"])):
+    for nom, vacance in (
+        ("AH-0001", monde_vacances["v_al"]),
+        ("AH-0002", monde_vacances["v_ville"]),
+        ("GH-0001", monde_vacances["v_b"]),
+    ):
         attendu = 200 if nom in VISIBLES[qui] else 404
         assert client.get(reverse("attributions:vacance", args=[vacance.pk])).status_code == attendu
 
 
-def test_un_guichet_ne_voit_rien(client, monde):
-    client.force_login(monde["staff"]["guichet"])
+def test_export_des_logements_vacants_valeurs(client, monde_vacances):
+    """The export's values, newest declaration first; one vacancy has three candidates."""
+    m = monde_vacances
+    services.designer_candidats(
+        vacance=m["v_al"],
+        demandes=[creer_demande(m, nom, date_depot=dt.date(2022, 3, 1)) for nom in ("Martin", "Bernard", "Petit")],
+        acteur=m["staff"]["al"],
+    )
+    client.force_login(m["staff"]["epci"])
+    export = client.get(reverse("attributions:vacances_export")).getvalue().decode("utf-8-sig")
+    orientee, aujourd_hui = "Orientée vers un réservataire", timezone.localdate().isoformat()
+    assert [ligne.split(";") for ligne in export.strip().split("\r\n")] == [
+        ["Logement", "Bailleur", "Commune", "Typologie", "Statut", "Réservataire", "Libéré le", "Orienté le",
+         "Bail signé le", "Candidats"],
+        ["GH-0001", "Grenoble Habitat", "Grenoble", "T3", orientee, "Commune de Grenoble", "2026-01-07", aujourd_hui,
+         "", "0"],
+        ["AH-0002", "Alpes Habitat", "Grenoble", "T3", orientee, "Commune de Grenoble", "2026-01-06", aujourd_hui,
+         "", "0"],
+        ["AH-0001", "Alpes Habitat", "Grenoble", "T3", "Candidats désignés", "Action Logement Services",
+         "2026-01-05", aujourd_hui, "", "3"],
+    ]  # fmt: skip
+
+
+def test_un_guichet_ne_voit_rien(client, monde_vacances):
+    client.force_login(monde_vacances["staff"]["guichet"])
     assert client.get(reverse("attributions:vacances")).status_code == 403
     assert client.get(reverse("attributions:vacances_export")).status_code == 403
     assert client.get("/api/vacances/").json()["results"] == []
-    assert client.get(reverse("attributions:vacance", args=[monde["v_al"].pk])).status_code == 404
+    assert client.get(reverse("attributions:vacance", args=[monde_vacances["v_al"].pk])).status_code == 404
     assert client.get(reverse("attributions:flux")).status_code == 403
 
 
-def test_l_epci_d_un_autre_territoire_ne_voit_rien(client, monde):
-    client.force_login(monde["staff"]["dehors"])
+def test_l_epci_d_un_autre_territoire_ne_voit_rien(client, monde_vacances):
+    client.force_login(monde_vacances["staff"]["dehors"])
     assert list(client.get(reverse("attributions:vacances")).context["page"]) == []
     export = client.get(reverse("attributions:vacances_export")).getvalue().decode("utf-8-sig")
     assert len(export.strip().splitlines()) == 1  # the header only
     assert client.get("/api/vacances/").json()["results"] == []
-    assert client.get(reverse("attributions:vacance", args=[monde["v_al"].pk])).status_code == 404
+    assert client.get(reverse("attributions:vacance", args=[monde_vacances["v_al"].pk])).status_code == 404
     assert client.get(reverse("attributions:flux")).context["bailleur"] is None
-    reponse = client.get("/api/flux/", {"bailleur": monde["bailleur"].siren, "annee": 2026})
+    reponse = client.get("/api/flux/", {"bailleur": monde_vacances["bailleur"].siren, "annee": 2026})
     assert reponse.status_code == 403
 
 
-def test_anonyme_redirige_vers_la_connexion(client, monde):
+def test_anonyme_redirige_vers_la_connexion(client, monde_vacances):
     assert client.get(reverse("attributions:vacances")).status_code == 302
     assert client.get("/api/vacances/").status_code == 403
 
 
-def test_un_reservataire_ne_peut_ni_orienter_ni_designer_pour_un_autre(client, monde):
-    client.force_login(monde["staff"]["al"])
-    url = reverse("attributions:vacance_action", args=[monde["v_al"].pk, "orienter"])
-    assert client.post(url, {"reservataire": monde["ville"].pk}).status_code == 403
-    assert client.get(reverse("attributions:vacance_candidats", args=[monde["v_ville"].pk])).status_code == 404
-    client.force_login(monde["staff"]["bailleur"])  # the landlord routes, the holder designates
-    assert client.get(reverse("attributions:vacance_candidats", args=[monde["v_al"].pk])).status_code == 403
+def test_un_reservataire_ne_peut_ni_orienter_ni_designer_pour_un_autre(client, monde_vacances):
+    client.force_login(monde_vacances["staff"]["al"])
+    url = reverse("attributions:vacance_action", args=[monde_vacances["v_al"].pk, "orienter"])
+    assert client.post(url, {"reservataire": monde_vacances["ville"].pk}).status_code == 403
+    assert client.get(reverse("attributions:vacance_candidats", args=[monde_vacances["v_ville"].pk])).status_code == 404
+    client.force_login(monde_vacances["staff"]["bailleur"])  # the landlord routes, the holder designates
+    assert client.get(reverse("attributions:vacance_candidats", args=[monde_vacances["v_al"].pk])).status_code == 403
 
 
 UN_ENFANT = [enfant("Jade", dt.date(2018, 5, 4))]
 
 
-def _demandes_correspondantes(monde, n, debut=0):
+def _demandes_correspondantes(monde_vacances, n, debut=0):
     return [
         creer_demande(
-            monde,
+            monde_vacances,
             f"Candidat{debut + i:02d}",
             date_depot=dt.date(2020, 1, 1) + dt.timedelta(days=debut + i),
             membres=UN_ENFANT,  # two persons: a T3 suits them (L. 621-2)
@@ -110,8 +138,8 @@ def _demandes_correspondantes(monde, n, debut=0):
     ]
 
 
-def test_recherche_de_candidats_filtree_classee_et_nombre_de_requetes_fixe(client, monde):
-    m = monde
+def test_recherche_de_candidats_filtree_classee_et_nombre_de_requetes_fixe(client, monde_vacances):
+    m = monde_vacances
     bons = _demandes_correspondantes(m, 3)
     # not matching: a single person (under-occupation), another commune, a T5 wish, a household too large
     # for 64.5 m², a rent cap too low, a wheelchair user, a radiated demand
@@ -160,8 +188,8 @@ def test_recherche_de_candidats_filtree_classee_et_nombre_de_requetes_fixe(clien
     ]
 
 
-def test_seance_decisions_reponses_et_bail_par_les_pages(client, monde):
-    m = monde
+def test_seance_decisions_reponses_et_bail_par_les_pages(client, monde_vacances):
+    m = monde_vacances
     bons = _demandes_correspondantes(m, 3)
     services.designer_candidats(vacance=m["v_al"], demandes=bons, acteur=m["staff"]["al"])
     client.force_login(m["staff"]["bailleur"])
@@ -195,8 +223,8 @@ def test_seance_decisions_reponses_et_bail_par_les_pages(client, monde):
     assert client.post(url, {"candidature": c3.pk, "type_decision": "ATTRIBUTION"}).status_code == 403
 
 
-def test_une_seance_tenue_fige_ses_decisions_jusqu_a_sa_reouverture_tracee(client, monde):
-    m = monde
+def test_une_seance_tenue_fige_ses_decisions_jusqu_a_sa_reouverture_tracee(client, monde_vacances):
+    m = monde_vacances
     bons = _demandes_correspondantes(m, 3)
     services.designer_candidats(vacance=m["v_al"], demandes=bons, acteur=m["staff"]["al"])
     client.force_login(m["staff"]["bailleur"])
@@ -251,8 +279,8 @@ def test_une_seance_tenue_fige_ses_decisions_jusqu_a_sa_reouverture_tracee(clien
     assert "Rang oublié pour le premier candidat" in page and "refermée le" in page
 
 
-def test_rapport_de_flux_par_page_et_api(client, monde):
-    m = monde
+def test_rapport_de_flux_par_page_et_api(client, monde_vacances):
+    m = monde_vacances
     convention(m["bailleur"], m["al"], "0.30", annee=2026)
     convention(m["bailleur"], m["etat"], "0.25", annee=2026)
     client.force_login(m["staff"]["bailleur"])
@@ -270,42 +298,48 @@ def test_rapport_de_flux_par_page_et_api(client, monde):
     assert client.get("/api/flux/", {"bailleur": m["bailleur"].siren, "annee": 2026}).status_code == 403
 
 
-def test_import_du_patrimoine_par_la_page(client, monde):
+def test_import_du_patrimoine_par_la_page(client, monde_vacances):
     contenu = b"identifiant;commune_insee;typologie;loyer\nAH-9;38185;T2;350\n"
-    client.force_login(monde["staff"]["al"])
+    client.force_login(monde_vacances["staff"]["al"])
     assert client.get(reverse("attributions:logements_import")).status_code == 403
-    client.force_login(monde["staff"]["bailleur"])
+    client.force_login(monde_vacances["staff"]["bailleur"])
     url = reverse("attributions:logements_import")
     mauvais = client.post(
-        url, {"bailleur": monde["bailleur"].pk, "fichier": SimpleUploadedFile("p.csv", contenu.replace(b"T2", b"T9"))}
+        url,
+        {
+            "bailleur": monde_vacances["bailleur"].pk,
+            "fichier": SimpleUploadedFile("p.csv", contenu.replace(b"T2", b"T9")),
+        },
     )
     assert mauvais.status_code == 400 and "Fichier refusé : 1 erreur" in mauvais.content.decode()
-    ok = client.post(url, {"bailleur": monde["bailleur"].pk, "fichier": SimpleUploadedFile("p.csv", contenu)})
+    ok = client.post(url, {"bailleur": monde_vacances["bailleur"].pk, "fichier": SimpleUploadedFile("p.csv", contenu)})
     assert ok.status_code == 302
-    assert Logement.objects.get(identifiant="AH-9").bailleur == monde["bailleur"]
+    assert Logement.objects.get(identifiant="AH-9").bailleur == monde_vacances["bailleur"]
     # another landlord's staff cannot import into this landlord's stock
-    client.force_login(monde["staff"]["autre_bailleur"])
-    refus = client.post(url, {"bailleur": monde["bailleur"].pk, "fichier": SimpleUploadedFile("p.csv", contenu)})
+    client.force_login(monde_vacances["staff"]["autre_bailleur"])
+    refus = client.post(
+        url, {"bailleur": monde_vacances["bailleur"].pk, "fichier": SimpleUploadedFile("p.csv", contenu)}
+    )
     assert refus.status_code == 200 and "bailleur" in refus.context["form"].errors
     logements = client.get(reverse("attributions:logements")).context["page"]
     assert {lg.identifiant for lg in logements} == {"GH-0001"}
 
 
-def test_administration(admin_client, monde):
-    convention(monde["bailleur"], monde["al"], "0.30", annee=2026)
+def test_administration(admin_client, monde_vacances):
+    convention(monde_vacances["bailleur"], monde_vacances["al"], "0.30", annee=2026)
     for modele in ("parametreattribution", "conventionreservation", "vacance", "seancecaleol"):
         assert admin_client.get(reverse(f"admin:attributions_{modele}_changelist")).status_code == 200
-    page = admin_client.get(reverse("admin:attributions_vacance_change", args=[monde["v_al"].pk]))
+    page = admin_client.get(reverse("admin:attributions_vacance_change", args=[monde_vacances["v_al"].pk]))
     assert page.status_code == 200 and "Orientée vers un réservataire" in page.content.decode()
     parametres = admin_client.get(reverse("admin:attributions_parametreattribution_changelist")).content.decode()
     assert "Nombre minimal de candidats" in parametres
 
 
-def test_orientation_suggeree_par_les_ecarts_de_flux(client, monde):
+def test_orientation_suggeree_par_les_ecarts_de_flux(client, monde_vacances):
     from django.utils import timezone
 
     annee = timezone.localdate().year
-    m = monde
+    m = monde_vacances
     convention(m["bailleur"], m["al"], "0.50", annee=annee)
     convention(m["bailleur"], m["ville"], "0.20", epci=m["epci"], annee=annee)
     for i in range(2):  # two leases this year, both to the City: Action Logement is one dwelling behind
@@ -334,12 +368,12 @@ def test_orientation_suggeree_par_les_ecarts_de_flux(client, monde):
     assert "Alpes Habitat (stock non réservé)" in choix and "Grenoble Habitat (stock non réservé)" not in choix
 
 
-def test_la_liste_des_candidats_montre_la_cotation(client, monde):
+def test_la_liste_des_candidats_montre_la_cotation(client, monde_vacances):
     """A scored demand shows its points in the candidate list."""
     from demandes.models import Demande
 
-    bons = _demandes_correspondantes(monde, 2)
+    bons = _demandes_correspondantes(monde_vacances, 2)
     Demande.objects.filter(pk=bons[0].pk).update(score=237)
-    client.force_login(monde["staff"]["al"])
-    html = client.get(reverse("attributions:vacance_candidats", args=[monde["v_al"].pk])).content.decode()
+    client.force_login(monde_vacances["staff"]["al"])
+    html = client.get(reverse("attributions:vacance_candidats", args=[monde_vacances["v_al"].pk])).content.decode()
     assert "237 pts" in " ".join(html.split())

@@ -12,22 +12,17 @@ from attributions.selectors import calcule_objectifs_epci
 from attributions.services import ActionRefusee
 from demandes import services as demandes_services
 from demandes.models import Evenement
+from tests.fixtures.f1 import fichier_f1, ligne_f1
 
-from .conftest import fichier_f1, ligne_f1
-from .fabrique import BAILLEUR_A, construire_monde, creer_demande, enfant
+from .fabrique import BAILLEUR_A, creer_demande, enfant
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def monde(territoire):
-    return construire_monde(territoire)
-
-
-def _demandes(monde):
-    d1 = creer_demande(monde, "Martin", date_depot=dt.date(2022, 3, 1), ressources="800")
+def _demandes(monde_attributions):
+    d1 = creer_demande(monde_attributions, "Martin", date_depot=dt.date(2022, 3, 1), ressources="800")
     d2 = creer_demande(
-        monde,
+        monde_attributions,
         "Bernard",
         date_depot=dt.date(2023, 5, 10),
         ressources="2500",
@@ -36,7 +31,7 @@ def _demandes(monde):
     )
     # one adult and three children under 14 at exactly the 2025 threshold (docs/droit/regles.md, platform decision 5)
     d3 = creer_demande(
-        monde,
+        monde_attributions,
         "Petit",
         date_depot=dt.date(2024, 1, 20),
         ressources="1696.70",
@@ -46,25 +41,30 @@ def _demandes(monde):
             enfant("Zoé", dt.date(2019, 7, 7)),
         ],
     )
-    d4 = creer_demande(monde, "Robert", date_depot=dt.date(2021, 10, 4), ressources="2000", typologies=[])
+    d4 = creer_demande(monde_attributions, "Robert", date_depot=dt.date(2021, 10, 4), ressources="2000", typologies=[])
     demandes_services.enregistrer_dalo(
         d4, date_decision=dt.date(2024, 11, 5), commission="COMED de l'Isère", acteur=None
     )
     return d1, d2, d3, d4
 
 
-def parcours_plateforme(monde):
+def parcours_plateforme(monde_attributions):
     """V1 (outside QPV, Action Logement): ranked 1 refuses, ranked 2 signs. V2 (QPV, State): one DALO
     candidate designated by the préfet (R. 441-3 exception), allocated, lease signed."""
-    s = monde["staff"]
-    d1, d2, d3, d4 = _demandes(monde)
+    s = monde_attributions["staff"]
+    d1, d2, d3, d4 = _demandes(monde_attributions)
     v1 = services.declarer_vacance(
-        logement=monde["logement"], date_liberation=dt.date(2025, 2, 1), acteur=s["bailleur"]
+        logement=monde_attributions["logement"], date_liberation=dt.date(2025, 2, 1), acteur=s["bailleur"]
     )
-    services.orienter_vacance(vacance=v1, reservataire=monde["al"], acteur=s["bailleur"], jour=dt.date(2025, 2, 3))
+    services.orienter_vacance(
+        vacance=v1, reservataire=monde_attributions["al"], acteur=s["bailleur"], jour=dt.date(2025, 2, 3)
+    )
     services.designer_candidats(vacance=v1, demandes=[d1, d2, d3], acteur=s["al"])
     seance = services.creer_seance(
-        bailleur=monde["bailleur"], epci=monde["epci"], date=dt.date(2025, 3, 10), acteur=s["bailleur"]
+        bailleur=monde_attributions["bailleur"],
+        epci=monde_attributions["epci"],
+        date=dt.date(2025, 3, 10),
+        acteur=s["bailleur"],
     )
     services.inscrire_en_seance(seance=seance, vacance=v1, acteur=s["bailleur"])
     c1, c2, c3 = (Candidature.objects.get(vacance=v1, demande=d) for d in (d1, d2, d3))
@@ -86,14 +86,17 @@ def parcours_plateforme(monde):
     services.signer_bail(candidature=c3, date_bail=dt.date(2025, 4, 1), acteur=s["bailleur"])
 
     v2 = services.declarer_vacance(
-        logement=monde["logement_qpv"], date_liberation=dt.date(2025, 5, 1), acteur=s["bailleur"]
+        logement=monde_attributions["logement_qpv"], date_liberation=dt.date(2025, 5, 1), acteur=s["bailleur"]
     )
-    services.orienter_vacance(vacance=v2, reservataire=monde["etat"], acteur=s["bailleur"])
+    services.orienter_vacance(vacance=v2, reservataire=monde_attributions["etat"], acteur=s["bailleur"])
     services.designer_candidats(
         vacance=v2, demandes=[d4], exception="DALO_PREFET", justification="Désignation préfectorale", acteur=None
     )
     seance2 = services.creer_seance(
-        bailleur=monde["bailleur"], epci=monde["epci"], date=dt.date(2025, 6, 12), acteur=s["bailleur"]
+        bailleur=monde_attributions["bailleur"],
+        epci=monde_attributions["epci"],
+        date=dt.date(2025, 6, 12),
+        acteur=s["bailleur"],
     )
     services.inscrire_en_seance(seance=seance2, vacance=v2, acteur=s["bailleur"])
     c4 = Candidature.objects.get(vacance=v2)
@@ -135,10 +138,10 @@ def _lignes(qs):
     return sorted(tuple(row[c] for c in CHAMPS_COMPARES) for row in qs.values(*CHAMPS_COMPARES))
 
 
-def test_meme_chiffres_par_la_plateforme_et_par_un_fichier_f1(monde):
-    demandes, _ = parcours_plateforme(monde)
+def test_meme_chiffres_par_la_plateforme_et_par_un_fichier_f1(monde_attributions):
+    demandes, _ = parcours_plateforme(monde_attributions)
     assert DecisionCaleol.objects.filter(source="PLATEFORME").count() == 4
-    par_plateforme = calcule_objectifs_epci(monde["epci"], 2025)
+    par_plateforme = calcule_objectifs_epci(monde_attributions["epci"], 2025)
     lignes_plateforme = _lignes(DecisionCaleol.objects.all())
 
     Candidature.objects.update(decision=None)
@@ -147,7 +150,7 @@ def test_meme_chiffres_par_la_plateforme_et_par_un_fichier_f1(monde):
         contenu=fichier_f1(lignes_f1_attendues(demandes)), nom_fichier="meme.csv", recalculer=False
     )
     assert DecisionCaleol.objects.filter(source="IMPORT").count() == 4
-    par_import = calcule_objectifs_epci(monde["epci"], 2025)
+    par_import = calcule_objectifs_epci(monde_attributions["epci"], 2025)
 
     assert _lignes(DecisionCaleol.objects.all()) == lignes_plateforme
     assert par_import == par_plateforme
@@ -159,8 +162,8 @@ def test_meme_chiffres_par_la_plateforme_et_par_un_fichier_f1(monde):
     assert (par_plateforme["mutations"]["base"], par_plateforme["mutations"]["numerateur"]) == (2, 0)
 
 
-def test_chaque_etape_est_un_evenement_et_le_bail_radie_la_demande(monde):
-    (d1, d2, d3, d4), (v1, v2) = parcours_plateforme(monde)
+def test_chaque_etape_est_un_evenement_et_le_bail_radie_la_demande(monde_attributions):
+    (d1, d2, d3, d4), (v1, v2) = parcours_plateforme(monde_attributions)
     v1.refresh_from_db()
     assert v1.statut == Vacance.Statut.BAIL_SIGNE and v1.date_bail == dt.date(2025, 4, 1)
     assert list(TransitionVacance.objects.filter(vacance=v1).values_list("vers", flat=True)) == [
@@ -185,12 +188,14 @@ def test_chaque_etape_est_un_evenement_et_le_bail_radie_la_demande(monde):
     assert d1.statut == "ACTIVE"  # the candidate who refused keeps the demand
 
 
-def test_regle_des_trois_candidats_et_ordre_des_rangs(monde):
-    s = monde["staff"]
-    d1 = creer_demande(monde, "Un", date_depot=dt.date(2023, 1, 1), ressources="900")
-    d2 = creer_demande(monde, "Deux", date_depot=dt.date(2023, 2, 1), ressources="1900")
-    v = services.declarer_vacance(logement=monde["logement"], date_liberation=dt.date(2025, 2, 1), acteur=s["bailleur"])
-    services.orienter_vacance(vacance=v, reservataire=monde["al"], acteur=s["bailleur"])
+def test_regle_des_trois_candidats_et_ordre_des_rangs(monde_attributions):
+    s = monde_attributions["staff"]
+    d1 = creer_demande(monde_attributions, "Un", date_depot=dt.date(2023, 1, 1), ressources="900")
+    d2 = creer_demande(monde_attributions, "Deux", date_depot=dt.date(2023, 2, 1), ressources="1900")
+    v = services.declarer_vacance(
+        logement=monde_attributions["logement"], date_liberation=dt.date(2025, 2, 1), acteur=s["bailleur"]
+    )
+    services.orienter_vacance(vacance=v, reservataire=monde_attributions["al"], acteur=s["bailleur"])
     with pytest.raises(ActionRefusee, match="au moins 3 candidats"):
         services.designer_candidats(vacance=v, demandes=[d1, d2], acteur=s["al"])
     assert not Candidature.objects.exists()
@@ -198,7 +203,7 @@ def test_regle_des_trois_candidats_et_ordre_des_rangs(monde):
         vacance=v, demandes=[d1, d2], exception="INSUFFISANCE", justification="Deux demandes seulement", acteur=s["al"]
     )
     seance = services.creer_seance(
-        bailleur=monde["bailleur"], epci=monde["epci"], date=dt.date(2025, 3, 1), acteur=None
+        bailleur=monde_attributions["bailleur"], epci=monde_attributions["epci"], date=dt.date(2025, 3, 1), acteur=None
     )
     services.inscrire_en_seance(seance=seance, vacance=v, acteur=None)
     c1, c2 = Candidature.objects.order_by("rang_propose")
@@ -215,22 +220,24 @@ def test_regle_des_trois_candidats_et_ordre_des_rangs(monde):
         services.enregistrer_reponse(candidature=c1, reponse="REFUS", date_reponse=dt.date(2025, 3, 3), acteur=None)
 
 
-def test_condition_suspensive_et_remise_pour_un_tour(monde):
-    s = monde["staff"]
-    demandes = [creer_demande(monde, f"C{i}", date_depot=dt.date(2023, 1, i + 1)) for i in range(3)]
-    v = services.declarer_vacance(logement=monde["logement"], date_liberation=dt.date(2025, 2, 1), acteur=s["bailleur"])
-    services.orienter_vacance(vacance=v, reservataire=monde["ville"], acteur=s["bailleur"])
+def test_condition_suspensive_et_remise_pour_un_tour(monde_attributions):
+    s = monde_attributions["staff"]
+    demandes = [creer_demande(monde_attributions, f"C{i}", date_depot=dt.date(2023, 1, i + 1)) for i in range(3)]
+    v = services.declarer_vacance(
+        logement=monde_attributions["logement"], date_liberation=dt.date(2025, 2, 1), acteur=s["bailleur"]
+    )
+    services.orienter_vacance(vacance=v, reservataire=monde_attributions["ville"], acteur=s["bailleur"])
     services.remettre_pour_un_tour(vacance=v, motif="Aucun candidat de la commune", acteur=s["ville"])
     v.refresh_from_db()
     assert v.statut == "REMISE_POUR_UN_TOUR"
     assert (v.reservataire.type, v.reservataire.code, v.reservataire_initial) == (
         "BAILLEUR",
         BAILLEUR_A,
-        monde["ville"],
+        monde_attributions["ville"],
     )
     services.designer_candidats(vacance=v, demandes=demandes, acteur=s["bailleur"])
     seance = services.creer_seance(
-        bailleur=monde["bailleur"], epci=monde["epci"], date=dt.date(2025, 3, 1), acteur=None
+        bailleur=monde_attributions["bailleur"], epci=monde_attributions["epci"], date=dt.date(2025, 3, 1), acteur=None
     )
     services.inscrire_en_seance(seance=seance, vacance=v, acteur=None)
     c = Candidature.objects.order_by("rang_propose").first()
@@ -254,34 +261,43 @@ def test_condition_suspensive_et_remise_pour_un_tour(monde):
     assert decision.ressources_mensuelles == Decimal("1500")  # the housing benefit is not counted
 
 
-def test_le_bail_recalcule_les_objectifs_apres_commit(monde, django_capture_on_commit_callbacks):
+def test_le_bail_recalcule_les_objectifs_apres_commit(monde_attributions, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        parcours_plateforme(monde)
-    instantane = InstantaneObjectifs.objects.get(epci=monde["epci"], annee=2025)
+        parcours_plateforme(monde_attributions)
+    instantane = InstantaneObjectifs.objects.get(epci=monde_attributions["epci"], annee=2025)
     assert instantane.resultat["hors_qpv"]["numerateur"] == 1
     assert instantane.resultat["qpv"]["base"] == 1
 
 
-def test_deux_agents_en_meme_temps_et_menage_deja_attributaire(monde):
-    s = monde["staff"]
-    v = services.declarer_vacance(logement=monde["logement"], date_liberation=dt.date(2025, 2, 1), acteur=s["bailleur"])
+def test_deux_agents_en_meme_temps_et_menage_deja_attributaire(monde_attributions):
+    s = monde_attributions["staff"]
+    v = services.declarer_vacance(
+        logement=monde_attributions["logement"], date_liberation=dt.date(2025, 2, 1), acteur=s["bailleur"]
+    )
     copie_perimee = Vacance.objects.get(pk=v.pk)
-    services.orienter_vacance(vacance=v, reservataire=monde["al"], acteur=s["bailleur"])
+    services.orienter_vacance(vacance=v, reservataire=monde_attributions["al"], acteur=s["bailleur"])
     with pytest.raises(ActionRefusee, match="changé de statut entre-temps"):
-        services.orienter_vacance(vacance=copie_perimee, reservataire=monde["ville"], acteur=s["autre_bailleur"])
+        services.orienter_vacance(
+            vacance=copie_perimee, reservataire=monde_attributions["ville"], acteur=s["autre_bailleur"]
+        )
     v.refresh_from_db()
-    assert v.reservataire == monde["al"]
+    assert v.reservataire == monde_attributions["al"]
 
     # a household allocated another dwelling (and who has not refused it) is no longer offered
     from attributions.flux import candidats_possibles
 
     famille = [enfant("Jade", dt.date(2018, 5, 4))]
-    demandes = [creer_demande(monde, f"F{i}", date_depot=dt.date(2022, 1, 1 + i), membres=famille) for i in range(3)]
-    autre = services.declarer_vacance(logement=monde["logement_qpv"], date_liberation=dt.date(2025, 2, 1), acteur=None)
-    services.orienter_vacance(vacance=autre, reservataire=monde["ville"], acteur=None)
+    demandes = [
+        creer_demande(monde_attributions, f"F{i}", date_depot=dt.date(2022, 1, 1 + i), membres=famille)
+        for i in range(3)
+    ]
+    autre = services.declarer_vacance(
+        logement=monde_attributions["logement_qpv"], date_liberation=dt.date(2025, 2, 1), acteur=None
+    )
+    services.orienter_vacance(vacance=autre, reservataire=monde_attributions["ville"], acteur=None)
     services.designer_candidats(vacance=autre, demandes=demandes, acteur=None)
     seance = services.creer_seance(
-        bailleur=monde["bailleur"], epci=monde["epci"], date=dt.date(2025, 3, 1), acteur=None
+        bailleur=monde_attributions["bailleur"], epci=monde_attributions["epci"], date=dt.date(2025, 3, 1), acteur=None
     )
     services.inscrire_en_seance(seance=seance, vacance=autre, acteur=None)
     premier, second, _ = Candidature.objects.filter(vacance=autre).order_by("rang_propose")

@@ -35,7 +35,7 @@ def _vacance(monde, n, reservataire, *, bailleur=None, date_bail=dt.date(2025, 6
 
 
 @pytest.fixture
-def exemple(territoire):
+def exemple(territoire_minimal):
     """Landlord A in the Isère (38), 2025. Agreements: Action Logement 30 %, State 25 %, State employees 5 %
     (département); the City of Grenoble 10 % on the metropolis's territory.
 
@@ -46,7 +46,7 @@ def exemple(territoire):
     gap +0.75; State employees owed 0.45, delivered 0, gap -0.45; City owed 0.90, delivered 1, gap +0.10.
     The State got 3/9 = 33.33 % of the flow: above the 30 % cap of R. 441-5-2.
     """
-    monde = construire_monde(territoire)
+    monde = construire_monde(territoire_minimal)
     bailleur, al, etat, ville = monde["bailleur"], monde["al"], monde["etat"], monde["ville"]
     stock = reservataire_du_bailleur(bailleur)
     convention(bailleur, al, "0.30")

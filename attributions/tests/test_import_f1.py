@@ -5,8 +5,7 @@ import pytest
 from attributions.models import DecisionCaleol, Logement
 from attributions.services import ImportRejete, import_attributions
 from cil.models import Bailleur, Reservataire
-
-from .conftest import F1_COLONNES, fichier_f1, ligne_f1
+from tests.fixtures.f1 import F1_COLONNES, fichier_f1, ligne_f1
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +14,7 @@ def importer(rows, **kw):
     return import_attributions(contenu=fichier_f1(rows, **kw), nom_fichier="test.csv", recalculer=False)
 
 
-def test_import_cree_decisions_bailleurs_reservataires_logements(territoire):
+def test_import_cree_decisions_bailleurs_reservataires_logements(territoire_minimal):
     rapport = importer(
         [
             ligne_f1(),
@@ -40,10 +39,10 @@ def test_import_cree_decisions_bailleurs_reservataires_logements(territoire):
     assert decision.uc_dixiemes == 10
     assert decision.ressources_annuelles_e4 == 800 * 12 * 10000
     assert decision.en_qpv_au_bail is True
-    assert territoire["epci"] in Bailleur.objects.get(siren="779994416").epcis.all()
+    assert territoire_minimal["epci"] in Bailleur.objects.get(siren="779994416").epcis.all()
 
 
-def test_reimporter_le_meme_fichier_ne_change_rien(territoire):
+def test_reimporter_le_meme_fichier_ne_change_rien(territoire_minimal):
     rows = [ligne_f1(), ligne_f1(numero_unique="2", type_decision="ATTRIBUTION_RANG", rang="2")]
     importer(rows)
     avant = list(DecisionCaleol.objects.order_by("pk").values())
@@ -52,14 +51,14 @@ def test_reimporter_le_meme_fichier_ne_change_rien(territoire):
     assert list(DecisionCaleol.objects.order_by("pk").values()) == avant
 
 
-def test_un_bail_ajoute_plus_tard_met_a_jour_la_decision(territoire):
+def test_un_bail_ajoute_plus_tard_met_a_jour_la_decision(territoire_minimal):
     importer([ligne_f1(date_bail="")])
     rapport = importer([ligne_f1(date_bail="2025-05-02")])
     assert (rapport.nb_creees, rapport.nb_modifiees) == (0, 1)
     assert str(DecisionCaleol.objects.get().date_bail) == "2025-05-02"
 
 
-def test_fichier_avec_lignes_fausses_rejete_en_entier(territoire):
+def test_fichier_avec_lignes_fausses_rejete_en_entier(territoire_minimal):
     rows = [
         ligne_f1(),  # line 2: fine
         ligne_f1(numero_unique="B1", date_decision="2025-13-01"),  # line 3
@@ -104,21 +103,21 @@ def test_fichier_avec_lignes_fausses_rejete_en_entier(territoire):
     assert Logement.objects.count() == 0
 
 
-def test_colonne_obligatoire_absente(territoire):
+def test_colonne_obligatoire_absente(territoire_minimal):
     colonnes = [c for c in F1_COLONNES if c != "dalo"]
     with pytest.raises(ImportRejete) as exc:
         importer([ligne_f1()], colonnes=colonnes)
     assert [(e.ligne, e.colonne) for e in exc.value.erreurs] == [(1, "dalo")]
 
 
-def test_bom_colonnes_dans_le_desordre_virgule_decimale_et_colonnes_en_plus(territoire):
+def test_bom_colonnes_dans_le_desordre_virgule_decimale_et_colonnes_en_plus(territoire_minimal):
     colonnes = ["commentaire"] + list(reversed(F1_COLONNES))
     rapport = importer([ligne_f1(ressources_mensuelles="1696,70", commentaire="x")], colonnes=colonnes, bom=True)
     assert rapport.nb_creees == 1
     assert str(DecisionCaleol.objects.get().ressources_mensuelles) == "1696.7000"
 
 
-def test_colonnes_facultatives_absentes(territoire):
+def test_colonnes_facultatives_absentes(territoire_minimal):
     colonnes = [c for c in F1_COLONNES if c not in ("relogement", "mutation")]
     rapport = importer([ligne_f1()], colonnes=colonnes)
     assert rapport.nb_creees == 1
@@ -126,13 +125,13 @@ def test_colonnes_facultatives_absentes(territoire):
     assert (decision.relogement, decision.mutation) == ("", False)
 
 
-def test_fichier_non_utf8(territoire):
+def test_fichier_non_utf8(territoire_minimal):
     with pytest.raises(ImportRejete) as exc:
         import_attributions(contenu="numero_unique;é".encode("latin-1"), nom_fichier="x.csv", recalculer=False)
     assert "UTF-8" in exc.value.erreurs[0].message
 
 
-def test_fichier_vide(territoire):
+def test_fichier_vide(territoire_minimal):
     with pytest.raises(ImportRejete) as exc:
         import_attributions(contenu=b"", nom_fichier="x.csv", recalculer=False)
     assert "vide" in exc.value.erreurs[0].message

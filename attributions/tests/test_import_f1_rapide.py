@@ -7,8 +7,8 @@ from attributions import f1_pg
 from attributions.models import DecisionCaleol, Logement, LotImport
 from attributions.services import DECISION_CHAMPS, ImportRejete, import_attributions
 from cil.models import Bailleur, Reservataire
+from tests.fixtures.f1 import fichier_f1, ligne_f1
 
-from .conftest import fichier_f1, ligne_f1
 from .test_engine import random_rows
 
 pytestmark = [
@@ -66,7 +66,7 @@ def vider():
     Bailleur.objects.all().delete()
 
 
-def test_le_chemin_rapide_prend_un_fichier_valide(territoire):
+def test_le_chemin_rapide_prend_un_fichier_valide(territoire_minimal):
     with transaction.atomic():
         lot = LotImport.objects.create(nom_fichier="x", empreinte="x", statut="IMPORTE")
         ecriture = f1_pg.ecrire(fichier_f1([ligne_f1()]), lot_id=lot.pk)
@@ -84,7 +84,7 @@ def test_le_chemin_rapide_prend_un_fichier_valide(territoire):
         ligne_f1(numero_unique=" 12\t"),  # white space other than spaces
     ],
 )
-def test_le_chemin_rapide_laisse_au_chemin_python_ce_qu_il_ne_prouve_pas(territoire, ligne):
+def test_le_chemin_rapide_laisse_au_chemin_python_ce_qu_il_ne_prouve_pas(territoire_minimal, ligne):
     with transaction.atomic():
         lot = LotImport.objects.create(nom_fichier="x", empreinte="x", statut="IMPORTE")
         assert f1_pg.ecrire(fichier_f1([ligne_f1(numero_unique="ok"), ligne]), lot_id=lot.pk) is None
@@ -93,7 +93,7 @@ def test_le_chemin_rapide_laisse_au_chemin_python_ce_qu_il_ne_prouve_pas(territo
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_memes_tables_par_les_deux_chemins(territoire, seed):
+def test_memes_tables_par_les_deux_chemins(territoire_minimal, seed):
     rows = random_rows(100 + seed, 250)
     # a first file, then a second that changes some decisions and adds others (updates and map merges)
     premier, second = rows[:180], rows[120:]
@@ -101,7 +101,7 @@ def test_memes_tables_par_les_deux_chemins(territoire, seed):
         second[i] = {**row, "date_bail": "" if row["date_bail"] else "2025-12-20", "dalo": "1"}
     resultats = []
     # the second and third imports are restricted to the file's own territory, as a territory's staff imports
-    perimetre = {territoire["epci"].pk}
+    perimetre = {territoire_minimal["epci"].pk}
     for rapide in (True, False):
         vider()
         r1 = import_attributions(contenu=fichier_f1(premier), nom_fichier="a.csv", recalculer=False, rapide=rapide)
@@ -138,8 +138,8 @@ LYON = {"commune_insee": "69123", "epci_siren": "200046977"}
         ([ligne_f1(logement_id="LY-2", **LYON)], [ligne_f1(logement_id="LY-2", dalo="1", ressources_mensuelles="9")]),
     ],
 )
-def test_les_deux_chemins_refusent_les_lignes_hors_perimetre_a_l_identique(territoire, existantes, fichier):
-    perimetre = frozenset({territoire["epci"].pk})
+def test_les_deux_chemins_refusent_les_lignes_hors_perimetre_a_l_identique(territoire_minimal, existantes, fichier):
+    perimetre = frozenset({territoire_minimal["epci"].pk})
     rejets = []
     for rapide in (True, False):
         vider()
@@ -147,7 +147,7 @@ def test_les_deux_chemins_refusent_les_lignes_hors_perimetre_a_l_identique(terri
             import_attributions(contenu=fichier_f1(existantes), nom_fichier="lyon.csv", recalculer=False)
             if existantes[0]["logement_id"] == "LY-2":
                 Logement.objects.filter(identifiant="LY-2").update(
-                    epci=territoire["epci"], commune=territoire["communes"]["38185"]
+                    epci=territoire_minimal["epci"], commune=territoire_minimal["communes"]["38185"]
                 )
         avant = etat()
         with transaction.atomic():

@@ -23,11 +23,11 @@ def migrer(cible):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_les_doublons_anciens_sont_resolus_avant_les_contraintes(territoire):
+def test_les_doublons_anciens_sont_resolus_avant_les_contraintes(territoire_minimal):
     from tests import donnees_initiales
 
     donnees_initiales.recharger()  # a transactional test before this one may have emptied the tables
-    monde = construire_monde(territoire)
+    monde = construire_monde(territoire_minimal)
     s = monde["staff"]
     demandes = [creer_demande(monde, nom, date_depot=dt.date(2023, 1, 1 + i)) for i, nom in enumerate("ABC")]
     vacance = services.declarer_vacance(logement=monde["logement"], date_liberation=dt.date(2025, 2, 1), acteur=None)

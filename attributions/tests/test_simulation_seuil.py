@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def guichet(territoire):
+def guichet(territoire_minimal):
     return Guichet.objects.create(
-        epci=territoire["epci"], nom="Accueil", niveau=2, enregistreur=True, adresse="1 place",
+        epci=territoire_minimal["epci"], nom="Accueil", niveau=2, enregistreur=True, adresse="1 place",
         commune=Commune.objects.get(code_insee="38185"),
     )  # fmt: skip
 
@@ -25,7 +25,7 @@ def salaire(montant, membre=None):
     return {"membre_index": membre, "nature": "SALAIRE", "montant_mensuel": Decimal(montant)}
 
 
-def test_seuil_simule_est_le_quartile_des_ressources_par_uc(guichet, territoire):
+def test_seuil_simule_est_le_quartile_des_ressources_par_uc(guichet, territoire_minimal):
     depot = dt.date(2025, 3, 1)
     # one person: resources per UC = monthly x 12
     for montant in ["500", "700", "900", "1100", "1300", "1500", "1700"]:
@@ -51,7 +51,7 @@ def test_seuil_simule_est_le_quartile_des_ressources_par_uc(guichet, territoire)
     plus_tard = creer_demande(guichet, date_depot=depot, ressources=[salaire("1900")])
     demandes_services.radier(plus_tard, "RENONCIATION", acteur=None, jour=dt.date(2026, 2, 1))
 
-    simulation = simule_seuil(territoire["epci"], 2025)
+    simulation = simule_seuil(territoire_minimal["epci"], 2025)
     assert simulation.annee_cible == 2026
     assert simulation.date_reference == dt.date(2025, 12, 31)
     assert simulation.nb_demandes == 9
@@ -59,14 +59,14 @@ def test_seuil_simule_est_le_quartile_des_ressources_par_uc(guichet, territoire)
     assert simulation.seuil_simule == Decimal("8400.00")
 
 
-def test_sans_demande_pas_de_seuil(territoire):
-    simulation = simule_seuil(territoire["epci"], 2025, jour=dt.date(2025, 6, 30))
+def test_sans_demande_pas_de_seuil(territoire_minimal):
+    simulation = simule_seuil(territoire_minimal["epci"], 2025, jour=dt.date(2025, 6, 30))
     assert simulation.nb_demandes == 0
     assert simulation.seuil_simule is None
     assert simulation.date_reference == dt.date(2025, 6, 30)
 
 
-def test_instantane_et_tableau_de_bord_montrent_la_simulation(guichet, territoire, client):
+def test_instantane_et_tableau_de_bord_montrent_la_simulation(guichet, territoire_minimal, client):
     from django.urls import reverse
 
     from attributions.services import enregistrer_instantane
@@ -77,12 +77,12 @@ def test_instantane_et_tableau_de_bord_montrent_la_simulation(guichet, territoir
     for montant in ["800", "900", "1000", "1100"]:
         creer_demande(guichet, date_depot=dt.date(2025, 1, 5), ressources=[salaire(montant)])
     instantane = enregistrer_instantane(
-        epci=territoire["epci"], annee=2025, declencheur="DEMANDE", jour=dt.date(2026, 1, 15)
+        epci=territoire_minimal["epci"], annee=2025, declencheur="DEMANDE", jour=dt.date(2026, 1, 15)
     )
     assert instantane.resultat["simulation_seuil"]["seuil_simule"] == 9600.0
     assert instantane.resultat["simulation_seuil"]["nb_demandes"] == 4
     user = User.objects.create_user(username="epci-staff", password="x")
-    Membership.objects.create(user=user, role=Role.EPCI, epci=territoire["epci"])
+    Membership.objects.create(user=user, role=Role.EPCI, epci=territoire_minimal["epci"])
     client.force_login(user)
     response = client.get(reverse("attributions:tableau_de_bord"), {"annee": "2025"})
     assert "Simulation du seuil 2026" in response.content.decode()

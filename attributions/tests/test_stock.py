@@ -27,11 +27,11 @@ BON = "\n".join(
 
 
 @pytest.fixture
-def bailleur(territoire):
+def bailleur(territoire_minimal):
     return Bailleur.objects.create(siren="552081317", nom="Alpes Habitat")
 
 
-def test_import_puis_reimport_identique(territoire, bailleur):
+def test_import_puis_reimport_identique(territoire_minimal, bailleur):
     rapport = importer_logements(contenu="\ufeff".encode() + BON, bailleur=bailleur)
     assert (rapport.nb_lignes, rapport.nb_crees, rapport.nb_modifies, rapport.nb_inchanges) == (3, 3, 0, 0)
     ah1 = Logement.objects.get(identifiant="AH-1")
@@ -42,11 +42,11 @@ def test_import_puis_reimport_identique(territoire, bailleur):
         "T3",
     )
     assert (ah1.date_premiere_location, ah1.date_conventionnement) == (dt.date(1998, 1, 1), dt.date(2001, 3, 15))
-    assert ah1.epci == territoire["epci"] and ah1.qpv is None and ah1.carte_2024_connue
+    assert ah1.epci == territoire_minimal["epci"] and ah1.qpv is None and ah1.carte_2024_connue
     ah2 = Logement.objects.get(identifiant="AH-2")
     assert ah2.qpv.code == "QN03807M" and ah2.accessible_pmr and ah2.date_premiere_location == dt.date(1972, 9, 15)
     assert Logement.objects.get(identifiant="AH-3").typologie == "T2"
-    assert territoire["epci"] in bailleur.epcis.all()
+    assert territoire_minimal["epci"] in bailleur.epcis.all()
     again = importer_logements(contenu=BON, bailleur=bailleur)
     assert (again.nb_crees, again.nb_modifies, again.nb_inchanges) == (0, 0, 3)
     modifie = BON.replace(b"452,30", b"460")
@@ -54,13 +54,13 @@ def test_import_puis_reimport_identique(territoire, bailleur):
     assert Logement.objects.get(identifiant="AH-1").loyer == Decimal("460")
 
 
-def test_fichier_errone_rejete_en_entier(territoire, bailleur):
+def test_fichier_errone_rejete_en_entier(territoire_minimal, bailleur):
     autre = Bailleur.objects.create(siren="779994416", nom="Grenoble Habitat")
     Logement.objects.create(
         identifiant="GH-9",
         bailleur=autre,
-        commune=territoire["communes"]["38185"],
-        epci=territoire["epci"],
+        commune=territoire_minimal["communes"]["38185"],
+        epci=territoire_minimal["epci"],
         typologie="T1",
     )
     mauvais = "\n".join(
@@ -89,13 +89,13 @@ def test_fichier_errone_rejete_en_entier(territoire, bailleur):
     assert not Logement.objects.filter(bailleur=bailleur).exists()  # nothing half-written
 
 
-def test_colonnes_obligatoires(territoire, bailleur):
+def test_colonnes_obligatoires(territoire_minimal, bailleur):
     with pytest.raises(StockRejete) as exc:
         importer_logements(contenu=b"identifiant;adresse\nX;rue\n", bailleur=bailleur)
     assert {e.colonne for e in exc.value.erreurs} == {"commune_insee", "typologie"}
 
 
-def test_commande(territoire, bailleur, tmp_path, capsys):
+def test_commande(territoire_minimal, bailleur, tmp_path, capsys):
     fichier = tmp_path / "patrimoine.csv"
     fichier.write_bytes(BON)
     with pytest.raises(CommandError, match="aucun territoire : précisez --epci"):

@@ -1,5 +1,6 @@
 """Dashboard, drill-down list, exports, import page and API, each scoped to the user's organisation."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,8 +12,7 @@ from attributions.services import import_attributions
 from cil.models import Bailleur, Commune, Epci, Guichet, Membership, Reservataire
 from core.models import User
 from core.roles import Role
-
-from .conftest import fichier_f1, ligne_f1
+from tests.fixtures.f1 import fichier_f1, ligne_f1
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ BAILLEUR_B = "779994416"
 
 
 @pytest.fixture
-def donnees(territoire):
+def donnees(territoire_minimal):
     rows = [
         ligne_f1(numero_unique="1", bailleur_siren=BAILLEUR_A, ressources_mensuelles="800"),
         ligne_f1(numero_unique="2", bailleur_siren=BAILLEUR_A, ressources_mensuelles="3000", logement_id="L2"),
@@ -42,7 +42,7 @@ def donnees(territoire):
         ),
     ]
     import_attributions(contenu=fichier_f1(rows), nom_fichier="d.csv", recalculer=False)
-    return territoire
+    return territoire_minimal
 
 
 def user_with(role, epci, **orgs):
@@ -134,19 +134,63 @@ def test_liste_scopee_pour_le_bailleur(client, acteurs):
     assert sorted(d.numero_unique for d in response.context["page"]) == ["1", "2"]
 
 
+# Objective A's base in 2025 (the decision in QPV, "4", is not in it), as the two exports write it
+EXPORT_COLONNES = [
+    "Numéro unique",
+    "Date de dépôt",
+    "Date de décision",
+    "Décision",
+    "Rang",
+    "Date du bail",
+    "Logement",
+    "Typologie",
+    "Bailleur",
+    "SIREN du bailleur",
+    "Commune",
+    "Code INSEE",
+    "QPV",
+    "Réservataire",
+    "Ressources mensuelles (€)",
+    "Unités de consommation",
+    "Ressources annuelles par UC (€)",
+    "DALO",
+    "Prioritaire",
+    "Relogement",
+    "Mutation",
+]
+EXPORT_DEBUT = ["2024-01-15", "2025-03-10", "Attribution", "", "2025-04-01"]
+EXPORT_CSV = [
+    ["1", *EXPORT_DEBUT, "L0001", "T3", "Bailleur 552081317", "552081317", "Grenoble", "38185", "",
+     "Action Logement Services", "800", "1", "9600,00", "non", "non", "", "non"],
+    ["2", *EXPORT_DEBUT, "L2", "T3", "Bailleur 552081317", "552081317", "Grenoble", "38185", "",
+     "Action Logement Services", "3000", "1", "36000,00", "non", "non", "", "non"],
+    ["3", *EXPORT_DEBUT, "L3", "T3", "Bailleur 779994416", "779994416", "Grenoble", "38185", "",
+     "Commune de Grenoble", "800", "1", "9600,00", "non", "oui", "", "non"],
+]  # fmt: skip
+
+
 def test_exports_csv_et_xlsx(client, acteurs):
     client.force_login(acteurs["epci"])
     params = {"epci": "200040715", "annee": "2025", "objectif": "hors_qpv", "part": "base"}
     csv_response = client.get(reverse("attributions:export", args=["csv"]), params)
     assert csv_response.status_code == 200
-    lignes = csv_response.getvalue().decode("utf-8-sig").strip().splitlines()
-    assert lignes[0].startswith("Numéro unique;")
-    assert len(lignes) == 1 + 3
+    lignes = [ligne.split(";") for ligne in csv_response.getvalue().decode("utf-8-sig").strip().split("\r\n")]
+    assert lignes == [EXPORT_COLONNES, *EXPORT_CSV]
     xlsx = client.get(reverse("attributions:export", args=["xlsx"]), params)
     sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][0] == "Numéro unique"
-    assert sorted(r[0] for r in rows[2:]) == ["1", "2", "3"]
+    assert rows[0][0].startswith("Attributions hors QPV suivies d'un bail (objectif A)")
+    assert list(rows[1]) == EXPORT_COLONNES
+    # the same values, numbers as numbers and dates as dates
+    premiere = list(rows[2])
+    assert premiere[:7] == ["1", dt.datetime(2024, 1, 15), dt.datetime(2025, 3, 10), "Attribution", None,
+                            dt.datetime(2025, 4, 1), "L0001"]  # fmt: skip
+    assert premiere[13:17] == ["Action Logement Services", 800, 1, 9600]
+    assert [(r[0], r[9], r[14], r[16], r[18]) for r in rows[2:]] == [
+        ("1", "552081317", 800, 9600, "non"),
+        ("2", "552081317", 3000, 36000, "non"),
+        ("3", "779994416", 800, 9600, "oui"),
+    ]
 
 
 def test_export_bailleur_ne_contient_que_ses_attributions(client, acteurs):

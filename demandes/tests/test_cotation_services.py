@@ -37,20 +37,22 @@ def grille_test(epci, *, anciennete=2, dalo=300, acteur=None) -> GrilleCotation:
 
 
 @pytest.fixture
-def stock(monde):
+def stock(monde_demandes):
     return [
-        creer_demande(monde.guichet, date_depot=dt.date(2024, 1, 10)),
-        creer_demande(monde.guichet, nom="Martin", date_depot=dt.date(2025, 6, 1), logement_actuel="HEBERGE_TIERS"),
-        creer_demande(monde.guichet, nom="Petit", date_depot=dt.date.today()),
+        creer_demande(monde_demandes.guichet, date_depot=dt.date(2024, 1, 10)),
+        creer_demande(
+            monde_demandes.guichet, nom="Martin", date_depot=dt.date(2025, 6, 1), logement_actuel="HEBERGE_TIERS"
+        ),
+        creer_demande(monde_demandes.guichet, nom="Petit", date_depot=dt.date.today()),
     ]
 
 
-def test_cycle_de_vie_adoptee_figee_et_archivage(monde, django_capture_on_commit_callbacks):
-    v1 = grille_test(monde.epci, acteur=monde.staff)
+def test_cycle_de_vie_adoptee_figee_et_archivage(monde_demandes, django_capture_on_commit_callbacks):
+    v1 = grille_test(monde_demandes.epci, acteur=monde_demandes.staff)
     with django_capture_on_commit_callbacks(execute=True):
-        services.adopter_grille(v1, acteur=monde.staff, date_debut=dt.date(2026, 1, 1))
+        services.adopter_grille(v1, acteur=monde_demandes.staff, date_debut=dt.date(2026, 1, 1))
     v1.refresh_from_db()
-    assert v1.statut == "ADOPTEE" and v1.adoptee_par == monde.staff and v1.date_debut == dt.date(2026, 1, 1)
+    assert v1.statut == "ADOPTEE" and v1.adoptee_par == monde_demandes.staff and v1.date_debut == dt.date(2026, 1, 1)
     v1.nom = "Changée"
     with pytest.raises(GrilleFigee):
         v1.save()
@@ -61,37 +63,39 @@ def test_cycle_de_vie_adoptee_figee_et_archivage(monde, django_capture_on_commit
     with pytest.raises(GrilleFigee):
         v1.delete()
     with pytest.raises(DomainError):
-        services.enregistrer_critere(grille=v1, acteur=monde.staff, critere=critere, donnees={"points": 2})
+        services.enregistrer_critere(grille=v1, acteur=monde_demandes.staff, critere=critere, donnees={"points": 2})
 
-    v2 = services.creer_brouillon(epci=monde.epci, acteur=monde.staff)  # a copy of the adopted grid
+    v2 = services.creer_brouillon(epci=monde_demandes.epci, acteur=monde_demandes.staff)  # a copy of the adopted grid
     assert v2.version == 2 and v2.copie_de == v1 and v2.criteres.count() == 4
     with django_capture_on_commit_callbacks(execute=True):
-        services.adopter_grille(v2, acteur=monde.staff, date_debut=dt.date(2026, 7, 1))
+        services.adopter_grille(v2, acteur=monde_demandes.staff, date_debut=dt.date(2026, 7, 1))
     v1.refresh_from_db()
     assert v1.statut == "ARCHIVEE" and v1.date_fin == dt.date(2026, 6, 30)
-    assert GrilleCotation.objects.filter(epci=monde.epci, statut="ADOPTEE").get() == v2
+    assert GrilleCotation.objects.filter(epci=monde_demandes.epci, statut="ADOPTEE").get() == v2
 
 
-def test_une_grille_sans_critere_de_priorite_ne_peut_etre_adoptee(monde):
-    grille = services.creer_brouillon(epci=monde.epci, acteur=monde.staff)
+def test_une_grille_sans_critere_de_priorite_ne_peut_etre_adoptee(monde_demandes):
+    grille = services.creer_brouillon(epci=monde_demandes.epci, acteur=monde_demandes.staff)
     services.enregistrer_critere(
         grille=grille,
-        acteur=monde.staff,
+        acteur=monde_demandes.staff,
         donnees={"code": "anc", "libelle": "Ancienneté", "type": T.ANCIENNETE, "points": 1},
     )
     with pytest.raises(DomainError, match="L. 441-1"):
-        services.adopter_grille(grille, acteur=monde.staff)
+        services.adopter_grille(grille, acteur=monde_demandes.staff)
     with pytest.raises(DomainError, match="malus"):
         services.enregistrer_critere(
-            grille=grille, acteur=monde.staff, donnees={"code": "r", "libelle": "R", "type": T.REFUS, "points": 5}
+            grille=grille,
+            acteur=monde_demandes.staff,
+            donnees={"code": "r", "libelle": "R", "type": T.REFUS, "points": 5},
         )
 
 
-def test_recalcul_du_stock_par_lots_reprise_et_idempotence(monde, stock, django_capture_on_commit_callbacks):
+def test_recalcul_du_stock_par_lots_reprise_et_idempotence(monde_demandes, stock, django_capture_on_commit_callbacks):
     today = dt.date.today()
-    autre = creer_demande(monde.guichet_autre, nom="Ailleurs", date_depot=dt.date(2020, 1, 1))
-    grille = grille_test(monde.epci)
-    calcul = services.adopter_grille(grille, acteur=monde.staff)  # on_commit not run: as if interrupted
+    autre = creer_demande(monde_demandes.guichet_autre, nom="Ailleurs", date_depot=dt.date(2020, 1, 1))
+    grille = grille_test(monde_demandes.epci)
+    calcul = services.adopter_grille(grille, acteur=monde_demandes.staff)  # on_commit not run: as if interrupted
     assert services.recalculer_lot(calcul.pk, taille_lot=2) is False
     calcul.refresh_from_db()
     assert (calcul.nb_traitees, calcul.dernier_id, calcul.statut) == (2, stock[1].pk, "EN_COURS")
@@ -99,7 +103,8 @@ def test_recalcul_du_stock_par_lots_reprise_et_idempotence(monde, stock, django_
     calcul = services.recalculer_stock(calcul.pk, taille_lot=2)  # resumes after the mark
     assert (calcul.statut, calcul.nb_traitees, calcul.nb_modifiees, calcul.nb_lots) == ("TERMINE", 3, 3, 2)
     attendu = {
-        d.pk: selectors.cotation_expliquee(d, today, lecture=lecture(monde.staff, d)).resultat.score for d in stock
+        d.pk: selectors.cotation_expliquee(d, today, lecture=lecture(monde_demandes.staff, d)).resultat.score
+        for d in stock
     }
     assert dict(Demande.objects.filter(pk__in=attendu).values_list("pk", "score")) == attendu
     assert attendu[stock[1].pk] >= 20 and attendu[stock[2].pk] == 0
@@ -118,9 +123,9 @@ def test_recalcul_du_stock_par_lots_reprise_et_idempotence(monde, stock, django_
     assert events.count() == 3
 
     # a new grid with more points per month: only the demands with seniority change (not the one filed today)
-    nouvelle = grille_test(monde.epci, anciennete=3)
+    nouvelle = grille_test(monde_demandes.epci, anciennete=3)
     with django_capture_on_commit_callbacks(execute=True):
-        services.adopter_grille(nouvelle, acteur=monde.staff)
+        services.adopter_grille(nouvelle, acteur=monde_demandes.staff)
     calcul = CalculCotation.objects.filter(grille=nouvelle).get()
     assert (calcul.nb_traitees, calcul.nb_modifiees) == (3, 2)
     par_demande = Evenement.objects.filter(type="COTATION", detail__grille_id=nouvelle.pk)
@@ -130,19 +135,21 @@ def test_recalcul_du_stock_par_lots_reprise_et_idempotence(monde, stock, django_
     assert Demande.objects.filter(pk=stock[2].pk, score=0, score_grille=nouvelle).exists()
 
 
-def test_recalcul_d_une_demande_quand_elle_change(monde, stock, django_capture_on_commit_callbacks):
+def test_recalcul_d_une_demande_quand_elle_change(monde_demandes, stock, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.adopter_grille(grille_test(monde.epci), acteur=monde.staff)
+        services.adopter_grille(grille_test(monde_demandes.epci), acteur=monde_demandes.staff)
     demande = Demande.objects.get(pk=stock[2].pk)
     assert demande.score == 0
     services.reconnaitre_priorite(
-        demande, critere="SANS_LOGEMENT", source="GUICHET", reconnu_le=dt.date.today(), acteur=monde.agent
+        demande, critere="SANS_LOGEMENT", source="GUICHET", reconnu_le=dt.date.today(), acteur=monde_demandes.agent
     )
     demande.refresh_from_db()
     assert demande.score == 100
     event = Evenement.objects.filter(demande=demande, type="COTATION").order_by("-date", "-id").first()
-    assert event.detail["ancien"] == 0 and event.detail["nouveau"] == 100 and event.acteur == monde.agent
-    services.enregistrer_dalo(demande, date_decision=dt.date.today(), commission="COMED 38", acteur=monde.agent)
+    assert event.detail["ancien"] == 0 and event.detail["nouveau"] == 100 and event.acteur == monde_demandes.agent
+    services.enregistrer_dalo(
+        demande, date_decision=dt.date.today(), commission="COMED 38", acteur=monde_demandes.agent
+    )
     demande.refresh_from_db()
     assert demande.score == 400
     nb = Evenement.objects.filter(demande=demande, type="COTATION").count()
@@ -150,35 +157,45 @@ def test_recalcul_d_une_demande_quand_elle_change(monde, stock, django_capture_o
     assert Evenement.objects.filter(demande=demande, type="COTATION").count() == nb  # unchanged score: no event
 
 
-def test_position_parmi_les_demandes_similaires_et_delai_observe(monde, settings):
+def test_position_parmi_les_demandes_similaires_et_delai_observe(monde_demandes, settings):
     from attributions.models import DecisionCaleol, Logement
     from cil.models import Reservataire
 
     settings.SECRET_STATISTIQUE_SEUIL = 3
-    grille = grille_test(monde.epci)
+    grille = grille_test(monde_demandes.epci)
     demandes = []
     for i, depot in enumerate([dt.date(2020, 1, 1), dt.date(2023, 1, 1), dt.date(2025, 1, 1), dt.date(2026, 1, 1)]):
-        d = creer_demande(monde.guichet, nom=f"Simil{i}", date_depot=depot, typologies=["T3"])
-        d.communes_souhaitees.set([monde.commune])
+        d = creer_demande(monde_demandes.guichet, nom=f"Simil{i}", date_depot=depot, typologies=["T3"])
+        d.communes_souhaitees.set([monde_demandes.commune])
         demandes.append(d)
-    services.recalculer_stock(services.adopter_grille(grille, acteur=monde.staff).pk)
+    services.recalculer_stock(services.adopter_grille(grille, acteur=monde_demandes.staff).pk)
     cible = Demande.objects.get(pk=demandes[2].pk)
     jour = dt.date.today()
     logement = Logement.objects.create(
-        identifiant="L1", bailleur=monde.bailleur, commune=monde.commune, epci=monde.epci, typologie="T3"
+        identifiant="L1",
+        bailleur=monde_demandes.bailleur,
+        commune=monde_demandes.commune,
+        epci=monde_demandes.epci,
+        typologie="T3",
     )
     prefet = Reservataire.objects.create(type="ETAT", nom="Préfet")
     for k, attente_jours in enumerate([100, 300, 500, 700]):
         DecisionCaleol.objects.create(
             numero_unique=f"X{k}", date_depot=jour - dt.timedelta(days=attente_jours + 40), date_decision=jour -
             dt.timedelta(days=40), date_bail=jour - dt.timedelta(days=10 + k), type_decision="ATTRIBUTION",
-            logement=logement, bailleur=monde.bailleur, commune=monde.commune, epci=monde.epci, typologie="T3",
+            logement=logement, bailleur=monde_demandes.bailleur, commune=monde_demandes.commune,
+            epci=monde_demandes.epci, typologie="T3",
             reservataire=prefet,
             ressources_mensuelles=Decimal(1000), ressources_annuelles_e4=120000000, nb_personnes_14_plus=1,
             nb_enfants_moins_14=0, uc_dixiemes=10,
         )  # fmt: skip
     (position,) = selectors.positions_demande(cible, jour)
-    assert (position.commune, position.typologie, position.total, position.rang) == (monde.commune.nom, "T3", 4, 3)
+    assert (position.commune, position.typologie, position.total, position.rang) == (
+        monde_demandes.commune.nom,
+        "T3",
+        4,
+        3,
+    )
     assert position.pct_derriere == 50
     # waits (lease - filing): 130, 329, 528, 727 days -> median 428.5 days = 14.1 months
     assert (position.delai_median_mois, position.attributions_observees, position.masque) == (14.1, 4, False)

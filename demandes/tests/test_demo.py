@@ -2,26 +2,16 @@
 
 from io import StringIO
 
-import pytest
-
-from cil.demo import build_demo_territory
-from cil.services import import_referentiels
 from demandes import demo
 from demandes.models import Demande, Evenement, MembreMenage
 
 
-@pytest.fixture
-def territoire(db):
-    import_referentiels(only_epci="200040715")
-    return build_demo_territory()
-
-
-def test_demo_deterministe_rapide_et_idempotente(territoire, django_assert_max_num_queries):
+def test_demo_deterministe_rapide_et_idempotente(territoire_demo, django_assert_max_num_queries):
     out = StringIO()
     with django_assert_max_num_queries(80):
-        assert demo.seed(territoire, stdout=out, nombre=400) == 400
+        assert demo.seed(territoire_demo, stdout=out, nombre=400) == 400
     assert "400 demandes" in out.getvalue()
-    assert Demande.objects.filter(epci=territoire.epci).count() == 400
+    assert Demande.objects.filter(epci=territoire_demo.epci).count() == 400
     assert Evenement.objects.filter(type="ENREGISTREMENT").count() == 400
     assert MembreMenage.objects.exists()
     numeros = list(Demande.objects.values_list("numero_unique", flat=True))
@@ -29,9 +19,9 @@ def test_demo_deterministe_rapide_et_idempotente(territoire, django_assert_max_n
     assert Demande.objects.filter(statut="RADIEE").exclude(motif_radiation="").exists()
     premiers = sorted(Demande.objects.values_list("nom", "prenom", "date_naissance"))[:5]
     # idempotent
-    assert demo.seed(territoire, stdout=out, nombre=400) == 0
+    assert demo.seed(territoire_demo, stdout=out, nombre=400) == 0
     assert Demande.objects.count() == 400
     # deterministic: the same applicants again on a fresh territory
     Demande.objects.all().delete()
-    demo.seed(territoire, stdout=out, nombre=400)
+    demo.seed(territoire_demo, stdout=out, nombre=400)
     assert sorted(Demande.objects.values_list("nom", "prenom", "date_naissance"))[:5] == premiers

@@ -15,9 +15,13 @@ NAISSANCE = dt.date(1988, 4, 12)
 
 
 @pytest.fixture
-def existante(monde):
+def existante(monde_demandes):
     return creer_demande(
-        monde.guichet, nom="Lefèvre-Audit", prenom="Amélie", nom_naissance="D'Almeida", date_naissance=NAISSANCE
+        monde_demandes.guichet,
+        nom="Lefèvre-Audit",
+        prenom="Amélie",
+        nom_naissance="D'Almeida",
+        date_naissance=NAISSANCE,
     )
 
 
@@ -34,12 +38,14 @@ def existante(monde):
         ("Lefèvre-Audit", "Amélia", False),
     ],
 )
-def test_doublons_variantes_du_nom(monde, existante, nom, prenom, trouve):
-    resultat = selectors.doublons(monde.epci.pk, nom, prenom, NAISSANCE)
+def test_doublons_variantes_du_nom(monde_demandes, existante, nom, prenom, trouve):
+    resultat = selectors.doublons(monde_demandes.epci.pk, nom, prenom, NAISSANCE)
     assert (existante in resultat) is trouve
 
 
-def test_recherche_montre_le_nom_de_naissance(client, monde, existante):
-    html = connecte(client, monde.agent).get(reverse("demandes:recherche"), {"q": "d almeida"}).content.decode()
+def test_recherche_montre_le_nom_de_naissance(client, monde_demandes, existante):
+    html = (
+        connecte(client, monde_demandes.agent).get(reverse("demandes:recherche"), {"q": "d almeida"}).content.decode()
+    )
     assert existante.numero_unique in html
     assert "nom de naissance : D&#x27;Almeida" in html or "nom de naissance : D'Almeida" in html

@@ -15,12 +15,12 @@ pytestmark = [
 ]
 
 
-def test_enregistrements_simultanes_numeros_uniques_et_consecutifs(monde):
+def test_enregistrements_simultanes_numeros_uniques_et_consecutifs(monde_demandes):
     erreurs = []
 
     def enregistrer(i):
         try:
-            creer_demande(monde.guichet, acteur=monde.agent, nom=f"Parallele{i}")
+            creer_demande(monde_demandes.guichet, acteur=monde_demandes.agent, nom=f"Parallele{i}")
         except Exception as exc:  # noqa: BLE001 - reported below
             erreurs.append(exc)
         finally:

@@ -11,12 +11,16 @@ from demandes.models import Demande, Evenement, ParametresDemande
 from .factories import creer_demande
 
 
-def test_taches_idempotentes(monde):
+def test_taches_idempotentes(monde_demandes):
     today = timezone.localdate()
-    a_rappeler = creer_demande(monde.guichet, acteur=monde.agent, date_depot=today - dt.timedelta(days=350))
-    a_radier = creer_demande(monde.guichet, acteur=monde.agent, date_depot=today - dt.timedelta(days=420), nom="Roux")
+    a_rappeler = creer_demande(
+        monde_demandes.guichet, acteur=monde_demandes.agent, date_depot=today - dt.timedelta(days=350)
+    )
+    a_radier = creer_demande(
+        monde_demandes.guichet, acteur=monde_demandes.agent, date_depot=today - dt.timedelta(days=420), nom="Roux"
+    )
     services.envoyer_rappel_renouvellement(a_radier.pk, today=today - dt.timedelta(days=60))
-    recente = creer_demande(monde.guichet, acteur=monde.agent, date_depot=today, nom="Blanc")
+    recente = creer_demande(monde_demandes.guichet, acteur=monde_demandes.agent, date_depot=today, nom="Blanc")
     assert tasks.envoyer_rappels_renouvellement.apply().get()["rappels"] == 1
     assert tasks.envoyer_rappels_renouvellement.apply().get()["rappels"] == 0  # rerun does nothing more
     assert tasks.radier_non_renouvelees.apply().get()["radiations"] == 1
@@ -29,18 +33,18 @@ def test_taches_idempotentes(monde):
     assert len(mail.outbox) == 2
 
 
-def test_delais_du_territoire_pris_en_compte(monde):
+def test_delais_du_territoire_pris_en_compte(monde_demandes):
     ParametresDemande.objects.create(
-        epci=monde.epci, date_debut=dt.date(2020, 1, 1), preavis_rappel_mois=3, source="PPGDID de test"
+        epci=monde_demandes.epci, date_debut=dt.date(2020, 1, 1), preavis_rappel_mois=3, source="PPGDID de test"
     )
     today = timezone.localdate()
-    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=today - dt.timedelta(days=290))
+    d = creer_demande(monde_demandes.guichet, acteur=monde_demandes.agent, date_depot=today - dt.timedelta(days=290))
     assert tasks.envoyer_rappels_renouvellement.apply().get()["rappels"] == 1
     d.refresh_from_db()
     assert d.statut == "A_RENOUVELER"
 
 
-def test_predicats_avec_plusieurs_acteurs(monde, demande):
+def test_predicats_avec_plusieurs_acteurs(monde_demandes, demande):
     attendu = {
         # user: (view, edit, sensitive)
         "agent": (True, True, True),
@@ -54,7 +58,7 @@ def test_predicats_avec_plusieurs_acteurs(monde, demande):
         "admin": (True, True, False),
     }
     for nom, (voir, modifier, sensible) in attendu.items():
-        user = getattr(monde, nom)
+        user = getattr(monde_demandes, nom)
         obtenu = (
             permissions.can_view(user, demande),
             permissions.can_edit(user, demande),
@@ -62,7 +66,7 @@ def test_predicats_avec_plusieurs_acteurs(monde, demande):
         )
         assert obtenu == (voir, modifier, sensible), nom
         assert Demande.objects.for_user(user).filter(pk=demande.pk).exists() is voir, nom
-    assert permissions.can_register(monde.agent, monde.guichet)
-    assert not permissions.can_register(monde.agent, monde.guichet_autre)
-    assert permissions.can_register(monde.staff, monde.guichet2)
-    assert not permissions.can_register(monde.bailleur_user, monde.guichet)
+    assert permissions.can_register(monde_demandes.agent, monde_demandes.guichet)
+    assert not permissions.can_register(monde_demandes.agent, monde_demandes.guichet_autre)
+    assert permissions.can_register(monde_demandes.staff, monde_demandes.guichet2)
+    assert not permissions.can_register(monde_demandes.bailleur_user, monde_demandes.guichet)

@@ -20,8 +20,8 @@ from .factories import creer_demande
 PDF_MINIMAL = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_recherche_insensible_aux_accents_et_a_la_casse(client, monde, demande):
-    connecte(client, monde.agent2)  # another reception point of the same territory
+def test_recherche_insensible_aux_accents_et_a_la_casse(client, monde_demandes, demande):
+    connecte(client, monde_demandes.agent2)  # another reception point of the same territory
     for q in [
         "lefevre",
         "LEFÈVRE",
@@ -40,17 +40,19 @@ def test_recherche_insensible_aux_accents_et_a_la_casse(client, monde, demande):
     assert demande.numero_unique in r.content.decode()
 
 
-def test_recherche_htmx_renvoie_le_fragment(client, monde, demande):
-    connecte(client, monde.agent)
+def test_recherche_htmx_renvoie_le_fragment(client, monde_demandes, demande):
+    connecte(client, monde_demandes.agent)
     r = client.get(reverse("demandes:recherche"), {"q": "lef"}, HTTP_HX_REQUEST="true")
     html = r.content.decode()
     assert "<html" not in html and demande.numero_unique in html
 
 
-def test_recherche_nombre_de_requetes_fixe(client, monde, django_assert_num_queries):
+def test_recherche_nombre_de_requetes_fixe(client, monde_demandes, django_assert_num_queries):
     for i in range(30):
-        creer_demande(monde.guichet if i % 2 else monde.guichet2, acteur=monde.agent, nom=f"Lefort{i}")
-    connecte(client, monde.agent)
+        creer_demande(
+            monde_demandes.guichet if i % 2 else monde_demandes.guichet2, acteur=monde_demandes.agent, nom=f"Lefort{i}"
+        )
+    connecte(client, monde_demandes.agent)
     client.get(reverse("demandes:recherche"))  # warm the session
     # session, user, scope memberships, demand memberships, then one ordered index range per reading of the
     # words (name of use, birth name), each with its reception point, then the read log (the reader's
@@ -64,8 +66,8 @@ def test_recherche_nombre_de_requetes_fixe(client, monde, django_assert_num_quer
         client.get(reverse("demandes:recherche"), {"q": "lefort amel"})
 
 
-def test_outsider_ne_voit_rien(client, monde, demande):
-    for user in (monde.outsider, monde.outsider_bailleur):
+def test_outsider_ne_voit_rien(client, monde_demandes, demande):
+    for user in (monde_demandes.outsider, monde_demandes.outsider_bailleur):
         connecte(client, user)
         r = client.get(reverse("demandes:recherche"), {"q": "lefevre"})
         assert demande.numero_unique not in r.content.decode()
@@ -77,8 +79,8 @@ def test_outsider_ne_voit_rien(client, monde, demande):
         assert demande.numero_unique not in client.get("/api/demandes/", {"q": "lefevre"}).content.decode()
 
 
-def test_membre_cil_et_anonyme_sans_acces(client, monde, demande):
-    connecte(client, monde.membre_cil)
+def test_membre_cil_et_anonyme_sans_acces(client, monde_demandes, demande):
+    connecte(client, monde_demandes.membre_cil)
     assert client.get(reverse("demandes:recherche")).status_code == 403
     assert client.get(reverse("demandes:fiche", args=[demande.pk])).status_code == 404
     client.logout()
@@ -86,14 +88,18 @@ def test_membre_cil_et_anonyme_sans_acces(client, monde, demande):
     assert client.get("/api/demandes/").status_code in (401, 403)
 
 
-def test_bailleur_lit_sans_modifier_ni_voir_le_sensible(client, monde, demande):
+def test_bailleur_lit_sans_modifier_ni_voir_le_sensible(client, monde_demandes, demande):
     services.reconnaitre_priorite(
-        demande, critere="VIOLENCES_COUPLE", source="GUICHET", reconnu_le=dt.date(2026, 1, 5), acteur=monde.agent
+        demande,
+        critere="VIOLENCES_COUPLE",
+        source="GUICHET",
+        reconnu_le=dt.date(2026, 1, 5),
+        acteur=monde_demandes.agent,
     )
     services.reconnaitre_priorite(
-        demande, critere="SANS_LOGEMENT", source="GUICHET", reconnu_le=dt.date(2026, 1, 5), acteur=monde.agent
+        demande, critere="SANS_LOGEMENT", source="GUICHET", reconnu_le=dt.date(2026, 1, 5), acteur=monde_demandes.agent
     )
-    connecte(client, monde.bailleur_user)
+    connecte(client, monde_demandes.bailleur_user)
     html = client.get(reverse("demandes:fiche", args=[demande.pk])).content.decode()
     assert "Dépourvue de logement" in html
     assert "violences" not in html.lower()
@@ -106,16 +112,16 @@ def test_bailleur_lit_sans_modifier_ni_voir_le_sensible(client, monde, demande):
     assert [e["type"] for e in api["evenements"]] == ["ENREGISTREMENT", "PRIORITE_RECONNUE", "PRIORITE_RECONNUE"]
     assert "violences" not in str(api).lower()
     # the reception agent of another point of the territory sees it, the API never shows it
-    connecte(client, monde.agent2)
+    connecte(client, monde_demandes.agent2)
     assert "Victime de violences" in client.get(reverse("demandes:fiche", args=[demande.pk])).content.decode()
     assert "VIOLENCES" not in client.get(f"/api/demandes/{demande.pk}/").content.decode()
     export = b"".join(client.get(reverse("demandes:export"), {"q": "lefevre"}).streaming_content).decode()
     assert demande.numero_unique in export and "VIOLENCES" not in export.upper()
 
 
-def test_api_liste_filtree_et_limitee_au_territoire(client, monde, demande):
-    creer_demande(monde.guichet_autre, acteur=monde.outsider, nom="Voironnais")
-    connecte(client, monde.reservataire_user)
+def test_api_liste_filtree_et_limitee_au_territoire(client, monde_demandes, demande):
+    creer_demande(monde_demandes.guichet_autre, acteur=monde_demandes.outsider, nom="Voironnais")
+    connecte(client, monde_demandes.reservataire_user)
     data = client.get("/api/demandes/").json()
     assert [d["numero_unique"] for d in data["results"]] == [demande.numero_unique]
     assert client.get("/api/demandes/", {"statut": "RADIEE"}).json()["count"] == 0
@@ -123,9 +129,9 @@ def test_api_liste_filtree_et_limitee_au_territoire(client, monde, demande):
     assert client.get("/api/demandes/", {"typologie": "T5"}).json()["count"] == 0
 
 
-def test_modification_concurrente_message_clair_et_saisie_conservee(client, monde, demande):
+def test_modification_concurrente_message_clair_et_saisie_conservee(client, monde_demandes, demande):
     url = reverse("demandes:modifier", args=[demande.pk])
-    connecte(client, monde.agent)
+    connecte(client, monde_demandes.agent)
     page = client.get(url).content.decode()
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     # someone else saves in between
@@ -133,7 +139,7 @@ def test_modification_concurrente_message_clair_et_saisie_conservee(client, mond
         Demande.objects.get(pk=demande.pk),
         version=int(version),
         donnees={"telephone": "0476000001"},
-        acteur=monde.agent2,
+        acteur=monde_demandes.agent2,
     )
     form = client.get(url).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None and k not in ("communes_souhaitees",)}
@@ -144,7 +150,7 @@ def test_modification_concurrente_message_clair_et_saisie_conservee(client, mond
             "date_naissance": "1988-04-12",
             "motifs": ["TROP_CHER"],
             "typologies": ["T2"],
-            "communes_souhaitees": [monde.commune.pk],
+            "communes_souhaitees": [monde_demandes.commune.pk],
             "telephone": "",
             "membres-TOTAL_FORMS": "0",
             "membres-INITIAL_FORMS": "0",
@@ -168,9 +174,9 @@ def test_modification_concurrente_message_clair_et_saisie_conservee(client, mond
     assert frais.ville == "Échirolles" and frais.telephone == "0476000001"  # nothing lost
 
 
-def test_pas_de_renouvellement_le_jour_de_l_enregistrement(client, monde):
-    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date.today())
-    connecte(client, monde.agent2)
+def test_pas_de_renouvellement_le_jour_de_l_enregistrement(client, monde_demandes):
+    d = creer_demande(monde_demandes.guichet, acteur=monde_demandes.agent, date_depot=dt.date.today())
+    connecte(client, monde_demandes.agent2)
     fiche = client.get(reverse("demandes:fiche", args=[d.pk])).content.decode()
     assert reverse("demandes:renouveler", args=[d.pk]) not in fiche
     assert "renouvellement possible à partir du" in fiche
@@ -185,9 +191,11 @@ def test_pas_de_renouvellement_le_jour_de_l_enregistrement(client, monde):
     assert any("son renouvellement sera possible à partir du" in m for m in message)
 
 
-def test_renouveler_radier_reactiver(client, monde):
-    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date.today() - dt.timedelta(days=350))
-    connecte(client, monde.agent2)
+def test_renouveler_radier_reactiver(client, monde_demandes):
+    d = creer_demande(
+        monde_demandes.guichet, acteur=monde_demandes.agent, date_depot=dt.date.today() - dt.timedelta(days=350)
+    )
+    connecte(client, monde_demandes.agent2)
     r = client.get(reverse("demandes:renouveler", args=[d.pk]))
     assert r.status_code == 200 and "Confirmer le renouvellement" in r.content.decode()
     r = client.post(reverse("demandes:renouveler", args=[d.pk]), {"version": d.version})
@@ -213,10 +221,10 @@ def test_renouveler_radier_reactiver(client, monde):
     assert d.statut == "ACTIVE"
 
 
-def test_inscription_en_etapes_avec_doublon(client, monde, demande):
-    connecte(client, monde.agent)
+def test_inscription_en_etapes_avec_doublon(client, monde_demandes, demande):
+    connecte(client, monde_demandes.agent)
     base = {
-        "guichet": monde.guichet.pk,
+        "guichet": monde_demandes.guichet.pk,
         "nom": "LEFEVRE",
         "prenom": "amélie",
         "date_naissance": "1988-04-12",
@@ -277,7 +285,7 @@ def test_inscription_en_etapes_avec_doublon(client, monde, demande):
     assert "Ce champ est obligatoire." in r.content.decode()
     r = client.post(
         reverse("demandes:inscription_etape", args=["souhaits"]),
-        {"typologies": ["T2", "T3"], "communes_souhaitees": [monde.commune.pk], "loyer_max": "550"},
+        {"typologies": ["T2", "T3"], "communes_souhaitees": [monde_demandes.commune.pk], "loyer_max": "550"},
     )
     assert r.status_code == 302
     r = client.get(reverse("demandes:inscription_etape", args=["recapitulatif"]))
@@ -296,7 +304,7 @@ def test_inscription_en_etapes_avec_doublon(client, monde, demande):
     assert nouvelle.numero_unique.startswith("038-")
     assert nouvelle.membres.get().prenom == "Léa"
     assert sorted(nouvelle.ressources.values_list("nature", flat=True)) == ["AIDE_LOGEMENT", "SALAIRE"]
-    assert list(nouvelle.communes_souhaitees.all()) == [monde.commune]
+    assert list(nouvelle.communes_souhaitees.all()) == [monde_demandes.commune]
     assert nouvelle.evenements.get().type == Evenement.Type.ENREGISTREMENT
     fiche = client.get(r.url).content.decode()
     assert "Attestation d'hébergement" in unescape(fiche)  # checklist follows the situation
@@ -309,13 +317,13 @@ def _texte_visible(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", " ", sans_script))
 
 
-def test_outsider_ne_peut_pas_enregistrer_au_guichet_d_un_autre(client, monde):
-    connecte(client, monde.bailleur_user)
+def test_outsider_ne_peut_pas_enregistrer_au_guichet_d_un_autre(client, monde_demandes):
+    connecte(client, monde_demandes.bailleur_user)
     assert client.get(reverse("demandes:inscription")).status_code == 403
 
 
-def test_pieces_type_taille_stockage_prive_et_droits(client, monde, demande, settings, tmp_path):
-    connecte(client, monde.agent)
+def test_pieces_type_taille_stockage_prive_et_droits(client, monde_demandes, demande, settings, tmp_path):
+    connecte(client, monde_demandes.agent)
     url = reverse("demandes:piece_ajouter", args=[demande.pk])
     r = client.post(
         url,
@@ -342,17 +350,21 @@ def test_pieces_type_taille_stockage_prive_et_droits(client, monde, demande, set
     r = client.get(telecharger)
     assert r.status_code == 200 and b"".join(r.streaming_content) == PDF_MINIMAL
     assert r["Content-Type"] == "application/pdf"
-    for user, attendu in ((monde.bailleur_user, 200), (monde.outsider, 404), (monde.outsider_bailleur, 404)):
+    for user, attendu in (
+        (monde_demandes.bailleur_user, 200),
+        (monde_demandes.outsider, 404),
+        (monde_demandes.outsider_bailleur, 404),
+    ):
         connecte(client, user)
         assert client.get(telecharger).status_code == attendu
-    connecte(client, monde.agent)
+    connecte(client, monde_demandes.agent)
     client.post(reverse("demandes:piece_statut", args=[demande.pk, piece.pk]), {"statut": "VALIDE"})
     piece.refresh_from_db()
     assert piece.statut == "VALIDE"
 
 
-def test_qualification_priorite_et_dalo_depuis_la_fiche(client, monde, demande):
-    connecte(client, monde.agent)
+def test_qualification_priorite_et_dalo_depuis_la_fiche(client, monde_demandes, demande):
+    connecte(client, monde_demandes.agent)
     r = client.post(
         reverse("demandes:priorite_ajouter", args=[demande.pk]),
         {"critere": "MENACE_EXPULSION", "source": "GUICHET", "reconnu_le": "2030-01-01"},
@@ -364,14 +376,14 @@ def test_qualification_priorite_et_dalo_depuis_la_fiche(client, monde, demande):
     )
     assert r.status_code == 302
     p = demande.priorites.get()
-    assert p.reconnu_par == monde.agent and p.organisation == monde.guichet.nom
+    assert p.reconnu_par == monde_demandes.agent and p.organisation == monde_demandes.guichet.nom
     r = client.post(
         reverse("demandes:dalo_ajouter", args=[demande.pk]),
         {"date_decision": "2025-11-03", "commission": "COMED 38", "prioritaire_urgent": "on"},
     )
     assert r.status_code == 302 and demande.decisions_dalo.get().prioritaire_urgent
     # a landlord cannot qualify
-    connecte(client, monde.bailleur_user)
+    connecte(client, monde_demandes.bailleur_user)
     r = client.post(
         reverse("demandes:priorite_ajouter", args=[demande.pk]),
         {"critere": "HANDICAP", "source": "BAILLEUR", "reconnu_le": "2026-01-10"},
@@ -380,8 +392,8 @@ def test_qualification_priorite_et_dalo_depuis_la_fiche(client, monde, demande):
 
 
 @pytest.mark.pdf
-def test_attestation_pdf_contient_le_numero(client, monde, demande):
-    connecte(client, monde.agent)
+def test_attestation_pdf_contient_le_numero(client, monde_demandes, demande):
+    connecte(client, monde_demandes.agent)
     r = client.post(reverse("demandes:fiche_information", args=[demande.pk]))
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(r.content))
@@ -392,15 +404,15 @@ def test_attestation_pdf_contient_le_numero(client, monde, demande):
     assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"]) and reader.trailer["/Root"]["/Lang"] == "fr"
     assert reader.metadata.title == f"Attestation d'enregistrement {demande.numero_unique}"
     assert demande.evenements.filter(type="FICHE_INFORMATION").exists()
-    connecte(client, monde.outsider)
+    connecte(client, monde_demandes.outsider)
     assert client.post(reverse("demandes:fiche_information", args=[demande.pk])).status_code == 404
 
 
-def test_rendez_vous_et_reseau(client, monde, demande):
-    connecte(client, monde.agent)
+def test_rendez_vous_et_reseau(client, monde_demandes, demande):
+    connecte(client, monde_demandes.agent)
     r = client.post(
         reverse("demandes:rdv_ajouter", args=[demande.pk]),
-        {"guichet": monde.guichet.pk, "objet": "ENTRETIEN", "debut": "2026-03-02T10:30"},
+        {"guichet": monde_demandes.guichet.pk, "objet": "ENTRETIEN", "debut": "2026-03-02T10:30"},
     )
     assert r.status_code == 302
     rdv = demande.rendez_vous.get()
@@ -409,37 +421,46 @@ def test_rendez_vous_et_reseau(client, monde, demande):
     assert rdv.statut == "HONORE"
     assert demande.evenements.filter(type="ENTRETIEN").count() == 1
     r = client.post(
-        reverse("demandes:contact_ajouter", args=[monde.guichet.pk]), {"canal": "VISITE"}, HTTP_HX_REQUEST="true"
+        reverse("demandes:contact_ajouter", args=[monde_demandes.guichet.pk]),
+        {"canal": "VISITE"},
+        HTTP_HX_REQUEST="true",
     )
     assert "1 aujourd'hui" in unescape(r.content.decode())
     page = client.get(reverse("demandes:reseau"))
     assert page.status_code == 200
     lignes = page.context["activite"]
-    assert any(ligne["visites"] == 1 and ligne["guichet"] == monde.guichet.nom for ligne in lignes)
+    assert any(ligne["visites"] == 1 and ligne["guichet"] == monde_demandes.guichet.nom for ligne in lignes)
     assert any(ligne["entretiens"] == 1 for ligne in lignes)
     csv_activite = client.get(reverse("demandes:reseau"), {"format": "csv"}).getvalue().decode("utf-8-sig")
     assert csv_activite.splitlines()[0] == "mois;guichet;visites;appels;enregistrements;entretiens"
-    assert f";{monde.guichet.nom};1;0;1;" in csv_activite
+    assert f";{monde_demandes.guichet.nom};1;0;1;" in csv_activite
     # the outsider's agent cannot count for our reception point
-    connecte(client, monde.outsider)
+    connecte(client, monde_demandes.outsider)
     assert (
-        client.post(reverse("demandes:contact_ajouter", args=[monde.guichet.pk]), {"canal": "APPEL"}).status_code == 404
+        client.post(
+            reverse("demandes:contact_ajouter", args=[monde_demandes.guichet.pk]), {"canal": "APPEL"}
+        ).status_code
+        == 404
     )
 
 
-def test_page_des_traitements_programmes(client, monde):
-    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date.today() - dt.timedelta(days=340))
-    connecte(client, monde.staff)
+def test_page_des_traitements_programmes(client, monde_demandes):
+    d = creer_demande(
+        monde_demandes.guichet, acteur=monde_demandes.agent, date_depot=dt.date.today() - dt.timedelta(days=340)
+    )
+    connecte(client, monde_demandes.staff)
     r = client.get(reverse("demandes:traitements"))
     assert r.status_code == 200 and d.numero_unique in r.content.decode()
-    connecte(client, monde.bailleur_user)
+    connecte(client, monde_demandes.bailleur_user)
     assert client.get(reverse("demandes:traitements")).status_code == 403
 
 
-def test_recherche_noms_composes_et_nom_de_naissance(client, monde):
-    compose = creer_demande(monde.guichet, acteur=monde.agent, nom="Le Gall", prenom="Maëlle")
-    mariee = creer_demande(monde.guichet, acteur=monde.agent, nom="Dupuis", nom_naissance="N'Diaye", prenom="Awa")
-    connecte(client, monde.agent)
+def test_recherche_noms_composes_et_nom_de_naissance(client, monde_demandes):
+    compose = creer_demande(monde_demandes.guichet, acteur=monde_demandes.agent, nom="Le Gall", prenom="Maëlle")
+    mariee = creer_demande(
+        monde_demandes.guichet, acteur=monde_demandes.agent, nom="Dupuis", nom_naissance="N'Diaye", prenom="Awa"
+    )
+    connecte(client, monde_demandes.agent)
     for q, attendue in [
         ("le gall", compose),
         ("LE GALL MAE", compose),
@@ -457,16 +478,16 @@ def test_recherche_noms_composes_et_nom_de_naissance(client, monde):
 
 
 @pytest.mark.pdf
-def test_courriers_de_rappel_a_imprimer(client, monde):
+def test_courriers_de_rappel_a_imprimer(client, monde_demandes):
     d = creer_demande(
-        monde.guichet,
-        acteur=monde.agent,
+        monde_demandes.guichet,
+        acteur=monde_demandes.agent,
         date_depot=dt.date.today() - dt.timedelta(days=340),
         email="",
         courrier_postal=True,
     )
     services.envoyer_rappel_renouvellement(d.pk)
-    connecte(client, monde.staff)
+    connecte(client, monde_demandes.staff)
     assert "Imprimer les 1 avis" in client.get(reverse("demandes:traitements")).content.decode()
     r = client.get(reverse("demandes:courriers_rappel"))
     reader = PdfReader(io.BytesIO(r.content))
@@ -474,13 +495,13 @@ def test_courriers_de_rappel_a_imprimer(client, monde):
     assert d.numero_unique in texte and "est à renouveler" in texte
     assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"]) and reader.trailer["/Root"]["/Lang"] == "fr"
     assert reader.metadata.title == "Avis de renouvellement"
-    connecte(client, monde.outsider)
+    connecte(client, monde_demandes.outsider)
     r = client.get(reverse("demandes:courriers_rappel"))
     assert d.numero_unique not in "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
 
 
-def test_piece_perimee_comptee_expiree(client, monde, demande):
-    connecte(client, monde.agent)
+def test_piece_perimee_comptee_expiree(client, monde_demandes, demande):
+    connecte(client, monde_demandes.agent)
     client.post(
         reverse("demandes:piece_ajouter", args=[demande.pk]),
         {
@@ -494,11 +515,16 @@ def test_piece_perimee_comptee_expiree(client, monde, demande):
     assert "Expirée" in ligne
 
 
-def test_doublons_en_direct_htmx(client, monde, demande):
-    params = {"guichet": monde.guichet.pk, "nom": "lefevre", "prenom": "AMELIE", "date_naissance": "1988-04-12"}
-    connecte(client, monde.agent2)
+def test_doublons_en_direct_htmx(client, monde_demandes, demande):
+    params = {
+        "guichet": monde_demandes.guichet.pk,
+        "nom": "lefevre",
+        "prenom": "AMELIE",
+        "date_naissance": "1988-04-12",
+    }
+    connecte(client, monde_demandes.agent2)
     r = client.get(reverse("demandes:doublons"), params, HTTP_HX_REQUEST="true")
     assert demande.numero_unique in r.content.decode()
-    connecte(client, monde.outsider)  # cannot probe another territory's register
+    connecte(client, monde_demandes.outsider)  # cannot probe another territory's register
     r = client.get(reverse("demandes:doublons"), params, HTTP_HX_REQUEST="true")
     assert demande.numero_unique not in r.content.decode()

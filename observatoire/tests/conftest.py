@@ -8,10 +8,9 @@ import pytest
 
 from attributions.models import Logement
 from attributions.services import import_attributions
-from attributions.tests.conftest import fichier_f1, ligne_f1
-from attributions.tests.conftest import territoire as territoire  # noqa: F401 - the fixture, re-exported
 from cil.models import Bailleur, Membership, Reservataire, Secteur, SeuilQuartile
 from core.roles import Role
+from tests.fixtures.f1 import fichier_f1, ligne_f1
 
 BAILLEURS = [("552081317", "Alpes Isère Habitat"), ("779994416", "Grenoble Habitat"), ("542107651", "SDH")]
 RESERVATAIRES = [
@@ -101,8 +100,8 @@ def peuple(terr, par_annee=(120, 150, 180)):
 
 
 @pytest.fixture
-def donnees(territoire):  # noqa: F811
-    return peuple(territoire)
+def donnees(territoire_minimal):
+    return peuple(territoire_minimal)
 
 
 @pytest.fixture

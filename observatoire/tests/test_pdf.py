@@ -151,8 +151,8 @@ def test_the_dashboard_and_the_pdf_round_alike():
         assert pourcentage(valeur) == pct(valeur)
 
 
-def test_bilan_data_for_an_epci_without_threshold_raises(territoire):
+def test_bilan_data_for_an_epci_without_threshold_raises(territoire_minimal):
     from attributions.selectors import ObjectifsIndisponibles
 
     with pytest.raises(ObjectifsIndisponibles):
-        selectors.bilan(territoire["autre_epci"], 2025)
+        selectors.bilan(territoire_minimal["autre_epci"], 2025)

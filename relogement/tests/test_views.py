@@ -10,22 +10,26 @@ from pypdf import PdfReader
 
 from relogement import services
 from relogement.models import MenageAReloger, Operation, PropositionRelogement, Saisine, SeanceCommission
-
-from .conftest import REPONSES
+from tests.fixtures.relogement import REPONSES
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reloge(monde):
-    m = monde.menage("R-1", ressources_mensuelles=Decimal("1600"))
-    services.enregistrer_enquete(m, reponses=REPONSES, date_enquete=dt.date(2026, 3, 2), acteur=monde.referent)
+def reloge(monde_relogement):
+    m = monde_relogement.menage("R-1", ressources_mensuelles=Decimal("1600"))
+    services.enregistrer_enquete(
+        m, reponses=REPONSES, date_enquete=dt.date(2026, 3, 2), acteur=monde_relogement.referent
+    )
     p = services.proposer(
-        m, acteur=monde.referent, date_proposition=dt.date(2026, 4, 1), logement=monde.logement_hors_qpv_neuf
+        m,
+        acteur=monde_relogement.referent,
+        date_proposition=dt.date(2026, 4, 1),
+        logement=monde_relogement.logement_hors_qpv_neuf,
     )
     services.enregistrer_relogement(
         m,
-        acteur=monde.referent,
+        acteur=monde_relogement.referent,
         type="DEFINITIF",
         proposition=p,
         date_bail=dt.date(2026, 5, 31),
@@ -36,23 +40,25 @@ def reloge(monde):
     return m
 
 
-def test_pages_de_l_operation(client, monde, reloge, django_assert_max_num_queries):
+def test_pages_de_l_operation(client, monde_relogement, reloge, django_assert_max_num_queries):
     for i in range(5):
-        monde.menage(f"L-{i}")
-    client.force_login(monde.staff)
+        monde_relogement.menage(f"L-{i}")
+    client.force_login(monde_relogement.staff)
     with django_assert_max_num_queries(40):
-        response = client.get(reverse("relogement:operation", args=[monde.operation.pk]))
+        response = client.get(reverse("relogement:operation", args=[monde_relogement.operation.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "NPNRU Villeneuve" in html and "L-4" in html and "Inscrire un ménage" in html
     assert response.context["ind"].nb_reloges_definitifs == 1
     assert response.context["ind"].nb_hors_qpv == 1
     assert 'role="img"' in html  # the accessible SVG chart
-    response = client.get(reverse("relogement:operation", args=[monde.operation.pk]), {"statut": "A_ENQUETER"})
+    response = client.get(
+        reverse("relogement:operation", args=[monde_relogement.operation.pk]), {"statut": "A_ENQUETER"}
+    )
     assert [m.reference for m in response.context["menages"]] == [f"L-{i}" for i in range(5)]
-    monde.menage("T-1", referent=monde.autre_referent)
-    url = reverse("relogement:operation", args=[monde.operation.pk])
-    response = client.get(url, {"referent": "thomas", "batiment": monde.batiment.pk})
+    monde_relogement.menage("T-1", referent=monde_relogement.autre_referent)
+    url = reverse("relogement:operation", args=[monde_relogement.operation.pk])
+    response = client.get(url, {"referent": "thomas", "batiment": monde_relogement.batiment.pk})
     assert [m.reference for m in response.context["menages"]] == ["T-1"]
     assert client.get("/api/relogement/menages/", {"referent": "thomas"}).json()["count"] == 1
     response = client.get(reverse("relogement:operations"))
@@ -60,9 +66,9 @@ def test_pages_de_l_operation(client, monde, reloge, django_assert_max_num_queri
     assert response.context["territoires"][0]["ind"].nb_menages == 7
 
 
-def test_saisie_de_l_enquete_par_le_formulaire(client, monde):
-    m = monde.menage("F-1")
-    client.force_login(monde.referent)
+def test_saisie_de_l_enquete_par_le_formulaire(client, monde_relogement):
+    m = monde_relogement.menage("F-1")
+    client.force_login(monde_relogement.referent)
     url = reverse("relogement:enquete", args=[m.pk])
     page = client.get(url)
     assert page.status_code == 200 and "Composition du ménage" in page.content.decode()
@@ -82,10 +88,12 @@ def test_saisie_de_l_enquete_par_le_formulaire(client, monde):
     }
 
 
-def test_fiche_du_menage_formulaires_et_refus(client, monde, django_assert_max_num_queries):
-    m = monde.menage("F-2")
-    services.enregistrer_enquete(m, reponses=REPONSES, date_enquete=dt.date(2026, 3, 2), acteur=monde.referent)
-    client.force_login(monde.referent)
+def test_fiche_du_menage_formulaires_et_refus(client, monde_relogement, django_assert_max_num_queries):
+    m = monde_relogement.menage("F-2")
+    services.enregistrer_enquete(
+        m, reponses=REPONSES, date_enquete=dt.date(2026, 3, 2), acteur=monde_relogement.referent
+    )
+    client.force_login(monde_relogement.referent)
     url = reverse("relogement:menage", args=[m.pk])
     with django_assert_max_num_queries(45):
         assert client.get(url).status_code == 200
@@ -93,7 +101,7 @@ def test_fiche_du_menage_formulaires_et_refus(client, monde, django_assert_max_n
         reverse("relogement:proposer", args=[m.pk]),
         {
             "proposition-date_proposition": "2026-04-01",
-            "proposition-logement": monde.logement_qpv.pk,
+            "proposition-logement": monde_relogement.logement_qpv.pk,
             "proposition-loyer": "450",
         },  # fmt: skip
     )
@@ -113,7 +121,8 @@ def test_fiche_du_menage_formulaires_et_refus(client, monde, django_assert_max_n
     assert "Localisation (quartier, commune)" in page
     response = client.post(
         reverse("relogement:reloger", args=[m.pk]),
-        {"relogement-type": "DEFINITIF", "relogement-parc": "SOCIAL", "relogement-logement": monde.logement_ancien.pk,
+        {"relogement-type": "DEFINITIF", "relogement-parc": "SOCIAL",
+         "relogement-logement": monde_relogement.logement_ancien.pk,
          "relogement-date_bail": "2026-06-01", "relogement-loyer": "400", "relogement-charges": "90",
          "relogement-apl": "100"},
     )  # fmt: skip
@@ -129,9 +138,9 @@ def test_fiche_du_menage_formulaires_et_refus(client, monde, django_assert_max_n
 
 
 @pytest.mark.pdf
-def test_synthese_pdf_relue(client, monde, reloge):
-    client.force_login(monde.partenaire)
-    response = client.get(reverse("relogement:synthese_pdf", args=[monde.operation.pk]))
+def test_synthese_pdf_relue(client, monde_relogement, reloge):
+    client.force_login(monde_relogement.partenaire)
+    response = client.get(reverse("relogement:synthese_pdf", args=[monde_relogement.operation.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     texte = " ".join(page.extract_text() for page in reader.pages)
@@ -146,18 +155,26 @@ def test_synthese_pdf_relue(client, monde, reloge):
     assert reader.metadata.title == "Synthèse du relogement – NPNRU Villeneuve"
 
 
-def test_pages_de_la_commission(client, monde, reloge):
-    client.force_login(monde.referent)
-    url = reverse("relogement:saisine_nouvelle") + f"?epci={monde.epci.siren}&menage={reloge.pk}"
+def test_pages_de_la_commission(client, monde_relogement, reloge):
+    client.force_login(monde_relogement.referent)
+    url = reverse("relogement:saisine_nouvelle") + f"?epci={monde_relogement.epci.siren}&menage={reloge.pk}"
     assert client.get(url).status_code == 200
     response = client.post(
-        url, {"epci": monde.epci.siren, "menage": reloge.pk, "organisation": "MOUS", "motif": "SOCIAL", "expose": "x"}
+        url,
+        {
+            "epci": monde_relogement.epci.siren,
+            "menage": reloge.pk,
+            "organisation": "MOUS",
+            "motif": "SOCIAL",
+            "expose": "x",
+        },
     )
     saisine = Saisine.objects.get()
-    assert response.status_code == 302 and saisine.saisi_par == monde.referent
-    client.force_login(monde.staff)
+    assert response.status_code == 302 and saisine.saisi_par == monde_relogement.referent
+    client.force_login(monde_relogement.staff)
     response = client.post(
-        reverse("relogement:seance_nouvelle"), {"epci": monde.epci.siren, "date": "2026-12-03", "lieu": "Forum"}
+        reverse("relogement:seance_nouvelle"),
+        {"epci": monde_relogement.epci.siren, "date": "2026-12-03", "lieu": "Forum"},
     )
     seance = SeanceCommission.objects.get()
     assert response.status_code == 302
@@ -174,14 +191,14 @@ def test_pages_de_la_commission(client, monde, reloge):
     assert response.status_code == 302
     seance.refresh_from_db()
     assert seance.statut == "TENUE"
-    page = client.get(reverse("relogement:commission"), {"epci": monde.epci.siren})
+    page = client.get(reverse("relogement:commission"), {"epci": monde_relogement.epci.siren})
     assert page.status_code == 200 and "1 dossier" in page.content.decode()
     assert "Relogement bloqué" not in page.content.decode() and "Situation sociale complexe" in page.content.decode()
     assert "accompagnement social" in client.get(reverse("relogement:seance", args=[seance.pk])).content.decode()
 
 
-def test_api_operations_avec_indicateurs(client, monde, reloge):
-    client.force_login(monde.partenaire_reservataire)
+def test_api_operations_avec_indicateurs(client, monde_relogement, reloge):
+    client.force_login(monde_relogement.partenaire_reservataire)
     data = client.get("/api/relogement/operations/").json()
     assert data["count"] == 1
     op = data["results"][0]
@@ -194,16 +211,21 @@ def test_api_operations_avec_indicateurs(client, monde, reloge):
     assert data["results"][0]["relogements"][0]["logement"] == "NEUF-FONTAINE-1"
 
 
-def test_rattacher_une_demande_et_changer_de_referent(client, monde):
+def test_rattacher_une_demande_et_changer_de_referent(client, monde_relogement):
     from cil.models import Guichet
     from demandes.services import enregistrer_demande
 
     guichet = Guichet.objects.create(
-        epci=monde.epci, nom="Accueil", niveau=2, enregistreur=True, adresse="1 place", commune=monde.communes["38185"]
+        epci=monde_relogement.epci,
+        nom="Accueil",
+        niveau=2,
+        enregistreur=True,
+        adresse="1 place",
+        commune=monde_relogement.communes["38185"],
     )
     demande = enregistrer_demande(
         guichet=guichet,
-        acteur=monde.staff,
+        acteur=monde_relogement.staff,
         donnees={
             "nom": "Keita",
             "prenom": "Issa",
@@ -217,8 +239,8 @@ def test_rattacher_une_demande_et_changer_de_referent(client, monde):
             "logement_actuel": "LOCATAIRE_HLM",
         },  # fmt: skip
     )
-    m = monde.menage("D-1")
-    client.force_login(monde.referent)
+    m = monde_relogement.menage("D-1")
+    client.force_login(monde_relogement.referent)
     url = reverse("relogement:lier_demande", args=[m.pk])
     response = client.post(url, {"numero_unique": "038-0000-99999"})
     assert response.status_code == 400 and "Aucune demande de ce numéro" in response.content.decode()
@@ -227,52 +249,56 @@ def test_rattacher_une_demande_et_changer_de_referent(client, monde):
     assert m.demande == demande
     # only EPCI staff name the relocation officer
     url = reverse("relogement:changer_referent", args=[m.pk])
-    assert client.post(url, {"referent": monde.partenaire.pk}).status_code == 403
-    client.force_login(monde.staff)
+    assert client.post(url, {"referent": monde_relogement.partenaire.pk}).status_code == 403
+    client.force_login(monde_relogement.staff)
     assert "Changer de référent" in client.get(reverse("relogement:menage", args=[m.pk])).content.decode()
-    assert client.post(url, {"referent": monde.partenaire.pk, "motif": "Mutation"}).status_code == 302
+    assert client.post(url, {"referent": monde_relogement.partenaire.pk, "motif": "Mutation"}).status_code == 302
     m.refresh_from_db()
-    assert m.referent == monde.partenaire
-    client.force_login(monde.referent)
+    assert m.referent == monde_relogement.partenaire
+    client.force_login(monde_relogement.referent)
     assert client.get(reverse("relogement:menage", args=[m.pk])).status_code == 403
 
 
-def test_creer_une_operation_et_ses_batiments(client, monde):
-    url = reverse("relogement:operation_nouvelle") + f"?epci={monde.epci.siren}"
-    donnees = {"epci": monde.epci.siren, "nom": "LHI Très-Cloîtres", "type": "LHI", "tolerance_rac": "0",
-               "commune": monde.communes["38185"].pk, "bailleurs": [monde.actis.pk],
-               "reservataires": [monde.ville.pk]}  # fmt: skip
-    client.force_login(monde.partenaire)
+def test_creer_une_operation_et_ses_batiments(client, monde_relogement):
+    url = reverse("relogement:operation_nouvelle") + f"?epci={monde_relogement.epci.siren}"
+    donnees = {"epci": monde_relogement.epci.siren, "nom": "LHI Très-Cloîtres", "type": "LHI", "tolerance_rac": "0",
+               "commune": monde_relogement.communes["38185"].pk, "bailleurs": [monde_relogement.actis.pk],
+               "reservataires": [monde_relogement.ville.pk]}  # fmt: skip
+    client.force_login(monde_relogement.partenaire)
     assert client.get(url).status_code == 403
-    client.force_login(monde.staff)
+    client.force_login(monde_relogement.staff)
     assert "Nouvelle opération" in client.get(reverse("relogement:operations")).content.decode()
     response = client.post(url, donnees)
     assert response.status_code == 400  # an LHI operation needs its legal basis
     assert "base légale" in response.content.decode().lower()
     response = client.post(url, {**donnees, "base_legale": "Arrêté de mise en sécurité du 3 mars 2026, L. 511-19"})
     operation = Operation.objects.get(nom="LHI Très-Cloîtres")
-    assert response.status_code == 302 and operation.epci == monde.epci
-    assert list(operation.bailleurs.all()) == [monde.actis]
+    assert response.status_code == 302 and operation.epci == monde_relogement.epci
+    assert list(operation.bailleurs.all()) == [monde_relogement.actis]
     response = client.post(
         reverse("relogement:batiment_ajout", args=[operation.pk]),
-        {"batiment-nom": "12 rue Très-Cloîtres", "batiment-nb_logements": "9", "batiment-bailleur": monde.actis.pk},
+        {
+            "batiment-nom": "12 rue Très-Cloîtres",
+            "batiment-nb_logements": "9",
+            "batiment-bailleur": monde_relogement.actis.pk,
+        },
     )
     assert response.status_code == 302
     assert operation.batiments.get().nb_logements == 9
-    client.force_login(monde.partenaire)
+    client.force_login(monde_relogement.partenaire)
     assert client.get(reverse("relogement:operation", args=[operation.pk])).status_code == 200
     response = client.post(reverse("relogement:batiment_ajout", args=[operation.pk]), {"batiment-nom": "B"})
     assert response.status_code == 403
 
 
-def test_historique_sans_faux_changement_de_statut(client, monde):
+def test_historique_sans_faux_changement_de_statut(client, monde_relogement):
     """A step that keeps the status (registration, referent) reads as that status alone."""
     import re
 
-    m = monde.menage("H-1")
+    m = monde_relogement.menage("H-1")
     TransitionMenage = m.transitions.model
     assert TransitionMenage.objects.filter(menage=m, de=m.statut, vers=m.statut).exists()
-    client.force_login(monde.referent)
+    client.force_login(monde_relogement.referent)
     html = client.get(reverse("relogement:menage", args=[m.pk])).content.decode()
     libelle = m.get_statut_display()
     assert not re.search(rf"{re.escape(libelle)}\s*→\s*{re.escape(libelle)}", html)

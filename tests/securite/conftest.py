@@ -1,4 +1,5 @@
-"""The hostile test suite's world: three territories, every role in each, and a sensitive demand in each.
+"""The hostile test suite's world (``monde_hostile``): three territories, every role in each, and a sensitive
+demand in each.
 
 Each territory (Val, Mont, Lac) has a commune, a landlord, a reservation holder, a registering reception
 point and one user per role; the platform has an administrator by role (staff, not superuser) and a
@@ -48,7 +49,7 @@ class Territoire:
 
 
 @dataclass
-class Monde:
+class MondeHostile:
     val: Territoire
     mont: Territoire
     lac: Territoire
@@ -126,7 +127,7 @@ def _demande_sensible(t: Territoire):
 
 
 @pytest.fixture
-def monde(db, stockage_prive) -> Monde:
+def monde_hostile(db, stockage_prive) -> MondeHostile:
     val = _territoire("val", "200000172", "CA du Val", "01001", "Valville", "552100554")
     mont = _territoire("mont", "200000180", "CC du Mont", "02001", "Montville", "542065479")
     lac = _territoire("lac", "200000198", "CA du Lac", "03001", "Lacville", "732829320")
@@ -137,7 +138,7 @@ def monde(db, stockage_prive) -> Monde:
     admin = _user("admin_plateforme", is_staff=True)
     Membership.objects.create(user=admin, role=Role.ADMINISTRATEUR, epci=val.epci)
     superuser = User.objects.create_superuser(username="superuser", password=PASSWORD)
-    return Monde(val=val, mont=mont, lac=lac, admin=admin, superuser=superuser)
+    return MondeHostile(val=val, mont=mont, lac=lac, admin=admin, superuser=superuser)
 
 
 def connecte(client, user):
@@ -149,10 +150,10 @@ def connecte(client, user):
 
 
 @pytest.fixture
-def dpo(monde) -> dict[str, User]:
+def dpo(monde_hostile) -> dict[str, User]:
     """One data protection officer per territory (role DPO), keyed by the territory's code."""
     officers = {}
-    for t in monde.territoires:
+    for t in monde_hostile.territoires:
         user = _user(f"dpo_{t.code}")
         Membership.objects.create(user=user, role=Role.DPO, epci=t.epci)
         officers[t.code] = user

@@ -24,9 +24,9 @@ def _logements(t, nombre: int):
     )
 
 
-def test_une_page_de_l_api_ne_depasse_jamais_500_resultats(client, monde):
-    _logements(monde.val, 501)
-    connecte(client, monde.val["epci"])
+def test_une_page_de_l_api_ne_depasse_jamais_500_resultats(client, monde_hostile):
+    _logements(monde_hostile.val, 501)
+    connecte(client, monde_hostile.val["epci"])
     reponse = client.get("/api/logements/", {"limit": 100_000_000})
     assert reponse.status_code == 200
     corps = reponse.json()
@@ -52,8 +52,8 @@ def test_une_page_de_l_api_ne_depasse_jamais_500_resultats(client, monde):
         ("/api/demandes/?depot_apres=abc", "depot_apres"),
     ],
 )
-def test_un_parametre_errone_de_l_api_repond_400_en_francais(client, monde, url, parametre):
-    connecte(client, monde.val["epci"])
+def test_un_parametre_errone_de_l_api_repond_400_en_francais(client, monde_hostile, url, parametre):
+    connecte(client, monde_hostile.val["epci"])
     reponse = client.get(url)
     assert reponse.status_code == 400, reponse.content
     message = " ".join(reponse.json()[parametre])
@@ -70,17 +70,17 @@ def test_un_parametre_errone_de_l_api_repond_400_en_francais(client, monde, url,
         ("/demandes/nouvelle/doublons/?guichet=abc", "Paramètre « guichet » : « abc » n'est pas un nombre entier."),
     ],
 )
-def test_un_parametre_errone_d_une_page_repond_400_en_francais(client, monde, url, attendu):
-    connecte(client, monde.val["epci"] if not url.startswith("/demandes") else monde.val["agent"])
+def test_un_parametre_errone_d_une_page_repond_400_en_francais(client, monde_hostile, url, attendu):
+    connecte(client, monde_hostile.val["epci"] if not url.startswith("/demandes") else monde_hostile.val["agent"])
     reponse = client.get(url)
     assert reponse.status_code == 400
     assert attendu in html.unescape(reponse.content.decode())
 
 
-def test_renouveler_avec_une_version_erronee_repond_400(client, monde):
-    demande = monde.val.demande
+def test_renouveler_avec_une_version_erronee_repond_400(client, monde_hostile):
+    demande = monde_hostile.val.demande
     avant = (demande.version, demande.date_dernier_renouvellement)
-    connecte(client, monde.val["agent"])
+    connecte(client, monde_hostile.val["agent"])
     reponse = client.post(reverse("demandes:renouveler", args=[demande.pk]), {"version": "abc"})
     assert reponse.status_code == 400
     assert "Paramètre « version » : « abc » n'est pas un nombre entier." in html.unescape(reponse.content.decode())
@@ -89,11 +89,11 @@ def test_renouveler_avec_une_version_erronee_repond_400(client, monde):
 
 
 @pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
-def test_la_documentation_demande_une_connexion(client, monde, url):
+def test_la_documentation_demande_une_connexion(client, monde_hostile, url):
     reponse = client.get(url)
     assert reponse.status_code == 302
     assert reponse["Location"].startswith(reverse("core:login"))
-    connecte(client, monde.val["agent"])
+    connecte(client, monde_hostile.val["agent"])
     page = client.get(url)
     assert page.status_code == 200
     texte = page.content.decode()
@@ -106,24 +106,24 @@ def test_la_documentation_demande_une_connexion(client, monde, url):
         assert client.get(ressource).status_code == 200, ressource
 
 
-def test_le_script_de_swagger_est_servi_a_part(client, monde):
-    connecte(client, monde.val["agent"])
+def test_le_script_de_swagger_est_servi_a_part(client, monde_hostile):
+    connecte(client, monde_hostile.val["agent"])
     reponse = client.get("/api/docs/", {"script": ""})
     assert reponse.status_code == 200
     assert "SwaggerUIBundle" in reponse.content.decode()
 
 
-def test_le_schema_demande_une_connexion(client, monde):
+def test_le_schema_demande_une_connexion(client, monde_hostile):
     assert client.get("/api/schema/").status_code == 403
-    connecte(client, monde.val["agent"])
+    connecte(client, monde_hostile.val["agent"])
     reponse = client.get("/api/schema/", {"format": "json"})
     assert reponse.status_code == 200
     schema = reponse.json()
     assert "/api/vacances/" in schema["paths"]
 
 
-def test_le_schema_decrit_l_api_en_francais(client, monde):
-    connecte(client, monde.val["agent"])
+def test_le_schema_decrit_l_api_en_francais(client, monde_hostile):
+    connecte(client, monde_hostile.val["agent"])
     schema = client.get("/api/schema/", {"format": "json"}).json()
     vacances = schema["paths"]["/api/vacances/"]["get"]
     assert "vacances" in vacances["description"].lower()
@@ -142,9 +142,9 @@ def test_le_schema_decrit_l_api_en_francais(client, monde):
                 assert "A unique integer value" not in parametre["description"], chemin
 
 
-def test_l_authentification_http_basic_est_refusee(client, monde):
+def test_l_authentification_http_basic_est_refusee(client, monde_hostile):
     """Valid credentials in an Authorization: Basic header no longer open the API (session only)."""
-    agent = monde.val["epci"]
+    agent = monde_hostile.val["epci"]
     jeton = base64.b64encode(f"{agent.username}:{PASSWORD}".encode()).decode()
     for url in ("/api/demandes/", "/api/logements/", "/api/schema/"):
         reponse = client.get(url, HTTP_AUTHORIZATION=f"Basic {jeton}")
@@ -182,7 +182,7 @@ def _donnees_api(t):
     )
 
 
-def test_schemathesis_ne_trouve_aucune_erreur(client, monde):
+def test_schemathesis_ne_trouve_aucune_erreur(client, monde_hostile):
     """Every operation of /api/schema/, fuzzed as EPCI staff through the WSGI app: no server error, every
     status code and every body as the schema documents them."""
     import schemathesis
@@ -193,8 +193,8 @@ def test_schemathesis_ne_trouve_aucune_erreur(client, monde):
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-    _donnees_api(monde.val)
-    connecte(client, monde.val["epci"])
+    _donnees_api(monde_hostile.val)
+    connecte(client, monde_hostile.val["epci"])
     session = {django_settings.SESSION_COOKIE_NAME: client.cookies[django_settings.SESSION_COOKIE_NAME].value}
     schema = schemathesis.openapi.from_dict(client.get("/api/schema/", {"format": "json"}).json())
     application = WSGIHandler()

@@ -28,16 +28,16 @@ def _code(appareil):
     return f"{TOTP(appareil.bin_key, appareil.step, appareil.t0, appareil.digits, appareil.drift).token():06d}"
 
 
-def _pages(monde):
+def _pages(monde_hostile):
     return [
         reverse("core:home"),
         reverse("core:compte"),
         reverse("core:password_change"),
         "/demandes/",
-        f"/demandes/{monde.val.demande.pk}/",
+        f"/demandes/{monde_hostile.val.demande.pk}/",
         reverse("admin:index"),
         reverse("admin:core_user_changelist"),
-        reverse("admin:core_user_change", args=[monde.val["agent"].pk]),
+        reverse("admin:core_user_change", args=[monde_hostile.val["agent"].pk]),
     ]
 
 
@@ -46,26 +46,28 @@ def _tentatives(client, url, username, n, **extra):
 
 
 @pytest.mark.parametrize("qui", ["admin", "superuser", "epci_val", "epci_lac"])
-def test_sans_second_facteur_aucune_page_ni_l_admin(client, monde, otp_actif, qui):
-    user = {"admin": monde.admin, "superuser": monde.superuser}.get(qui) or getattr(monde, qui[5:])["epci"]
+def test_sans_second_facteur_aucune_page_ni_l_admin(client, monde_hostile, otp_actif, qui):
+    user = {"admin": monde_hostile.admin, "superuser": monde_hostile.superuser}.get(qui) or getattr(
+        monde_hostile, qui[5:]
+    )["epci"]
     connecte(client, user)
-    for url in _pages(monde):
+    for url in _pages(monde_hostile):
         r = client.get(url)
         assert r.status_code == 302, url
         assert r["Location"].startswith(reverse("core:second_facteur_activer")), url
     assert client.post(reverse("admin:core_user_changelist"), {}).status_code == 302
-    api = client.get("/api/objectifs/", {"epci": monde.val.epci.siren, "annee": 2026})
+    api = client.get("/api/objectifs/", {"epci": monde_hostile.val.epci.siren, "annee": 2026})
     assert api.status_code == 403 and "Second facteur requis" in api.json()["detail"]
     # with a device, the same pages send to the code instead
     TOTPDevice.objects.create(user=user, name="téléphone", confirmed=True)
     client.logout()
     connecte(client, user)
-    for url in _pages(monde):
+    for url in _pages(monde_hostile):
         assert client.get(url)["Location"].startswith(reverse("core:second_facteur_verifier")), url
 
 
-def test_le_personnel_admin_sans_role_obligatoire_doit_aussi_verifier_pour_l_admin(client, monde, otp_actif):
-    agent = monde.val["agent"]
+def test_le_personnel_admin_sans_role_obligatoire_doit_aussi_verifier_pour_l_admin(client, monde_hostile, otp_actif):
+    agent = monde_hostile.val["agent"]
     agent.is_staff = True
     agent.save()
     connecte(client, agent)
@@ -73,8 +75,8 @@ def test_le_personnel_admin_sans_role_obligatoire_doit_aussi_verifier_pour_l_adm
     assert client.get(reverse("admin:index"))["Location"].startswith(reverse("core:second_facteur_activer"))
 
 
-def test_un_mot_de_passe_vole_ne_permet_pas_d_enroler_un_autre_appareil(client, monde, otp_actif):
-    victime = monde.val["epci"]
+def test_un_mot_de_passe_vole_ne_permet_pas_d_enroler_un_autre_appareil(client, monde_hostile, otp_actif):
+    victime = monde_hostile.val["epci"]
     appareil = TOTPDevice.objects.create(user=victime, name="téléphone de la victime", confirmed=True)
     assert client.post(reverse("core:login"), {"username": victime.username, "password": PASSWORD}).status_code == 302
     r = client.get(reverse("core:second_facteur_activer"))
@@ -89,8 +91,8 @@ def test_un_mot_de_passe_vole_ne_permet_pas_d_enroler_un_autre_appareil(client, 
     assert client.get(reverse("core:home")).status_code == 302
 
 
-def test_code_faux_refuse_puis_codes_en_rafale_freines(client, monde, otp_actif):
-    user = monde.admin
+def test_code_faux_refuse_puis_codes_en_rafale_freines(client, monde_hostile, otp_actif):
+    user = monde_hostile.admin
     appareil = TOTPDevice.objects.create(user=user, name="téléphone", confirmed=True)
     connecte(client, user)
     url = reverse("core:second_facteur_verifier")
@@ -107,17 +109,17 @@ def test_code_faux_refuse_puis_codes_en_rafale_freines(client, monde, otp_actif)
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_pas_de_redirection_ouverte_apres_le_code(client, monde, otp_actif):
-    appareil = TOTPDevice.objects.create(user=monde.admin, name="téléphone", confirmed=True)
-    connecte(client, monde.admin)
+def test_pas_de_redirection_ouverte_apres_le_code(client, monde_hostile, otp_actif):
+    appareil = TOTPDevice.objects.create(user=monde_hostile.admin, name="téléphone", confirmed=True)
+    connecte(client, monde_hostile.admin)
     r = client.post(reverse("core:second_facteur_verifier"), {"code": _code(appareil), "next": "https://evil.example/"})
     assert r["Location"] == reverse("core:home")
 
 
 @pytest.mark.parametrize("canal", ["formulaire", "admin", "api"])
-def test_deviner_le_mot_de_passe_bloque_sur_chaque_canal(client, monde, settings, canal):
+def test_deviner_le_mot_de_passe_bloque_sur_chaque_canal(client, monde_hostile, settings, canal):
     url = {"formulaire": reverse("core:login"), "admin": reverse("admin:login"), "api": reverse("core:api_session")}
-    victime = monde.val["epci"].username
+    victime = monde_hostile.val["epci"].username
     codes = _tentatives(client, url[canal], victime, settings.AXES_FAILURE_LIMIT)
     assert codes[-1] == 429 and 429 not in codes[:-1]
     r = client.post(url[canal], {"username": victime, "password": PASSWORD})
@@ -126,8 +128,8 @@ def test_deviner_le_mot_de_passe_bloque_sur_chaque_canal(client, monde, settings
     assert "Trop de tentatives de connexion" in texte and "Réessayez dans 15 minutes" in texte
 
 
-def test_les_echecs_comptent_ensemble_sur_tous_les_canaux(client, monde, settings):
-    victime = monde.val["agent"].username
+def test_les_echecs_comptent_ensemble_sur_tous_les_canaux(client, monde_hostile, settings):
+    victime = monde_hostile.val["agent"].username
     n = settings.AXES_FAILURE_LIMIT
     _tentatives(client, reverse("core:login"), victime, n - 2)
     _tentatives(client, reverse("admin:login"), victime, 1)
@@ -135,15 +137,15 @@ def test_les_echecs_comptent_ensemble_sur_tous_les_canaux(client, monde, setting
     assert client.post(reverse("core:login"), {"username": victime, "password": PASSWORD}).status_code == 429
 
 
-def test_un_attaquant_ne_bloque_pas_la_victime_a_son_poste(client, monde, settings):
-    victime = monde.val["agent"].username
+def test_un_attaquant_ne_bloque_pas_la_victime_a_son_poste(client, monde_hostile, settings):
+    victime = monde_hostile.val["agent"].username
     _tentatives(client, reverse("core:login"), victime, settings.AXES_FAILURE_LIMIT + 3, REMOTE_ADDR="203.0.113.9")
     r = client.post(reverse("core:login"), {"username": victime, "password": PASSWORD}, REMOTE_ADDR="10.1.2.3")
     assert r.status_code == 302
 
 
-def test_x_forwarded_for_forge_ne_contourne_pas_le_blocage(client, monde, settings):
-    victime = monde.val["agent"].username
+def test_x_forwarded_for_forge_ne_contourne_pas_le_blocage(client, monde_hostile, settings):
+    victime = monde_hostile.val["agent"].username
     for i in range(settings.AXES_FAILURE_LIMIT):
         client.post(
             reverse("core:login"),
@@ -154,25 +156,25 @@ def test_x_forwarded_for_forge_ne_contourne_pas_le_blocage(client, monde, settin
     assert r.status_code == 429
 
 
-def test_le_verrouillage_ne_fuit_pas_entre_les_tests(client, monde):
-    r = client.post(reverse("core:login"), {"username": monde.val["epci"].username, "password": PASSWORD})
+def test_le_verrouillage_ne_fuit_pas_entre_les_tests(client, monde_hostile):
+    r = client.post(reverse("core:login"), {"username": monde_hostile.val["epci"].username, "password": PASSWORD})
     assert r.status_code == 302
 
 
-def test_session_oubliee_sur_un_poste_partage(client, monde):
-    connecte(client, monde.val["agent"])
-    assert client.get(f"/demandes/{monde.val.demande.pk}/").status_code == 200
+def test_session_oubliee_sur_un_poste_partage(client, monde_hostile):
+    connecte(client, monde_hostile.val["agent"])
+    assert client.get(f"/demandes/{monde_hostile.val.demande.pk}/").status_code == 200
     session = client.session
     session[comptes.SESSION_DERNIERE_ACTIVITE] = int(time.time()) - 45 * 60
     session.save()
-    r = client.get(f"/demandes/{monde.val.demande.pk}/")
+    r = client.get(f"/demandes/{monde_hostile.val.demande.pk}/")
     assert r.status_code == 302 and r["Location"].startswith(reverse("core:login"))
     assert client.get("/api/objectifs/").status_code in (401, 403)
     assert "_auth_user_id" not in client.session
 
 
-def test_reinitialisation_ne_contourne_pas_le_second_facteur(client, monde, otp_actif, mailoutbox):
-    victime = monde.admin
+def test_reinitialisation_ne_contourne_pas_le_second_facteur(client, monde_hostile, otp_actif, mailoutbox):
+    victime = monde_hostile.admin
     victime.email = "admin@exemple.fr"
     victime.save()
     TOTPDevice.objects.create(user=victime, name="téléphone", confirmed=True)
@@ -185,20 +187,20 @@ def test_reinitialisation_ne_contourne_pas_le_second_facteur(client, monde, otp_
     assert client.get(reverse("admin:index"))["Location"].startswith(reverse("core:second_facteur_verifier"))
 
 
-def test_api_session_exige_le_jeton_csrf(monde):
+def test_api_session_exige_le_jeton_csrf(monde_hostile):
     from django.test import Client
 
     navigateur = Client(enforce_csrf_checks=True)
     url = reverse("core:api_session")
-    identifiants = {"username": monde.val["agent"].username, "password": PASSWORD}
+    identifiants = {"username": monde_hostile.val["agent"].username, "password": PASSWORD}
     assert navigateur.post(url, identifiants).status_code == 403  # a third-party page cannot log a victim in
     jeton = navigateur.get(url).json()["csrf"]
     r = navigateur.post(url, identifiants, HTTP_X_CSRFTOKEN=jeton)
-    assert r.status_code == 200 and r.json()["username"] == monde.val["agent"].username
+    assert r.status_code == 200 and r.json()["username"] == monde_hostile.val["agent"].username
 
 
-def test_changement_de_mot_de_passe_de_l_admin_django(client, monde):
-    connecte(client, monde.superuser)
+def test_changement_de_mot_de_passe_de_l_admin_django(client, monde_hostile):
+    connecte(client, monde_hostile.superuser)
     page = client.get(reverse("admin:password_change"))
     assert page.status_code == 200 and "Changer mon mot de passe" in page.content.decode()
     faible = {"old_password": PASSWORD, "new_password1": "admin12345", "new_password2": "admin12345"}

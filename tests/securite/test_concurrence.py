@@ -76,16 +76,16 @@ def evenements(candidature, type_) -> int:
 
 
 @pytest.mark.django_db
-def test_un_ordre_de_presentation_par_place(monde):
-    vacance, _, (c1, c2, _) = vacance_en_commission(monde.val)
+def test_un_ordre_de_presentation_par_place(monde_hostile):
+    vacance, _, (c1, c2, _) = vacance_en_commission(monde_hostile.val)
     with pytest.raises(IntegrityError), transaction.atomic():
         Candidature.objects.filter(pk=c2.pk).update(rang_propose=c1.rang_propose)
     assert sorted(vacance.candidatures.values_list("rang_propose", flat=True)) == [1, 2, 3]
 
 
 @pytest.mark.django_db
-def test_un_rang_de_decision_par_logement_et_par_seance(monde):
-    _, seance, (c1, c2, c3) = vacance_en_commission(monde.val)
+def test_un_rang_de_decision_par_logement_et_par_seance(monde_hostile):
+    _, seance, (c1, c2, c3) = vacance_en_commission(monde_hostile.val)
     Candidature.objects.filter(pk=c1.pk).update(type_decision="ATTRIBUTION_RANG", rang=2)
     with pytest.raises(IntegrityError), transaction.atomic():
         Candidature.objects.filter(pk=c2.pk).update(type_decision="ATTRIBUTION_RANG", rang=2)
@@ -97,11 +97,11 @@ def test_un_rang_de_decision_par_logement_et_par_seance(monde):
 
 
 @pytest.mark.django_db
-def test_un_conflit_de_rang_devient_une_erreur_en_francais(monde):
+def test_un_conflit_de_rang_devient_une_erreur_en_francais(monde_hostile):
     """A rank written behind the service's back (another process, a past race): the constraint refuses, the
     service says why in French, and the demand's log gets nothing."""
-    _, _, (c1, c2, c3) = vacance_en_commission(monde.val)
-    bailleur = monde.val["bailleur"]
+    _, _, (c1, c2, c3) = vacance_en_commission(monde_hostile.val)
+    bailleur = monde_hostile.val["bailleur"]
     services.enregistrer_decision(candidature=c1, type_decision="ATTRIBUTION_RANG", rang=1, acteur=bailleur)
     Candidature.objects.filter(pk=c2.pk).update(type_decision="NON_ATTRIBUTION", rang=2, motif_decision="x")
     with pytest.raises(ActionRefusee, match="Un autre candidat a déjà le rang 2 pour ce logement dans cette séance"):
@@ -115,9 +115,9 @@ def test_un_conflit_de_rang_devient_une_erreur_en_francais(monde):
 
 
 @pytest.mark.django_db
-def test_decision_postee_deux_fois_une_decision_un_evenement(client, monde):
-    _, seance, (c1, _, _) = vacance_en_commission(monde.val)
-    connecte(client, monde.val["bailleur"])
+def test_decision_postee_deux_fois_une_decision_un_evenement(client, monde_hostile):
+    _, seance, (c1, _, _) = vacance_en_commission(monde_hostile.val)
+    connecte(client, monde_hostile.val["bailleur"])
     url = reverse("attributions:seance", args=[seance.pk])
     formulaire = {"candidature": c1.pk, "type_decision": "ATTRIBUTION_RANG", "rang": "1"}
     for _ in range(2):
@@ -132,10 +132,10 @@ def test_decision_postee_deux_fois_une_decision_un_evenement(client, monde):
 
 
 @pytest.mark.django_db
-def test_reponse_et_bail_postes_deux_fois(client, monde):
-    vacance, _, (c1, _, _) = vacance_en_commission(monde.val)
-    services.enregistrer_decision(candidature=c1, type_decision="ATTRIBUTION", acteur=monde.val["bailleur"])
-    connecte(client, monde.val["bailleur"])
+def test_reponse_et_bail_postes_deux_fois(client, monde_hostile):
+    vacance, _, (c1, _, _) = vacance_en_commission(monde_hostile.val)
+    services.enregistrer_decision(candidature=c1, type_decision="ATTRIBUTION", acteur=monde_hostile.val["bailleur"])
+    connecte(client, monde_hostile.val["bailleur"])
     reponse_url = reverse("attributions:vacance_action", args=[vacance.pk, "reponse"])
     bail_url = reverse("attributions:vacance_action", args=[vacance.pk, "bail"])
     for _ in range(2):
@@ -159,10 +159,10 @@ def test_reponse_et_bail_postes_deux_fois(client, monde):
 
 
 @pytest.mark.django_db
-def test_designation_soumise_deux_fois(monde):
+def test_designation_soumise_deux_fois(monde_hostile):
     """The same designation sent twice from the same page (the second request carries the page's stale state)."""
     _parametres()
-    t = monde.val
+    t = monde_hostile.val
     logement = Logement.objects.create(
         identifiant="DES-1", bailleur=t.bailleur, commune=t.commune, epci=t.epci, typologie="T3"
     )
@@ -237,18 +237,18 @@ def en_meme_temps(premier, second):
 
 
 @pytest.fixture
-def en_commission(monde):
+def en_commission(monde_hostile):
     # committed decisions recompute the territory's objectives (on_commit): they need the year's threshold
     SeuilQuartile.objects.create(
-        epci=monde.val.epci,
+        epci=monde_hostile.val.epci,
         annee=AUJOURD_HUI.year,
         seuil_q1=Decimal("10716"),
         arrete="arrêté de test",
         date_effet=dt.date(AUJOURD_HUI.year, 1, 1),
         source="test",
     )
-    vacance, seance, candidatures = vacance_en_commission(monde.val)
-    bailleur = monde.val["bailleur"]
+    vacance, seance, candidatures = vacance_en_commission(monde_hostile.val)
+    bailleur = monde_hostile.val["bailleur"]
     premier = candidatures[0]
     services.enregistrer_decision(candidature=premier, type_decision="ATTRIBUTION_RANG", rang=1, acteur=bailleur)
     return vacance, seance, candidatures, bailleur
@@ -308,9 +308,9 @@ def test_meme_bail_soumis_deux_fois_en_meme_temps(en_commission):
 
 
 @sur_postgresql
-def test_deux_designations_en_meme_temps(monde):
+def test_deux_designations_en_meme_temps(monde_hostile):
     _parametres()
-    t = monde.val
+    t = monde_hostile.val
     logement = Logement.objects.create(
         identifiant="DES-2", bailleur=t.bailleur, commune=t.commune, epci=t.epci, typologie="T3"
     )

@@ -31,41 +31,41 @@ def _no_store(response) -> bool:
     return "no-store" in directives and "private" in directives and "public" not in directives
 
 
-def test_fiche_demande_jamais_stockee_par_le_navigateur(client, monde):
-    connecte(client, monde.val["agent"])
-    response = client.get(reverse("demandes:fiche", args=[monde.val.demande.pk]))
+def test_fiche_demande_jamais_stockee_par_le_navigateur(client, monde_hostile):
+    connecte(client, monde_hostile.val["agent"])
+    response = client.get(reverse("demandes:fiche", args=[monde_hostile.val.demande.pk]))
     assert response.status_code == 200
     assert "SecretVal" in response.content.decode()
     assert _no_store(response), response.get("Cache-Control")
 
 
-def test_reponse_api_jamais_stockee(client, monde):
-    connecte(client, monde.val["epci"])
+def test_reponse_api_jamais_stockee(client, monde_hostile):
+    connecte(client, monde_hostile.val["epci"])
     response = client.get("/api/demandes/")
     assert response.status_code == 200
     assert response.json()["count"] >= 1
     assert _no_store(response), response.get("Cache-Control")
 
 
-def test_api_refusee_aux_anonymes_aussi_no_store(client, monde):
+def test_api_refusee_aux_anonymes_aussi_no_store(client, monde_hostile):
     response = client.get("/api/demandes/")
     assert response.status_code in (401, 403)
     assert _no_store(response), response.get("Cache-Control")
 
 
-def test_refus_d_un_utilisateur_connecte_no_store(client, monde):
-    connecte(client, monde.val["membre"])
+def test_refus_d_un_utilisateur_connecte_no_store(client, monde_hostile):
+    connecte(client, monde_hostile.val["membre"])
     response = client.get(reverse("demandes:recherche"))
     assert response.status_code == 403
     assert _no_store(response)
 
 
-def test_page_publique_anonyme_et_fichiers_statiques_restent_cachables(client, monde):
+def test_page_publique_anonyme_et_fichiers_statiques_restent_cachables(client, monde_hostile):
     # (the sign-in page is never_cache by Django itself; a public page keeps what its view decided)
     response = client.get("/page-publique-inexistante/")
     assert response.status_code == 404
     assert "no-store" not in response.get("Cache-Control", "")
-    connecte(client, monde.val["agent"])
+    connecte(client, monde_hostile.val["agent"])
     static = client.get("/static/css/app.css")
     assert static.status_code == 200
     assert "no-store" not in static.get("Cache-Control", "")
@@ -84,9 +84,9 @@ def _csp(response) -> dict[str, list[str]]:
     return directives
 
 
-def test_csp_stricte_sur_les_pages(client, monde):
-    connecte(client, monde.val["agent"])
-    response = client.get(reverse("demandes:fiche", args=[monde.val.demande.pk]))
+def test_csp_stricte_sur_les_pages(client, monde_hostile):
+    connecte(client, monde_hostile.val["agent"])
+    response = client.get(reverse("demandes:fiche", args=[monde_hostile.val.demande.pk]))
     csp = _csp(response)
     assert csp["default-src"] == ["'self'"]
     assert csp["script-src"] == ["'self'"]
@@ -99,17 +99,17 @@ def test_csp_stricte_sur_les_pages(client, monde):
     assert not any("unsafe" in source for sources in csp.values() for source in sources)
 
 
-def test_csp_aussi_sur_la_connexion_et_l_administration(client, monde):
+def test_csp_aussi_sur_la_connexion_et_l_administration(client, monde_hostile):
     assert _csp(client.get(reverse("core:login")))["script-src"] == ["'self'"]
-    connecte(client, monde.superuser)
+    connecte(client, monde_hostile.superuser)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert _csp(response)["script-src"] == ["'self'"]
 
 
-def test_documentation_api_seule_relachee(client, monde):
+def test_documentation_api_seule_relachee(client, monde_hostile):
     """Swagger UI needs inline styles and its start-up script; nothing else gets them."""
-    connecte(client, monde.val["epci"])
+    connecte(client, monde_hostile.val["epci"])
     response = client.get(reverse("api-docs"))
     assert response.status_code == 200
     csp = _csp(response)
@@ -269,12 +269,12 @@ def test_parametres_de_test_sans_hsts():
     assert settings.SECURE_SSL_REDIRECT is False
 
 
-def test_hsts_absent_des_reponses_hors_production(client, monde):
+def test_hsts_absent_des_reponses_hors_production(client, monde_hostile):
     response = client.get(reverse("core:login"), secure=True)
     assert "Strict-Transport-Security" not in response
 
 
-def test_hsts_envoye_avec_les_reglages_de_production(client, monde, settings):
+def test_hsts_envoye_avec_les_reglages_de_production(client, monde_hostile, settings):
     # the values production sets, applied to this process (the module itself is checked above)
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -308,8 +308,8 @@ def _dans_le_gabarit(contenu: str) -> None:
     assert "Forbidden" not in contenu and "Not Found" not in contenu and "Server Error" not in contenu
 
 
-def test_page_403_francaise_avec_le_motif(client, monde):
-    connecte(client, monde.val["membre"])
+def test_page_403_francaise_avec_le_motif(client, monde_hostile):
+    connecte(client, monde_hostile.val["membre"])
     response = client.get(reverse("demandes:recherche"))
     assert response.status_code == 403
     contenu = response.content.decode()
@@ -319,9 +319,9 @@ def test_page_403_francaise_avec_le_motif(client, monde):
     assert "Se déconnecter" in contenu  # the signed-in layout, with the navigation
 
 
-def test_page_404_francaise(client, monde):
-    connecte(client, monde.mont["agent"])
-    response = client.get(reverse("demandes:fiche", args=[monde.val.demande.pk]))
+def test_page_404_francaise(client, monde_hostile):
+    connecte(client, monde_hostile.mont["agent"])
+    response = client.get(reverse("demandes:fiche", args=[monde_hostile.val.demande.pk]))
     assert response.status_code == 404
     contenu = response.content.decode()
     _dans_le_gabarit(contenu)
@@ -356,7 +356,7 @@ def test_page_400_francaise(client, db, settings):
     assert "Requête invalide" in contenu
 
 
-def test_page_403_csrf_francaise(db, monde):
+def test_page_403_csrf_francaise(db, monde_hostile):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)

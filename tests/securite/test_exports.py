@@ -57,10 +57,10 @@ def _f1(t, numero: str, logement: str, ressources: str, prioritaire: str = "0") 
 
 
 @pytest.fixture
-def piege(monde):
+def piege(monde_hostile):
     """Val's names are formulas: the demand, the landlord, the holder, the desk, a user; Val has allocations
     with resources of 1,500 € and 1,500.50 € and a vacancy, and a relocation operation with a household."""
-    t = monde.val
+    t = monde_hostile.val
     Demande.objects.filter(pk=t.demande.pk).update(nom=FORMULE, prenom=FORMULE_AT)
     Bailleur.objects.filter(pk=t.bailleur.pk).update(nom=FORMULE)
     Reservataire.objects.filter(pk=t.reservataire.pk).update(nom=FORMULE_PLUS)
@@ -183,25 +183,25 @@ def _sans_formule(wb) -> None:
     assert formules == [], f"cellules formules après ouverture dans LibreOffice : {formules}"
 
 
-def test_search_export_of_demands_neutralises_the_name(client, monde, piege):
-    connecte(client, monde.val["agent"])
+def test_search_export_of_demands_neutralises_the_name(client, monde_hostile, piege):
+    connecte(client, monde_hostile.val["agent"])
     lignes = _lit_csv(client.get(reverse("demandes:export")))
     assert lignes[0][:3] == ["numero_unique", "nom", "prenom"]
-    ligne = next(li for li in lignes if li[0] == monde.val.demande.numero_unique)
+    ligne = next(li for li in lignes if li[0] == monde_hostile.val.demande.numero_unique)
     assert ligne[1] == "'" + FORMULE and ligne[2] == "'" + FORMULE_AT
-    assert ligne[3] == monde.val.demande.date_naissance.isoformat()
+    assert ligne[3] == monde_hostile.val.demande.date_naissance.isoformat()
 
 
-def test_desk_activity_csv_neutralises_the_desk_name(client, monde, piege):
-    connecte(client, monde.val["epci"])
+def test_desk_activity_csv_neutralises_the_desk_name(client, monde_hostile, piege):
+    connecte(client, monde_hostile.val["epci"])
     lignes = _lit_csv(client.get(reverse("demandes:reseau"), {"format": "csv"}))
     assert lignes[0] == ["mois", "guichet", "visites", "appels", "enregistrements", "entretiens"]
     assert "'" + FORMULE_LARGE in _colonne(lignes, "guichet")
 
 
-def test_allocation_list_csv_numbers_are_french_and_names_inert(client, monde, piege, tmp_path):
-    connecte(client, monde.val["epci"])
-    params = {"epci": monde.val.epci.siren, "annee": "2025", "objectif": "hors_qpv", "part": "base"}
+def test_allocation_list_csv_numbers_are_french_and_names_inert(client, monde_hostile, piege, tmp_path):
+    connecte(client, monde_hostile.val["epci"])
+    params = {"epci": monde_hostile.val.epci.siren, "annee": "2025", "objectif": "hors_qpv", "part": "base"}
     reponse = client.get(reverse("attributions:export", args=["csv"]), params)
     lignes = _lit_csv(reponse)
     assert len(lignes) == 1 + 3
@@ -224,9 +224,9 @@ def test_allocation_list_csv_numbers_are_french_and_names_inert(client, monde, p
         assert any("HYPERLINK" in str(c.value) for row in ws.iter_rows() for c in row)
 
 
-def test_allocation_list_xlsx_has_no_formula_and_real_numbers(client, monde, piege, tmp_path):
-    connecte(client, monde.val["epci"])
-    params = {"epci": monde.val.epci.siren, "annee": "2025", "objectif": "hors_qpv", "part": "base"}
+def test_allocation_list_xlsx_has_no_formula_and_real_numbers(client, monde_hostile, piege, tmp_path):
+    connecte(client, monde_hostile.val["epci"])
+    params = {"epci": monde_hostile.val.epci.siren, "annee": "2025", "objectif": "hors_qpv", "part": "base"}
     wb, octets = _lit_xlsx(client.get(reverse("attributions:export", args=["xlsx"]), params))
     ws = wb.active
     entete = [c.value for c in ws[2]]
@@ -249,17 +249,17 @@ def test_allocation_list_xlsx_has_no_formula_and_real_numbers(client, monde, pie
         assert nombres and all(c.data_type == "n" for c in nombres)
 
 
-def test_vacancies_csv_neutralises_dwelling_and_landlord(client, monde, piege):
-    connecte(client, monde.val["bailleur"])
+def test_vacancies_csv_neutralises_dwelling_and_landlord(client, monde_hostile, piege):
+    connecte(client, monde_hostile.val["bailleur"])
     lignes = _lit_csv(client.get(reverse("attributions:vacances_export")))
     assert lignes[0][:2] == ["Logement", "Bailleur"]
     assert lignes[1][:2] == ["'=1+1", "'" + FORMULE]
     assert lignes[1][6] == "2025-06-01" and lignes[1][9] == "0"
 
 
-def test_balance_sheet_tables_csv_and_xlsx(client, monde, piege):
-    connecte(client, monde.val["epci"])
-    params = {"kind": "CIL", "epci": monde.val.epci.siren, "annee": 2025}
+def test_balance_sheet_tables_csv_and_xlsx(client, monde_hostile, piege):
+    connecte(client, monde_hostile.val["epci"])
+    params = {"kind": "CIL", "epci": monde_hostile.val.epci.siren, "annee": 2025}
     lignes = _lit_csv(client.get(reverse("observatoire:export", args=["csv"]), {**params, "tableau": "reservataires"}))
     ligne = next(li for li in lignes if li and li[0] == "'" + FORMULE_PLUS)
     assert ligne[1] == "3" and NOMBRE.match(ligne[4])
@@ -273,8 +273,8 @@ def test_balance_sheet_tables_csv_and_xlsx(client, monde, piege):
     assert ligne[0].data_type == "s" and ligne[1].data_type == "n" and ligne[1].value == 3
 
 
-def test_relocation_exports(client, monde, piege):
-    connecte(client, monde.val["epci"])
+def test_relocation_exports(client, monde_hostile, piege):
+    connecte(client, monde_hostile.val["epci"])
     pk = piege["operation"].pk
     lignes = _lit_csv(client.get(reverse("relogement:export", args=[pk, "csv"])))
     assert lignes[1][:3] == ["'" + FORMULE, "'-1", "'" + FORMULE]

@@ -19,8 +19,8 @@ from django.urls import reverse
 from attributions.models import DecisionCaleol, Logement, LotImport
 from attributions.services import ImportRejete, import_attributions
 from attributions.stock import StockRejete, importer_logements
-from attributions.tests.conftest import fichier_f1, ligne_f1
 from cil.models import Reservataire
+from tests.fixtures.f1 import fichier_f1, ligne_f1
 
 from .conftest import connecte
 
@@ -53,9 +53,9 @@ def etat_decisions() -> set[tuple]:
     )
 
 
-def test_page_refuse_une_ligne_d_un_autre_territoire_en_la_nommant(client, monde):
-    contenu = fichier_f1([ligne(monde.val), ligne(monde.mont, logement_id="LOG-mont-9")])
-    reponse = importer_page(client, monde.val["epci"], contenu)
+def test_page_refuse_une_ligne_d_un_autre_territoire_en_la_nommant(client, monde_hostile):
+    contenu = fichier_f1([ligne(monde_hostile.val), ligne(monde_hostile.mont, logement_id="LOG-mont-9")])
+    reponse = importer_page(client, monde_hostile.val["epci"], contenu)
     assert reponse.status_code == 400
     texte = reponse.content.decode()
     assert "le territoire 200000180 (CC du Mont) n&#x27;est pas le vôtre." in texte
@@ -65,49 +65,52 @@ def test_page_refuse_une_ligne_d_un_autre_territoire_en_la_nommant(client, monde
     assert DecisionCaleol.objects.count() == 0
     assert not Logement.objects.exists()
     assert not LotImport.objects.exists()
-    assert not monde.mont.bailleur.epcis.filter(pk=monde.val.epci.pk).exists()
+    assert not monde_hostile.mont.bailleur.epcis.filter(pk=monde_hostile.val.epci.pk).exists()
 
 
-def test_page_accepte_les_lignes_du_territoire(client, monde):
-    reponse = importer_page(client, monde.val["epci"], fichier_f1([ligne(monde.val)]))
+def test_page_accepte_les_lignes_du_territoire(client, monde_hostile):
+    reponse = importer_page(client, monde_hostile.val["epci"], fichier_f1([ligne(monde_hostile.val)]))
     assert reponse.status_code == 302
-    assert list(DecisionCaleol.objects.values_list("epci__siren", flat=True)) == [monde.val.epci.siren]
+    assert list(DecisionCaleol.objects.values_list("epci__siren", flat=True)) == [monde_hostile.val.epci.siren]
 
 
-def test_les_autres_roles_ne_peuvent_pas_importer(client, monde):
+def test_les_autres_roles_ne_peuvent_pas_importer(client, monde_hostile):
     for role in ("agent", "bailleur", "reservataire", "membre"):
-        reponse = importer_page(client, monde.mont[role], fichier_f1([ligne(monde.mont)]))
+        reponse = importer_page(client, monde_hostile.mont[role], fichier_f1([ligne(monde_hostile.mont)]))
         assert reponse.status_code == 403, role
     assert DecisionCaleol.objects.count() == 0
 
 
-def test_l_administrateur_importe_pour_tout_territoire(client, monde):
-    contenu = fichier_f1([ligne(monde.val), ligne(monde.lac)])
-    assert importer_page(client, monde.admin, contenu).status_code == 302
+def test_l_administrateur_importe_pour_tout_territoire(client, monde_hostile):
+    contenu = fichier_f1([ligne(monde_hostile.val), ligne(monde_hostile.lac)])
+    assert importer_page(client, monde_hostile.admin, contenu).status_code == 302
     assert set(DecisionCaleol.objects.values_list("epci__siren", flat=True)) == {"200000172", "200000198"}
 
 
 @pytest.fixture
-def decision_du_mont(monde):
+def decision_du_mont(monde_hostile):
     """Mont's staff imported one of its allocations (resources 800, neither DALO nor priority)."""
     import_attributions(
-        contenu=fichier_f1([ligne(monde.mont)]), nom_fichier="mont.csv", acteur=monde.mont["epci"], recalculer=False
+        contenu=fichier_f1([ligne(monde_hostile.mont)]),
+        nom_fichier="mont.csv",
+        acteur=monde_hostile.mont["epci"],
+        recalculer=False,
     )
     return DecisionCaleol.objects.get()
 
 
-def test_un_autre_territoire_ne_reecrit_pas_le_logement_ni_la_decision(client, monde, decision_du_mont):
+def test_un_autre_territoire_ne_reecrit_pas_le_logement_ni_la_decision(client, monde_hostile, decision_du_mont):
     avant = etat_decisions()
     # Val claims Mont's dwelling and decision as its own: same key, its own commune and EPCI, other values
     pirate = ligne(
-        monde.val,
+        monde_hostile.val,
         logement_id="LOG-mont-1",
         numero_unique="NU-mont-1",
         ressources_mensuelles="5000",
         dalo="1",
         prioritaire="1",
     )
-    reponse = importer_page(client, monde.val["epci"], fichier_f1([pirate]))
+    reponse = importer_page(client, monde_hostile.val["epci"], fichier_f1([pirate]))
     assert reponse.status_code == 400
     erreurs = [str(e) for e in reponse.context["rejet"].erreurs]
     assert erreurs == [
@@ -116,17 +119,19 @@ def test_un_autre_territoire_ne_reecrit_pas_le_logement_ni_la_decision(client, m
     ]
     assert etat_decisions() == avant
     logement = Logement.objects.get(identifiant="LOG-mont-1")
-    assert (logement.epci_id, logement.commune_id) == (monde.mont.epci.pk, monde.mont.commune.pk)
+    assert (logement.epci_id, logement.commune_id) == (monde_hostile.mont.epci.pk, monde_hostile.mont.commune.pk)
 
 
-def test_une_decision_d_un_autre_territoire_n_est_pas_reecrite(monde, decision_du_mont):
+def test_une_decision_d_un_autre_territoire_n_est_pas_reecrite(monde_hostile, decision_du_mont):
     """The dwelling moved to Val since (e.g. a boundary change), the decision stays Mont's: not Val's to rewrite."""
-    Logement.objects.filter(identifiant="LOG-mont-1").update(epci=monde.val.epci, commune=monde.val.commune)
+    Logement.objects.filter(identifiant="LOG-mont-1").update(
+        epci=monde_hostile.val.epci, commune=monde_hostile.val.commune
+    )
     avant = etat_decisions()
-    pirate = ligne(monde.val, logement_id="LOG-mont-1", numero_unique="NU-mont-1", dalo="1")
+    pirate = ligne(monde_hostile.val, logement_id="LOG-mont-1", numero_unique="NU-mont-1", dalo="1")
     with pytest.raises(ImportRejete) as exc:
         import_attributions(
-            contenu=fichier_f1([pirate]), nom_fichier="v.csv", acteur=monde.val["epci"], recalculer=False
+            contenu=fichier_f1([pirate]), nom_fichier="v.csv", acteur=monde_hostile.val["epci"], recalculer=False
         )
     assert [str(e) for e in exc.value.erreurs] == [
         "ligne 2 : la décision existante (NU-mont-1, logement LOG-mont-1, 10/03/2025) appartient au territoire "
@@ -135,27 +140,27 @@ def test_une_decision_d_un_autre_territoire_n_est_pas_reecrite(monde, decision_d
     assert etat_decisions() == avant
 
 
-def test_un_membre_de_plusieurs_territoires_importe_pour_chacun(monde):
+def test_un_membre_de_plusieurs_territoires_importe_pour_chacun(monde_hostile):
     from cil.models import Membership
     from core.roles import Role
 
-    user = monde.val["epci"]
-    Membership.objects.create(user=user, role=Role.EPCI, epci=monde.lac.epci)
-    Membership.objects.create(user=user, role=Role.MEMBRE_CIL, epci=monde.mont.epci)
-    ok = fichier_f1([ligne(monde.val), ligne(monde.lac)])
+    user = monde_hostile.val["epci"]
+    Membership.objects.create(user=user, role=Role.EPCI, epci=monde_hostile.lac.epci)
+    Membership.objects.create(user=user, role=Role.MEMBRE_CIL, epci=monde_hostile.mont.epci)
+    ok = fichier_f1([ligne(monde_hostile.val), ligne(monde_hostile.lac)])
     assert import_attributions(contenu=ok, nom_fichier="a.csv", acteur=user, recalculer=False).nb_creees == 2
     # a CIL member reads Mont's figures but does not write them
     with pytest.raises(ImportRejete, match="1 erreur"):
-        import_attributions(contenu=fichier_f1([ligne(monde.mont)]), nom_fichier="b.csv", acteur=user)
+        import_attributions(contenu=fichier_f1([ligne(monde_hostile.mont)]), nom_fichier="b.csv", acteur=user)
 
 
 # --- Command line ---------------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def fichier_mixte(tmp_path, monde):
+def fichier_mixte(tmp_path, monde_hostile):
     path = tmp_path / "extrait.csv"
-    path.write_bytes(fichier_f1([ligne(monde.val), ligne(monde.mont, logement_id="LOG-mont-9")]))
+    path.write_bytes(fichier_f1([ligne(monde_hostile.val), ligne(monde_hostile.mont, logement_id="LOG-mont-9")]))
     return path
 
 
@@ -174,7 +179,7 @@ def test_commande_limitee_a_un_territoire(fichier_mixte, perimetre):
     assert DecisionCaleol.objects.count() == 0
 
 
-def test_commande_perimetre_explicite(fichier_mixte, monde):
+def test_commande_perimetre_explicite(fichier_mixte, monde_hostile):
     out = io.StringIO()
     call_command("import_attributions", str(fichier_mixte), "--epci", "200000172", "--epci", "200000180", stdout=out)
     assert "2 décisions créées" in out.getvalue()
@@ -183,15 +188,15 @@ def test_commande_perimetre_explicite(fichier_mixte, monde):
     assert DecisionCaleol.objects.count() == 2
 
 
-def test_commande_au_nom_d_un_acteur(fichier_mixte, monde, tmp_path):
+def test_commande_au_nom_d_un_acteur(fichier_mixte, monde_hostile, tmp_path):
     with pytest.raises(CommandError, match="personnel d'aucun EPCI"):
         call_command("import_attributions", str(fichier_mixte), "--acteur", "bailleur_val")
     with pytest.raises(CommandError, match="EPCI inconnu"):
         call_command("import_attributions", str(fichier_mixte), "--epci", "999999999")
     path = tmp_path / "val.csv"
-    path.write_bytes(fichier_f1([ligne(monde.val)]))
+    path.write_bytes(fichier_f1([ligne(monde_hostile.val)]))
     call_command("import_attributions", str(path), "--acteur", "epci_val", stdout=io.StringIO())
-    assert LotImport.objects.get().importe_par == monde.val["epci"]
+    assert LotImport.objects.get().importe_par == monde_hostile.val["epci"]
 
 
 # --- Stock ----------------------------------------------------------------------------------------------
@@ -205,83 +210,90 @@ def importer_stock_page(client, user, bailleur, contenu: bytes):
     return client.post(reverse("attributions:logements_import"), {"bailleur": bailleur.pk, "fichier": fichier})
 
 
-def test_stock_refuse_un_logement_sur_un_territoire_ou_le_bailleur_n_est_pas(client, monde):
+def test_stock_refuse_un_logement_sur_un_territoire_ou_le_bailleur_n_est_pas(client, monde_hostile):
     contenu = f"{ENTETE_STOCK}\nV-1;01001;T2;400\nV-2;02001;T3;500\n".encode()
-    reponse = importer_stock_page(client, monde.val["bailleur"], monde.val.bailleur, contenu)
+    reponse = importer_stock_page(client, monde_hostile.val["bailleur"], monde_hostile.val.bailleur, contenu)
     assert reponse.status_code == 400
     assert [str(e) for e in reponse.context["rejet"].erreurs] == [
         "ligne 3, colonne « commune_insee » : commune 02001 : le territoire 200000180 (CC du Mont) n'est pas le vôtre."
     ]
     assert not Logement.objects.exists()
-    assert not monde.val.bailleur.epcis.filter(pk=monde.mont.epci.pk).exists()
+    assert not monde_hostile.val.bailleur.epcis.filter(pk=monde_hostile.mont.epci.pk).exists()
 
 
-def test_stock_d_un_autre_bailleur_refuse(client, monde):
+def test_stock_d_un_autre_bailleur_refuse(client, monde_hostile):
     contenu = f"{ENTETE_STOCK}\nM-1;02001;T2;400\n".encode()
-    reponse = importer_stock_page(client, monde.val["bailleur"], monde.mont.bailleur, contenu)
+    reponse = importer_stock_page(client, monde_hostile.val["bailleur"], monde_hostile.mont.bailleur, contenu)
     assert reponse.status_code == 200  # the form refuses a landlord the user is not staff of
     assert "bailleur" in reponse.context["form"].errors
     assert not Logement.objects.exists()
     with pytest.raises(StockRejete):
-        importer_logements(contenu=contenu, bailleur=monde.mont.bailleur, acteur=monde.val["bailleur"])
+        importer_logements(contenu=contenu, bailleur=monde_hostile.mont.bailleur, acteur=monde_hostile.val["bailleur"])
     assert not Logement.objects.exists()
 
 
-def test_stock_ne_deplace_pas_un_logement_d_un_autre_territoire(monde):
+def test_stock_ne_deplace_pas_un_logement_d_un_autre_territoire(monde_hostile):
     """Val's landlord also owns a dwelling in Mont, recorded there by Mont: Val's staff cannot move it to Val."""
     Logement.objects.create(
-        identifiant="V-9", bailleur=monde.val.bailleur, commune=monde.mont.commune, epci=monde.mont.epci,
+        identifiant="V-9", bailleur=monde_hostile.val.bailleur, commune=monde_hostile.mont.commune,
+        epci=monde_hostile.mont.epci,
         typologie="T4", loyer=Decimal("610"),
     )  # fmt: skip
     with pytest.raises(StockRejete) as exc:
         importer_logements(
             contenu=f"{ENTETE_STOCK}\nV-9;01001;T1;100\n".encode(),
-            bailleur=monde.val.bailleur,
-            acteur=monde.val["bailleur"],
+            bailleur=monde_hostile.val.bailleur,
+            acteur=monde_hostile.val["bailleur"],
         )
     assert [str(e) for e in exc.value.erreurs] == [
         "ligne 2, colonne « identifiant » : ce logement est enregistré sur le territoire 200000180 (CC du Mont), "
         "qui n'est pas le vôtre : il ne peut pas être modifié."
     ]
     logement = Logement.objects.get(identifiant="V-9")
-    assert (logement.epci_id, logement.typologie, logement.loyer) == (monde.mont.epci.pk, "T4", Decimal("610.00"))
+    assert (logement.epci_id, logement.typologie, logement.loyer) == (
+        monde_hostile.mont.epci.pk,
+        "T4",
+        Decimal("610.00"),
+    )
 
 
-def test_stock_sur_les_territoires_du_bailleur(monde):
-    monde.val.bailleur.epcis.add(monde.lac.epci)  # registered by Lac too: its stock there is its own
+def test_stock_sur_les_territoires_du_bailleur(monde_hostile):
+    monde_hostile.val.bailleur.epcis.add(monde_hostile.lac.epci)  # registered by Lac too: its stock there is its own
     rapport = importer_logements(
         contenu=f"{ENTETE_STOCK}\nV-1;01001;T2;400\nV-2;03001;T3;500\n".encode(),
-        bailleur=monde.val.bailleur,
-        acteur=monde.val["bailleur"],
+        bailleur=monde_hostile.val.bailleur,
+        acteur=monde_hostile.val["bailleur"],
     )
     assert rapport.nb_crees == 2
     assert set(Logement.objects.values_list("epci__siren", flat=True)) == {"200000172", "200000198"}
 
 
-def test_commande_stock_limitee(monde, tmp_path):
+def test_commande_stock_limitee(monde_hostile, tmp_path):
     path = tmp_path / "patrimoine.csv"
     path.write_bytes(f"{ENTETE_STOCK}\nV-2;02001;T3;500\n".encode())
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 erreur"):
-        call_command("import_logements", str(path), "--bailleur", monde.val.bailleur.siren, stderr=err)
+        call_command("import_logements", str(path), "--bailleur", monde_hostile.val.bailleur.siren, stderr=err)
     assert "le territoire 200000180 (CC du Mont) n'est pas le vôtre" in err.getvalue()
     call_command(
-        "import_logements", str(path), "--bailleur", monde.val.bailleur.siren, "--epci", "200000180",
+        "import_logements", str(path), "--bailleur", monde_hostile.val.bailleur.siren, "--epci", "200000180",
         stdout=io.StringIO(),
     )  # fmt: skip
-    assert Logement.objects.get().epci_id == monde.mont.epci.pk
+    assert Logement.objects.get().epci_id == monde_hostile.mont.epci.pk
 
 
-def test_reservataire_et_bailleur_d_un_autre_territoire_non_modifies(client, monde):
+def test_reservataire_et_bailleur_d_un_autre_territoire_non_modifies(client, monde_hostile):
     """Naming Mont's landlord and holder in Val's own rows links them to Val only; their names stay."""
-    rows = [ligne(monde.val, bailleur_siren=monde.mont.bailleur.siren, reservataire_type="COMMUNE",
-                  reservataire_id=monde.mont.commune.code_insee)]  # fmt: skip
-    assert importer_page(client, monde.val["epci"], fichier_f1(rows)).status_code == 302
-    monde.mont.bailleur.refresh_from_db()
-    monde.mont.reservataire.refresh_from_db()
-    assert monde.mont.bailleur.nom == "Habitat Montville"
-    assert monde.mont.reservataire.nom == "Ville de Montville"
-    assert set(Reservataire.objects.get(pk=monde.mont.reservataire.pk).epcis.values_list("siren", flat=True)) == {
+    rows = [ligne(monde_hostile.val, bailleur_siren=monde_hostile.mont.bailleur.siren, reservataire_type="COMMUNE",
+                  reservataire_id=monde_hostile.mont.commune.code_insee)]  # fmt: skip
+    assert importer_page(client, monde_hostile.val["epci"], fichier_f1(rows)).status_code == 302
+    monde_hostile.mont.bailleur.refresh_from_db()
+    monde_hostile.mont.reservataire.refresh_from_db()
+    assert monde_hostile.mont.bailleur.nom == "Habitat Montville"
+    assert monde_hostile.mont.reservataire.nom == "Ville de Montville"
+    assert set(
+        Reservataire.objects.get(pk=monde_hostile.mont.reservataire.pk).epcis.values_list("siren", flat=True)
+    ) == {
         "200000180",
         "200000172",
     }

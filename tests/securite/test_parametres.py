@@ -70,7 +70,7 @@ def parametres_connus(motif) -> set[str]:
 
 
 @pytest.fixture
-def objets(monde):
+def objets(monde_hostile):
     """Objects of the Val territory for the routes to read: a flow agreement (the flow report then has a
     landlord to compute), a vacancy, a relocation operation."""
     import datetime as dt
@@ -79,7 +79,7 @@ def objets(monde):
     from attributions.tests.fabrique import convention
     from relogement.models import Operation
 
-    t = monde.val
+    t = monde_hostile.val
     convention(t.bailleur, t.reservataire, "0.25", epci=t.epci, annee=dt.date.today().year)
     logement = Logement.objects.create(
         identifiant="LVAL1", bailleur=t.bailleur, commune=t.commune, epci=t.epci, typologie="T3"
@@ -98,9 +98,9 @@ def objets(monde):
     return {"vacances/": vacance.pk, "relogement/operations/": operation.pk, "demandes/": t.demande.pk}
 
 
-def _chemin(route: str, monde, objets) -> str:
+def _chemin(route: str, monde_hostile, objets) -> str:
     """Fill the route's converters with objects of the caller's territory (or a missing id)."""
-    t = monde.val
+    t = monde_hostile.val
     pk = next((pk for prefixe, pk in objets.items() if route.startswith(prefixe)), 1)
     valeurs = {
         "pk": str(pk),
@@ -131,12 +131,12 @@ def test_le_parcours_couvre_les_routes_et_leurs_filtres():
 
 
 @pytest.mark.parametrize("role", ["epci", "agent"])
-def test_aucune_route_get_ne_repond_500_a_un_parametre_errone(client, monde, objets, role):
+def test_aucune_route_get_ne_repond_500_a_un_parametre_errone(client, monde_hostile, objets, role):
     client.raise_request_exception = False
-    connecte(client, monde.val[role])
+    connecte(client, monde_hostile.val[role])
     pannes = []
     for route, motif in _routes():
-        chemin = _chemin(route, monde, objets)
+        chemin = _chemin(route, monde_hostile, objets)
         propres = parametres_connus(motif)
         # each of the route's own parameters alone, then the common ones it does not read all together
         essais = [{nom: valeur} for nom in sorted(propres) for valeur in VALEURS]

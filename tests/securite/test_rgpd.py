@@ -19,7 +19,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from attributions.tests.conftest import territoire as monde_attributions  # noqa: F401  (a fixture)
 from core.models import TacheExecution
 from demandes import services
 from demandes.models import (
@@ -52,8 +51,8 @@ def _journal(**filtres):
 # --- Read log -----------------------------------------------------------------------------------
 
 
-def test_une_demande_lue_par_un_bailleur_apparait_au_journal(client, monde):
-    t = monde.val
+def test_une_demande_lue_par_un_bailleur_apparait_au_journal(client, monde_hostile):
+    t = monde_hostile.val
     connecte(client, t["bailleur"])
     assert client.get(reverse("demandes:fiche", args=[t.demande.pk])).status_code == 200
     assert client.get(f"/api/demandes/{t.demande.pk}/").status_code == 200
@@ -64,8 +63,8 @@ def test_une_demande_lue_par_un_bailleur_apparait_au_journal(client, monde):
     assert lignes[0].numero_unique == t.demande.numero_unique
 
 
-def test_liste_export_piece_et_pdf_sont_journalises(client, monde):
-    t = monde.val
+def test_liste_export_piece_et_pdf_sont_journalises(client, monde_hostile):
+    t = monde_hostile.val
     piece = services.ajouter_piece(
         t.demande, type_piece="IDENTITE", fichier=SimpleUploadedFile("id.pdf", PDF), acteur=t["agent"]
     )
@@ -82,25 +81,25 @@ def test_liste_export_piece_et_pdf_sont_journalises(client, monde):
     assert _journal(objet="PIECE").get().piece_ref == piece.pk
 
 
-def test_le_dpo_ne_lit_que_le_journal_de_son_territoire(client, monde, dpo):
-    for t in monde.territoires:
+def test_le_dpo_ne_lit_que_le_journal_de_son_territoire(client, monde_hostile, dpo):
+    for t in monde_hostile.territoires:
         connecte(client, t["bailleur"])
         client.get(reverse("demandes:fiche", args=[t.demande.pk]))
     connecte(client, dpo["val"])
     page = client.get(reverse("demandes:journal")).content.decode()
-    assert monde.val.demande.numero_unique in page
-    assert monde.mont.demande.numero_unique not in page and monde.lac.demande.numero_unique not in page
+    assert monde_hostile.val.demande.numero_unique in page
+    assert monde_hostile.mont.demande.numero_unique not in page and monde_hostile.lac.demande.numero_unique not in page
     csv = b"".join(client.get(reverse("demandes:journal_csv")).streaming_content).decode()
-    assert monde.val.demande.numero_unique in csv and monde.mont.demande.numero_unique not in csv
+    assert monde_hostile.val.demande.numero_unique in csv and monde_hostile.mont.demande.numero_unique not in csv
     # asking for another territory's demand by number or by territory gives nothing
-    filtre = client.get(reverse("demandes:journal"), {"numero": monde.mont.demande.numero_unique})
-    assert monde.mont.demande.numero_unique not in filtre.content.decode().split("<table")[1]
-    autre = client.get(reverse("demandes:journal"), {"territoire": monde.mont.epci.pk})
+    filtre = client.get(reverse("demandes:journal"), {"numero": monde_hostile.mont.demande.numero_unique})
+    assert monde_hostile.mont.demande.numero_unique not in filtre.content.decode().split("<table")[1]
+    autre = client.get(reverse("demandes:journal"), {"territoire": monde_hostile.mont.epci.pk})
     assert "bailleur_mont" not in autre.content.decode()
 
 
-def test_filtres_du_journal(client, monde, dpo):
-    t = monde.val
+def test_filtres_du_journal(client, monde_hostile, dpo):
+    t = monde_hostile.val
     for role in ("bailleur", "reservataire"):
         connecte(client, t[role])
         client.get(reverse("demandes:fiche", args=[t.demande.pk]))
@@ -115,20 +114,20 @@ def test_filtres_du_journal(client, monde, dpo):
 
 
 @pytest.mark.parametrize("role", ["agent", "bailleur", "reservataire", "epci", "membre"])
-def test_le_journal_est_reserve_au_dpo(client, monde, role):
-    connecte(client, monde.val[role])
+def test_le_journal_est_reserve_au_dpo(client, monde_hostile, role):
+    connecte(client, monde_hostile.val[role])
     assert client.get(reverse("demandes:journal")).status_code == 403
     assert client.get(reverse("demandes:journal_csv")).status_code == 403
 
 
-def test_administrateurs_sans_acces_au_journal_du_territoire(client, monde):
-    connecte(client, monde.admin)
+def test_administrateurs_sans_acces_au_journal_du_territoire(client, monde_hostile):
+    connecte(client, monde_hostile.admin)
     assert client.get(reverse("demandes:journal")).status_code == 403
 
 
-def test_le_journal_refuse_modification_et_effacement(client, monde):
-    connecte(client, monde.val["bailleur"])
-    client.get(reverse("demandes:fiche", args=[monde.val.demande.pk]))
+def test_le_journal_refuse_modification_et_effacement(client, monde_hostile):
+    connecte(client, monde_hostile.val["bailleur"])
+    client.get(reverse("demandes:fiche", args=[monde_hostile.val.demande.pk]))
     ligne = _journal().get()
     ligne.organisation = "Faussaire"
     with pytest.raises(JournalImmuable):
@@ -139,18 +138,18 @@ def test_le_journal_refuse_modification_et_effacement(client, monde):
         JournalConsultation.objects.filter(pk=ligne.pk).update(organisation="Faussaire")
     with pytest.raises(JournalImmuable):
         JournalConsultation.objects.all().delete()
-    assert _journal().get().organisation == monde.val.bailleur.nom
+    assert _journal().get().organisation == monde_hostile.val.bailleur.nom
     # not even the superuser changes or deletes it in the admin
-    connecte(client, monde.superuser)
+    connecte(client, monde_hostile.superuser)
     url = reverse("admin:demandes_journalconsultation_change", args=[ligne.pk])
     assert client.post(url, {"organisation": "Faussaire"}).status_code == 403
     assert client.post(reverse("admin:demandes_journalconsultation_delete", args=[ligne.pk])).status_code == 403
     assert _journal().count() == 1
 
 
-def test_le_personnel_epci_ne_lit_pas_le_journal_dans_l_admin(client, monde):
-    connecte(client, monde.val["epci"])
-    client.get(reverse("demandes:fiche", args=[monde.val.demande.pk]))
+def test_le_personnel_epci_ne_lit_pas_le_journal_dans_l_admin(client, monde_hostile):
+    connecte(client, monde_hostile.val["epci"])
+    client.get(reverse("demandes:fiche", args=[monde_hostile.val.demande.pk]))
     r = client.get(reverse("admin:demandes_journalconsultation_changelist"))
     assert r.status_code == 403
 
@@ -180,11 +179,11 @@ def _demande_radiee(t, nom: str, jours: int) -> Demande:
 
 
 @pytest.fixture
-def radiees(monde):
+def radiees(monde_hostile):
     return {
-        "ancienne": _demande_radiee(monde.val, "Ancienne", 400),
-        "recente": _demande_radiee(monde.val, "Recente", 300),
-        "autre": _demande_radiee(monde.mont, "Autreterritoire", 370),
+        "ancienne": _demande_radiee(monde_hostile.val, "Ancienne", 400),
+        "recente": _demande_radiee(monde_hostile.val, "Recente", 300),
+        "autre": _demande_radiee(monde_hostile.mont, "Autreterritoire", 370),
     }
 
 
@@ -192,7 +191,7 @@ def _fichiers(demande) -> list[str]:
     return [p.fichier.path for p in PieceJustificative.objects.filter(demande=demande)]
 
 
-def test_simulation_ne_change_rien_et_rend_compte(monde, radiees):
+def test_simulation_ne_change_rien_et_rend_compte(monde_hostile, radiees):
     avant = {k: (Demande.objects.filter(pk=d.pk).values().get(), _fichiers(d)) for k, d in radiees.items()}
     n_evenements = Evenement.objects.count()
     sortie = io.StringIO()
@@ -212,7 +211,7 @@ def test_simulation_ne_change_rien_et_rend_compte(monde, radiees):
     assert "Simulation" in sortie.getvalue() and "2 demandes anonymisées" in sortie.getvalue()
 
 
-def test_purge_efface_les_anciennes_et_garde_les_recentes(monde, radiees, django_capture_on_commit_callbacks):
+def test_purge_efface_les_anciennes_et_garde_les_recentes(monde_hostile, radiees, django_capture_on_commit_callbacks):
     ancienne, recente = radiees["ancienne"], radiees["recente"]
     fichiers_anciens = _fichiers(ancienne) + _fichiers(radiees["autre"])
     fichiers_recents = _fichiers(recente)
@@ -243,7 +242,7 @@ def test_purge_efface_les_anciennes_et_garde_les_recentes(monde, radiees, django
     assert MembreMenage.objects.filter(demande=r).count() == 1 and Evenement.objects.filter(demande=r).exists()
     assert all(os.path.exists(f) for f in fichiers_recents)
     # active demands are never touched
-    assert Demande.objects.get(pk=monde.val.demande.pk).nom == "SecretVal"
+    assert Demande.objects.get(pk=monde_hostile.val.demande.pk).nom == "SecretVal"
 
     execution = TacheExecution.objects.get(nom=NOM_TACHE_PURGE)
     assert execution.statut == "REUSSIE" and execution.detail["simulation"] is False
@@ -252,26 +251,27 @@ def test_purge_efface_les_anciennes_et_garde_les_recentes(monde, radiees, django
     assert purger_radiees.delay().get()["compteurs"] == {}
 
 
-def test_la_duree_de_conservation_est_un_parametre_date(monde, radiees):
+def test_la_duree_de_conservation_est_un_parametre_date(monde_hostile, radiees):
     """A territory that keeps radiated demands 18 months: the 400-day-old one stays."""
     ParametresDemande.objects.create(
-        epci=monde.val.epci, date_debut=dt.date(2020, 1, 1), conservation_radiees_mois=18, source="Délibération test"
+        epci=monde_hostile.val.epci,
+        date_debut=dt.date(2020, 1, 1),
+        conservation_radiees_mois=18,
+        source="Délibération test",
     )
     call_command("purger_demandes_radiees", stdout=io.StringIO())
     assert Demande.objects.get(pk=radiees["ancienne"].pk).anonymisee_le is None
     assert Demande.objects.get(pk=radiees["autre"].pk).anonymisee_le is not None
 
 
-def test_objectifs_des_annees_passees_inchanges(monde_attributions, django_capture_on_commit_callbacks):  # noqa: F811
+def test_objectifs_des_annees_passees_inchanges(monde_attributions, django_capture_on_commit_callbacks):
     """The operator's command, on a territory whose 2025 allocations were recorded in the platform."""
-    territoire = monde_attributions
     from attributions.models import DecisionCaleol
     from attributions.selectors import calcule_objectifs_epci
-    from attributions.tests.fabrique import construire_monde
     from attributions.tests.test_flux_parcours import parcours_plateforme
 
-    (_d1, _d2, d3, d4), _ = parcours_plateforme(construire_monde(territoire))
-    epci = territoire["epci"]
+    (_d1, _d2, d3, d4), _ = parcours_plateforme(monde_attributions)
+    epci = monde_attributions["epci"]
     avant = {annee: calcule_objectifs_epci(epci, annee) for annee in (2024, 2025)}
     n_decisions = DecisionCaleol.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
@@ -284,8 +284,8 @@ def test_objectifs_des_annees_passees_inchanges(monde_attributions, django_captu
 # --- NIR -----------------------------------------------------------------------------------------
 
 
-def test_nir_refuse_dans_les_champs_libres(client, monde):
-    t = monde.val
+def test_nir_refuse_dans_les_champs_libres(client, monde_hostile):
+    t = monde_hostile.val
     connecte(client, t["agent"])
     url = reverse("demandes:modifier", args=[t.demande.pk])
     form = client.get(url).context["form"]
@@ -309,7 +309,7 @@ def test_nir_refuse_dans_les_champs_libres(client, monde):
     assert _nir()[:5] not in Demande.objects.get(pk=t.demande.pk).commentaire.replace(" ", "")
 
 
-def test_nir_refuse_au_compte_rendu_d_entretien(client, monde):
+def test_nir_refuse_au_compte_rendu_d_entretien(client, monde_hostile):
     from demandes.forms import ClotureRendezVousForm
 
     form = ClotureRendezVousForm(data={"statut": "HONORE", "compte_rendu": f"NIR {_nir()}"})
@@ -326,8 +326,8 @@ def _archive(reponse) -> tuple[dict, list[str]]:
     return json.loads(archive.read("donnees.json")), archive.namelist()
 
 
-def test_export_d_acces_complet(client, monde, dpo):
-    t = monde.val
+def test_export_d_acces_complet(client, monde_hostile, dpo):
+    t = monde_hostile.val
     services.ajouter_piece(t.demande, type_piece="IDENTITE", fichier=SimpleUploadedFile("id.pdf", PDF), acteur=None)
     connecte(client, t["bailleur"])
     client.get(reverse("demandes:fiche", args=[t.demande.pk]))
@@ -352,30 +352,32 @@ def test_export_d_acces_complet(client, monde, dpo):
 
 
 @pytest.mark.parametrize("role", ["agent", "bailleur", "reservataire", "membre"])
-def test_export_d_acces_refuse_aux_autres_roles(client, monde, role):
-    connecte(client, monde.val[role])
-    r = client.post(reverse("demandes:export_acces", args=[monde.val.demande.pk]))
+def test_export_d_acces_refuse_aux_autres_roles(client, monde_hostile, role):
+    connecte(client, monde_hostile.val[role])
+    r = client.post(reverse("demandes:export_acces", args=[monde_hostile.val.demande.pk]))
     assert r.status_code == 404 and b"SecretVal" not in r.content
 
 
-def test_export_d_acces_refuse_aux_autres_territoires(client, monde, dpo):
-    for user in (monde.mont["epci"], dpo["mont"], monde.admin):
+def test_export_d_acces_refuse_aux_autres_territoires(client, monde_hostile, dpo):
+    for user in (monde_hostile.mont["epci"], dpo["mont"], monde_hostile.admin):
         connecte(client, user)
-        assert client.post(reverse("demandes:export_acces", args=[monde.val.demande.pk])).status_code == 404
-        r = client.post(reverse("demandes:export_acces_numero"), {"numero_unique": monde.val.demande.numero_unique})
+        assert client.post(reverse("demandes:export_acces", args=[monde_hostile.val.demande.pk])).status_code == 404
+        r = client.post(
+            reverse("demandes:export_acces_numero"), {"numero_unique": monde_hostile.val.demande.numero_unique}
+        )
         assert r.status_code == 404
     assert not _journal(objet="EXPORT_ACCES").exists()
 
 
-def test_export_d_acces_en_get_refuse(client, monde):
-    connecte(client, monde.val["epci"])
-    assert client.get(reverse("demandes:export_acces", args=[monde.val.demande.pk])).status_code == 405
+def test_export_d_acces_en_get_refuse(client, monde_hostile):
+    connecte(client, monde_hostile.val["epci"])
+    assert client.get(reverse("demandes:export_acces", args=[monde_hostile.val.demande.pk])).status_code == 405
 
 
 # --- Privacy notice ------------------------------------------------------------------------------
 
 
-def test_notice_publique_avec_durees_en_vigueur(client, monde, settings):
+def test_notice_publique_avec_durees_en_vigueur(client, monde_hostile, settings):
     settings.RGPD_CONTACT_DPO = "dpo-plateforme@example.org"
     page = client.get(reverse("core:confidentialite"))
     assert page.status_code == 200
@@ -384,10 +386,13 @@ def test_notice_publique_avec_durees_en_vigueur(client, monde, settings):
     assert "dpo-plateforme@example.org" in texte and "Base légale" in texte and "Vos droits" in texte
     # a territory's own setting and contact are what the notice shows for it
     ParametresDemande.objects.create(
-        epci=monde.mont.epci, date_debut=dt.date(2020, 1, 1), conservation_radiees_mois=18, source="Délibération"
+        epci=monde_hostile.mont.epci,
+        date_debut=dt.date(2020, 1, 1),
+        conservation_radiees_mois=18,
+        source="Délibération",
     )
-    monde.mont.epci.contact_dpo = "dpo@mont.example.org"
-    monde.mont.epci.save()
-    texte = client.get(reverse("core:confidentialite"), {"territoire": monde.mont.epci.pk}).content.decode()
+    monde_hostile.mont.epci.contact_dpo = "dpo@mont.example.org"
+    monde_hostile.mont.epci.save()
+    texte = client.get(reverse("core:confidentialite"), {"territoire": monde_hostile.mont.epci.pk}).content.decode()
     assert "18 mois après la radiation" in texte and "dpo@mont.example.org" in texte
     assert reverse("core:confidentialite") in client.get(reverse("core:login")).content.decode()

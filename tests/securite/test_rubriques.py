@@ -12,8 +12,8 @@ ROLES = ["agent", "bailleur", "reservataire", "epci", "membre"]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_le_menu_et_les_droits_disent_la_meme_chose(client, monde, role):
-    connecte(client, monde.val[role])
+def test_le_menu_et_les_droits_disent_la_meme_chose(client, monde_hostile, role):
+    connecte(client, monde_hostile.val[role])
     accueil = client.get(reverse("core:home"))
     menu = {entree["url"] for entree in accueil.context["navigation"]}
     for _section, _label, url_name, _roles, _description in NAVIGATION:
@@ -26,21 +26,21 @@ def test_le_menu_et_les_droits_disent_la_meme_chose(client, monde, role):
             assert statut == 403, (role, url_name, statut)
 
 
-def test_un_membre_de_la_cil_n_ouvre_ni_le_relogement_ni_les_flux(client, monde):
-    connecte(client, monde.val["membre"])
+def test_un_membre_de_la_cil_n_ouvre_ni_le_relogement_ni_les_flux(client, monde_hostile):
+    connecte(client, monde_hostile.val["membre"])
     for url_name in ("relogement:operations", "attributions:flux", "attributions:vacances"):
         assert client.get(reverse(url_name)).status_code == 403, url_name
 
 
-def test_un_reservataire_n_a_ni_commissions_ni_patrimoine(client, monde):
-    connecte(client, monde.val["reservataire"])
+def test_un_reservataire_n_a_ni_commissions_ni_patrimoine(client, monde_hostile):
+    connecte(client, monde_hostile.val["reservataire"])
     menu = {e["label"] for e in client.get(reverse("core:home")).context["navigation"]}
     assert "CALEOL" not in menu and "Logements" not in menu
     assert client.get(reverse("attributions:seances")).status_code == 403
     assert client.get(reverse("attributions:logements")).status_code == 403
 
 
-def test_un_referent_sans_rattachement_a_la_rubrique_relogement(client, monde):
+def test_un_referent_sans_rattachement_a_la_rubrique_relogement(client, monde_hostile):
     """A relocation referent designated per household (an outside social operator) sees and opens the
     relocation section; the same account without a household does not."""
     from django.contrib.auth import get_user_model

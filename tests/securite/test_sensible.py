@@ -34,26 +34,28 @@ def fuites(texte: str) -> list[str]:
     return [mot for mot in MOTS if mot in bas]
 
 
-def lecteurs(monde, t):
+def lecteurs(monde_hostile, t):
     """(name, user, sees the detail) for every user of the world, about territory ``t``'s demand."""
-    for autre in monde.territoires:
+    for autre in monde_hostile.territoires:
         for role in ROLES:
             yield f"{role}_{autre.code}", autre[role], autre is t and role in ("agent", "epci")
-    yield "admin", monde.admin, False
-    yield "superuser", monde.superuser, False
+    yield "admin", monde_hostile.admin, False
+    yield "superuser", monde_hostile.superuser, False
 
 
 @pytest.fixture
-def dossiers(monde, django_capture_on_commit_callbacks):
+def dossiers(monde_hostile, django_capture_on_commit_callbacks):
     """The world's demands with a checked protection order; Val scores with lines that name violence."""
-    for t in monde.territoires:
+    for t in monde_hostile.territoires:
         fichier = SimpleUploadedFile("ordonnance-protection.pdf", PDF, content_type="application/pdf")
         piece = services.ajouter_piece(
             t.demande, type_piece="ORDONNANCE_PROTECTION", fichier=fichier, acteur=t["agent"]
         )
         services.changer_statut_piece(piece, "VALIDE", acteur=t["agent"])
         t.piece = piece
-    grille = services.creer_brouillon(epci=monde.val.epci, acteur=monde.val["epci"], nom="Grille du Val")
+    grille = services.creer_brouillon(
+        epci=monde_hostile.val.epci, acteur=monde_hostile.val["epci"], nom="Grille du Val"
+    )
     grille.criteres.all().delete()
     for ordre, (code, libelle, type_, valeurs) in enumerate(
         [
@@ -66,20 +68,20 @@ def dossiers(monde, django_capture_on_commit_callbacks):
             grille=grille, ordre=ordre, code=code, libelle=libelle, type=type_, points=10 + ordre, valeurs=valeurs
         )
     with django_capture_on_commit_callbacks(execute=True):
-        services.adopter_grille(grille, acteur=monde.val["epci"], deliberation="Délibération test")
-    for t in monde.territoires:
+        services.adopter_grille(grille, acteur=monde_hostile.val["epci"], deliberation="Délibération test")
+    for t in monde_hostile.territoires:
         t.demande.refresh_from_db()
-    return monde
+    return monde_hostile
 
 
 # --- The demand's page, its edit page, the search ------------------------------------------------
 
 
 def test_fiche_detail_pour_le_guichet_et_l_epci_seulement(client, dossiers):
-    monde = dossiers
-    for t in monde.territoires:
+    monde_hostile = dossiers
+    for t in monde_hostile.territoires:
         url = reverse("demandes:fiche", args=[t.demande.pk])
-        for nom, user, voit in lecteurs(monde, t):
+        for nom, user, voit in lecteurs(monde_hostile, t):
             reponse = connecte(client, user).get(url)
             html = reponse.content.decode()
             if voit:
@@ -87,14 +89,14 @@ def test_fiche_detail_pour_le_guichet_et_l_epci_seulement(client, dossiers):
                 for attendu in ("Violences familiales", "Victime de violences au sein du couple",
                                 "Ordonnance de protection", "ordonnance-protection.pdf"):  # fmt: skip
                     assert attendu in html, (nom, attendu)
-                if t is monde.val:
+                if t is monde_hostile.val:
                     assert "Violences au sein du couple" in html and "Motif : violences familiales" in html
                 continue
             assert not fuites(html), (nom, t.code, fuites(html))
             if reponse.status_code == 200:  # reads the demand: sees that something exists, not what
                 for masque in (sensibles.MASQUE_MOTIF, sensibles.MASQUE_CRITERE, sensibles.MASQUE_PIECE):
                     assert masque in html, (nom, masque)
-                if t is monde.val:  # the scoring line is there, its label masked
+                if t is monde_hostile.val:  # the scoring line is there, its label masked
                     assert f"{t.demande.score} points" in html, nom
             else:
                 assert reponse.status_code == 404, nom
@@ -102,20 +104,25 @@ def test_fiche_detail_pour_le_guichet_et_l_epci_seulement(client, dossiers):
 
 def test_qui_lit_la_fiche_en_clair(client, dossiers):
     """The masked readers above include those who read the page: landlord, holder, admin, superuser."""
-    monde = dossiers
-    url = reverse("demandes:fiche", args=[monde.val.demande.pk])
-    for user in (monde.val["bailleur"], monde.val["reservataire"], monde.admin, monde.superuser):
+    monde_hostile = dossiers
+    url = reverse("demandes:fiche", args=[monde_hostile.val.demande.pk])
+    for user in (
+        monde_hostile.val["bailleur"],
+        monde_hostile.val["reservataire"],
+        monde_hostile.admin,
+        monde_hostile.superuser,
+    ):
         assert connecte(client, user).get(url).status_code == 200, user.username
-    for user in (monde.val["membre"], monde.mont["agent"], monde.lac["epci"]):
+    for user in (monde_hostile.val["membre"], monde_hostile.mont["agent"], monde_hostile.lac["epci"]):
         assert connecte(client, user).get(url).status_code == 404, user.username
 
 
 def test_journal_des_evenements_masque_sans_rien_retirer(client, dossiers):
-    monde = dossiers
-    demande = monde.val.demande
+    monde_hostile = dossiers
+    demande = monde_hostile.val.demande
     n = demande.evenements.count()
-    agent = connecte(client, monde.val["agent"]).get(reverse("demandes:fiche", args=[demande.pk]))
-    admin = connecte(client, monde.admin).get(reverse("demandes:fiche", args=[demande.pk]))
+    agent = connecte(client, monde_hostile.val["agent"]).get(reverse("demandes:fiche", args=[demande.pk]))
+    admin = connecte(client, monde_hostile.admin).get(reverse("demandes:fiche", args=[demande.pk]))
     assert len(agent.context["evenements"]) == len(admin.context["evenements"]) == n
     masques = [e for e in admin.context["evenements"] if e.masque]
     types = {e.objet.type for e in masques}
@@ -125,12 +132,12 @@ def test_journal_des_evenements_masque_sans_rien_retirer(client, dossiers):
 
 
 def test_page_de_modification_sans_le_motif_et_sans_le_perdre(client, dossiers):
-    monde = dossiers
-    demande = monde.val.demande
+    monde_hostile = dossiers
+    demande = monde_hostile.val.demande
     url = reverse("demandes:modifier", args=[demande.pk])
-    html = connecte(client, monde.val["agent"]).get(url).content.decode()
+    html = connecte(client, monde_hostile.val["agent"]).get(url).content.decode()
     assert "Violences familiales" in html
-    for user in (monde.admin, monde.superuser):
+    for user in (monde_hostile.admin, monde_hostile.superuser):
         reponse = connecte(client, user).get(url)
         assert reponse.status_code == 200 and not fuites(reponse.content.decode()), user.username
         form = reponse.context["form"]
@@ -142,9 +149,9 @@ def test_page_de_modification_sans_le_motif_et_sans_le_perdre(client, dossiers):
 
 
 def test_recherche_et_export_csv(client, dossiers):
-    monde = dossiers
-    for t in monde.territoires:
-        for nom, user, _voit in lecteurs(monde, t):
+    monde_hostile = dossiers
+    for t in monde_hostile.territoires:
+        for nom, user, _voit in lecteurs(monde_hostile, t):
             connecte(client, user)
             page = client.get(reverse("demandes:recherche"), {"q": f"secret{t.code}"})
             assert not fuites(page.content.decode()), nom
@@ -157,9 +164,9 @@ def test_recherche_et_export_csv(client, dossiers):
 
 
 def test_api_liste_et_detail_masques_pour_tous(client, dossiers):
-    monde = dossiers
-    for t in monde.territoires:
-        for nom, user, _voit in lecteurs(monde, t):
+    monde_hostile = dossiers
+    for t in monde_hostile.territoires:
+        for nom, user, _voit in lecteurs(monde_hostile, t):
             connecte(client, user)
             liste = client.get("/api/demandes/", {"q": f"secret{t.code}"})
             assert not fuites(liste.content.decode()), nom
@@ -179,14 +186,14 @@ def test_api_liste_et_detail_masques_pour_tous(client, dossiers):
 
 
 def test_piece_et_priorite_sensibles_inaccessibles_par_adresse(client, dossiers):
-    monde = dossiers
-    t = monde.val
+    monde_hostile = dossiers
+    t = monde_hostile.val
     priorite = t.demande.priorites.get(critere="VIOLENCES_COUPLE")
     piece_url = reverse("demandes:piece", args=[t.demande.pk, t.piece.pk])
-    for user in (t["bailleur"], t["reservataire"], monde.admin, monde.superuser):
+    for user in (t["bailleur"], t["reservataire"], monde_hostile.admin, monde_hostile.superuser):
         connecte(client, user)
         assert client.get(piece_url).status_code == 404, user.username
-    for user in (monde.admin, monde.superuser):  # they may edit the demand, not these items
+    for user in (monde_hostile.admin, monde_hostile.superuser):  # they may edit the demand, not these items
         connecte(client, user)
         statut = client.post(reverse("demandes:piece_statut", args=[t.demande.pk, t.piece.pk]), {"statut": "EXPIREE"})
         assert statut.status_code == 404
@@ -202,17 +209,17 @@ def test_piece_et_priorite_sensibles_inaccessibles_par_adresse(client, dossiers)
 def test_attestation_pdf(client, dossiers):
     from pypdf import PdfReader
 
-    monde = dossiers
-    url = reverse("demandes:fiche_information", args=[monde.val.demande.pk])
+    monde_hostile = dossiers
+    url = reverse("demandes:fiche_information", args=[monde_hostile.val.demande.pk])
 
     def texte(user) -> str:
         reponse = connecte(client, user).post(url)
         assert reponse.status_code == 200, user.username
         return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(reponse.content)).pages).split())
 
-    clair = texte(monde.val["agent"])
+    clair = texte(monde_hostile.val["agent"])
     assert "Violences au sein du couple" in clair
-    for user in (monde.admin, monde.superuser):
+    for user in (monde_hostile.admin, monde_hostile.superuser):
         masque = texte(user)
         assert not fuites(masque) and "détail réservé" in masque, user.username
 
@@ -223,9 +230,9 @@ def test_attestation_pdf(client, dossiers):
 def test_listes_de_l_admin_sans_fuite(client, dossiers):
     """Every changelist of the admin, for the superuser, the platform admin and EPCI staff (the definition of
     what is sensitive and the expected documents' checklist name the situations: they are configuration)."""
-    monde = dossiers
+    monde_hostile = dossiers
     configuration = {"elementsensible", "checklistpiece"}
-    for user in (monde.superuser, monde.admin, monde.val["epci"]):
+    for user in (monde_hostile.superuser, monde_hostile.admin, monde_hostile.val["epci"]):
         connecte(client, user)
         for model in django_admin.site._registry:
             if model._meta.model_name in configuration:
@@ -239,8 +246,8 @@ def test_listes_de_l_admin_sans_fuite(client, dossiers):
 
 
 def test_admin_definition_par_territoire(client, dossiers):
-    monde = dossiers
-    val, mont = monde.val, monde.mont
+    monde_hostile = dossiers
+    val, mont = monde_hostile.val, monde_hostile.mont
     propre_mont = ElementSensible.objects.create(epci=mont.epci, nature="MOTIF", code="DECOHABITATION")
     defaut = ElementSensible.objects.get(epci=None, nature="CRITERE", code="VIOLENCES_COUPLE")
     liste = reverse("admin:demandes_elementsensible_changelist")
@@ -282,10 +289,10 @@ def test_admin_definition_par_territoire(client, dossiers):
 
 
 def test_admin_de_la_definition_refuse_aux_autres_roles(client, dossiers):
-    monde = dossiers
+    monde_hostile = dossiers
     liste = reverse("admin:demandes_elementsensible_changelist")
     for role in ("agent", "bailleur", "reservataire", "membre"):
-        reponse = connecte(client, monde.val[role]).get(liste)
+        reponse = connecte(client, monde_hostile.val[role]).get(liste)
         assert reponse.status_code == 302 and "/login/" in reponse["Location"], role  # not staff
 
 
@@ -297,8 +304,8 @@ def test_relogement_et_commission_sans_fuite(client, dossiers):
     from relogement import services as relogement
     from relogement.models import Operation
 
-    monde = dossiers
-    t = monde.val
+    monde_hostile = dossiers
+    t = monde_hostile.val
     referent = User.objects.create_user(username="referent_val", password="x-referent-2026")
     operation = Operation.objects.create(
         epci=t.epci, nom="Renouvellement du Val", type="NPNRU", commune=t.commune, date_lancement=dt.date(2025, 1, 1)
@@ -319,7 +326,7 @@ def test_relogement_et_commission_sans_fuite(client, dossiers):
         reverse("relogement:export", args=[operation.pk, "csv"]),
         "/api/relogement/menages/",
     ]
-    for user in (referent, t["bailleur"], t["epci"], monde.admin, monde.superuser):
+    for user in (referent, t["bailleur"], t["epci"], monde_hostile.admin, monde_hostile.superuser):
         connecte(client, user)
         for url in pages:
             reponse = client.get(url)
@@ -336,8 +343,8 @@ def test_ecrans_des_candidats_sans_fuite(client, dossiers):
 
     from attributions.models import Candidature, Logement, Vacance
 
-    monde = dossiers
-    t = monde.val
+    monde_hostile = dossiers
+    t = monde_hostile.val
     logement = Logement.objects.create(
         identifiant="VAL-1", bailleur=t.bailleur, commune=t.commune, epci=t.epci, typologie="T3"
     )
@@ -354,19 +361,19 @@ def test_ecrans_des_candidats_sans_fuite(client, dossiers):
         "/api/vacances/",  # the vacancies' API lists their candidates
         reverse("admin:attributions_vacance_change", args=[vacance.pk]),  # the candidates' inline
     ]
-    for user in (t["bailleur"], t["reservataire"], t["epci"], monde.admin, monde.superuser):
+    for user in (t["bailleur"], t["reservataire"], t["epci"], monde_hostile.admin, monde_hostile.superuser):
         connecte(client, user)
         for url in pages:
             html = client.get(url, follow=True).content.decode()
             assert not fuites(html), (user.username, url)
-    assert t.demande.numero_unique in connecte(client, monde.superuser).get(pages[-1]).content.decode()
+    assert t.demande.numero_unique in connecte(client, monde_hostile.superuser).get(pages[-1]).content.decode()
     assert t.demande.numero_unique in connecte(client, t["bailleur"]).get("/api/vacances/").content.decode()
 
 
 # --- The one definition -------------------------------------------------------------------------------
 
 
-def test_une_seule_definition_chargee_par_migration(monde):
+def test_une_seule_definition_chargee_par_migration(monde_hostile):
     attendus = {
         ("MOTIF", "VIOLENCES"),
         ("CRITERE", "VIOLENCES_COUPLE"),
@@ -376,13 +383,18 @@ def test_une_seule_definition_chargee_par_migration(monde):
         ("PIECE", "ORDONNANCE_PROTECTION"),
     }
     assert set(ElementSensible.objects.filter(epci=None).values_list("nature", "code")) == attendus
-    definition = sensibles.definition(monde.val.epci.pk)
+    definition = sensibles.definition(monde_hostile.val.epci.pk)
     assert definition.criteres == {"VIOLENCES_COUPLE", "SORTIE_PROSTITUTION", "TRAITE_PROXENETISME",
                                    "VICTIME_VIOL_DOMICILE"}  # fmt: skip
     # an event type a territory flags is masked as a whole, whatever its detail
-    ElementSensible.objects.create(epci=monde.val.epci, nature="EVENEMENT", code="AVIS_COMMISSION")
-    services.record_event(monde.val.demande, "AVIS_COMMISSION", acteur=monde.val["epci"], libelle="Avis favorable")
-    ev = monde.val.demande.evenements.get(type=Evenement.Type.AVIS_COMMISSION)
-    lu = sensibles.lecture(monde.val["bailleur"], monde.val.demande).evenement(ev)
+    ElementSensible.objects.create(epci=monde_hostile.val.epci, nature="EVENEMENT", code="AVIS_COMMISSION")
+    services.record_event(
+        monde_hostile.val.demande, "AVIS_COMMISSION", acteur=monde_hostile.val["epci"], libelle="Avis favorable"
+    )
+    ev = monde_hostile.val.demande.evenements.get(type=Evenement.Type.AVIS_COMMISSION)
+    lu = sensibles.lecture(monde_hostile.val["bailleur"], monde_hostile.val.demande).evenement(ev)
     assert (lu.type, lu.type_libelle, lu.libelle) == ("RESERVE", sensibles.MASQUE_EVENEMENT, "")
-    assert sensibles.lecture(monde.mont["bailleur"], monde.mont.demande).definition.evenements == frozenset()
+    assert (
+        sensibles.lecture(monde_hostile.mont["bailleur"], monde_hostile.mont.demande).definition.evenements
+        == frozenset()
+    )

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL back-end, unordered queries in random order (see tests.ordre_aleatoire)."""

@@ -1,0 +1,13 @@
+from django.db.models.sql import compiler
+from django.db.models.sql.compiler import (  # noqa: F401 - the back-end's other compilers, unchanged
+    SQLAggregateCompiler,
+    SQLDeleteCompiler,
+    SQLInsertCompiler,
+    SQLUpdateCompiler,
+)
+
+from tests.ordre_aleatoire import OrdreAleatoireParDefaut
+
+
+class SQLCompiler(OrdreAleatoireParDefaut, compiler.SQLCompiler):
+    pass

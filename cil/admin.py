@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from . import permissions
+from .forms import CibleLocaleForm
 from .models import (
     Bailleur,
     CibleLocale,
@@ -362,10 +363,46 @@ class TauxLegalAdmin(TerritoireScopedAdmin):
 
 @admin.register(CibleLocale)
 class CibleLocaleAdmin(TerritoireScopedAdmin):
-    list_display = ("epci", "objectif", "taux", "bailleur", "reservataire", "secteur", "date_debut", "date_fin")
+    """Local targets, typed as percentages (42,5); EPCI staff also manage them from the page "Cibles locales"."""
+
+    form = CibleLocaleForm
+    list_display = ("epci", "objectif", "taux_pourcentage", "perimetre", "date_debut", "date_fin", "source_texte")
     list_filter = ("objectif",)
     autocomplete_fields = ("epci",)
-    raw_id_fields = ("bailleur", "reservataire", "secteur")
+    raw_id_fields = ("bailleur", "reservataire", "secteur", "commune", "version")
+
+    @admin.display(description="taux cible", ordering="taux")
+    def taux_pourcentage(self, obj):
+        return obj.taux_texte
+
+    def save_model(self, request, obj, form, change):
+        from politique.services import journaliser_cible
+
+        super().save_model(request, obj, form, change)
+        journaliser_cible(obj, acteur=request.user, operation="modification" if change else "création",
+                          champs=form.changed_data)  # fmt: skip
+
+    def delete_model(self, request, obj):
+        from politique.services import journaliser_cible
+
+        journaliser_cible(obj, acteur=request.user, operation="suppression")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        from politique.services import journaliser_cible
+
+        for obj in queryset:
+            journaliser_cible(obj, acteur=request.user, operation="suppression")
+        super().delete_queryset(request, queryset)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version" and not _superuser(request):
+            from politique.models import VersionDocument
+
+            scope = scope_for(request.user)
+            versions = VersionDocument.objects.select_related("document")
+            kwargs["queryset"] = versions if scope.admin else versions.filter(document__epci__in=scope.epci_staff)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # --- Accounts: the User admin of core, scoped ---------------------------------------------------------------------

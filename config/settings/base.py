@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "attributions",
     "observatoire",
     "relogement",
+    "politique",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,7 @@ DEMO_SEEDERS = [
     "attributions.demo.seed",
     "attributions.demo_flux.seed",
     "relogement.demo.seed",
+    "politique.demo.seed",
     "observatoire.demo.seed",
     "core.demo.seed",
 ]

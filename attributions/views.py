@@ -78,6 +78,12 @@ def _perimetre(user, epci):
     return qs, "Attributions de " + ", ".join(noms)
 
 
+def _organisations(user) -> dict:
+    """On a partial view, the user's own organisations, whose local targets are shown beside the territory's."""
+    scope = scope_for(user)
+    return {"bailleur": set(scope.bailleurs), "reservataire": set(scope.reservataires)}
+
+
 @login_required
 @rubrique("attributions:tableau_de_bord")
 def tableau_de_bord(request):
@@ -85,7 +91,7 @@ def tableau_de_bord(request):
     queryset, perimetre = _perimetre(request.user, epci)
     annee = _choisir_annee(request, epci, queryset if queryset is not None else DecisionCaleol.objects.all())
     try:
-        resultat = calcule_objectifs_epci(epci, annee, queryset=queryset)
+        resultat = calcule_objectifs_epci(epci, annee, queryset=queryset, organisations=_organisations(request.user))
     except ObjectifsIndisponibles as exc:
         return render(request, "attributions/indisponible.html", {"epci": epci, "message": str(exc)}, status=409)
     historique = []

@@ -11,7 +11,7 @@ from core.pourcentages import PourcentageInvalide, fraction, lire_pourcentage, t
 from .models import CibleLocale, Objectif
 
 
-class PourcentageField(forms.CharField):
+class PourcentageField(forms.Field):
     """A rate typed as a percentage ("42,5", "42,5 %", "42.5") and cleaned to the exact fraction (0.425).
 
     The stored fraction reads back as a percentage ("42,5"), so that nobody types a fraction by habit.
@@ -19,10 +19,9 @@ class PourcentageField(forms.CharField):
 
     def __init__(self, *, decimales: int = 2, **kwargs):
         self.decimales = decimales
-        kwargs.setdefault("max_length", 12)
         kwargs.setdefault("help_text", "En pourcentage, avec une virgule : 42,5 pour 42,5 %.")
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 12}))
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
 
     def prepare_value(self, value):
         if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
@@ -30,7 +29,7 @@ class PourcentageField(forms.CharField):
         return value
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = str(value).strip() if value is not None else value
         if value in self.empty_values:
             return None
         try:

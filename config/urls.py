@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", include("demandes.api.urls")),
     path("relogement/", include("relogement.urls")),
     path("api/", include("relogement.api.urls")),
+    path("politique/", include("politique.urls")),
     path("", include("attributions.urls")),
     path("", include("core.urls")),
 ]

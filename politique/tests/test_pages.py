@@ -155,3 +155,35 @@ def test_le_tableau_de_bord_des_statuts(client, monde):
     assert re.search(r"1 action\s+– 1 à engager\s+– <strong[^>]*>1 en retard", page)
     assert "Bilan de suivi (PDF)" in page
     assert dt.date(2021, 3, 1).strftime("%d/%m/%Y") in page
+
+
+def test_requetes_bornees_quel_que_soit_le_nombre_d_actions(client, monde):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from politique import services
+
+    acteur = monde["users"]["epci"]
+    client.force_login(acteur)
+
+    def version_avec(n: int):
+        document = services.creer_document(epci=monde["epci"], acteur=acteur, type="PPGDID", titre=f"Plan {n}")
+        version = document.versions.get()
+        orientation = services.ajouter_orientation(version, acteur=acteur, numero=1, intitule="O")
+        objectif = services.ajouter_objectif(orientation, acteur=acteur, numero=1, intitule="Obj")
+        for i in range(n):
+            action = services.ajouter_action(objectif, acteur=acteur, intitule=f"A{i}", pilote="EPCI")
+            services.ajouter_jalon(action, acteur=acteur, libelle="J", echeance=dt.date(2030, 1, 1))
+            services.ajouter_indicateur(action, acteur=acteur, libelle="C", nature="OBJECTIF_C", annee=2025)
+        return version
+
+    comptes = []
+    for n in (1, 6):
+        version = version_avec(n)
+        with CaptureQueriesContext(connection) as requetes:
+            assert client.get(reverse("politique:version", args=[version.pk]), {"annee": "2025"}).status_code == 200
+        comptes.append(len(requetes))
+    assert comptes[0] == comptes[1] and comptes[1] <= 30, comptes
+    with CaptureQueriesContext(connection) as requetes:
+        client.get(reverse("politique:documents"))
+    assert len(requetes) <= 10

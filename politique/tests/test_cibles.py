@@ -227,3 +227,15 @@ def test_page_des_cibles_pour_le_personnel_et_lecture_seule_pour_les_partenaires
     client.force_login(monde["users"]["bailleur"])
     assert "Résultat 20" not in client.get(url).content.decode()
     assert CibleLocale.objects.filter(pk=cible.pk).exists()
+
+
+def test_la_liste_derriere_un_chiffre_rappelle_les_deux_cibles(client, monde):
+    version = adopter_cia(monde)
+    _cible_bailleur(monde, version)
+    client.force_login(monde["users"]["epci"])
+    params = {"epci": monde["epci"].siren, "annee": "2025", "objectif": "prioritaires", "part": "numerateur"}
+    page = client.get(reverse("attributions:liste"), params).content.decode()
+    assert f"Cible légale : <strong>25{NBSP}%</strong>" in page and "cible locale" not in page
+    page = client.get(reverse("attributions:liste"), {**params, "bailleur": monde["bailleur"].pk}).content.decode()
+    assert f"Cible légale : <strong>25{NBSP}%</strong>" in page
+    assert f"<strong>42,5{NBSP}%</strong>, à côté de la cible légale" in page and "article 5.2" in page

@@ -122,7 +122,7 @@ def transition(statut: str, action: str, *, type_document: str) -> Statut:
 
 def transitions_possibles(statut: str, *, type_document: str) -> list[Transition]:
     """The actions a user may take on a version (REMPLACER is done by the platform, never offered)."""
-    possibles = []
+    possibles: list[Transition] = []
     for action in Transition:
         if action == Transition.REMPLACER:
             continue

@@ -57,6 +57,17 @@ def test_le_personnel_redige_et_fait_adopter_un_document(client, monde):
                 {"avancement-statut": "REALISEE", "avancement-commentaire": "Dix guichets labellisés."})  # fmt: skip
     action.refresh_from_db()
     assert action.statut == "REALISEE"
+    jalon = action.jalons.get()
+    client.post(
+        reverse("politique:jalon_realise", args=[jalon.pk]), {f"jalon-{jalon.pk}-date_realisation": "2026-02-10"}
+    )
+    jalon.refresh_from_db()
+    assert jalon.date_realisation == dt.date(2026, 2, 10)
+    valeur = {
+        f"valeur-{indicateur.pk}-{k}": v for k, v in {"valeur": "12", "date": "2026-02-10", "source": "x"}.items()
+    }
+    response = client.post(reverse("politique:indicateur_valeur", args=[indicateur.pk]), valeur, follow=True)
+    assert "calculé par la plateforme" in response.content.decode()
     client.post(reverse("politique:version_publier", args=[version.pk]), {"publie": "1"})
     version.refresh_from_db()
     assert version.publie

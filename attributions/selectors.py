@@ -156,18 +156,19 @@ class Cibles:
     def locale(
         self, objectif: str, *, bailleur_id=None, reservataire_id=None, secteur_id=None, commune_id=None
     ) -> CibleLocale | None:
-        """The strictest local target that applies to a scope: one set for the whole territory, or for it."""
-        retenue = None
+        """The local target of a scope: the one the CIL set for it (a landlord's or holder's own commitment),
+        else the one set for the whole territory; None when there is neither."""
         scope = {"bailleur": bailleur_id, "reservataire": reservataire_id, "secteur": secteur_id, "commune": commune_id}
+        territoire = None
         for locale in self.locales:
             if locale.objectif != objectif:
                 continue
             champ, pk = _portee(locale)
-            if champ != "epci" and (scope[champ] is None or scope[champ] != pk):
-                continue
-            if retenue is None or locale.taux > retenue.taux or (locale.taux == retenue.taux and champ != "epci"):
-                retenue = locale
-        return retenue
+            if champ == "epci":
+                territoire = locale
+            elif scope[champ] is not None and scope[champ] == pk:
+                return locale
+        return territoire
 
 
 def _jour(jour) -> str | None:

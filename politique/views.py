@@ -39,9 +39,13 @@ def _erreur(request, exc) -> None:
 def _epcis(user):
     epcis = permissions.epcis_lisibles(user)
     qs = Epci.objects.all() if epcis is None else Epci.objects.filter(pk__in=epcis)
-    if epcis is None:
-        qs = qs.filter(pk__in=DocumentPolitique.objects.values("epci")) | qs.filter(
-            pk__in=CibleLocale.objects.values("epci")
+    if epcis is None:  # a platform administrator: the territories with documents, targets or allocations
+        from attributions.models import DecisionCaleol
+
+        qs = (
+            qs.filter(pk__in=DocumentPolitique.objects.values("epci"))
+            | qs.filter(pk__in=CibleLocale.objects.values("epci"))
+            | qs.filter(pk__in=DecisionCaleol.objects.values("epci"))
         )
     return qs.order_by(ordre_fr("nom"))
 

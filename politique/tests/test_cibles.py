@@ -239,3 +239,22 @@ def test_la_liste_derriere_un_chiffre_rappelle_les_deux_cibles(client, monde):
     page = client.get(reverse("attributions:liste"), {**params, "bailleur": monde["bailleur"].pk}).content.decode()
     assert f"Cible légale : <strong>25{NBSP}%</strong>" in page
     assert f"<strong>42,5{NBSP}%</strong>, à côté de la cible légale" in page and "article 5.2" in page
+
+
+def test_la_cible_d_un_bailleur_prime_sur_celle_du_territoire_pour_ce_bailleur(monde):
+    """The CIA sets each landlord's own commitment: on its line, it stands beside the legal target instead of the
+    territory's target, which stays on the territory's figure."""
+    from attributions.selectors import calcule_objectifs_epci
+
+    acteur = monde["users"]["epci"]
+    commun = {"epci": monde["epci"], "acteur": acteur, "objectif": Objectif.HORS_QPV, "date_debut": dt.date(2021, 1, 1)}
+    services.creer_cible(**commun, taux=Decimal("0.30"), source="CIA, article 3")
+    services.creer_cible(**commun, taux=Decimal("0.27"), bailleur=monde["bailleur"], source="CIA, article 5")
+    r = calcule_objectifs_epci(monde["epci"], 2025)
+    assert (r["hors_qpv"]["cible"], r["hors_qpv"]["cible_locale"]) == (0.25, 0.30)
+    (ligne,) = r["bailleurs"]
+    assert (ligne["hors_qpv"]["cible"], ligne["hors_qpv"]["cible_locale"]) == (0.25, 0.27)
+    assert ligne["hors_qpv"]["locale"]["source"] == "CIA, article 5"
+    (commune,) = [c for c in r["communes"] if c["hors_qpv"]["base"]]
+    assert commune["hors_qpv"]["cible_locale"] == 0.30
+    assert {(c["perimetre"]["type"], c["cible"]) for c in r["cibles_locales"]} == {("EPCI", 0.30), ("BAILLEUR", 0.27)}

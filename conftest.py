@@ -10,6 +10,7 @@ pytest_plugins = [
     "tests.fixtures.demandes",
     "tests.fixtures.attributions",
     "tests.fixtures.relogement",
+    "tests.fixtures.politique",
 ]
 
 

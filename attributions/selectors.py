@@ -19,6 +19,7 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from cil.models import CibleLocale, Epci, Objectif, Reservataire, Secteur
 from cil.selectors import SeuilApplique, cibles_locales_pour_annee, seuil_applicable, taux_legaux_pour_annee
 from core.erreurs import ErreurMetier
+from core.pourcentages import texte_pourcentage
 
 from . import rules
 from .models import DecisionCaleol
@@ -128,29 +129,94 @@ def _aggregats(annee: int, seuil_q1: Decimal) -> dict:
     return aggregats
 
 
+# Objectives of a local target -> keys of the engine's result (and of F2).
+CODES_CIBLES = {
+    Objectif.HORS_QPV: "hors_qpv",
+    Objectif.QPV: "qpv",
+    Objectif.PRIORITAIRES: "prioritaires",
+    Objectif.MUTATIONS: "mutations",
+}
+
+
+def _portee(locale: CibleLocale) -> tuple[str, int | None]:
+    for champ in ("bailleur", "reservataire", "secteur", "commune"):
+        pk = getattr(locale, f"{champ}_id")
+        if pk is not None:
+            return champ, pk
+    return "epci", None
+
+
+def _en_vigueur(locales: list[CibleLocale]) -> list[CibleLocale]:
+    """One target per objective and scope: when several were in force during the year, the latest start wins."""
+    retenues: dict[tuple, CibleLocale] = {}
+    for locale in sorted(locales, key=lambda c: (c.date_debut, c.pk or 0)):
+        retenues[(locale.objectif, *_portee(locale))] = locale
+    return list(retenues.values())
+
+
 @dataclass
 class Cibles:
+    """The legal targets of the year, and the local targets in force beside them (never in their place)."""
+
     legales: dict[str, Decimal]
     locales: list[CibleLocale]
 
-    def pour(self, objectif: str, *, bailleur_id=None, reservataire_id=None, secteur_id=None) -> Decimal | None:
-        """The target in force: the legal minimum, or the strictest applicable local target."""
-        cible = self.legales.get(objectif)
+    def __post_init__(self):
+        self.locales = _en_vigueur(self.locales)
+
+    def legale(self, objectif: str) -> Decimal | None:
+        return self.legales.get(objectif)
+
+    def locale(
+        self, objectif: str, *, bailleur_id=None, reservataire_id=None, secteur_id=None, commune_id=None
+    ) -> CibleLocale | None:
+        """The local target of a scope: the one the CIL set for it (a landlord's or holder's own commitment),
+        else the one set for the whole territory; None when there is neither."""
+        scope = {"bailleur": bailleur_id, "reservataire": reservataire_id, "secteur": secteur_id, "commune": commune_id}
+        territoire = None
         for locale in self.locales:
             if locale.objectif != objectif:
                 continue
-            generale = not (locale.bailleur_id or locale.reservataire_id or locale.secteur_id)
-            specifique = (
-                (bailleur_id is not None and locale.bailleur_id == bailleur_id)
-                or (reservataire_id is not None and locale.reservataire_id == reservataire_id)
-                or (secteur_id is not None and locale.secteur_id == secteur_id)
-            )
-            if generale or specifique:
-                cible = locale.taux if cible is None else max(cible, locale.taux)
-        return cible
+            champ, pk = _portee(locale)
+            if champ == "epci":
+                territoire = locale
+            elif scope[champ] is not None and scope[champ] == pk:
+                return locale
+        return territoire
 
 
-def _indicateur(base: int, numerateur: int, cible: Decimal | None) -> dict:
+def _jour(jour) -> str | None:
+    return jour.isoformat() if jour else None
+
+
+def _source_locale(locale: CibleLocale) -> dict:
+    version = locale.version
+    return {
+        "id": locale.pk,
+        "source": locale.source_texte,
+        "document": str(version.document) if version else (locale.source or None),
+        "version_id": locale.version_id,
+        "article": locale.article or None,
+        "date_debut": _jour(locale.date_debut),
+        "date_fin": _jour(locale.date_fin),
+    }
+
+
+def _resultat_cible(base: int, numerateur: int, cible: Decimal) -> dict:
+    """A figure against a target, by the exact rule of the legal targets (Platform decision 10)."""
+    t = rules.taux(numerateur, base)
+    return {
+        "cible": float(cible),
+        "cible_texte": texte_pourcentage(cible),
+        "ecart": float(t - cible) if t is not None else None,
+        "manque": rules.manque(numerateur, base, cible),
+        "atteint": rules.atteint(numerateur, base, cible),
+        "taux_texte": rules.taux_affiche(numerateur, base, cible),
+    }
+
+
+def _indicateur(base: int, numerateur: int, cible: Decimal | None, locale: CibleLocale | None = None) -> dict:
+    """A figure against its legal target (``cible``); the local target, when one applies, stands beside it."""
     t = rules.taux(numerateur, base)
     return {
         "base": base,
@@ -161,21 +227,100 @@ def _indicateur(base: int, numerateur: int, cible: Decimal | None) -> dict:
         "manque": rules.manque(numerateur, base, cible) if cible is not None else None,
         "atteint": rules.atteint(numerateur, base, cible),
         "taux_texte": rules.taux_affiche(numerateur, base, cible),
+        "cible_locale": float(locale.taux) if locale is not None else None,
+        "locale": {**_resultat_cible(base, numerateur, locale.taux), **_source_locale(locale)} if locale else None,
     }
 
 
 def _ligne(row: dict, cibles: Cibles, **scope) -> dict:
-    cible_c = cibles.pour(Objectif.PRIORITAIRES, **scope)
     return {
-        "hors_qpv": _indicateur(
-            row["hors_qpv__base"], row["hors_qpv__numerateur"], cibles.pour(Objectif.HORS_QPV, **scope)
-        ),
-        "qpv": _indicateur(row["qpv__base"], row["qpv__numerateur"], cibles.pour(Objectif.QPV, **scope)),
-        "prioritaires": _indicateur(row["prioritaires__base"], row["prioritaires__numerateur"], cible_c),
-        "mutations": _indicateur(
-            row["mutations__base"], row["mutations__numerateur"], cibles.pour(Objectif.MUTATIONS, **scope)
-        ),
+        code: _indicateur(
+            row[f"{code}__base"],
+            row[f"{code}__numerateur"],
+            cibles.legale(objectif),
+            cibles.locale(objectif, **scope),
+        )
+        for objectif, code in CODES_CIBLES.items()
     }
+
+
+def _q_portee(locale: CibleLocale) -> Q:
+    champ, pk = _portee(locale)
+    if champ == "epci":
+        return Q()
+    if champ == "secteur":
+        return Q(commune_id__in=Secteur.communes.through.objects.filter(secteur_id=pk).values("commune_id"))
+    return Q(**{f"{champ}_id": pk})
+
+
+def _perimetre_locale(locale: CibleLocale) -> dict:
+    champ, _pk = _portee(locale)
+    org = locale.organisation
+    nom = str(org) if org else "Tout le territoire"
+    perimetre = {"type": champ.upper(), "pk": getattr(org, "pk", None), "nom": nom}
+    if champ == "bailleur":
+        perimetre["id"] = org.siren
+    elif champ == "reservataire":
+        perimetre.update(id=org.code, reservataire_type=org.type)
+    elif champ == "commune":
+        perimetre["id"] = org.code_insee
+    elif champ == "secteur":
+        perimetre["id"] = str(org.pk)
+    else:
+        perimetre["id"] = ""
+    return perimetre
+
+
+def evalue_cibles_locales(base: QuerySet, annee: int, seuil_q1: Decimal, cibles: Cibles, *, organisations=None) -> list:
+    """Each local target in force against the figure of its own scope, beside the legal target (one SQL query).
+
+    ``organisations``: on a partial view (a landlord's or holder's own decisions), the targets kept besides
+    those of the whole territory: ``{"bailleur": {pk, ...}, "reservataire": {pk, ...}}``; None keeps all.
+    """
+    retenues = []
+    for locale in cibles.locales:
+        champ, pk = _portee(locale)
+        if organisations is not None and champ != "epci" and pk not in organisations.get(champ, ()):
+            continue
+        if locale.objectif in CODES_CIBLES:
+            retenues.append(locale)
+    if not retenues:
+        return []
+    conds = conditions(annee, seuil_q1)
+    aggregats = {}
+    for i, locale in enumerate(retenues):
+        code = CODES_CIBLES[locale.objectif]
+        for part in ("base", "numerateur"):
+            aggregats[f"c{i}_{part}"] = Count("pk", filter=conds[code][part] & _q_portee(locale))
+    chiffres = base.aggregate(**aggregats)
+    resultats = []
+    for i, locale in enumerate(retenues):
+        code = CODES_CIBLES[locale.objectif]
+        n, num = chiffres[f"c{i}_base"], chiffres[f"c{i}_numerateur"]
+        objectif_legal = locale.objectif
+        if locale.reservataire_id and locale.reservataire.type in rules.TYPES_RESERVATAIRE_ETAT:
+            objectif_legal = Objectif.PRIORITAIRES_ETAT
+        legale = cibles.legale(objectif_legal)
+        t = rules.taux(num, n)
+        resultats.append(
+            {
+                "objectif": code,
+                "objectif_libelle": locale.get_objectif_display(),
+                "perimetre": _perimetre_locale(locale),
+                "base": n,
+                "numerateur": num,
+                "taux": float(t) if t is not None else None,
+                **_resultat_cible(n, num, locale.taux),
+                "cible_legale": float(legale) if legale is not None else None,
+                "atteint_legale": rules.atteint(num, n, legale),
+                "taux_texte_legale": rules.taux_affiche(num, n, legale),
+                **_source_locale(locale),
+            }
+        )
+    ordre = {"hors_qpv": 0, "qpv": 1, "prioritaires": 2, "mutations": 3}
+    types = {"EPCI": 0, "BAILLEUR": 1, "RESERVATAIRE": 2, "SECTEUR": 3, "COMMUNE": 4}
+    resultats.sort(key=lambda r: (ordre[r["objectif"]], types[r["perimetre"]["type"]], r["perimetre"]["nom"]))
+    return resultats
 
 
 def _nombre(value: Decimal) -> int | float:
@@ -192,13 +337,21 @@ def seuil_pour(epci: Epci, annee: int) -> SeuilApplique:
     return seuil
 
 
-def calcule_objectifs_epci(epci: Epci, annee: int, *, queryset: QuerySet | None = None, details: bool = True) -> dict:
+def calcule_objectifs_epci(
+    epci: Epci, annee: int, *, queryset: QuerySet | None = None, details: bool = True, organisations=None
+) -> dict:
     """F2 for one EPCI and year, plus breakdowns by landlord, commune and sector when ``details``.
 
-    ``queryset`` restricts the decisions (a landlord's staff sees only their decisions).
+    ``queryset`` restricts the decisions (a landlord's staff sees only their decisions); on such a partial
+    view the local targets shown are those of the whole territory and those of ``organisations`` (see
+    ``evalue_cibles_locales``). Every figure carries its legal target (``cible``) and, beside it, the local
+    target that applies (``cible_locale``, ``locale``); ``cibles_locales`` lists each local target in force
+    against the figure of its own scope.
     """
     seuil = seuil_pour(epci, annee)
     cibles = Cibles(legales=taux_legaux_pour_annee(annee), locales=cibles_locales_pour_annee(epci, annee))
+    if organisations is None and queryset is not None:
+        organisations = {}
     base = decisions_de_l_annee(epci, annee, queryset)
     aggregats = _aggregats(annee, seuil.seuil_q1)
     cible_etat = cibles.legales.get(Objectif.PRIORITAIRES_ETAT, Decimal("1"))
@@ -216,17 +369,16 @@ def calcule_objectifs_epci(epci: Epci, annee: int, *, queryset: QuerySet | None 
         if not groupe["prioritaires__base"]:
             continue
         reservataire = noms[groupe["reservataire_id"]]
-        if reservataire.type in rules.TYPES_RESERVATAIRE_ETAT:
-            cible = cible_etat
-        else:
-            cible = cibles.pour(Objectif.PRIORITAIRES, reservataire_id=reservataire.pk)
+        etat = reservataire.type in rules.TYPES_RESERVATAIRE_ETAT
+        cible = cible_etat if etat else cibles.legale(Objectif.PRIORITAIRES)
+        locale = cibles.locale(Objectif.PRIORITAIRES, reservataire_id=reservataire.pk)
         reservataires.append(
             {
                 "type": reservataire.type,
                 "id": reservataire.code,
                 "nom": reservataire.nom,
                 "pk": reservataire.pk,
-                **_indicateur(groupe["prioritaires__base"], groupe["prioritaires__numerateur"], cible),
+                **_indicateur(groupe["prioritaires__base"], groupe["prioritaires__numerateur"], cible, locale),
                 "dalo": groupe["prioritaires__dalo"],
             }
         )
@@ -241,20 +393,36 @@ def calcule_objectifs_epci(epci: Epci, annee: int, *, queryset: QuerySet | None 
         "arrete_seuil": seuil.arrete,
         "provisoire": seuil.provisoire,
         "hors_qpv": {
-            **_indicateur(total["hors_qpv__base"], total["hors_qpv__numerateur"], cibles.pour(Objectif.HORS_QPV)),
+            **_indicateur(
+                total["hors_qpv__base"],
+                total["hors_qpv__numerateur"],
+                cibles.legale(Objectif.HORS_QPV),
+                cibles.locale(Objectif.HORS_QPV),
+            ),
             "premier_quartile": total["hors_qpv__q1"],
             "relogement": total["hors_qpv__relogement"],
         },
-        "qpv": _indicateur(total["qpv__base"], total["qpv__numerateur"], cibles.pour(Objectif.QPV)),
+        "qpv": _indicateur(
+            total["qpv__base"], total["qpv__numerateur"], cibles.legale(Objectif.QPV), cibles.locale(Objectif.QPV)
+        ),
         "reservataires": reservataires,
         "prioritaires": {
             **_indicateur(
-                total["prioritaires__base"], total["prioritaires__numerateur"], cibles.pour(Objectif.PRIORITAIRES)
+                total["prioritaires__base"],
+                total["prioritaires__numerateur"],
+                cibles.legale(Objectif.PRIORITAIRES),
+                cibles.locale(Objectif.PRIORITAIRES),
             ),
             "dalo": total["prioritaires__dalo"],
         },
         "mutations": _indicateur(
-            total["mutations__base"], total["mutations__numerateur"], cibles.pour(Objectif.MUTATIONS)
+            total["mutations__base"],
+            total["mutations__numerateur"],
+            cibles.legale(Objectif.MUTATIONS),
+            cibles.locale(Objectif.MUTATIONS),
+        ),
+        "cibles_locales": evalue_cibles_locales(
+            base, annee, seuil.seuil_q1, cibles, organisations=organisations if queryset is not None else None
         ),
     }
     if details:
@@ -274,7 +442,7 @@ def calcule_objectifs_epci(epci: Epci, annee: int, *, queryset: QuerySet | None 
                 "id": row["commune__code_insee"],
                 "nom": row["commune__nom"],
                 "pk": row["commune_id"],
-                **_ligne(row, cibles),
+                **_ligne(row, cibles, commune_id=row["commune_id"]),
             }
             for row in base.values("commune_id", "commune__code_insee", "commune__nom")
             .annotate(**aggregats)
@@ -307,13 +475,25 @@ def liste_decisions(epci: Epci, annee: int, objectif: str, part: str, queryset: 
     return decisions_de_l_annee(epci, annee, queryset).filter(condition)
 
 
+CLES_CIBLE_LOCALE_F2 = ("cible", "base", "numerateur", "taux", "atteint", "cible_legale", "source", "article",
+                        "date_debut", "date_fin")  # fmt: skip
+
+
 def f2(resultat: dict) -> dict:
-    """Exactly the keys of docs/formats.md, F2 (more keys are allowed, these are guaranteed)."""
+    """The keys of docs/formats.md, F2 (guaranteed), and the local targets beside the legal ones when there are some.
+
+    ``cible`` is the legal target. Where a local target applies, the figure gets ``cible_locale`` (the
+    fraction) beside it, and ``cibles_locales`` lists each local target in force with its scope, its result
+    and its source. Without local targets the output is exactly the historical F2.
+    """
 
     def ind(d):
-        return {k: d[k] for k in ("base", "numerateur", "taux", "cible")}
+        sortie = {k: d[k] for k in ("base", "numerateur", "taux", "cible")}
+        if d.get("cible_locale") is not None:
+            sortie["cible_locale"] = d["cible_locale"]
+        return sortie
 
-    return {
+    sortie = {
         "epci": resultat["epci"],
         "annee": resultat["annee"],
         "seuil_q1": resultat["seuil_q1"],
@@ -322,6 +502,16 @@ def f2(resultat: dict) -> dict:
         "qpv": ind(resultat["qpv"]),
         "reservataires": [{"type": r["type"], "id": r["id"], **ind(r)} for r in resultat["reservataires"]],
     }
+    if resultat.get("cibles_locales"):
+        sortie["cibles_locales"] = [
+            {
+                "objectif": c["objectif"],
+                "perimetre": {k: v for k, v in c["perimetre"].items() if k != "pk"},
+                **{k: c[k] for k in CLES_CIBLE_LOCALE_F2},
+            }
+            for c in resultat["cibles_locales"]
+        ]
+    return sortie
 
 
 # --- Simulation of next year's first-quartile threshold from the platform's demands ---------------------

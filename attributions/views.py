@@ -78,6 +78,12 @@ def _perimetre(user, epci):
     return qs, "Attributions de " + ", ".join(noms)
 
 
+def _organisations(user) -> dict:
+    """On a partial view, the user's own organisations, whose local targets are shown beside the territory's."""
+    scope = scope_for(user)
+    return {"bailleur": set(scope.bailleurs), "reservataire": set(scope.reservataires)}
+
+
 @login_required
 @rubrique("attributions:tableau_de_bord")
 def tableau_de_bord(request):
@@ -85,7 +91,7 @@ def tableau_de_bord(request):
     queryset, perimetre = _perimetre(request.user, epci)
     annee = _choisir_annee(request, epci, queryset if queryset is not None else DecisionCaleol.objects.all())
     try:
-        resultat = calcule_objectifs_epci(epci, annee, queryset=queryset)
+        resultat = calcule_objectifs_epci(epci, annee, queryset=queryset, organisations=_organisations(request.user))
     except ObjectifsIndisponibles as exc:
         return render(request, "attributions/indisponible.html", {"epci": epci, "message": str(exc)}, status=409)
     historique = []
@@ -191,6 +197,25 @@ def _liste(request):
     return epci, annee, objectif, part, filtre, decisions, titre, perimetre
 
 
+def _cibles_de_la_liste(epci, annee: int, objectif: str, filtre) -> dict:
+    """The legal target of the figure behind the list and, beside it, the local target of its scope (if any)."""
+    from cil.models import Objectif
+    from cil.selectors import cibles_locales_pour_annee, taux_legaux_pour_annee
+    from core.pourcentages import texte_pourcentage
+
+    from .selectors import CODES_CIBLES, Cibles
+
+    code = next(o for o, c in CODES_CIBLES.items() if c == objectif)
+    cibles = Cibles(legales=taux_legaux_pour_annee(annee), locales=cibles_locales_pour_annee(epci, annee))
+    donnees = filtre.form.cleaned_data if filtre.form.is_valid() else {}
+    portee = {f"{k}_id": donnees[k].pk for k in ("bailleur", "reservataire", "secteur", "commune") if donnees.get(k)}
+    legale = cibles.legale(code)
+    reservataire = donnees.get("reservataire")
+    if reservataire is not None and reservataire.type in ("ETAT", "ETAT_AGENTS"):
+        legale = cibles.legale(Objectif.PRIORITAIRES_ETAT)
+    return {"legale": texte_pourcentage(legale), "locale": cibles.locale(code, **portee)}
+
+
 @login_required
 @rubrique("attributions:liste")
 def liste(request):
@@ -211,6 +236,7 @@ def liste(request):
             "titre": titre,
             "perimetre": perimetre,
             "params": params.urlencode(),
+            "cibles": _cibles_de_la_liste(epci, annee, objectif, filtre),
         },
     )
 

@@ -19,7 +19,6 @@ from django.http import Http404
 from . import permissions
 from .models import (
     Bailleur,
-    CibleLocale,
     Commune,
     Epci,
     Guichet,
@@ -358,14 +357,6 @@ class TauxLegalAdmin(TerritoireScopedAdmin):
     epci_field = None
     partage = True
     list_display = ("objectif", "taux", "date_debut", "date_fin")
-
-
-@admin.register(CibleLocale)
-class CibleLocaleAdmin(TerritoireScopedAdmin):
-    list_display = ("epci", "objectif", "taux", "bailleur", "reservataire", "secteur", "date_debut", "date_fin")
-    list_filter = ("objectif",)
-    autocomplete_fields = ("epci",)
-    raw_id_fields = ("bailleur", "reservataire", "secteur")
 
 
 # --- Accounts: the User admin of core, scoped ---------------------------------------------------------------------

@@ -379,21 +379,41 @@ class TauxLegal(models.Model):
 
 
 class CibleLocale(models.Model):
-    """A local target set by the CIL's orientations or the CIA, stricter than the law, with its dates.
+    """A local target set by the CIL's orientations or the CIA, at least as demanding as the law, with its dates.
 
-    Scope: the whole EPCI, one landlord, one reservation holder or one sector.
+    Scope: the whole EPCI, or one landlord, reservation holder, sector or commune. The rate is typed as a
+    percentage (42,5 %) and stored as an exact fraction (0.425). It stands beside the legal target on every
+    output (dashboard, balance sheets, F2, API), never in its place, and is reached by the same exact rule
+    (RULES.md, Platform decision 10). ``version`` and ``article`` name the text that set it (app ``politique``).
     """
+
+    OBJECTIFS = [Objectif.HORS_QPV, Objectif.QPV, Objectif.PRIORITAIRES, Objectif.MUTATIONS]
 
     epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="cibles_locales")
     objectif = models.CharField("objectif", max_length=20, choices=Objectif.choices)
-    taux = models.DecimalField("taux cible", max_digits=5, decimal_places=4)
+    taux = models.DecimalField(
+        "taux cible", max_digits=5, decimal_places=4, help_text="Fraction exacte : 0,425 pour 42,5 %."
+    )
     bailleur = models.ForeignKey(Bailleur, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     reservataire = models.ForeignKey(Reservataire, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     secteur = models.ForeignKey(Secteur, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     date_debut = models.DateField("en vigueur du")
     date_fin = models.DateField("au", null=True, blank=True)
+    version = models.ForeignKey(
+        "politique.VersionDocument",
+        verbose_name="document (version)",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cibles_locales",
+    )
+    article = models.CharField("article ou section", max_length=200, blank=True, help_text="Ex. : « article 4.2 ».")
     source = models.CharField(
-        "document source", max_length=300, help_text="Ex. : CIA signée le 12/03/2024, orientation 2."
+        "document source",
+        max_length=300,
+        blank=True,
+        help_text="Ex. : CIA signée le 12/03/2024, orientation 2. Vide : le document choisi ci-dessus.",
     )
 
     class Meta:
@@ -401,28 +421,94 @@ class CibleLocale(models.Model):
         verbose_name_plural = "cibles locales"
         ordering = ["epci", "objectif", "-date_debut"]
         constraints = [
-            models.CheckConstraint(condition=Q(taux__gte=0) & Q(taux__lte=1), name="cible_locale_borne"),
+            models.CheckConstraint(
+                condition=Q(taux__gte=0) & Q(taux__lte=1),
+                name="cible_locale_borne",
+                violation_error_message="Une cible locale est comprise entre 0 et 100 %.",
+            ),
             models.CheckConstraint(
                 condition=(
-                    Q(bailleur__isnull=True, reservataire__isnull=True)
-                    | Q(bailleur__isnull=True, secteur__isnull=True)
-                    | Q(reservataire__isnull=True, secteur__isnull=True)
+                    Q(bailleur__isnull=True, reservataire__isnull=True, secteur__isnull=True)
+                    | Q(bailleur__isnull=True, reservataire__isnull=True, commune__isnull=True)
+                    | Q(bailleur__isnull=True, secteur__isnull=True, commune__isnull=True)
+                    | Q(reservataire__isnull=True, secteur__isnull=True, commune__isnull=True)
                 ),
                 name="cible_locale_un_seul_perimetre",
+                violation_error_message="Une cible locale porte sur un seul périmètre : tout le territoire, un "
+                "bailleur, un réservataire, un secteur ou une commune.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
+                name="cible_locale_dates_ordonnees",
+                violation_error_message="La date de fin précède la date de début.",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_objectif_display()} : {self.taux:.2%}"
+        return f"{self.get_objectif_display()} : {self.taux_texte} ({self.perimetre})"
+
+    @property
+    def taux_texte(self) -> str:
+        from core.pourcentages import texte_pourcentage
+
+        return texte_pourcentage(self.taux)
+
+    @property
+    def organisation(self):
+        return self.bailleur or self.reservataire or self.secteur or self.commune
+
+    @property
+    def perimetre(self) -> str:
+        org = self.organisation
+        if org is None:
+            return "tout le territoire"
+        kind = {Bailleur: "bailleur", Reservataire: "réservataire", Secteur: "secteur", Commune: "commune"}
+        return f"{kind[type(org)]} {org}"
+
+    @property
+    def source_texte(self) -> str:
+        """The text that set the target: its document and article, or the source typed by hand."""
+        parties = []
+        if self.version_id:
+            parties.append(str(self.version))
+        elif self.source:
+            parties.append(self.source)
+        if self.article:
+            parties.append(self.article)
+        return ", ".join(parties) or "source non renseignée"
 
     def clean(self):
         from .selectors import taux_legal_en_vigueur
 
-        if self.date_fin and self.date_fin < self.date_debut:
-            raise ValidationError({"date_fin": "La date de fin précède la date de début."})
-        if self.taux is not None and self.date_debut and self.objectif != Objectif.MUTATIONS:
-            legal = taux_legal_en_vigueur(self.objectif, self.date_debut)
+        errors = {}
+        if self.date_fin and self.date_debut and self.date_fin < self.date_debut:
+            errors["date_fin"] = "La date de fin précède la date de début."
+        if self.objectif and self.objectif not in self.OBJECTIFS:
+            errors["objectif"] = "Une cible locale porte sur l'objectif A, B, C ou sur la part des mutations."
+        if not self.version_id and not self.source.strip():
+            errors["source"] = "Indiquez le document qui fixe cette cible (choisissez-le ou décrivez-le)."
+        if self.epci_id:
+            hors = "n'est pas sur ce territoire."
+            if self.commune_id and self.commune.epci_id != self.epci_id:
+                errors["commune"] = f"Cette commune {hors}"
+            if self.secteur_id and self.secteur.epci_id != self.epci_id:
+                errors["secteur"] = f"Ce secteur {hors}"
+            if self.bailleur_id and not self.bailleur.epcis.filter(pk=self.epci_id).exists():
+                errors["bailleur"] = f"Ce bailleur {hors}"
+            if self.reservataire_id and not self.reservataire.epcis.filter(pk=self.epci_id).exists():
+                errors["reservataire"] = f"Ce réservataire {hors}"
+            if self.version_id and self.version.document.epci_id != self.epci_id:
+                errors["version"] = "Ce document est celui d'un autre territoire."
+        legaux = (Objectif.HORS_QPV, Objectif.QPV, Objectif.PRIORITAIRES)
+        if self.taux is not None and self.date_debut and self.objectif in legaux:
+            objectif = self.objectif
+            if self.reservataire_id and self.reservataire.type in ("ETAT", "ETAT_AGENTS"):
+                objectif = Objectif.PRIORITAIRES_ETAT
+            legal = taux_legal_en_vigueur(objectif, self.date_debut)
             if legal is not None and self.taux < legal:
-                raise ValidationError(
-                    {"taux": f"Une cible locale ne peut pas être moins exigeante que la loi ({legal:.2%})."}
-                )
+                from core.pourcentages import texte_pourcentage
+
+                loi = texte_pourcentage(legal)
+                errors["taux"] = f"Une cible locale ne peut pas être moins exigeante que la loi ({loi})."
+        if errors:
+            raise ValidationError(errors)

@@ -36,6 +36,7 @@ def cibles_locales_pour_annee(epci: Epci, annee: int) -> list[CibleLocale]:
     return list(
         CibleLocale.objects.filter(epci=epci, date_debut__lte=fin)
         .exclude(date_fin__lt=debut)
+        .select_related("version__document", "bailleur", "reservataire", "secteur", "commune")
         .order_by("date_debut", "pk")
     )
 

@@ -685,8 +685,14 @@ def import_referentiels(*, stdout: TextIO | None = None, only_epci: str | None =
 GROUPE_PERSONNEL_EPCI = "Personnel de l'EPCI (configuration du territoire)"
 # Models EPCI staff configure in the admin (rows limited to their territories by cil.admin), those they read, and
 # the accounts of their territory's people, which they create and edit but never delete (they deactivate them).
-MODELES_CONFIGURES = {"cil": ["quartier", "secteur", "guichet", "membership", "seuilquartile", "ciblelocale"]}
-MODELES_LUS = {"cil": ["epci", "commune", "perimetreepci", "qpv", "bailleur", "reservataire", "tauxlegal"]}
+MODELES_CONFIGURES = {
+    "cil": ["quartier", "secteur", "guichet", "membership", "seuilquartile", "ciblelocale"],
+    "politique": ["documentpolitique", "versiondocument", "action", "jalon", "indicateur"],
+}
+MODELES_LUS = {
+    "cil": ["epci", "commune", "perimetreepci", "qpv", "bailleur", "reservataire", "tauxlegal"],
+    "politique": ["journalpolitique"],
+}
 COMPTES = {"core": ["add_user", "change_user", "view_user"]}
 
 

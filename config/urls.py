@@ -28,6 +28,7 @@ urlpatterns = [
     path("relogement/", include("relogement.urls")),
     path("api/", include("relogement.api.urls")),
     path("territoires/", include("public.urls")),
+    path("politique/", include("politique.urls")),
     path("", include("attributions.urls")),
     path("", include("core.urls")),
 ]

@@ -179,7 +179,7 @@ def barres_objectifs(indicateurs: list[dict], *, titre: str, description: str | 
     parts.append(
         f'<g class="legende"><line x1="{x0}" y1="{yl - 4}" x2="{x0 + 24}" y2="{yl - 4}" stroke="{COULEUR_CIBLE}" '
         f'stroke-width="2.5" stroke-dasharray="4 2"/>'
-        f'<text x="{x0 + 30}" y="{yl}" font-size="10">cible (minimum légal ou cible locale)</text>'
+        f'<text x="{x0 + 30}" y="{yl}" font-size="10">cible légale</text>'
         f'<rect x="{x0 + 215}" y="{yl - 9}" width="10" height="10" fill="{COULEUR_ATTEINT}"/>'
         f'<text x="{x0 + 230}" y="{yl}" font-size="10">atteint</text>'
         f'<rect x="{x0 + 280}" y="{yl - 9}" width="10" height="10" fill="{COULEUR_MANQUE}"/>'

@@ -211,6 +211,7 @@ def _synthese(resultat: dict, precedent: dict | None, annee: int) -> list[dict]:
                 "numerateur_texte": formats.nombre(ind["numerateur"]),
                 "base_texte": formats.nombre(ind["base"]),
                 "cible_texte": formats.pourcentage(ind["cible"]),
+                "locale": ind.get("locale"),
                 "taux_precedent_texte": (
                     (avant.get("taux_texte") or formats.pourcentage(avant["taux"])) if avant else "–"
                 ),
@@ -347,6 +348,61 @@ def _tableau_reservataires(resultat: dict, titre: str) -> Tableau:
             resultat["prioritaires"]["manque"],
         ],
         note="Le contingent de l'État doit aller en totalité à des ménages DALO ou prioritaires (cible 100\u00a0%).",
+    )
+
+
+def _etat_locale(c: dict) -> str:
+    if c["atteint"] is None:
+        return "aucune attribution comptée"
+    return "atteinte" if c["atteint"] else f"non atteinte : il manque {c['manque']}"
+
+
+def section_cibles_locales(resultat: dict, annee: int) -> Section | None:
+    """Each local target in force, against the figure of its scope, beside the legal target, with its source."""
+    cibles = resultat.get("cibles_locales") or []
+    if not cibles:
+        return None
+    return Section(
+        code="cibles_locales",
+        titre="Cibles locales",
+        paragraphes=[
+            "Cibles fixées par les orientations de la CIL ou la convention intercommunale d'attribution, plus "
+            "exigeantes que la loi. Elles figurent à côté des cibles légales, jamais à leur place, et sont atteintes "
+            "selon la même règle : nombre d'attributions remplissant l'objectif au moins égal à la cible × la base, "
+            "sans arrondi."
+        ],
+        tableaux=[
+            Tableau(
+                code="cibles_locales",
+                titre=f"Cibles locales en vigueur en {annee}",
+                colonnes=[
+                    Colonne("Objectif", "texte"),
+                    Colonne("Périmètre", "texte"),
+                    Colonne("Attributions comptées", "nombre"),
+                    Colonne("Remplissant l'objectif", "nombre"),
+                    Colonne("Taux", "texte"),
+                    Colonne("Cible légale", "taux"),
+                    Colonne("Cible locale", "texte"),
+                    Colonne("Cible locale atteinte", "texte"),
+                    Colonne("Source", "texte"),
+                ],
+                lignes=[
+                    [
+                        c["objectif_libelle"],
+                        c["perimetre"]["nom"],
+                        c["base"],
+                        c["numerateur"],
+                        c["taux_texte"],
+                        c["cible_legale"],
+                        c["cible_texte"],
+                        _etat_locale(c),
+                        c["source"],
+                    ]
+                    for c in cibles
+                ],
+                note="Taux lu contre la cible locale : il n'est jamais arrondi au-delà de cette cible.",
+            )
+        ],
     )
 
 
@@ -578,7 +634,7 @@ def _methode(epci: Epci, annee: int, resultat: dict, decisions_annee, secret: in
     cibles = list(
         CibleLocale.objects.filter(epci=epci, date_debut__lte=fin)
         .exclude(date_fin__lt=debut)
-        .select_related("bailleur", "reservataire", "secteur")
+        .select_related("bailleur", "reservataire", "secteur", "commune", "version__document")
     )
     lots = list(
         LotImport.objects.filter(pk__in=decisions_annee.exclude(lot__isnull=True).values("lot_id")).order_by(
@@ -609,9 +665,9 @@ def _methode(epci: Epci, annee: int, resultat: dict, decisions_annee, secret: in
         "cibles_locales": [
             {
                 "objectif": c.get_objectif_display(),
-                "taux": formats.pourcentage(c.taux),
-                "perimetre": str(c.bailleur or c.reservataire or c.secteur or "Tout le territoire"),
-                "source": c.source,
+                "taux": c.taux_texte,
+                "perimetre": str(c.organisation or "Tout le territoire"),
+                "source": c.source_texte,
             }
             for c in cibles
         ],
@@ -695,7 +751,13 @@ def bilan(
         raise ValueError("Le bilan d'un réservataire nécessite un réservataire.")
     secret = seuil_secret()
     queryset = _decisions(kind, bailleur, reservataire)
-    resultat = calcule_objectifs_epci(epci, annee, queryset=queryset, details=(kind == CIL))
+    organisations = {
+        "bailleur": {bailleur.pk} if bailleur is not None else set(),
+        "reservataire": {reservataire.pk} if reservataire is not None else set(),
+    }
+    resultat = calcule_objectifs_epci(
+        epci, annee, queryset=queryset, details=(kind == CIL), organisations=organisations
+    )
     precedent = _objectifs_ou_rien(epci, annee - 1, queryset)
     historique = {annee: resultat}
     historique[annee - 1] = precedent
@@ -724,6 +786,9 @@ def bilan(
         tableaux=[_tableau_synthese(synthese, annee)],
     )
     sections.append(synth)
+    locales = section_cibles_locales(resultat, annee)
+    if locales is not None:
+        sections.append(locales)
 
     if kind == CIL:
         perimetre = "Toutes les attributions du territoire"
@@ -801,7 +866,12 @@ def bilan(
                 paragraphes=[
                     f"{formats.nombre(mut['numerateur'])} mutations sur {formats.nombre(mut['base'])} attributions "
                     f"comptées, soit {mut['taux_texte']}"
-                    + (f" pour une cible de {formats.pourcentage(mut['cible'])}." if mut["cible"] is not None else ".")
+                    + (f" pour une cible de {formats.pourcentage(mut['cible'])}" if mut["cible"] is not None else "")
+                    + (
+                        f" ; cible locale : {mut['locale']['cible_texte']} ({_etat_locale(mut['locale'])})."
+                        if mut["locale"]
+                        else "."
+                    )
                 ],
                 tableaux=[
                     Tableau(
@@ -813,6 +883,7 @@ def bilan(
                             Colonne("Mutations", "nombre"),
                             Colonne("Taux", "taux"),
                             Colonne("Cible", "taux"),
+                            Colonne("Cible locale", "taux"),
                         ],
                         lignes=[
                             [
@@ -821,10 +892,18 @@ def bilan(
                                 b["mutations"]["numerateur"],
                                 _taux(b["mutations"]),
                                 b["mutations"]["cible"],
+                                b["mutations"]["cible_locale"],
                             ]
                             for b in resultat["bailleurs"]
                         ],
-                        total=["Ensemble", mut["base"], mut["numerateur"], _taux(mut), mut["cible"]],
+                        total=[
+                            "Ensemble",
+                            mut["base"],
+                            mut["numerateur"],
+                            _taux(mut),
+                            mut["cible"],
+                            mut["cible_locale"],
+                        ],
                     )
                 ],
             )

@@ -46,7 +46,34 @@ class IndicateurSerializer(serializers.Serializer):
     base = serializers.IntegerField()
     numerateur = serializers.IntegerField()
     taux = serializers.FloatField(allow_null=True)
-    cible = serializers.FloatField(allow_null=True)
+    cible = serializers.FloatField(allow_null=True, help_text="La cible légale en vigueur cette année.")
+    cible_locale = serializers.FloatField(
+        allow_null=True, required=False, help_text="La cible locale (CIA, orientations) qui s'applique, à côté."
+    )
+
+
+class PerimetreCibleSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["EPCI", "BAILLEUR", "RESERVATAIRE", "SECTEUR", "COMMUNE"])
+    id = serializers.CharField(allow_blank=True, help_text="SIREN, code du réservataire, code INSEE ou secteur.")
+    nom = serializers.CharField()
+    reservataire_type = serializers.CharField(required=False)
+
+
+class CibleLocaleSerializer(serializers.Serializer):
+    """A local target in force, against the figure of its own scope, beside the legal target."""
+
+    objectif = serializers.ChoiceField(choices=["hors_qpv", "qpv", "prioritaires", "mutations"])
+    perimetre = PerimetreCibleSerializer()
+    cible = serializers.FloatField()
+    cible_legale = serializers.FloatField(allow_null=True)
+    base = serializers.IntegerField()
+    numerateur = serializers.IntegerField()
+    taux = serializers.FloatField(allow_null=True)
+    atteint = serializers.BooleanField(allow_null=True)
+    source = serializers.CharField()
+    article = serializers.CharField(allow_null=True)
+    date_debut = serializers.DateField()
+    date_fin = serializers.DateField(allow_null=True)
 
 
 class ReservataireIndicateurSerializer(IndicateurSerializer):
@@ -64,3 +91,4 @@ class ObjectifsSerializer(serializers.Serializer):
     hors_qpv = IndicateurSerializer()
     qpv = IndicateurSerializer()
     reservataires = ReservataireIndicateurSerializer(many=True)
+    cibles_locales = CibleLocaleSerializer(many=True, required=False)

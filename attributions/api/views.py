@@ -16,6 +16,13 @@ from core import parametres
 from .serializers import DecisionSerializer, ObjectifsSerializer
 
 
+def _organisations(user) -> dict:
+    from cil.permissions import scope_for
+
+    scope = scope_for(user)
+    return {"bailleur": set(scope.bailleurs), "reservataire": set(scope.reservataires)}
+
+
 class ObjectifsView(APIView):
     """The three legal objectives of an EPCI for a year (format F2), scoped to the user's organisation."""
 
@@ -24,7 +31,9 @@ class ObjectifsView(APIView):
         description=(
             "Les trois objectifs légaux d'attribution (format F2) d'un EPCI pour une année civile : hors QPV "
             "au premier quartile, en QPV aux trois autres quartiles, ménages prioritaires par réservataire. "
-            "Un bailleur ou un réservataire ne compte que les décisions de son organisation."
+            "Un bailleur ou un réservataire ne compte que les décisions de son organisation. `cible` est la cible "
+            "légale ; les cibles locales de la CIL figurent à côté (`cible_locale`, `cibles_locales`), jamais à sa "
+            "place."
         ),
         parameters=[
             OpenApiParameter("epci", OpenApiTypes.STR, required=True, description="SIREN de l'EPCI"),
@@ -53,7 +62,9 @@ class ObjectifsView(APIView):
             queryset = DecisionCaleol.objects.for_user(request.user)
         details = request.query_params.get("details") in ("1", "true", "oui")
         try:
-            resultat = calcule_objectifs_epci(epci, annee, queryset=queryset, details=details)
+            resultat = calcule_objectifs_epci(
+                epci, annee, queryset=queryset, details=details, organisations=_organisations(request.user)
+            )
         except ObjectifsIndisponibles as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         resultat["perimetre"] = "territoire" if queryset is None else "organisation"

@@ -168,8 +168,10 @@ def test_annee_sans_arrete_provisoire(territoire_minimal):
     assert got["hors_qpv"]["numerateur"] == 1
 
 
-def test_cible_locale_plus_exigeante_appliquee(territoire_minimal):
-    import_attributions(contenu=fichier_f1([ligne_f1()]), nom_fichier="r.csv", recalculer=False)
+def test_cible_locale_a_cote_de_la_cible_legale(territoire_minimal):
+    """A local target stands beside the legal one, never in its place."""
+    rows = [ligne_f1(numero_unique=str(i), logement_id=f"L{i}", prioritaire=int(i == 1)) for i in (1, 2, 3)]
+    import_attributions(contenu=fichier_f1(rows), nom_fichier="r.csv", recalculer=False)
     CibleLocale.objects.create(
         epci=territoire_minimal["epci"],
         objectif=Objectif.HORS_QPV,
@@ -186,16 +188,31 @@ def test_cible_locale_plus_exigeante_appliquee(territoire_minimal):
         date_debut=dt.date(2024, 1, 1),
         date_fin=dt.date(2025, 12, 31),
         source="CIA 2024",
+        article="article 4",
     )
     got = calcule_objectifs_epci(territoire_minimal["epci"], 2025)
-    assert got["hors_qpv"]["cible"] == 0.30
-    assert got["qpv"]["cible"] == 0.5
-    assert got["reservataires"][0]["cible"] == 0.425
-    assert got["reservataires"][0]["manque"] == 1
-    # the target ended in 2025: the legal rate applies in 2026
-    assert calcule_objectifs_epci(territoire_minimal["epci"], 2026)["hors_qpv"]["cible"] == 0.30
+    assert got["hors_qpv"]["cible"] == 0.25
+    assert got["hors_qpv"]["cible_locale"] == 0.30
+    assert got["qpv"]["cible"] == 0.5 and got["qpv"]["cible_locale"] is None
+    al_2025 = got["reservataires"][0]
+    assert (al_2025["cible"], al_2025["cible_locale"]) == (0.25, 0.425)
+    # 1 priority household of 3: the legal 25 % is reached, the local 42.5 % is not (2 of 3 needed)
+    assert (al_2025["atteint"], al_2025["manque"], al_2025["taux_texte"]) == (True, 0, "33,3\u00a0%")
+    assert (al_2025["locale"]["atteint"], al_2025["locale"]["manque"]) == (False, 1)
+    assert al_2025["locale"]["source"] == "CIA 2024, article 4"
+    par_cible = {(c["objectif"], c["perimetre"]["type"]): c for c in got["cibles_locales"]}
+    assert par_cible[("prioritaires", "RESERVATAIRE")]["cible"] == 0.425
+    assert par_cible[("prioritaires", "RESERVATAIRE")]["cible_legale"] == 0.25
+    assert par_cible[("hors_qpv", "EPCI")]["base"] == 3
+    # F2: the legal target in "cible", the local one beside it
+    sortie = f2(got)
+    assert sortie["hors_qpv"] == {"base": 3, "numerateur": 3, "taux": 1.0, "cible": 0.25, "cible_locale": 0.30}
+    assert {c["objectif"] for c in sortie["cibles_locales"]} == {"hors_qpv", "prioritaires"}
+    # the target ended in 2025: only the legal rate applies to Action Logement in 2026
+    assert calcule_objectifs_epci(territoire_minimal["epci"], 2026)["hors_qpv"]["cible_locale"] == 0.30
     CibleLocale.objects.filter(objectif=Objectif.PRIORITAIRES).update(date_fin=dt.date(2024, 12, 31))
-    assert calcule_objectifs_epci(territoire_minimal["epci"], 2025)["reservataires"][0]["cible"] == 0.25
+    again = calcule_objectifs_epci(territoire_minimal["epci"], 2025)["reservataires"][0]
+    assert (again["cible"], again["cible_locale"], again["locale"]) == (0.25, None, None)
 
 
 def test_par_secteur(territoire_minimal):

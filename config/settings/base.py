@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "observatoire",
     "relogement",
     "public",
+    "politique",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +271,7 @@ DEMO_SEEDERS = [
     "attributions.demo.seed",
     "attributions.demo_flux.seed",
     "relogement.demo.seed",
+    "politique.demo.seed",
     "observatoire.demo.seed",
     "core.demo.seed",
     "public.demo.seed",  # last: the nightly public figures of everything seeded above

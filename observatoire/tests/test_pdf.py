@@ -52,7 +52,7 @@ def test_bilan_cil_prints_the_engines_figures(donnees, tmp_path):
         ind = r[code]
         assert plat(pourcentage(ind["taux"])) in synthese, code
         assert f"{ind['numerateur']} sur {ind['base']}" in synthese, code
-        assert plat(f"Cible : {pourcentage(ind['cible'])}") in synthese, code
+        assert plat(f"Cible légale : {pourcentage(ind['cible'])}") in synthese, code
         assert plat(pourcentage(avant[code]["taux"])) in synthese, code
     # Landlords and reservation holders with their figures.
     for b in r["bailleurs"]:

@@ -38,7 +38,7 @@ class Command(BaseCommand):
             seuil += f" (PROVISOIRE : seuil {resultat['annee_seuil']} faute d'arrêté {annee})"
         w(seuil)
         w("")
-        w(f"{'Objectif':<44}{'Base':>8}{'Num.':>8}{'Taux':>10}{'Cible':>10}{'Manque':>8}")
+        w(f"{'Objectif':<44}{'Base':>8}{'Num.':>8}{'Taux':>10}{'Cible':>10}{'Manque':>8}{'Cible locale':>14}")
         lignes = [
             ("A. Hors QPV : 1er quartile ou relogés", resultat["hors_qpv"]),
             ("B. En QPV : quartiles 2 à 4", resultat["qpv"]),
@@ -47,4 +47,19 @@ class Command(BaseCommand):
         ] + [(f"C. {r['nom'][:40]}", r) for r in resultat["reservataires"]]
         for label, d in lignes:
             manque = "–" if d["manque"] is None else str(d["manque"])
-            w(f"{label:<44}{d['base']:>8}{d['numerateur']:>8}{_pct(d['taux']):>10}{_pct(d['cible']):>10}{manque:>8}")
+            locale = "–" if d.get("cible_locale") is None else _pct(d["cible_locale"])
+            w(
+                f"{label:<44}{d['base']:>8}{d['numerateur']:>8}{_pct(d['taux']):>10}{_pct(d['cible']):>10}"
+                f"{manque:>8}{locale:>14}"
+            )
+        if resultat["cibles_locales"]:
+            w("")
+            w("Cibles locales (à côté des cibles légales, jamais à leur place) :")
+            for c in resultat["cibles_locales"]:
+                etat = {None: "aucune attribution comptée", True: "atteinte"}.get(
+                    c["atteint"], f"non atteinte (il manque {c['manque']})"
+                )
+                w(
+                    f"  {c['objectif_libelle']} – {c['perimetre']['nom']} : cible locale {c['cible_texte']} "
+                    f"(légale {_pct(c['cible_legale'])}), taux {c['taux_texte']}, {etat} – {c['source']}"
+                )

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "attributions",
     "observatoire",
     "relogement",
+    "conference",
 ]
 
 MIDDLEWARE = [

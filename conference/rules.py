@@ -116,10 +116,10 @@ def compter_presences(sieges: Iterable[Siege], *, pouvoirs_max: int) -> Comptage
     for s in sieges:
         if not s.titulaire and s.pouvoir_a is not None:
             raise RegleError(f"{s.nom} est suppléant(e) : seul un membre titulaire donne pouvoir.")
-    for porteur, nombre in sorted(portes.items()):
+    for porteur_id, nombre in sorted(portes.items()):
         if nombre > pouvoirs_max:
             raise RegleError(
-                f"{par_id[porteur].nom} porterait {nombre} pouvoirs : la limite est de {pouvoirs_max} par membre "
+                f"{par_id[porteur_id].nom} porterait {nombre} pouvoirs : la limite est de {pouvoirs_max} par membre "
                 "(règle de l'instance)."
             )
     return Comptage(en_exercice=len(titulaires), presents=len(siegeant), pouvoirs=sum(portes.values()))

@@ -305,6 +305,8 @@ def ajouter_point(
             erreurs["grille"] = "Choisissez la grille de cotation soumise à l'adoption."
         elif grille.epci_id != seance.instance.epci_id:
             erreurs["grille"] = "Cette grille n'est pas celle du territoire."
+        elif grille.statut != grille.Statut.BROUILLON:
+            erreurs["grille"] = "Cette grille est déjà adoptée ou archivée : soumettez un projet de grille."
     else:
         grille = None
     if erreurs:

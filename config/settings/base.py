@@ -263,6 +263,7 @@ DEMO_SEEDERS = [
     "attributions.demo_flux.seed",
     "relogement.demo.seed",
     "observatoire.demo.seed",
+    "conference.demo.seed",
     "core.demo.seed",
 ]
 

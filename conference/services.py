@@ -285,17 +285,16 @@ def ajouter_point(
     grille=None,
 ) -> PointOrdreDuJour:
     """An agenda item at the end of the agenda. Information is never voted; a deliberation, a scoring grid and a
-    policy document always are; a balance sheet names its year (the CIL's balance sheet of that year, if produced,
+    policy document always are (``avec_vote`` decides for a balance sheet and other items); a balance sheet names its
+    year (the CIL's balance sheet of that year, if produced,
     is linked)."""
     _modifiable(seance)
     T = PointOrdreDuJour.Type
-    if avec_vote is None:
-        avec_vote = type in PointOrdreDuJour.TYPES_VOTES
     erreurs: dict[str, str] = {}
     if type == T.INFORMATION and avec_vote:
         erreurs["avec_vote"] = "Un point d'information n'est pas soumis au vote."
-    if type in PointOrdreDuJour.TYPES_VOTES and not avec_vote:
-        erreurs["avec_vote"] = "Ce point est soumis au vote."
+    if type in PointOrdreDuJour.TYPES_VOTES:
+        avec_vote = True  # whatever the box said: these kinds are always voted
     if type == T.BILAN and not annee_bilan:
         erreurs["annee_bilan"] = "Indiquez l'année du bilan présenté."
     if type != T.BILAN:
@@ -319,7 +318,7 @@ def ajouter_point(
         titre=titre,
         type=type,
         expose=expose,
-        avec_vote=avec_vote,
+        avec_vote=bool(avec_vote),
         projet_decision=projet_decision,
         annee_bilan=annee_bilan,
         bilan=bilan,

@@ -19,7 +19,7 @@ VOTE = PointOrdreDuJour.Type.DELIBERATION
 
 
 def _texte_pdf(contenu: bytes) -> str:
-    return " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(contenu)).pages)
+    return " ".join(" ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(contenu)).pages).split())
 
 
 def test_le_secretariat_cree_une_instance_et_un_membre(client, monde):

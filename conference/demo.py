@@ -48,25 +48,28 @@ NOMS = [
 ]  # fmt: skip
 
 PROFESSIONNELS_AUTRES = [
-    ("Directrice territoriale", "Association régionale des organismes HLM (AURA HLM)"),
-    ("Directeur", "Un Toit Pour Tous – Développement (organisme agréé, L. 365-2 CCH)"),
-    ("Directrice", "Agence immobilière à vocation sociale de l'Isère (organisme agréé)"),
-    ("Coordinatrice", "Service intégré d'accueil et d'orientation (SIAO) de l'Isère"),
+    ("Direction territoriale", "Association régionale des organismes HLM (AURA HLM)"),
+    ("Direction", "Un Toit Pour Tous – Développement (organisme agréé, L. 365-2 CCH)"),
+    ("Direction", "Agence immobilière à vocation sociale de l'Isère (organisme agréé)"),
+    ("Coordination", "Service intégré d'accueil et d'orientation (SIAO) de l'Isère"),
 ]
 USAGERS = [
-    ("Présidente départementale", "Confédération nationale du logement (CNL)"),
-    ("Président départemental", "Consommation, logement et cadre de vie (CLCV)"),
-    ("Représentante", "Confédération syndicale des familles (CSF)"),
-    ("Représentant", "Association Force ouvrière consommateurs (AFOC)"),
-    ("Délégué régional", "Fondation pour le logement des défavorisés"),
+    ("Présidence départementale", "Confédération nationale du logement (CNL)"),
+    ("Présidence départementale", "Consommation, logement et cadre de vie (CLCV)"),
+    ("Représentation", "Confédération syndicale des familles (CSF)"),
+    ("Représentation", "Association Force ouvrière consommateurs (AFOC)"),
+    ("Délégation régionale", "Fondation pour le logement des défavorisés"),
     ("Bénévole", "Secours catholique – Caritas France"),
-    ("Directrice", "Association d'insertion par le logement (démonstration)"),
-    ("Président", "Droit au logement Isère"),
-    ("Représentante", "Conseil régional des personnes accueillies ou accompagnées (CRPA)"),
-    ("Directeur", "Fédération des acteurs de la solidarité Auvergne-Rhône-Alpes"),
-    ("Représentant", "APF France handicap, délégation de l'Isère"),
-    ("Représentante", "Union départementale des associations familiales (UDAF)"),
+    ("Direction", "Association d'insertion par le logement (démonstration)"),
+    ("Présidence", "Droit au logement Isère"),
+    ("Représentation", "Conseil régional des personnes accueillies ou accompagnées (CRPA)"),
+    ("Direction", "Fédération des acteurs de la solidarité Auvergne-Rhône-Alpes"),
+    ("Représentation", "APF France handicap, délégation de l'Isère"),
+    ("Représentation", "Union départementale des associations familiales (UDAF)"),
 ]
+# the co-chairs, made up
+PREFETE = "Hélène Marchal"
+PRESIDENT = "Bruno Lacombe"
 NB_MAIRES = 22
 
 
@@ -82,32 +85,32 @@ def _personnes(territory):
 
 
 def _composition(territory) -> list[dict]:
-    """The 49 titulars of the plenary, in their colleges."""
+    """The 49 titulars of the plenary: 2 for the State, 25 local authorities, 10 professionals, 12 users and
+    associations."""
     epci = territory.epci
     communes = sorted(territory.communes.values(), key=lambda c: (-(c.population or 0), c.code_insee))[:NB_MAIRES]
     lignes = [
-        {"college": College.ETAT, "qualite": "Préfète de l'Isère", "organisation": "État", "copresidence": "PREFET"},
-        {"college": College.ETAT, "qualite": "Directeur départemental de l'emploi, du travail et des solidarités",
+        {"nom": PREFETE, "college": College.ETAT, "qualite": "Préfète de l'Isère", "organisation": "État",
+         "copresidence": "PREFET"},
+        {"college": College.ETAT, "qualite": "Direction départementale de l'emploi, du travail et des solidarités",
          "organisation": "DDETS de l'Isère"},
-        {"college": College.COLLECTIVITES, "qualite": f"Président de {epci.nom}", "organisation": epci.nom,
+        {"nom": PRESIDENT, "college": College.COLLECTIVITES, "qualite": f"Président de {epci.nom}",
          "copresidence": "PRESIDENT_EPCI"},
-        {"college": College.COLLECTIVITES, "qualite": "Vice-présidente chargée de l'habitat et du logement",
+        {"college": College.COLLECTIVITES, "qualite": "Vice-présidence chargée de l'habitat et du logement",
          "organisation": epci.nom},
     ]  # fmt: skip
-    for commune in communes:
-        lignes.append(
-            {"college": College.COLLECTIVITES, "qualite": f"Maire de {commune.nom}", "organisation": commune.nom}
-        )
+    lignes += [{"college": College.COLLECTIVITES, "qualite": f"Maire de {commune.nom}"} for commune in communes]
     lignes.append(
         {
             "college": College.COLLECTIVITES,
-            "qualite": "Vice-président chargé du logement",
+            "qualite": "Vice-présidence chargée du logement",
             "reservataire": "DEPARTEMENT",
         }
     )
-    for bailleur in territory.bailleurs:
-        lignes.append({"college": College.PROFESSIONNELS, "qualite": "Directeur général", "bailleur": bailleur})
-    lignes.append({"college": College.PROFESSIONNELS, "qualite": "Directrice régionale", "reservataire": "AL"})
+    lignes += [
+        {"college": College.PROFESSIONNELS, "qualite": "Direction générale", "bailleur": b} for b in territory.bailleurs
+    ]
+    lignes.append({"college": College.PROFESSIONNELS, "qualite": "Direction régionale", "reservataire": "AL"})
     lignes += [{"college": College.PROFESSIONNELS, "qualite": q, "organisation": o} for q, o in PROFESSIONNELS_AUTRES]
     lignes += [{"college": College.USAGERS, "qualite": q, "organisation": o} for q, o in USAGERS]
     return lignes
@@ -137,7 +140,7 @@ def _pleniere(territory, staff) -> Instance:
         ligne = dict(ligne)
         if "reservataire" in ligne:
             ligne["reservataire"] = organisations[ligne["reservataire"]]
-        nom = next(noms)
+        nom = ligne.pop("nom", None) or next(noms)
         titulaires.append(
             services.designer_membre(
                 pleniere,
@@ -157,7 +160,7 @@ def _pleniere(territory, staff) -> Instance:
         acteur=staff,
         nom=f"{membre.first_name} {membre.last_name}",
         college=College.USAGERS,
-        qualite="Président départemental",
+        qualite="Présidence départementale",
         organisation=cnl.organisation,
         debut_mandat=dt.date(2023, 4, 1),
         email=membre.email,
@@ -222,6 +225,9 @@ def _tenir(seance, staff, *, presents: int, pouvoirs: int, votes: list[tuple[int
     """Convene (in memory), record the attendance (the first ``presents`` titulars present, the next ``pouvoirs``
     represented by the first ones, the others excused), record the votes and close the meeting."""
     services.convoquer(seance, acteur=staff, connexion=get_connection("django.core.mail.backends.locmem.EmailBackend"))
+    # history: the convocation went out two weeks before the meeting (the journal keeps when the demo recorded it)
+    envoi = dt.datetime.combine(seance.date - dt.timedelta(days=14), dt.time(9), tzinfo=timezone.get_current_timezone())
+    Seance.objects.filter(pk=seance.pk).update(convoquee_le=envoi)
     titulaires = list(seance.instance.membres.titulaires().en_exercice(seance.date).order_by("pk"))
     saisie = {}
     for i, membre in enumerate(titulaires):

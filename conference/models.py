@@ -210,8 +210,8 @@ class Membre(models.Model):
     """A person sitting in an instance: titular or substitute of a titular, for a mandate, in a college."""
 
     class Copresidence(models.TextChoices):
-        PREFET = "PREFET", "Préfet (coprésident)"
-        PRESIDENT_EPCI = "PRESIDENT_EPCI", "Président de l'EPCI (coprésident)"
+        PREFET = "PREFET", "Préfet ou préfète"
+        PRESIDENT_EPCI = "PRESIDENT_EPCI", "Présidence de l'EPCI"
 
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="membres")
     nom = models.CharField("nom et prénom", max_length=200)

@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
+from core.db import cle_fr
+
 from . import rules
 from .models import DocumentSeance, Membre, PointOrdreDuJour, PresenceSeance, Seance
 
 
-def membres_de_la_seance(seance: Seance):
-    """Members in office at the meeting's date, titulars first, by college and name."""
-    return (
-        seance.instance.membres.en_exercice(seance.date)
-        .select_related("suppleant_de", "bailleur", "reservataire")
-        .order_by("-titulaire", "college", "nom")
+def _rang_college(college: str) -> int:
+    from .models import College
+
+    ordre = [College.ETAT, College.COLLECTIVITES, College.PROFESSIONNELS, College.USAGERS]
+    return ordre.index(college) if college in ordre else len(ordre)
+
+
+def par_college(membres) -> list:
+    """Members in the order of the composition: the State, then the three colleges, titulars first, by name."""
+    return sorted(membres, key=lambda m: (_rang_college(m.college), not m.titulaire, cle_fr(m.nom)))
+
+
+def membres_de_la_seance(seance: Seance) -> list:
+    """Members in office at the meeting's date, titulars first, then in the order of the composition."""
+    membres = seance.instance.membres.en_exercice(seance.date).select_related(
+        "suppleant_de", "bailleur", "reservataire"
     )
+    return sorted(par_college(membres), key=lambda m: not m.titulaire)
 
 
 def sieges(seance: Seance) -> list[rules.Siege]:
@@ -116,4 +129,5 @@ def effectifs_par_college(instance, date) -> list[tuple[str, int, int]]:
         .annotate(titulaires=Count("pk", filter=Q(titulaire=True)), suppleants=Count("pk", filter=Q(titulaire=False)))
         .order_by("college")
     )
+    lignes = sorted(lignes, key=lambda r: _rang_college(r["college"]))
     return [(libelles.get(r["college"], "Sans collège"), r["titulaires"], r["suppleants"]) for r in lignes]

@@ -160,10 +160,8 @@ def instance(request, pk, formulaires=None, status=200):
     instance = _instance(request, pk)
     gerer = permissions.can_manage(request.user, instance.epci)
     date = parametres.date(request.GET, "date", defaut=timezone.localdate())
-    membres = (
-        instance.membres.en_exercice(date)
-        .select_related("suppleant_de", "bailleur", "reservataire")
-        .order_by("college", "-titulaire", "nom")
+    membres = selectors.par_college(
+        instance.membres.en_exercice(date).select_related("suppleant_de", "bailleur", "reservataire")
     )
     formulaires = formulaires or {}
     contexte = {
@@ -304,7 +302,7 @@ def seance(request, pk, formulaires=None, status=200):
                 "form_annulation": formulaires.get("annulation") or forms.AnnulationForm(prefix="annulation"),
             }
         )
-    if gerer and modifiable and seance.statut == Seance.Statut.CONVOQUEE:
+    if gerer and deliberante:
         contexte["form_compte_rendu"] = formulaires.get("compte_rendu") or forms.CompteRenduForm(
             prefix="cr", initial={"compte_rendu": seance.compte_rendu}
         )

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install assets demo test test-fast quality migrate bench clean
+.PHONY: install assets demo test test-fast quality graph migrate bench clean
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,8 +49,13 @@ quality: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates */templates --lint
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+# The imports between the apps (docs/ARCHITECTURE.md, « Dependencies between the apps »).
+graph: install
+	$(PY) scripts/app_graph.py
 
 bench: install
 	$(PY) -m bench $(BENCH_ARGS)

@@ -1,4 +1,4 @@
-"""Admin of issue 7: parameters (with their sources), reservation agreements, and read views of the process.
+"""Admin of the allocations: parameters (with their sources), reservation agreements, and read views of the process.
 
 Vacancies, candidates and sessions are written through the pages (services log every step); the admin shows
 them read-only. Agreements and parameters are configured here. EPCI staff see their territory's rows only, and
@@ -10,7 +10,15 @@ from django.contrib import admin
 from cil.admin import TerritoireScopedAdmin
 from cil.permissions import scope_for
 
-from .models import Candidature, ConventionReservation, ParametreAttribution, SeanceCaleol, TransitionVacance, Vacance
+from .models import (
+    Candidature,
+    ConventionReservation,
+    ParametreAttribution,
+    ReouvertureSeance,
+    SeanceCaleol,
+    TransitionVacance,
+    Vacance,
+)
 
 
 @admin.register(ParametreAttribution)
@@ -78,13 +86,21 @@ class VacanceAdmin(LectureSeule, TerritoireScopedAdmin):
     inlines = [TransitionInline, CandidatureInline]
 
 
+class ReouvertureInline(LectureSeule, admin.TabularInline):
+    model = ReouvertureSeance
+    extra = 0
+    fields = ("rouverte_le", "rouverte_par", "motif", "refermee_le", "refermee_par")
+    readonly_fields = fields
+
+
 @admin.register(SeanceCaleol)
 class SeanceCaleolAdmin(LectureSeule, TerritoireScopedAdmin):
     list_display = ("date", "bailleur", "statut", "lieu")
     list_filter = ("statut",)
+    inlines = [ReouvertureInline]
 
 
-# --- Dwellings, decisions and the objectives' records (issue 3) ------------------------------------------------
+# --- Dwellings, decisions and the objectives' records --------------------------------------------------------
 
 from .models import DecisionCaleol, InstantaneObjectifs, Logement, LotImport  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Demo of issue 7: reservation agreements in flows, the vacancies behind the demo's leases, and a few vacancies
+"""Demo of the flows: reservation agreements in flows, the vacancies behind the demo's leases, and a few vacancies
 in progress (one to route, one routed to the City of Grenoble, one with its candidates on a planned session).
 
 Runs after ``attributions.demo.seed`` (the F1 decisions) and, when present, the demands' seeder. Deterministic

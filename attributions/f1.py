@@ -1,4 +1,4 @@
-"""Reading and validating an F1 file (allocation decisions extract, shared/domain/FORMATS.md).
+"""Reading and validating an F1 file (allocation decisions extract, docs/formats.md).
 
 Pure: takes the file's bytes and the reference data as dictionaries, returns clean rows or the
 list of every error with its line, column and reason in French. Nothing here touches the database.
@@ -278,7 +278,7 @@ def lire(contenu: bytes, referentiel: Referentiel) -> Resultat:
                 "type_decision",
                 f"valeur inconnue « {row[i_type]} » (attendu : {', '.join(sorted(TYPES_DECISION))}).",
             )
-        elif type_decision == rules.TypeDecision.ATTRIBUTION_RANG:
+        elif type_decision == rules.TYPE_CLASSEMENT:
             rang = _entier(row[i_rang])
             if not row[i_rang]:
                 erreur(numero_ligne, "rang", "le rang est obligatoire pour une attribution avec classement.")
@@ -405,7 +405,7 @@ def lire(contenu: bytes, referentiel: Referentiel) -> Resultat:
             resultat.avertissements.append(
                 Erreur(numero_ligne, "date_bail", "bail signé avant la décision de la commission.")
             )
-        if date_bail is not None and type_decision not in rules.TYPES_ATTRIBUTION:
+        if date_bail is not None and not rules.est_attribution(type_decision):
             resultat.avertissements.append(
                 Erreur(
                     numero_ligne,

@@ -54,12 +54,29 @@ def _entete(texte: str) -> tuple[dict[str, int], int] | None:
     return {nom: positions[nom] for nom in connues if nom in positions}, len(entete)
 
 
-def _carte_sql(jour: str) -> str:
-    """SQL of the QPV map in force on a date column of f1_ok (the map of 2024 starts later overseas)."""
-    return (
-        f"CASE WHEN {jour} >= CASE WHEN departement LIKE '97%%' THEN %(om2024)s::date ELSE %(m2024)s::date END "
-        "THEN '2024' ELSE '2015' END"
-    )
+# What the dwelling carries per QPV map: its QPV column and whether its situation there is known.
+_COLONNES_PAR_CARTE = {"2024": ("qpv_id", "carte_2024_connue"), "2015": ("qpv_2015_id", "carte_2015_connue")}
+
+
+def _carte_decision_sql() -> str:
+    """rules.carte_de_la_decision on f1_ok: the map the row's QPV code names, else the one in force."""
+    en_vigueur = rules.carte_qpv_sql("date_decision", outre_mer=rules.est_outre_mer_sql("departement"))
+    return f"coalesce(carte_qpv, {en_vigueur})"
+
+
+def _en_qpv_au_bail_sql() -> str:
+    """rules.qpv_au_bail on f1_ok ``o`` joined to the dwelling ``l`` as written: the row's QPV on its map
+    (o.carte_decision), the dwelling's on the others; true when the dwelling is in a QPV at the lease."""
+    situations = {}
+    for carte in rules.CARTES_QPV:
+        colonne_qpv, colonne_connue = _COLONNES_PAR_CARTE[carte.code]
+        de_la_ligne = f"o.carte_decision = '{carte.code}'"
+        situations[carte.code] = (
+            f"({de_la_ligne} OR l.{colonne_connue} OR l.{colonne_qpv} IS NOT NULL)",
+            f"CASE WHEN {de_la_ligne} THEN o.qpv_id ELSE l.{colonne_qpv} END",
+        )
+    qpv = rules.qpv_au_sql("o.date_bail", situations, outre_mer=rules.est_outre_mer_sql("o.departement"))
+    return f"CASE WHEN o.date_bail IS NULL THEN NULL ELSE {qpv} IS NOT NULL END"
 
 
 def ecrire(contenu: bytes, *, lot_id: int, permis: frozenset[int] | None = None) -> Ecriture | None:
@@ -86,10 +103,7 @@ def ecrire(contenu: bytes, *, lot_id: int, permis: frozenset[int] | None = None)
 def _ecrire(  # noqa: C901
     texte: str, colonnes: dict[str, int], largeur: int, lot_id: int, permis: frozenset[int] | None
 ) -> Ecriture:
-    carte_2024 = next(c for c in rules.CARTES_QPV if c.code == "2024")
     params = {
-        "m2024": carte_2024.debut_metropole,
-        "om2024": carte_2024.debut_outre_mer,
         "lot": lot_id,
         "facteur_e4": rules.FACTEUR_ANNUEL_E4,
         "tous": permis is None,
@@ -121,9 +135,8 @@ def _ecrire(  # noqa: C901
                 length({v("numero_unique")}) BETWEEN 1 AND 40
                 AND {v("date_depot")} ~ %(date)s AND {v("date_decision")} ~ %(date)s
                 AND ({v("date_bail")} = '' OR {v("date_bail")} ~ %(date)s)
-                AND upper({v("type_decision")}) IN ('ATTRIBUTION', 'ATTRIBUTION_RANG', 'ATTRIBUTION_CONDITION',
-                                                    'NON_ATTRIBUTION', 'IRRECEVABILITE')
-                AND CASE WHEN upper({v("type_decision")}) <> 'ATTRIBUTION_RANG' THEN true
+                AND upper({v("type_decision")}) IN {rules.liste_sql(rules.TypeDecision)}
+                AND CASE WHEN upper({v("type_decision")}) <> '{rules.TYPE_CLASSEMENT}' THEN true
                          WHEN {v("rang")} ~ '^\\+?[0-9]{{1,4}}$' THEN ltrim({v("rang")}, '+')::int >= 1
                          ELSE false END
                 AND length({v("logement_id")}) BETWEEN 1 AND 40
@@ -163,7 +176,7 @@ def _ecrire(  # noqa: C901
             CREATE TEMP TABLE f1_ok ON COMMIT DROP AS
             SELECT b.ligne, {v("numero_unique")} AS numero_unique, {v("date_depot")}::date AS date_depot,
                    {v("date_decision")}::date AS date_decision, upper({v("type_decision")}) AS type_decision,
-                   CASE WHEN upper({v("type_decision")}) = 'ATTRIBUTION_RANG'
+                   CASE WHEN upper({v("type_decision")}) = '{rules.TYPE_CLASSEMENT}'
                         THEN ltrim({v("rang")}, '+')::smallint END AS rang,
                    nullif({v("date_bail")}, '')::date AS date_bail, {v("logement_id")} AS logement_id,
                    {v("bailleur_siren")} AS bailleur_siren, c.id AS commune_id, c.departement, e.id AS epci_id,
@@ -205,24 +218,19 @@ def _ecrire(  # noqa: C901
             )
             if cursor.fetchone():
                 raise _Abandon
-        cursor.execute("ALTER TABLE f1_ok ADD COLUMN carte_decision text, ADD COLUMN carte_bail text")
-        cursor.execute(
-            f"UPDATE f1_ok SET carte_decision = coalesce(carte_qpv, {_carte_sql('date_decision')}), "
-            f"carte_bail = CASE WHEN date_bail IS NOT NULL THEN {_carte_sql('date_bail')} END",
-            p,
-        )
+        cursor.execute("ALTER TABLE f1_ok ADD COLUMN carte_decision text")
+        cursor.execute(f"UPDATE f1_ok SET carte_decision = {_carte_decision_sql()}")
 
         # warnings, in the order the Python path gives them
         cursor.execute(
-            """
+            f"""
             SELECT ligne, colonne, message FROM (
               SELECT ligne, 1 AS k, 'date_bail' AS colonne, 'bail signé avant la décision de la commission.' AS message
                 FROM f1_ok WHERE date_bail < date_decision
               UNION ALL
               SELECT ligne, 2, 'date_bail', 'bail renseigné pour une décision qui n''attribue pas le logement : '
                      || 'il n''est pas compté.'
-                FROM f1_ok WHERE date_bail IS NOT NULL
-                 AND type_decision NOT IN ('ATTRIBUTION', 'ATTRIBUTION_RANG', 'ATTRIBUTION_CONDITION')
+                FROM f1_ok WHERE date_bail IS NOT NULL AND NOT {rules.est_attribution_sql("type_decision")}
               UNION ALL
               SELECT ligne, 3, 'date_depot', 'demande déposée après la décision de la commission.'
                 FROM f1_ok WHERE date_depot > date_decision
@@ -305,13 +313,10 @@ def _ecrire(  # noqa: C901
               INSERT INTO {table_d} AS d ({", ".join(colonnes_d)}, source, lot_id, cree_le, modifie_le)
               SELECT o.numero_unique, l.id, o.date_decision, o.date_depot, o.type_decision, o.rang, o.date_bail,
                      bo.id, o.commune_id, o.epci_id, o.qpv_id,
-                     CASE WHEN o.date_bail IS NULL THEN NULL
-                          WHEN o.carte_bail = o.carte_decision THEN o.qpv_id IS NOT NULL
-                          WHEN o.carte_bail = '2015' AND l.carte_2015_connue THEN l.qpv_2015_id IS NOT NULL
-                          WHEN o.carte_bail = '2024' AND l.carte_2024_connue THEN l.qpv_id IS NOT NULL
-                          ELSE o.qpv_id IS NOT NULL END,
+                     {_en_qpv_au_bail_sql()},
                      o.typologie, r.id, o.ressources_mensuelles, (o.ressources_mensuelles * %(facteur_e4)s)::bigint,
-                     o.n14, o.nm14, 10 + 5 * (o.n14 - 1) + 3 * o.nm14, o.dalo, o.prioritaire, o.relogement,
+                     o.n14, o.nm14, {rules.unites_consommation_dixiemes_sql("o.n14", "o.nm14")}, o.dalo, o.prioritaire,
+                     o.relogement,
                      o.mutation, 'IMPORT', %(lot)s, now(), now()
               FROM f1_ok o
               JOIN {table_l} l ON l.identifiant = o.logement_id

@@ -1,4 +1,4 @@
-"""Read side of issue 7: parameters, the household as examined, candidate search, flow report.
+"""Read side of the flows and vacancies: parameters, the household as examined, candidate search, flow report.
 
 Public to the rest of the app (views, API, services). Pure computations live in ``rules.py``; this
 module only gathers rows and hands them to the rules, so a figure on a page and a test on a table of
@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 
 from cil.models import Bailleur, Epci, Objectif, Reservataire
 from cil.selectors import cibles_locales_pour_annee, seuil_applicable
+from core.erreurs import ErreurMetier
 
 from . import rules
 from .models import Candidature, ConventionReservation, DecisionCaleol, Logement, ParametreAttribution, Vacance
@@ -24,7 +25,7 @@ from .models import Candidature, ConventionReservation, DecisionCaleol, Logement
 Code = ParametreAttribution.Code
 
 
-class ParametreManquant(Exception):
+class ParametreManquant(ErreurMetier):
     """A parameter of allocations is missing for the date (load it in the admin, with its source)."""
 
 
@@ -64,13 +65,19 @@ def normes_occupation(parametres: dict[str, Decimal]) -> rules.NormesOccupation:
 # --- The dwelling on the QPV map in force -------------------------------------------------------
 
 
-def carte_du_logement(logement: Logement, jour: dt.date) -> str:
-    return rules.carte_qpv_en_vigueur(jour, outre_mer=logement.commune.outre_mer)
+def situations_qpv(logement: Logement) -> dict[str, int | None]:
+    """What is known of the dwelling on each QPV map (rules.situations_qpv), QPV ids."""
+    return rules.situations_qpv(
+        qpv_2024=logement.qpv_id,
+        qpv_2015=logement.qpv_2015_id,
+        carte_2024_connue=logement.carte_2024_connue,
+        carte_2015_connue=logement.carte_2015_connue,
+    )
 
 
 def qpv_au(logement: Logement, jour: dt.date) -> int | None:
-    """The QPV (id) the dwelling is in on ``jour``, per the map in force that day (RULES.md decision 6)."""
-    return logement.qpv_id if carte_du_logement(logement, jour) == "2024" else logement.qpv_2015_id
+    """The QPV (id) the dwelling is in on ``jour``, per the map in force that day (rules.qpv_au, decision 6)."""
+    return rules.qpv_au(jour, situations_qpv(logement), outre_mer=logement.commune.outre_mer)
 
 
 # --- The household as examined at a date ---------------------------------------------------------
@@ -171,17 +178,22 @@ def valeurs_decision(*, demande, vacance: Vacance, date_decision: dt.date) -> di
 
 
 def en_qpv_au_bail(decision: DecisionCaleol, date_bail: dt.date | None) -> bool | None:
-    """As services._en_qpv_au_bail for an F1 row: the dwelling's situation on the map in force at the lease."""
+    """The allocated dwelling's situation at the lease (rules.qpv_au_bail), as the F1 import computes it for a
+    row: the decision's QPV stands for the dwelling on the map it was recorded on."""
     if date_bail is None:
         return None
     logement = decision.logement
-    if carte_du_logement(logement, date_bail) == carte_du_logement(logement, decision.date_decision):
-        return decision.qpv_id is not None
-    if carte_du_logement(logement, date_bail) == "2015" and logement.carte_2015_connue:
-        return logement.qpv_2015_id is not None
-    if carte_du_logement(logement, date_bail) == "2024" and logement.carte_2024_connue:
-        return logement.qpv_id is not None
-    return decision.qpv_id is not None
+    outre_mer = logement.commune.outre_mer
+    qpv = rules.qpv_au_bail(
+        date_bail,
+        situations_qpv(logement),
+        carte_decision=rules.carte_de_la_decision(
+            decision.date_decision, outre_mer=outre_mer, carte_du_qpv=decision.qpv.carte if decision.qpv_id else None
+        ),
+        qpv_decision=decision.qpv_id,
+        outre_mer=outre_mer,
+    )
+    return qpv is not None
 
 
 # --- Candidate search ---------------------------------------------------------------------------
@@ -228,10 +240,9 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date, parametres: dict[str
         demande_id=OuterRef("pk"), commune_id=logement.commune_id
     )
     # a household already allocated another dwelling (not ranked behind someone), that has not refused it
-    attributions_en_cours = Candidature.objects.filter(
-        Q(type_decision__in=["ATTRIBUTION", "ATTRIBUTION_CONDITION"]) | Q(type_decision="ATTRIBUTION_RANG", rang=1),
-        date_bail=None,
-    ).exclude(reponse="REFUS")
+    from .selectors import q_compte_pour_b_c
+
+    attributions_en_cours = Candidature.objects.filter(q_compte_pour_b_c(), date_bail=None).exclude(reponse="REFUS")
     qs = (
         Demande.objects.actives()
         .filter(epci_id=vacance.epci_id)
@@ -289,7 +300,7 @@ def enrichir(demandes, vacance: Vacance, *, jour: dt.date) -> list[Candidat]:
 PREFETCH_MENAGE = ("membres", "ressources", "priorites", "decisions_dalo")
 
 
-# --- Flow report (RULES.md S.7) -------------------------------------------------------------------
+# --- Flow report (docs/droit/regles.md, S.7) ----------------------------------------------------------
 
 
 @dataclass

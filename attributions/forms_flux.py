@@ -1,4 +1,4 @@
-"""Forms of the vacancy, candidate and commission pages (issue 7)."""
+"""Forms of the vacancy, candidate and commission pages."""
 
 from __future__ import annotations
 

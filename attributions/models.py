@@ -1,8 +1,8 @@
-"""Dwellings, commission decisions (allocations) and the stored results of the objectives (P3, P4, P5).
+"""Dwellings, commission decisions (allocations) and the stored results of the objectives.
 
 A ``DecisionCaleol`` is one commission decision about one candidate for one dwelling, whether it
 came from an F1 extract or was recorded in the platform: the objectives engine counts both the same way.
-The household's values are frozen as examined at the decision (RULES.md, Platform decision 4).
+The household's values are frozen as examined at the decision (docs/droit/regles.md, platform decision 4).
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from cil.models import Bailleur, Commune, Epci, Qpv, Reservataire
+from core.models import JournalTransition
 
 from . import rules
 
@@ -254,13 +256,13 @@ class InstantaneObjectifs(models.Model):
         return f"{self.epci.nom} {self.annee} – {self.calcule_le:%d/%m/%Y %H:%M}"
 
 
-# --- Reservations in flows, vacancies, candidates and commission sessions (issue 7, P3-P4) --------------
+# --- Reservations in flows, vacancies, candidates and commission sessions ----------------------------
 
 
 class ParametreAttribution(models.Model):
     """A legal or local parameter of allocations, stored as data with its source and validity dates.
 
-    RULES.md: every legal parameter (rates, thresholds, delays) is data, never a constant in code.
+    docs/droit/regles.md: every legal parameter (rates, thresholds, delays) is data, never a constant in code.
     National rows have no territory; a territory's row, when present, wins.
     """
 
@@ -423,26 +425,20 @@ class Vacance(models.Model):
         return f"{self.logement.identifiant} libéré le {self.date_liberation:%d/%m/%Y}"
 
 
-class TransitionVacance(models.Model):
-    """The life-cycle log of a vacancy: who, when, from, to, why."""
+class TransitionVacance(JournalTransition):
+    """The life-cycle log of a vacancy: who, when, from, to, why (``de`` is empty on the declaration)."""
+
+    champ_objet = "vacance"
 
     vacance = models.ForeignKey(Vacance, on_delete=models.CASCADE, related_name="transitions")
     de = models.CharField("de", max_length=20, choices=Vacance.Statut.choices, blank=True)
     vers = models.CharField("vers", max_length=20, choices=Vacance.Statut.choices)
     action = models.CharField("action", max_length=16)
-    motif = models.CharField("motif", max_length=300, blank=True)
-    acteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    date = models.DateTimeField("date")
 
     class Meta:
         verbose_name = "changement de statut d'un logement vacant"
         verbose_name_plural = "changements de statut des logements vacants"
         ordering = ["vacance", "date", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.de or '–'} → {self.vers} le {self.date:%d/%m/%Y}"
 
 
 class SeanceCaleol(models.Model):
@@ -451,6 +447,7 @@ class SeanceCaleol(models.Model):
     class Statut(models.TextChoices):
         PREVUE = "PREVUE", "Prévue"
         TENUE = "TENUE", "Tenue"
+        ROUVERTE = "ROUVERTE", "Rouverte pour rectification"
 
     bailleur = models.ForeignKey(Bailleur, on_delete=models.PROTECT, related_name="seances")
     epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="seances_caleol")
@@ -473,6 +470,34 @@ class SeanceCaleol(models.Model):
 
     def __str__(self) -> str:
         return f"CALEOL {self.bailleur} du {self.date:%d/%m/%Y}"
+
+
+class ReouvertureSeance(models.Model):
+    """A held session reopened by its landlord to correct a decision: who, when, why, and when it was closed again."""
+
+    seance = models.ForeignKey(SeanceCaleol, on_delete=models.PROTECT, related_name="reouvertures")
+    rouverte_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rouverte_le = models.DateTimeField("rouverte le", default=timezone.now)
+    motif = models.TextField("motif de la réouverture")
+    refermee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    refermee_le = models.DateTimeField("refermée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "réouverture d'une séance de CALEOL"
+        verbose_name_plural = "réouvertures de séances de CALEOL"
+        ordering = ["seance", "rouverte_le", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seance"], condition=Q(refermee_le__isnull=True), name="reouverture_une_seule_ouverte"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Réouverture de {self.seance} le {self.rouverte_le:%d/%m/%Y}"
 
 
 class Candidature(models.Model):

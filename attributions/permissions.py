@@ -1,4 +1,4 @@
-"""Scoping of allocations and objectives (P9): each organisation sees its own figures.
+"""Scoping of allocations and objectives: each organisation sees its own figures.
 
 - administrators: everything;
 - EPCI staff and CIL members: every decision on their territory;

@@ -1,4 +1,4 @@
-"""Scoping of dwellings, vacancies, candidates, sessions and flows (P9, issue 7).
+"""Scoping of dwellings, vacancies, candidates, sessions and flows.
 
 - platform administrators: everything;
 - landlord staff: their landlord's dwellings, vacancies, sessions and agreements; they declare, route,
@@ -84,6 +84,11 @@ def can_designate(user, vacance) -> bool:
 def can_manage_seance(user, seance) -> bool:
     scope = scope_for(user)
     return scope.admin or seance.bailleur_id in scope.bailleurs
+
+
+def can_reopen_seance(user, seance) -> bool:
+    """Reopening a held commission is the act of its secretariat, the landlord's staff (not a platform operator)."""
+    return seance.statut == seance.Statut.TENUE and seance.bailleur_id in scope_for(user).bailleurs
 
 
 def can_view_seance(user, seance) -> bool:

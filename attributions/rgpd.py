@@ -1,4 +1,4 @@
-"""This app's part in the demands' GDPR duties (``demandes.signals``; RULES.md, Platform decision 13).
+"""This app's part in the demands' GDPR duties (``demandes.signals``; docs/droit/regles.md, platform decision 13).
 
 The counted allocations (``DecisionCaleol``) hold no name nor contact details: they stay as they are, so
 that the objectives and balance sheets of past years do not change. What this app holds in free text about

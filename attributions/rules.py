@@ -1,9 +1,9 @@
 """Quartiles and the three legal allocation objectives, as pure functions.
 
 No ORM, no request, no clock: every date is passed in. Exact decimal arithmetic only
-(RULES.md, Platform decision 5: binary floats misclassify households exactly at the threshold).
+(docs/droit/regles.md, platform decision 5: binary floats misclassify households exactly at the threshold).
 
-Sources: L. 441-1 CCH (objectives, first-quartile threshold), RULES.md "Platform decisions" 1-8,
+Sources: L. 441-1 CCH (objectives, first-quartile threshold), docs/droit/regles.md, platform decisions 1-8,
 §2.3 (consumption units), §1.2-1.4 (what each objective counts).
 """
 
@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import TypeVar
+
+from core.cycles import Cycle
+from core.erreurs import ErreurMetier
+
+T = TypeVar("T")
 
 
-class RegleError(ValueError):
-    """A value the rules cannot apply to (raised, never swallowed)."""
+class RegleError(ErreurMetier, ValueError):
+    """A value the rules cannot apply to (raised, never swallowed); the message is in French."""
 
 
 class TypeDecision(enum.StrEnum):
@@ -41,10 +48,45 @@ class Relogement(enum.StrEnum):
 # (urban renewal and degraded-condominium recovery; LHI relocations do not).
 RELOGEMENTS_NUMERATEUR_A = frozenset({Relogement.ANRU, Relogement.ORCOD})
 
-# Decisions that allocate the dwelling to someone.
+# --- What a decision counts for (the one place: Python, ORM conditions and SQL all read these) ----------
+
+# Decisions that allocate the dwelling to someone (R. 441-3 a-c): a lease may follow; objective A counts them
+# once a lease is signed (whoever signed), and they are the allocations observed (waiting times, simulation).
 TYPES_ATTRIBUTION = frozenset(
     {TypeDecision.ATTRIBUTION, TypeDecision.ATTRIBUTION_RANG, TypeDecision.ATTRIBUTION_CONDITION}
 )
+# Objectives B and C (Platform decision 2): one allocation per dwelling and commission. These types count
+# whatever their rank; a ranked allocation (TYPE_CLASSEMENT) counts only for the candidate ranked RANG_COMPTE.
+TYPES_COMPTES_SANS_RANG = frozenset({TypeDecision.ATTRIBUTION, TypeDecision.ATTRIBUTION_CONDITION})
+TYPE_CLASSEMENT = TypeDecision.ATTRIBUTION_RANG
+RANG_COMPTE = 1
+
+
+def valeurs(types: Iterable[str]) -> list[str]:
+    """Plain, sorted strings of a set of types, for an ORM ``__in`` or an SQL list."""
+    return sorted(str(t) for t in types)
+
+
+def liste_sql(types: Iterable[str]) -> str:
+    """``('A', 'B')``: an SQL list of type codes (codes of this module, never user input)."""
+    return "(" + ", ".join(f"'{t}'" for t in valeurs(types)) + ")"
+
+
+def est_attribution(type_decision: str) -> bool:
+    """The decision allocates the dwelling to this candidate (a lease may follow)."""
+    return type_decision in TYPES_ATTRIBUTION
+
+
+def est_attribution_sql(type_decision: str) -> str:
+    return f"{type_decision} IN {liste_sql(TYPES_ATTRIBUTION)}"
+
+
+def compte_pour_b_c_sql(type_decision: str, rang: str) -> str:
+    return (
+        f"({type_decision} IN {liste_sql(TYPES_COMPTES_SANS_RANG)} "
+        f"OR ({type_decision} = '{TYPE_CLASSEMENT}' AND {rang} = {RANG_COMPTE}))"
+    )
+
 
 # Reservation holders whose whole contingent is expected to go to DALO or priority households.
 TYPES_RESERVATAIRE_ETAT = frozenset({"ETAT", "ETAT_AGENTS"})
@@ -120,10 +162,28 @@ def _check_composition(nb_personnes_14_plus: int, nb_enfants_moins_14: int) -> N
         raise RegleError("Le nombre d'enfants de moins de 14 ans ne peut pas être négatif.")
 
 
+# the scale in tenths, exact integers (10, 5, 3): every count in Python and in SQL reads these
+DIXIEMES_DEMANDEUR = int(UC_DEMANDEUR * 10)
+DIXIEMES_14_ANS_ET_PLUS = int(UC_14_ANS_ET_PLUS * 10)
+DIXIEMES_MOINS_14_ANS = int(UC_MOINS_14_ANS * 10)
+
+
 def unites_consommation_dixiemes(nb_personnes_14_plus: int, nb_enfants_moins_14: int) -> int:
     """Consumption units in tenths, an exact integer: 10 + 5 per other person aged 14+ + 3 per child under 14."""
     _check_composition(nb_personnes_14_plus, nb_enfants_moins_14)
-    return 10 + 5 * (nb_personnes_14_plus - 1) + 3 * nb_enfants_moins_14
+    return (
+        DIXIEMES_DEMANDEUR
+        + DIXIEMES_14_ANS_ET_PLUS * (nb_personnes_14_plus - 1)
+        + DIXIEMES_MOINS_14_ANS * nb_enfants_moins_14
+    )
+
+
+def unites_consommation_dixiemes_sql(nb_personnes_14_plus: str, nb_enfants_moins_14: str) -> str:
+    """SQL of ``unites_consommation_dixiemes`` over two integer expressions (the applicant among the 14+)."""
+    return (
+        f"({DIXIEMES_DEMANDEUR} + {DIXIEMES_14_ANS_ET_PLUS} * ({nb_personnes_14_plus} - 1) "
+        f"+ {DIXIEMES_MOINS_14_ANS} * {nb_enfants_moins_14})"
+    )
 
 
 def unites_consommation(nb_personnes_14_plus: int, nb_enfants_moins_14: int) -> Decimal:
@@ -195,15 +255,15 @@ def quartile(
 
 def compte_pour_a(type_decision: str, date_bail: dt.date | None) -> bool:
     """Objective A counts allocations followed by a signed lease, whoever signed (a second-ranked candidate too)."""
-    return date_bail is not None and type_decision in TYPES_ATTRIBUTION
+    return date_bail is not None and est_attribution(type_decision)
 
 
 def compte_pour_b_c(type_decision: str, rang: int | None) -> bool:
     """Objectives B and C count one allocation per dwelling and commission: the allocation,
     the allocation under condition, and for a ranked decision the candidate ranked first."""
-    if type_decision in (TypeDecision.ATTRIBUTION, TypeDecision.ATTRIBUTION_CONDITION):
+    if type_decision in TYPES_COMPTES_SANS_RANG:
         return True
-    return type_decision == TypeDecision.ATTRIBUTION_RANG and rang == 1
+    return type_decision == TYPE_CLASSEMENT and rang == RANG_COMPTE
 
 
 def est_prioritaire(dalo: bool, prioritaire: bool) -> bool:
@@ -275,6 +335,10 @@ def ecart(numerateur: int, base: int, cible: Decimal) -> Decimal | None:
 
 
 # --- QPV map in force ----------------------------------------------------------------------
+# Platform decision 6: the dwelling's situation on the QPV map in force at the counting date. One rule for
+# every caller: the F1 import (Python and SQL paths), the platform's commission and leases, the candidate
+# screen and the relocations. The SQL twins below are generated from the same table (CARTES_QPV) and the
+# same reading order; tests/test_une_regle_qpv.py runs both on a table of cases.
 
 
 @dataclass(frozen=True)
@@ -283,6 +347,9 @@ class CarteQpv:
     debut_metropole: dt.date
     debut_outre_mer: dt.date
 
+    def debut(self, outre_mer: bool) -> dt.date:
+        return self.debut_outre_mer if outre_mer else self.debut_metropole
+
 
 CARTES_QPV = (
     CarteQpv("2015", dt.date(2015, 1, 1), dt.date(2015, 1, 1)),
@@ -290,16 +357,125 @@ CARTES_QPV = (
 )
 
 
+def est_outre_mer(departement: str) -> bool:
+    """An overseas département or collectivity (a three-character code starting with 97), as cil.Commune.outre_mer."""
+    return len(departement) == 3 and departement.startswith("97")
+
+
 def carte_qpv_en_vigueur(jour: dt.date, *, outre_mer: bool = False, cartes=CARTES_QPV) -> str:
-    """The QPV map in force on a date: 2015 until 2023, 2024 from 2024 (2025 overseas). RULES.md decision 6."""
-    en_vigueur = None
-    for carte in sorted(cartes, key=lambda c: c.debut_outre_mer if outre_mer else c.debut_metropole):
-        debut = carte.debut_outre_mer if outre_mer else carte.debut_metropole
-        if debut <= jour:
+    """The QPV map in force on a date: 2015 until 2023, 2024 from 2024 (2025 overseas).
+
+    docs/droit/regles.md, platform decision 6.
+
+    Before the first map, the earliest one (an extract's decision of 2014 is read on the 2015 map).
+    """
+    return _carte_en_vigueur(jour, bool(outre_mer), tuple(cartes))
+
+
+@functools.lru_cache(maxsize=4096)  # an import asks for the same few hundred days again and again
+def _carte_en_vigueur(jour: dt.date, outre_mer: bool, cartes: tuple[CarteQpv, ...]) -> str:
+    ordre = sorted(cartes, key=lambda c: c.debut(outre_mer))
+    en_vigueur = ordre[0].code
+    for carte in ordre:
+        if carte.debut(outre_mer) <= jour:
             en_vigueur = carte.code
-    if en_vigueur is None:
-        raise RegleError(f"Aucune carte des QPV n'est en vigueur le {jour:%d/%m/%Y}.")
     return en_vigueur
+
+
+def ordre_des_cartes(en_vigueur: str, cartes=CARTES_QPV) -> tuple[str, ...]:
+    """The maps read, in order, for a date whose map in force is ``en_vigueur``: that one, then the others
+    from the most recent (a dwelling whose situation is unknown on the map in force is read on another)."""
+    return _ordre_des_cartes(en_vigueur, tuple(cartes))
+
+
+@functools.lru_cache(maxsize=64)
+def _ordre_des_cartes(en_vigueur: str, cartes: tuple[CarteQpv, ...]) -> tuple[str, ...]:
+    autres = sorted((c for c in cartes if c.code != en_vigueur), key=lambda c: c.debut_metropole, reverse=True)
+    return (en_vigueur, *(c.code for c in autres))
+
+
+def situations_qpv(
+    *,
+    qpv_2024: T | None = None,
+    qpv_2015: T | None = None,
+    carte_2024_connue: bool = False,
+    carte_2015_connue: bool = False,
+) -> dict[str, T | None]:
+    """What is known of a dwelling on each map, by map code (absent: unknown; None: outside every QPV).
+
+    A dwelling in a QPV on a map is known on that map, whatever its flag says."""
+    situations: dict[str, T | None] = {}
+    if carte_2024_connue or qpv_2024 is not None:
+        situations["2024"] = qpv_2024
+    if carte_2015_connue or qpv_2015 is not None:
+        situations["2015"] = qpv_2015
+    return situations
+
+
+def qpv_au(jour: dt.date, situations: Mapping[str, T | None], *, outre_mer: bool, cartes=CARTES_QPV) -> T | None:
+    """The QPV (an id, a code: whatever ``situations`` holds) a dwelling is in on ``jour``, None outside any.
+
+    Read on the map in force that day (``carte_qpv_en_vigueur``); when the dwelling's situation on it is not
+    known, on the other maps from the most recent (``ordre_des_cartes``); None when nothing is known.
+    """
+    for code in ordre_des_cartes(carte_qpv_en_vigueur(jour, outre_mer=outre_mer, cartes=cartes), cartes):
+        if code in situations:
+            return situations[code]
+    return None
+
+
+def carte_de_la_decision(
+    date_decision: dt.date, *, outre_mer: bool, carte_du_qpv: str | None = None, cartes=CARTES_QPV
+) -> str:
+    """The map a decision's QPV was recorded on: the QPV's own map (a QPV code names its map), else, for a
+    dwelling outside any QPV, the map in force at the decision."""
+    return carte_du_qpv or carte_qpv_en_vigueur(date_decision, outre_mer=outre_mer, cartes=cartes)
+
+
+def qpv_au_bail(
+    date_bail: dt.date,
+    situations: Mapping[str, T | None],
+    *,
+    carte_decision: str,
+    qpv_decision: T | None,
+    outre_mer: bool,
+    cartes=CARTES_QPV,
+) -> T | None:
+    """The QPV of an allocated dwelling at the lease: ``qpv_au`` where the decision's own situation (on the map
+    it was recorded on) replaces the dwelling's on that map."""
+    return qpv_au(date_bail, {**situations, carte_decision: qpv_decision}, outre_mer=outre_mer, cartes=cartes)
+
+
+# SQL twins: expressions built from CARTES_QPV and ordre_des_cartes. Arguments are SQL expressions written by
+# the platform's code (column names), never user input; dates are literals of CARTES_QPV.
+
+
+def est_outre_mer_sql(departement: str) -> str:
+    return f"(length({departement}) = 3 AND left({departement}, 2) = '97')"
+
+
+def carte_qpv_sql(jour: str, *, outre_mer: str, cartes=CARTES_QPV) -> str:
+    """SQL of ``carte_qpv_en_vigueur``: the map code (text) in force on the date expression ``jour``."""
+
+    def selon(om: bool) -> str:
+        ordre = sorted(cartes, key=lambda c: c.debut(om), reverse=True)
+        branches = " ".join(f"WHEN {jour} >= DATE '{c.debut(om).isoformat()}' THEN '{c.code}'" for c in ordre[:-1])
+        return f"CASE {branches} ELSE '{ordre[-1].code}' END" if branches else f"'{ordre[-1].code}'"
+
+    return f"(CASE WHEN {outre_mer} THEN {selon(True)} ELSE {selon(False)} END)"
+
+
+def qpv_au_sql(jour: str, situations: Mapping[str, tuple[str, str]], *, outre_mer: str, cartes=CARTES_QPV) -> str:
+    """SQL of ``qpv_au``: ``situations`` gives, per map code, (SQL "known on that map", SQL of the QPV on it)."""
+    branches = []
+    for carte in cartes:
+        lectures = " ".join(
+            f"WHEN {situations[code][0]} THEN {situations[code][1]}"
+            for code in ordre_des_cartes(carte.code, cartes)
+            if code in situations
+        )
+        branches.append(f"WHEN '{carte.code}' THEN " + (f"CASE {lectures} END" if lectures else "NULL"))
+    return f"(CASE {carte_qpv_sql(jour, outre_mer=outre_mer, cartes=cartes)} {' '.join(branches)} END)"
 
 
 # --- The objectives over a list of decisions (reference implementation) ----------------------
@@ -377,9 +553,9 @@ def calcule_objectifs(decisions: Iterable[Decision], annee: int, seuil_q1: Decim
     return result
 
 
-# --- Vacancies: life cycle, flows, candidates (issue 7) -----------------------------------------
+# --- Vacancies: life cycle, flows, candidates -------------------------------------------------
 # Sources: R. 441-3 CCH (three candidates, decisions), R. 441-5 and R. 441-5-2 (flows, State share),
-# L. 621-2 (under-occupation), R. 822-25 (minimum surface per person), RULES.md §5 and S.7.
+# L. 621-2 (under-occupation), R. 822-25 (minimum surface per person), docs/droit/regles.md §5 and S.7.
 
 
 class StatutVacance(enum.StrEnum):
@@ -427,15 +603,18 @@ LIBELLES_ACTIONS_VACANCE = {
 }
 
 
+CYCLE_VACANCE = Cycle.par_action(
+    TRANSITIONS_VACANCE,
+    refus=lambda statut, action: RegleError(
+        f"Action « {LIBELLES_ACTIONS_VACANCE[ActionVacance(action)]} » impossible "
+        f"pour un logement au statut « {statut} »."
+    ),
+)
+
+
 def transition_vacance(statut: str, action: ActionVacance) -> StatutVacance:
     """The vacancy's next status, or RegleError when the action is not allowed from ``statut``."""
-    depuis, vers = TRANSITIONS_VACANCE[ActionVacance(action)]
-    if StatutVacance(statut) not in depuis:
-        raise RegleError(
-            f"Action « {LIBELLES_ACTIONS_VACANCE[ActionVacance(action)]} » impossible "
-            f"pour un logement au statut « {statut} »."
-        )
-    return vers
+    return CYCLE_VACANCE.suivant(statut, ActionVacance(action))
 
 
 class Deduction(enum.StrEnum):
@@ -519,7 +698,7 @@ def effets_candidat(
     type_reservataire: str,
     nom_reservataire: str,
 ) -> list[str]:
-    """How allocating this dwelling to this household would move the legal objectives (RULES.md §1)."""
+    """How allocating this dwelling to this household would move the legal objectives (docs/droit/regles.md §1)."""
     effets = []
     if premier_quartile is None:
         effets.append("Quartile inconnu : aucun seuil du premier quartile n'est chargé pour ce territoire.")
@@ -559,18 +738,18 @@ def motif_bail_impossible(
     rangs_mieux_classes_refuses: bool,
 ) -> str | None:
     """Why a lease cannot be signed with this candidate (None when it can): R. 441-3 and R. 441-10."""
-    if type_decision not in TYPES_ATTRIBUTION:
+    if not est_attribution(type_decision):
         return "La commission n'a pas attribué le logement à ce candidat."
     if reponse != "ACCEPTATION":
         return "Le candidat n'a pas accepté la proposition."
     if type_decision == TypeDecision.ATTRIBUTION_CONDITION and not condition_remplie:
         return "La condition suspensive n'est pas levée."
-    if type_decision == TypeDecision.ATTRIBUTION_RANG and rang and rang > 1 and not rangs_mieux_classes_refuses:
+    if type_decision == TYPE_CLASSEMENT and rang and rang > RANG_COMPTE and not rangs_mieux_classes_refuses:
         return "Un candidat mieux classé n'a pas refusé la proposition."
     return None
 
 
-# Flows (gestion en flux): RULES.md S.7.
+# Flows (gestion en flux): docs/droit/regles.md, S.7.
 
 
 def base_flux(nb_mis_en_location: int, nb_deduits: int) -> int:

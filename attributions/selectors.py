@@ -2,7 +2,7 @@
 
 The counting conditions are written once, here, as Q objects: the engine's figures and the
 drill-down lists behind them use the same conditions, so a figure always equals its list.
-They implement attributions.rules (RULES.md "Platform decisions"); tests check that the SQL
+They implement attributions.rules (docs/droit/regles.md, platform decisions); tests check that the SQL
 figures equal rules.calcule_objectifs on the same decisions.
 """
 
@@ -18,16 +18,15 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from cil.models import CibleLocale, Epci, Objectif, Reservataire, Secteur
 from cil.selectors import SeuilApplique, cibles_locales_pour_annee, seuil_applicable, taux_legaux_pour_annee
+from core.erreurs import ErreurMetier
 
 from . import rules
 from .models import DecisionCaleol
 
-T = rules.TypeDecision
-TYPES_ATTRIBUTION = [T.ATTRIBUTION.value, T.ATTRIBUTION_RANG.value, T.ATTRIBUTION_CONDITION.value]
-RELOGEMENTS_A = sorted(r.value for r in rules.RELOGEMENTS_NUMERATEUR_A)
+RELOGEMENTS_A = rules.valeurs(rules.RELOGEMENTS_NUMERATEUR_A)
 
 
-class ObjectifsIndisponibles(Exception):
+class ObjectifsIndisponibles(ErreurMetier):
     """The objectives cannot be computed (no threshold was ever loaded for the EPCI)."""
 
 
@@ -41,15 +40,27 @@ def seuil_e4(seuil_q1: Decimal) -> int:
 
 
 def q_premier_quartile(seuil_q1: Decimal, *, inclusif: bool = True) -> Q:
-    """12 x R x 10 <= S x UC_tenths, in integers (RULES.md decision 5): exact on every database."""
+    """12 x R x 10 <= S x UC_tenths, in integers (docs/droit/regles.md, platform decision 5): exact everywhere."""
     lhs = F("ressources_annuelles_e4") * 10
     rhs = Cast(Value(seuil_e4(seuil_q1)), BigIntegerField()) * F("uc_dixiemes")
     return Q(LessThanOrEqual(lhs, rhs)) if inclusif else Q(GreaterThan(rhs, lhs))
 
 
+def q_attribution(prefixe: str = "") -> Q:
+    """rules.est_attribution on the ``type_decision`` of a decision (or a candidate: ``prefixe``)."""
+    return Q(**{f"{prefixe}type_decision__in": rules.valeurs(rules.TYPES_ATTRIBUTION)})
+
+
+def q_compte_pour_b_c(prefixe: str = "") -> Q:
+    """rules.compte_pour_b_c on ``type_decision`` and ``rang``: one allocation per dwelling and commission."""
+    return Q(**{f"{prefixe}type_decision__in": rules.valeurs(rules.TYPES_COMPTES_SANS_RANG)}) | Q(
+        **{f"{prefixe}type_decision": str(rules.TYPE_CLASSEMENT), f"{prefixe}rang": rules.RANG_COMPTE}
+    )
+
+
 def q_base_hors_qpv(annee: int) -> Q:
     """A: allocations followed by a lease signed in the year, the dwelling outside QPV at the lease."""
-    return _annee("date_bail", annee) & Q(type_decision__in=TYPES_ATTRIBUTION) & Q(en_qpv_au_bail=False)
+    return _annee("date_bail", annee) & q_attribution() & Q(en_qpv_au_bail=False)
 
 
 def q_num_hors_qpv(annee: int, seuil_q1: Decimal) -> Q:
@@ -58,10 +69,7 @@ def q_num_hors_qpv(annee: int, seuil_q1: Decimal) -> Q:
 
 def q_decision_comptee(annee: int) -> Q:
     """B and C: one allocation per dwelling and commission, in the year of the decision."""
-    return _annee("date_decision", annee) & (
-        Q(type_decision__in=[T.ATTRIBUTION.value, T.ATTRIBUTION_CONDITION.value])
-        | Q(type_decision=T.ATTRIBUTION_RANG.value, rang=1)
-    )
+    return _annee("date_decision", annee) & q_compte_pour_b_c()
 
 
 def q_base_qpv(annee: int) -> Q:
@@ -95,6 +103,12 @@ def conditions(annee: int, seuil_q1: Decimal) -> dict[str, dict[str, Q]]:
         "prioritaires": {"base": q_base_prioritaires(annee), "numerateur": q_num_prioritaires(annee)},
         "mutations": {"base": q_decision_comptee(annee), "numerateur": q_num_mutations(annee)},
     }
+
+
+def attributions_du_menage(numero_unique: str, logement) -> QuerySet:
+    """The allocation decisions (rules.est_attribution) of one household (its demand's number) for one dwelling,
+    whether imported or recorded in the platform."""
+    return DecisionCaleol.objects.filter(q_attribution(), numero_unique=numero_unique, logement=logement)
 
 
 def decisions_de_l_annee(epci: Epci, annee: int, queryset: QuerySet | None = None) -> QuerySet:
@@ -294,7 +308,7 @@ def liste_decisions(epci: Epci, annee: int, objectif: str, part: str, queryset: 
 
 
 def f2(resultat: dict) -> dict:
-    """Exactly the keys of FORMATS.md F2 (more keys are allowed, these are guaranteed)."""
+    """Exactly the keys of docs/formats.md, F2 (more keys are allowed, these are guaranteed)."""
 
     def ind(d):
         return {k: d[k] for k in ("base", "numerateur", "taux", "cible")}
@@ -315,7 +329,7 @@ def f2(resultat: dict) -> dict:
 
 @dataclass(frozen=True)
 class SimulationSeuil:
-    """The first-quartile threshold the platform's demands would give (RULES.md §2.1): the highest
+    """The first-quartile threshold the platform's demands would give (docs/droit/regles.md §2.1): the highest
     resources per consumption unit within the quarter of active demands with the lowest resources."""
 
     annee_cible: int
@@ -381,7 +395,13 @@ def simule_seuil(epci: Epci, annee: int, *, jour: dt.date | None = None) -> Simu
         mensuel=ressources,
     ).annotate(
         ruc=ExpressionWrapper(
-            F("mensuel") * 120 / (Value(10) + F("n14") * 5 + F("nm14") * 3),
+            F("mensuel")
+            * 120
+            / (
+                Value(rules.DIXIEMES_DEMANDEUR)
+                + F("n14") * rules.DIXIEMES_14_ANS_ET_PLUS
+                + F("nm14") * rules.DIXIEMES_MOINS_14_ANS
+            ),
             output_field=DecimalField(max_digits=14, decimal_places=4),
         )
     )

@@ -14,6 +14,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cil.models import Bailleur, Commune, Epci, PerimetreEpci, Qpv, Reservataire
+from core import transitions
+from core.erreurs import ErreurMetier
 
 from . import f1, rules
 from .models import DecisionCaleol, InstantaneObjectifs, Logement, LotImport
@@ -21,7 +23,7 @@ from .models import DecisionCaleol, InstantaneObjectifs, Logement, LotImport
 logger = logging.getLogger(__name__)
 
 
-class ImportRejete(Exception):
+class ImportRejete(ErreurMetier):
     """The file was refused whole; ``erreurs`` names every bad line and column."""
 
     def __init__(self, resultat: f1.Resultat, nom_fichier: str = ""):
@@ -136,24 +138,11 @@ def _nom_reservataire(type_: str, code: str, communes_noms: dict[str, str], bail
     return f"Réservataire {code}"
 
 
-def _outre_mer(departement: str) -> bool:
-    return departement.startswith("97")
-
-
-_CARTES_CACHE: dict[tuple[dt.date, bool], str] = {}
-
-
-def _carte(jour: dt.date, departement: str) -> str:
-    """rules.carte_qpv_en_vigueur, memoised per (day, overseas): called twice per imported line."""
-    cle = (jour, departement.startswith("97"))
-    carte = _CARTES_CACHE.get(cle)
-    if carte is None:
-        try:
-            carte = rules.carte_qpv_en_vigueur(jour, outre_mer=cle[1])
-        except rules.RegleError:
-            carte = rules.CARTES_QPV[0].code  # before the first map: the earliest one
-        _CARTES_CACHE[cle] = carte
-    return carte
+def _carte_de_la_ligne(ligne: f1.Ligne) -> str:
+    """rules.carte_de_la_decision for an F1 row (the map its QPV code names, else the one in force)."""
+    return rules.carte_de_la_decision(
+        ligne.date_decision, outre_mer=rules.est_outre_mer(ligne.departement), carte_du_qpv=ligne.carte_qpv
+    )
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -265,7 +254,7 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
             epci_id=ligne.epci_id,
             typologie=ligne.typologie,
         )
-        carte = ligne.carte_qpv or _carte(ligne.date_decision, ligne.departement)
+        carte = _carte_de_la_ligne(ligne)
         if carte == "2015":
             etat["qpv_2015_id"] = ligne.qpv_id
             etat["carte_2015_connue"] = True
@@ -293,17 +282,22 @@ def _upsert_logements(lignes: list[f1.Ligne], bailleurs: dict[str, int]) -> tupl
 
 
 def _en_qpv_au_bail(ligne: f1.Ligne, etat_logement: dict) -> bool | None:
+    """rules.qpv_au_bail: the row's QPV on its map, the dwelling's (as imported) on the others."""
     if ligne.date_bail is None:
         return None
-    carte_decision = ligne.carte_qpv or _carte(ligne.date_decision, ligne.departement)
-    carte_bail = _carte(ligne.date_bail, ligne.departement)
-    if carte_bail == carte_decision:
-        return ligne.qpv_id is not None
-    if carte_bail == "2015" and etat_logement["carte_2015_connue"]:
-        return etat_logement["qpv_2015_id"] is not None
-    if carte_bail == "2024" and etat_logement["carte_2024_connue"]:
-        return etat_logement["qpv_id"] is not None
-    return ligne.qpv_id is not None
+    qpv = rules.qpv_au_bail(
+        ligne.date_bail,
+        rules.situations_qpv(
+            qpv_2024=etat_logement["qpv_id"],
+            qpv_2015=etat_logement["qpv_2015_id"],
+            carte_2024_connue=etat_logement["carte_2024_connue"],
+            carte_2015_connue=etat_logement["carte_2015_connue"],
+        ),
+        carte_decision=_carte_de_la_ligne(ligne),
+        qpv_decision=ligne.qpv_id,
+        outre_mer=rules.est_outre_mer(ligne.departement),
+    )
+    return qpv is not None
 
 
 DECISION_CHAMPS = (
@@ -412,11 +406,13 @@ def _apres_ecriture(lot, *, epci_ids, annees, creees, modifiees, recalculer) -> 
 
     decisions_importees.send(sender=DecisionCaleol, epci_ids=set(epci_ids), lot=lot)
     if recalculer and (creees or modifiees):
-        from .tasks import compute_snapshot
+        from .tasks import recalculer_instantane
 
         for epci_id, years in annees.items():
             for annee in sorted(years):
-                transaction.on_commit(lambda e=epci_id, a=annee: compute_snapshot.delay(e, a, declencheur="IMPORT"))
+                transaction.on_commit(
+                    lambda e=epci_id, a=annee: recalculer_instantane.delay(e, a, declencheur="IMPORT")
+                )
 
 
 def _import_rapide(
@@ -473,7 +469,7 @@ def import_attributions(
     recalculer: bool = True,
     rapide: bool = True,
 ) -> RapportImport:
-    """Import an F1 file whole or not at all (FORMATS.md F1). Raises ``ImportRejete`` with every error.
+    """Import an F1 file whole or not at all (docs/formats.md, F1). Raises ``ImportRejete`` with every error.
 
     Only rows of the territories of ``perimetre_import(acteur=..., epcis=...)`` are accepted: a row of another
     territory, or a row that would rewrite a dwelling or a decision recorded on another territory, refuses the
@@ -566,13 +562,13 @@ def enregistrer_instantane(*, epci: Epci, annee: int, declencheur: str, acteur=N
     return instantane
 
 
-# --- Vacancies, candidates, commission sessions, leases (issue 7) ------------------------------------
+# --- Vacancies, candidates, commission sessions, leases ------------------------------------------------
 # Each step is logged on the vacancy (TransitionVacance) and, for the candidates, on the demand's shared
 # event log (demandes.services.record_event). A decision recorded here is a DecisionCaleol row built by
 # flux.valeurs_decision: the objectives engine counts it exactly as an imported one.
 
 
-class ActionRefusee(Exception):
+class ActionRefusee(ErreurMetier):
     """A step of the allocation process that the rules forbid (message in French, shown to the user)."""
 
 
@@ -589,19 +585,11 @@ def _transition_vacance(vacance, action, *, acteur, motif: str = "") -> None:
     if en_base != vacance.statut:
         raise ActionRefusee("Le logement a changé de statut entre-temps : rechargez la page.")
     try:
-        vers = rules.transition_vacance(vacance.statut, action)
+        transitions.appliquer(
+            vacance, action, regle=rules.CYCLE_VACANCE, journal=TransitionVacance, acteur=acteur, motif=motif
+        )
     except rules.RegleError as exc:
         raise ActionRefusee(str(exc)) from None
-    TransitionVacance.objects.create(
-        vacance=vacance,
-        de=vacance.statut,
-        vers=vers,
-        action=str(action),
-        motif=motif[:300],
-        acteur=acteur if getattr(acteur, "pk", None) else None,
-        date=timezone.now(),
-    )
-    vacance.statut = vers
 
 
 def _verrouiller_vacance(vacance) -> None:
@@ -636,10 +624,24 @@ def _ecrire_ou_refuser(ecrire, message: str):
 
 
 def _recalculer_apres_commit(epci_id: int, *annees: int) -> None:
-    from .tasks import compute_snapshot
+    from .tasks import recalculer_instantane
 
     for annee in sorted(set(annees)):
-        transaction.on_commit(lambda a=annee: compute_snapshot.delay(epci_id, a, declencheur="DEMANDE"))
+        transaction.on_commit(lambda a=annee: recalculer_instantane.delay(epci_id, a, declencheur="DEMANDE"))
+
+
+def planifier_instantanes(*, epci_id: int, annees: Iterable[int], acteur=None, declencheur: str = "DEMANDE") -> None:
+    """Recompute the objectives snapshot of each year once the current transaction commits (Celery).
+
+    For the other apps, which never import this app's tasks; ``acteur`` is recorded as who asked.
+    """
+    from .tasks import recalculer_instantane
+
+    acteur_id = getattr(acteur, "pk", None)
+    for annee in sorted(set(annees)):
+        transaction.on_commit(
+            lambda a=annee: recalculer_instantane.delay(epci_id, a, declencheur=declencheur, acteur_id=acteur_id)
+        )
 
 
 def reservataire_du_bailleur(bailleur: Bailleur) -> Reservataire:
@@ -683,13 +685,8 @@ def declarer_vacance(
         commentaire=commentaire,
         declaree_par=acteur if getattr(acteur, "pk", None) else None,
     )
-    TransitionVacance.objects.create(
-        vacance=vacance,
-        de="",
-        vers=vacance.statut,
-        action=rules.ActionVacance.DECLARER,
-        acteur=vacance.declaree_par,
-        date=timezone.now(),
+    transitions.journaliser(
+        vacance, TransitionVacance, de="", vers=vacance.statut, action=rules.ActionVacance.DECLARER, acteur=acteur
     )
     return vacance
 
@@ -799,6 +796,10 @@ def inscrire_en_seance(*, seance, vacance, acteur):
 
     if vacance.bailleur_id != seance.bailleur_id:
         raise ActionRefusee("La séance est celle d'un autre bailleur.")
+    if seance.statut == seance.Statut.TENUE:
+        raise ActionRefusee(
+            f"La séance du {seance.date:%d/%m/%Y} est tenue : inscrivez le logement à une autre séance."
+        )
     _transition_vacance(vacance, rules.ActionVacance.INSCRIRE, acteur=acteur, motif=f"séance du {seance.date:%d/%m/%Y}")
     vacance.save(update_fields=["statut", "modifie_le"])
     seance.vacances.add(vacance)
@@ -815,17 +816,62 @@ def inscrire_en_seance(*, seance, vacance, acteur):
     return seance
 
 
+def _verrouiller_seance(seance):
+    from .models import SeanceCaleol
+
+    return SeanceCaleol.objects.select_for_update().get(pk=seance.pk)
+
+
+def seance_close(seance) -> bool:
+    """A held session is closed: its decisions and minutes change only once its landlord reopens it."""
+    return seance.statut == seance.Statut.TENUE
+
+
 @transaction.atomic
 def tenir_seance(*, seance, membres_presents: str, compte_rendu: str, acteur):
-    """Record who sat and the minutes; the session is then held."""
+    """Record who sat and the minutes; the session is then held and its decisions closed.
+
+    Holding a reopened session closes the reopening (who and when are kept beside why it was reopened).
+    """
     from .models import SeanceCaleol
 
     if not membres_presents.strip():
         raise ActionRefusee("Indiquez les membres présents.")
+    verrouillee = _verrouiller_seance(seance)
+    if seance_close(verrouillee):
+        raise ActionRefusee(
+            f"La séance du {verrouillee.date:%d/%m/%Y} est déjà tenue : rouvrez-la pour rectifier son procès-verbal."
+        )
+    if verrouillee.statut == SeanceCaleol.Statut.ROUVERTE:
+        verrouillee.reouvertures.filter(refermee_le__isnull=True).update(
+            refermee_le=timezone.now(), refermee_par=acteur if getattr(acteur, "pk", None) else None
+        )
     seance.membres_presents = membres_presents
     seance.compte_rendu = compte_rendu
     seance.statut = SeanceCaleol.Statut.TENUE
     seance.save(update_fields=["membres_presents", "compte_rendu", "statut"])
+    return seance
+
+
+@transaction.atomic
+def rouvrir_seance(*, seance, motif: str, acteur):
+    """The landlord reopens a held session to correct a decision (a material error, a decision entered wrongly).
+
+    Only the landlord's staff may (permissions_flux.can_reopen_seance); the reason is required and kept with who
+    and when; each decision changed afterwards is logged in the demand's history as any decision is.
+    """
+    from .models import ReouvertureSeance, SeanceCaleol
+
+    verrouillee = _verrouiller_seance(seance)
+    if not seance_close(verrouillee):
+        raise ActionRefusee("Seule une séance tenue peut être rouverte.")
+    if not motif.strip():
+        raise ActionRefusee("Indiquez le motif de la réouverture (erreur matérielle, décision mal saisie…).")
+    ReouvertureSeance.objects.create(
+        seance=verrouillee, motif=motif.strip(), rouverte_par=acteur if getattr(acteur, "pk", None) else None
+    )
+    seance.statut = SeanceCaleol.Statut.ROUVERTE
+    seance.save(update_fields=["statut"])
     return seance
 
 
@@ -861,6 +907,12 @@ def enregistrer_decision(
     vacance = _verrouiller_candidature(candidature)
     if candidature.seance_id is None:
         raise ActionRefusee("Ce candidat n'est inscrit à aucune séance.")
+    seance = _verrouiller_seance(candidature.seance)
+    if seance_close(seance):
+        raise ActionRefusee(
+            f"La séance du {seance.date:%d/%m/%Y} est tenue : ses décisions ne se modifient plus. "
+            "Le bailleur peut la rouvrir en indiquant le motif de la rectification."
+        )
     if candidature.reponse:
         raise ActionRefusee("Le demandeur a déjà répondu : la décision ne peut plus être modifiée.")
     if type_decision not in DecisionCaleol.Type.values:
@@ -888,8 +940,8 @@ def enregistrer_decision(
     ) == (type_decision, rang, condition, date_limite_condition, motif):
         return candidature  # the same decision posted again: already recorded, with its event
     autres = vacance.candidatures.filter(seance=candidature.seance).exclude(pk=candidature.pk)
-    if type_decision in rules.TYPES_ATTRIBUTION:
-        attribuees = autres.filter(type_decision__in=list(rules.TYPES_ATTRIBUTION))
+    if rules.est_attribution(type_decision):
+        attribuees = autres.filter(type_decision__in=rules.valeurs(rules.TYPES_ATTRIBUTION))
         non_classees = attribuees.exclude(type_decision=DecisionCaleol.Type.ATTRIBUTION_RANG)
         if attribuees.exists() and (type_decision != DecisionCaleol.Type.ATTRIBUTION_RANG or non_classees.exists()):
             raise ActionRefusee(
@@ -898,7 +950,6 @@ def enregistrer_decision(
             )
         if rang and attribuees.filter(rang=rang).exists():
             raise ActionRefusee(f"Un autre candidat a déjà le rang {rang}.")
-    seance = candidature.seance
     valeurs = valeurs_decision(demande=candidature.demande, vacance=vacance, date_decision=seance.date)
     cle = {k: valeurs.pop(k) for k in ("numero_unique", "logement_id", "date_decision")}
     valeurs.update(type_decision=type_decision, rang=rang, date_bail=None, en_qpv_au_bail=None)
@@ -939,7 +990,7 @@ def enregistrer_decision(
             "date_limite_condition": date_limite_condition.isoformat() if candidature.date_limite_condition else None,
         },
     )
-    if type_decision in rules.TYPES_ATTRIBUTION and vacance.statut == rules.StatutVacance.EN_COMMISSION:
+    if rules.est_attribution(type_decision) and vacance.statut == rules.StatutVacance.EN_COMMISSION:
         _transition_vacance(vacance, rules.ActionVacance.ATTRIBUER, acteur=acteur, motif=libelle)
         vacance.save(update_fields=["statut", "modifie_le"])
     _recalculer_apres_commit(vacance.epci_id, seance.date.year)
@@ -1011,7 +1062,7 @@ def relancer_vacance(*, vacance, acteur, motif: str):
     if not motif.strip():
         raise ActionRefusee("Indiquez pourquoi la désignation est relancée.")
     if vacance.candidatures.filter(
-        type_decision__in=list(rules.TYPES_ATTRIBUTION), reponse__in=["", "ACCEPTATION"]
+        type_decision__in=rules.valeurs(rules.TYPES_ATTRIBUTION), reponse__in=["", "ACCEPTATION"]
     ).exists():
         raise ActionRefusee("Un candidat attributaire n'a pas refusé : enregistrez d'abord sa réponse.")
     _transition_vacance(vacance, rules.ActionVacance.RELANCER, acteur=acteur, motif=motif)
@@ -1078,3 +1129,102 @@ def signer_bail(*, candidature, date_bail: dt.date, acteur):
         )
     _recalculer_apres_commit(vacance.epci_id, decision.date_decision.year, date_bail.year)
     return candidature
+
+
+# --- Decisions of relocated households (relogement app) -------------------------------------------------
+# The relocation app counts a definitive relocation in objective A through a commission decision
+# (docs/droit/regles.md, "Platform decisions" 1, §9). It never writes DecisionCaleol itself: it calls these
+# three functions, which apply the same rules as the commission and the F1 import (QPV map in force,
+# consumption units, resources).
+
+
+@transaction.atomic
+def creer_decision_relogement(
+    *,
+    logement: Logement,
+    numero_unique: str,
+    date_depot: dt.date,
+    date_decision: dt.date,
+    date_bail: dt.date,
+    ressources_mensuelles,
+    nb_personnes_14_plus: int,
+    nb_enfants_moins_14: int,
+    relogement: str,
+    mutation: bool,
+    acteur=None,
+) -> DecisionCaleol:
+    """A relocated household's allocation that is not in the platform: an allocation decision (source
+    PLATEFORME) from the household's values, followed by its lease, on the landlord's own stock (relocations
+    are out of the flow base, R. 441-5). Its QPV is the dwelling's on the map in force at the decision, and at
+    the lease as ``signer_bail`` computes it."""
+    from .flux import en_qpv_au_bail, qpv_au
+
+    if relogement not in DecisionCaleol.Relogement.values:
+        raise ActionRefusee("Type de relogement inconnu.")
+    reservataire = reservataire_du_bailleur(logement.bailleur)
+    reservataire.epcis.add(logement.epci_id)
+    decision = DecisionCaleol(
+        numero_unique=numero_unique,
+        date_depot=date_depot,
+        date_decision=date_decision,
+        type_decision=rules.TypeDecision.ATTRIBUTION.value,
+        date_bail=date_bail,
+        logement=logement,
+        bailleur_id=logement.bailleur_id,
+        commune_id=logement.commune_id,
+        epci_id=logement.epci_id,
+        qpv_id=qpv_au(logement, date_decision),
+        typologie=logement.typologie,
+        reservataire=reservataire,
+        ressources_mensuelles=ressources_mensuelles,
+        ressources_annuelles_e4=rules.ressources_annuelles_e4(ressources_mensuelles),
+        nb_personnes_14_plus=nb_personnes_14_plus,
+        nb_enfants_moins_14=nb_enfants_moins_14,
+        uc_dixiemes=rules.unites_consommation_dixiemes(nb_personnes_14_plus, nb_enfants_moins_14),
+        relogement=relogement,
+        mutation=mutation,
+        source=DecisionCaleol.Source.PLATEFORME,
+    )
+    decision.en_qpv_au_bail = en_qpv_au_bail(decision, date_bail)
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def marquer_decision_relogement(
+    *, decision: DecisionCaleol, relogement: str, date_bail: dt.date | None = None, acteur=None
+) -> list[str]:
+    """Mark an existing allocation decision as a relocation (``relogement``: ANRU, ORCOD, LHI) and, when it has
+    no lease yet and ``date_bail`` is given, record the relocation's lease on it (its QPV at the lease computed
+    as ``signer_bail`` does). Returns the fields changed (none: nothing written)."""
+    from .flux import en_qpv_au_bail
+
+    if relogement not in DecisionCaleol.Relogement.values:
+        raise ActionRefusee("Type de relogement inconnu.")
+    if not rules.est_attribution(decision.type_decision):
+        raise ActionRefusee("Cette décision n'attribue pas le logement : elle ne peut pas porter un relogement.")
+    champs = []
+    if decision.relogement != relogement:
+        decision.relogement = relogement
+        champs.append("relogement")
+    if date_bail is not None and decision.date_bail is None:
+        decision.date_bail = date_bail
+        decision.en_qpv_au_bail = en_qpv_au_bail(decision, date_bail)
+        champs += ["date_bail", "en_qpv_au_bail"]
+    if champs:
+        decision.save(update_fields=[*champs, "modifie_le"])
+    return champs
+
+
+@transaction.atomic
+def supprimer_decision_relogement(*, decision: DecisionCaleol, acteur=None) -> None:
+    """Delete a stand-in decision created by ``creer_decision_relogement`` once the real decision of the
+    allocation is known, so that the allocation is counted once. An imported decision, or one of the platform's
+    commission (linked to a candidate), is never deleted."""
+    from .models import Candidature
+
+    if decision.source != DecisionCaleol.Source.PLATEFORME:
+        raise ActionRefusee("Une décision importée d'un extrait ne peut pas être supprimée.")
+    if Candidature.objects.filter(decision=decision).exists():
+        raise ActionRefusee("Cette décision est celle de la commission : elle ne peut pas être supprimée.")
+    decision.delete()

@@ -37,6 +37,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from cil.models import Bailleur, Commune, Epci, PerimetreEpci, Qpv
+from core.erreurs import ErreurMetier
 
 from .f1 import territoire_etranger
 from .models import Logement, Typologie
@@ -96,7 +97,7 @@ class RapportStock:
     erreurs: list[ErreurStock] = field(default_factory=list)
 
 
-class StockRejete(Exception):
+class StockRejete(ErreurMetier):
     def __init__(self, erreurs: list[ErreurStock]):
         self.erreurs = erreurs
         super().__init__(f"{len(erreurs)} erreur(s)")

@@ -14,7 +14,7 @@ from .models import DecisionCaleol
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, retry_kwargs={"max_retries": 3})
-def compute_snapshot(self, epci_id: int, annee: int, declencheur: str = "DEMANDE", acteur_id: int | None = None):
+def recalculer_instantane(self, epci_id: int, annee: int, declencheur: str = "DEMANDE", acteur_id: int | None = None):
     epci = Epci.objects.get(pk=epci_id)
     acteur = get_user_model().objects.filter(pk=acteur_id).first() if acteur_id else None
     instantane = services.enregistrer_instantane(epci=epci, annee=annee, declencheur=declencheur, acteur=acteur)
@@ -22,7 +22,7 @@ def compute_snapshot(self, epci_id: int, annee: int, declencheur: str = "DEMANDE
 
 
 @shared_task
-def compute_all_snapshots():
+def recalculer_tous_les_instantanes():
     """Nightly: the current and previous year of every EPCI that has decisions (one task each)."""
     annee = timezone.localdate().year
     epcis = DecisionCaleol.objects.values_list("epci_id", flat=True).distinct()
@@ -37,6 +37,6 @@ def compute_all_snapshots():
     count = 0
     for epci_id in epcis:
         for year in sorted(annees_par_epci.get(epci_id, set()) | {annee - 1, annee}):
-            compute_snapshot.delay(epci_id, year, declencheur="NUIT")
+            recalculer_instantane.delay(epci_id, year, declencheur="NUIT")
             count += 1
     return count

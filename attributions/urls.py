@@ -12,7 +12,7 @@ urlpatterns = [
     path("attributions/import/", views.importer, name="import"),
 ]
 
-# Issue 7: stock, vacancies, candidates, commission sessions, flows (attributions/views_vacances.py)
+# Stock, vacancies, candidates, commission sessions, flows (attributions/views_vacances.py)
 from . import views_vacances  # noqa: E402
 
 urlpatterns += [

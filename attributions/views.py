@@ -162,10 +162,10 @@ def recalculer(request):
     annee = _choisir_annee(request, epci, DecisionCaleol.objects.all())
     if not can_import(request.user, epci):
         raise PermissionDenied
-    from .tasks import compute_snapshot
+    from .tasks import recalculer_instantane
 
     transaction.on_commit(
-        lambda: compute_snapshot.delay(epci.pk, annee, declencheur="DEMANDE", acteur_id=request.user.pk)
+        lambda: recalculer_instantane.delay(epci.pk, annee, declencheur="DEMANDE", acteur_id=request.user.pk)
     )
     messages.success(request, f"Le calcul des objectifs {annee} est lancé ; l'instantané apparaîtra ci-dessous.")
     return redirect(reverse("attributions:tableau_de_bord") + f"?epci={epci.siren}&annee={annee}")

@@ -1,4 +1,4 @@
-"""Pages of landlord and holder staff: stock, vacancies, candidates, commission sessions, flow report (issue 7).
+"""Pages of landlord and holder staff: stock, vacancies, candidates, commission sessions, flow report.
 
 Thin views: parse a form, check a permission, call one service or selector, render. GET never writes.
 """
@@ -21,12 +21,12 @@ from cil.models import Bailleur, Membership, Reservataire
 from cil.permissions import scope_for
 from core import exports, parametres
 from core.db import ordre_fr
+from core.erreurs import ErreurMetier
 from core.navigation import rubrique
 from demandes.models import JournalConsultation
-from demandes.rules import DomainError
 from demandes.services_rgpd import enregistrer_consultation_demandes, enregistrer_consultation_liste
 
-from . import flux, rules, services
+from . import flux, services
 from .forms_flux import (
     DateForm,
     DecisionForm,
@@ -47,6 +47,7 @@ from .permissions_flux import (
     can_designate,
     can_manage_seance,
     can_manage_vacance,
+    can_reopen_seance,
     can_view_seance,
     logements_for_user,
     reservataires_visibles_flux,
@@ -54,8 +55,6 @@ from .permissions_flux import (
     vacances_for_user,
 )
 from .stock import COLONNES, StockRejete, importer_logements
-
-ERREURS_METIER = (services.ActionRefusee, rules.RegleError, DomainError, flux.ParametreManquant)
 
 
 def _today():
@@ -206,7 +205,7 @@ def vacance_nouvelle(request):
                 commentaire=form.cleaned_data["commentaire"],
                 acteur=request.user,
             )
-        except ERREURS_METIER as exc:
+        except ErreurMetier as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Logement {vacance.logement.identifiant} déclaré vacant.")
@@ -287,7 +286,7 @@ def vacance(request, pk):
         )
         try:
             contexte["suggestions"] = _suggestions(vacance)
-        except ERREURS_METIER:
+        except ErreurMetier:
             contexte["suggestions"] = []
     if contexte["peut_inscrire"]:
         contexte["inscription_form"] = InscriptionForm(seances=seances, initial={"seance": seances.first()})
@@ -300,57 +299,54 @@ def vacance_action(request, pk, action):
     vacance = _vacance_visible(request, pk)
     user = request.user
     gerer = can_manage_vacance(user, vacance)
-    try:
-        if action == "orienter" and gerer:
-            form = OrientationForm(request.POST, reservataires=_reservataires_orientables(vacance))
+    if action == "orienter" and gerer:
+        form = OrientationForm(request.POST, reservataires=_reservataires_orientables(vacance))
+        if not form.is_valid():
+            raise services.ActionRefusee("Choisissez un réservataire.")
+        services.orienter_vacance(vacance=vacance, reservataire=form.cleaned_data["reservataire"], acteur=user)
+        messages.success(request, f"Logement orienté vers {vacance.reservataire.nom}.")
+    elif action == "remettre" and (gerer or can_designate(user, vacance)):
+        services.remettre_pour_un_tour(vacance=vacance, motif=request.POST.get("motif", ""), acteur=user)
+        messages.success(request, "Logement remis au bailleur pour un tour.")
+    elif action == "inscrire" and gerer:
+        seances = SeanceCaleol.objects.filter(bailleur=vacance.bailleur, statut=SeanceCaleol.Statut.PREVUE)
+        form = InscriptionForm(request.POST, seances=seances)
+        if not form.is_valid():
+            raise services.ActionRefusee("Choisissez une séance prévue de la commission.")
+        services.inscrire_en_seance(seance=form.cleaned_data["seance"], vacance=vacance, acteur=user)
+        messages.success(request, "Logement inscrit à l'ordre du jour de la commission.")
+    elif action == "relancer" and gerer:
+        services.relancer_vacance(vacance=vacance, motif=request.POST.get("motif", ""), acteur=user)
+        messages.success(request, "Désignation relancée.")
+    elif action in ("reponse", "condition", "bail") and gerer:
+        candidature = get_object_or_404(Candidature, vacance=vacance, pk=request.POST.get("candidature"))
+        if action == "reponse":
+            form = ReponseForm(request.POST)
             if not form.is_valid():
-                raise services.ActionRefusee("Choisissez un réservataire.")
-            services.orienter_vacance(vacance=vacance, reservataire=form.cleaned_data["reservataire"], acteur=user)
-            messages.success(request, f"Logement orienté vers {vacance.reservataire.nom}.")
-        elif action == "remettre" and (gerer or can_designate(user, vacance)):
-            services.remettre_pour_un_tour(vacance=vacance, motif=request.POST.get("motif", ""), acteur=user)
-            messages.success(request, "Logement remis au bailleur pour un tour.")
-        elif action == "inscrire" and gerer:
-            seances = SeanceCaleol.objects.filter(bailleur=vacance.bailleur, statut=SeanceCaleol.Statut.PREVUE)
-            form = InscriptionForm(request.POST, seances=seances)
-            if not form.is_valid():
-                raise services.ActionRefusee("Choisissez une séance prévue de la commission.")
-            services.inscrire_en_seance(seance=form.cleaned_data["seance"], vacance=vacance, acteur=user)
-            messages.success(request, "Logement inscrit à l'ordre du jour de la commission.")
-        elif action == "relancer" and gerer:
-            services.relancer_vacance(vacance=vacance, motif=request.POST.get("motif", ""), acteur=user)
-            messages.success(request, "Désignation relancée.")
-        elif action in ("reponse", "condition", "bail") and gerer:
-            candidature = get_object_or_404(Candidature, vacance=vacance, pk=request.POST.get("candidature"))
-            if action == "reponse":
-                form = ReponseForm(request.POST)
-                if not form.is_valid():
-                    raise services.ActionRefusee("Indiquez la réponse et sa date.")
-                services.enregistrer_reponse(
-                    candidature=candidature,
-                    reponse=form.cleaned_data["reponse"],
-                    motif_refus=form.cleaned_data["motif_refus"],
-                    date_reponse=form.cleaned_data["date_reponse"],
-                    acteur=user,
-                )
-                messages.success(request, "Réponse du demandeur enregistrée.")
-            else:
-                form = DateForm(request.POST)
-                if not form.is_valid():
-                    raise services.ActionRefusee("Indiquez une date valide.")
-                if action == "condition":
-                    services.lever_condition(candidature=candidature, jour=form.cleaned_data["date"], acteur=user)
-                    messages.success(request, "Condition suspensive levée.")
-                else:
-                    services.signer_bail(candidature=candidature, date_bail=form.cleaned_data["date"], acteur=user)
-                    messages.success(
-                        request,
-                        "Bail enregistré : la demande est radiée pour attribution et les objectifs sont recalculés.",
-                    )
+                raise services.ActionRefusee("Indiquez la réponse et sa date.")
+            services.enregistrer_reponse(
+                candidature=candidature,
+                reponse=form.cleaned_data["reponse"],
+                motif_refus=form.cleaned_data["motif_refus"],
+                date_reponse=form.cleaned_data["date_reponse"],
+                acteur=user,
+            )
+            messages.success(request, "Réponse du demandeur enregistrée.")
         else:
-            raise PermissionDenied("Action non autorisée.")
-    except ERREURS_METIER as exc:
-        messages.error(request, str(exc))
+            form = DateForm(request.POST)
+            if not form.is_valid():
+                raise services.ActionRefusee("Indiquez une date valide.")
+            if action == "condition":
+                services.lever_condition(candidature=candidature, jour=form.cleaned_data["date"], acteur=user)
+                messages.success(request, "Condition suspensive levée.")
+            else:
+                services.signer_bail(candidature=candidature, date_bail=form.cleaned_data["date"], acteur=user)
+                messages.success(
+                    request,
+                    "Bail enregistré : la demande est radiée pour attribution et les objectifs sont recalculés.",
+                )
+    else:
+        raise PermissionDenied("Action non autorisée.")
     return redirect("attributions:vacance", pk=vacance.pk)
 
 
@@ -372,7 +368,7 @@ def vacance_candidats(request, pk):
         parametres = flux.parametres_en_vigueur(jour, vacance.epci_id)
         qs = flux.candidats_possibles(vacance, jour=jour, parametres=parametres)
         nb_min = int(flux.parametre(parametres, "NB_CANDIDATS_MIN"))
-    except ERREURS_METIER as exc:
+    except ErreurMetier as exc:
         messages.error(request, str(exc))
         return redirect("attributions:vacance", pk=vacance.pk)
     form = DesignationForm(request.POST or None)
@@ -388,7 +384,7 @@ def vacance_candidats(request, pk):
                     justification=form.cleaned_data["justification"],
                     acteur=request.user,
                 )
-            except ERREURS_METIER as exc:
+            except ErreurMetier as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"{len(choisies)} candidat(s) désigné(s).")
@@ -464,30 +460,33 @@ def seance(request, pk):
     if request.method == "POST":
         if not gerer:
             raise PermissionDenied("Seul le bailleur enregistre les décisions de sa commission.")
-        try:
-            if request.POST.get("action") == "tenue":
-                form = TenueForm(request.POST)
-                if not form.is_valid():
-                    raise services.ActionRefusee("Indiquez les membres présents.")
-                services.tenir_seance(seance=seance, acteur=request.user, **form.cleaned_data)
-                messages.success(request, "Séance enregistrée.")
-            else:
-                candidature = get_object_or_404(Candidature, seance=seance, pk=request.POST.get("candidature"))
-                form = DecisionForm(request.POST)
-                if not form.is_valid():
-                    raise services.ActionRefusee("Décision incomplète : " + form.errors.as_text())
-                services.enregistrer_decision(candidature=candidature, acteur=request.user, **form.cleaned_data)
-                messages.success(request, f"Décision enregistrée pour {candidature.demande.numero_unique}.")
-        except ERREURS_METIER as exc:
-            messages.error(request, str(exc))
+        if request.POST.get("action") == "rouvrir":
+            if not can_reopen_seance(request.user, seance):
+                raise PermissionDenied("Seul le personnel du bailleur rouvre une séance tenue de sa commission.")
+            services.rouvrir_seance(seance=seance, motif=request.POST.get("motif", ""), acteur=request.user)
+            messages.success(request, "Séance rouverte : rectifiez les décisions puis enregistrez à nouveau la séance.")
+        elif request.POST.get("action") == "tenue":
+            form = TenueForm(request.POST)
+            if not form.is_valid():
+                raise services.ActionRefusee("Indiquez les membres présents.")
+            services.tenir_seance(seance=seance, acteur=request.user, **form.cleaned_data)
+            messages.success(request, "Séance enregistrée.")
+        else:
+            candidature = get_object_or_404(Candidature, seance=seance, pk=request.POST.get("candidature"))
+            form = DecisionForm(request.POST)
+            if not form.is_valid():
+                raise services.ActionRefusee("Décision incomplète : " + form.errors.as_text())
+            services.enregistrer_decision(candidature=candidature, acteur=request.user, **form.cleaned_data)
+            messages.success(request, f"Décision enregistrée pour {candidature.demande.numero_unique}.")
         return redirect("attributions:seance", pk=seance.pk)
     vacances = list(seance.vacances.select_related("logement__commune", "reservataire").order_by("pk"))
     candidatures = (
         Candidature.objects.filter(seance=seance).select_related("demande").order_by("vacance_id", "rang_propose")
     )
     par_vacance: dict[int, list] = {}
+    close = services.seance_close(seance)
     for c in candidatures:
-        c.modifiable = gerer and not c.reponse
+        c.modifiable = gerer and not close and not c.reponse
         par_vacance.setdefault(c.vacance_id, []).append(c)
     for v in vacances:
         v.examinees = par_vacance.get(v.pk, [])
@@ -498,6 +497,9 @@ def seance(request, pk):
             "seance": seance,
             "vacances": vacances,
             "gerer": gerer,
+            "close": close,
+            "peut_rouvrir": can_reopen_seance(request.user, seance),
+            "reouvertures": list(seance.reouvertures.select_related("rouverte_par", "refermee_par")),
             "tenue_form": TenueForm(
                 initial={"membres_presents": seance.membres_presents, "compte_rendu": seance.compte_rendu}
             ),
@@ -526,7 +528,7 @@ def rapport_flux(request):
         visibles = reservataires_visibles_flux(request.user, bailleur)
         try:
             contexte["blocs"] = flux.rapport_flux(bailleur, annee, reservataires=visibles)
-        except ERREURS_METIER as exc:
+        except ErreurMetier as exc:
             contexte["blocs"], contexte["erreur"] = [], str(exc)
         decisions = DecisionCaleol.objects.for_user(request.user).filter(bailleur=bailleur)
         candidatures = Candidature.objects.filter(

@@ -1,7 +1,7 @@
 """The CIL's yearly balance sheet from the command line, for an EPCI with 20,000 allocations in the year.
 
 Usage: python -m bench.bilan_annuel [--attributions 20000] [--repetitions 3]
-Target (issue 4): ``manage.py bilan_annuel --epci SIREN --annee YYYY --output FILE.pdf`` in under 10 s.
+Target: ``manage.py bilan_annuel --epci SIREN --annee YYYY --output FILE.pdf`` in under 10 s.
 
 A dedicated PostgreSQL database (cil_bench_bilan) holds a territory of 40 communes, 8 landlords and 9
 reservation holders; three years of decisions go through the real F1 import; then the command runs in a

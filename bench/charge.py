@@ -7,7 +7,7 @@ database; locust plays agents of the big territory already logged in (sessions c
 open a demand's file and the registration's first step, with 0.5-2 s of reading between clicks. The bare
 view is part of the same mix: its latency under the same load is the floor. Both processes are stopped at
 the end, whatever happens. Users arrive 5 a second and the statistics restart once all are there
-(``--reset-stats``): the figures describe the steady state. Target (issue 9): p95 under 200 ms.
+(``--reset-stats``): the figures describe the steady state. Target: p95 under 200 ms.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """F1 import throughput on PostgreSQL, paired with PostgreSQL's own COPY of the same file (its floor).
 
 Usage: python -m bench.import_f1 [--lignes 100000] [--repetitions 3]
-Targets: issue 3, 50,000 lines/s or better; issue 9, at least 25 % of COPY's throughput.
+Targets: 50,000 lines/s or better, and at least 25 % of COPY's throughput.
 """
 
 from __future__ import annotations

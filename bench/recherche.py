@@ -2,7 +2,7 @@
 
 Usage: python -m bench.recherche [--queries 200]
 Same measurement as bench/demandes_search.py (selector, then whole page), on the runner's shared territory.
-Target (issue 9): p95 under 50 ms.
+Target: p95 under 50 ms.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The administration of the territory, scoped for EPCI staff (issue "Trust between organisations").
+"""The administration of the territory, scoped for EPCI staff.
 
 EPCI staff (``is_staff``, in the group ``services.groupe_personnel_epci``) use the admin for their own territories
 only. Every ModelAdmin of the platform derives from ``TerritoireScopedAdmin`` (or a read-only variant): its rows,

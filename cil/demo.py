@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from core.erreurs import ErreurMetier
 from core.roles import Role
 
 from .models import (
@@ -217,7 +218,7 @@ COMPTES = {
 }
 
 
-class DemoError(Exception):
+class DemoError(ErreurMetier):
     """The demo cannot be built; the message is in French."""
 
 

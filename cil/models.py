@@ -1,4 +1,4 @@
-"""Territory (EPCI, communes, QPV, neighbourhoods, sectors) and organisations (P1).
+"""Territory (EPCI, communes, QPV, neighbourhoods, sectors) and organisations.
 
 Reference data (communes, EPCI, QPV, thresholds) is loaded by ``import_referentiels``;
 everything else is configured by EPCI staff in the admin.

@@ -1,4 +1,4 @@
-"""Who may see and change what, derived from a user's memberships (P9).
+"""Who may see and change what, derived from a user's memberships.
 
 ``scope_for(user)`` summarises the memberships once per request; querysets are filtered with
 ``for_user()`` and decisions taken with ``can_<verb>()`` predicates.
@@ -119,7 +119,7 @@ def can_view_reservataire_figures(user, reservataire) -> bool:
     )
 
 
-# --- What a user may grant and pick in the administration (issue "Trust between organisations") ------------------
+# --- What a user may grant and pick in the administration ----------------------------------------------------
 #
 # One place decides which roles, territories, organisations and accounts a staff member may hand out or edit. The
 # admin (cil.admin and every app's admin.py) only calls these; they hold for the platform administrator by role as

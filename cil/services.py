@@ -1,4 +1,4 @@
-"""Loading the reference data shipped in ``cil/referentiels/`` (P1, P5).
+"""Loading the reference data shipped in ``cil/referentiels/``.
 
 ``import_referentiels()`` reads the CSV files of the repository (never anything outside it) and brings the
 database in line with them: EPCI and EPT, communes, EPCI perimeters, QPV, first-quartile thresholds and the
@@ -20,6 +20,8 @@ from typing import Any, TextIO
 
 from django.db import models, transaction
 from django.utils import timezone
+
+from core.erreurs import ErreurMetier
 
 from .models import Commune, Epci, Objectif, PerimetreEpci, Qpv, SeuilQuartile, TauxLegal
 
@@ -133,7 +135,7 @@ KINDS = {
 MAX_NOTES_DETAILLEES = 20
 
 
-class ReferentielError(Exception):
+class ReferentielError(ErreurMetier):
     """A reference file or an option is unusable; the message is in French."""
 
 

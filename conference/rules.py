@@ -23,8 +23,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.erreurs import ErreurMetier
 
-class RegleError(ValueError):
+
+class RegleError(ErreurMetier, ValueError):
     """A value the rules refuse (raised, never swallowed); the message is in French and says why."""
 
 

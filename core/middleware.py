@@ -1,20 +1,26 @@
 """Middlewares of the platform: ``Cache-Control: no-store`` on personal data, idle sessions and the second
-factor checked on every request (settings: README "Comptes et sécurité")."""
+factor checked on every request (settings: README "Comptes et sécurité"), business errors answered with
+their French message."""
 
 from __future__ import annotations
 
+import logging
 import time
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import comptes
+from .erreurs import ErreurMetier
+
+logger = logging.getLogger(__name__)
 
 # The last-activity time is written at most once a minute: no session write on every request.
 _ECRITURE_MINIMALE_S = 60
@@ -120,3 +126,55 @@ class NoStoreMiddleware:
             # "public" or a longer max-age set by the view is overridden.
             add_never_cache_headers(response)
         return response
+
+
+class ErreurMetierMiddleware:
+    """A business error (``core.erreurs.ErreurMetier``) that escapes a view is answered with its French
+    message, never a 500: the one place where views' refusals become what the user reads.
+
+    - a form posted from a page of the site: the message is shown on that page (``messages.error`` and a
+      redirect to the ``Referer``), as a view catching the error itself used to do;
+    - a page read (GET), or a post whose origin is unknown: the same message on the 400 page
+      ``core/erreur_metier.html``, with a link back;
+    - an htmx request: a 400 whose body is the message (htmx swaps nothing);
+    - under ``/api/``: a 400 ``{"detail": "<message>"}`` (DRF views get the same from
+      ``core.api.gestionnaire_exceptions``).
+
+    The service raised inside its ``transaction.atomic``: nothing it began is kept. A view that does
+    something of its own with the error (a form field's error, the bound form shown again, the versions
+    compared) still catches it.
+    """
+
+    METHODES_SURES = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ErreurMetier):
+            return None
+        message = str(exception)
+        # the class and the page only: the message may name a household
+        logger.info("Refus métier %s sur %s %s", type(exception).__name__, request.method, request.path)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        if "HX-Request" in request.headers:
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        messages.error(request, message)
+        retour = self._page_d_origine(request)
+        if retour and request.method not in self.METHODES_SURES:
+            return redirect(retour)
+        return render(request, "core/erreur_metier.html", {"retour": retour}, status=400)
+
+    @staticmethod
+    def _page_d_origine(request) -> str | None:
+        """The page the request came from, when it is a page of this site (never another site's)."""
+        referer = request.headers.get("Referer", "")
+        if referer and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return referer
+        return None

@@ -1,3 +1,6 @@
+from typing import ClassVar
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -63,3 +66,31 @@ class TacheExecution(models.Model):
         if self.debut and self.fin:
             return self.fin - self.debut
         return None
+
+
+class JournalTransition(models.Model):
+    """The log of a life cycle, one row per move: from, to, by which action, who, when, why.
+
+    Abstract: each state machine has its own table (``demandes.TransitionStatut``,
+    ``relogement.TransitionMenage``, ``attributions.TransitionVacance``) with a foreign key to the object it
+    follows, named by ``champ_objet``, and narrows ``de`` and ``vers`` to its own statuses. A step noted
+    without a move (a referent changed, an offer accepted) is a row whose ``de`` equals ``vers``. Written by
+    ``core.transitions`` only.
+    """
+
+    champ_objet: ClassVar[str]  # the foreign key to the object whose life cycle is logged
+
+    de = models.CharField("de", max_length=20, blank=True)
+    vers = models.CharField("vers", max_length=20)
+    action = models.CharField("action", max_length=30)
+    motif = models.CharField("motif", max_length=300, blank=True)
+    acteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date = models.DateTimeField("date")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.de or '–'} → {self.vers} le {self.date:%d/%m/%Y}"

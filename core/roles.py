@@ -1,4 +1,4 @@
-"""The roles a user holds in an organisation (P1, P9)."""
+"""The roles a user holds in an organisation."""
 
 from django.db import models
 

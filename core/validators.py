@@ -1,4 +1,4 @@
-"""The social security number (NIR) is never stored (RULES.md, Platform decision 13; AU-2014-124).
+"""The social security number (NIR) is never stored (docs/droit/regles.md, platform decision 13; AU-2014-124).
 
 One rule for every free-text field of every form and import: ``contient_nir`` finds a NIR written with or
 without separators (13 digits and the 2-digit key, the first digit 1, 2, 7 or 8, Corsica's 2A/2B

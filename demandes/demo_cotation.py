@@ -2,7 +2,7 @@
 
 ``seed(territory, *, stdout)`` runs after ``demandes.demo.seed`` (settings.DEMO_SEEDERS). Idempotent: a
 territory that already has a grid is left alone. The grids follow the typical grids described by the DRIHL
-and the DREAL Pays de la Loire (RULES.md §4); their weights are an example, not a recommendation.
+and the DREAL Pays de la Loire (docs/droit/regles.md §4); their weights are an example, not a recommendation.
 """
 
 from __future__ import annotations

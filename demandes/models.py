@@ -1,4 +1,4 @@
-"""Demands for social housing (P2): the national form, life cycle, documents, qualification, events.
+"""Demands for social housing: the national form, life cycle, documents, qualification, events.
 
 Writes go through ``services.py`` only. Querysets carry the vocabulary (``for_user``, ``actives``).
 """
@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 
 from cil.models import Bailleur, Commune, Epci, Guichet
+from core.erreurs import ErreurMetier
+from core.models import JournalTransition
 
 from . import rules
 
@@ -58,7 +60,7 @@ class MotifRadiation(models.TextChoices):
 
 
 class ParametresDemande(models.Model):
-    """The territory's delays, with their source and validity dates (RULES.md: every delay is data)."""
+    """The territory's delays, with their source and validity dates (docs/droit/regles.md: every delay is data)."""
 
     epci = models.ForeignKey(
         Epci,
@@ -284,7 +286,7 @@ class Demande(models.Model):
     )
     score_calcule_le = models.DateField("cotation modifiée le", null=True, blank=True, editable=False)
 
-    # GDPR (RULES.md, Platform decision 13)
+    # GDPR (docs/droit/regles.md, platform decision 13)
     suivi_social_en_cours = models.BooleanField(
         "accompagnement social poursuivi après l'attribution",
         default=False,
@@ -400,8 +402,10 @@ class Ressource(models.Model):
         return f"{self.get_nature_display()} : {self.montant_mensuel} €"
 
 
-class TransitionStatut(models.Model):
-    """The life-cycle log: who, when, from, to, why."""
+class TransitionStatut(JournalTransition):
+    """The life-cycle log: who, when, from, to, why (the ground of a radiation, and a free comment)."""
+
+    champ_objet = "demande"
 
     demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="transitions")
     de = models.CharField("de", max_length=16, choices=Statut.choices)
@@ -409,18 +413,11 @@ class TransitionStatut(models.Model):
     action = models.CharField("action", max_length=16)
     motif = models.CharField("motif", max_length=20, choices=MotifRadiation.choices, blank=True)
     raison = models.TextField("commentaire", blank=True)
-    acteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    date = models.DateTimeField("date")
 
     class Meta:
         verbose_name = "changement de statut"
         verbose_name_plural = "changements de statut"
         ordering = ["demande", "date", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.de} → {self.vers} le {self.date:%d/%m/%Y}"
 
 
 class Evenement(models.Model):
@@ -575,7 +572,7 @@ class PieceJustificative(models.Model):
 
 
 class CriterePriorite(models.Model):
-    """A dated, evidenced L. 441-1 priority flag (RULES.md §3.1): who recognised it, when, on what document."""
+    """A dated, evidenced L. 441-1 priority flag (docs/droit/regles.md §3.1): who recognised it, when, on what proof."""
 
     class Critere(models.TextChoices):
         HANDICAP = "HANDICAP", "a) Personne en situation de handicap ou ménage en ayant la charge"
@@ -638,7 +635,7 @@ class CriterePriorite(models.Model):
 
 
 class ElementSensible(models.Model):
-    """One item whose mere mention reveals a sensitive situation (RULES.md, platform decision 12).
+    """One item whose mere mention reveals a sensitive situation (docs/droit/regles.md, platform decision 12).
 
     The one definition of what is sensitive: reasons of the demand, L. 441-1 criteria, document types and
     event types. Rows without a territory are the platform's defaults (loaded by migration 0006: domestic
@@ -792,7 +789,7 @@ class Contact(models.Model):
 # --- Scoring (cotation, L. 441-2-8) -------------------------------------------------------------
 
 
-class GrilleFigee(Exception):
+class GrilleFigee(ErreurMetier):
     """An adopted or archived grid is immutable: copy it into a new draft to change it."""
 
 
@@ -973,7 +970,7 @@ class CalculCotation(models.Model):
         return f"Cotation {self.grille} : {self.nb_traitees} demandes ({self.get_statut_display().lower()})"
 
 
-# --- GDPR read log (RULES.md, Platform decision 13; P9) -----------------------------------------
+# --- GDPR read log (docs/droit/regles.md, platform decision 13) ---------------------------------------
 
 
 class JournalImmuable(Exception):

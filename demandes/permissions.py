@@ -1,4 +1,4 @@
-"""Who may see, change and read the sensitive parts of a demand (P9, design notes of issue 5).
+"""Who may see, change and read the sensitive parts of a demand (roles and organisation scopes).
 
 - platform admin: every demand (but not the detail of sensitive situations: they are for those who need them);
 - reception agents of any reception point of a territory, and its EPCI staff: every demand of
@@ -94,7 +94,7 @@ def can_register(user, guichet) -> bool:
 
 
 def can_see_sensitive(user, demande) -> bool:
-    """Who sees the detail of a sensitive situation (RULES.md, platform decision 12): the one decision.
+    """Who sees the detail of a sensitive situation (docs/droit/regles.md, platform decision 12): the one decision.
 
     Only the reception agents of the territory's reception points (which share the demand's handling) and
     the EPCI staff of the demand's territory. The commission for specific cases (relogement) works through

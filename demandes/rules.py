@@ -1,4 +1,4 @@
-"""Pure rules of a demand's life cycle (RULES.md §7): no ORM, no request, ``today`` passed in.
+"""Pure rules of a demand's life cycle (docs/droit/regles.md §7): no ORM, no request, ``today`` passed in.
 
 Every delay comes from a ``Delais`` value built from the territory's ``ParametresDemande`` row
 (data with its source and dates), never from constants of this module.
@@ -14,8 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.cycles import Cycle
+from core.erreurs import ErreurMetier
 
-class DomainError(Exception):
+
+class DomainError(ErreurMetier):
     """A business rule forbids the operation; the message is in French, for the user."""
 
 
@@ -62,13 +65,16 @@ TRANSITIONS: dict[tuple[Statut, Action], Statut] = {
 MOTIFS_REACTIVABLES = {MotifRadiation.NON_RENOUVELLEMENT, MotifRadiation.SANS_REPONSE}
 
 
+CYCLE = Cycle(
+    TRANSITIONS,
+    refus=lambda statut, action: TransitionInterdite(
+        f"Action « {str(action).lower()} » impossible sur une demande au statut « {statut} »."
+    ),
+)
+
+
 def transition(statut: str, action: Action) -> Statut:
-    try:
-        return TRANSITIONS[(Statut(statut), action)]
-    except KeyError:
-        raise TransitionInterdite(
-            f"Action « {action.value.lower()} » impossible sur une demande au statut « {statut} »."
-        ) from None
+    return CYCLE.suivant(statut, action)
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,21 @@ def date_radiation_non_renouvellement(
     date_depot: dt.date, date_dernier_renouvellement: dt.date | None, delais: Delais
 ) -> dt.date:
     return add_months(debut_validite(date_depot, date_dernier_renouvellement), delais.radiation_non_renouvellement_mois)
+
+
+def ouverture_renouvellement(
+    date_depot: dt.date, date_dernier_renouvellement: dt.date | None, delais: Delais
+) -> dt.date:
+    """Renewal opens with the notice, ``preavis_rappel_mois`` before the expiry (R. 441-2-7: renew before the
+    anniversary): a demand registered or renewed today has nothing to renew."""
+    return date_rappel(date_depot, date_dernier_renouvellement, delais)
+
+
+def renouvellement_ouvert(statut: str, date_depot, date_dernier_renouvellement, delais: Delais, today: dt.date) -> bool:
+    if statut == Statut.A_RENOUVELER:
+        return True
+    ouverture = ouverture_renouvellement(date_depot, date_dernier_renouvellement, delais)
+    return statut == Statut.ACTIVE and today >= ouverture
 
 
 def rappel_du(statut: str, date_depot, date_dernier_renouvellement, delais: Delais, today: dt.date) -> bool:

@@ -176,7 +176,7 @@ class SituationRessources:
 
 
 def situation_ressources(demande: Demande, jour: dt.date, membres=None, ressources=None) -> SituationRessources:
-    """Resources per consumption unit and quartile (RULES.md §2), with the lead's pure functions."""
+    """Resources per consumption unit and quartile (docs/droit/regles.md §2), with the lead's pure functions."""
     from attributions import rules as arules
     from cil.selectors import seuil_applicable
 
@@ -565,8 +565,6 @@ def cotation_expliquee(demande: Demande, today: dt.date, *, lecture) -> Cotation
 
 # --- Information owed to the applicant (R. 441-2-17) --------------------------------------------
 
-TYPES_ATTRIBUTION = ("ATTRIBUTION", "ATTRIBUTION_RANG", "ATTRIBUTION_CONDITION")
-
 
 @dataclass(frozen=True)
 class PositionDemande:
@@ -600,10 +598,11 @@ def delai_attente_observe(commune_id: int, typologie: str, jour: dt.date) -> tup
     from django.db.models.functions import Coalesce
 
     from attributions.models import DecisionCaleol
+    from attributions.selectors import q_attribution
 
     debut = jour - dt.timedelta(days=365)
     qs = DecisionCaleol.objects.filter(
-        commune_id=commune_id, typologie=typologie, type_decision__in=TYPES_ATTRIBUTION, date_decision__gte=debut
+        q_attribution(), commune_id=commune_id, typologie=typologie, date_decision__gte=debut
     ).filter(date_decision__lte=jour)
     n = qs.count()
     seuil = getattr(settings, "SECRET_STATISTIQUE_SEUIL", 5)

@@ -1,4 +1,4 @@
-"""Sensitive situations (RULES.md, platform decision 12): what is sensitive, and what a reader sees of it.
+"""Sensitive situations (docs/droit/regles.md, platform decision 12): what is sensitive, and what a reader sees of it.
 
 One definition: ``ElementSensible`` rows (platform defaults, extended per territory) list the reasons,
 L. 441-1 criteria, document types and event types whose mere mention reveals a sensitive situation

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import transitions
+
 from . import cotation, rules
 from .models import (
     Contact,
@@ -109,19 +111,11 @@ def prochain_numero(departement: str, annee: int) -> str:
 
 
 def _transition(demande: Demande, action: rules.Action, *, acteur, motif: str = "", raison: str = "") -> str:
-    ancien = demande.statut
-    demande.statut = rules.transition(ancien, action)
-    TransitionStatut.objects.create(
-        demande=demande,
-        de=ancien,
-        vers=demande.statut,
-        action=action.value,
-        motif=motif,
-        raison=raison,
-        acteur=acteur,
-        date=_now(),
+    """Move the demand along its life cycle (rules.CYCLE) and log it; returns the former status."""
+    ligne = transitions.appliquer(
+        demande, action, regle=rules.CYCLE, journal=TransitionStatut, acteur=acteur, motif=motif, raison=raison
     )
-    return ancien
+    return ligne.de
 
 
 def _verrouiller(demande: Demande, version: int | None) -> None:
@@ -294,14 +288,24 @@ def modifier_demande(
 @transaction.atomic
 def renouveler(demande: Demande, *, acteur, jour: dt.date | None = None, version: int | None = None) -> Demande:
     """Yearly renewal: same number, same filing date (seniority kept), new renewal date (R. 441-2-7)."""
+    from .selectors import delais_pour
+
     jour = jour or _today()
     _verrouiller(demande, version)
+    delais = delais_pour(demande.epci_id, jour)
+    if demande.statut == rules.Statut.ACTIVE and not rules.renouvellement_ouvert(
+        demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, jour
+    ):
+        ouverture = rules.ouverture_renouvellement(demande.date_depot, demande.date_dernier_renouvellement, delais)
+        echeance = rules.date_expiration(demande.date_depot, demande.date_dernier_renouvellement, delais)
+        raise DomainError(
+            f"La demande est valable jusqu'au {echeance:%d/%m/%Y} : son renouvellement sera possible "
+            f"à partir du {ouverture:%d/%m/%Y}."
+        )
     _transition(demande, rules.Action.RENOUVELER, acteur=acteur)
     demande.date_dernier_renouvellement = jour
     demande.save(update_fields=["statut", "date_dernier_renouvellement", "modifie_le"])
-    from .selectors import delais_pour
-
-    expiration = rules.date_expiration(demande.date_depot, jour, delais_pour(demande.epci_id, jour))
+    expiration = rules.date_expiration(demande.date_depot, jour, delais)
     record_event(
         demande,
         Evenement.Type.RENOUVELLEMENT,
@@ -829,9 +833,9 @@ def lancer_recalcul(*, grille, acteur, declencheur: str, jour: dt.date | None = 
     calcul = CalculCotation.objects.create(
         grille=grille, epci_id=grille.epci_id, jour=jour or _today(), declencheur=declencheur[:100], acteur=acteur
     )
-    from .tasks import rescore_stock
+    from .tasks import recalculer_cotation_stock
 
-    transaction.on_commit(lambda: rescore_stock.delay(calcul.pk))
+    transaction.on_commit(lambda: recalculer_cotation_stock.delay(calcul.pk))
     return calcul
 
 

@@ -1,4 +1,4 @@
-"""The GDPR duties of the demands (RULES.md, Platform decision 13; P9): read log, retention, appraisals, access.
+"""The GDPR duties of the demands (docs/droit/regles.md, platform decision 13): read log, retention, appraisals, access.
 
 - ``enregistrer_consultation`` / ``enregistrer_consultation_liste``: the one writer of the append-only
   read log (``JournalConsultation``): who read which demand, document or export, when, for which

@@ -1,4 +1,5 @@
-"""Signals through which the apps above ``demandes`` take part in its GDPR duties (RULES.md, decision 13).
+"""Signals through which the apps above ``demandes`` take part in its GDPR duties (docs/droit/regles.md,
+platform decision 13).
 
 ``demandes`` must not import them (docs/ARCHITECTURE.md); it sends, they answer. Every receiver is
 called with ``demande`` and returns a ``dict`` of counts (``{"kind": n}``) or, for the access export, a

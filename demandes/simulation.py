@@ -20,7 +20,6 @@ from .cotation import largeur_tranche, rang, score_seul, tranches
 from .models import Demande, Ressource
 
 TAILLE_LOT = 20_000
-TYPES_ATTRIBUTION = selectors.TYPES_ATTRIBUTION
 
 
 @dataclass
@@ -151,6 +150,7 @@ def simuler(projet, reference, *, jour: dt.date, avec_lignes_attributions: int =
     """Apply ``projet`` (a draft) and ``reference`` (the adopted grid, or None) to the stock and to last year's
     allocations of the territory."""
     from attributions.models import DecisionCaleol
+    from attributions.selectors import q_attribution
     from cil.selectors import seuil_applicable
 
     epci = projet.epci
@@ -196,9 +196,9 @@ def simuler(projet, reference, *, jour: dt.date, avec_lignes_attributions: int =
     annee = jour.year - 1
     sim.annee_attributions = annee
     decisions = list(
-        DecisionCaleol.objects.filter(
-            epci_id=epci.pk, type_decision__in=TYPES_ATTRIBUTION, date_decision__year=annee
-        ).values_list("numero_unique", "date_decision", "typologie", "commune__nom")
+        DecisionCaleol.objects.filter(q_attribution(), epci_id=epci.pk, date_decision__year=annee).values_list(
+            "numero_unique", "date_decision", "typologie", "commune__nom"
+        )
     )
     numeros = {d[0]: d for d in decisions}
     trouvees = Demande.objects.filter(epci_id=epci.pk, numero_unique__in=list(numeros))

@@ -10,7 +10,7 @@ from . import selectors, services
 
 
 @shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3, acks_late=True)
-def send_renewal_reminders(self) -> dict:
+def envoyer_rappels_renouvellement(self) -> dict:
     """Send every renewal notice due today; an event marks each one, so a rerun sends nothing twice."""
     today = timezone.localdate()
     envoyes = 0
@@ -21,7 +21,7 @@ def send_renewal_reminders(self) -> dict:
 
 
 @shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3, acks_late=True)
-def radiate_unrenewed(self) -> dict:
+def radier_non_renouvelees(self) -> dict:
     """Radiate, for non-renewal, the demands whose notice was sent and whose deadline has passed."""
     today = timezone.localdate()
     radiees = 0
@@ -39,25 +39,25 @@ def radiate_unrenewed(self) -> dict:
     acks_late=True,
     reject_on_worker_lost=True,
 )
-def rescore_stock(self, calcul_id: int) -> dict:
+def recalculer_cotation_stock(self, calcul_id: int) -> dict:
     """Rescore a territory's stock batch by batch; a retry or a redelivery resumes at the progress mark."""
     calcul = services.recalculer_stock(calcul_id)
     return {"calcul": calcul.pk, "traitees": calcul.nb_traitees, "modifiees": calcul.nb_modifiees}
 
 
 @shared_task(bind=True, autoretry_for=(ConnectionError, OperationalError), retry_backoff=True, max_retries=3)
-def rescore_all(self) -> dict:
+def recalculer_toutes_les_grilles(self) -> dict:
     """Nightly: one rescoring run per adopted grid (seniority points grow with time)."""
     return {"calculs": services.recalculer_toutes_les_grilles()}
 
 
 @shared_task(bind=True, autoretry_for=(ConnectionError, OperationalError), retry_backoff=True, max_retries=3)
-def purge_radiated(self, dry_run: bool = False, acteur_id: int | None = None) -> dict:
-    """Nightly: anonymise the radiated demands past their retention period (RULES.md, Platform decision 13).
+def purger_radiees(self, dry_run: bool = False, acteur_id: int | None = None) -> dict:
+    """Nightly: anonymise the radiated demands past their retention period (docs/droit/regles.md, platform decision 13).
 
     The run and its report (counts per kind, the demands' numbers, failures) are kept in TacheExecution.
     """
-    from core.tasks import tracked_execution
+    from core.jobs import tracked_execution
 
     from .services_rgpd import NOM_TACHE_PURGE, purger_demandes_radiees
 

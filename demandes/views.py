@@ -401,6 +401,12 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
         "peut_modifier": peut_modifier and demande.est_active,
         "peut_qualifier": peut_modifier and demande.est_active,
         "expiration": rules.date_expiration(demande.date_depot, demande.date_dernier_renouvellement, delais),
+        "ouverture_renouvellement": rules.ouverture_renouvellement(
+            demande.date_depot, demande.date_dernier_renouvellement, delais
+        ),
+        "renouvellement_ouvert": rules.renouvellement_ouvert(
+            demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, today
+        ),
         "piece_form": None,
         "priorite_form": None,
         "dalo_form": None,
@@ -549,19 +555,44 @@ def modifier(request, pk):
 
 
 @login_required
-@require_POST
 def renouveler(request, pk):
+    """Renewal asks for a confirmation page: what the renewal changes, from when it is open, the applicant's consent."""
     demande = _demande_modifiable(request, pk)
-    try:
+    today = timezone.localdate()
+    delais = selectors.delais_pour(demande.epci_id, today)
+    ouvert = rules.renouvellement_ouvert(
+        demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, today
+    )
+    erreur = ""
+    if request.method == "POST":
         version = parametres.entier(request.POST, "version", minimum=0, defaut=demande.version)
-        services.renouveler(demande, acteur=request.user, version=version)
-    except ConflitDeVersion as exc:
-        messages.error(request, str(exc).split(" Vos saisies")[0] + " Rechargez la fiche puis recommencez.")
-    except DomainError as exc:
-        _erreur_domaine(request, exc)
-    else:
-        messages.success(request, "Demande renouvelée : même numéro, ancienneté conservée.")
-    return redirect("demandes:fiche", pk=pk)
+        if request.POST.get("confirmation") != "oui":
+            erreur = "Cochez la confirmation du demandeur pour renouveler la demande."
+        else:
+            try:
+                services.renouveler(demande, acteur=request.user, version=version, jour=today)
+            except ConflitDeVersion as exc:
+                messages.error(request, str(exc).split(" Vos saisies")[0] + " Rechargez la fiche puis recommencez.")
+            except DomainError as exc:
+                _erreur_domaine(request, exc)
+            else:
+                messages.success(request, "Demande renouvelée : même numéro, ancienneté conservée.")
+            return redirect("demandes:fiche", pk=pk)
+    return render(
+        request,
+        "demandes/renouveler.html",
+        {
+            "demande": demande,
+            "ouvert": ouvert,
+            "erreur": erreur,
+            "echeance": rules.date_expiration(demande.date_depot, demande.date_dernier_renouvellement, delais),
+            "ouverture": rules.ouverture_renouvellement(
+                demande.date_depot, demande.date_dernier_renouvellement, delais
+            ),
+            "nouvelle_echeance": rules.date_expiration(demande.date_depot, today, delais),
+        },
+        status=400 if erreur else 200,
+    )
 
 
 @login_required
@@ -602,12 +633,8 @@ def radier(request, pk):
 @require_POST
 def reactiver(request, pk):
     demande = _demande_modifiable(request, pk)
-    try:
-        services.reactiver(demande, acteur=request.user)
-    except DomainError as exc:
-        _erreur_domaine(request, exc)
-    else:
-        messages.success(request, "Demande réactivée avec son ancienneté.")
+    services.reactiver(demande, acteur=request.user)  # a refusal: core.middleware.ErreurMetierMiddleware
+    messages.success(request, "Demande réactivée avec son ancienneté.")
     return redirect("demandes:fiche", pk=pk)
 
 
@@ -744,12 +771,8 @@ def rdv_cloturer(request, pk, rdv_pk):
     rdv = get_object_or_404(RendezVous, pk=rdv_pk, demande=demande)
     form = forms.ClotureRendezVousForm(request.POST)
     if form.is_valid():
-        try:
-            services.cloturer_rendez_vous(rdv, acteur=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _erreur_domaine(request, exc)
-        else:
-            messages.success(request, "Rendez-vous mis à jour.")
+        services.cloturer_rendez_vous(rdv, acteur=request.user, **form.cleaned_data)
+        messages.success(request, "Rendez-vous mis à jour.")
     return redirect(reverse("demandes:fiche", args=[pk]) + "#rendez-vous")
 
 
@@ -891,10 +914,7 @@ def reseau(request):
 def contact_ajouter(request, guichet_pk):
     guichet = get_object_or_404(permissions.guichets_for_user(request.user), pk=guichet_pk)
     canal = request.POST.get("canal", "")
-    try:
-        services.compter_contact(guichet, canal, acteur=request.user)
-    except DomainError as exc:
-        return HttpResponse(str(exc), status=400)
+    services.compter_contact(guichet, canal, acteur=request.user)  # an unknown channel: a 400 with the message
     today = timezone.localdate()
     n = Contact.objects.filter(guichet=guichet, canal=canal, date__date=today).count()
     if request.htmx:

@@ -1,9 +1,7 @@
-"""GDPR pages (RULES.md, Platform decision 13): the read log for the data protection officer, the access
+"""GDPR pages (docs/droit/regles.md, platform decision 13): the read log for the data protection officer, the access
 export (GDPR art. 15). Thin: check the right, call one selector or service, render."""
 
 from __future__ import annotations
-
-import csv
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -14,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cil.models import Epci
+from core import exports
 from core.navigation import rubrique
 
 from . import permissions
@@ -85,28 +84,32 @@ def journal(request):
 @require_GET
 def journal_csv(request):
     _form, qs = _journal_filtre(request)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = 'attachment; filename="journal-des-consultations.csv"'
-    reponse.write("\ufeff")
-    writer = csv.writer(reponse, delimiter=";")
-    writer.writerow(
-        ["date", "utilisateur", "organisation", "territoire", "objet", "canal", "numero_unique", "nombre", "detail"]
+    entete = [
+        "date",
+        "utilisateur",
+        "organisation",
+        "territoire",
+        "objet",
+        "canal",
+        "numero_unique",
+        "nombre",
+        "detail",
+    ]
+    lignes = (
+        [
+            ligne.date,
+            ligne.identifiant,
+            ligne.organisation,
+            ligne.epci.nom,
+            ligne.get_objet_display(),
+            ligne.get_canal_display(),
+            ligne.numero_unique,
+            ligne.nombre,
+            ligne.detail,
+        ]
+        for ligne in qs.iterator(chunk_size=2000)
     )
-    for ligne in qs.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                ligne.date.isoformat(),
-                ligne.identifiant,
-                ligne.organisation,
-                ligne.epci.nom,
-                ligne.get_objet_display(),
-                ligne.get_canal_display(),
-                ligne.numero_unique,
-                ligne.nombre,
-                ligne.detail,
-            ]
-        )
-    return reponse
+    return exports.csv_response("journal-des-consultations.csv", entete, lignes)
 
 
 def _reponse_acces(request, demande: Demande) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Stored yearly balance sheets (P5 "Reports"): who asked for which report, its state and its files.
+"""Stored yearly balance sheets: who asked for which report, its state and its files.
 
 The files live under ``settings.PRIVATE_MEDIA_ROOT`` (never in the web root) and are only served by
 ``observatoire.views.telecharger`` after a permission check.

@@ -1,4 +1,4 @@
-"""Who may request and read which balance sheet (P9), from cil.permissions.scope_for.
+"""Who may request and read which balance sheet, from cil.permissions.scope_for.
 
 - the CIL's balance sheet: requested by EPCI staff; read by EPCI staff and CIL members of the territory;
 - a landlord's report: requested and read by that landlord's staff, and by the EPCI's staff and CIL members;

@@ -1,7 +1,7 @@
-"""The figures of the yearly balance sheets (P5 "Reports"), gathered once for the PDF and the exports.
+"""The figures of the yearly balance sheets , gathered once for the PDF and the exports.
 
 Every objective figure comes from the engine (``attributions.selectors.calcule_objectifs_epci``), so a
-balance sheet shows exactly the dashboard's figures. The breakdowns of the flow reports (RULES.md §5:
+balance sheet shows exactly the dashboard's figures. The breakdowns of the flow reports (docs/droit/regles.md §5:
 by reservation holder, typology, financing, QPV, commune, construction period) and the waiting times
 are conditional aggregations in SQL on the same counted allocations (``q_decision_comptee``).
 

@@ -1,4 +1,4 @@
-"""Relocation (P6): renewal and substandard-housing operations, households to relocate, their follow-up,
+"""Relocation: renewal and substandard-housing operations, households to relocate, their follow-up,
 and the commission for specific or blocked cases.
 
 Writes go through ``services.py`` only. Querysets carry the scoping vocabulary (``for_user``).
@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from attributions.models import DecisionCaleol, Logement, Typologie
 from cil.models import Bailleur, Commune, Epci, Qpv, Reservataire
+from core.models import JournalTransition
 
 from . import rules
 
@@ -43,7 +44,7 @@ def _montant(nom: str, **kw):
 
 
 class ParametresRelogement(models.Model):
-    """The territory's retention period of sensitive data, with its source and validity dates (P9, GDPR)."""
+    """The territory's retention period of sensitive data, with its source and validity dates (GDPR)."""
 
     epci = models.ForeignKey(
         Epci, on_delete=models.CASCADE, null=True, blank=True, related_name="+", help_text="Vide : valeur par défaut."
@@ -220,16 +221,16 @@ class MenageAReloger(models.Model):
         return self.nb_personnes_14_plus + self.nb_enfants_moins_14
 
 
-class TransitionMenage(models.Model):
+class TransitionMenage(JournalTransition):
     """The log of the household's life cycle: who, when, from, to, why."""
+
+    champ_objet = "menage"
 
     menage = models.ForeignKey(MenageAReloger, on_delete=models.CASCADE, related_name="transitions")
     de = models.CharField("de", max_length=20, choices=Statut.choices)
     vers = models.CharField("vers", max_length=20, choices=Statut.choices)
-    action = models.CharField("action", max_length=30)
-    motif = models.CharField("motif", max_length=300, blank=True)
+    # as created in 0001 (not ``blank``): kept so that this table needs no migration
     acteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    date = models.DateTimeField("date")
 
     class Meta:
         verbose_name = "changement de statut"
@@ -241,7 +242,7 @@ class TransitionMenage(models.Model):
 
 
 class ConsultationSensible(models.Model):
-    """Audit trail of who read or changed a household's sensitive data (survey, diagnosis) (P9)."""
+    """Audit trail of who read or changed a household's sensitive data (survey, diagnosis)."""
 
     menage = models.ForeignKey(MenageAReloger, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     saisine = models.ForeignKey("Saisine", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -422,7 +423,7 @@ class Relogement(models.Model):
     loyer = _montant("loyer (€/mois)")
     charges = _montant("charges (€/mois)")
     apl = _montant("APL ou AL (€/mois)", default=0)
-    # frozen at the lease (S.9): the new dwelling's situation on the QPV map in force, and its age
+    # frozen at the lease (docs/droit/regles.md, S.9): the new dwelling's situation on the QPV map in force, and its age
     en_qpv = models.BooleanField("en QPV à la date du bail", null=True, blank=True)
     neuf_ou_recent = models.BooleanField("neuf ou conventionné depuis moins de 5 ans", null=True, blank=True)
     decision = models.ForeignKey(

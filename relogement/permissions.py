@@ -1,4 +1,4 @@
-"""Who sees and changes what in the relocation app (P6, P9).
+"""Who sees and changes what in the relocation app.
 
 - administrators: everything;
 - EPCI staff of the territory: every operation, household and referral of the territory, survey answers and

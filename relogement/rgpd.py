@@ -1,4 +1,4 @@
-"""This app's part in the demands' GDPR duties (``demandes.signals``; RULES.md, Platform decision 13).
+"""This app's part in the demands' GDPR duties (``demandes.signals``; docs/droit/regles.md, platform decision 13).
 
 - A radiated demand anonymised: the referrals to the commission for specific cases that concern only that
   demand (no household to relocate) lose their statement, social diagnosis, decisions' texts and follow-up

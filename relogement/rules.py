@@ -1,8 +1,8 @@
-"""Relocation cases (NPNRU/ANRU, ORCOD, LHI) as pure functions: life cycle and the S.9 indicators.
+"""Relocation cases (NPNRU/ANRU, ORCOD, LHI) as pure functions: life cycle and indicators (docs/droit/regles.md, S.9).
 
 No ORM, no request, no clock: every date is passed in. Money in ``Decimal`` (never floats).
 
-Sources: RULES.md §9 (ANRU's expectations, LHI as a case type with a legal basis) and the computation
+Sources: docs/droit/regles.md §9 (ANRU's expectations, LHI as a case type with a legal basis) and the computation
 spec S.9 (share relocated outside QPV, share in new or < 5-year conventioned stock, reste à charge and
 effort rate before/after, offers per household, delay to the lease); "Platform decisions" 1 and 6
 (relocated ANRU/ORCOD households count in objective A; QPV map in force at the lease date).
@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from attributions import rules as arules
+from core.cycles import Cycle
+from core.erreurs import ErreurMetier
 
 
-class RegleError(ValueError):
+class RegleError(ErreurMetier, ValueError):
     """A value or a transition the rules refuse (raised, never swallowed); the message is in French."""
 
 
@@ -95,6 +97,11 @@ LIBELLES_STATUTS = {
     S.SORTI: "sorti du dispositif",
 }
 
+CYCLE = Cycle.par_action(
+    TRANSITIONS,
+    refus=lambda statut, action: RegleError(f"Action impossible pour un ménage « {LIBELLES_STATUTS[statut]} »."),
+)
+
 
 def transition(statut: str, action: str, *, propositions_en_attente: int = 0) -> Statut:
     """The status after ``action``; raises ``RegleError`` when the action is not allowed from ``statut``.
@@ -105,16 +112,14 @@ def transition(statut: str, action: str, *, propositions_en_attente: int = 0) ->
         statut, action = Statut(statut), Action(action)
     except ValueError as exc:
         raise RegleError(f"Statut ou action inconnus : {statut}, {action}.") from exc
-    depuis, vers = TRANSITIONS[action]
-    if statut not in depuis:
-        raise RegleError(f"Action impossible pour un ménage « {LIBELLES_STATUTS[statut]} ».")
+    vers = CYCLE.suivant(statut, action)
     if action == Action.REFUS and propositions_en_attente > 0:
         return S.PROPOSITION
     return vers
 
 
 def actions_possibles(statut: str) -> list[Action]:
-    return [action for action, (depuis, _) in TRANSITIONS.items() if Statut(statut) in depuis]
+    return CYCLE.actions_possibles(Statut(statut))
 
 
 # --- Money and dates ------------------------------------------------------------------------------
@@ -181,7 +186,9 @@ def neuf_ou_recent(
     *,
     annees: int = ANNEES_NEUF_OU_RECENT,
 ) -> bool:
-    """New stock, or stock conventioned (APL) for less than ``annees`` years at the lease date (S.9).
+    """New stock, or stock conventioned (APL) for less than ``annees`` years at the lease date.
+
+    docs/droit/regles.md, S.9.
 
     The limit date is the lease date ``annees`` years earlier (29 February becomes 28 February).
     """
@@ -192,25 +199,6 @@ def neuf_ou_recent(
     return any(d is not None and d >= limite for d in (date_premiere_location, date_conventionnement))
 
 
-def en_qpv_au_bail(
-    date_bail: dt.date,
-    *,
-    qpv_2024: bool,
-    qpv_2015: bool,
-    carte_2015_connue: bool = True,
-    outre_mer: bool = False,
-) -> bool:
-    """Is the new dwelling in a QPV on the map in force at the lease date (Platform decision 6)?
-
-    When the 2015 situation of a dwelling is unknown, its 2024 situation is used (a dwelling recorded only on
-    the current map).
-    """
-    carte = arules.carte_qpv_en_vigueur(date_bail, outre_mer=outre_mer)
-    if carte == "2015" and carte_2015_connue:
-        return qpv_2015
-    return qpv_2024
-
-
 def delai_jours(debut: dt.date | None, fin: dt.date | None) -> int | None:
     if debut is None or fin is None:
         return None
@@ -219,7 +207,7 @@ def delai_jours(debut: dt.date | None, fin: dt.date | None) -> int | None:
     return (fin - debut).days
 
 
-# --- Indicators (S.9) -----------------------------------------------------------------------------
+# --- Indicators (docs/droit/regles.md, S.9) ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -297,7 +285,7 @@ def est_reloge_definitivement(statut: str) -> bool:
 
 
 def indicateurs(cas: Iterable[Cas], *, tolerance_rac: Decimal = Decimal(0)) -> Indicateurs:
-    """The S.9 indicators over a list of households (an operation, or every operation of an EPCI).
+    """The indicators (docs/droit/regles.md, S.9) of a list of households: an operation, or every operation of an EPCI.
 
     Shares are over the definitively relocated households (lease signed). The reste à charge is "kept
     under control" when RAC after <= RAC before x (1 + tolerance). Offers per household count every offer

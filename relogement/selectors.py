@@ -1,4 +1,4 @@
-"""Read side of the relocation app: the S.9 indicators per operation and per EPCI, in SQL.
+"""Read side of the relocation app: the indicators of docs/droit/regles.md, S.9, per operation and per EPCI, in SQL.
 
 The counting conditions implement ``rules.indicateurs`` (the specification, tested from tables of cases);
 tests check that the SQL figures equal the pure rules on the same households.
@@ -64,7 +64,7 @@ def _rac_avant():
 
 
 def indicateurs(menages: QuerySet, *, tolerance_rac: Decimal = Decimal(0)) -> rules.Indicateurs:
-    """The S.9 indicators of a set of households (one query for the figures, one for the statuses)."""
+    """The indicators of a set of households (one query for the figures, one for the statuses)."""
     qs = avec_relogement_definitif(menages.order_by())
     reloge = Q(statut__in=RELOGES, def_date_bail__isnull=False)
     avec_rac = reloge & Q(def_rac__isnull=False)

@@ -3,15 +3,18 @@
 This is the only module that changes a household's status (with its transition log), writes to a linked
 demand's shared event log (``demandes.services.record_event``) and enqueues tasks.
 
-Objective A link (RULES.md "Platform decisions" 1, §9): a definitive relocation into a social dwelling with a
-signed lease marks the commission decision of that household for that dwelling (``DecisionCaleol.relogement``:
+Objective A link (docs/droit/regles.md, platform decision 1 and §9): a definitive relocation into a social dwelling
+with a signed lease marks the commission decision of that household for that dwelling (``DecisionCaleol.relogement``:
 "ANRU" for NPNRU, "ORCOD", "LHI"); when the allocation is not in the platform, a decision is created from the
-household's values (source PLATEFORME). The objectives snapshot is recomputed after the commit.
+household's values (source PLATEFORME). Those decisions are written by attributions.services only
+(``creer_decision_relogement``, ``marquer_decision_relogement``, ``supprimer_decision_relogement``): this module
+never writes DecisionCaleol. The objectives snapshot is recomputed after the commit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import partial
@@ -20,9 +23,13 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from attributions import rules as arules
+from attributions import flux as aflux
+from attributions import services as aservices
 from attributions.models import DecisionCaleol, Logement
+from attributions.selectors import attributions_du_menage
 from cil.models import SeuilQuartile
+from core import transitions
+from core.erreurs import ErreurMetier
 
 from . import rules
 from .models import (
@@ -46,11 +53,7 @@ from .models import (
 )
 from .rules import Action, RegleError
 
-TYPES_ATTRIBUTION = [t.value for t in arules.TYPES_ATTRIBUTION]
-
-
-def _now():
-    return timezone.now()
+logger = logging.getLogger(__name__)
 
 
 def _today():
@@ -61,11 +64,8 @@ def _transition(menage: MenageAReloger, action: Action, *, acteur, motif: str = 
     en_attente = 0
     if action == Action.REFUS:
         en_attente = menage.propositions.filter(resultat=PropositionRelogement.Resultat.EN_ATTENTE).count()
-    ancien = menage.statut
-    menage.statut = rules.transition(ancien, action, propositions_en_attente=en_attente)
-    TransitionMenage.objects.create(
-        menage=menage, de=ancien, vers=menage.statut, action=action.value, motif=motif[:300], acteur=acteur, date=_now()
-    )
+    regle = partial(rules.transition, propositions_en_attente=en_attente)
+    transitions.appliquer(menage, action, regle=regle, journal=TransitionMenage, acteur=acteur, motif=motif)
     menage.save(update_fields=["statut", "date_enquete", "modifie_le"])
 
 
@@ -85,7 +85,7 @@ def _verrouiller(menage: MenageAReloger) -> MenageAReloger:
 
 
 def tracer_consultation(*, acteur, objet: str, menage: MenageAReloger | None = None, saisine=None) -> None:
-    """Audit trail of who read or changed sensitive data (survey answers, social diagnosis) (P9).
+    """Audit trail of who read or changed sensitive data (survey answers, social diagnosis).
 
     The one write a GET makes: the reading itself is what is recorded.
     """
@@ -126,14 +126,14 @@ def creer_menage(*, operation: Operation, acteur, referent, reference: str, nom:
         raise RegleError("Ce bâtiment n'appartient pas à l'opération.")
     menage.full_clean()
     menage.save()
-    TransitionMenage.objects.create(
-        menage=menage,
+    transitions.journaliser(
+        menage,
+        TransitionMenage,
         de=menage.statut,
         vers=menage.statut,
         action="CREER",
-        motif=f"Ménage inscrit, référent : {referent.get_full_name() or referent.username}"[:300],
+        motif=f"Ménage inscrit, référent : {referent.get_full_name() or referent.username}",
         acteur=acteur,
-        date=_now(),
     )
     return menage
 
@@ -145,14 +145,14 @@ def changer_referent(menage: MenageAReloger, *, referent, acteur, motif: str = "
     ancien = menage.referent
     menage.referent = referent
     menage.save(update_fields=["referent", "modifie_le"])
-    TransitionMenage.objects.create(
-        menage=menage,
+    transitions.journaliser(
+        menage,
+        TransitionMenage,
         de=menage.statut,
         vers=menage.statut,
         action="REFERENT",
-        motif=(f"Référent : {ancien.username} → {referent.username}. {motif}").strip()[:300],
+        motif=(f"Référent : {ancien.username} → {referent.username}. {motif}").strip(),
         acteur=acteur,
-        date=_now(),
     )
     return menage
 
@@ -334,14 +334,14 @@ def repondre(
         _transition(menage, Action.REFUS, acteur=acteur, motif=f"Refus : {libelle}")
         _evenement_demande(menage, "REFUS", acteur=acteur, libelle=f"Refus d'une proposition de relogement : {libelle}")
     else:
-        TransitionMenage.objects.create(
-            menage=menage,
+        transitions.journaliser(
+            menage,
+            TransitionMenage,
             de=menage.statut,
             vers=menage.statut,
             action="ACCEPTATION",
-            motif=f"Proposition acceptée : {proposition.libelle_logement}"[:300],
+            motif=f"Proposition acceptée : {proposition.libelle_logement}",
             acteur=acteur,
-            date=_now(),
         )
     return proposition
 
@@ -350,13 +350,7 @@ def repondre(
 
 
 def _situation_logement(logement: Logement, date_bail: dt.date) -> tuple[bool, bool]:
-    en_qpv = rules.en_qpv_au_bail(
-        date_bail,
-        qpv_2024=logement.qpv_id is not None,
-        qpv_2015=logement.qpv_2015_id is not None,
-        carte_2015_connue=logement.carte_2015_connue,
-        outre_mer=logement.commune.outre_mer,
-    )
+    en_qpv = aflux.qpv_au(logement, date_bail) is not None  # the map in force at the lease (decision 6)
     neuf = rules.neuf_ou_recent(date_bail, logement.date_premiere_location, logement.date_conventionnement)
     return en_qpv, neuf
 
@@ -478,58 +472,35 @@ def recalculer_objectifs(epci_id: int, annees: set[int], acteur) -> None:
     """Recompute the objectives snapshot of the years touched, after the commit (Celery)."""
     if not SeuilQuartile.objects.filter(epci_id=epci_id).exists():
         return  # the objectives cannot be computed on this territory yet
-    from attributions.tasks import compute_snapshot
+    from attributions.services import planifier_instantanes
 
-    acteur_id = getattr(acteur, "pk", None)
-
-    def _lancer(annee: int) -> None:
-        compute_snapshot.delay(epci_id, annee, declencheur="DEMANDE", acteur_id=acteur_id)
-
-    for annee in sorted(annees):
-        transaction.on_commit(partial(_lancer, annee))
+    planifier_instantanes(epci_id=epci_id, annees=annees, acteur=acteur)
 
 
 def _annees(decision: DecisionCaleol) -> set[int]:
     return {decision.date_decision.year} | ({decision.date_bail.year} if decision.date_bail else set())
 
 
-def _creer_decision(relogement: Relogement, code: str, numero: str) -> DecisionCaleol:
+def _creer_decision(relogement: Relogement, code: str, numero: str, *, acteur) -> DecisionCaleol:
     """The allocation is not in the platform: a decision from the household's values as examined."""
-    from attributions.services import reservataire_du_bailleur
-
     menage = relogement.menage
     logement = relogement.logement
     assert logement is not None
     proposition = relogement.proposition
     date_decision = (proposition.date_reponse or proposition.date_proposition) if proposition else relogement.date_bail
     date_decision = min(date_decision, relogement.date_bail)
-    carte = arules.carte_qpv_en_vigueur(date_decision, outre_mer=logement.commune.outre_mer)
-    qpv_id = logement.qpv_2015_id if carte == "2015" and logement.carte_2015_connue else logement.qpv_id
-    reservataire = reservataire_du_bailleur(logement.bailleur)  # relocations are out of the flow base (R. 441-5)
-    reservataire.epcis.add(logement.epci_id)
-    ressources = menage.ressources_mensuelles
-    return DecisionCaleol.objects.create(
+    return aservices.creer_decision_relogement(
+        logement=logement,
         numero_unique=numero,
         date_depot=menage.demande.date_depot if menage.demande is not None else (menage.date_enquete or date_decision),
         date_decision=date_decision,
-        type_decision=arules.TypeDecision.ATTRIBUTION.value,
         date_bail=relogement.date_bail,
-        logement=logement,
-        bailleur_id=logement.bailleur_id,
-        commune_id=logement.commune_id,
-        epci_id=logement.epci_id,
-        qpv_id=qpv_id,
-        en_qpv_au_bail=relogement.en_qpv,
-        typologie=logement.typologie,
-        reservataire=reservataire,
-        ressources_mensuelles=ressources,
-        ressources_annuelles_e4=arules.ressources_annuelles_e4(ressources),
+        ressources_mensuelles=menage.ressources_mensuelles,
         nb_personnes_14_plus=menage.nb_personnes_14_plus,
         nb_enfants_moins_14=menage.nb_enfants_moins_14,
-        uc_dixiemes=arules.unites_consommation_dixiemes(menage.nb_personnes_14_plus, menage.nb_enfants_moins_14),
         relogement=code,
         mutation=menage.locataire_social,
-        source=DecisionCaleol.Source.PLATEFORME,
+        acteur=acteur,
     )
 
 
@@ -539,9 +510,7 @@ def _cle(relogement: Relogement) -> tuple[str, str]:
 
 
 def _decisions_du_menage(relogement: Relogement, numero: str):
-    return DecisionCaleol.objects.filter(
-        numero_unique=numero, logement=relogement.logement, type_decision__in=TYPES_ATTRIBUTION
-    )
+    return attributions_du_menage(numero, relogement.logement)
 
 
 @transaction.atomic
@@ -567,28 +536,22 @@ def lier_objectif_a(relogement: Relogement, *, acteur=None, recalculer: bool = T
             relogement.decision = None
             relogement.decision_creee = False
             relogement.save(update_fields=["decision", "decision_creee"])
-            propre.delete()
+            aservices.supprimer_decision_relogement(decision=propre, acteur=acteur)
         avec_bail = [d for d in autres if d.date_bail is not None]
         choisie = (avec_bail or autres)[-1]
         for decision in autres:
-            champs = []
-            if decision.relogement != code:
-                decision.relogement = code
-                champs.append("relogement")
-            if decision.pk == choisie.pk and decision.date_bail is None:
-                decision.date_bail = relogement.date_bail
-                decision.en_qpv_au_bail = relogement.en_qpv
-                champs += ["date_bail", "en_qpv_au_bail"]
-            if champs:
-                decision.save(update_fields=[*champs, "modifie_le"])
+            aservices.marquer_decision_relogement(
+                decision=decision,
+                relogement=code,
+                date_bail=relogement.date_bail if decision.pk == choisie.pk else None,
+                acteur=acteur,
+            )
             annees |= _annees(decision)
     elif propre is not None:
         choisie = propre
-        if choisie.relogement != code:
-            choisie.relogement = code
-            choisie.save(update_fields=["relogement", "modifie_le"])
+        aservices.marquer_decision_relogement(decision=choisie, relogement=code, acteur=acteur)
     else:
-        choisie = _creer_decision(relogement, code, numero)
+        choisie = _creer_decision(relogement, code, numero, acteur=acteur)
         relogement.decision_creee = True
         annees |= _annees(choisie)
     if relogement.decision_id != choisie.pk:
@@ -623,7 +586,13 @@ def synchroniser_objectif_a(*, epci_id: int | None = None, acteur=None) -> int:
     faits = 0
     for relogement in qs:
         if not _a_jour(relogement):
-            lier_objectif_a(relogement, acteur=acteur)
+            try:
+                lier_objectif_a(relogement, acteur=acteur)  # atomic: a refusal rolls back this household only
+            except ErreurMetier as exc:
+                # e.g. a stand-in decision the commission has since reused: left as it is, said in the log, and
+                # the other households are still linked (the nightly run must not stop on one of them)
+                logger.warning("Relogement %s : lien avec l'objectif A laissé tel quel (%s)", relogement.pk, exc)
+                continue
             faits += 1
     return faits
 

@@ -1,7 +1,7 @@
 """Cross-app test infrastructure: a real browser (Playwright + Debian's Chromium), accessibility checks
 with axe-core, and a real Celery worker against Redis and the test database.
 
-See shared STACK.md for why each of these is set up this way.
+See docs/stack.md for why each of these is set up this way.
 """
 
 from __future__ import annotations

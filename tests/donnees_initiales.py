@@ -20,5 +20,6 @@ def recharger() -> None:
         importlib.import_module(migration).charger(apps, None)
     if not ParametresDemande.objects.exists():
         importlib.import_module("demandes.migrations.0002_donnees_initiales").charger(apps, None)
+        importlib.import_module("demandes.migrations.0009_taches_en_francais").renommer(apps, None)
     importlib.import_module("demandes.migrations.0006_rgpd").sourcer(apps, None)
     importlib.import_module("demandes.migrations.0006_elements_sensibles").charger_defauts(apps, None)

@@ -1,6 +1,7 @@
 """A reception agent's day in a real Chromium: register a demand, attach a document, qualify a priority,
 renew it; an outsider organisation cannot open it; two agents editing at once get a clear conflict."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -123,8 +124,18 @@ def test_enregistrer_completer_qualifier_renouveler_puis_intrus_refuse(
     qualification = page.get_by_role("region", name=re.compile("^Qualification"))
     expect(qualification.get_by_role("strong").first).to_have_text("k) Menacée d'expulsion sans relogement")
 
-    # renew
-    page.get_by_role("button", name="Renouveler").click()
+    # renew: not on the day of registration; near the expiry, with the applicant's confirmation
+    expect(page.get_by_role("link", name="Renouveler", exact=True)).to_have_count(0)
+    expect(page.get_by_text(re.compile("renouvellement possible à partir du"))).to_be_visible()
+    Demande.objects.filter(pk=demande.pk).update(date_depot=dt.date.today() - dt.timedelta(days=350))
+    page.reload()
+    page.get_by_role("link", name="Renouveler", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Renouveler la demande")
+    axe_check(page)
+    page.get_by_role("button", name="Confirmer le renouvellement").click()
+    expect(page.get_by_text("Cochez la confirmation du demandeur")).to_be_visible()
+    page.get_by_label(re.compile("Le demandeur confirme maintenir sa demande")).check()
+    page.get_by_role("button", name="Confirmer le renouvellement").click()
     expect(page.get_by_role("alert").first).to_contain_text("Demande renouvelée")
     historique = page.get_by_role("region", name="Historique (gestion partagée)")
     for evenement in (

@@ -1,4 +1,4 @@
-"""Issue 8, "Done when": in a real Chromium, a relocation officer records a social survey, two offers, a refusal
+"""In a real Chromium, a relocation officer records a social survey, two offers, a refusal
 and a definitive relocation; the operation's indicators change and the household counts in objective A.
 Main pages are checked with axe-core (WCAG 2.1 AA)."""
 

@@ -35,7 +35,8 @@ def test_worker_keeps_serving_across_tests(celery_worker_process):
     assert not TacheExecution.objects.exists()
     record_heartbeat.delay("deuxieme")
     execution = celery_worker_process.wait_for(
-        lambda: TacheExecution.objects.filter(detail__label="deuxieme").first(), what="la deuxième ligne"
+        lambda: TacheExecution.objects.filter(detail__label="deuxieme", statut=TacheExecution.Statut.REUSSIE).first(),
+        what="la deuxième ligne",
     )
     assert execution.acteur is None
     assert execution.statut == TacheExecution.Statut.REUSSIE

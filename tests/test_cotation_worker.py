@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from demandes import rules, selectors, services
 from demandes.models import CalculCotation, CritereCotation, Demande, Evenement
-from demandes.tasks import rescore_stock
+from demandes.tasks import recalculer_cotation_stock
 from demandes.tests.factories import CommuneFactory, EpciFactory, GuichetFactory, creer_demande
 
 
@@ -72,7 +72,7 @@ def test_un_vrai_worker_recote_le_stock_quand_la_grille_change(celery_worker_pro
     # a redelivered or retried task changes nothing and logs nothing
     avant = Evenement.objects.filter(type="COTATION").count()
     relance = services.lancer_recalcul(grille=v2, acteur=None, declencheur="relance")
-    rescore_stock.delay(relance.pk)  # twice: the second finds the run finished
+    recalculer_cotation_stock.delay(relance.pk)  # twice: the second finds the run finished
     fini = celery_worker_process.wait_for(lambda: _termine(relance.pk), timeout=60, what="la relance")
     assert (fini.nb_traitees, fini.nb_modifiees) == (12, 0)
     assert Evenement.objects.filter(type="COTATION").count() == avant

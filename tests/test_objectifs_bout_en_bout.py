@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from attributions.models import InstantaneObjectifs
 from attributions.selectors import calcule_objectifs_epci
 from attributions.services import import_attributions
-from attributions.tasks import compute_snapshot
+from attributions.tasks import recalculer_instantane
 from attributions.tests.conftest import fichier_f1, ligne_f1, territoire  # noqa: F401 (fixture)
 from cil.models import Membership
 from core.models import User
@@ -41,7 +41,7 @@ def staff(territoire):  # noqa: F811
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_un_vrai_worker_calcule_et_enregistre_l_instantane(staff, territoire, celery_worker_process):  # noqa: F811
-    compute_snapshot.delay(territoire["epci"].pk, 2025, declencheur="NUIT")
+    recalculer_instantane.delay(territoire["epci"].pk, 2025, declencheur="NUIT")
     instantane = celery_worker_process.wait_for(
         lambda: InstantaneObjectifs.objects.filter(epci=territoire["epci"], annee=2025).first(),
         what="l'instantané des objectifs écrit par le worker",
@@ -52,7 +52,7 @@ def test_un_vrai_worker_calcule_et_enregistre_l_instantane(staff, territoire, ce
     assert instantane.resultat["hors_qpv"]["numerateur"] == 2  # the Q1 household and the ANRU relocation
     assert instantane.resultat["reservataires"] == attendu["reservataires"]
     # a retry the same day replaces the snapshot instead of adding one
-    compute_snapshot.delay(territoire["epci"].pk, 2025, declencheur="DEMANDE")
+    recalculer_instantane.delay(territoire["epci"].pk, 2025, declencheur="DEMANDE")
     celery_worker_process.wait_for(
         lambda: InstantaneObjectifs.objects.filter(declencheur="DEMANDE").first(), what="le second calcul"
     )

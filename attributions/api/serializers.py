@@ -55,7 +55,7 @@ class ReservataireIndicateurSerializer(IndicateurSerializer):
 
 
 class ObjectifsSerializer(serializers.Serializer):
-    """Format F2 (shared/domain/FORMATS.md); more keys may be present."""
+    """Format F2 (docs/formats.md); more keys may be present."""
 
     epci = serializers.CharField()
     annee = serializers.IntegerField()

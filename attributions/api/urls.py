@@ -7,7 +7,7 @@ urlpatterns = [
     path("attributions/", views.DecisionListView.as_view(), name="api-attributions"),
 ]
 
-# Issue 7: dwellings, vacancies and flows
+# Dwellings, vacancies and flows
 from . import views_flux  # noqa: E402
 
 urlpatterns += [

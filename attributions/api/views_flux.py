@@ -1,4 +1,4 @@
-"""API of issue 7: dwellings, vacancies (with their candidates' decisions) and the flow report, scoped."""
+"""API of the flows: dwellings, vacancies (with their candidates' decisions) and the flow report, scoped."""
 
 from __future__ import annotations
 
@@ -117,7 +117,10 @@ class VacanceListView(generics.ListAPIView):
 
 
 class FluxView(APIView):
-    """Flow report of a landlord for a year: base, and per holder share, owed, delivered, gap (RULES.md S.7)."""
+    """Flow report of a landlord for a year: base, and per holder share, owed, delivered, gap.
+
+    docs/droit/regles.md, S.7.
+    """
 
     @extend_schema(
         summary="Bilan des flux d'un bailleur",

@@ -1,4 +1,4 @@
-"""National parameters of allocations, as data with their sources (RULES.md: never constants in code)."""
+"""National parameters of allocations, as data with their sources (docs/droit/regles.md: never constants in code)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -11,7 +11,7 @@ PARAMETRES = [
         Decimal("0.30"),
         "R. 441-5-2 CCH (décret n° 2020-145 du 20 février 2020) : le contingent préfectoral représente au plus "
         "30 % du flux annuel de logements de chaque bailleur, dont au plus 5 % pour les agents civils et "
-        "militaires de l'État. RULES.md §1.4 et §5.",
+        "militaires de l'État. docs/droit/regles.md, §1.4 et §5.",
     ),
     (
         "PART_MAX_ETAT_AGENTS",

@@ -1,4 +1,4 @@
-"""Test data for issue 7: landlords, holders, dwellings, demands and the people who act on them.
+"""Test data for the vacancies and flows: landlords, holders, dwellings, demands and the people who act on them.
 
 Built through the public services of ``demandes`` (registration, priority, DALO) so that the demands are
 exactly what a reception desk would have recorded.

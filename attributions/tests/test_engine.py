@@ -13,7 +13,7 @@ from attributions import rules
 from attributions.models import DecisionCaleol, InstantaneObjectifs
 from attributions.selectors import calcule_objectifs_epci, f2, liste_decisions
 from attributions.services import enregistrer_instantane, import_attributions
-from attributions.tasks import compute_snapshot
+from attributions.tasks import recalculer_instantane
 from cil.models import CibleLocale, Objectif, Reservataire, Secteur
 
 from .conftest import fichier_f1, ligne_f1
@@ -211,7 +211,7 @@ def test_par_secteur(territoire):
 def test_instantane_idempotent_et_tache(territoire):
     import_attributions(contenu=fichier_f1([ligne_f1()]), nom_fichier="r.csv", recalculer=False)
     first = enregistrer_instantane(epci=territoire["epci"], annee=2025, declencheur="DEMANDE")
-    again = compute_snapshot.delay(territoire["epci"].pk, 2025, declencheur="NUIT").get()
+    again = recalculer_instantane.delay(territoire["epci"].pk, 2025, declencheur="NUIT").get()
     assert again == first.pk
     assert InstantaneObjectifs.objects.count() == 1
     snapshot = InstantaneObjectifs.objects.get()

@@ -1,4 +1,5 @@
-"""Pages, exports and API of issue 7, scoped per organisation: a holder never sees another holder's vacancies."""
+"""Pages, exports and API of the vacancies and flows, scoped per organisation: a holder never sees another
+holder's vacancies."""
 
 import datetime as dt
 from decimal import Decimal
@@ -138,7 +139,7 @@ def test_recherche_de_candidats_filtree_classee_et_nombre_de_requetes_fixe(clien
     assert "Classement par cotation (grille adoptée par l'EPCI), puis par ancienneté" in html  # no grid: unscored
     assert "Hors QPV : candidat des quartiles 2 à 4, ne compte pas pour l&#x27;objectif A." in html
     assert "Ni DALO ni prioritaire : ne compte pas pour les 25 % de Action Logement Services." in html
-    # issue 20, item 4: the score the list is ranked by is shown, and each demand opens its file
+    # the score the list is ranked by is shown, and each demand opens its file
     for d in bons:
         assert f'href="{reverse("demandes:fiche", args=[d.pk])}"' in html
     assert '<th scope="col" class="num">Cotation</th>' in html
@@ -192,6 +193,62 @@ def test_seance_decisions_reponses_et_bail_par_les_pages(client, monde):
     client.force_login(m["staff"]["epci"])
     assert client.get(url).status_code == 200
     assert client.post(url, {"candidature": c3.pk, "type_decision": "ATTRIBUTION"}).status_code == 403
+
+
+def test_une_seance_tenue_fige_ses_decisions_jusqu_a_sa_reouverture_tracee(client, monde):
+    m = monde
+    bons = _demandes_correspondantes(m, 3)
+    services.designer_candidats(vacance=m["v_al"], demandes=bons, acteur=m["staff"]["al"])
+    client.force_login(m["staff"]["bailleur"])
+    client.post(reverse("attributions:seances"), {"date": "2026-02-10", "lieu": "Siège"})
+    seance = SeanceCaleol.objects.get()
+    client.post(reverse("attributions:vacance_action", args=[m["v_al"].pk, "inscrire"]), {"seance": seance.pk})
+    c1, c2, _c3 = Candidature.objects.order_by("rang_propose")
+    url = reverse("attributions:seance", args=[seance.pk])
+    client.post(url, {"candidature": c1.pk, "type_decision": "ATTRIBUTION"})
+    client.post(url, {"candidature": c2.pk, "type_decision": "NON_ATTRIBUTION", "motif": "Ressources insuffisantes"})
+    client.post(url, {"action": "tenue", "membres_presents": "Mme A\nM. B", "compte_rendu": "Deux dossiers"})
+    seance.refresh_from_db()
+    assert seance.statut == "TENUE"
+    page = client.get(url).content.decode()
+    assert 'name="type_decision"' not in page and "Rouvrir la séance" in page
+
+    # a held session's decision cannot be changed, by the page or by a forged post
+    page = client.post(
+        url, {"candidature": c1.pk, "type_decision": "ATTRIBUTION_RANG", "rang": 1}, follow=True
+    ).content.decode()
+    assert "est tenue : ses décisions ne se modifient plus" in page
+    c1.refresh_from_db()
+    assert c1.type_decision == "ATTRIBUTION" and c1.decision.type_decision == "ATTRIBUTION"
+    page = client.post(url, {"action": "tenue", "membres_presents": "Mme C"}, follow=True).content.decode()
+    assert "déjà tenue" in page
+    seance.refresh_from_db()
+    assert seance.membres_presents == "Mme A\nM. B"
+
+    # the EPCI reads the session but cannot reopen it; the landlord must give a reason
+    client.force_login(m["staff"]["epci"])
+    assert client.post(url, {"action": "rouvrir", "motif": "Erreur"}).status_code == 403
+    client.force_login(m["staff"]["bailleur"])
+    page = client.post(url, {"action": "rouvrir", "motif": "  "}, follow=True).content.decode()
+    assert "Indiquez le motif de la réouverture" in page
+    seance.refresh_from_db()
+    assert seance.statut == "TENUE" and not seance.reouvertures.exists()
+
+    client.post(url, {"action": "rouvrir", "motif": "Rang oublié pour le premier candidat"})
+    seance.refresh_from_db()
+    assert seance.statut == "ROUVERTE"
+    reouverture = seance.reouvertures.get()
+    assert reouverture.rouverte_par == m["staff"]["bailleur"] and reouverture.refermee_le is None
+    client.post(url, {"candidature": c1.pk, "type_decision": "ATTRIBUTION_RANG", "rang": 1})
+    c1.refresh_from_db()
+    assert c1.type_decision == "ATTRIBUTION_RANG" and c1.decision.rang == 1
+    assert c1.demande.evenements.filter(type="DECISION_CAL", libelle__contains="attribution (rang 1)").exists()
+    client.post(url, {"action": "tenue", "membres_presents": "Mme A\nM. B", "compte_rendu": "Rang rectifié"})
+    seance.refresh_from_db()
+    reouverture.refresh_from_db()
+    assert seance.statut == "TENUE" and reouverture.refermee_par == m["staff"]["bailleur"]
+    page = client.get(url).content.decode()
+    assert "Rang oublié pour le premier candidat" in page and "refermée le" in page
 
 
 def test_rapport_de_flux_par_page_et_api(client, monde):
@@ -278,7 +335,7 @@ def test_orientation_suggeree_par_les_ecarts_de_flux(client, monde):
 
 
 def test_la_liste_des_candidats_montre_la_cotation(client, monde):
-    """Issue 20, item 4: a scored demand shows its points in the candidate list."""
+    """A scored demand shows its points in the candidate list."""
     from demandes.models import Demande
 
     bons = _demandes_correspondantes(monde, 2)

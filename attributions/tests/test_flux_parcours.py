@@ -1,4 +1,4 @@
-"""The allocation journey through the services, and item 7 of issue 7: allocations recorded in the platform
+"""The allocation journey through the services, and allocations recorded in the platform
 and the same allocations imported from an F1 file give the same objectives (one set of rules)."""
 
 import datetime as dt
@@ -34,7 +34,7 @@ def _demandes(monde):
         est_mutation=True,
         logement_actuel="LOCATAIRE_HLM",
     )
-    # one adult and three children under 14 at exactly the 2025 threshold (RULES.md decision 5)
+    # one adult and three children under 14 at exactly the 2025 threshold (docs/droit/regles.md, platform decision 5)
     d3 = creer_demande(
         monde,
         "Petit",
@@ -175,7 +175,7 @@ def test_chaque_etape_est_un_evenement_et_le_bail_radie_la_demande(monde):
         "PROPOSITION",
         "BAIL_SIGNE",
         "RADIATION",
-        "EFFACEMENT",  # appraisals of social difficulties erased at the lease (RULES.md decision 13)
+        "EFFACEMENT",  # appraisals of social difficulties erased at the lease (docs/droit/regles.md, decision 13)
     ]
     d3.refresh_from_db()
     assert (d3.statut, d3.motif_radiation, d3.date_radiation) == ("RADIEE", "ATTRIBUTION", dt.date(2025, 4, 1))

@@ -1,4 +1,4 @@
-"""The flow report per landlord and holder against an example computed by hand (RULES.md S.7)."""
+"""The flow report per landlord and holder against an example computed by hand (docs/droit/regles.md, S.7)."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Pure rules of issue 7 from tables of cases, without a database."""
+"""Pure rules of the vacancies and flows from tables of cases, without a database."""
 
 from decimal import Decimal
 

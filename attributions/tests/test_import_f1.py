@@ -1,4 +1,4 @@
-"""F1 import: all-or-nothing, every bad line named, idempotent (FORMATS.md F1)."""
+"""F1 import: all-or-nothing, every bad line named, idempotent (docs/formats.md, F1)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Retention (RULES.md, Platform decision 13): anonymising radiated demands leaves the counted allocations
+"""Retention (docs/droit/regles.md, platform decision 13): anonymising radiated demands leaves the counted allocations
 and the objectives of past years exactly as they were, and erases the commission's free texts."""
 
 import datetime as dt

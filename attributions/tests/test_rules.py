@@ -1,4 +1,4 @@
-"""The legal rules, tested without a database from tables of cases (RULES.md, Platform decisions)."""
+"""The legal rules, tested without a database from tables of cases (docs/droit/regles.md, platform decisions)."""
 
 import datetime as dt
 from decimal import Decimal as D

@@ -1,4 +1,4 @@
-"""Legal minimum rates of the allocation objectives, as data with their sources (RULES.md §1)."""
+"""Legal minimum rates of the allocation objectives, as data with their sources (docs/droit/regles.md §1)."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,5 +1,5 @@
 """Scoping and predicates of cil/permissions.py, with actors from the owner organisation, a partner,
-an outsider from another territory and an administrator (P9)."""
+an outsider from another territory and an administrator."""
 
 import datetime as dt
 

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.InactiviteMiddleware",
     "core.middleware.SecondFacteurMiddleware",
+    "core.middleware.ErreurMetierMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
@@ -206,7 +207,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "objectifs-chaque-nuit": {
-        "task": "attributions.tasks.compute_all_snapshots",
+        "task": "attributions.tasks.recalculer_tous_les_instantanes",
         "schedule": crontab(hour=2, minute=15),
     },
     "relogements-objectif-a-chaque-nuit": {
@@ -217,13 +218,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "relogement.tasks.purger_donnees_sensibles",
         "schedule": crontab(hour=3, minute=30),
     },
-    # RULES.md decision 13: radiated demands anonymised once their retention period ran out
+    # docs/droit/regles.md, platform decision 13: radiated demands anonymised once their retention period ran out
     "demandes-purge-radiees": {
-        "task": "demandes.tasks.purge_radiated",
+        "task": "demandes.tasks.purger_radiees",
         "schedule": crontab(hour=3, minute=45),
     },
 }
-# See STACK.md: Celery's Django fix-up closes connections around each task otherwise.
+# See docs/stack.md, « Celery »: Celery's Django fix-up closes connections around each task otherwise.
 CELERY_DB_REUSE_MAX = 1000
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,4 +1,4 @@
-"""The shared reader-facing formatter (issue 20, item 1): labels instead of codes, French dates and numbers."""
+"""The shared reader-facing formatter: labels instead of codes, French dates and numbers."""
 
 import datetime as dt
 from decimal import Decimal

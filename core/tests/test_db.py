@@ -37,7 +37,7 @@ def test_duree_en_jours():
 
 
 def test_ordre_alphabetique_francais_sur_les_deux_bases():
-    """Issue 20, item 3: accented names sort with their letter ("Échirolles" before "Vizille")."""
+    """Accented names sort with their letter ("Échirolles" before "Vizille")."""
     from cil.models import Commune, Epci
     from core.db import cle_fr, ordre_fr
 

@@ -1,4 +1,4 @@
-"""Issue 20, item 10: a PDF does not print its layout steps in the logs; WeasyPrint's warnings still do."""
+"""A PDF does not print its layout steps in the logs; WeasyPrint's warnings still do."""
 
 import logging
 

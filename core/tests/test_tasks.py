@@ -6,8 +6,9 @@ The same task run by a real worker through Redis is tested in tests/test_celery_
 import pytest
 
 from config.celery import app as celery_app
+from core.jobs import tracked_execution
 from core.models import TacheExecution, User
-from core.tasks import record_heartbeat, tracked_execution
+from core.tasks import record_heartbeat
 
 pytestmark = pytest.mark.django_db
 

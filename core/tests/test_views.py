@@ -1,4 +1,4 @@
-"""The login page and the home page (P8, P9)."""
+"""The login page and the home page."""
 
 import pytest
 from django.urls import reverse

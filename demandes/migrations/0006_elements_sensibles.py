@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# The platform's defaults (RULES.md, platform decision 12): domestic and sexual violence.
+# The platform's defaults (docs/droit/regles.md, platform decision 12): domestic and sexual violence.
 SOURCE = "Plateforme : décision 12 (violences conjugales, familiales ou sexuelles ; L. 441-1 f, g, h, m CCH)"
 DEFAUTS = [
     ("MOTIF", "VIOLENCES"),

@@ -1,4 +1,5 @@
-"""Recompute the normalised name columns: hyphens and apostrophes now read as spaces (issue 20, item 2).
+"""Recompute the normalised name columns: hyphens and apostrophes now read as spaces
+(the duplicate check and the search match hyphen, space, accent and case variants of a name).
 
 The function is copied here as it stands at this migration (migrations must not import code that changes).
 """

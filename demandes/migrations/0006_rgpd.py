@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 SOURCE_CONSERVATION = (
     " Conservation d'une demande radiée : un an après la radiation (décret n° 2017-917 du 9 mai 2017, art. 4, "
-    "règle du système national d'enregistrement ; RULES.md, décision 13)."
+    "règle du système national d'enregistrement  ; docs/droit/regles.md, décision de plateforme 13)."
 )
 
 

@@ -1,4 +1,4 @@
-"""Candidates for a dwelling ranked by score, then seniority (attributions.flux, item 5 of the scoring issue)."""
+"""Candidates for a dwelling ranked by score, then seniority (attributions.flux)."""
 
 import datetime as dt
 

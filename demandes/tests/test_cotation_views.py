@@ -191,14 +191,14 @@ def test_explication_publique_sans_connexion(client, monde, adoptee):
 
 
 def test_grille_valeurs_retenues_en_libelles(client, monde, adoptee):
-    """Issue 20, item 1: the scoring grid names the values it retains, never their codes."""
+    """The scoring grid names the values it retains, never their codes."""
     html = connecte(client, monde.agent).get(reverse("demandes:grille", args=[adoptee.pk])).content.decode()
     assert "VIOLENCES_COUPLE" not in html
     assert "f) Victime de violences au sein du couple" in html
 
 
 def test_introduction_publique_dite_une_fois(client, monde, adoptee):
-    """Issue 20, item 8: the public scoring page says its introduction once, with no '))'."""
+    """The public scoring page says its introduction once, with no '))'."""
     GrilleCotation.objects.filter(pk=adoptee.pk).update(
         description="Grille de démonstration : ses critères sont fictifs.",
         deliberation="Délibération du conseil communautaire adoptant le PPGDID (démonstration)",

@@ -1,4 +1,4 @@
-"""Issue 20, item 2: the duplicate check and the search match hyphen, space, accent and case variants of a
+"""The duplicate check and the search match hyphen, space, accent and case variants of a
 name, on the name of use and on the birth name, and the results say which name matched."""
 
 import datetime as dt

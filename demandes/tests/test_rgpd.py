@@ -1,4 +1,4 @@
-"""GDPR services of the demands (RULES.md, Platform decision 13): read log, appraisals at the allocation,
+"""GDPR services of the demands (docs/droit/regles.md, platform decision 13): read log, appraisals at the allocation,
 retention report, access export."""
 
 import datetime as dt

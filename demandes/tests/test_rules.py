@@ -96,7 +96,7 @@ def test_numero_unique_format_et_normalisation():
         ("  ÉLOÏSE  Œdipe ", "eloise oedipe"),
         ("N’Diaye", "n diaye"),
         ("Saint-Étienne", "saint etienne"),
-        # issue 20, item 2: hyphen, space, accent and case variants are one name
+        # hyphen, space, accent and case variants are one name
         ("Lefèvre-Audit", "lefevre audit"),
         ("LEFEVRE AUDIT", "lefevre audit"),
         ("lefèvre - audit", "lefevre audit"),
@@ -137,3 +137,22 @@ def test_pieces_attendues_selon_la_situation():
     regles = [("TOUJOURS", "IDENTITE"), ("SALARIE", "BULLETINS_SALAIRE"), ("HEBERGE", "ATTESTATION_HEBERGEMENT")]
     assert rules.pieces_attendues(regles, rules.Situation(salarie=True)) == ["IDENTITE", "BULLETINS_SALAIRE"]
     assert rules.pieces_attendues(regles, rules.Situation(heberge=True)) == ["IDENTITE", "ATTESTATION_HEBERGEMENT"]
+
+
+@pytest.mark.parametrize(
+    ("statut", "renouvellement", "jour", "ouvert"),
+    [
+        # registered on 10/01/2025: valid until 10/01/2026, renewal opens with the notice on 10/12/2025
+        (Statut.ACTIVE, None, dt.date(2025, 1, 10), False),  # the day of registration
+        (Statut.ACTIVE, None, dt.date(2025, 12, 9), False),
+        (Statut.ACTIVE, None, dt.date(2025, 12, 10), True),
+        (Statut.ACTIVE, None, dt.date(2026, 1, 20), True),  # past the expiry, before the radiation
+        (Statut.A_RENOUVELER, None, dt.date(2025, 12, 1), True),  # the notice was sent: always open
+        (Statut.ACTIVE, dt.date(2025, 12, 15), dt.date(2025, 12, 15), False),  # renewed today: next year
+        (Statut.ACTIVE, dt.date(2025, 12, 15), dt.date(2026, 11, 15), True),
+        (Statut.RADIEE, None, dt.date(2025, 12, 20), False),
+    ],
+)
+def test_renouvellement_ouvert_a_partir_du_rappel(statut, renouvellement, jour, ouvert):
+    assert rules.renouvellement_ouvert(statut, dt.date(2025, 1, 10), renouvellement, D, jour) is ouvert
+    assert rules.ouverture_renouvellement(dt.date(2025, 1, 10), None, D) == dt.date(2025, 12, 10)

@@ -87,6 +87,17 @@ def test_renouvellement_garde_depot_et_numero(monde):
     assert "20/12/2026" in ev.libelle
 
 
+def test_renouvellement_refuse_avant_le_rappel_et_rien_ne_change(monde):
+    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date(2025, 1, 10))
+    avant = (d.version, d.statut, d.evenements.count())
+    attendu = "valable jusqu'au 10/01/2026 : son renouvellement sera possible à partir du 10/12/2025"
+    with pytest.raises(DomainError, match=attendu):
+        services.renouveler(d, acteur=monde.agent, jour=dt.date(2025, 1, 10))
+    d.refresh_from_db()
+    assert d.date_dernier_renouvellement is None
+    assert (d.version, d.statut, d.evenements.count()) == avant
+
+
 def test_radiation_motivee_et_journalisee_puis_modification_refusee(demande, monde):
     with pytest.raises(DomainError, match="courrier d'avertissement"):
         services.radier(demande, "IRRECEVABILITE", acteur=monde.agent)

@@ -17,10 +17,10 @@ def test_taches_idempotentes(monde):
     a_radier = creer_demande(monde.guichet, acteur=monde.agent, date_depot=today - dt.timedelta(days=420), nom="Roux")
     services.envoyer_rappel_renouvellement(a_radier.pk, today=today - dt.timedelta(days=60))
     recente = creer_demande(monde.guichet, acteur=monde.agent, date_depot=today, nom="Blanc")
-    assert tasks.send_renewal_reminders.apply().get()["rappels"] == 1
-    assert tasks.send_renewal_reminders.apply().get()["rappels"] == 0  # rerun does nothing more
-    assert tasks.radiate_unrenewed.apply().get()["radiations"] == 1
-    assert tasks.radiate_unrenewed.apply().get()["radiations"] == 0
+    assert tasks.envoyer_rappels_renouvellement.apply().get()["rappels"] == 1
+    assert tasks.envoyer_rappels_renouvellement.apply().get()["rappels"] == 0  # rerun does nothing more
+    assert tasks.radier_non_renouvelees.apply().get()["radiations"] == 1
+    assert tasks.radier_non_renouvelees.apply().get()["radiations"] == 0
     statuts = dict(Demande.objects.values_list("pk", "statut"))
     assert statuts == {a_rappeler.pk: "A_RENOUVELER", a_radier.pk: "RADIEE", recente.pk: "ACTIVE"}
     assert Evenement.objects.filter(type="RAPPEL_RENOUVELLEMENT").count() == 2
@@ -35,7 +35,7 @@ def test_delais_du_territoire_pris_en_compte(monde):
     )
     today = timezone.localdate()
     d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=today - dt.timedelta(days=290))
-    assert tasks.send_renewal_reminders.apply().get()["rappels"] == 1
+    assert tasks.envoyer_rappels_renouvellement.apply().get()["rappels"] == 1
     d.refresh_from_db()
     assert d.statut == "A_RENOUVELER"
 

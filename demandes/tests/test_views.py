@@ -6,6 +6,7 @@ import re
 from html import unescape
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
@@ -167,10 +168,33 @@ def test_modification_concurrente_message_clair_et_saisie_conservee(client, mond
     assert frais.ville == "Échirolles" and frais.telephone == "0476000001"  # nothing lost
 
 
-def test_renouveler_radier_reactiver(client, monde):
-    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date.today() - dt.timedelta(days=300))
+def test_pas_de_renouvellement_le_jour_de_l_enregistrement(client, monde):
+    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date.today())
     connecte(client, monde.agent2)
+    fiche = client.get(reverse("demandes:fiche", args=[d.pk])).content.decode()
+    assert reverse("demandes:renouveler", args=[d.pk]) not in fiche
+    assert "renouvellement possible à partir du" in fiche
+    page = client.get(reverse("demandes:renouveler", args=[d.pk])).content.decode()
+    assert "Confirmer le renouvellement" not in page and "pas encore à renouveler" in page
+    r = client.post(reverse("demandes:renouveler", args=[d.pk]), {"version": d.version, "confirmation": "oui"})
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.date_dernier_renouvellement is None
+    assert not d.evenements.filter(type="RENOUVELLEMENT").exists()
+    message = [str(m) for m in get_messages(r.wsgi_request)]
+    assert any("son renouvellement sera possible à partir du" in m for m in message)
+
+
+def test_renouveler_radier_reactiver(client, monde):
+    d = creer_demande(monde.guichet, acteur=monde.agent, date_depot=dt.date.today() - dt.timedelta(days=350))
+    connecte(client, monde.agent2)
+    r = client.get(reverse("demandes:renouveler", args=[d.pk]))
+    assert r.status_code == 200 and "Confirmer le renouvellement" in r.content.decode()
     r = client.post(reverse("demandes:renouveler", args=[d.pk]), {"version": d.version})
+    assert r.status_code == 400 and "Cochez la confirmation du demandeur" in r.content.decode()
+    d.refresh_from_db()
+    assert d.date_dernier_renouvellement is None
+    r = client.post(reverse("demandes:renouveler", args=[d.pk]), {"version": d.version, "confirmation": "oui"})
     assert r.status_code == 302
     d.refresh_from_db()
     assert d.date_dernier_renouvellement == dt.date.today()
@@ -259,7 +283,7 @@ def test_inscription_en_etapes_avec_doublon(client, monde, demande):
     r = client.get(reverse("demandes:inscription_etape", args=["recapitulatif"]))
     assert "Zoé" in r.content.decode() and "Léa" in r.content.decode()
     recap = _texte_visible(r.content.decode())
-    # labels, never the codes entered (issue 20, item 1); French dates; the maximum rent kept
+    # labels, never the codes entered; French dates; the maximum rent kept
     for code in ("CELIBATAIRE", "SALAIRE", "AIDE_LOGEMENT", "HEBERGE_FAMILLE", "SANS_LOGEMENT", "ENFANT", "FR "):
         assert code not in recap, code
     assert "Salarié(e) en CDI" in recap

@@ -10,11 +10,11 @@ from .serializers import MenageSerializer, OperationSerializer
 @extend_schema_view(
     get=extend_schema(
         summary="Opérations de relogement",
-        description="Les opérations de relogement que l'utilisateur peut voir, avec leurs indicateurs (S.9).",
+        description="Les opérations de relogement que l'utilisateur peut voir, avec leurs indicateurs de suivi.",
     )
 )
 class OperationListView(generics.ListAPIView):
-    """Relocation operations the user may see, with their indicators (S.9)."""
+    """Relocation operations the user may see, with their indicators (docs/droit/regles.md, S.9)."""
 
     serializer_class = OperationSerializer
     filterset_class = OperationFilter

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from attributions import rules as arules
 from relogement import rules
 from relogement.rules import Action, Cas, RegleError, Statut
 
@@ -63,7 +64,7 @@ def test_actions_possibles():
 
 @pytest.mark.parametrize(
     ("type_operation", "compte"), [("NPNRU", True), ("ORCOD", True), ("LHI", False)]
-)  # RULES.md §1.2 and Platform decision 1: LHI relocations are not in objective A's numerator
+)  # docs/droit/regles.md §1.2 and platform decision 1: LHI relocations are not in objective A's numerator
 def test_objectif_a_selon_le_type(type_operation, compte):
     assert rules.compte_pour_objectif_a(type_operation) is compte
 
@@ -121,10 +122,14 @@ def test_neuf_ou_recent(bail, premiere, convention, attendu):
     ],
 )
 def test_en_qpv_au_bail_selon_la_carte_en_vigueur(bail, qpv_2024, qpv_2015, connue_2015, outre_mer, attendu):
-    resultat = rules.en_qpv_au_bail(
-        bail, qpv_2024=qpv_2024, qpv_2015=qpv_2015, carte_2015_connue=connue_2015, outre_mer=outre_mer
+    """The relocation reads the new dwelling's QPV with the one rule of attributions (rules.qpv_au)."""
+    situations = arules.situations_qpv(
+        qpv_2024="Q2024" if qpv_2024 else None,
+        qpv_2015="Q2015" if qpv_2015 else None,
+        carte_2024_connue=True,
+        carte_2015_connue=connue_2015,
     )
-    assert resultat is attendu
+    assert (arules.qpv_au(bail, situations, outre_mer=outre_mer) is not None) is attendu
 
 
 @pytest.mark.parametrize(

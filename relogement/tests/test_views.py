@@ -264,7 +264,7 @@ def test_creer_une_operation_et_ses_batiments(client, monde):
 
 
 def test_historique_sans_faux_changement_de_statut(client, monde):
-    """Issue 20, item 7: a step that keeps the status (registration, referent) reads as that status alone."""
+    """A step that keeps the status (registration, referent) reads as that status alone."""
     import re
 
     m = monde.menage("H-1")

@@ -1,4 +1,4 @@
-"""GDPR duties, attacked (RULES.md, Platform decision 13; issue "Trust between organisations", item 8).
+"""GDPR duties, attacked (docs/droit/regles.md, platform decision 13).
 
 Who read a demand is logged and only the territory's data protection officer reads that log; the log
 cannot be changed; radiated demands lose their personal data one year after the radiation (and nothing
@@ -90,7 +90,7 @@ def test_le_dpo_ne_lit_que_le_journal_de_son_territoire(client, monde, dpo):
     page = client.get(reverse("demandes:journal")).content.decode()
     assert monde.val.demande.numero_unique in page
     assert monde.mont.demande.numero_unique not in page and monde.lac.demande.numero_unique not in page
-    csv = client.get(reverse("demandes:journal_csv")).content.decode()
+    csv = b"".join(client.get(reverse("demandes:journal_csv")).streaming_content).decode()
     assert monde.val.demande.numero_unique in csv and monde.mont.demande.numero_unique not in csv
     # asking for another territory's demand by number or by territory gives nothing
     filtre = client.get(reverse("demandes:journal"), {"numero": monde.mont.demande.numero_unique})
@@ -216,10 +216,10 @@ def test_purge_efface_les_anciennes_et_garde_les_recentes(monde, radiees, django
     ancienne, recente = radiees["ancienne"], radiees["recente"]
     fichiers_anciens = _fichiers(ancienne) + _fichiers(radiees["autre"])
     fichiers_recents = _fichiers(recente)
-    from demandes.tasks import purge_radiated
+    from demandes.tasks import purger_radiees
 
     with django_capture_on_commit_callbacks(execute=True):  # files go once each demand's transaction commits
-        rapport = purge_radiated.delay().get()
+        rapport = purger_radiees.delay().get()
     assert rapport["compteurs"]["demandes"] == 2 and rapport["compteurs"]["fichiers"] == 2
 
     for demande in (ancienne, radiees["autre"]):
@@ -249,7 +249,7 @@ def test_purge_efface_les_anciennes_et_garde_les_recentes(monde, radiees, django
     assert execution.statut == "REUSSIE" and execution.detail["simulation"] is False
     assert execution.detail["echecs"] == [] and len(execution.detail["numeros"]) == 2
     # idempotent: a second run finds nothing
-    assert purge_radiated.delay().get()["compteurs"] == {}
+    assert purger_radiees.delay().get()["compteurs"] == {}
 
 
 def test_la_duree_de_conservation_est_un_parametre_date(monde, radiees):

@@ -1,4 +1,4 @@
-"""Issue 20, item 6: menus and permissions from one definition (core.navigation). Every section a user's menu
+"""Menus and permissions from one definition (core.navigation). Every section a user's menu
 does not show answers 403 when its address is typed; every section it shows opens."""
 
 import pytest

@@ -1,4 +1,5 @@
-"""Domestic violence never leaks (RULES.md, platform decision 12): every channel, every role, three territories.
+"""Domestic violence never leaks (docs/droit/regles.md, platform decision 12): every channel, every role, three
+territories.
 
 Each territory's demand carries a domestic-violence reason, the matching L. 441-1 criterion and a checked
 protection order (its file named after it); Val's territory scores with a grid whose lines name violence.

@@ -1,4 +1,4 @@
-"""Anonymise the radiated demands past their retention period (RULES.md, Platform decision 13).
+"""Anonymise the radiated demands past their retention period (docs/droit/regles.md, platform decision 13).
 
 python manage.py purger_demandes_radiees --dry-run     # what would be erased, nothing changed
 python manage.py purger_demandes_radiees               # erase, and keep the report in the job journal
@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.tasks import tracked_execution
+from core.jobs import tracked_execution
 from demandes.rules import DomainError
 from demandes.services_rgpd import NOM_TACHE_PURGE, purger_demandes_radiees
 

@@ -62,7 +62,8 @@ def epcis_conference(user) -> QuerySet:
 
     scope = scope_for(user)
     if scope.admin:
-        return Epci.objects.filter(instances_cil__isnull=False).distinct()
+        # the territories that have a conference, and their own (where they create the first instance)
+        return Epci.objects.filter(Q(instances_cil__isnull=False) | Q(pk__in=scope.epci_tous)).distinct()
     return Epci.objects.filter(pk__in=scope.epci_lecture)
 
 

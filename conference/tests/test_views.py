@@ -236,3 +236,20 @@ def test_document_refuse_en_400(client, monde):
     assert reponse.status_code == 400
     assert "Format de fichier non accepté" in reponse.content.decode()
     assert not seance.documents.exists()
+
+
+def test_l_administrateur_de_la_plateforme_cree_la_premiere_instance(client, monde):
+    from cil.models import Membership
+    from core.models import User
+
+    admin = User.objects.create_user(username="alice", password="x")
+    Membership.objects.create(user=admin, role="ADMINISTRATEUR", epci=monde.autre_epci)
+    client.force_login(admin)
+    page = client.get(reverse("conference:instances"), {"epci": monde.autre_epci.siren})
+    assert page.status_code == 200 and "Aucune instance" in page.content.decode()
+    reponse = client.post(
+        reverse("conference:instance_nouvelle"),
+        {"epci": monde.autre_epci.siren, "type": "PLENIERE", "nom": "CIL de Lyon"},
+    )
+    assert reponse.status_code == 302
+    assert Instance.objects.filter(epci=monde.autre_epci, type="PLENIERE").exists()

@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures.attributions",
     "tests.fixtures.relogement",
     "tests.fixtures.politique",
+    "tests.fixtures.conference",
 ]
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("demandes/", include("demandes.urls")),
     path("api/", include("demandes.api.urls")),
     path("relogement/", include("relogement.urls")),
+    path("conference/", include("conference.urls")),
     path("api/", include("relogement.api.urls")),
     path("territoires/", include("public.urls")),
     path("politique/", include("politique.urls")),

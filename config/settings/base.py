@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "attributions",
     "observatoire",
     "relogement",
+    "conference",
     "public",
     "politique",
 ]
@@ -273,6 +274,7 @@ DEMO_SEEDERS = [
     "relogement.demo.seed",
     "politique.demo.seed",
     "observatoire.demo.seed",
+    "conference.demo.seed",
     "core.demo.seed",
     "public.demo.seed",  # last: the nightly public figures of everything seeded above
 ]

@@ -15,10 +15,10 @@ from cil import demo as cdemo
 from cil import services as cservices
 from core.erreurs import ErreurMetier
 from core.models import User
+from core.pdf import RessourceRefusee
 from core.tests.urls_erreurs import MESSAGE
 from demandes import models as dmodels
 from demandes import rules as drules
-from relogement import pdf as rpdf
 from relogement import rules as rrules
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_les_regle_error_restent_des_value_error():
     assert issubclass(rrules.RegleError, ValueError) and issubclass(arules.RegleError, ValueError)
 
 
-@pytest.mark.parametrize("classe", [dmodels.JournalImmuable, rpdf.RessourceRefusee])
+@pytest.mark.parametrize("classe", [dmodels.JournalImmuable, RessourceRefusee])
 def test_une_garde_interne_n_est_pas_un_refus_metier(classe):
     """A breached invariant or a security guard is a bug to see in the error log, not a message."""
     assert not issubclass(classe, ErreurMetier)

@@ -82,6 +82,10 @@ class TransitionForm(SansNirMixin, AccessibleMixin, forms.Form):
     )
     date = forms.DateField(label="Date", required=False, widget=DateInput(),
                            help_text="Date de l'adoption, de l'approbation ou de l'entrée en vigueur.")  # fmt: skip
+    deliberation = forms.ModelChoiceField(
+        label="Délibération de la conférence", required=False, queryset=None,
+        help_text="Pour l'adoption votée en séance sur la plateforme : son numéro et sa date sont repris.",
+    )  # fmt: skip
     deliberation_reference = forms.CharField(
         label="Délibération (numéro ou intitulé)", required=False, max_length=200,
         help_text="Pour l'adoption : la délibération de la conférence ou du conseil communautaire.",
@@ -92,6 +96,12 @@ class TransitionForm(SansNirMixin, AccessibleMixin, forms.Form):
 
     def __init__(self, *args, version: VersionDocument, **kwargs):
         super().__init__(*args, **kwargs)
+        from conference.models import Deliberation
+
+        self.fields["deliberation"].queryset = Deliberation.objects.filter(
+            epci_id=version.document.epci_id, resultat=Deliberation.Resultat.ADOPTE
+        ).select_related("point")
+        self.fields["deliberation"].label_from_instance = lambda d: f"n° {d.numero} du {d.date:%d/%m/%Y} – {d.point}"
         possibles = rules.transitions_possibles(version.statut, type_document=version.document.type)
         self.fields["action"].choices = [(t.value, rules.LIBELLES_TRANSITIONS[t]) for t in possibles]
 

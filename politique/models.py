@@ -81,8 +81,17 @@ class VersionDocument(models.Model):
     statut = models.CharField("statut", max_length=12, choices=Statut.choices, default=rules.Statut.BROUILLON)
     date_soumission = models.DateField("soumis le", null=True, blank=True)
     date_adoption = models.DateField("adopté le", null=True, blank=True)
-    # The deliberation that adopted the version. When the conference app records deliberations, a foreign key
-    # to it takes this place; until then its number and date are kept as typed.
+    # The deliberation that adopted the version: the conference's own record when it voted on the platform
+    # (its number and date are then copied below), or, for an older or outside deliberation (the community
+    # council's), its number and date as typed.
+    deliberation = models.ForeignKey(
+        "conference.Deliberation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="versions_adoptees",
+        verbose_name="délibération de la conférence",
+    )
     deliberation_reference = models.CharField(
         "délibération (numéro ou intitulé)",
         max_length=200,

@@ -200,11 +200,24 @@ def changer_statut(
     date: dt.date | None = None,
     deliberation_reference: str = "",
     deliberation_date: dt.date | None = None,
+    deliberation=None,
     aujourd_hui: dt.date | None = None,
 ) -> VersionDocument:
     """Move a version along its life cycle (``rules.TRANSITIONS``); entering into force replaces the version in
     force before it, the day before. ``date``: the date of the adoption, approval or entry into force."""
     aujourd_hui = aujourd_hui or timezone.localdate()
+    if deliberation is not None:
+        # adopted by a vote recorded on the platform: same territory, adopted, and its number and date are the
+        # ones the version cites
+        if Transition(action) != Transition.ADOPTER:
+            raise RegleError("Une délibération se rattache à l'adoption d'une version.")
+        if deliberation.epci_id != version.document.epci_id:
+            raise RegleError("Cette délibération est celle d'un autre territoire.")
+        if deliberation.resultat != deliberation.Resultat.ADOPTE:
+            raise RegleError(f"La délibération n° {deliberation.numero} a été rejetée : elle n'adopte rien.")
+        deliberation_reference = f"Délibération n° {deliberation.numero}"
+        deliberation_date = deliberation.date
+        date = date or deliberation.date
     DocumentPolitique.objects.select_for_update().get(pk=version.document_id)
     version = _version_verrouillee(version)
     document = version.document
@@ -228,6 +241,7 @@ def changer_statut(
         version.date_adoption = date
         version.deliberation_reference = deliberation_reference.strip()
         version.deliberation_date = deliberation_date or date
+        version.deliberation = deliberation
         detail["deliberation"] = version.deliberation_reference
     elif action == Transition.APPROUVER:
         version.date_approbation_prefet = date

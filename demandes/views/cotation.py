@@ -2,49 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_POST
 
-from cil.models import Guichet
-from core import exports, parametres
+from core import exports
 from core.db import ordre_fr
 from core.navigation import rubrique
 
-from . import forms, permissions, rules, selectors, sensibles, services
-from .filters import DemandeFilter
-from .models import (
-    Contact,
-    CriterePriorite,
-    Demande,
-    Evenement,
-    JournalConsultation,
-    MembreMenage,
-    PieceJustificative,
-    RendezVous,
-    Ressource,
-)
-from .rules import ConflitDeVersion, DomainError
-from .services_rgpd import (
-    enregistrer_consultation,
-    enregistrer_consultation_demandes,
-    enregistrer_consultation_liste,
-)
-
+from .. import forms, permissions, selectors, services
+from ..rules import DomainError
+from ._commun import _acces_demandes, _erreur_domaine
 
 # --- Scoring grids (cotation) -------------------------------------------------------------------
 
 
 def _grille_visible(request, pk):
-    from .models import GrilleCotation
+    from ..models import GrilleCotation
 
     grille = get_object_or_404(GrilleCotation.objects.select_related("epci", "adoptee_par", "copie_de"), pk=pk)
     if not permissions.can_view_grille(request.user, grille):
@@ -66,7 +44,7 @@ def grilles(request):
     """The territory's grids: the adopted one for everyone with access to demands, drafts for EPCI staff."""
     from cil.models import Epci
 
-    from .models import GrilleCotation
+    from ..models import GrilleCotation
 
     acces = _acces_demandes(request)
     epcis = Epci.objects.all() if acces.admin else Epci.objects.filter(pk__in=sorted(acces.epcis))
@@ -105,7 +83,7 @@ def grille_creer(request, epci_pk):
 @login_required
 def grille(request, pk):
     """A grid: its criteria; for EPCI staff on a draft, the criteria's forms and the adoption."""
-    from .models import CritereCotation
+    from ..models import CritereCotation
 
     grille = _grille_visible(request, pk)
     gere = permissions.can_manage_grilles(request.user, grille.epci_id)
@@ -154,7 +132,7 @@ def grille(request, pk):
                     form_nouveau = form
         except (DomainError, ValidationError) as exc:
             _erreur_domaine(request, exc)
-    from .models import CalculCotation
+    from ..models import CalculCotation
 
     return render(
         request,
@@ -174,8 +152,7 @@ def grille(request, pk):
 
 
 def _simulation(request, pk):
-    from . import selectors
-    from .simulation import simuler
+    from ..simulation import simuler
 
     grille = _grille_geree(request, pk)
     reference = selectors.grille_adoptee(grille.epci_id)
@@ -233,8 +210,6 @@ def grille_simulation_csv(request, pk):
 def cotation_publique(request, epci_pk):
     """Public (no login): how demands are scored on the territory (R. 441-2-17: criteria, weighting, refusals)."""
     from cil.models import Epci
-
-    from . import selectors
 
     epci = get_object_or_404(Epci, pk=epci_pk)
     grille = selectors.grille_adoptee(epci.pk)

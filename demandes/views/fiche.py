@@ -1,44 +1,33 @@
-"""Pages of the reception desk: thin views that parse, check rights, call one service or selector, render."""
+"""The demand's file and its actions: modify, renew, radiate, reactivate, documents, priorities, DALO, appointments."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_POST
 
 from cil.models import Guichet
-from core import exports, parametres
+from core import parametres
 from core.db import ordre_fr
-from core.navigation import rubrique
 
-from . import forms, permissions, rules, selectors, sensibles, services
-from .filters import DemandeFilter
-from .models import (
-    Contact,
+from .. import forms, permissions, rules, selectors, sensibles, services
+from ..models import (
     CriterePriorite,
     Demande,
-    Evenement,
     JournalConsultation,
-    MembreMenage,
     PieceJustificative,
     RendezVous,
-    Ressource,
 )
-from .rules import ConflitDeVersion, DomainError
-from .services_rgpd import (
+from ..rules import ConflitDeVersion, DomainError
+from ..services_rgpd import (
     enregistrer_consultation,
-    enregistrer_consultation_demandes,
-    enregistrer_consultation_liste,
 )
-
+from ._commun import _demande_modifiable, _demande_visible, _erreur_domaine
 
 # --- The demand's file --------------------------------------------------------------------------
 
@@ -457,7 +446,7 @@ def rdv_cloturer(request, pk, rdv_pk):
 def fiche_information_pdf(request, pk):
     """POST because it records that the sheet was handed over (an event)."""
     demande = _demande_modifiable(request, pk)
-    from .pdf import fiche_information
+    from ..pdf import fiche_information
 
     contenu = fiche_information(demande, lecture=sensibles.lecture(request.user, demande))
     services.fiche_information_remise(demande, acteur=request.user)

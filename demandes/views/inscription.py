@@ -7,38 +7,22 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_POST
 
 from cil.models import Guichet
-from core import exports, parametres
-from core.db import ordre_fr
-from core.navigation import rubrique
+from core import parametres
 
-from . import forms, permissions, rules, selectors, sensibles, services
-from .filters import DemandeFilter
-from .models import (
-    Contact,
-    CriterePriorite,
+from .. import forms, permissions, selectors, services
+from ..models import (
     Demande,
-    Evenement,
-    JournalConsultation,
     MembreMenage,
-    PieceJustificative,
-    RendezVous,
     Ressource,
 )
-from .rules import ConflitDeVersion, DomainError
-from .services_rgpd import (
-    enregistrer_consultation,
-    enregistrer_consultation_demandes,
-    enregistrer_consultation_liste,
-)
-
+from ..rules import DomainError
+from ._commun import _acces_demandes, _erreur_domaine
 
 # --- Registration in steps --------------------------------------------------------------------
 

@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from cil.models import Guichet
 from core import exports, parametres
-from core.db import ordre_fr
 from core.navigation import rubrique
 
-from . import forms, permissions, rules, selectors, sensibles, services
-from .filters import DemandeFilter
-from .models import (
-    Contact,
-    CriterePriorite,
+from .. import forms, selectors
+from ..filters import DemandeFilter
+from ..models import (
     Demande,
-    Evenement,
     JournalConsultation,
-    MembreMenage,
-    PieceJustificative,
-    RendezVous,
-    Ressource,
 )
-from .rules import ConflitDeVersion, DomainError
-from .services_rgpd import (
-    enregistrer_consultation,
-    enregistrer_consultation_demandes,
+from ..services_rgpd import (
     enregistrer_consultation_liste,
 )
-
+from ._commun import _acces_demandes
 
 # --- Search -----------------------------------------------------------------------------------
 

@@ -6,39 +6,27 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_POST
 
-from cil.models import Guichet
-from core import exports, parametres
+from core import exports
 from core.db import ordre_fr
 from core.navigation import rubrique
 
-from . import forms, permissions, rules, selectors, sensibles, services
-from .filters import DemandeFilter
-from .models import (
+from .. import permissions, selectors, services
+from ..models import (
     Contact,
-    CriterePriorite,
-    Demande,
     Evenement,
     JournalConsultation,
-    MembreMenage,
-    PieceJustificative,
     RendezVous,
-    Ressource,
 )
-from .rules import ConflitDeVersion, DomainError
-from .services_rgpd import (
-    enregistrer_consultation,
+from ..services_rgpd import (
     enregistrer_consultation_demandes,
-    enregistrer_consultation_liste,
 )
-
+from ._commun import _acces_demandes
 
 # --- Scheduled jobs and reception network -------------------------------------------------------
 
@@ -89,7 +77,7 @@ def _courriers_recents(epcis, today):
 @require_GET
 def courriers_rappel_pdf(request):
     epcis = _epcis_gestion(request)
-    from .pdf import lettres_rappel
+    from ..pdf import lettres_rappel
 
     evenements = list(_courriers_recents(epcis, timezone.localdate()))
     enregistrer_consultation_demandes(

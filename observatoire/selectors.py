@@ -616,8 +616,8 @@ def _methode(epci: Epci, annee: int, resultat: dict, decisions_annee, secret: in
 
 
 def _section_flux(annee: int, bailleur: Bailleur | None, reservataire: Reservataire | None) -> Section:
-    """Flow owed and delivered per reservation agreement (R. 441-5: gestion en flux), from attributions.flux."""
-    from attributions import flux
+    """Flow owed and delivered per agreement (R. 441-5: gestion en flux), from attributions.vacances.flux."""
+    from attributions.vacances import flux
 
     section = Section(code="flux", titre="Flux dû et flux livré")
     if bailleur is not None:

@@ -273,7 +273,7 @@ def test_deux_agents_en_meme_temps_et_menage_deja_attributaire(monde):
     assert v.reservataire == monde["al"]
 
     # a household allocated another dwelling (and who has not refused it) is no longer offered
-    from attributions.flux import candidats_possibles
+    from attributions.vacances.flux import candidats_possibles
 
     famille = [enfant("Jade", dt.date(2018, 5, 4))]
     demandes = [creer_demande(monde, f"F{i}", date_depot=dt.date(2022, 1, 1 + i), membres=famille) for i in range(3)]

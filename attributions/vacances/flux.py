@@ -19,8 +19,8 @@ from cil.models import Bailleur, Epci, Objectif, Reservataire
 from cil.selectors import cibles_locales_pour_annee, seuil_applicable
 from core.erreurs import ErreurMetier
 
-from . import rules
-from .models import Candidature, ConventionReservation, DecisionCaleol, Logement, ParametreAttribution, Vacance
+from .. import rules
+from ..models import Candidature, ConventionReservation, DecisionCaleol, Logement, ParametreAttribution, Vacance
 
 Code = ParametreAttribution.Code
 
@@ -422,7 +422,7 @@ def rapport_flux(bailleur: Bailleur, annee: int, *, reservataires: set[int] | No
 
 def mutations_et_refus(annee: int, *, decisions: QuerySet, candidatures: QuerySet, epci: Epci | None) -> dict:
     """Transfers' share of the counted allocations (against the local target) and refusals by reason."""
-    from .selectors import q_decision_comptee
+    from ..selectors import q_decision_comptee
 
     comptees = decisions.filter(q_decision_comptee(annee))
     totaux = comptees.aggregate(base=Count("pk"), mutations=Count("pk", filter=Q(mutation=True)))

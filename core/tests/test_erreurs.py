@@ -7,10 +7,10 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from attributions import flux, stock
 from attributions import rules as arules
 from attributions import selectors as aselectors
 from attributions import services as aservices
+from attributions.vacances import flux, stock
 from cil import demo as cdemo
 from cil import services as cservices
 from core.erreurs import ErreurMetier

@@ -1,12 +1,13 @@
-"""Candidates for a dwelling ranked by score, then seniority (attributions.flux)."""
+"""Candidates for a dwelling ranked by score, then seniority (attributions.vacances.flux)."""
 
 import datetime as dt
 
 import pytest
 
-from attributions import flux, services
+from attributions import services
 from attributions.tests.conftest import territoire  # noqa: F401 (fixture)
 from attributions.tests.fabrique import construire_monde, creer_demande, enfant
+from attributions.vacances import flux
 from demandes import services as demandes_services
 from demandes.models import CritereCotation, Demande
 

@@ -1157,7 +1157,7 @@ def creer_decision_relogement(
     PLATEFORME) from the household's values, followed by its lease, on the landlord's own stock (relocations
     are out of the flow base, R. 441-5). Its QPV is the dwelling's on the map in force at the decision, and at
     the lease as ``signer_bail`` computes it."""
-    from .flux import en_qpv_au_bail, qpv_au
+    from .vacances.flux import en_qpv_au_bail, qpv_au
 
     if relogement not in DecisionCaleol.Relogement.values:
         raise ActionRefusee("Type de relogement inconnu.")
@@ -1197,7 +1197,7 @@ def marquer_decision_relogement(
     """Mark an existing allocation decision as a relocation (``relogement``: ANRU, ORCOD, LHI) and, when it has
     no lease yet and ``date_bail`` is given, record the relocation's lease on it (its QPV at the lease computed
     as ``signer_bail`` does). Returns the fields changed (none: nothing written)."""
-    from .flux import en_qpv_au_bail
+    from .vacances.flux import en_qpv_au_bail
 
     if relogement not in DecisionCaleol.Relogement.values:
         raise ActionRefusee("Type de relogement inconnu.")

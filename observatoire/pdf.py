@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from . import selectors
+from .document import assembler
 from .selectors import Bilan
 
 DOSSIER = Path(__file__).resolve().parent
@@ -47,7 +48,8 @@ def _font_faces() -> str:
 
 
 def html_bilan(bilan: Bilan) -> str:
-    return render_to_string("observatoire/print/bilan.html", {"bilan": bilan})
+    """The printed document: the balance sheet's figures with its charts and sentences (document.assembler)."""
+    return render_to_string("observatoire/print/bilan.html", {"bilan": assembler(bilan)})
 
 
 def rend_pdf_et_pages(bilan: Bilan) -> tuple[bytes, int]:

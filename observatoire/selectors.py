@@ -1,4 +1,5 @@
-"""The figures of the yearly balance sheets , gathered once for the PDF and the exports.
+"""The figures of the yearly balance sheets, gathered once for the PDF and the exports; the PDF's charts and
+sentences are placed by ``observatoire.document``.
 
 Every objective figure comes from the engine (``attributions.selectors.calcule_objectifs_epci``), so a
 balance sheet shows exactly the dashboard's figures. The breakdowns of the flow reports (docs/droit/regles.md §5:
@@ -35,7 +36,7 @@ from attributions.selectors import (
 from cil.models import Bailleur, CibleLocale, Epci, Reservataire, SeuilQuartile, TauxLegal
 from core.db import DureeJours, cle_fr, ordre_fr
 
-from . import charts, formats
+from . import formats
 from .tables import Colonne, Tableau, masque, secret_tableau
 
 JOURS_PAR_MOIS = 365.25 / 12
@@ -142,6 +143,7 @@ class Bilan:
     auteur: str = ""
     bailleur: Bailleur | None = None
     reservataire: Reservataire | None = None
+    historique: dict[int, dict | None] = field(default_factory=dict)
 
     @property
     def tableaux(self) -> list[Tableau]:
@@ -504,14 +506,6 @@ def delais_attente(comptees, dimension: str, *, secret: int, titre: str) -> Tabl
     )
 
 
-def _graphique_delais(tableau: Tableau, titre: str) -> SafeString:
-    valeurs = []
-    for ligne in tableau.lignes:
-        mediane = ligne[3]
-        valeurs.append((ligne[0], None if not isinstance(mediane, float) else round(mediane, 1)))
-    return charts.barres_effectifs(valeurs, titre=titre, unite="mois", decimales=1)
-
-
 def _criteres(epci, annee, comptees, secret) -> Section:
     agg = comptees.aggregate(
         n=Count("pk"),
@@ -552,12 +546,6 @@ def _criteres(epci, annee, comptees, secret) -> Section:
                 colonnes=[Colonne("Critère", "texte"), Colonne("Attributions", "nombre")],
                 lignes=[[label, masque(n, secret)] for label, n in par_critere],
             )
-        )
-    else:
-        section.paragraphes.append(
-            "Détail par critère de priorité (L. 441-1, a à j) : les décisions des extraits ne portent que "
-            "l'indication « DALO » et l'indication « prioritaire ». Le détail par critère sera disponible lorsque les "
-            "critères reconnus dans les demandes seront rapprochés des attributions."
         )
     return section
 
@@ -627,16 +615,6 @@ def _section_flux(annee: int, bailleur: Bailleur | None, reservataire: Reservata
             pk__in=flux.conventions_de_l_annee(annee).filter(reservataire=reservataire).values("bailleur")
         ).order_by(ordre_fr("nom"))
         blocs = [(b, bloc) for b in bailleurs for bloc in flux.rapport_flux(b, annee, reservataires={reservataire.pk})]
-    if not blocs:
-        section.paragraphes.append(
-            f"Aucune convention de réservation en flux n'est enregistrée pour {annee} : le flux dû à chaque "
-            "réservataire ne peut pas être calculé. Les attributions imputées à chaque réservataire figurent ci-dessus."
-        )
-        return section
-    section.paragraphes.append(
-        "Base du flux : logements mis en location dans l'année (baux signés), moins ceux mobilisés pour les mutations "
-        "et les relogements (R. 441-5 du CCH). Dû = part du flux × base ; livré = baux signés imputés au réservataire."
-    )
     for org, bloc in blocs:
         prefixe = f"{org.nom} – " if reservataire is not None else ""
         section.tableaux.append(
@@ -695,23 +673,10 @@ def bilan(
     comptees = decisions_annee.filter(q_decision_comptee(annee))
     synthese = _synthese(resultat, precedent, annee)
 
-    indicateurs = [{"label": LIBELLES_COURTS[c], **resultat[c]} for c in ("hors_qpv", "qpv", "prioritaires")]
-    barres = charts.barres_objectifs(indicateurs, titre=f"Objectifs légaux {annee}")
-    annees = sorted(a for a, r in historique.items() if r is not None)
-    evolution = charts.evolution(
-        {
-            LIBELLES_COURTS[c]: [(a, historique[a][c]["taux"]) for a in annees]
-            for c in ("hors_qpv", "qpv", "prioritaires")
-        },
-        titre=f"Évolution {annees[0]}–{annees[-1]}" if len(annees) > 1 else f"Année {annee}",
-    )
-
     sections: list[Section] = []
     synth = Section(
         code="synthese",
         titre="Synthèse des objectifs",
-        paragraphes=[],
-        graphiques=[barres, evolution],
         tableaux=[_tableau_synthese(synthese, annee)],
     )
     sections.append(synth)
@@ -735,17 +700,6 @@ def bilan(
             Section(
                 code="reservataires",
                 titre="Objectif C par réservataire",
-                paragraphes=[
-                    "Au moins 25\u00a0% des attributions de chaque réservataire (la totalité pour le contingent de "
-                    "l'État) doivent aller à des ménages reconnus DALO ou, à défaut, prioritaires au titre de "
-                    "l'article L. 441-1."
-                ],
-                graphiques=[
-                    charts.barres_objectifs(
-                        [{"label": r["nom"], **r} for r in resultat["reservataires"]],
-                        titre=f"Objectif C par réservataire en {annee}",
-                    )
-                ],
                 tableaux=[_tableau_reservataires(resultat, "Objectif C par réservataire")],
             )
         )
@@ -781,7 +735,6 @@ def bilan(
                         note=note_secret,
                     )
                 ],
-                paragraphes=[] if resultat["secteurs"] else ["Aucun secteur n'est défini pour ce territoire."],
             )
         )
         mut = resultat["mutations"]
@@ -789,11 +742,6 @@ def bilan(
             Section(
                 code="mutations",
                 titre="Mutations",
-                paragraphes=[
-                    f"{formats.nombre(mut['numerateur'])} mutations sur {formats.nombre(mut['base'])} attributions "
-                    f"comptées, soit {formats.pourcentage(mut['taux'])}"
-                    + (f" pour une cible de {formats.pourcentage(mut['cible'])}." if mut["cible"] is not None else ".")
-                ],
                 tableaux=[
                     Tableau(
                         code="mutations_bailleurs",
@@ -837,10 +785,6 @@ def bilan(
                 Section(
                     code="reservataires",
                     titre="Attributions par réservataire",
-                    paragraphes=[
-                        "Compte rendu annuel au réservataire (R. 441-5 du CCH) : logements attribués dans l'année, "
-                        "par réservataire, typologie, financement, localisation, commune et période de construction."
-                    ],
                     tableaux=[
                         repartition(comptees, "reservataire", titre="Attributions par réservataire"),
                         _tableau_reservataires(resultat, "Objectif C par réservataire"),
@@ -852,10 +796,6 @@ def bilan(
                 Section(
                     code="bailleurs",
                     titre="Attributions par bailleur",
-                    paragraphes=[
-                        "Logements attribués dans l'année sur le contingent du réservataire, par bailleur, typologie, "
-                        "financement, localisation, commune et période de construction."
-                    ],
                     tableaux=[repartition(comptees, "bailleur", titre="Attributions par bailleur")],
                 )
             )
@@ -881,7 +821,6 @@ def bilan(
         Section(
             code="delais",
             titre="Délais d'attente",
-            graphiques=[_graphique_delais(delais_typo, f"Délai médian d'attente par typologie en {annee}")],
             tableaux=[delais_typo, delais_commune],
         )
     )
@@ -901,4 +840,5 @@ def bilan(
         auteur=auteur,
         bailleur=bailleur,
         reservataire=reservataire,
+        historique=historique,
     )

@@ -240,7 +240,7 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date, parametres: dict[str
         demande_id=OuterRef("pk"), commune_id=logement.commune_id
     )
     # a household already allocated another dwelling (not ranked behind someone), that has not refused it
-    from .selectors import q_compte_pour_b_c
+    from ..selectors import q_compte_pour_b_c
 
     attributions_en_cours = Candidature.objects.filter(q_compte_pour_b_c(), date_bail=None).exclude(reponse="REFUS")
     qs = (

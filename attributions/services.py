@@ -721,8 +721,8 @@ def designer_candidats(*, vacance, demandes: list, acteur, exception: str = "", 
     from demandes.models import Evenement
     from demandes.services import record_event
 
-    from .flux import parametre, parametres_en_vigueur
     from .models import Candidature, Vacance
+    from .vacances.flux import parametre, parametres_en_vigueur
 
     if exception not in Vacance.Exception3.values:
         raise ActionRefusee("Exception inconnue.")
@@ -857,7 +857,7 @@ def tenir_seance(*, seance, membres_presents: str, compte_rendu: str, acteur):
 def rouvrir_seance(*, seance, motif: str, acteur):
     """The landlord reopens a held session to correct a decision (a material error, a decision entered wrongly).
 
-    Only the landlord's staff may (permissions_flux.can_reopen_seance); the reason is required and kept with who
+    Only the landlord's staff may (vacances.permissions.can_reopen_seance); the reason is required and kept with who
     and when; each decision changed afterwards is logged in the demand's history as any decision is.
     """
     from .models import ReouvertureSeance, SeanceCaleol
@@ -902,7 +902,7 @@ def enregistrer_decision(
     from demandes.models import Evenement
     from demandes.services import record_event
 
-    from .flux import valeurs_decision
+    from .vacances.flux import valeurs_decision
 
     vacance = _verrouiller_candidature(candidature)
     if candidature.seance_id is None:
@@ -1077,7 +1077,7 @@ def signer_bail(*, candidature, date_bail: dt.date, acteur):
     from demandes.models import Evenement
     from demandes.services import radier, record_event
 
-    from .flux import en_qpv_au_bail
+    from .vacances.flux import en_qpv_au_bail
 
     vacance = _verrouiller_candidature(candidature)
     if candidature.date_bail == date_bail:
@@ -1157,7 +1157,7 @@ def creer_decision_relogement(
     PLATEFORME) from the household's values, followed by its lease, on the landlord's own stock (relocations
     are out of the flow base, R. 441-5). Its QPV is the dwelling's on the map in force at the decision, and at
     the lease as ``signer_bail`` computes it."""
-    from .flux import en_qpv_au_bail, qpv_au
+    from .vacances.flux import en_qpv_au_bail, qpv_au
 
     if relogement not in DecisionCaleol.Relogement.values:
         raise ActionRefusee("Type de relogement inconnu.")
@@ -1197,7 +1197,7 @@ def marquer_decision_relogement(
     """Mark an existing allocation decision as a relocation (``relogement``: ANRU, ORCOD, LHI) and, when it has
     no lease yet and ``date_bail`` is given, record the relocation's lease on it (its QPV at the lease computed
     as ``signer_bail`` does). Returns the fields changed (none: nothing written)."""
-    from .flux import en_qpv_au_bail
+    from .vacances.flux import en_qpv_au_bail
 
     if relogement not in DecisionCaleol.Relogement.values:
         raise ActionRefusee("Type de relogement inconnu.")

@@ -12,8 +12,8 @@ urlpatterns = [
     path("attributions/import/", views.importer, name="import"),
 ]
 
-# Stock, vacancies, candidates, commission sessions, flows (attributions/views_vacances.py)
-from . import views_vacances  # noqa: E402
+# Stock, vacancies, candidates, commission sessions, flows (attributions/vacances/views.py)
+from .vacances import views as views_vacances  # noqa: E402
 
 urlpatterns += [
     path("logements/", views_vacances.logements, name="logements"),

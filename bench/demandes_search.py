@@ -522,7 +522,7 @@ def mesurer(agent, epci_pk: int, queries: int = 200, *, surcharger_static: bool 
     from demandes.models import Demande
 
     rng = random.Random(2026)
-    from demandes.views import COLONNES_RESULTATS
+    from demandes.views.recherche import COLONNES_RESULTATS
 
     qs_agent = Demande.objects.filter(epci_id__in=[epci_pk]).select_related("guichet").only(*COLONNES_RESULTATS)
     jeu = requetes(queries, rng)

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from core.pdf import rendre_pdf_et_pages
 
 from . import selectors
+from .document import assembler
 from .selectors import Bilan
 
 DOSSIER = Path(__file__).resolve().parent
@@ -22,7 +23,8 @@ FEUILLE_DE_STYLE = DOSSIER / "static" / "observatoire" / "bilan-print.css"
 
 
 def html_bilan(bilan: Bilan) -> str:
-    return render_to_string("observatoire/print/bilan.html", {"bilan": bilan})
+    """The printed document: the balance sheet's figures with its charts and sentences (document.assembler)."""
+    return render_to_string("observatoire/print/bilan.html", {"bilan": assembler(bilan)})
 
 
 def rend_pdf_et_pages(bilan: Bilan) -> tuple[bytes, int]:

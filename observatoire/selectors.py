@@ -1,4 +1,5 @@
-"""The figures of the yearly balance sheets , gathered once for the PDF and the exports.
+"""The figures of the yearly balance sheets, gathered once for the PDF and the exports; the PDF's charts and
+sentences are placed by ``observatoire.document``.
 
 Every objective figure comes from the engine (``attributions.selectors.calcule_objectifs_epci``), so a
 balance sheet shows exactly the dashboard's figures. The breakdowns of the flow reports (docs/droit/regles.md §5:
@@ -35,7 +36,7 @@ from attributions.selectors import (
 from cil.models import Bailleur, CibleLocale, Epci, Reservataire, SeuilQuartile, TauxLegal
 from core.db import DureeJours, cle_fr, ordre_fr
 
-from . import charts, formats
+from . import formats
 from .tables import Colonne, Tableau, Taux, masque, secret_tableau
 
 JOURS_PAR_MOIS = 365.25 / 12
@@ -142,6 +143,7 @@ class Bilan:
     auteur: str = ""
     bailleur: Bailleur | None = None
     reservataire: Reservataire | None = None
+    historique: dict[int, dict | None] = field(default_factory=dict)
 
     @property
     def tableaux(self) -> list[Tableau]:
@@ -365,12 +367,6 @@ def section_cibles_locales(resultat: dict, annee: int) -> Section | None:
     return Section(
         code="cibles_locales",
         titre="Cibles locales",
-        paragraphes=[
-            "Cibles fixées par les orientations de la CIL ou la convention intercommunale d'attribution, plus "
-            "exigeantes que la loi. Elles figurent à côté des cibles légales, jamais à leur place, et sont atteintes "
-            "selon la même règle : nombre d'attributions remplissant l'objectif au moins égal à la cible × la base, "
-            "sans arrondi."
-        ],
         tableaux=[
             Tableau(
                 code="cibles_locales",
@@ -569,14 +565,6 @@ def delais_attente(comptees, dimension: str, *, secret: int, titre: str) -> Tabl
     )
 
 
-def _graphique_delais(tableau: Tableau, titre: str) -> SafeString:
-    valeurs = []
-    for ligne in tableau.lignes:
-        mediane = ligne[3]
-        valeurs.append((ligne[0], None if not isinstance(mediane, float) else round(mediane, 1)))
-    return charts.barres_effectifs(valeurs, titre=titre, unite="mois", decimales=1)
-
-
 def _criteres(epci, annee, comptees, secret) -> Section:
     agg = comptees.aggregate(
         n=Count("pk"),
@@ -617,12 +605,6 @@ def _criteres(epci, annee, comptees, secret) -> Section:
                 colonnes=[Colonne("Critère", "texte"), Colonne("Attributions", "nombre")],
                 lignes=[[label, masque(n, secret)] for label, n in par_critere],
             )
-        )
-    else:
-        section.paragraphes.append(
-            "Détail par critère de priorité (L. 441-1, a à j) : les décisions des extraits ne portent que "
-            "l'indication « DALO » et l'indication « prioritaire ». Le détail par critère sera disponible lorsque les "
-            "critères reconnus dans les demandes seront rapprochés des attributions."
         )
     return section
 
@@ -681,8 +663,8 @@ def _methode(epci: Epci, annee: int, resultat: dict, decisions_annee, secret: in
 
 
 def _section_flux(annee: int, bailleur: Bailleur | None, reservataire: Reservataire | None) -> Section:
-    """Flow owed and delivered per reservation agreement (R. 441-5: gestion en flux), from attributions.flux."""
-    from attributions import flux
+    """Flow owed and delivered per agreement (R. 441-5: gestion en flux), from attributions.vacances.flux."""
+    from attributions.vacances import flux
 
     section = Section(code="flux", titre="Flux dû et flux livré")
     if bailleur is not None:
@@ -692,16 +674,6 @@ def _section_flux(annee: int, bailleur: Bailleur | None, reservataire: Reservata
             pk__in=flux.conventions_de_l_annee(annee).filter(reservataire=reservataire).values("bailleur")
         ).order_by(ordre_fr("nom"))
         blocs = [(b, bloc) for b in bailleurs for bloc in flux.rapport_flux(b, annee, reservataires={reservataire.pk})]
-    if not blocs:
-        section.paragraphes.append(
-            f"Aucune convention de réservation en flux n'est enregistrée pour {annee} : le flux dû à chaque "
-            "réservataire ne peut pas être calculé. Les attributions imputées à chaque réservataire figurent ci-dessus."
-        )
-        return section
-    section.paragraphes.append(
-        "Base du flux : logements mis en location dans l'année (baux signés), moins ceux mobilisés pour les mutations "
-        "et les relogements (R. 441-5 du CCH). Dû = part du flux × base ; livré = baux signés imputés au réservataire."
-    )
     for org, bloc in blocs:
         prefixe = f"{org.nom} – " if reservataire is not None else ""
         section.tableaux.append(
@@ -766,23 +738,10 @@ def bilan(
     comptees = decisions_annee.filter(q_decision_comptee(annee))
     synthese = _synthese(resultat, precedent, annee)
 
-    indicateurs = [{"label": LIBELLES_COURTS[c], **resultat[c]} for c in ("hors_qpv", "qpv", "prioritaires")]
-    barres = charts.barres_objectifs(indicateurs, titre=f"Objectifs légaux {annee}")
-    annees = sorted(a for a, r in historique.items() if r is not None)
-    evolution = charts.evolution(
-        {
-            LIBELLES_COURTS[c]: [(a, historique[a][c]["taux"]) for a in annees]
-            for c in ("hors_qpv", "qpv", "prioritaires")
-        },
-        titre=f"Évolution {annees[0]}–{annees[-1]}" if len(annees) > 1 else f"Année {annee}",
-    )
-
     sections: list[Section] = []
     synth = Section(
         code="synthese",
         titre="Synthèse des objectifs",
-        paragraphes=[],
-        graphiques=[barres, evolution],
         tableaux=[_tableau_synthese(synthese, annee)],
     )
     sections.append(synth)
@@ -809,17 +768,6 @@ def bilan(
             Section(
                 code="reservataires",
                 titre="Objectif C par réservataire",
-                paragraphes=[
-                    "Au moins 25\u00a0% des attributions de chaque réservataire (la totalité pour le contingent de "
-                    "l'État) doivent aller à des ménages reconnus DALO ou, à défaut, prioritaires au titre de "
-                    "l'article L. 441-1."
-                ],
-                graphiques=[
-                    charts.barres_objectifs(
-                        [{"label": r["nom"], **r} for r in resultat["reservataires"]],
-                        titre=f"Objectif C par réservataire en {annee}",
-                    )
-                ],
                 tableaux=[_tableau_reservataires(resultat, "Objectif C par réservataire")],
             )
         )
@@ -855,7 +803,6 @@ def bilan(
                         note=note_secret,
                     )
                 ],
-                paragraphes=[] if resultat["secteurs"] else ["Aucun secteur n'est défini pour ce territoire."],
             )
         )
         mut = resultat["mutations"]
@@ -863,16 +810,6 @@ def bilan(
             Section(
                 code="mutations",
                 titre="Mutations",
-                paragraphes=[
-                    f"{formats.nombre(mut['numerateur'])} mutations sur {formats.nombre(mut['base'])} attributions "
-                    f"comptées, soit {mut['taux_texte']}"
-                    + (f" pour une cible de {formats.pourcentage(mut['cible'])}" if mut["cible"] is not None else "")
-                    + (
-                        f" ; cible locale : {mut['locale']['cible_texte']} ({_etat_locale(mut['locale'])})."
-                        if mut["locale"]
-                        else "."
-                    )
-                ],
                 tableaux=[
                     Tableau(
                         code="mutations_bailleurs",
@@ -925,10 +862,6 @@ def bilan(
                 Section(
                     code="reservataires",
                     titre="Attributions par réservataire",
-                    paragraphes=[
-                        "Compte rendu annuel au réservataire (R. 441-5 du CCH) : logements attribués dans l'année, "
-                        "par réservataire, typologie, financement, localisation, commune et période de construction."
-                    ],
                     tableaux=[
                         repartition(comptees, "reservataire", titre="Attributions par réservataire"),
                         _tableau_reservataires(resultat, "Objectif C par réservataire"),
@@ -940,10 +873,6 @@ def bilan(
                 Section(
                     code="bailleurs",
                     titre="Attributions par bailleur",
-                    paragraphes=[
-                        "Logements attribués dans l'année sur le contingent du réservataire, par bailleur, typologie, "
-                        "financement, localisation, commune et période de construction."
-                    ],
                     tableaux=[repartition(comptees, "bailleur", titre="Attributions par bailleur")],
                 )
             )
@@ -969,7 +898,6 @@ def bilan(
         Section(
             code="delais",
             titre="Délais d'attente",
-            graphiques=[_graphique_delais(delais_typo, f"Délai médian d'attente par typologie en {annee}")],
             tableaux=[delais_typo, delais_commune],
         )
     )
@@ -989,4 +917,5 @@ def bilan(
         auteur=auteur,
         bailleur=bailleur,
         reservataire=reservataire,
+        historique=historique,
     )

@@ -23,10 +23,10 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from attributions import flux as aflux
 from attributions import services as aservices
 from attributions.models import DecisionCaleol, Logement
 from attributions.selectors import attributions_du_menage
+from attributions.vacances import flux as aflux
 from cil.models import SeuilQuartile
 from core import transitions
 from core.erreurs import ErreurMetier

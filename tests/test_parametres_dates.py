@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from attributions import flux
 from attributions.models import ParametreAttribution
+from attributions.vacances import flux
 from cil.models import TauxLegal
 from cil.selectors import taux_legal_en_vigueur
 from demandes import rules as drules

@@ -3,7 +3,7 @@ candidate screen, the scoring simulation and the commission give the same consum
 
 Each is reached through the entry point its page or service uses: the desk through
 ``demandes.selectors.situation_ressources`` (the demand's file), the candidate screen through
-``attributions.flux.enrichir`` (the vacancy's candidates page), the simulation through
+``attributions.vacances.flux.enrichir`` (the vacancy's candidates page), the simulation through
 ``demandes.simulation.simuler``, the commission through ``attributions.services.enregistrer_decision`` (the
 recorded DecisionCaleol, counted by the objectives engine's SQL condition). Alternating custody is not
 modelled by the platform (a child is a member of the household or not), so it has no case here.
@@ -14,10 +14,11 @@ from decimal import Decimal
 
 import pytest
 
-from attributions import flux, services
+from attributions import services
 from attributions.models import Candidature, DecisionCaleol
 from attributions.selectors import q_premier_quartile
 from attributions.tests.fabrique import creer_demande
+from attributions.vacances import flux
 from demandes import selectors, simulation
 from demandes import services as demandes_services
 from demandes.models import Demande

@@ -11,9 +11,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from attributions import flux
 from attributions.models import Candidature, Logement, Vacance
-from attributions.permissions_flux import (
+from attributions.vacances import flux
+from attributions.vacances.permissions import (
     bailleurs_flux_for_user,
     logements_for_user,
     reservataires_visibles_flux,

@@ -1,5 +1,5 @@
 """Platform decision 9: one household, one answer. The desk (demandes.selectors.situation_ressources), the
-candidate screen and the commission (attributions.flux.situation_menage) and the scoring simulation
+candidate screen and the commission (attributions.vacances.flux.situation_menage) and the scoring simulation
 (demandes.simulation) give the same consumption units and quartile for the same household on the same day."""
 
 import datetime as dt
@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from attributions import flux, rules
+from attributions import rules
+from attributions.vacances import flux
 from cil.models import SeuilQuartile
 from demandes import selectors, services, simulation
 from demandes.models import Demande

@@ -5,10 +5,10 @@ from io import StringIO
 
 import pytest
 
-from attributions import demo_flux
-from attributions.flux import rapport_flux
 from attributions.models import Candidature, ConventionReservation, DecisionCaleol, SeanceCaleol, Vacance
 from attributions.services import import_attributions
+from attributions.vacances import demo as demo_flux
+from attributions.vacances.flux import rapport_flux
 from cil.demo import build_demo_territory
 from cil.services import import_referentiels
 from tests.fixtures.f1 import fichier_f1, ligne_f1

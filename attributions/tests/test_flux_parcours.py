@@ -284,7 +284,7 @@ def test_deux_agents_en_meme_temps_et_menage_deja_attributaire(monde_attribution
     assert v.reservataire == monde_attributions["al"]
 
     # a household allocated another dwelling (and who has not refused it) is no longer offered
-    from attributions.flux import candidats_possibles
+    from attributions.vacances.flux import candidats_possibles
 
     famille = [enfant("Jade", dt.date(2018, 5, 4))]
     demandes = [

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from attributions.flux import rapport_flux
 from attributions.models import Logement, Vacance
 from attributions.services import reservataire_du_bailleur
+from attributions.vacances.flux import rapport_flux
 
 from .fabrique import construire_monde, convention
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from attributions.models import Logement
-from attributions.stock import StockRejete, importer_logements
+from attributions.vacances.stock import StockRejete, importer_logements
 from cil.models import Bailleur
 
 pytestmark = pytest.mark.django_db

@@ -270,7 +270,7 @@ DEMO_SEEDERS = [
     "demandes.demo.seed",
     "demandes.demo_cotation.seed",
     "attributions.demo.seed",
-    "attributions.demo_flux.seed",
+    "attributions.vacances.demo.seed",
     "relogement.demo.seed",
     "politique.demo.seed",
     "observatoire.demo.seed",

@@ -7,10 +7,10 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from attributions import flux, stock
 from attributions import rules as arules
 from attributions import selectors as aselectors
 from attributions import services as aservices
+from attributions.vacances import flux, stock
 from cil import demo as cdemo
 from cil import services as cservices
 from core.erreurs import ErreurMetier
@@ -128,7 +128,7 @@ def test_une_page_sans_refus_n_est_pas_touchee(client, agent):
 
 
 def test_une_vraie_vue_qui_ne_rattrape_plus_le_refus_donne_le_message_pas_une_500(client):
-    """demandes.views.reactiver no longer catches the refusal itself: reactivating an active demand."""
+    """demandes.views.fiche.reactiver no longer catches the refusal itself: reactivating an active demand."""
     from cil.models import Membership
     from core.roles import Role
     from demandes.tests.factories import GuichetFactory, creer_demande

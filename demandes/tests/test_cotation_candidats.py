@@ -1,11 +1,12 @@
-"""Candidates for a dwelling ranked by score, then seniority (attributions.flux)."""
+"""Candidates for a dwelling ranked by score, then seniority (attributions.vacances.flux)."""
 
 import datetime as dt
 
 import pytest
 
-from attributions import flux, services
+from attributions import services
 from attributions.tests.fabrique import creer_demande, enfant
+from attributions.vacances import flux
 from demandes import services as demandes_services
 from demandes.models import CritereCotation, Demande
 

@@ -8,7 +8,7 @@ import pytest
 from attributions.models import DecisionCaleol
 from attributions.selectors import calcule_objectifs_epci, decisions_de_l_annee, q_decision_comptee
 from cil.models import Bailleur
-from observatoire import selectors
+from observatoire import document, selectors
 from observatoire.selectors import JOURS_PAR_MOIS
 from observatoire.tables import Masque, masque, secret_tableau, texte_cellule, valeur_brute
 
@@ -136,7 +136,7 @@ def test_flow_section_uses_the_reservation_agreements(donnees):
     bailleur = Bailleur.objects.get(siren="552081317")
     action_logement = Reservataire.objects.get(type="ACTION_LOGEMENT")
     sans = selectors.bilan(epci, 2025, kind=selectors.BAILLEUR, bailleur=bailleur)
-    flux = next(s for s in sans.sections if s.code == "flux")
+    flux = next(s for s in document.assembler(sans).sections if s.code == "flux")
     assert not flux.tableaux and "Aucune convention de réservation" in flux.paragraphes[0]
 
     ConventionReservation.objects.create(

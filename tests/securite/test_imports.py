@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from attributions.models import DecisionCaleol, Logement, LotImport
 from attributions.services import ImportRejete, import_attributions
-from attributions.stock import StockRejete, importer_logements
+from attributions.vacances.stock import StockRejete, importer_logements
 from cil.models import Reservataire
 from tests.fixtures.f1 import fichier_f1, ligne_f1
 

@@ -3,14 +3,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from attributions.management.perimetre import epcis_par_siren
-from attributions.stock import StockRejete, epcis_du_bailleur, importer_logements
+from attributions.vacances.stock import StockRejete, epcis_du_bailleur, importer_logements
 from cil.models import Bailleur, Epci
 
 
 class Command(BaseCommand):
     help = (
         "Importe le fichier de patrimoine d'un bailleur (CSV « ; », colonnes RPLS décrites dans "
-        "attributions/stock.py), en entier ou pas du tout, sur les seuls territoires du bailleur (ou ceux de --epci)."
+        "attributions/vacances/stock.py), en entier ou pas du tout, sur les seuls territoires du bailleur "
+        "(ou ceux de --epci)."
     )
 
     def add_arguments(self, parser):

@@ -19,8 +19,8 @@ from cil.models import Bailleur, Epci, Objectif, Reservataire
 from cil.selectors import cibles_locales_pour_annee, seuil_applicable
 from core.erreurs import ErreurMetier
 
-from . import rules
-from .models import Candidature, ConventionReservation, DecisionCaleol, Logement, ParametreAttribution, Vacance
+from .. import rules
+from ..models import Candidature, ConventionReservation, DecisionCaleol, Logement, ParametreAttribution, Vacance
 
 Code = ParametreAttribution.Code
 
@@ -240,7 +240,7 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date, parametres: dict[str
         demande_id=OuterRef("pk"), commune_id=logement.commune_id
     )
     # a household already allocated another dwelling (not ranked behind someone), that has not refused it
-    from .selectors import q_compte_pour_b_c
+    from ..selectors import q_compte_pour_b_c
 
     attributions_en_cours = Candidature.objects.filter(q_compte_pour_b_c(), date_bail=None).exclude(reponse="REFUS")
     qs = (
@@ -422,7 +422,7 @@ def rapport_flux(bailleur: Bailleur, annee: int, *, reservataires: set[int] | No
 
 def mutations_et_refus(annee: int, *, decisions: QuerySet, candidatures: QuerySet, epci: Epci | None) -> dict:
     """Transfers' share of the counted allocations (against the local target) and refusals by reason."""
-    from .selectors import q_decision_comptee
+    from ..selectors import q_decision_comptee
 
     comptees = decisions.filter(q_decision_comptee(annee))
     totaux = comptees.aggregate(base=Count("pk"), mutations=Count("pk", filter=Q(mutation=True)))

@@ -15,10 +15,10 @@ from cil.models import Epci
 from core import exports
 from core.navigation import rubrique
 
-from . import permissions
-from .forms import AccessibleMixin, DateInput
-from .models import Demande, JournalConsultation
-from .services_rgpd import archive_acces, enregistrer_consultation
+from .. import permissions
+from ..forms import AccessibleMixin, DateInput
+from ..models import Demande, JournalConsultation
+from ..services_rgpd import archive_acces, enregistrer_consultation
 
 
 class JournalFiltreForm(AccessibleMixin, forms.Form):

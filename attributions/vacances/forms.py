@@ -9,7 +9,7 @@ from django import forms
 from cil.models import Bailleur, Reservataire
 from core.validators import SansNirMixin
 
-from .models import Candidature, DecisionCaleol, Logement, SeanceCaleol, Vacance
+from ..models import Candidature, DecisionCaleol, Logement, SeanceCaleol, Vacance
 
 TAILLE_MAX_STOCK = 50 * 1024 * 1024
 

@@ -39,8 +39,8 @@ from django.db import transaction
 from cil.models import Bailleur, Commune, Epci, PerimetreEpci, Qpv
 from core.erreurs import ErreurMetier
 
-from .f1 import territoire_etranger
-from .models import Logement, Typologie
+from ..f1 import territoire_etranger
+from ..models import Logement, Typologie
 
 COLONNES_REQUISES = ("identifiant", "commune_insee", "typologie")
 COLONNES = (

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from cil.models import Reservataire
 
-from . import flux, services
-from .models import ConventionReservation, DecisionCaleol, Logement, SeanceCaleol, Vacance
+from .. import services
+from ..models import ConventionReservation, DecisionCaleol, Logement, SeanceCaleol, Vacance
+from . import flux
 
 ANNEES = (2025, 2026)
 # (type, code, share, on the EPCI's territory rather than the département)

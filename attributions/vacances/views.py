@@ -26,8 +26,10 @@ from core.navigation import rubrique
 from demandes.models import JournalConsultation
 from demandes.services_rgpd import enregistrer_consultation_demandes, enregistrer_consultation_liste
 
-from . import flux, services
-from .forms_flux import (
+from .. import services
+from ..models import Candidature, DecisionCaleol, Logement, SeanceCaleol, TransitionVacance, Vacance
+from . import flux
+from .forms import (
     DateForm,
     DecisionForm,
     DesignationForm,
@@ -40,8 +42,7 @@ from .forms_flux import (
     TenueForm,
     VacanceForm,
 )
-from .models import Candidature, DecisionCaleol, Logement, SeanceCaleol, TransitionVacance, Vacance
-from .permissions_flux import (
+from .permissions import (
     bailleurs_flux_for_user,
     can_declare,
     can_designate,
@@ -91,7 +92,7 @@ def logements(request):
     page = Paginator(qs.order_by("identifiant"), 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "attributions/logements_liste.html",
+        "attributions/vacances/logements_liste.html",
         {
             "page": page,
             "q": texte,
@@ -129,7 +130,7 @@ def logements_import(request):
         form = StockForm(bailleurs=bailleurs, initial={"bailleur": bailleurs.first()})
     return render(
         request,
-        "attributions/logements_import.html",
+        "attributions/vacances/logements_import.html",
         {"form": form, "rejet": rejet, "colonnes": COLONNES},
         status=400 if rejet else 200,
     )
@@ -156,7 +157,7 @@ def vacances(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "attributions/vacances_liste.html",
+        "attributions/vacances/vacances_liste.html",
         {
             "page": page,
             "statut": statut,
@@ -210,7 +211,7 @@ def vacance_nouvelle(request):
         else:
             messages.success(request, f"Logement {vacance.logement.identifiant} déclaré vacant.")
             return redirect("attributions:vacance", pk=vacance.pk)
-    return render(request, "attributions/vacance_nouvelle.html", {"form": form})
+    return render(request, "attributions/vacances/vacance_nouvelle.html", {"form": form})
 
 
 def _vacance_visible(request, pk) -> Vacance:
@@ -290,7 +291,7 @@ def vacance(request, pk):
             contexte["suggestions"] = []
     if contexte["peut_inscrire"]:
         contexte["inscription_form"] = InscriptionForm(seances=seances, initial={"seance": seances.first()})
-    return render(request, "attributions/vacance_detail.html", contexte)
+    return render(request, "attributions/vacances/vacance_detail.html", contexte)
 
 
 @login_required
@@ -400,7 +401,7 @@ def vacance_candidats(request, pk):
     )
     return render(
         request,
-        "attributions/vacance_candidats.html",
+        "attributions/vacances/vacance_candidats.html",
         {
             "vacance": vacance,
             "logement": vacance.logement,
@@ -446,7 +447,7 @@ def seances(request):
     page = Paginator(qs.annotate(nb=Count("vacances")).order_by("-date", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "attributions/seances_liste.html",
+        "attributions/vacances/seances_liste.html",
         {"page": page, "form": form, "bailleurs": bailleurs, "peut_creer": bailleurs.exists()},
     )
 
@@ -492,7 +493,7 @@ def seance(request, pk):
         v.examinees = par_vacance.get(v.pk, [])
     return render(
         request,
-        "attributions/seance_detail.html",
+        "attributions/vacances/seance_detail.html",
         {
             "seance": seance,
             "vacances": vacances,
@@ -538,4 +539,4 @@ def rapport_flux(request):
         contexte["bilan"] = flux.mutations_et_refus(annee, decisions=decisions, candidatures=candidatures, epci=epci)
         contexte["vue_partielle"] = visibles is not None
         contexte["zero"] = Decimal(0)
-    return render(request, "attributions/flux_rapport.html", contexte)
+    return render(request, "attributions/vacances/flux_rapport.html", contexte)

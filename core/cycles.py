@@ -6,8 +6,9 @@ object along a cycle and logs the move.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .erreurs import ErreurMetier
 
@@ -21,14 +22,15 @@ class Cycle:
     as their values, so a ``StrEnum`` member and its string find the same row.
     """
 
-    table: Mapping[tuple[Hashable, Hashable], Hashable]
-    refus: Callable[[Hashable, Hashable], ErreurMetier]
+    # states and actions are each app's own enums: Any, since Mapping's key type is invariant
+    table: Mapping[tuple[Any, Any], Any]
+    refus: Callable[[Any, Any], ErreurMetier]
 
     @classmethod
     def par_action(
         cls,
-        table: Mapping[Hashable, tuple[Iterable[Hashable], Hashable]],
-        refus: Callable[[Hashable, Hashable], ErreurMetier],
+        table: Mapping[Any, tuple[Iterable[Any], Any]],
+        refus: Callable[[Any, Any], ErreurMetier],
     ) -> Cycle:
         """The same cycle written ``action -> (states it is allowed from, new state)``."""
         return cls({(de, action): vers for action, (depuis, vers) in table.items() for de in depuis}, refus)

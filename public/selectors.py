@@ -89,11 +89,29 @@ def delai_observe(epci: Epci, code_insee: str, typologie: str) -> dict | None:
     )
 
 
-def documents_publies(epci: Epci) -> list:
-    """Policy documents in force and published deliberations of the territory, for the public entrance.
+def documents_publies(epci: Epci) -> list[dict]:
+    """The policy documents the territory published (adopted versions flagged "publié" in ``politique``), newest
+    first, for the public entrance: ``titre``, ``date``, ``description``, ``url``. Deliberations of the
+    conference are cited by the documents they adopted (their number and date)."""
+    from django.urls import reverse
 
-    Empty until the apps that hold them (``politique``: document-cadre, CIA, PPGDID; ``conference``:
-    deliberations of the CIL) exist: each will add its published items here, as objects with ``titre``,
-    ``date``, ``description`` and ``url``. The entrance page prints the section only when the list is not empty.
-    """
-    return []
+    from politique.models import VersionDocument
+
+    versions = (
+        VersionDocument.objects.publiees()
+        .filter(document__epci=epci)
+        .select_related("document")
+        .order_by("-date_adoption", "-pk")
+    )
+    return [
+        {
+            "titre": f"{v.document.get_type_display()} : {v.document.titre}"
+            + (f" – {v.intitule}" if v.intitule and v.intitule != v.document.titre else ""),
+            "date": v.date_entree_vigueur or v.date_adoption,
+            "description": v.get_statut_display()
+            + (f", adopté par la {v.deliberation_reference[0].lower()}{v.deliberation_reference[1:]}"
+               if v.deliberation_reference else ""),
+            "url": reverse("public:document", args=[epci.slug, v.pk]),
+        }
+        for v in versions
+    ]  # fmt: skip

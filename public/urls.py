@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/lieux-d-accueil/", views.guichets, name="guichets"),
     path("<slug:slug>/cotation/", views.cotation, name="cotation"),
     path("<slug:slug>/publics-prioritaires/", views.priorites, name="priorites"),
+    path("<slug:slug>/documents/<int:pk>/", views.document, name="document"),
     path("<slug:slug>/delais-et-chiffres/", views.chiffres_territoire, name="chiffres"),
     path("<slug:slug>/delais-et-chiffres/<str:code_insee>/", views.chiffres_commune, name="chiffres_commune"),
     path("<slug:slug>/donnees-ouvertes/", views.donnees, name="donnees"),

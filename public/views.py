@@ -226,6 +226,20 @@ def cotation(request, epci):
 
 
 @page_publique
+def document(request, epci, pk):
+    """A policy document the territory published: its orientations, objectives and numbered actions with their
+    pilot, partners, status and milestones (the live indicators stay on the partners' pages)."""
+    from politique.models import VersionDocument
+    from politique.selectors import version_avec_contenu
+
+    if not VersionDocument.objects.publiees().filter(pk=pk, document__epci=epci).exists():
+        raise Http404("Ce document n'est pas publié sur ce territoire.")
+    return _rendre(
+        request, "public/document.html", {"epci": epci, "version": version_avec_contenu(pk)}, page="public:territoire"
+    )
+
+
+@page_publique
 def priorites(request, epci):
     return _rendre(
         request,

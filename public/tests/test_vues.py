@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from cil.models import Membership
+from cil.models import Epci, Membership
 from core.models import User
 from public import services
 
@@ -18,7 +18,7 @@ from .conftest import JOUR
 SLUG = "grenoble-alpes-metropole"
 # queries per page: the territory by its address, then what the page shows (never an aggregation)
 PAGES = [
-    ("public:territoire", 3),
+    ("public:territoire", 4),
     ("public:demander", 3),
     ("public:guichets", 4),
     ("public:cotation", 3),
@@ -116,3 +116,45 @@ def test_sans_chiffres_calcules(client, territoire):
 def test_la_page_de_cotation_sans_grille(client, territoire):
     html = client.get(reverse("public:cotation", args=[SLUG])).content.decode()
     assert "Aucune grille de cotation n'est encore adoptée" in html
+
+
+def test_les_documents_publies_et_eux_seuls(client, territoire):
+    """A published, adopted policy document is listed on the entrance and readable without login; a draft, an
+    unpublished version or another territory's document is not."""
+    from politique import services as politique
+    from politique.rules import Transition as T
+
+    epci = territoire.epci
+    autre = Epci.objects.create(siren="200046977", nom="Métropole de Lyon", type=Epci.Type.METROPOLE)
+
+    def cia(territoire_epci, titre, *, publier):
+        version = politique.creer_document(epci=territoire_epci, acteur=None, type="CIA", titre=titre).versions.get()
+        orientation = politique.ajouter_orientation(version, acteur=None, numero=1, intitule="Mixité sociale")
+        objectif = politique.ajouter_objectif(orientation, acteur=None, numero=1, intitule="Objectifs légaux")
+        politique.ajouter_action(objectif, acteur=None, intitule="Cotation partagée", pilote="La Métropole")
+        politique.changer_statut(version, acteur=None, action=T.SOUMETTRE)
+        politique.changer_statut(
+            version,
+            acteur=None,
+            action=T.ADOPTER,
+            date=dt.date(2020, 12, 1),
+            deliberation_reference="Délibération n° 2020-02",
+        )
+        if publier:
+            politique.publier(version, acteur=None, publie=True)
+        return version
+
+    publiee = cia(epci, "CIA de la Métropole", publier=True)
+    cachee = cia(epci, "CIA non publiée", publier=False)
+    ailleurs = cia(autre, "CIA de Lyon", publier=True)
+    brouillon = politique.creer_document(epci=epci, acteur=None, type="PPGDID", titre="PPGDID en projet")
+
+    slug = "grenoble-alpes-metropole"
+    entree = client.get(reverse("public:territoire", args=[slug])).content.decode()
+    assert "CIA de la Métropole" in entree and "adopté par la délibération n° 2020-02" in entree
+    assert "CIA non publiée" not in entree and "CIA de Lyon" not in entree and brouillon.titre not in entree
+    page = client.get(reverse("public:document", args=[slug, publiee.pk]))
+    texte = page.content.decode()
+    assert page.status_code == 200 and "Action 1 : Cotation partagée" in texte and "Pilote : La Métropole" in texte
+    for version in (cachee, ailleurs):
+        assert client.get(reverse("public:document", args=[slug, version.pk])).status_code == 404

@@ -5,52 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from cil.models import Bailleur, Reservataire
+from core.forms import AccessibleMixin, DateInput, TimeInput
 from core.validators import SansNirMixin
 
 from .models import Instance, Membre, PointOrdreDuJour, PresenceSeance, RegleInstance, Seance
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%H:%M")
-
-
-class AccessibleMixin:
-    """Bootstrap classes, and on errors ``aria-invalid`` + ``aria-describedby`` pointing at the error text."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
-                field.widget = widget = DateInput()
-            if isinstance(widget, forms.TimeInput) and not isinstance(widget, TimeInput):
-                field.widget = widget = TimeInput()
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{bound.auto_id}-erreurs"
-                attrs["class"] = attrs.get("class", "") + " is-invalid"
 
 
 class InstanceForm(SansNirMixin, AccessibleMixin, forms.ModelForm):

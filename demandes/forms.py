@@ -10,17 +10,13 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from cil.models import Bailleur, Commune
+from core import forms as core_forms
 from core.db import ordre_fr
 from core.validators import SansNirMixin
 
 from .models import CriterePriorite, Demande, MembreMenage, MotifRadiation, PieceJustificative, Ressource, TypePiece
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+DateInput = core_forms.DateInput
 
 
 def suivre_les_modifications(form) -> None:
@@ -31,29 +27,10 @@ def suivre_les_modifications(form) -> None:
             field.show_hidden_initial = True
 
 
-class AccessibleMixin:
-    """Bootstrap classes, and on errors ``aria-invalid`` + ``aria-describedby`` pointing at the error text."""
+class AccessibleMixin(core_forms.AccessibleMixin):
+    """The shared accessible form (core.forms); the demand's forms choose their date widgets themselves."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{bound.auto_id}-erreurs"
-                attrs["class"] = attrs.get("class", "") + " is-invalid"
+    remplacer_dates = False
 
 
 def _date_passee(valeur: dt.date | None, libelle: str) -> None:

@@ -10,46 +10,12 @@ from cil.forms import CibleLocaleForm as CibleLocaleFormBase
 from cil.forms import PourcentageField
 from cil.models import Bailleur, Commune, Reservataire, Secteur
 from core.db import ordre_fr
+from core.forms import AccessibleMixin, DateInput
 from core.pourcentages import PourcentageInvalide, fraction, lire_pourcentage
 from core.validators import SansNirMixin
 
 from . import indicateurs, rules
 from .models import Action, DocumentPolitique, Indicateur, Jalon, ObjectifStrategique, Orientation, VersionDocument
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class AccessibleMixin:
-    """Bootstrap classes, and on errors ``aria-invalid`` + ``aria-describedby`` pointing at the error text."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
-                field.widget = widget = DateInput()
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 3)
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{self[name].auto_id}-erreurs"
-                attrs["class"] = attrs.get("class", "") + " is-invalid"
 
 
 class DocumentForm(SansNirMixin, AccessibleMixin, forms.ModelForm):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from attributions.models import Logement
 from cil.models import Commune
 from core.db import ordre_fr
+from core.forms import AccessibleMixin, DateInput
 from core.validators import SansNirMixin
 
 from .models import (
@@ -24,40 +25,6 @@ from .models import (
     Souhait,
     SuiviSixMois,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class AccessibleMixin:
-    """Bootstrap classes, and on errors ``aria-invalid`` + ``aria-describedby`` pointing at the error text."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
-                field.widget = widget = DateInput()
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{bound.auto_id}-erreurs"
-                attrs["class"] = attrs.get("class", "") + " is-invalid"
 
 
 class LogementChoiceField(forms.ModelChoiceField):

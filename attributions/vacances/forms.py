@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 
 from cil.models import Bailleur, Reservataire
+from core.forms import DateInput
 from core.validators import SansNirMixin
 
 from ..models import Candidature, DecisionCaleol, Logement, SeanceCaleol, Vacance
@@ -23,13 +24,6 @@ class Bootstrap:
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class StockForm(SansNirMixin, Bootstrap, forms.Form):

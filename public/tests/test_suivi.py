@@ -206,3 +206,16 @@ def test_rien_de_sensible_et_evenements_internes_caches(client, territoire, djan
 def test_lien_depuis_l_accueil_du_territoire(client, territoire):
     html = client.get(url("territoire")).content.decode()
     assert f'href="{url("suivi")}"' in html
+
+
+def test_decision_de_commission_avec_rang_et_motif(client, demande):
+    demandes_services.record_event(
+        demande,
+        Evenement.Type.DECISION_CAL,
+        acteur=None,
+        libelle="CALEOL du 02/11/2026, logement L00001 : attribution (rang 2)",
+        detail={"decision": "ATTRIBUTION_RANG", "rang": 2, "motif": "Ressources suffisantes", "condition": ""},
+    )
+    html = _identifier(client, demande).content.decode()
+    assert "Décisions des commissions d&#x27;attribution" in html or "Décisions des commissions d'attribution" in html
+    assert "(rang 2)" in html and "motif : Ressources suffisantes" in html

@@ -167,6 +167,7 @@ def ma_demande(request, epci):
         messages.info(request, "Identifiez-vous pour consulter votre demande.")
         return redirect("public:suivi", slug=epci.slug)
     jour = timezone.localdate()
+    active = demande.est_active
     lecture = sensibles.Lecture(definition=sensibles.definition(demande.epci_id), voit=False)
     delais = demandes_selectors.delais_pour(demande.epci_id, jour)
     membres = list(demande.membres.all())
@@ -195,8 +196,8 @@ def ma_demande(request, epci):
         "renouvelable": demandes_rules.renouvellement_ouvert(
             demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, jour
         ),
-        "cotation": demandes_selectors.cotation_expliquee(demande, jour, lecture=lecture),
-        "positions": demandes_selectors.positions_demande(demande, jour),
+        "cotation": demandes_selectors.cotation_expliquee(demande, jour, lecture=lecture) if active else None,
+        "positions": demandes_selectors.positions_demande(demande, jour) if active else [],
         "delais_observes": delais_observes,
         "pieces": demandes_selectors.checklist(demande, membres, priorites, pieces, lecture=lecture, jour=jour),
         "evenements": evenements,

@@ -219,3 +219,9 @@ def test_decision_de_commission_avec_rang_et_motif(client, demande):
     html = _identifier(client, demande).content.decode()
     assert "Décisions des commissions d&#x27;attribution" in html or "Décisions des commissions d'attribution" in html
     assert "(rang 2)" in html and "motif : Ressources suffisantes" in html
+
+
+def test_une_demande_radiee_ne_s_identifie_plus(client, demande):
+    demandes_services.radier(demande, "RENONCIATION", acteur=None)
+    _demander(client, demande.numero_unique)
+    assert mail.outbox == []

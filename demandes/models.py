@@ -987,6 +987,7 @@ class JournalConsultation(models.Model):
         EXPORT = "EXPORT", "Export (tableur)"
         PDF = "PDF", "PDF"
         FICHIER = "FICHIER", "Fichier téléchargé"
+        SUIVI = "SUIVI", "Suivi en ligne par le demandeur"
 
     date = models.DateTimeField("date", db_index=True)
     # no database constraint: the log outlives the accounts and demands it names (it keeps copies)

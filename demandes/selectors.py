@@ -303,6 +303,42 @@ def timeline(demande: Demande, *, lecture) -> list:
     return [lecture.evenement(e) for e in demande.evenements.select_related("acteur").order_by("-date", "-id")]
 
 
+# The events the applicant sees on their own follow-up (R. 441-2-17; the national system's "aPublierSurPGP"
+# flag): the steps of their demand, never the staff's working notes (interviews, designations, opinions of
+# coordination commissions). The one list; the follow-up masks the sensitive ones as everyone else's pages do.
+EVENEMENTS_VISIBLES_DEMANDEUR = frozenset(
+    {
+        Evenement.Type.ENREGISTREMENT,
+        Evenement.Type.RECTIFICATION,
+        Evenement.Type.PIECE_DEMANDEE,
+        Evenement.Type.PIECE_RECUE,
+        Evenement.Type.PIECE_VALIDEE,
+        Evenement.Type.PRIORITE_RECONNUE,
+        Evenement.Type.PRIORITE_LEVEE,
+        Evenement.Type.DALO,
+        Evenement.Type.RENDEZ_VOUS,
+        Evenement.Type.RAPPEL_RENOUVELLEMENT,
+        Evenement.Type.RENOUVELLEMENT,
+        Evenement.Type.AVERTISSEMENT,
+        Evenement.Type.EXAMEN_CAL,
+        Evenement.Type.DECISION_CAL,
+        Evenement.Type.PROPOSITION,
+        Evenement.Type.REFUS,
+        Evenement.Type.BAIL_SIGNE,
+        Evenement.Type.RADIATION,
+        Evenement.Type.REACTIVATION,
+        Evenement.Type.FICHE_INFORMATION,
+        Evenement.Type.COTATION,
+    }
+)
+
+
+def timeline_demandeur(demande: Demande, *, lecture) -> list:
+    """The events of ``EVENEMENTS_VISIBLES_DEMANDEUR``, newest first, as ``lecture`` reads them."""
+    qs = demande.evenements.filter(type__in=EVENEMENTS_VISIBLES_DEMANDEUR).order_by("-date", "-id")
+    return [lecture.evenement(e) for e in qs]
+
+
 # --- Scheduled jobs: what the next run would do ------------------------------------------------
 
 

@@ -286,8 +286,16 @@ def modifier_demande(
 
 
 @transaction.atomic
-def renouveler(demande: Demande, *, acteur, jour: dt.date | None = None, version: int | None = None) -> Demande:
-    """Yearly renewal: same number, same filing date (seniority kept), new renewal date (R. 441-2-7)."""
+def renouveler(
+    demande: Demande,
+    *,
+    acteur,
+    jour: dt.date | None = None,
+    version: int | None = None,
+    organisation: str | None = None,
+) -> Demande:
+    """Yearly renewal: same number, same filing date (seniority kept), new renewal date (R. 441-2-7).
+    ``organisation``: who renewed when there is no account (the applicant online)."""
     from .selectors import delais_pour
 
     jour = jour or _today()
@@ -310,6 +318,7 @@ def renouveler(demande: Demande, *, acteur, jour: dt.date | None = None, version
         demande,
         Evenement.Type.RENOUVELLEMENT,
         acteur=acteur,
+        organisation=organisation,
         libelle=f"Demande renouvelée, valable jusqu'au {expiration:%d/%m/%Y}",
         detail={"date_renouvellement": jour.isoformat(), "expiration": expiration.isoformat()},
     )

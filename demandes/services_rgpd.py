@@ -69,17 +69,21 @@ def enregistrer_consultation(
     nombre: int = 1,
     detail: str = "",
 ) -> JournalConsultation | None:
-    """Append one row to the read log. Nothing for an anonymous visitor (who reads nothing)."""
-    if utilisateur is None or not getattr(utilisateur, "is_authenticated", False):
+    """Append one row to the read log. Nothing for an anonymous visitor (who reads nothing), except the
+    applicant reading their own demand on the public follow-up (``canal=SUIVI``, no account)."""
+    demandeur = canal == JournalConsultation.Canal.SUIVI
+    if not demandeur and (utilisateur is None or not getattr(utilisateur, "is_authenticated", False)):
         return None
     if objet not in JournalConsultation.Objet.values or canal not in JournalConsultation.Canal.values:
         raise rules.DomainError(f"Consultation inconnue : {objet} / {canal}.")
     epci_id = epci_id if epci_id is not None else demande.epci_id
+    if demandeur:
+        utilisateur = None
     return JournalConsultation.objects.create(
         date=timezone.now(),
         utilisateur=utilisateur,
-        identifiant=utilisateur.get_username()[:150],
-        organisation=_organisation(utilisateur, epci_id),
+        identifiant="demandeur" if demandeur else utilisateur.get_username()[:150],
+        organisation="Le demandeur (suivi en ligne)" if demandeur else _organisation(utilisateur, epci_id),
         epci_id=epci_id,
         objet=objet,
         canal=canal,

@@ -105,3 +105,42 @@ class ContourCommune(models.Model):
 
     def __str__(self) -> str:
         return f"Contour de {self.commune}"
+
+
+class CodeSuivi(models.Model):
+    """A one-time code sent to the applicant's e-mail address to open their own follow-up (R. 441-2-17):
+    six digits, kept only as a keyed hash, valid ``suivi.DUREE_CODE``, used once, a few tries at most."""
+
+    demande = models.ForeignKey("demandes.Demande", on_delete=models.CASCADE, related_name="+")
+    empreinte = models.CharField("empreinte du code", max_length=64)
+    cree_le = models.DateTimeField("envoyé le", auto_now_add=True)
+    expire_le = models.DateTimeField("valable jusqu'au")
+    utilise_le = models.DateTimeField("utilisé le", null=True, blank=True)
+    essais = models.PositiveSmallIntegerField("essais erronés", default=0)
+
+    class Meta:
+        verbose_name = "code de suivi"
+        verbose_name_plural = "codes de suivi"
+        ordering = ["-cree_le", "-id"]
+
+    def __str__(self) -> str:
+        return f"Code du {self.cree_le:%d/%m/%Y %H:%M}"
+
+
+class EchecSuivi(models.Model):
+    """A failed identification (wrong number or birth date, wrong code) on a territory's follow-up page.
+    Both keys are keyed hashes (no number nor address kept in clear); ``suivi.ECHECS_MAX`` failures
+    within ``suivi.DUREE_BLOCAGE`` for one number or one address lock the identification."""
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="+")
+    cle_numero = models.CharField("numéro (empreinte)", max_length=64, db_index=True)
+    cle_adresse = models.CharField("adresse IP (empreinte)", max_length=64, db_index=True)
+    date = models.DateTimeField("date", db_index=True)
+
+    class Meta:
+        verbose_name = "échec d'identification au suivi"
+        verbose_name_plural = "échecs d'identification au suivi"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Échec le {self.date:%d/%m/%Y %H:%M}"

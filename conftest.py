@@ -33,9 +33,14 @@ def _donnees_des_migrations(request):
     rates), which the code reads instead of constants, are loaded again first (tests/donnees_initiales.py)."""
     marqueur = request.node.get_closest_marker("django_db")
     transactionnel = marqueur is not None and marqueur.kwargs.get("transaction", False)
-    if not (transactionnel or "transactional_db" in request.fixturenames):
-        return
-    request.getfixturevalue("transactional_db")
     from tests import donnees_initiales
 
-    donnees_initiales.recharger()
+    if transactionnel or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        donnees_initiales.recharger()
+    elif marqueur is not None or "db" in request.fixturenames:
+        # A test in a transaction does not depend on the order tests run in either: if a transactional test's
+        # flush ran before it, the rows are loaded again inside its transaction (rolled back with it).
+        request.getfixturevalue("db")
+        if donnees_initiales.manquantes():
+            donnees_initiales.recharger()

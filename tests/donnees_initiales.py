@@ -24,3 +24,10 @@ def recharger() -> None:
     importlib.import_module("demandes.migrations.0006_rgpd").sourcer(apps, None)
     importlib.import_module("demandes.migrations.0006_elements_sensibles").charger_defauts(apps, None)
     importlib.import_module("relogement.migrations.0004_parametres_nationaux_et_un_par_debut").charger(apps, None)
+
+
+def manquantes() -> bool:
+    """Whether the rows of the data migrations are gone (a flush emptied the tables): one query."""
+    from demandes.models import ElementSensible, ParametresDemande
+
+    return not (ParametresDemande.objects.filter(epci__isnull=True).exists() and ElementSensible.objects.exists())

@@ -384,7 +384,8 @@ class CibleLocale(models.Model):
     Scope: the whole EPCI, or one landlord, reservation holder, sector or commune. The rate is typed as a
     percentage (42,5 %) and stored as an exact fraction (0.425). It stands beside the legal target on every
     output (dashboard, balance sheets, F2, API), never in its place, and is reached by the same exact rule
-    (RULES.md, Platform decision 10). ``version`` and ``article`` name the text that set it (app ``politique``).
+    (docs/droit/regles.md, Platform decision 10). ``version`` and ``article`` name the text that set it (app
+    ``politique``).
     """
 
     OBJECTIFS = [Objectif.HORS_QPV, Objectif.QPV, Objectif.PRIORITAIRES, Objectif.MUTATIONS]

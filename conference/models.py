@@ -1,4 +1,4 @@
-"""The conference itself (P1 "Instances"): the CIL's instances and members, meetings, agenda, attendance, votes and
+"""The conference itself: the CIL's instances and members, meetings, agenda, attendance, votes and
 numbered deliberations, and the journal of every change.
 
 Writes go through ``services.py`` only; the counting rules are pure functions in ``rules.py``.

@@ -1,4 +1,4 @@
-"""Who sees and changes what in the conference (P1, P9), from ``cil.permissions.scope_for``.
+"""Who sees and changes what in the conference, from ``cil.permissions.scope_for``.
 
 - administrators: everything;
 - EPCI staff of the territory (the CIL's secretariat): every instance, member, meeting, document and deliberation

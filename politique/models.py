@@ -1,4 +1,4 @@
-"""Policy documents of the CIL (P1): document-cadre, CIA (or CIA valant document-cadre), PPGDID.
+"""Policy documents of the CIL: document-cadre, CIA (or CIA valant document-cadre), PPGDID.
 
 A document (one per subject and territory) has versions: the initial text and each amendment or revision,
 each with its life cycle (``rules.Statut``) and dates. A version holds its orientations, their strategic
@@ -290,7 +290,7 @@ class Indicateur(models.Model):
 
 
 class JournalPolitique(models.Model):
-    """Who changed what in the policy documents and local targets, and when (P9: every change logged)."""
+    """Who changed what in the policy documents and local targets, and when (every change is logged)."""
 
     epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="+")
     document = models.ForeignKey(

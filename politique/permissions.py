@@ -1,4 +1,4 @@
-"""Who may read and change the policy documents and local targets of a territory (P9).
+"""Who may read and change the policy documents and local targets of a territory.
 
 - EPCI staff of the territory: create and change documents, versions, actions, indicators and local targets;
 - CIL members, landlords and reservation holders of the territory: read them (documents, actions, targets);

@@ -1,10 +1,10 @@
 """Policy documents of the CIL (document-cadre, CIA, PPGDID) as pure functions: life cycle of a version,
 what may be edited in each state, lateness of an action, and the reading of a percentage typed in French.
 
-No ORM, no request, no clock: every date is passed in. Sources: RULES.md §10 (documents adopted by the CIL,
+No ORM, no request, no clock: every date is passed in. Sources: docs/droit/regles.md §10 (documents adopted by the CIL,
 the CIA approved by the préfet, the document-cadre approved by the préfet and the EPCI president), §6.1
 (the PPGDID drawn up by the EPCI, the CIL associated). Which documents wait for the préfet's approval before
-they apply is a table below ([UNVERIFIED] for the exact list: RULES.md §10).
+they apply is a table below ([UNVERIFIED] for the exact list: docs/droit/regles.md §10).
 """
 
 from __future__ import annotations

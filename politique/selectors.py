@@ -151,7 +151,7 @@ def suivi(version: VersionDocument, *, annee: int, avec_chiffres: bool, aujourd_
 
 def presente_cible(resultat: dict) -> dict:
     """A local target's result for readers outside the EPCI staff: the legal target as text, and small counts of a
-    commune or a sector masked (RULES.md, Platform decision 11)."""
+    commune or a sector masked (docs/droit/regles.md, Platform decision 11)."""
     from observatoire.selectors import seuil_secret
 
     secret = seuil_secret()

@@ -1,4 +1,4 @@
-"""The figures published to applicants, per commune and typology (R. 441-2-17, PPGDID item 5; P7 open data).
+"""The figures published to applicants, per commune and typology (R. 441-2-17, PPGDID item 5; open data).
 
 Everything is counted in SQL, a few grouped queries per territory (no row read in Python):
 
@@ -102,8 +102,8 @@ def _compte(qs: QuerySet) -> Subquery:
 
 
 def q_demande_premier_quartile(jour: dt.date, seuil_q1: Decimal, prefixe: str = "") -> Q:
-    """The household of a demand is in the first quartile on ``jour`` (RULES.md §2, Platform decisions 4, 5, 9),
-    in exact integers: 120 x monthly resources in cents <= threshold in cents x consumption units in tenths.
+    """The household of a demand is in the first quartile on ``jour`` (docs/droit/regles.md §2, Platform decisions
+    4, 5, 9), in exact integers: 120 x monthly resources in cents <= threshold in cents x consumption units in tenths.
 
     Resources: the demand's monthly amounts without housing benefits. Consumption units: 1 for the applicant,
     0.5 per member aged 14 or more on ``jour``, 0.3 per child under 14 born on or before ``jour`` (an expected

@@ -19,7 +19,7 @@ from cil.models import Commune, Epci
 
 
 class RegleSecret(models.Model):
-    """Statistical secrecy of the outputs that leave the EPCI's staff (RULES.md, Platform decision 11):
+    """Statistical secrecy of the outputs that leave the EPCI's staff (docs/droit/regles.md, Platform decision 11):
     counts below ``seuil`` are masked, with secondary masking. A setting of the territory, with its dates;
     a row without territory is the platform's default."""
 

@@ -1,4 +1,5 @@
-"""Statistical secrecy of the figures published to the public (RULES.md, Platform decision 11): pure functions.
+"""Statistical secrecy of the figures published to the public (docs/droit/regles.md, Platform decision 11):
+pure functions.
 
 A table is a mapping from cell keys to counts, and the list of its additive relations: cells whose sum is
 printed in another cell (the communes' typologies add up to the commune's total, and so on).

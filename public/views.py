@@ -1,5 +1,5 @@
 """Public pages for applicants (no login): each territory's entrance, how to apply, reception points, scoring,
-priorities, waiting times and key figures, open data (R. 441-2-17, L. 441-2-6; PRODUCT P7).
+priorities, waiting times and key figures, open data (R. 441-2-17, L. 441-2-6).
 
 Every page: French, readable without JavaScript, printable, cacheable by browsers and proxies (no personal
 data, no CSRF token for anonymous visitors), served from stored rows only (no aggregation in the request).

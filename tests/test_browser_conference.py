@@ -1,4 +1,4 @@
-"""Issue 14 in a real Chromium: the CIL's secretariat creates a plenary meeting, puts its agenda and a document,
+"""In a real Chromium: the CIL's secretariat creates a plenary meeting, puts its agenda and a document,
 convenes it by e-mail, records the attendance with two proxies, refuses an impossible vote, records two votes and
 downloads each deliberation's PDF, whose counts (read back with pypdf) are those recorded; a meeting below quorum
 cannot adopt and says why. A CIL member then reads it all. axe-core on every page (WCAG 2.1 AA)."""

@@ -85,7 +85,7 @@ ECRITURE = re.compile(
 
 
 def test_aucune_application_autre_qu_attributions_n_ecrit_decisioncaleol():
-    """Issue 13, one writer per table. Tests, migrations and the benchmark's synthetic territory
+    """One writer per table. Tests, migrations and the benchmark's synthetic territory
     (bench/territoire.py writes straight into PostgreSQL) are outside the application."""
     apps = [
         d

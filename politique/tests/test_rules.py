@@ -1,5 +1,5 @@
 """The life cycle of a policy document's version, lateness of actions, percentages typed in French: tables of
-cases (RULES.md §10: documents adopted by the CIL, the CIA and the orientations approved by the préfet)."""
+cases (docs/droit/regles.md §10: documents adopted by the CIL, the CIA and the orientations approved by the préfet)."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Policy documents and local targets, attacked from the other territories (issue 14, items 3-5): three
+"""Policy documents and local targets, attacked from the other territories: three
 territories each with a CIA in force, an action and a local target; nobody reads or changes another
 territory's, through the pages, the PDF, the objectives API or the admin."""
 

@@ -106,7 +106,13 @@ def test_second_factor_enrolment_then_verification(page: Page, live_server, sett
     expect(page.get_by_role("heading", level=1)).to_have_text("Activer le second facteur")
     qr = page.get_by_role("img", name="Code QR à scanner avec votre application d'authentification")
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.naturalWidth") > 0  # the SVG is served and drawn
+    # the SVG is served and drawn (visible before it has loaded on a busy machine: wait for its load event)
+    largeur = qr.evaluate(
+        "img => img.complete ? img.naturalWidth : new Promise(ok => {"
+        " img.addEventListener('load', () => ok(img.naturalWidth), {once: true});"
+        " img.addEventListener('error', () => ok(0), {once: true}); })"
+    )
+    assert largeur > 0
     axe_check(page)
     secret = page.locator("#cle-secrete").inner_text().replace(" ", "")
     cle = b32decode(secret)

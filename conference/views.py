@@ -18,19 +18,12 @@ from django.views.decorators.http import require_POST
 from cil.models import Epci
 from core import parametres
 from core.db import ordre_fr
+from core.erreurs import texte_du_refus
 from core.navigation import rubrique
 
 from . import forms, pdf, permissions, selectors, services
 from .models import Deliberation, DocumentSeance, Instance, JournalConference, Membre, PointOrdreDuJour, Seance
 from .rules import RegleError
-
-
-def _message(exc) -> str:
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "message_dict"):
-            return " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
-        return " ".join(exc.messages)
-    return str(exc)
 
 
 def _erreurs_dans(form, exc) -> None:
@@ -39,7 +32,7 @@ def _erreurs_dans(form, exc) -> None:
         for champ, erreurs in exc.message_dict.items():
             form.add_error(champ if champ in form.fields else None, erreurs)
     else:
-        form.add_error(None, _message(exc))
+        form.add_error(None, texte_du_refus(exc))
 
 
 def _epci(request, *, gerer: bool = False) -> Epci:
@@ -217,7 +210,7 @@ def fin_mandat(request, pk):
     try:
         services.mettre_fin_au_mandat(membre, acteur=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, texte_du_refus(exc))
     else:
         messages.success(request, f"Mandat de {membre.nom} terminé le {form.cleaned_data['fin_mandat']:%d/%m/%Y}.")
     return redirect("conference:instance", pk=membre.instance_id)
@@ -361,7 +354,7 @@ def convoquer(request, pk):
     try:
         envoi = services.convoquer(s, acteur=request.user, lien=lien)
     except RegleError as exc:
-        messages.error(request, _message(exc))
+        messages.error(request, texte_du_refus(exc))
         return seance(request, pk, status=400)
     texte = f"Convocation envoyée à {envoi['envoyes']} membre{'s' if envoi['envoyes'] > 1 else ''}."
     if envoi["sans_adresse"]:
@@ -389,7 +382,7 @@ def presences(request, pk):
         try:
             comptage = services.enregistrer_presences(s, acteur=request.user, presences=saisie)
         except RegleError as exc:
-            erreur = _message(exc)
+            erreur = texte_du_refus(exc)
         else:
             messages.success(
                 request,

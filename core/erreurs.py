@@ -17,3 +17,10 @@ from __future__ import annotations
 
 class ErreurMetier(Exception):
     """A business rule refuses the operation; ``str(exc)`` is a complete French sentence for the user."""
+
+
+def texte_du_refus(exc: Exception, *, separateur: str = " ") -> str:
+    """The French text of a refusal for a message: a business error's sentence, or the messages of a Django
+    ``ValidationError`` (the only exception here with ``messages``) joined by ``separateur``."""
+    messages = getattr(exc, "messages", None)
+    return separateur.join(messages) if messages is not None else str(exc)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from cil.models import CibleLocale, Epci
 from core import parametres
 from core.db import ordre_fr
+from core.erreurs import texte_du_refus
 from core.navigation import rubrique
 
 from . import forms, indicateurs, pdf, permissions, rules, selectors, services
@@ -32,8 +33,7 @@ from .rules import RegleError
 
 
 def _erreur(request, exc) -> None:
-    texte = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, texte)
+    messages.error(request, texte_du_refus(exc, separateur="; "))
 
 
 def _epcis(user):

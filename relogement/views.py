@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cil.models import Epci
 from core.db import ordre_fr
+from core.erreurs import texte_du_refus
 from core.navigation import rubrique
 
 from . import exports, forms, pdf, permissions, selectors, services
@@ -32,8 +33,7 @@ from .rules import RegleError
 
 
 def _erreur(request, exc) -> None:
-    texte = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, texte)
+    messages.error(request, texte_du_refus(exc, separateur="; "))
 
 
 # --- Operations ------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import json
 from html import unescape
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from attributions import rules as arules
@@ -13,7 +14,7 @@ from attributions import services as aservices
 from attributions.vacances import flux, stock
 from cil import demo as cdemo
 from cil import services as cservices
-from core.erreurs import ErreurMetier
+from core.erreurs import ErreurMetier, texte_du_refus
 from core.models import User
 from core.pdf import RessourceRefusee
 from core.tests.urls_erreurs import MESSAGE
@@ -149,3 +150,16 @@ def test_une_vraie_vue_qui_ne_rattrape_plus_le_refus_donne_le_message_pas_une_50
     assert sans_origine.status_code == 400 and attendu in unescape(sans_origine.content.decode())
     demande.refresh_from_db()
     assert demande.statut == "ACTIVE" and not demande.transitions.exists()
+
+
+@pytest.mark.parametrize(
+    ("exc", "separateur", "attendu"),
+    [
+        (ErreurMetier("Refusé."), " ", "Refusé."),
+        (ValidationError(["Un.", "Deux."]), " ", "Un. Deux."),
+        (ValidationError(["Un.", "Deux."]), "; ", "Un.; Deux."),
+        (ValidationError({"date": ["Date requise."], "nom": ["Nom requis."]}), " ", "Date requise. Nom requis."),
+    ],
+)
+def test_le_texte_d_un_refus(exc, separateur, attendu):
+    assert texte_du_refus(exc, separateur=separateur) == attendu

@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from core.erreurs import texte_du_refus
+
 from .. import permissions
 from ..models import (
     Demande,
 )
-from ..rules import DomainError
 
 
 def _demande_visible(request, pk) -> Demande:
@@ -36,4 +37,4 @@ def _acces_demandes(request):
 
 
 def _erreur_domaine(request, exc: Exception) -> None:
-    messages.error(request, str(exc) if isinstance(exc, DomainError) else " ".join(exc.messages))
+    messages.error(request, texte_du_refus(exc))

@@ -91,8 +91,22 @@ def demander_code(epci, saisie_numero: str, date_naissance: dt.date | None, adre
     CodeSuivi.objects.filter(demande=demande, utilise_le__isnull=True).update(expire_le=maintenant)
     code = f"{secrets.randbelow(1_000_000):06d}"
     CodeSuivi.objects.create(demande=demande, empreinte=empreinte(code), expire_le=maintenant + DUREE_CODE)
+    # Sent by the worker, not in the request: an SMTP exchange takes far longer than a refusal, and the answer's
+    # delay would tell a visitor that the number and birth date they typed belong to a demand.
+    from .tasks import envoyer_code_suivi
+
+    envoyer_code_suivi.delay(demande.pk, code)
+    return numero
+
+
+def envoyer_code(demande_id: int, code: str) -> None:
+    """The e-mail carrying a one-time code (``public.tasks.envoyer_code_suivi``): only the number and the code,
+    no personal data (Platform decision 12: nothing sensitive in an e-mail)."""
+    demande = Demande.objects.select_related("epci").get(pk=demande_id)
+    if not demande.email:
+        return
     send_mail(
-        f"Votre code de suivi de demande de logement social – {epci.nom}",
+        f"Votre code de suivi de demande de logement social – {demande.epci.nom}",
         (
             f"Bonjour,\n\nVotre code pour consulter votre demande de logement social n° {demande.numero_unique} "
             f"est : {code}\n\nIl est valable {int(DUREE_CODE.total_seconds() // 60)} minutes et ne sert "
@@ -102,7 +116,6 @@ def demander_code(epci, saisie_numero: str, date_naissance: dt.date | None, adre
         None,
         [demande.email],
     )
-    return numero
 
 
 @transaction.atomic

@@ -16,3 +16,17 @@ def calculer_chiffres_publics(self) -> int:
         if self.request.is_eager or self.request.retries >= self.max_retries:
             raise
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def envoyer_code_suivi(self, demande_id: int, code: str) -> None:
+    """Send an applicant their one-time follow-up code (``public.suivi.envoyer_code``); a mail server that does
+    not answer is retried, the code stays valid for its fifteen minutes."""
+    from . import suivi
+
+    try:
+        suivi.envoyer_code(demande_id, code)
+    except OSError as exc:
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            raise
+        raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc

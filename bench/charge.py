@@ -88,7 +88,33 @@ def _lire_stats(chemin: Path) -> dict:
     return stats
 
 
-def mesurer(utilisateurs: int = 20, duree: int = 60, workers: int = 2) -> dict:
+def _cpu_du_groupe(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of one process group (gunicorn's master and
+    workers), read from /proc: what the server spent, beside what the load generator spent."""
+    tic = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entree in Path("/proc").iterdir():
+        if not entree.name.isdigit():
+            continue
+        try:
+            champs = (entree / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(champs[2]) == pgid:  # field 5 of stat, the process group
+            total += int(champs[11]) + int(champs[12])  # utime, stime
+    return round(total / tic, 1)
+
+
+def lancer_charge(
+    donnees: dict, echauffement: list[tuple[str, dict]], classes: list[str], utilisateurs: int, duree: int,
+    workers: int = 2, threads: int = 1,
+) -> dict:  # fmt: skip
+    """gunicorn serving bench.settings on the current database, then locust (headless) playing ``classes`` of
+    bench/locustfile.py with ``donnees``; returns locust's per-name statistics and what each side cost in CPU.
+
+    ``echauffement``: (url, headers) fetched four times before the measure (templates compiled, connections
+    open). Both processes are stopped at the end, whatever happens.
+    """
     from django.conf import settings
 
     db = settings.DATABASES["default"]
@@ -101,14 +127,14 @@ def mesurer(utilisateurs: int = 20, duree: int = 60, workers: int = 2) -> dict:
     }
     gunicorn = locust = None
     with tempfile.TemporaryDirectory() as tmp:
-        donnees, journal = Path(tmp) / "donnees.json", Path(tmp) / "locust.log"
-        donnees.write_text(json.dumps(_donnees(utilisateurs)))
+        fichier, journal = Path(tmp) / "donnees.json", Path(tmp) / "locust.log"
+        fichier.write_text(json.dumps(donnees))
         try:
-            gunicorn = subprocess.Popen(
-                [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--workers", str(workers),
-                 "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],  # fmt: skip
-                cwd=ROOT, env=env, start_new_session=True,
-            )  # fmt: skip
+            commande = [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--workers", str(workers),
+                        "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+            if threads > 1:
+                commande += ["--threads", str(threads)]
+            gunicorn = subprocess.Popen(commande, cwd=ROOT, env=env, start_new_session=True)
             for _ in range(100):
                 try:
                     with urllib.request.urlopen(f"{hote}/bench/nu/", timeout=2) as r:
@@ -118,24 +144,26 @@ def mesurer(utilisateurs: int = 20, duree: int = 60, workers: int = 2) -> dict:
                     time.sleep(0.3)
             else:
                 raise RuntimeError("gunicorn n'a pas démarré")
-            # warm both workers up (templates compiled, connections open) before the measured run
-            cookie = {"Cookie": f"sessionid={json.loads(donnees.read_text())['sessions'][0]}"}
-            echauffement = ["/bench/nu/", "/demandes/?q=mar", "/demandes/nouvelle/"]
-            echauffement += [f"/demandes/{pk}/" for pk in json.loads(donnees.read_text())["fiches"][:3]]
             for _ in range(4):
-                for url in echauffement:
-                    with urllib.request.urlopen(urllib.request.Request(hote + url, headers=cookie), timeout=30):
+                for url, entetes in echauffement:
+                    with urllib.request.urlopen(urllib.request.Request(hote + url, headers=entetes), timeout=30):
                         pass
             charge_avant = charge()
+            cpu_serveur_avant = _cpu_du_groupe(gunicorn.pid)
             locust = subprocess.Popen(
                 [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                  "--users", str(utilisateurs), "--spawn-rate", "5", "--reset-stats", "--run-time", f"{duree}s",
                  "--host", hote, "--csv", str(Path(tmp) / "locust"), "--only-summary", "--stop-timeout", "5",
-                 "--loglevel", "WARNING"],  # fmt: skip
-                cwd=ROOT, env={**env, "BENCH_LOCUST_DATA": str(donnees)}, start_new_session=True,
+                 "--loglevel", "WARNING", *classes],  # fmt: skip
+                cwd=ROOT, env={**env, "BENCH_LOCUST_DATA": str(fichier)}, start_new_session=True,
                 stdout=subprocess.DEVNULL, stderr=journal.open("w"),
             )  # fmt: skip
-            locust.wait(timeout=duree + 60)
+            debut = time.perf_counter()
+            # wait4 gives the load generator's own CPU time: on 2 shared cores it competes with the server
+            _pid, statut, usage = os.wait4(locust.pid, 0)
+            locust.returncode = os.waitstatus_to_exitcode(statut)
+            duree_reelle = time.perf_counter() - debut
+            cpu_serveur = round(_cpu_du_groupe(gunicorn.pid) - cpu_serveur_avant, 1)
             charge_apres = charge()
             if not (Path(tmp) / "locust_stats.csv").exists():
                 raise RuntimeError("locust n'a rien mesuré : " + journal.read_text()[-2000:])
@@ -143,19 +171,41 @@ def mesurer(utilisateurs: int = 20, duree: int = 60, workers: int = 2) -> dict:
         finally:
             _arreter(locust)
             _arreter(gunicorn)
-    pages = {k: v for k, v in stats.items() if k not in ("vue_nue", "Aggregated")}
-    total_pages = {
+    return {
+        "par_page": stats,
+        "charge_avant_apres": [charge_avant, charge_apres],
+        "cpu_s": {
+            "generateur_de_charge_locust": round(usage.ru_utime + usage.ru_stime, 1),
+            "serveur_gunicorn": cpu_serveur,
+            "duree_du_tir_s": round(duree_reelle, 1),
+            "coeurs_de_la_machine": os.cpu_count(),
+        },
+    }
+
+
+def synthese(stats: dict, exclus: tuple[str, ...] = ("vue_nue", "Aggregated")) -> dict:
+    pages = {k: v for k, v in stats.items() if k not in exclus}
+    return {
         "requetes": sum(v["requetes"] for v in pages.values()),
         "echecs": sum(v["echecs"] for v in pages.values()),
         "p95_ms_max_des_pages": max(v["p95_ms"] for v in pages.values()),
     }
+
+
+def mesurer(utilisateurs: int = 20, duree: int = 60, workers: int = 2) -> dict:
+    donnees = _donnees(utilisateurs)
+    cookie = {"Cookie": f"sessionid={donnees['sessions'][0]}"}
+    echauffement = [("/bench/nu/", cookie), ("/demandes/?q=mar", cookie), ("/demandes/nouvelle/", cookie)]
+    echauffement += [(f"/demandes/{pk}/", cookie) for pk in donnees["fiches"][:3]]
+    tir = lancer_charge(donnees, echauffement, ["AgentAccueil"], utilisateurs, duree, workers)
     return {
         "utilisateurs": utilisateurs,
         "duree_s": duree,
         "workers_gunicorn": workers,
-        "charge_avant_apres": [charge_avant, charge_apres],
-        "par_page": stats,
-        "pages_accueil": total_pages,
+        "charge_avant_apres": tir["charge_avant_apres"],
+        "cpu_s": tir["cpu_s"],
+        "par_page": tir["par_page"],
+        "pages_accueil": synthese(tir["par_page"]),
         "cible_p95_ms": 200,
     }
 

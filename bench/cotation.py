@@ -165,8 +165,11 @@ def main() -> None:
     if Demande.objects.count() != args.n:
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE demandes_demande CASCADE")
-        generation = generer(args.n, terr)
-        enrichissement = enrichir()
+        from bench.generateurs import defauts_provisoires, modeles_generes
+
+        with defauts_provisoires(*modeles_generes()):
+            generation = generer(args.n, terr)
+            enrichissement = enrichir()
     with connection.cursor() as cursor:  # a fresh start for the timed runs
         cursor.execute("DELETE FROM demandes_evenement WHERE type = 'COTATION'")
         cursor.execute("UPDATE demandes_demande SET score = NULL, score_grille_id = NULL, score_calcule_le = NULL")

@@ -596,7 +596,10 @@ def main(argv=None) -> dict:
     if existant < args.n:
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE demandes_demande CASCADE")
-        generation = generer(args.n, terr)
+        from bench.generateurs import defauts_provisoires, modeles_generes
+
+        with defauts_provisoires(*modeles_generes()):
+            generation = generer(args.n, terr)
     total = Demande.objects.count()
     mesures = mesurer(agent, terr[0][0].pk, args.queries)
     resultat = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from decimal import Decimal
@@ -61,3 +62,46 @@ def lignes_f1(n: int, *, communes: dict[str, list[str]], epci: str = "200040715"
 def fichier_f1(rows) -> bytes:
     lines = [";".join(F1_COLONNES)] + [";".join(r) for r in rows]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@contextlib.contextmanager
+def defauts_provisoires(*modeles):
+    """While the bench writes rows with ``INSERT ... SELECT`` naming its columns, give every NOT NULL column that
+    has no database default (a field added to a model since the generator was written) the model's default as a
+    temporary database default; the schema is put back as the migrations left it afterwards. The generators then
+    survive new fields instead of failing on a NOT NULL constraint."""
+    from django.db import connection, models
+
+    poses: list[tuple[str, str]] = []
+    with connection.cursor() as cursor:
+        for modele in modeles:
+            table = modele._meta.db_table
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO' "
+                "AND column_default IS NULL",
+                [table],
+            )
+            sans_defaut = {r[0] for r in cursor.fetchall()}
+            for champ in modele._meta.concrete_fields:
+                if champ.column not in sans_defaut or not champ.has_default():
+                    continue
+                valeur = champ.get_db_prep_save(champ.get_default(), connection)
+                litteral = connection.ops.compose_sql("%s", [valeur])
+                if isinstance(champ, models.JSONField):
+                    litteral += "::jsonb"
+                cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{champ.column}" SET DEFAULT {litteral}')
+                poses.append((table, champ.column))
+    try:
+        yield [f"{t}.{c}" for t, c in poses]
+    finally:
+        with connection.cursor() as cursor:
+            for table, colonne in poses:
+                cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{colonne}" DROP DEFAULT')
+
+
+def modeles_generes() -> list:
+    """The models whose tables the generators of bench/territoire.py and bench/demandes_search.py write."""
+    from attributions.models import DecisionCaleol, Logement
+    from demandes.models import CriterePriorite, Demande, Evenement, MembreMenage, Ressource
+
+    return [Logement, DecisionCaleol, Demande, MembreMenage, Ressource, Evenement, CriterePriorite]

@@ -1,6 +1,8 @@
-"""Reception-desk traffic for ``bench.charge``: agents already logged in (session cookies handed over by the runner).
+"""Traffic for ``bench.charge`` and ``bench.charge_public``; the runner names the user classes to play.
 
-BENCH_LOCUST_DATA names a JSON file: {"sessions": [...], "fiches": [...], "noms": [...]}.
+BENCH_LOCUST_DATA names a JSON file: {"sessions": [...], "fiches": [...], "noms": [...]} for the reception-desk
+agents (already logged in: session cookies handed over by the runner), {"slug": ..., "communes": [...],
+"mois": ...} for the anonymous visitors of a territory's public pages.
 """
 
 import itertools
@@ -11,7 +13,8 @@ import random
 from locust import HttpUser, between, task
 
 DONNEES = json.loads(open(os.environ["BENCH_LOCUST_DATA"], encoding="utf-8").read())  # noqa: SIM115
-SESSIONS = itertools.cycle(enumerate(DONNEES["sessions"]))
+SESSIONS = itertools.cycle(enumerate(DONNEES.get("sessions") or [""]))
+VISITEURS = itertools.count()
 
 
 class AgentAccueil(HttpUser):
@@ -38,6 +41,66 @@ class AgentAccueil(HttpUser):
     @task(1)
     def inscription(self):
         self._get("/demandes/nouvelle/", "inscription")
+
+    @task(1)
+    def vue_nue(self):
+        self._get("/bench/nu/", "vue_nue")
+
+
+class VisiteurPublic(HttpUser):
+    """An anonymous visitor of the territory's public pages (no login, no cookie kept between pages)."""
+
+    wait_time = between(0.5, 2.0)
+
+    def on_start(self):
+        self.rnd = random.Random(1000 + next(VISITEURS))
+        self.base = f"/territoires/{DONNEES['slug']}"
+
+    def _get(self, url, name):
+        self.client.cookies.clear()
+        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code}")
+
+    @task(3)
+    def entree(self):
+        self._get(f"{self.base}/", "public_entree")
+
+    @task(4)
+    def delais_commune(self):
+        self._get(f"{self.base}/delais-et-chiffres/{self.rnd.choice(DONNEES['communes'])}/", "public_delais_commune")
+
+    @task(2)
+    def delais_territoire(self):
+        self._get(f"{self.base}/delais-et-chiffres/", "public_delais_territoire")
+
+    @task(2)
+    def lieux_d_accueil(self):
+        self._get(f"{self.base}/lieux-d-accueil/", "public_lieux_d_accueil")
+
+    @task(2)
+    def cotation(self):
+        self._get(f"{self.base}/cotation/", "public_cotation")
+
+    @task(1)
+    def priorites(self):
+        self._get(f"{self.base}/publics-prioritaires/", "public_priorites")
+
+    @task(1)
+    def faire_une_demande(self):
+        self._get(f"{self.base}/faire-une-demande/", "public_faire_une_demande")
+
+    @task(1)
+    def donnees_ouvertes(self):
+        self._get(f"{self.base}/donnees-ouvertes/", "public_donnees_ouvertes")
+
+    @task(1)
+    def fichier_csv(self):
+        self._get(f"{self.base}/donnees-ouvertes/chiffres-{DONNEES['mois']}.csv", "public_fichier_csv")
+
+    @task(1)
+    def suivi(self):
+        self._get(f"{self.base}/suivre-ma-demande/", "public_suivi_identification")
 
     @task(1)
     def vue_nue(self):

@@ -222,7 +222,10 @@ def assurer(facteur: float = 1.0, force: bool = False) -> dict:
         return {**marque, "genere_dans_ce_run": False}
     print(f"Génération du territoire {taille} (version {empreinte})…", flush=True)
     debut = time.perf_counter()
-    etapes = generer(taille)
+    from bench.generateurs import defauts_provisoires, modeles_generes
+
+    with defauts_provisoires(*modeles_generes()):
+        etapes = generer(taille)
     total = round(time.perf_counter() - debut, 1)
     with connection.cursor() as cursor:
         comptes = {}

@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils.text import slugify
 
-from cil.models import Epci
+from cil.models import Epci, Guichet, Membership
 
 from .models import ChiffresPublics, RegleSecret
 
@@ -20,8 +21,11 @@ SEUIL_SECRET_DEFAUT = 10  # Platform decision 11, when no rule is recorded at al
 
 def territoires_publics():
     """The territories run on the platform (a reception point or a member): they have a public entrance."""
-    avec = Epci.objects.filter(Q(guichets__isnull=False) | Q(memberships__isnull=False)).values("pk")
-    return Epci.objects.filter(pk__in=avec)
+    # two semi-joins on small tables, not an OR over outer joins of every EPCI of France with its rows
+    return Epci.objects.filter(
+        Q(pk__in=Guichet.objects.values("epci_id"))
+        | Q(pk__in=Membership.objects.filter(epci__isnull=False).values("epci_id"))
+    )
 
 
 def slugs() -> dict[str, Epci]:
@@ -64,7 +68,17 @@ def regle_secret(epci: Epci, jour: dt.date) -> Regle:
 
 
 def derniers_chiffres(epci: Epci) -> ChiffresPublics | None:
-    return ChiffresPublics.objects.filter(epci=epci).order_by("-jour").first()
+    """The last stored table. Its rows (a few hundred cells) are read from the database once per computation
+    and worker: the key names the row and when it was computed, so a recomputed table is never served stale."""
+    derniere = ChiffresPublics.objects.filter(epci=epci).order_by("-jour").values_list("pk", "calcule_le").first()
+    if derniere is None:
+        return None
+    cle = f"public:chiffres:{derniere[0]}:{derniere[1].timestamp()}"
+    chiffres = cache.get(cle)
+    if chiffres is None:
+        chiffres = ChiffresPublics.objects.get(pk=derniere[0])
+        cache.set(cle, chiffres, 24 * 3600)
+    return chiffres
 
 
 def est_fin_de_mois(jour: dt.date) -> bool:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from cil.models import Bailleur, Commune, Epci, Guichet
 from core.erreurs import ErreurMetier
@@ -286,6 +287,13 @@ class Demande(models.Model):
             models.Index(fields=["nom_naissance_norm"], name="demande_nom_naiss_idx"),
             models.Index(fields=["epci", "date_naissance"], name="demande_epci_naissance_idx"),
             models.Index(fields=["statut", "epci"], name="demande_statut_idx"),
+            # the scheduled jobs' "due on or before" filters (selectors._echues) on the start of validity
+            models.Index(
+                F("statut"),
+                F("epci"),
+                Coalesce("date_dernier_renouvellement", "date_depot"),
+                name="demande_debut_validite_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -137,6 +137,24 @@ def renouvellement_ouvert(statut: str, date_depot, date_dernier_renouvellement, 
 
 def rappel_du(statut: str, date_depot, date_dernier_renouvellement, delais: Delais, today: dt.date) -> bool:
     return statut == Statut.ACTIVE and today >= date_rappel(date_depot, date_dernier_renouvellement, delais)
+
+
+def debut_validite_limite(echeance: Callable[[dt.date], dt.date], today: dt.date) -> dt.date:
+    """The latest start of validity (filing or last renewal) whose ``echeance(debut)`` falls on or before
+    ``today``: a demand is concerned exactly when its start is on or before this date. ``echeance`` grows with
+    the start (calendar months, the 31st clipped), so a binary search over the days finds the bound; the SQL
+    filters of the scheduled jobs compare one indexed column to it instead of reading every demand in Python,
+    and the rule stays the one written here."""
+    bas, haut = today - dt.timedelta(days=366 * 20), today
+    if echeance(bas) > today:
+        return bas - dt.timedelta(days=1)
+    while bas < haut:  # invariant: echeance(bas) <= today
+        milieu = bas + dt.timedelta(days=(haut - bas).days // 2 + 1)
+        if echeance(milieu) <= today:
+            bas = milieu
+        else:
+            haut = milieu - dt.timedelta(days=1)
+    return bas
 
 
 def radiation_due(statut: str, date_depot, date_dernier_renouvellement, delais: Delais, today: dt.date) -> bool:

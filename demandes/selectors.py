@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
 from core.db import ordre_fr
 
@@ -342,60 +342,76 @@ def timeline_demandeur(demande: Demande, *, lecture) -> list:
 # --- Scheduled jobs: what the next run would do ------------------------------------------------
 
 
-def rappels_a_envoyer(today: dt.date, epci_ids=None) -> list[Demande]:
-    """Active demands whose renewal notice is due and not yet sent for the current validity year."""
-    resultat = []
-    qs = Demande.objects.filter(statut=Statut.ACTIVE).select_related("epci", "guichet")
+def delais_par_epci(epci_ids, jour: dt.date) -> dict[rules.Delais, list[int]]:
+    """The territories grouped by the delays in force on ``jour`` (their own row, else the national one), in two
+    queries whatever their number: the scheduled jobs and their pages filter each group in SQL."""
+    national = parametres_pour(None, jour).delais()
+    propres: dict[int, rules.Delais] = {}
+    en_vigueur = ParametresDemande.objects.filter(date_debut__lte=jour, epci_id__in=epci_ids).exclude(date_fin__lt=jour)
+    for row in en_vigueur.order_by("epci_id", "-date_debut"):
+        propres.setdefault(row.epci_id, row.delais())
+    groupes: dict[rules.Delais, list[int]] = {}
+    for epci_id in epci_ids:
+        groupes.setdefault(propres.get(epci_id, national), []).append(epci_id)
+    return groupes
+
+
+def _territoires(epci_ids) -> list[int]:
     if epci_ids is not None:
-        qs = qs.filter(epci_id__in=epci_ids)
-    cache: dict[int, rules.Delais] = {}
-    # Coarse SQL pre-filter (the longest plausible notice is 3 months) then the exact rule in Python.
-    limite = rules.add_months(today, 3)
-    qs = qs.filter(
-        Q(date_dernier_renouvellement__isnull=True, date_depot__lte=rules.add_months(limite, -12))
-        | Q(date_dernier_renouvellement__lte=rules.add_months(limite, -12))
+        return list(epci_ids)
+    return list(Demande.objects.order_by().values_list("epci_id", flat=True).distinct())
+
+
+def _echues(statut: str, echeance, today: dt.date, epci_ids) -> QuerySet:
+    """Demands of ``statut`` whose ``echeance(date_depot, date_dernier_renouvellement, delais)`` is on or before
+    ``today``, the delays of each territory applied: one SQL condition per group of delays on the start of
+    validity (index ``demande_debut_validite_idx``)."""
+    condition = Q(pk__in=[])
+    for delais, ids in delais_par_epci(_territoires(epci_ids), today).items():
+        limite = rules.debut_validite_limite(lambda debut, d=delais: echeance(debut, None, d), today)
+        condition |= Q(epci_id__in=ids, debut_validite__lte=limite)
+    return (
+        Demande.objects.filter(statut=statut)
+        .alias(debut_validite=Coalesce("date_dernier_renouvellement", "date_depot"))
+        .filter(condition)
+        .select_related("epci", "guichet")
+        .order_by("date_depot", "pk")
     )
-    for demande in qs.iterator(chunk_size=2000):
-        delais = cache.setdefault(demande.epci_id, delais_pour(demande.epci_id, today))
-        if rules.rappel_du(demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, today):
-            resultat.append(demande)
-    return resultat
 
 
-def radiations_a_faire(today: dt.date, epci_ids=None) -> list[Demande]:
-    resultat = []
-    qs = Demande.objects.filter(statut=Statut.A_RENOUVELER).select_related("epci", "guichet")
-    if epci_ids is not None:
-        qs = qs.filter(epci_id__in=epci_ids)
-    cache: dict[int, rules.Delais] = {}
-    for demande in qs.iterator(chunk_size=2000):
-        delais = cache.setdefault(demande.epci_id, delais_pour(demande.epci_id, today))
-        if rules.radiation_due(demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, today):
-            resultat.append(demande)
-    return resultat
+def rappels_a_envoyer(today: dt.date, epci_ids=None) -> QuerySet:
+    """Active demands whose renewal notice is due (``rules.rappel_du``): sending it moves the demand to
+    ``A_RENOUVELER``, so a demand already noticed is no longer here."""
+    return _echues(Statut.ACTIVE, rules.date_rappel, today, epci_ids)
+
+
+def radiations_a_faire(today: dt.date, epci_ids=None) -> QuerySet:
+    """Noticed demands whose deadline for renewal has passed (``rules.radiation_due``)."""
+    return _echues(Statut.A_RENOUVELER, rules.date_radiation_non_renouvellement, today, epci_ids)
 
 
 # --- Reception network ------------------------------------------------------------------------
 
 
-def entretiens_en_retard(today: dt.date, epci_ids) -> list[Demande]:
-    """Active demands registered more than the PPGDID's delay ago without an interview held or booked."""
-    resultat = []
+def entretiens_en_retard(today: dt.date, epci_ids, limite: int = 200) -> list[Demande]:
+    """Active demands registered more than the PPGDID's delay ago (within the last year) without an interview
+    held or booked, the oldest first: one query for all the territories of the same delay."""
     entretien = RendezVous.objects.filter(demande=OuterRef("pk")).exclude(
         statut__in=[RendezVous.Statut.ANNULE, RendezVous.Statut.NON_HONORE]
     )
-    for epci_id in epci_ids:
-        delai = delais_pour(epci_id, today).delai_max_entretien_jours
-        qs = (
-            Demande.objects.actives()
-            .filter(epci_id=epci_id, date_depot__lt=today - dt.timedelta(days=delai))
-            .filter(date_depot__gte=today - dt.timedelta(days=365))
-            .exclude(Exists(entretien))
-            .select_related("guichet")
-            .order_by("date_depot")
-        )
-        resultat.extend(qs[:200])
-    return resultat
+    par_delai: dict[int, list[int]] = {}
+    for delais, ids in delais_par_epci(list(epci_ids), today).items():
+        par_delai.setdefault(delais.delai_max_entretien_jours, []).extend(ids)
+    condition = Q(pk__in=[])
+    for delai, ids in par_delai.items():
+        condition |= Q(epci_id__in=ids, date_depot__lt=today - dt.timedelta(days=delai))
+    return list(
+        Demande.objects.actives()
+        .filter(condition, date_depot__gte=today - dt.timedelta(days=365))
+        .exclude(Exists(entretien))
+        .select_related("guichet")
+        .order_by("date_depot", "pk")[:limite]
+    )
 
 
 def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:

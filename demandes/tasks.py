@@ -14,8 +14,8 @@ def envoyer_rappels_renouvellement(self) -> dict:
     """Send every renewal notice due today; an event marks each one, so a rerun sends nothing twice."""
     today = timezone.localdate()
     envoyes = 0
-    for demande in selectors.rappels_a_envoyer(today):
-        if services.envoyer_rappel_renouvellement(demande.pk, acteur=None, today=today):
+    for pk in list(selectors.rappels_a_envoyer(today).values_list("pk", flat=True)):
+        if services.envoyer_rappel_renouvellement(pk, acteur=None, today=today):
             envoyes += 1
     return {"date": today.isoformat(), "rappels": envoyes}
 
@@ -25,8 +25,8 @@ def radier_non_renouvelees(self) -> dict:
     """Radiate, for non-renewal, the demands whose notice was sent and whose deadline has passed."""
     today = timezone.localdate()
     radiees = 0
-    for demande in selectors.radiations_a_faire(today):
-        if services.radier_pour_non_renouvellement(demande.pk, today=today):
+    for pk in list(selectors.radiations_a_faire(today).values_list("pk", flat=True)):
+        if services.radier_pour_non_renouvellement(pk, today=today):
             radiees += 1
     return {"date": today.isoformat(), "radiations": radiees}
 

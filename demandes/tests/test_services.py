@@ -131,9 +131,9 @@ def test_rappel_idempotent_puis_radiation_pour_non_renouvellement_et_reactivatio
     assert services.envoyer_rappel_renouvellement(d.pk, today=jour_rappel) is False
     assert len(mail.outbox) == 1 and d.numero_unique in mail.outbox[0].subject
     assert d.evenements.filter(type=Evenement.Type.RAPPEL_RENOUVELLEMENT).count() == 1
-    assert selectors.rappels_a_envoyer(jour_rappel) == []
+    assert not selectors.rappels_a_envoyer(jour_rappel).exists()
     # not yet: 13 months after filing
-    assert selectors.radiations_a_faire(dt.date(2026, 2, 9)) == []
+    assert not selectors.radiations_a_faire(dt.date(2026, 2, 9)).exists()
     assert services.radier_pour_non_renouvellement(d.pk, today=dt.date(2026, 2, 9)) is False
     assert services.radier_pour_non_renouvellement(d.pk, today=dt.date(2026, 2, 10)) is True
     assert services.radier_pour_non_renouvellement(d.pk, today=dt.date(2026, 2, 11)) is False

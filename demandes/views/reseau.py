@@ -31,12 +31,16 @@ from ._commun import _acces_demandes
 # --- Scheduled jobs and reception network -------------------------------------------------------
 
 
+LIGNES_TRAITEMENTS = 200  # per list of the scheduled jobs' page; the counts cover every demand
+
+
 def _epcis_gestion(request) -> list[int]:
     acces = _acces_demandes(request)
     if acces.admin:
-        from cil.models import Epci
+        from cil.models import Guichet
 
-        return list(Epci.objects.values_list("pk", flat=True))
+        # the territories run on the platform (they have a reception point), not the 1,200 EPCIs of France
+        return sorted(set(Guichet.objects.values_list("epci_id", flat=True)))
     if not acces.gestion:
         raise PermissionDenied("Réservé aux guichets et à l'EPCI.")
     return sorted(acces.gestion)
@@ -48,13 +52,17 @@ def traitements(request):
     """What the next run of the scheduled jobs would do (read-only)."""
     epcis = _epcis_gestion(request)
     today = timezone.localdate()
+    rappels = selectors.rappels_a_envoyer(today, epcis)
+    radiations = selectors.radiations_a_faire(today, epcis)
     return render(
         request,
         "demandes/traitements.html",
         {
             "today": today,
-            "rappels": selectors.rappels_a_envoyer(today, epcis),
-            "radiations": selectors.radiations_a_faire(today, epcis),
+            "rappels": list(rappels[:LIGNES_TRAITEMENTS]),
+            "nb_rappels": rappels.count(),
+            "radiations": list(radiations[:LIGNES_TRAITEMENTS]),
+            "nb_radiations": radiations.count(),
             "courriers": _courriers_recents(epcis, today).count(),
         },
     )

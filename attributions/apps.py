@@ -12,3 +12,9 @@ class AttributionsConfig(AppConfig):
 
         demande_anonymisee.connect(rgpd.effacer_textes, dispatch_uid="attributions-rgpd-anonymisation")
         donnees_personnelles.connect(rgpd.donnees_personnelles, dispatch_uid="attributions-rgpd-acces")
+
+        from core import exports_differes
+
+        from .views import production_liste
+
+        exports_differes.enregistrer("attributions.liste", production_liste)

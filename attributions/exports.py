@@ -33,14 +33,14 @@ COLONNES = [
 ]
 
 
-def _rows(decisions):
+def lignes(decisions):
     for decision in decisions:
         yield [getter(decision) for _, getter in COLONNES]
 
 
 def to_csv(filename: str, decisions):
     """Streamed CSV response; ``decisions`` is an iterator over the queryset."""
-    return exports.csv_response(filename, [nom for nom, _ in COLONNES], _rows(decisions))
+    return exports.csv_response(filename, [nom for nom, _ in COLONNES], lignes(decisions))
 
 
 def to_xlsx(filename: str, decisions, *, titre: str):
@@ -51,6 +51,6 @@ def to_xlsx(filename: str, decisions, *, titre: str):
         ws.column_dimensions[get_column_letter(index)].width = 18
     ws.append(exports.xlsx_row(ws, [titre]))
     ws.append(exports.xlsx_row(ws, [nom for nom, _ in COLONNES]))
-    for row in _rows(decisions):
+    for row in lignes(decisions):
         ws.append(exports.xlsx_row(ws, row))
     return exports.xlsx_response(filename, wb)

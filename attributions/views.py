@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from cil.models import Epci
 from cil.permissions import scope_for
-from core import parametres
+from core import exports_differes, parametres
 from core.navigation import rubrique
 
 from . import exports
@@ -248,8 +251,33 @@ def export(request, format):
     if format == "csv":
         return exports.to_csv(f"{nom}.csv", decisions.iterator(chunk_size=2000))
     if format == "xlsx":
+        if decisions.count() > settings.EXPORT_DIRECT_MAX_LIGNES:
+            differe = exports_differes.demander(
+                request.user,
+                "attributions.liste",
+                dict(request.GET.lists()),
+                titre=f"{titre} ({perimetre})",
+                nom_fichier=f"{nom}.xlsx",
+            )
+            return redirect("core:export", pk=differe.pk)
         return exports.to_xlsx(f"{nom}.xlsx", decisions.iterator(chunk_size=2000), titre=f"{titre} ({perimetre})")
     raise Http404("Format inconnu")
+
+
+def production_liste(utilisateur, parametres: dict) -> exports_differes.Production:
+    """The allocations list as a deferred spreadsheet: the page's own selection and scoping (``_liste``),
+    applied for the user who asked, when the worker writes the file."""
+    requete = SimpleNamespace(user=utilisateur, GET=QueryDict(mutable=True), POST=QueryDict())
+    for cle, valeurs in parametres.items():
+        requete.GET.setlist(cle, valeurs)
+    _epci, _annee, _objectif, _part, _filtre, decisions, titre, perimetre = _liste(requete)
+    return exports_differes.Production(
+        titre=f"{titre} ({perimetre})",
+        colonnes=[nom for nom, _ in exports.COLONNES],
+        total=decisions.count(),
+        lignes=exports.lignes(decisions.iterator(chunk_size=2000)),
+        feuille="Attributions",
+    )
 
 
 @login_required

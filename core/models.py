@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from .stockage import prive
+
 
 class User(AbstractUser):
     """A person who logs in. What they may see follows from their memberships (cil.Membership)."""
@@ -94,3 +96,48 @@ class JournalTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.de or '–'} → {self.vers} le {self.date:%d/%m/%Y}"
+
+
+class ExportDiffere(models.Model):
+    """A large spreadsheet produced by the worker for the user who asked (``core.exports_differes``): the
+    request returns at once, a page follows the progress, the file is downloaded when ready, by that user only,
+    and deleted after ``DUREE_CONSERVATION``."""
+
+    class Statut(models.TextChoices):
+        EN_ATTENTE = "EN_ATTENTE", "En attente"
+        EN_COURS = "EN_COURS", "En cours"
+        PRET = "PRET", "Prêt"
+        ECHEC = "ECHEC", "Échec"
+
+    utilisateur = models.ForeignKey(User, on_delete=models.CASCADE, related_name="exports_differes")
+    producteur = models.CharField("producteur", max_length=60)
+    parametres = models.JSONField("paramètres", default=dict, blank=True)
+    titre = models.CharField("titre", max_length=300)
+    nom_fichier = models.CharField("nom du fichier", max_length=200)
+    statut = models.CharField("statut", max_length=10, choices=Statut.choices, default=Statut.EN_ATTENTE)
+    lignes_total = models.PositiveIntegerField("lignes à écrire", null=True, blank=True)
+    lignes_faites = models.PositiveIntegerField("lignes écrites", default=0)
+    fichier = models.FileField("fichier", storage=prive, upload_to="exports/%Y/%m/", blank=True)
+    erreur = models.TextField("erreur", blank=True)
+    cree_le = models.DateTimeField("demandé le", auto_now_add=True)
+    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "export différé"
+        verbose_name_plural = "exports différés"
+        ordering = ["-cree_le", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.titre} ({self.get_statut_display()})"
+
+    @property
+    def termine(self) -> bool:
+        return self.statut in (self.Statut.PRET, self.Statut.ECHEC)
+
+    @property
+    def pourcentage(self) -> int:
+        if self.statut == self.Statut.PRET:
+            return 100
+        if not self.lignes_total:
+            return 0
+        return min(99, self.lignes_faites * 100 // self.lignes_total)

@@ -11,6 +11,9 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     # Mon compte: second factor (TOTP), password change
     path("compte/", views.compte, name="compte"),
+    path("exports/", views.exports_differes, name="exports"),
+    path("exports/<int:pk>/", views.export_differe, name="export"),
+    path("exports/<int:pk>/fichier/", views.export_differe_fichier, name="export_fichier"),
     path("compte/second-facteur/activer/", views.second_facteur_activer, name="second_facteur_activer"),
     path("compte/second-facteur/code-qr.svg", views.second_facteur_qr, name="second_facteur_qr"),
     path("compte/second-facteur/verifier/", views.second_facteur_verifier, name="second_facteur_verifier"),

@@ -236,3 +236,50 @@ def confidentialite(request):
             "contact_dpo": (epci.contact_dpo if epci and epci.contact_dpo else settings.RGPD_CONTACT_DPO),
         },
     )
+
+
+# --- Deferred spreadsheets (core.exports_differes) ---------------------------------------------------
+
+
+def _export_de(request, pk: int):
+    from .exports_differes import pour_utilisateur
+
+    export = pour_utilisateur(request.user).filter(pk=pk).first()
+    if export is None:
+        raise Http404("Cet export n'existe pas ou ne vous appartient pas.")
+    return export
+
+
+@login_required
+@require_GET
+def exports_differes(request):
+    from .exports_differes import DUREE_CONSERVATION, pour_utilisateur
+
+    return render(
+        request,
+        "core/exports.html",
+        {"exports": pour_utilisateur(request.user)[:50], "conservation_jours": DUREE_CONSERVATION.days},
+    )
+
+
+@login_required
+@require_GET
+def export_differe(request, pk: int):
+    export = _export_de(request, pk)
+    gabarit = "core/_export_etat.html" if request.headers.get("HX-Request") else "core/export.html"
+    return render(request, gabarit, {"export": export})
+
+
+@login_required
+@require_GET
+def export_differe_fichier(request, pk: int):
+    from django.http import FileResponse
+
+    from .exports import XLSX_CONTENT_TYPE, content_disposition
+
+    export = _export_de(request, pk)
+    if export.statut != export.Statut.PRET or not export.fichier:
+        raise Http404("Le fichier n'est pas prêt.")
+    response = FileResponse(export.fichier.open("rb"), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(export.nom_fichier)
+    return response

@@ -232,7 +232,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "public.tasks.calculer_chiffres_publics",
         "schedule": crontab(hour=4, minute=15),
     },
+    # large spreadsheets produced by the worker (core.exports_differes): deleted after a week
+    "exports-differes-purge": {
+        "task": "core.tasks.purger_exports",
+        "schedule": crontab(hour=4, minute=45),
+    },
 }
+# Above this many rows, a spreadsheet is produced by the worker and offered on a page once ready
+# (core.exports_differes); below, it is written in the request.
+EXPORT_DIRECT_MAX_LIGNES = env_int("EXPORT_DIRECT_MAX_LIGNES", 5000)
 # See docs/stack.md, « Celery »: Celery's Django fix-up closes connections around each task otherwise.
 CELERY_DB_REUSE_MAX = 1000
 

@@ -54,5 +54,5 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
 
 USER cil
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", \
-     "--access-logfile", "-"]
+# threaded workers, one per core (config/gunicorn.conf.py; GUNICORN_* variables override)
+CMD ["gunicorn", "--config", "config/gunicorn.conf.py", "config.wsgi:application"]

@@ -29,6 +29,7 @@ from pathlib import Path
 from bench.common import ROOT, charge, setup_django, write
 
 VENV_BIN = Path(sys.executable).parent
+SERVEUR = "gunicorn, config/gunicorn.conf.py: gthread, 4 threads per process"
 
 
 def _port_libre() -> int:
@@ -107,10 +108,11 @@ def _cpu_du_groupe(pgid: int) -> float:
 
 def lancer_charge(
     donnees: dict, echauffement: list[tuple[str, dict]], classes: list[str], utilisateurs: int, duree: int,
-    workers: int = 2, threads: int = 1,
+    workers: int = 2,
 ) -> dict:  # fmt: skip
-    """gunicorn serving bench.settings on the current database, then locust (headless) playing ``classes`` of
-    bench/locustfile.py with ``donnees``; returns locust's per-name statistics and what each side cost in CPU.
+    """gunicorn (config/gunicorn.conf.py: threaded workers, ``workers`` processes) serving bench.settings on
+    the current database, then locust (headless) playing ``classes`` of bench/locustfile.py with ``donnees``;
+    returns locust's per-name statistics and what each side cost in CPU.
 
     ``echauffement``: (url, headers) fetched four times before the measure (templates compiled, connections
     open). Both processes are stopped at the end, whatever happens.
@@ -130,11 +132,13 @@ def lancer_charge(
         fichier, journal = Path(tmp) / "donnees.json", Path(tmp) / "locust.log"
         fichier.write_text(json.dumps(donnees))
         try:
-            commande = [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--workers", str(workers),
-                        "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
-            if threads > 1:
-                commande += ["--threads", str(threads)]
-            gunicorn = subprocess.Popen(commande, cwd=ROOT, env=env, start_new_session=True)
+            # as deployed (config/gunicorn.conf.py: threaded workers), with the number of processes asked here
+            commande = [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "config" / "gunicorn.conf.py"),
+                        "config.wsgi:application", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+                        "--log-level", "warning"]  # fmt: skip
+            gunicorn = subprocess.Popen(
+                commande, cwd=ROOT, env={**env, "GUNICORN_ACCESSLOG": ""}, start_new_session=True
+            )
             for _ in range(100):
                 try:
                     with urllib.request.urlopen(f"{hote}/bench/nu/", timeout=2) as r:
@@ -202,6 +206,7 @@ def mesurer(utilisateurs: int = 20, duree: int = 60, workers: int = 2) -> dict:
         "utilisateurs": utilisateurs,
         "duree_s": duree,
         "workers_gunicorn": workers,
+        "serveur": SERVEUR,
         "charge_avant_apres": tir["charge_avant_apres"],
         "cpu_s": tir["cpu_s"],
         "par_page": tir["par_page"],

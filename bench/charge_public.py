@@ -51,7 +51,7 @@ def preparer() -> dict:
 
 
 def mesurer(utilisateurs: int = 20, duree: int = 60) -> dict:
-    from bench.charge import lancer_charge, synthese
+    from bench.charge import SERVEUR, lancer_charge, synthese
 
     prep = preparer()
     d = prep["donnees"]
@@ -78,6 +78,7 @@ def mesurer(utilisateurs: int = 20, duree: int = 60) -> dict:
         "utilisateurs": utilisateurs,
         "duree_s": duree,
         "workers_gunicorn": 2,
+        "serveur": SERVEUR,
         "charge_avant_apres": tir["charge_avant_apres"],
         "cpu_s": tir["cpu_s"],
         "par_page": tir["par_page"],

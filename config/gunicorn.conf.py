@@ -1,0 +1,25 @@
+"""gunicorn as the platform is deployed (Dockerfile, docker-compose.yml) and measured (bench/charge.py).
+
+Threaded workers (``gthread``): a page spends much of its time waiting for PostgreSQL, so a few threads per
+process keep the CPU busy while one request waits, and a slow request (a PDF, a large page) no longer stops a
+whole process from serving others, as it does with sync workers. One process per core (the GIL lets one
+thread run Python at a time in a process), four threads each: on 2 cores, 8 requests in progress at once and
+8 database connections per server (keep ``max_connections`` above servers x workers x threads plus the Celery
+workers). Every value can be changed by an environment variable; docs/stack.md explains the figures.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+keepalive = 5
+# a worker is replaced after this many requests (with jitter, not all at once): memory fragmentation and any
+# slow growth never accumulate over weeks
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no access log (benchmarks)

@@ -74,9 +74,12 @@ def _donnees(nb_sessions: int) -> dict:
 
 
 def _lire_stats(chemin: Path) -> dict:
+    """locust's per-name statistics; a name with no request in the window (percentiles "N/A") is left out."""
     stats = {}
     with chemin.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
+            if int(row["Request Count"]) == 0 or row["50%"] == "N/A":
+                continue
             stats[row["Name"]] = {
                 "requetes": int(row["Request Count"]),
                 "echecs": int(row["Failure Count"]),

@@ -82,3 +82,23 @@ def write(name: str, data: dict) -> Path:
     data = {"benchmark": name, "machine": machine(), "when": time.strftime("%Y-%m-%dT%H:%M:%S"), **data}
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+def client_connecte(username: str):
+    """Django's test client logged in as ``username`` with a verified second factor, as the production settings
+    require for the EPCI staff and the administrators (OTP_ROLES_OBLIGATOIRES): a confirmed TOTP device of
+    the user is recorded in the session, as django_otp's login does after a right code."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from core.models import User
+
+    user = User.objects.get(username=username)
+    appareil, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = appareil.persistent_id
+    session.save()
+    return client

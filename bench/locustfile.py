@@ -105,3 +105,121 @@ class VisiteurPublic(HttpUser):
     @task(1)
     def vue_nue(self):
         self._get("/bench/nu/", "vue_nue")
+
+
+# --- The real mix of a working day (bench.charge_mixte): each role with its own pages ------------------------
+
+
+class _Connecte(HttpUser):
+    abstract = True
+    wait_time = between(0.5, 2.0)
+    cle_sessions = "sessions"
+
+    def on_start(self):
+        numero = next(VISITEURS)
+        sessions = DONNEES[self.cle_sessions]
+        self.client.headers["Cookie"] = f"sessionid={sessions[numero % len(sessions)]}"
+        self.rnd = random.Random(numero)
+
+    def _get(self, url, name, **params):
+        with self.client.get(url, params=params, name=name, allow_redirects=False, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code}")
+
+
+class AgentDuReseau(_Connecte):
+    """A reception-desk agent: search, files, registration, the scheduled jobs' page and the network's."""
+
+    weight = 5
+
+    @task(6)
+    def recherche(self):
+        self._get("/demandes/", "guichet_recherche", q=self.rnd.choice(DONNEES["noms"]))
+
+    @task(5)
+    def fiche(self):
+        self._get(f"/demandes/{self.rnd.choice(DONNEES['fiches'])}/", "guichet_fiche")
+
+    @task(2)
+    def inscription(self):
+        self._get("/demandes/nouvelle/", "guichet_inscription")
+
+    @task(1)
+    def traitements(self):
+        self._get("/demandes/traitements/", "guichet_traitements")
+
+    @task(1)
+    def reseau(self):
+        self._get("/demandes/reseau/", "guichet_reseau")
+
+    @task(1)
+    def vue_nue(self):
+        self._get("/bench/nu/", "vue_nue")
+
+
+class AgentEpci(_Connecte):
+    """EPCI staff: the objectives dashboard, the API, the list behind a figure, the balance sheets."""
+
+    weight = 1
+    cle_sessions = "sessions_epci"
+
+    @task(3)
+    def tableau_de_bord(self):
+        self._get("/objectifs/", "epci_objectifs", epci=DONNEES["siren"], annee=DONNEES["annee"])
+
+    @task(2)
+    def api_objectifs(self):
+        self._get("/api/objectifs/", "epci_api_objectifs", epci=DONNEES["siren"], annee=DONNEES["annee"])
+
+    @task(2)
+    def liste(self):
+        self._get("/attributions/", "epci_liste_attributions", epci=DONNEES["siren"], annee=DONNEES["annee"],
+                  objectif="hors_qpv", part="base", page=1 + self.rnd.randrange(5))  # fmt: skip
+
+    @task(1)
+    def bilans(self):
+        self._get("/observatoire/bilans/", "epci_bilans")
+
+
+class AgentBailleur(_Connecte):
+    """A landlord's staff: its allocations, its dwellings and vacancies, the commission's sessions."""
+
+    weight = 1
+    cle_sessions = "sessions_bailleur"
+
+    @task(2)
+    def attributions(self):
+        self._get("/attributions/", "bailleur_attributions", annee=DONNEES["annee"], objectif="hors_qpv", part="base")
+
+    @task(2)
+    def vacances(self):
+        self._get("/vacances/", "bailleur_vacances")
+
+    @task(1)
+    def logements(self):
+        self._get("/logements/", "bailleur_logements")
+
+    @task(1)
+    def caleol(self):
+        self._get("/caleol/", "bailleur_caleol")
+
+
+class AgentReservataire(_Connecte):
+    """A reservation holder's staff: its share of the objectives, the vacancies routed to it."""
+
+    weight = 1
+    cle_sessions = "sessions_reservataire"
+
+    @task(2)
+    def objectifs(self):
+        self._get("/objectifs/", "reservataire_objectifs", annee=DONNEES["annee"])
+
+    @task(1)
+    def vacances(self):
+        self._get("/vacances/", "reservataire_vacances")
+
+
+class Visiteur(VisiteurPublic):
+    """The public pages inside the mix (same pages as bench.charge_public)."""
+
+    weight = 3

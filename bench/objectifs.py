@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from attributions import rules
-from bench.common import setup_django, summary, timed, write
+from bench.common import client_connecte, setup_django, summary, timed, write
 
 ANNEE = 2025
 
@@ -48,13 +48,11 @@ def mesurer(repetitions: int = 15) -> dict:
     import datetime as dt
 
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from attributions.models import DecisionCaleol
     from attributions.selectors import calcule_objectifs_epci, seuil_e4
     from cil.models import Epci
-    from core.models import User
 
     epci = Epci.objects.get(siren="200040715")
     seuil = epci.seuils.get(annee=ANNEE).seuil_q1
@@ -66,8 +64,7 @@ def mesurer(repetitions: int = 15) -> dict:
             cursor.execute(BARE_SQL, params)
             return cursor.fetchone()
 
-    client = Client()
-    client.force_login(User.objects.get(username="bench-epci"))
+    client = client_connecte("bench-epci")  # with its second factor, as production requires
 
     def api():
         response = client.get("/api/objectifs/", {"epci": epci.siren, "annee": ANNEE})

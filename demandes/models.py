@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from cil.models import Bailleur, Commune, Epci, Guichet
@@ -193,6 +193,13 @@ class Demande(models.Model):
     date_depot = models.DateField("date de dépôt", help_text="Fixe l'ancienneté ; conservée lors des renouvellements.")
     date_dernier_renouvellement = models.DateField("dernier renouvellement", null=True, blank=True)
     date_radiation = models.DateField("date de radiation", null=True, blank=True)
+    # start of the current validity year (rules.debut_validite), kept by the database itself
+    debut_validite = models.GeneratedField(
+        expression=Coalesce("date_dernier_renouvellement", "date_depot"),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name="début de la validité en cours",
+    )
     version = models.PositiveIntegerField("version", default=1)
 
     # a) identity of the applicant (the co-applicant and the others are MembreMenage rows)
@@ -287,13 +294,8 @@ class Demande(models.Model):
             models.Index(fields=["nom_naissance_norm"], name="demande_nom_naiss_idx"),
             models.Index(fields=["epci", "date_naissance"], name="demande_epci_naissance_idx"),
             models.Index(fields=["statut", "epci"], name="demande_statut_idx"),
-            # the scheduled jobs' "due on or before" filters (selectors._echues) on the start of validity
-            models.Index(
-                F("statut"),
-                F("epci"),
-                Coalesce("date_dernier_renouvellement", "date_depot"),
-                name="demande_debut_validite_idx",
-            ),
+            # the scheduled jobs' "due on or before" filters and counts (selectors._echues): index-only scans
+            models.Index(fields=["statut", "epci", "debut_validite"], name="demande_debut_validite_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 
 from core.db import ordre_fr
 
@@ -365,17 +365,16 @@ def _territoires(epci_ids) -> list[int]:
 def _echues(statut: str, echeance, today: dt.date, epci_ids) -> QuerySet:
     """Demands of ``statut`` whose ``echeance(date_depot, date_dernier_renouvellement, delais)`` is on or before
     ``today``, the delays of each territory applied: one SQL condition per group of delays on the start of
-    validity (index ``demande_debut_validite_idx``)."""
+    validity (``Demande.debut_validite``, index ``demande_debut_validite_idx``)."""
     condition = Q(pk__in=[])
     for delais, ids in delais_par_epci(_territoires(epci_ids), today).items():
         limite = rules.debut_validite_limite(lambda debut, d=delais: echeance(debut, None, d), today)
         condition |= Q(epci_id__in=ids, debut_validite__lte=limite)
     return (
         Demande.objects.filter(statut=statut)
-        .alias(debut_validite=Coalesce("date_dernier_renouvellement", "date_depot"))
         .filter(condition)
         .select_related("epci", "guichet")
-        .order_by("date_depot", "pk")
+        .order_by("debut_validite", "pk")  # the longest overdue first, in the index's order
     )
 
 

@@ -90,4 +90,4 @@ def test_la_page_des_traitements_compte_tout_et_n_affiche_que_les_premieres(clie
     finally:
         reseau.LIGNES_TRAITEMENTS = reseau_lignes
     assert "Avis de renouvellement à envoyer (3)" in page
-    assert "Les 2 premières demandes par date de dépôt sont affichées sur 3" in page
+    assert "Les 2 demandes les plus anciennement échues sont affichées sur 3" in page

@@ -69,11 +69,13 @@ def traitements(request):
 
 
 def _courriers_recents(epcis, today):
+    # a bound on the column itself (not on its local date): the (type, date) index answers the range
+    depuis = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=31), dt.time.min))
     return (
         Evenement.objects.filter(
             demande__epci_id__in=epcis,
             type=Evenement.Type.RAPPEL_RENOUVELLEMENT,
-            date__date__gte=today - dt.timedelta(days=31),
+            date__gte=depuis,
         )
         .filter(detail__icontains="COURRIER")
         .select_related("demande", "demande__guichet")

@@ -47,6 +47,12 @@ MESURES = {
         ["--utilisateurs", "20", "--duree", "20"],
         600,
     ),
+    "charge_mixte": (
+        "bench.charge_mixte",
+        ["--utilisateurs", "50", "--duree", "120"],
+        ["--utilisateurs", "50", "--duree", "30"],
+        900,
+    ),
     "import_f1": (
         "bench.import_f1",
         ["--lignes", "100000", "--repetitions", "3"],
@@ -89,7 +95,7 @@ def installer_outils() -> None:
 
 
 # figures in milliseconds: the most sensitive to load
-LATENCES = {"objectifs", "recherche", "pages", "charge", "charge_public"}
+LATENCES = {"objectifs", "recherche", "pages", "charge", "charge_public", "charge_mixte"}
 
 
 def attendre_le_calme(seuil: float = 2.0, maximum: float = 45) -> float:
@@ -254,6 +260,33 @@ def tableau(res: dict) -> list[dict]:
         })  # fmt: skip
     else:
         absent("Public pages under load", "charge_public", "p95 < 100 ms")
+    cm = ok("charge_mixte")
+    if cm:
+        vide, cpu = cm["par_page"].get("vue_nue", {}), cm["cpu_s"]
+        for nom, x in cm["par_page"].items():
+            if nom in ("vue_nue", "Aggregated"):
+                continue
+            cible = 100 if nom.startswith("public_") else 300
+            lignes.append({
+                "mesure": f"Working day's mix ({cm['utilisateurs']} users): {nom} (ms)",
+                "median": x["p50_ms"], "p95": x["p95_ms"], "plancher": vide.get("p95_ms"),
+                "plancher_libelle": "bare view p95 in the same mix",
+                "ratio": _r(x["p95_ms"] / vide["p95_ms"]) if vide.get("p95_ms") else None,
+                "cible": f"p95 < {cible} ms, no failure", "atteinte": x["p95_ms"] < cible and x["echecs"] == 0,
+                "remarque": f"{x['requetes']} requests, {x['echecs']} failures, {x['req_par_s']} req/s",
+            })  # fmt: skip
+        for cle, libelle, cible in [("pages_du_personnel", "staff pages", 300), ("pages_publiques", "public pages", 100)]:
+            t = cm[cle]
+            lignes.append({
+                "mesure": f"Working day's mix: all {libelle}", "p95": t["p95_ms_max_des_pages"],
+                "cible": f"p95 < {cible} ms, no failure",
+                "atteinte": t["p95_ms_max_des_pages"] < cible and t["echecs"] == 0,
+                "remarque": f"{t['requetes']} requests in {cm['duree_s']} s, {t['echecs']} failures; CPU: locust "
+                            f"{cpu['generateur_de_charge_locust']} s, gunicorn {cpu['serveur_gunicorn']} s over "
+                            f"{cpu['duree_du_tir_s']} s on {cpu['coeurs_de_la_machine']} cores ({cm['serveur']})",
+            })  # fmt: skip
+    else:
+        absent("Working day's mix under load", "charge_mixte", "p95 < 300 ms staff, < 100 ms public")
     f = ok("import_f1")
     if f:
         part = f["part_du_debit_de_copy"]

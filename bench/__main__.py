@@ -275,7 +275,8 @@ def tableau(res: dict) -> list[dict]:
                 "cible": f"p95 < {cible} ms, no failure", "atteinte": x["p95_ms"] < cible and x["echecs"] == 0,
                 "remarque": f"{x['requetes']} requests, {x['echecs']} failures, {x['req_par_s']} req/s",
             })  # fmt: skip
-        for cle, libelle, cible in [("pages_du_personnel", "staff pages", 300), ("pages_publiques", "public pages", 100)]:
+        synthese = [("pages_du_personnel", "staff pages", 300), ("pages_publiques", "public pages", 100)]
+        for cle, libelle, cible in synthese:
             t = cm[cle]
             lignes.append({
                 "mesure": f"Working day's mix: all {libelle}", "p95": t["p95_ms_max_des_pages"],

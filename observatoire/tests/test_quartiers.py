@@ -399,3 +399,29 @@ def test_la_classe_est_affichee_sur_le_logement_vacant_les_candidats_et_la_commi
         "Ce logement est situé dans le quartier"
         not in client.get(reverse("attributions:vacance", args=[autre.pk])).content.decode()
     )
+
+
+# --- The balance sheet -------------------------------------------------------------------------------------------
+
+
+def test_le_bilan_annuel_montre_la_classe_de_chaque_quartier(monde_quartiers):
+    from observatoire import document, exports, selectors
+
+    m = monde_quartiers
+    assert "quartiers" not in [s.code for s in selectors.bilan(m["epci"], 2025).sections]
+    services_quartiers.saisir_note(
+        quartier=m["centre"], code="TRANQUILLITE", valeur=D("5"), date_valeur=JOUR, source="x"
+    )
+    classement = quartiers.classer_quartiers(m["epci"], declencheur="DEMANDE", jour=JOUR)
+    quartiers.classer_quartiers(m["epci"], declencheur="DEMANDE", jour=dt.date(2026, 3, 1))  # after the year
+    bilan = document.assembler(selectors.bilan(m["epci"], 2025))
+    section = next(s for s in bilan.sections if s.code == "quartiers")
+    tableau = section.tableaux[0]
+    attendus = {
+        r.quartier.nom: [r.quartier.nom, r.quartier.get_type_display(), "Grenoble", float(r.score), r.classe_libelle]
+        for r in classement.resultats.select_related("quartier")
+    }
+    assert tableau.lignes == [attendus["Centre"], attendus["Villeneuve"]]
+    assert f"données du 01/01/2023 au 31/12/2025, version {m['referentiel'].version}" in tableau.note
+    assert section.paragraphes and "référentiel des quartiers" in section.paragraphes[0]
+    assert "Classe de chaque quartier" in exports.csv_bilan(bilan)

@@ -76,11 +76,11 @@ def bilans_for_user(user, queryset: QuerySet) -> QuerySet:
 
 
 def epcis_quartiers_lisibles(user) -> QuerySet:
-    from cil.models import Epci
+    from cil.models import Epci, Quartier
 
     scope = scope_for(user)
     if scope.admin:
-        return Epci.objects.filter(quartiers__isnull=False).distinct()
+        return Epci.objects.filter(pk__in=Quartier.objects.values("epci"))
     return Epci.objects.filter(pk__in=scope.epci_tous)
 
 

@@ -5,12 +5,15 @@ Thin views: the computation is ``observatoire.quartiers.classer_quartiers``, the
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cil import services_quartiers
@@ -96,10 +99,11 @@ def recalculer(request):
     except ErreurMetier as exc:
         messages.error(request, str(exc))
     else:
+        calcule_le = timezone.localtime(classement.calcule_le)
         messages.success(
             request,
-            f"Classement des quartiers recalculé le {classement.calcule_le:%d/%m/%Y à %H:%M} (données au "
-            f"{classement.jour:%d/%m/%Y}).",
+            f"Classement des quartiers recalculé le {calcule_le:%d/%m/%Y à %H:%M} "
+            f"(données au {classement.jour:%d/%m/%Y}).",
         )
     return redirect(f"{reverse('observatoire:quartiers')}?epci={epci.pk}")
 
@@ -114,7 +118,7 @@ def quartier(request, pk: int):
         pk=pk,
     )
     gerer = can_manage_quartiers(request.user, quartier.epci)
-    referentiel = referentiel_en_vigueur(quartier.epci, _aujourdhui())
+    referentiel = referentiel_en_vigueur(quartier.epci, dt.date.today())
     indicateurs = list(referentiel.indicateurs.all()) if referentiel else []
     form = None
     statut = 200
@@ -157,9 +161,3 @@ def quartier(request, pk: int):
         },
         status=statut,
     )
-
-
-def _aujourdhui():
-    import datetime as dt
-
-    return dt.date.today()

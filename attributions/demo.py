@@ -12,10 +12,11 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from cil.models import Qpv
+from cil.models import Qpv, Quartier
 
 from . import rules
-from .services import import_attributions
+from .models import Logement
+from .services import import_attributions, rattacher_logements_aux_quartiers
 
 ANNEES = (2024, 2025, 2026)
 FIN_DONNEES = dt.date(2026, 10, 31)  # the demo's last commission date (fixed, for determinism)
@@ -187,7 +188,8 @@ def fichier(lignes: list[dict]) -> bytes:
 
 
 def seed(territory, *, stdout=None):
-    """Import three years of demo decisions (a few thousand a year) through the F1 import."""
+    """Import three years of demo decisions (a few thousand a year) through the F1 import, then place the
+    dwellings in the neighbourhoods."""
     for annee, lignes in generer_lignes(territory).items():
         rapport = import_attributions(contenu=fichier(lignes), nom_fichier=f"demo_attributions_{annee}.csv")
         if stdout is not None:
@@ -195,3 +197,21 @@ def seed(territory, *, stdout=None):
                 f"Attributions {annee} : {rapport.nb_lignes} décisions ({rapport.nb_creees} créées, "
                 f"{rapport.nb_inchangees} inchangées)."
             )
+    rattacher_quartiers(territory)
+
+
+def rattacher_quartiers(territory) -> None:
+    """The neighbourhood index needs dwellings in each neighbourhood: those in a QPV go to its neighbourhood (the
+    import already did it); a watch neighbourhood gets one in three of its commune's dwellings outside QPV, the
+    first by identifier. Idempotent: a neighbourhood that has dwellings is left as it is."""
+    epci = territory.epci
+    rattacher_logements_aux_quartiers(epci_ids=[epci.pk])
+    for quartier in Quartier.objects.filter(epci=epci, type=Quartier.Type.VEILLE).order_by("pk"):
+        if Logement.objects.filter(quartier=quartier).exists():
+            continue
+        ids = list(
+            Logement.objects.filter(epci=epci, commune=quartier.commune, qpv=None, quartier=None)
+            .order_by("identifiant")
+            .values_list("pk", flat=True)
+        )
+        Logement.objects.filter(pk__in=ids[::3]).update(quartier=quartier)

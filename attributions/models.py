@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cil.models import Bailleur, Commune, Epci, Qpv, Reservataire
+from cil.models import Bailleur, Commune, Epci, Qpv, Quartier, Reservataire
 from core.models import JournalTransition
 from core.periodes import constraints_periode, verifie_periode
 
@@ -57,6 +57,15 @@ class Logement(models.Model):
         blank=True,
         related_name="logements_2015",
         verbose_name="QPV (géographie 2015)",
+    )
+    quartier = models.ForeignKey(
+        Quartier,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="logements",
+        verbose_name="quartier (référentiel des quartiers)",
+        help_text="Un logement en QPV est rattaché d'office au quartier de son QPV ; un autre choix ici est conservé.",
     )
     carte_2024_connue = models.BooleanField("situation sur la carte 2024 connue", default=False)
     carte_2015_connue = models.BooleanField("situation sur la carte 2015 connue", default=False)

@@ -400,10 +400,33 @@ def _nouveau_lot(contenu: bytes, nom_fichier: str, acteur) -> LotImport:
     )
 
 
+@transaction.atomic
+def rattacher_logements_aux_quartiers(*, epci_ids: Iterable[int] | None = None) -> int:
+    """Give each dwelling in a QPV that has no neighbourhood the territory's neighbourhood of that QPV (the
+    2024-map QPV; cil.Quartier of type QPV). A neighbourhood chosen by hand is never replaced. One UPDATE per
+    neighbourhood of a QPV; returns the number of dwellings attached."""
+    from cil.models import Quartier
+
+    quartiers = Quartier.objects.filter(qpv__isnull=False).order_by("pk")
+    if epci_ids is not None:
+        quartiers = quartiers.filter(epci__in=list(epci_ids))
+    total = 0
+    vus: set[tuple[int, int]] = set()
+    for quartier_id, epci_id, qpv_id in quartiers.values_list("pk", "epci_id", "qpv_id"):
+        if (epci_id, qpv_id) in vus:  # two neighbourhoods for one QPV: the first one created
+            continue
+        vus.add((epci_id, qpv_id))
+        total += Logement.objects.filter(epci_id=epci_id, qpv_id=qpv_id, quartier__isnull=True).update(
+            quartier_id=quartier_id
+        )
+    return total
+
+
 def _apres_ecriture(lot, *, epci_ids, annees, creees, modifiees, recalculer) -> None:
     """Inside the import's transaction: let other apps correct the decisions, then recompute on commit."""
     from .signals import decisions_importees
 
+    rattacher_logements_aux_quartiers(epci_ids=epci_ids)
     decisions_importees.send(sender=DecisionCaleol, epci_ids=set(epci_ids), lot=lot)
     if recalculer and (creees or modifiees):
         from .tasks import recalculer_instantane

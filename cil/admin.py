@@ -19,13 +19,16 @@ from django.http import Http404
 from . import permissions
 from .models import (
     Bailleur,
+    ClasseQuartier,
     Commune,
     Epci,
     Guichet,
+    IndicateurQuartier,
     Membership,
     PerimetreEpci,
     Qpv,
     Quartier,
+    ReferentielQuartiers,
     Reservataire,
     Secteur,
     SeuilQuartile,
@@ -195,6 +198,67 @@ class QuartierAdmin(TerritoireScopedAdmin):
     list_filter = ("type",)
     autocomplete_fields = ("epci",)
     raw_id_fields = ("commune", "qpv")
+
+
+class IndicateurQuartierInline(ScopedInline):
+    model = IndicateurQuartier
+    extra = 0
+    fields = ("code", "poids", "sens", "borne_min", "borne_max")
+
+
+class ClasseQuartierInline(ScopedInline):
+    model = ClasseQuartier
+    extra = 0
+    fields = ("code", "libelle", "score_min", "vigilance")
+
+
+@admin.register(ReferentielQuartiers)
+class ReferentielQuartiersAdmin(TerritoireScopedAdmin):
+    """A version of the neighbourhood index (docs/quartiers.md): indicators, weights, classes and their thresholds.
+
+    A version that has classified the neighbourhoods is kept as it was (read-only): the action copies it into a
+    new version from today, which the staff then adjust."""
+
+    list_display = ("epci", "version", "date_debut", "date_fin", "nb_annees")
+    list_filter = (FILTRE_EPCI,)
+    autocomplete_fields = ("epci",)
+    readonly_fields = ("version", "cree_le")
+    inlines = [IndicateurQuartierInline, ClasseQuartierInline]
+    actions = ["nouvelle_version"]
+
+    def _modifiable(self, request, obj) -> bool:
+        if obj is not None and obj.classements.exists() and not _superuser(request):
+            return False
+        return super()._modifiable(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not obj.version:
+            dernier = ReferentielQuartiers.objects.filter(epci=obj.epci).order_by("-version").first()
+            obj.version = (dernier.version if dernier else 0) + 1
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Créer une nouvelle version à partir d'aujourd'hui (copie de la version choisie)")
+    def nouvelle_version(self, request, queryset):
+        import datetime as dt
+
+        from core.erreurs import ErreurMetier
+
+        from .services_quartiers import creer_referentiel
+
+        for referentiel in queryset.select_related("epci"):
+            if not permissions.can_manage_territory(request.user, referentiel.epci):
+                continue
+            try:
+                nouvelle = creer_referentiel(
+                    epci=referentiel.epci,
+                    date_debut=dt.date.today(),
+                    source=f"Copie de la version {referentiel.version} ; à compléter.",
+                    nb_annees=referentiel.nb_annees,
+                )
+            except ErreurMetier as exc:
+                self.message_user(request, str(exc), level="error")
+            else:
+                self.message_user(request, f"Version {nouvelle.version} créée pour {referentiel.epci.nom}.")
 
 
 @admin.register(Secteur)

@@ -513,3 +513,211 @@ class CibleLocale(models.Model):
                 errors["taux"] = f"Une cible locale ne peut pas être moins exigeante que la loi ({loi})."
         if errors:
             raise ValidationError(errors)
+
+
+# --- The neighbourhood index (référentiel des quartiers), docs/quartiers.md --------------------------------------
+
+
+class ReferentielQuartiers(models.Model):
+    """One dated version of a territory's neighbourhood index: its indicators, weights and classes.
+
+    The version in force on a day classifies the neighbourhoods (``cil.quartiers``); a new version is a new row
+    (the previous one gets an end date), so every past classification keeps the rules it was computed with.
+    """
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="referentiels_quartiers")
+    version = models.PositiveSmallIntegerField("version", blank=True)
+    date_debut = models.DateField("en vigueur du")
+    date_fin = models.DateField("au", null=True, blank=True)
+    nb_annees = models.PositiveSmallIntegerField(
+        "années observées",
+        default=3,
+        help_text="Les indicateurs calculés portent sur les attributions, propositions et vacances de ce nombre "
+        "d'années avant le jour du classement.",
+    )
+    source = models.TextField("source", help_text="La délibération ou le document qui fixe cette version.")
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "version du référentiel des quartiers"
+        verbose_name_plural = "versions du référentiel des quartiers"
+        ordering = ["epci", "-date_debut"]
+        constraints = [
+            models.UniqueConstraint(fields=["epci", "version"], name="referentiel_quartiers_version_unique"),
+            models.UniqueConstraint(fields=["epci", "date_debut"], name="referentiel_quartiers_un_par_debut"),
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
+                name="referentiel_quartiers_fin_apres_debut",
+            ),
+            models.CheckConstraint(
+                condition=Q(nb_annees__gte=1) & Q(nb_annees__lte=10), name="referentiel_quartiers_annees"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.epci.nom} – version {self.version} (depuis le {self.date_debut:%d/%m/%Y})"
+
+    def clean(self):
+        if self.epci_id:
+            verifie_periode(self, epci=self.epci_id)
+
+
+class IndicateurQuartier(models.Model):
+    """One indicator of a version, its weight and the bounds of its scale (mark 0 to 100)."""
+
+    class Code(models.TextChoices):
+        PART_Q1 = "PART_Q1", "Part des ménages du premier quartile parmi les attributions"
+        PART_PRIORITAIRES = "PART_PRIORITAIRES", "Part des ménages prioritaires (DALO, L. 441-1) parmi les attributions"
+        TAUX_REFUS = "TAUX_REFUS", "Taux de refus des propositions par les candidats"
+        DUREE_VACANCE = "DUREE_VACANCE", "Durée moyenne de vacance avant le bail (jours)"
+        ROTATION = "ROTATION", "Taux de rotation (attributions par an pour 100 logements)"
+        FORME_URBAINE = "FORME_URBAINE", "Forme urbaine et gestion"
+        AGE_PARC = "AGE_PARC", "Âge et état du parc"
+        SERVICES = "SERVICES", "Services, commerces et équipements"
+        TRANQUILLITE = "TRANQUILLITE", "Tranquillité publique"
+
+    # computed by the platform (observatoire.quartiers); the others are entered by EPCI staff (NoteQuartier)
+    CALCULES = frozenset({"PART_Q1", "PART_PRIORITAIRES", "TAUX_REFUS", "DUREE_VACANCE", "ROTATION"})
+
+    class Sens(models.TextChoices):
+        FAVORABLE = "FAVORABLE", "Plus la valeur est haute, plus le quartier est attractif"
+        DEFAVORABLE = "DEFAVORABLE", "Plus la valeur est haute, plus le quartier est fragile"
+
+    referentiel = models.ForeignKey(ReferentielQuartiers, on_delete=models.CASCADE, related_name="indicateurs")
+    code = models.CharField("indicateur", max_length=20, choices=Code.choices)
+    poids = models.DecimalField("poids", max_digits=5, decimal_places=2)
+    sens = models.CharField("sens", max_length=12, choices=Sens.choices)
+    borne_min = models.DecimalField(
+        "borne basse", max_digits=10, decimal_places=2, help_text="Valeur qui donne la note 0 (ou 100 si défavorable)."
+    )
+    borne_max = models.DecimalField(
+        "borne haute", max_digits=10, decimal_places=2, help_text="Valeur qui donne la note 100 (ou 0 si défavorable)."
+    )
+
+    class Meta:
+        verbose_name = "indicateur du référentiel des quartiers"
+        verbose_name_plural = "indicateurs du référentiel des quartiers"
+        ordering = ["referentiel", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["referentiel", "code"], name="indicateur_quartier_unique"),
+            models.CheckConstraint(condition=Q(poids__gt=0), name="indicateur_quartier_poids_positif"),
+            models.CheckConstraint(
+                condition=Q(borne_max__gt=models.F("borne_min")), name="indicateur_quartier_bornes_ordonnees"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} (poids {self.poids.normalize()})"
+
+    @property
+    def calcule(self) -> bool:
+        return self.code in self.CALCULES
+
+    def clean(self):
+        if self.borne_min is not None and self.borne_max is not None and self.borne_max <= self.borne_min:
+            raise ValidationError({"borne_max": "La borne haute doit être supérieure à la borne basse."})
+
+
+class ClasseQuartier(models.Model):
+    """A class of a version ("vigilance", "équilibre", "attractif"...), from a minimum score up to the next one."""
+
+    referentiel = models.ForeignKey(ReferentielQuartiers, on_delete=models.CASCADE, related_name="classes")
+    code = models.CharField("code", max_length=20)
+    libelle = models.CharField("libellé", max_length=60)
+    score_min = models.DecimalField(
+        "à partir du score", max_digits=4, decimal_places=1, help_text="Score minimal, de 0 à 100."
+    )
+    vigilance = models.BooleanField(
+        "appelle la vigilance", default=False, help_text="Signalée aux commissions d'attribution."
+    )
+
+    class Meta:
+        verbose_name = "classe du référentiel des quartiers"
+        verbose_name_plural = "classes du référentiel des quartiers"
+        ordering = ["referentiel", "score_min"]
+        constraints = [
+            models.UniqueConstraint(fields=["referentiel", "code"], name="classe_quartier_code_unique"),
+            models.UniqueConstraint(fields=["referentiel", "score_min"], name="classe_quartier_seuil_unique"),
+            models.CheckConstraint(
+                condition=Q(score_min__gte=0) & Q(score_min__lte=100), name="classe_quartier_seuil_borne"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.libelle} (à partir de {self.score_min})"
+
+
+class NoteQuartier(models.Model):
+    """A value of an entered indicator for one neighbourhood, with its source and date; every entry is kept."""
+
+    quartier = models.ForeignKey(Quartier, on_delete=models.CASCADE, related_name="notes")
+    code = models.CharField("indicateur", max_length=20, choices=IndicateurQuartier.Code.choices)
+    valeur = models.DecimalField("valeur", max_digits=10, decimal_places=2)
+    date_valeur = models.DateField("valeur au")
+    source = models.CharField("source", max_length=300)
+    saisie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    saisie_le = models.DateTimeField("saisie le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "note saisie d'un quartier"
+        verbose_name_plural = "notes saisies des quartiers"
+        ordering = ["quartier", "code", "-date_valeur", "-saisie_le", "-pk"]
+        indexes = [models.Index(fields=["quartier", "code", "date_valeur"], name="note_quartier_code_date")]
+
+    def __str__(self) -> str:
+        return f"{self.quartier} – {self.get_code_display()} : {self.valeur.normalize()} au {self.date_valeur:%d/%m/%Y}"
+
+
+class ClassementQuartiers(models.Model):
+    """One classification run of a territory's neighbourhoods: when, with which version, over which period."""
+
+    class Declencheur(models.TextChoices):
+        NUIT = "NUIT", "Calcul de nuit"
+        DEMANDE = "DEMANDE", "À la demande"
+        DEMO = "DEMO", "Données de démonstration"
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="classements_quartiers")
+    referentiel = models.ForeignKey(ReferentielQuartiers, on_delete=models.PROTECT, related_name="classements")
+    jour = models.DateField("données au")
+    periode_debut = models.DateField("période observée du")
+    calcule_le = models.DateTimeField("calculé le")
+    declencheur = models.CharField("déclenché par", max_length=8, choices=Declencheur.choices)
+    demande_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "classement des quartiers"
+        verbose_name_plural = "classements des quartiers"
+        ordering = ["-calcule_le", "-pk"]
+        indexes = [models.Index(fields=["epci", "-calcule_le"], name="classement_quartiers_epci")]
+
+    def __str__(self) -> str:
+        return f"Classement des quartiers de {self.epci.nom} du {self.calcule_le:%d/%m/%Y %H:%M}"
+
+
+class ResultatQuartier(models.Model):
+    """A neighbourhood's score and class in one run, with the values behind them (``indicateurs``:
+    code, libellé, valeur, note, poids, source and counts of each indicator)."""
+
+    classement = models.ForeignKey(ClassementQuartiers, on_delete=models.CASCADE, related_name="resultats")
+    quartier = models.ForeignKey(Quartier, on_delete=models.CASCADE, related_name="resultats")
+    score = models.DecimalField("score", max_digits=4, decimal_places=1, null=True, blank=True)
+    classe_code = models.CharField("classe", max_length=20, blank=True)
+    classe_libelle = models.CharField("libellé de la classe", max_length=60, blank=True)
+    vigilance = models.BooleanField("appelle la vigilance", default=False)
+    indicateurs = models.JSONField("indicateurs", default=list)
+
+    class Meta:
+        verbose_name = "résultat d'un quartier"
+        verbose_name_plural = "résultats des quartiers"
+        ordering = ["classement", "quartier"]
+        constraints = [
+            models.UniqueConstraint(fields=["classement", "quartier"], name="resultat_quartier_unique"),
+        ]
+        indexes = [models.Index(fields=["quartier", "classement"], name="resultat_quartier_historique")]
+
+    def __str__(self) -> str:
+        return f"{self.quartier} : {self.classe_libelle or 'non classé'}"

@@ -6,7 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import CibleLocale, Epci, Objectif, SeuilQuartile, TauxLegal
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from .models import (
+    CibleLocale,
+    ClassementQuartiers,
+    Epci,
+    NoteQuartier,
+    Objectif,
+    ReferentielQuartiers,
+    ResultatQuartier,
+    SeuilQuartile,
+    TauxLegal,
+)
 
 
 def taux_legal_en_vigueur(objectif: str, jour: dt.date) -> Decimal | None:
@@ -63,10 +75,66 @@ def seuil_applicable(epci: Epci, annee: int) -> SeuilApplique:
     return SeuilApplique(annee, None, None, True)
 
 
+# --- The neighbourhood index (docs/quartiers.md) ------------------------------------------------------------------
+
+
+def referentiel_en_vigueur(epci: Epci, jour: dt.date) -> ReferentielQuartiers | None:
+    """The version of the territory's neighbourhood index in force on the day, with its indicators and classes."""
+    return (
+        ReferentielQuartiers.objects.filter(epci=epci, date_debut__lte=jour)
+        .exclude(date_fin__lt=jour)
+        .prefetch_related("indicateurs", "classes")
+        .order_by("-date_debut")
+        .first()
+    )
+
+
+def notes_en_vigueur(epci: Epci, jour: dt.date) -> QuerySet:
+    """For each neighbourhood of the territory and entered indicator, its latest value at the day (the latest
+    date, then the latest entry): one query."""
+    derniere = (
+        NoteQuartier.objects.filter(quartier=OuterRef("quartier"), code=OuterRef("code"), date_valeur__lte=jour)
+        .order_by("-date_valeur", "-saisie_le", "-pk")
+        .values("pk")[:1]
+    )
+    return NoteQuartier.objects.filter(quartier__epci=epci, date_valeur__lte=jour, pk=Subquery(derniere))
+
+
+def dernier_classement(epci: Epci | int) -> ClassementQuartiers | None:
+    return ClassementQuartiers.objects.filter(epci=epci).order_by("-calcule_le", "-pk").first()
+
+
+def classement_au(epci: Epci, jour: dt.date) -> ClassementQuartiers | None:
+    """The last classification computed on data up to the day (the balance sheet of a year: its 31 December)."""
+    return ClassementQuartiers.objects.filter(epci=epci, jour__lte=jour).order_by("-jour", "-calcule_le", "-pk").first()
+
+
+def classes_courantes(quartier_ids) -> dict[int, ResultatQuartier]:
+    """The current class of each neighbourhood: its result in its territory's latest classification (a
+    neighbourhood created since then has none). One query; the run is attached (``classement``)."""
+    dernier = (
+        ClassementQuartiers.objects.filter(epci=OuterRef("quartier__epci"))
+        .order_by("-calcule_le", "-pk")
+        .values("pk")[:1]
+    )
+    ids = {i for i in quartier_ids if i is not None}
+    if not ids:
+        return {}
+    qs = ResultatQuartier.objects.filter(quartier__in=ids, classement=Subquery(dernier)).select_related(
+        "classement", "quartier"
+    )
+    return {r.quartier_id: r for r in qs}
+
+
 __all__ = [
     "Objectif",
     "SeuilApplique",
     "cibles_locales_pour_annee",
+    "classement_au",
+    "classes_courantes",
+    "dernier_classement",
+    "notes_en_vigueur",
+    "referentiel_en_vigueur",
     "seuil_applicable",
     "taux_legal_en_vigueur",
     "taux_legaux_pour_annee",

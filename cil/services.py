@@ -686,7 +686,17 @@ GROUPE_PERSONNEL_EPCI = "Personnel de l'EPCI (configuration du territoire)"
 # Models EPCI staff configure in the admin (rows limited to their territories by cil.admin), those they read, and
 # the accounts of their territory's people, which they create and edit but never delete (they deactivate them).
 MODELES_CONFIGURES = {
-    "cil": ["quartier", "secteur", "guichet", "membership", "seuilquartile", "ciblelocale"],
+    "cil": [
+        "quartier",
+        "secteur",
+        "guichet",
+        "membership",
+        "seuilquartile",
+        "ciblelocale",
+        "referentielquartiers",
+        "indicateurquartier",
+        "classequartier",
+    ],
     "politique": ["documentpolitique", "versiondocument", "action", "jalon", "indicateur"],
 }
 MODELES_LUS = {

@@ -1,14 +1,77 @@
-"""Demo: the CIL's balance sheet of the last full year, already produced, so CIL members can open it at first start."""
+"""Demo: the neighbourhood index of the demo territory, classified, and the CIL's balance sheet of the last full
+year, already produced, so CIL members can open both at first start."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+from cil import services_quartiers
+from cil.models import ClassementQuartiers, NoteQuartier, Quartier
+from cil.selectors import referentiel_en_vigueur
+
 from .models import BilanAnnuel
+from .quartiers import classer_quartiers
 from .services import demander_bilan
 
 ANNEE_DEMO = 2025  # the demo's last full year (attributions.demo)
+DEBUT_REFERENTIEL = dt.date(2024, 1, 1)
+SOURCE_NOTES = "Démonstration : diagnostic de quartier de la CIA (fictif)"
+# Entered marks (1 to 5) of the demo's neighbourhoods: urban form and management, age of the stock, services,
+# public tranquillity. Plausible profiles: large estates of the 1960s-70s under renewal, a watch neighbourhood in
+# a redeveloped town centre... A neighbourhood not listed gets the middle profile.
+PROFILS = {
+    "fragile": (1, 2, 2, 1),
+    "moyen": (3, 3, 3, 3),
+    "recherche": (5, 4, 5, 5),
+}
+PROFIL_DES_QUARTIERS = {
+    "Villeneuve - Village Olympique": "fragile",
+    "Mistral Lys Rouge Camine": "fragile",
+    "Essarts - Surieux": "fragile",
+    "Centre ancien de Vizille": "recherche",
+    "Les Granges": "moyen",
+}
+CODES_SAISIS = ("FORME_URBAINE", "AGE_PARC", "SERVICES", "TRANQUILLITE")
+
+
+def seed_quartiers(territory, *, stdout=None) -> None:
+    """A version of the index from 2024 (the defaults), entered marks, a classification at the end of 2025 (the
+    balance sheet's) and one today. Idempotent: a territory already classified is left as it is."""
+    epci = territory.epci
+    if ClassementQuartiers.objects.filter(epci=epci).exists():
+        return
+    if referentiel_en_vigueur(epci, DEBUT_REFERENTIEL) is None:
+        services_quartiers.creer_referentiel(
+            epci=epci,
+            date_debut=DEBUT_REFERENTIEL,
+            source="Démonstration : convention intercommunale d'attribution, annexe « référentiel des quartiers »",
+        )
+    auteur = territory.account("epci").user
+    for quartier in Quartier.objects.filter(epci=epci).order_by("pk"):
+        if NoteQuartier.objects.filter(quartier=quartier).exists():
+            continue
+        profil = PROFILS[PROFIL_DES_QUARTIERS.get(quartier.nom, "moyen")]
+        for code, valeur in zip(CODES_SAISIS, profil, strict=True):
+            services_quartiers.saisir_note(
+                quartier=quartier,
+                code=code,
+                valeur=Decimal(valeur),
+                date_valeur=dt.date(2025, 6, 30),
+                source=SOURCE_NOTES,
+                acteur=auteur,
+            )
+    classer_quartiers(epci, declencheur="DEMO", acteur=auteur, jour=dt.date(ANNEE_DEMO, 12, 31))
+    classement = classer_quartiers(epci, declencheur="DEMO", acteur=auteur)
+    if stdout is not None:
+        classes = sorted({r.classe_libelle for r in classement.resultats.all()})
+        stdout.write(
+            f"Référentiel des quartiers : {classement.resultats.count()} quartiers classés ({', '.join(classes)})."
+        )
 
 
 def seed(territory, *, stdout=None):
+    seed_quartiers(territory, stdout=stdout)
     if BilanAnnuel.objects.filter(epci=territory.epci, annee=ANNEE_DEMO, kind=BilanAnnuel.Kind.CIL).exists():
         return  # idempotent: the demo keeps the balance sheet it produced the first time
     auteur = territory.account("epci").user

@@ -148,6 +148,15 @@ def _graphique_delais(tableau: Tableau, titre: str) -> SafeString:
     return charts.barres_effectifs(valeurs, titre=titre, unite="mois", decimales=1)
 
 
+def _quartiers(bilan: Bilan, section: Section) -> Contenu:
+    return [
+        "Classe de chaque quartier au référentiel des quartiers de la CIL : un score de 0 à 100, moyenne pondérée "
+        "des notes de ses indicateurs (part des ménages du premier quartile et des ménages prioritaires parmi les "
+        "attributions, refus des propositions, durée de vacance, rotation, et les indicateurs saisis par l'EPCI : "
+        "forme urbaine et gestion, âge du parc, services, tranquillité publique), rapporté aux seuils des classes."
+    ], []
+
+
 PAR_SECTION: dict[str, Callable[[Bilan, Section], Contenu]] = {
     "synthese": _synthese,
     "reservataires": _reservataires,
@@ -158,4 +167,5 @@ PAR_SECTION: dict[str, Callable[[Bilan, Section], Contenu]] = {
     "prioritaires": _prioritaires,
     "flux": _flux,
     "delais": _delais,
+    "quartiers": _quartiers,
 }

@@ -92,3 +92,26 @@ class DemandeBilanForm(forms.Form):
         ):
             raise forms.ValidationError("Vous ne pouvez pas demander ce bilan.")
         return data
+
+
+class NoteQuartierForm(forms.Form):
+    """An entered value of the neighbourhood index (cil.services_quartiers.saisir_note)."""
+
+    code = forms.ChoiceField(label="Indicateur")
+    valeur = forms.DecimalField(label="Valeur", max_digits=10, decimal_places=2)
+    date_valeur = forms.DateField(
+        label="Valeur au", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), initial=timezone.localdate
+    )
+    source = forms.CharField(label="Source", max_length=300, help_text="Diagnostic, enquête, bailleur, date…")
+
+    def __init__(self, *args, indicateurs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [
+            (i.code, f"{i.get_code_display()} (de {i.borne_min.normalize()} à {i.borne_max.normalize()})")
+            for i in indicateurs
+            if not i.calcule
+        ]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )

@@ -66,3 +66,30 @@ def bilans_for_user(user, queryset: QuerySet) -> QuerySet:
     if scope.reservataires:
         condition |= Q(kind=RESERVATAIRE, reservataire__in=scope.reservataires)
     return queryset.filter(condition)
+
+
+# --- The neighbourhood index (docs/quartiers.md) ---------------------------------------------------------------
+#
+# Read by the partners of the territory (EPCI staff, CIL members, landlords, reservation holders: the class is
+# shown on their candidate and commission screens anyway); entered values and "recompute now" by EPCI staff only
+# (cil.permissions.can_manage_territory); the configuration in the admin (cil.admin, scoped to EPCI staff).
+
+
+def epcis_quartiers_lisibles(user) -> QuerySet:
+    from cil.models import Epci, Quartier
+
+    scope = scope_for(user)
+    if scope.admin:
+        return Epci.objects.filter(pk__in=Quartier.objects.values("epci"))
+    return Epci.objects.filter(pk__in=scope.epci_tous)
+
+
+def can_view_quartiers(user, epci) -> bool:
+    scope = scope_for(user)
+    return scope.admin or epci.pk in scope.epci_tous
+
+
+def can_manage_quartiers(user, epci) -> bool:
+    from cil.permissions import can_manage_territory
+
+    return can_manage_territory(user, epci)

@@ -34,6 +34,7 @@ from attributions.selectors import (
     q_decision_comptee,
 )
 from cil.models import Bailleur, CibleLocale, Epci, Reservataire, SeuilQuartile, TauxLegal
+from cil.selectors import classement_au
 from core.db import DureeJours, cle_fr, ordre_fr
 
 from . import formats
@@ -704,6 +705,42 @@ def _section_flux(annee: int, bailleur: Bailleur | None, reservataire: Reservata
     return section
 
 
+def section_quartiers(epci: Epci, annee: int) -> Section | None:
+    """The neighbourhoods' classes of the last classification on data up to 31 December of the year
+    (docs/quartiers.md), or None when the territory has none."""
+    classement = classement_au(epci, dt.date(annee, 12, 31))
+    if classement is None:
+        return None
+    resultats = classement.resultats.select_related("quartier__commune").order_by(ordre_fr("quartier__nom"))
+    tableau = Tableau(
+        code="quartiers",
+        titre="Classe de chaque quartier",
+        colonnes=[
+            Colonne("Quartier", "texte"),
+            Colonne("Type", "texte"),
+            Colonne("Commune", "texte"),
+            Colonne("Score (sur 100)", "decimal"),
+            Colonne("Classe", "texte"),
+        ],
+        lignes=[
+            [
+                r.quartier.nom,
+                r.quartier.get_type_display(),
+                r.quartier.commune.nom,
+                None if r.score is None else float(r.score),
+                r.classe_libelle or "non classé",
+            ]
+            for r in resultats
+        ],
+        note=(
+            f"Classement du {timezone.localtime(classement.calcule_le):%d/%m/%Y}, données du "
+            f"{classement.periode_debut:%d/%m/%Y} au {classement.jour:%d/%m/%Y}, version "
+            f"{classement.referentiel.version} du référentiel des quartiers."
+        ),
+    )
+    return Section(code="quartiers", titre="Référentiel des quartiers", tableaux=[tableau])
+
+
 # --- Entry point ------------------------------------------------------------------------------
 
 
@@ -891,6 +928,10 @@ def bilan(
         )
         sections.append(_section_flux(annee, bailleur, reservataire))
         sections.append(_criteres(epci, annee, comptees, secret))
+
+    quartiers = section_quartiers(epci, annee)
+    if quartiers is not None:
+        sections.append(quartiers)
 
     delais_typo = delais_attente(comptees, "typologie", secret=secret, titre="Délais d'attente par typologie")
     delais_commune = delais_attente(comptees, "commune", secret=secret, titre="Délais d'attente par commune")

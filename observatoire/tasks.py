@@ -26,3 +26,37 @@ def produire_bilan_task(self, bilan_id: int) -> int | None:
             services.marquer_echec(bilan_id, f"Erreur lors de la production du bilan : {exc}")
             raise
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+
+
+NOM_TACHE_QUARTIERS = "observatoire.classer_quartiers"
+
+
+@shared_task(acks_late=True)
+def classer_quartiers_nuit() -> dict:
+    """Nightly: classify the neighbourhoods of every territory with a version of the index in force today.
+
+    One run per territory, each in its own transaction: a territory that fails is recorded in the job journal
+    and does not stop the others."""
+    import datetime as dt
+
+    from cil.models import Epci
+    from core.jobs import tracked_execution
+
+    from .quartiers import classer_quartiers
+
+    jour = dt.date.today()
+    epcis = Epci.objects.filter(referentiels_quartiers__date_debut__lte=jour).exclude(
+        referentiels_quartiers__date_fin__lt=jour
+    )
+    with tracked_execution(NOM_TACHE_QUARTIERS, detail={"jour": jour.isoformat()}) as execution:
+        classes, echecs = [], []
+        for epci in epcis.distinct().order_by("pk"):
+            try:
+                classement = classer_quartiers(epci, declencheur="NUIT", jour=jour)
+            except Exception as exc:  # one territory's failure is recorded, the others still run
+                logger.exception("Classement des quartiers de %s échoué", epci.nom)
+                echecs.append({"epci": epci.siren, "erreur": str(exc)})
+            else:
+                classes.append({"epci": epci.siren, "classement": classement.pk})
+        execution.detail = {**execution.detail, "classes": classes, "echecs": echecs}
+    return {"classes": len(classes), "echecs": len(echecs)}

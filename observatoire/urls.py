@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_quartiers
 
 app_name = "observatoire"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("bilans/apercu.pdf", views.apercu, name="apercu"),
     path("bilans/tableaux.<str:format>", views.export, name="export"),
     path("bilans/<int:pk>/telecharger.<str:format>", views.telecharger, name="telecharger"),
+    path("quartiers/", views_quartiers.quartiers, name="quartiers"),
+    path("quartiers/recalculer/", views_quartiers.recalculer, name="quartiers_recalculer"),
+    path("quartiers/<int:pk>/", views_quartiers.quartier, name="quartier"),
 ]

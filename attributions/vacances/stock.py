@@ -325,5 +325,8 @@ def importer_logements(*, contenu: bytes, bailleur: Bailleur, acteur=None, epcis
     Bailleur.epcis.through.objects.bulk_create(
         [Bailleur.epcis.through(bailleur_id=bailleur.pk, epci_id=e) for e in epcis], ignore_conflicts=True
     )
+    from ..services import rattacher_logements_aux_quartiers
+
+    rattacher_logements_aux_quartiers(epci_ids=epcis)
     rapport.nb_crees, rapport.nb_modifies = len(nouveaux), len(modifies)
     return rapport

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from cil.models import Bailleur, Membership, Reservataire
 from cil.permissions import scope_for
+from cil.selectors import classes_courantes
 from core import exports, parametres
 from core.db import ordre_fr
 from core.erreurs import ErreurMetier
@@ -222,6 +223,11 @@ def _vacance_visible(request, pk) -> Vacance:
     return get_object_or_404(qs, pk=pk)
 
 
+def _classe_quartier(logement: Logement):
+    """The current class of the dwelling's neighbourhood in the neighbourhood index (docs/quartiers.md), or None."""
+    return classes_courantes([logement.quartier_id]).get(logement.quartier_id)
+
+
 def _reservataires_orientables(vacance: Vacance):
     annee = _today().year
     avec_convention = flux.conventions_de_l_annee(annee).filter(bailleur=vacance.bailleur).values("reservataire")
@@ -277,6 +283,7 @@ def vacance(request, pk):
         "peut_relancer": gerer and vacance.statut in ("EN_COMMISSION", "ATTRIBUEE"),
         "seances_caleol": vacance.seances.order_by("date"),
         "en_qpv": flux.qpv_au(vacance.logement, _today()) is not None,
+        "classe_quartier": _classe_quartier(vacance.logement),
         "reponse_form": ReponseForm(),
         "date_form": DateForm(),
         "motif_form": MotifForm(),
@@ -410,6 +417,7 @@ def vacance_candidats(request, pk):
             "form": form,
             "classement_par_score": flux.champ_score() is not None,
             "nb_min": nb_min,
+            "classe_quartier": _classe_quartier(vacance.logement),
         },
     )
 
@@ -489,8 +497,10 @@ def seance(request, pk):
     for c in candidatures:
         c.modifiable = gerer and not close and not c.reponse
         par_vacance.setdefault(c.vacance_id, []).append(c)
+    classes = classes_courantes(v.logement.quartier_id for v in vacances)
     for v in vacances:
         v.examinees = par_vacance.get(v.pk, [])
+        v.classe_quartier = classes.get(v.logement.quartier_id)
     return render(
         request,
         "attributions/vacances/seance_detail.html",

@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "demandes.tasks.purger_radiees",
         "schedule": crontab(hour=3, minute=45),
     },
+    # the neighbourhood index (docs/quartiers.md): every territory with a version in force, after the objectives
+    "quartiers-chaque-nuit": {
+        "task": "observatoire.tasks.classer_quartiers_nuit",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # public pages and open data (public app): the figures per commune and typology, masked, stored
     "chiffres-publics-chaque-nuit": {
         "task": "public.tasks.calculer_chiffres_publics",

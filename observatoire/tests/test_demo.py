@@ -2,6 +2,7 @@
 
 import pytest
 
+from cil.models import ClassementQuartiers
 from observatoire.demo import ANNEE_DEMO
 from observatoire.models import BilanAnnuel
 
@@ -23,5 +24,12 @@ def test_la_demo_produit_le_bilan_de_la_cil(settings, django_capture_on_commit_c
     bilan = BilanAnnuel.objects.get(annee=ANNEE_DEMO, kind=BilanAnnuel.Kind.CIL)
     assert bilan.statut == BilanAnnuel.Statut.PRET
     assert bilan.demande_par.username == "epci"
+    # the neighbourhood index: classified at the end of the year and today, at least one neighbourhood per class
+    classements = list(ClassementQuartiers.objects.order_by("jour"))
+    assert [c.jour.year for c in classements][0] == ANNEE_DEMO and len(classements) == 2
+    resultats = classements[-1].resultats.all()
+    assert {r.classe_libelle for r in resultats} == {"vigilance", "équilibre", "attractif"}
+    assert all(r.score is not None for r in resultats)
     call_command("seed_demo", stdout=StringIO())
     assert BilanAnnuel.objects.count() == 1
+    assert ClassementQuartiers.objects.count() == 2

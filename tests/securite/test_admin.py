@@ -358,11 +358,13 @@ def _lignes_des_autres(monde_hostile, territoire_hostile):
     import datetime as dt
 
     from attributions.models import ParametreAttribution
+    from cil.services_quartiers import creer_referentiel
     from demandes.models import GrilleCotation, ParametresDemande
     from relogement.models import ParametresRelogement, SeanceCommission
 
     debut = dt.date(2026, 1, 1)
     for t in monde_hostile.territoires:
+        creer_referentiel(epci=t.epci, date_debut=debut, source=f"Référentiel des quartiers {t.code}")
         SeanceCommission.objects.create(epci=t.epci, date=debut)
         GrilleCotation.objects.create(epci=t.epci, nom=f"Grille {t.code}")
         ParametreAttribution.objects.create(code="NB_CANDIDATS_MIN", valeur=3, epci=t.epci, date_debut=debut,

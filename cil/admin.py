@@ -20,6 +20,7 @@ from . import permissions
 from .models import (
     Bailleur,
     Commune,
+    ContourCommune,
     Epci,
     Guichet,
     Membership,
@@ -435,3 +436,15 @@ class GroupeAdmin(BaseGroupAdmin):
 
 admin.site.unregister(Group)
 admin.site.register(Group, GroupeAdmin)
+
+
+@admin.register(ContourCommune)
+class ContourCommuneAdmin(TerritoireScopedAdmin):
+    """Loaded by ``manage.py import_contours``; shared by every territory."""
+
+    epci_field = None
+    partage = True
+    list_display = ("commune", "source", "importe_le")
+    search_fields = ("commune__nom", "commune__code_insee")
+    exclude = ("polygones",)
+    readonly_fields = ("commune", "source", "importe_le")

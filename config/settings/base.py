@@ -1,6 +1,7 @@
 """Settings shared by every environment. Machine-specific values come from the environment only."""
 
 import datetime as dt
+import re
 
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
@@ -153,12 +154,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content-Security-Policy (django-csp): only this site's own files, no inline script or style anywhere
 # (templates put their JavaScript in static/js and their styles in static/css). The API documentation is
 # the one view with a relaxed policy (core.csp). HTTPS and HSTS are set in production.py.
+# Maps (cil.cartes, docs/cartes.md): the background is the communes' outlines shipped with the platform; a
+# deployment that has a tile server may add its tiles under them (an XYZ URL such as
+# https://tuiles.example.org/{z}/{x}/{y}.png, and the attribution its licence requires). Empty: no tile, and
+# no request leaves the platform. The tiles' origin is then the one foreign origin the CSP allows (images).
+CARTE_TUILES_URL = env_str("CARTE_TUILES_URL", "")
+CARTE_TUILES_ATTRIBUTION = env_str("CARTE_TUILES_ATTRIBUTION", "")
+_ORIGINE_TUILES = re.match(r"https?://[^/]+", CARTE_TUILES_URL or "")  # {s} (subdomains) becomes * below
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([_ORIGINE_TUILES.group(0).replace("{s}", "*")] if _ORIGINE_TUILES else [])],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

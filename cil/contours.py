@@ -136,7 +136,7 @@ def _points_qpv_livres() -> dict[str, tuple[float, float]]:
         for feature in json.loads(fichier.read_text(encoding="utf-8"))["features"]:
             lon, lat = feature["geometry"]["coordinates"][:2]
             for code in str(feature["properties"]["code_qp"]).split(","):
-                points[code.strip()] = (round(float(lon), 5), round(float(lat), 5))
+                points.setdefault(code.strip(), (round(float(lon), 5), round(float(lat), 5)))
     return points
 
 

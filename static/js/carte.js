@@ -55,6 +55,13 @@
         });
       }
     }).addTo(carte);
+    // the view first: Leaflet places a marker only on a map that has one
+    var limites = fond.getBounds();
+    if (limites.isValid()) {
+      carte.fitBounds(limites, { padding: [8, 8] });
+    } else {
+      carte.setView([46.6, 2.4], 5);
+    }
     donnees.marqueurs.forEach(function (m) {
       var point = L.circleMarker([m.lat, m.lon], {
         radius: 7,
@@ -70,12 +77,6 @@
         element.setAttribute("aria-label", m.libelle);
       }
     });
-    var limites = fond.getBounds();
-    if (limites.isValid()) {
-      carte.fitBounds(limites, { padding: [8, 8] });
-    } else {
-      carte.setView([46.6, 2.4], 5);
-    }
   }
 
   function tout_dessiner() {

@@ -20,7 +20,6 @@ from django.utils.text import slugify
 
 from core.db import ordre_fr
 
-from .contours import centre
 from .models import Commune, Epci
 
 # ColorBrewer « Blues » (5 classes, sequential, readable by colour-blind people), light = low.
@@ -81,6 +80,11 @@ class Carte:
     donnees: dict
     avec_valeurs: bool
     communes_sans_contour: list[str]
+
+    @property
+    def sans_valeur(self) -> bool:
+        """Whether some commune has no figure (the legend then shows « sans donnée »)."""
+        return self.avec_valeurs and any(li.valeur is None for li in self.lignes)
 
     @property
     def ident_donnees(self) -> str:
@@ -251,8 +255,9 @@ def carte_communes(
     )
 
 
-def position_guichet(guichet, polygones: list | None) -> tuple[tuple[float, float] | None, bool]:
-    """(lon, lat) of a reception point: its own coordinates, else its commune's centre (``approche``)."""
+def position_guichet(guichet, centre_commune: tuple[float, float] | None) -> tuple[tuple[float, float] | None, bool]:
+    """(lon, lat) of a reception point and whether it is approximate: its own coordinates when entered, else
+    ``centre_commune`` (its commune's centre, ``cil.contours.centre``), else None."""
     if guichet.latitude is not None and guichet.longitude is not None:
         return (float(guichet.longitude), float(guichet.latitude)), False
-    return (centre(polygones) if polygones else None), True
+    return centre_commune, True

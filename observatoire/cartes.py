@@ -116,11 +116,7 @@ def carte_qpv_et_guichets(epci: Epci) -> Carte:
             )
         )
     for guichet in Guichet.objects.filter(epci=epci).select_related("commune").order_by("nom"):
-        code = guichet.commune.code_insee
-        if guichet.latitude is not None and guichet.longitude is not None:
-            position, approche = position_guichet(guichet, None)
-        else:
-            position, approche = centres.get(code), True
+        position, approche = position_guichet(guichet, centres.get(guichet.commune.code_insee))
         if position is None:
             continue
         marqueurs.append(

@@ -22,6 +22,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from cil import contours
+from cil.cartes import position_guichet
 from cil.models import Commune, Guichet
 from core.db import cle_fr
 from demandes.models import ChecklistPiece, CriterePriorite, TypePiece
@@ -167,11 +168,8 @@ def guichets(request, epci):
     origine = contours.centre(traces[choisie][1]) if choisie in traces else None
     lignes = []
     for g in Guichet.objects.filter(epci=epci).select_related("commune").order_by("nom"):
-        if g.latitude is not None and g.longitude is not None:
-            position, approchee = (float(g.longitude), float(g.latitude)), False
-        else:
-            c = traces.get(g.commune.code_insee)
-            position, approchee = (contours.centre(c[1]) if c else None), True
+        c = traces.get(g.commune.code_insee)
+        position, approchee = position_guichet(g, contours.centre(c[1]) if c else None)
         distance = contours.distance_km(origine, position) if origine and position else None
         lignes.append({"guichet": g, "position": position, "approchee": approchee, "distance": distance})
     if origine:

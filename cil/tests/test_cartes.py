@@ -94,8 +94,11 @@ def test_marqueurs_et_tuiles(territoire, settings):
         adresse="1 rue",
         commune=territoire["communes"]["38185"],
     )
-    position, approche = cartes.position_guichet(guichet, [[[[5.0, 45.0], [5.2, 45.0], [5.2, 45.2], [5.0, 45.0]]]])
-    assert approche and position == pytest.approx((5.1333, 45.0667), abs=1e-3)
+    centre = contours.centre([[[[5.0, 45.0], [5.2, 45.0], [5.2, 45.2], [5.0, 45.0]]]])
+    assert centre == pytest.approx((5.1333, 45.0667), abs=1e-3)
+    assert cartes.position_guichet(guichet, centre) == (centre, True)
+    guichet.latitude, guichet.longitude = 45.19, 5.73
+    assert cartes.position_guichet(guichet, centre) == ((5.73, 45.19), False)
     carte = cartes.carte_communes(
         territoire["epci"],
         titre="Lieux",

@@ -1,13 +1,12 @@
 """Settings shared by every environment. Machine-specific values come from the environment only."""
 
 import datetime as dt
-import re
 
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import BASE_DIR, database_from_env, env_bool, env_int, env_list, env_str
+from .env import BASE_DIR, database_from_env, env_bool, env_int, env_list, env_str, origine_csp
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -160,14 +159,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # no request leaves the platform. The tiles' origin is then the one foreign origin the CSP allows (images).
 CARTE_TUILES_URL = env_str("CARTE_TUILES_URL", "")
 CARTE_TUILES_ATTRIBUTION = env_str("CARTE_TUILES_ATTRIBUTION", "")
-_ORIGINE_TUILES = re.match(r"https?://[^/]+", CARTE_TUILES_URL or "")  # {s} (subdomains) becomes * below
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *([_ORIGINE_TUILES.group(0).replace("{s}", "*")] if _ORIGINE_TUILES else [])],
+        "img-src": [SELF, "data:", *origine_csp(CARTE_TUILES_URL)],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

@@ -16,12 +16,16 @@ $(VENV)/.installed: requirements.lock
 
 static/vendor/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
-	mkdir -p static/vendor/bootstrap static/vendor/htmx
+	mkdir -p static/vendor/bootstrap static/vendor/htmx static/vendor/leaflet/images
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
 		static/vendor/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
 		static/vendor/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css \
+		static/vendor/leaflet/
+	cp node_modules/leaflet/dist/images/*.png static/vendor/leaflet/images/
+	cp node_modules/leaflet/LICENSE static/vendor/leaflet/
 	touch $@
 
 install: $(VENV)/.installed static/vendor/.installed

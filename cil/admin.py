@@ -21,6 +21,7 @@ from .models import (
     Bailleur,
     ClasseQuartier,
     Commune,
+    ContourCommune,
     Epci,
     Guichet,
     IndicateurQuartier,
@@ -499,3 +500,15 @@ class GroupeAdmin(BaseGroupAdmin):
 
 admin.site.unregister(Group)
 admin.site.register(Group, GroupeAdmin)
+
+
+@admin.register(ContourCommune)
+class ContourCommuneAdmin(TerritoireScopedAdmin):
+    """Loaded by ``manage.py import_contours``; shared by every territory."""
+
+    epci_field = None
+    partage = True
+    list_display = ("commune", "source", "importe_le")
+    search_fields = ("commune__nom", "commune__code_insee")
+    exclude = ("polygones",)
+    readonly_fields = ("commune", "source", "importe_le")

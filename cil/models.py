@@ -84,6 +84,24 @@ class Commune(models.Model):
         return len(self.departement) == 3 and self.departement.startswith("97")
 
 
+class ContourCommune(models.Model):
+    """The outline of a commune (WGS 84 longitude/latitude), the background of every map (public pages and
+    observatory). Loaded from GeoJSON by ``manage.py import_contours`` (``cil.contours``), shared by every
+    territory."""
+
+    commune = models.OneToOneField(Commune, on_delete=models.CASCADE, related_name="contour")
+    polygones = models.JSONField("polygones", help_text="[[anneau extérieur, trous…], …], points [lon, lat].")
+    source = models.CharField("source", max_length=300)
+    importe_le = models.DateTimeField("importé le", auto_now=True)
+
+    class Meta:
+        verbose_name = "contour de commune"
+        verbose_name_plural = "contours de communes"
+
+    def __str__(self) -> str:
+        return f"Contour de {self.commune}"
+
+
 class PerimetreEpci(models.Model):
     """Which communes make up an EPCI (or EPT) for a given vintage of the COG."""
 

@@ -44,6 +44,8 @@ NAVIGATION = [
      "Le bilan de la CIL et les bilans des bailleurs et réservataires, en PDF et en tableur."),
     ("Objectifs", "Quartiers", "observatoire:quartiers", _PARTENAIRES,
      "Le référentiel des quartiers : indicateurs, score et classe (vigilance, équilibre, attractif)."),
+    ("Objectifs", "Cartes", "observatoire:cartes", {Role.EPCI, Role.MEMBRE_CIL},
+     "Cartes par commune : objectif A, logements libérés, QPV et lieux d'accueil, avec leurs tableaux."),
     ("Conférence", "Espace des membres", "conference:espace", {Role.EPCI, Role.MEMBRE_CIL},
      "Prochaines séances, ordres du jour et documents, délibérations et votes, tableaux de bord."),
     ("Conférence", "Instances et séances", "conference:instances", {Role.EPCI},

@@ -6,6 +6,7 @@ app_name = "observatoire"
 
 urlpatterns = [
     path("bilans/", views.bilans, name="bilans"),
+    path("cartes/", views.cartes, name="cartes"),
     path("bilans/demander/", views.demander, name="demander"),
     path("bilans/apercu.pdf", views.apercu, name="apercu"),
     path("bilans/tableaux.<str:format>", views.export, name="export"),

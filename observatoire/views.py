@@ -1,4 +1,5 @@
-"""Pages of the yearly balance sheets: list and request, download, immediate PDF, table exports."""
+"""Pages of the observatory: the yearly balance sheets (list and request, download, immediate PDF, table
+exports) and the maps of a territory."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from attributions.selectors import ObjectifsIndisponibles
+from cil.models import Epci
+from cil.permissions import scope_for
 from core import exports as core_exports
+from core import parametres
 from core.navigation import rubrique
 
+from . import cartes as cartes_observatoire
 from . import exports, pdf, selectors, services
 from .forms import DemandeBilanForm
 from .models import BilanAnnuel
@@ -156,3 +162,44 @@ def export(request, format: str):
             raise Http404("Tableau inconnu")
         return core_exports.csv_text_response(f"{nom}-{code}.csv", exports.csv_tableau(tableau))
     return core_exports.csv_text_response(f"{nom}.csv", exports.csv_bilan(contenu))
+
+
+def _territoires_lisibles(user):
+    """The territories whose maps the user reads: EPCI staff and CIL members (``epci_lecture``); a platform
+    administrator, the territories that have members."""
+    scope = scope_for(user)
+    if scope.admin:
+        return Epci.objects.filter(memberships__isnull=False).distinct().order_by("nom")
+    return Epci.objects.filter(pk__in=scope.epci_lecture).order_by("nom")
+
+
+@login_required
+@rubrique("observatoire:cartes")
+def cartes(request):
+    """The territory's maps for a year: objective A rate and dwellings freed per commune, QPV and reception
+    points. Another territory (``?epci=`` outside the user's): 404."""
+    territoires = list(_territoires_lisibles(request.user))
+    siren = request.GET.get("epci")
+    epci = (
+        next((t for t in territoires if t.siren == siren), None) if siren else (territoires[0] if territoires else None)
+    )
+    if epci is None:
+        raise Http404("Territoire inconnu ou hors de vos territoires.")
+    aujourd_hui = timezone.localdate()
+    annee = parametres.annee(request.GET, defaut=aujourd_hui.year)
+    annees = list(range(aujourd_hui.year, aujourd_hui.year - 6, -1))
+    if annee not in annees:
+        annees = sorted({*annees, annee}, reverse=True)
+    return render(
+        request,
+        "observatoire/cartes.html",
+        {
+            "epci": epci,
+            "territoires": territoires,
+            "annee": annee,
+            "annees": annees,
+            "carte_a": cartes_observatoire.carte_objectif_a(epci, annee),
+            "carte_liberes": cartes_observatoire.carte_logements_liberes(epci, annee),
+            "carte_points": cartes_observatoire.carte_qpv_et_guichets(epci),
+        },
+    )

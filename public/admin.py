@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from cil.admin import TerritoireScopedAdmin
 
-from .models import ChiffresPublics, ContourCommune, RegleSecret
+from .models import ChiffresPublics, RegleSecret
 
 
 @admin.register(RegleSecret)
@@ -26,15 +26,3 @@ class ChiffresPublicsAdmin(TerritoireScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ContourCommune)
-class ContourCommuneAdmin(TerritoireScopedAdmin):
-    """Loaded by ``manage.py import_contours``; shared by every territory."""
-
-    epci_field = None
-    partage = True
-    list_display = ("commune", "source", "importe_le")
-    search_fields = ("commune__nom", "commune__code_insee")
-    exclude = ("polygones",)
-    readonly_fields = ("commune", "source", "importe_le")

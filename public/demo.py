@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import cartes, selectors, services
+from cil import contours
+
+from . import selectors, services
 
 # Approximate positions of the demo reception points' addresses (the points themselves are made up, cil/demo.py).
 COORDONNEES = {
@@ -23,7 +25,7 @@ MOIS_PUBLIES = 3  # month ends computed for the open-data page, besides yesterda
 
 
 def seed(territory, *, stdout=None) -> None:
-    cartes.importer_contours_livres(list(territory.communes))
+    contours.importer_contours_livres(list(territory.communes))
     for guichet in territory.guichets:
         if guichet.nom in COORDONNEES and guichet.latitude is None:
             lat, lon = COORDONNEES[guichet.nom]

@@ -1,4 +1,4 @@
-"""What the public pages read: the nightly figures per territory, the secrecy rule, the communes' contours.
+"""What the public pages read: the nightly figures per territory, the secrecy rule, the applicants' codes.
 
 A public page never aggregates demands or allocations in the request: the nightly job (``public.tasks``)
 computes the masked table of a territory and stores it in ``ChiffresPublics``; the pages, the open-data files
@@ -15,7 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from cil.models import Commune, Epci
+from cil.models import Epci
 
 
 class RegleSecret(models.Model):
@@ -89,22 +89,6 @@ class ChiffresPublics(models.Model):
         """The twelve months of allocations counted: (excluded first day, last day)."""
         bornes = self.parametres.get("fenetre_attributions")
         return tuple(dt.date.fromisoformat(b) for b in bornes) if bornes else None
-
-
-class ContourCommune(models.Model):
-    """The outline of a commune (WGS 84 longitude/latitude), drawn server-side on the public maps."""
-
-    commune = models.OneToOneField(Commune, on_delete=models.CASCADE, related_name="contour")
-    polygones = models.JSONField("polygones", help_text="[[anneau extérieur, trous…], …], points [lon, lat].")
-    source = models.CharField("source", max_length=300)
-    importe_le = models.DateTimeField("importé le", auto_now=True)
-
-    class Meta:
-        verbose_name = "contour de commune"
-        verbose_name_plural = "contours de communes"
-
-    def __str__(self) -> str:
-        return f"Contour de {self.commune}"
 
 
 class CodeSuivi(models.Model):

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from cil import contours
+from cil.cartes import position_guichet
 from cil.models import Commune, Guichet
 from core.db import cle_fr
 from demandes.models import ChecklistPiece, CriterePriorite, TypePiece
@@ -154,7 +156,7 @@ def demander(request, epci):
 @page_publique
 def guichets(request, epci):
     communes = list(Commune.objects.filter(epci=epci).order_by("nom").values_list("code_insee", "nom"))
-    contours = {
+    traces = {
         code: (nom, polygones)
         for code, nom, polygones in Commune.objects.filter(epci=epci, contour__isnull=False).values_list(
             "code_insee", "nom", "contour__polygones"
@@ -163,15 +165,12 @@ def guichets(request, epci):
     choisie = request.GET.get("commune", "")
     if choisie not in dict(communes):
         choisie = ""
-    origine = cartes.centre(contours[choisie][1]) if choisie in contours else None
+    origine = contours.centre(traces[choisie][1]) if choisie in traces else None
     lignes = []
     for g in Guichet.objects.filter(epci=epci).select_related("commune").order_by("nom"):
-        if g.latitude is not None and g.longitude is not None:
-            position, approchee = (float(g.longitude), float(g.latitude)), False
-        else:
-            c = contours.get(g.commune.code_insee)
-            position, approchee = (cartes.centre(c[1]) if c else None), True
-        distance = cartes.distance_km(origine, position) if origine and position else None
+        c = traces.get(g.commune.code_insee)
+        position, approchee = position_guichet(g, contours.centre(c[1]) if c else None)
+        distance = contours.distance_km(origine, position) if origine and position else None
         lignes.append({"guichet": g, "position": position, "approchee": approchee, "distance": distance})
     if origine:
         lignes.sort(key=lambda li: (li["distance"] is None, li["distance"] or 0, li["guichet"].nom))
@@ -180,11 +179,11 @@ def guichets(request, epci):
     reperes = [cartes.Repere(li["numero"], li["guichet"].nom, *li["position"]) for li in lignes if li["position"]]
     nom_choisie = dict(communes).get(choisie, "")
     carte = cartes.carte_svg(
-        [(code, nom, polygones) for code, (nom, polygones) in contours.items()],
+        [(code, nom, polygones) for code, (nom, polygones) in traces.items()],
         reperes,
         titre=f"Carte des lieux d'accueil – {epci.nom}",
         description=(
-            f"{len(reperes)} lieux d'accueil numérotés sur la carte des {len(contours)} communes du territoire"
+            f"{len(reperes)} lieux d'accueil numérotés sur la carte des {len(traces)} communes du territoire"
             + (f" ; la commune de {nom_choisie} est mise en évidence" if nom_choisie else "")
             + ". Le tableau qui suit donne, pour chaque numéro, le nom, l'adresse et les horaires."
         ),

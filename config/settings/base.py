@@ -6,7 +6,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import BASE_DIR, database_from_env, env_bool, env_int, env_list, env_str
+from .env import BASE_DIR, database_from_env, env_bool, env_int, env_list, env_str, origine_csp
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -153,12 +153,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content-Security-Policy (django-csp): only this site's own files, no inline script or style anywhere
 # (templates put their JavaScript in static/js and their styles in static/css). The API documentation is
 # the one view with a relaxed policy (core.csp). HTTPS and HSTS are set in production.py.
+# Maps (cil.cartes, docs/cartes.md): the background is the communes' outlines shipped with the platform; a
+# deployment that has a tile server may add its tiles under them (an XYZ URL such as
+# https://tuiles.example.org/{z}/{x}/{y}.png, and the attribution its licence requires). Empty: no tile, and
+# no request leaves the platform. The tiles' origin is then the one foreign origin the CSP allows (images).
+CARTE_TUILES_URL = env_str("CARTE_TUILES_URL", "")
+CARTE_TUILES_ATTRIBUTION = env_str("CARTE_TUILES_ATTRIBUTION", "")
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *origine_csp(CARTE_TUILES_URL)],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

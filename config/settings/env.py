@@ -4,6 +4,7 @@ A bad value stops start-up with a message that names the variable.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -76,3 +77,10 @@ def database_from_env(default_sqlite: Path) -> dict:
     elif not config.get("NAME"):
         raise ImproperlyConfigured(f"DATABASE_URL invalide : {url!r} (nom de base manquant).")
     return config
+
+
+def origine_csp(url: str | None) -> list[str]:
+    """The origin of a tile URL as a Content-Security-Policy source (``{s}`` subdomains as ``*``): ``[]``
+    without a URL, or for a URL that is not http(s)."""
+    trouve = re.match(r"https?://[^/?#]+", url or "")
+    return [trouve.group(0).replace("{s}", "*")] if trouve else []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings.env import database_from_env, env_bool, env_list
+from config.settings.env import database_from_env, env_bool, env_list, origine_csp
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE = Path("/tmp/defaut.sqlite3")
@@ -96,3 +96,28 @@ def test_production_settings_require_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY est obligatoire" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "attendu"),
+    [
+        (None, []),
+        ("", []),
+        ("https://tuiles.example.org/{z}/{x}/{y}.png", ["https://tuiles.example.org"]),
+        ("https://{s}.tile.example.org:8443/carte/{z}/{x}/{y}.png?cle=1", ["https://*.tile.example.org:8443"]),
+        ("http://127.0.0.1:8080/{z}/{x}/{y}.png", ["http://127.0.0.1:8080"]),
+        ("javascript:alert(1)", []),
+        ("/tuiles/{z}/{x}/{y}.png", []),  # same origin: 'self' already allows it
+    ],
+)
+def test_origine_des_tuiles_pour_la_csp(url, attendu):
+    assert origine_csp(url) == attendu
+
+
+def test_les_tuiles_configurees_entrent_dans_la_csp():
+    code = "from django.conf import settings as s; print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+    sans = _manage("shell", "-c", code, CARTE_TUILES_URL="")
+    assert sans.returncode == 0, sans.stderr
+    assert sans.stdout.strip().splitlines()[-1] == "[\"'self'\", 'data:']"
+    avec = _manage("shell", "-c", code, CARTE_TUILES_URL="https://{s}.tuiles.example.org/{z}/{x}/{y}.png")
+    assert avec.stdout.strip().splitlines()[-1] == "[\"'self'\", 'data:', 'https://*.tuiles.example.org']"

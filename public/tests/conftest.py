@@ -14,9 +14,8 @@ import pytest
 
 from attributions import rules as arules
 from attributions.models import DecisionCaleol, Logement
-from cil.models import Bailleur, Commune, Epci, Guichet, Reservataire, SeuilQuartile
+from cil.models import Bailleur, Commune, ContourCommune, Epci, Guichet, Reservataire, SeuilQuartile
 from demandes import services as demandes_services
-from public.models import ContourCommune
 
 JOUR = dt.date(2026, 10, 31)
 SEUIL_Q1 = Decimal("10716.00")

@@ -1,17 +1,17 @@
-"""``manage.py import_contours [FICHIER.geojson --source TEXTE]``: the communes' outlines of the public maps."""
+"""``manage.py import_contours [FICHIER.geojson --source TEXTE]``: the communes' outlines of every map."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from public import cartes
+from cil import contours
 
 
 class Command(BaseCommand):
     help = (
-        "Charge les contours des communes (GeoJSON, WGS 84) pour les cartes des pages publiques. Sans fichier : "
-        "les contours livrés dans cil/referentiels/contours/. Avec un fichier (un autre département), --source "
-        "est obligatoire."
+        "Charge les contours des communes (GeoJSON, WGS 84) pour les cartes (pages publiques, observatoire). "
+        "Sans fichier : les contours livrés dans cil/referentiels/contours/. Avec un fichier (un autre "
+        "département), --source est obligatoire."
     )
 
     def add_arguments(self, parser):
@@ -23,10 +23,10 @@ class Command(BaseCommand):
             if options["fichier"]:
                 if not options["source"]:
                     raise CommandError("Indiquez l'origine du fichier avec --source (dépôt, version, licence).")
-                rapports = [cartes.importer_contours(options["fichier"], options["source"])]
+                rapports = [contours.importer_contours(options["fichier"], options["source"])]
             else:
-                rapports = cartes.importer_contours_livres()
-        except cartes.ContoursInvalides as exc:
+                rapports = contours.importer_contours_livres()
+        except contours.ContoursInvalides as exc:
             raise CommandError(str(exc)) from exc
         for r in rapports:
             ignores = f" ; {len(r.inconnus)} code(s) INSEE inconnu(s) ignoré(s)" if r.inconnus else ""

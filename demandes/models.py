@@ -422,6 +422,7 @@ class Evenement(models.Model):
         REFUS = "REFUS", "Refus du demandeur"
         BAIL_SIGNE = "BAIL_SIGNE", "Bail signé"
         AVIS_COMMISSION = "AVIS_COMMISSION", "Avis d'une commission (coordination, cas complexes)"
+        ECHANGE = "ECHANGE", "Bourse d'échange entre locataires"
         RADIATION = "RADIATION", "Radiation"
         REACTIVATION = "REACTIVATION", "Réactivation"
         FICHE_INFORMATION = "FICHE_INFORMATION", "Attestation et fiche d'information remises"

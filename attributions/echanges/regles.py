@@ -105,7 +105,7 @@ def cycles_a_trois(graphe: set[tuple[int, int]]) -> list[tuple[int, int, int]]:
     suivants: dict[int, set[int]] = {}
     for a, b in graphe:
         suivants.setdefault(a, set()).add(b)
-    resultat = set()
+    resultat: set[tuple[int, int, int]] = set()
     for a, bs in suivants.items():
         for b in bs:
             if b == a:
@@ -114,9 +114,13 @@ def cycles_a_trois(graphe: set[tuple[int, int]]) -> list[tuple[int, int, int]]:
                 if c in (a, b) or a not in suivants.get(c, ()):
                     continue
                 # rotate so that the cycle starts from its smallest offer: each cycle is found three times
-                cycle = (a, b, c)
-                i = cycle.index(min(cycle))
-                resultat.add(cycle[i:] + cycle[:i])
+                debut = min(a, b, c)
+                if debut == a:
+                    resultat.add((a, b, c))
+                elif debut == b:
+                    resultat.add((b, c, a))
+                else:
+                    resultat.add((c, a, b))
     return sorted(resultat)
 
 

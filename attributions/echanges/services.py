@@ -203,14 +203,21 @@ def proposer_echange(*, offres: list[OffreEchange], acteur) -> Echange:
     for rang, offre in enumerate(offres):
         ParticipationEchange.objects.create(echange=echange, offre=offre, recoit=offres[(rang + 1) % n], rang=rang + 1)
     transitions.journaliser(
-        echange, TransitionEchange, de="", vers=echange.statut, action=A.PROPOSER, acteur=acteur, motif=f"{n} locataires"
+        echange,
+        TransitionEchange,
+        de="",
+        vers=echange.statut,
+        action=A.PROPOSER,
+        acteur=acteur,
+        motif=f"{n} locataires",
     )
     for rang, offre in enumerate(offres):
         suivante = offres[(rang + 1) % n]
         _evenement(
             offre.demande,
             acteur,
-            f"Échange n° {echange.pk} proposé aux bailleurs : emménagerait dans le logement {_libelle_logement(suivante)}",
+            f"Échange n° {echange.pk} proposé aux bailleurs : emménagerait dans le logement "
+            f"{_libelle_logement(suivante)}",
             echange_id=echange.pk,
         )
     return echange
@@ -318,10 +325,13 @@ def _identifier_logement(offre: OffreEchange, identifiant: str) -> None:
             "Identifiant du logement : le logement offert n'est pas identifié ; indiquez son identifiant dans votre "
             "patrimoine pour accepter l'échange."
         )
-    logement = Logement.objects.filter(identifiant=identifiant, bailleur_id=offre.bailleur_id, epci_id=offre.epci_id).first()
+    logement = Logement.objects.filter(
+        identifiant=identifiant, bailleur_id=offre.bailleur_id, epci_id=offre.epci_id
+    ).first()
     if logement is None:
         raise EchangeRefuse(
-            f"Identifiant du logement : « {identifiant} » n'est pas un logement de {offre.bailleur.nom} sur ce territoire."
+            f"Identifiant du logement : « {identifiant} » n'est pas un logement de {offre.bailleur.nom} "
+            "sur ce territoire."
         )
     offre.logement = logement
     offre.commune_id, offre.typologie = logement.commune_id, logement.typologie
@@ -391,7 +401,9 @@ def annuler_echange(*, echange: Echange, acteur, motif: str) -> Echange:
     if not motif.strip():
         raise EchangeRefuse("Motif : indiquez pourquoi l'échange est annulé.")
     participations = _participations(echange)
-    if acteur is not None and not permissions.can_cancel(acteur, echange, {p.offre.bailleur_id for p in participations}):
+    if acteur is not None and not permissions.can_cancel(
+        acteur, echange, {p.offre.bailleur_id for p in participations}
+    ):
         raise EchangeRefuse("Vous ne pouvez pas annuler cet échange.")
     transitions.appliquer(
         echange, A.ANNULER, regle=regles.CYCLE_ECHANGE, journal=TransitionEchange, acteur=acteur, motif=motif

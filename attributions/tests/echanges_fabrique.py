@@ -1,4 +1,4 @@
-"""Test data of the exchange bourse: transfer demands of social tenants of the two landlords of ``monde_attributions``."""
+"""Test data of the exchange bourse: transfer demands of tenants of the two landlords of ``monde_attributions``."""
 
 from __future__ import annotations
 

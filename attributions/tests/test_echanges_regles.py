@@ -35,7 +35,12 @@ CAS_CONVIENT = [
     ("étage trop haut", offre(1, etage_max=2), offre(2, etage=3), ["étage trop élevé"]),
     ("étage au maximum", offre(1, etage_max=2), offre(2, etage=2), []),
     ("ascenseur requis, rez-de-chaussée", offre(1, ascenseur_requis=True), offre(2, etage=0), []),
-    ("ascenseur requis, 3e sans ascenseur", offre(1, ascenseur_requis=True), offre(2, etage=3), ["ni ascenseur ni rez-de-chaussée"]),
+    (
+        "ascenseur requis, 3e sans ascenseur",
+        offre(1, ascenseur_requis=True),
+        offre(2, etage=3),
+        ["ni ascenseur ni rez-de-chaussée"],
+    ),
     ("ascenseur requis, 3e avec", offre(1, ascenseur_requis=True), offre(2, etage=3, ascenseur=True), []),
     ("fauteuil, non accessible", offre(1, pmr_requis=True), offre(2), ["non accessible en fauteuil roulant"]),
     ("fauteuil, accessible", offre(1, pmr_requis=True), offre(2, accessible_pmr=True), []),
@@ -69,16 +74,19 @@ CAS_APPARIEMENTS = [
     ("un cycle à trois dans l'autre sens", [(1, 3), (3, 2), (2, 1)], [], [(1, 3, 2)]),
     ("cycle écrit depuis sa plus petite offre", [(5, 2), (2, 9), (9, 5)], [], [(2, 9, 5)]),
     ("chaîne sans retour", [(1, 2), (2, 3), (3, 4)], [], []),
-    ("les deux sens à trois", [(1, 2), (2, 3), (3, 1), (1, 3), (3, 2), (2, 1)], [(1, 2), (1, 3), (2, 3)], [(1, 2, 3), (1, 3, 2)]),
+    (
+        "les deux sens à trois",
+        [(1, 2), (2, 3), (3, 1), (1, 3), (3, 2), (2, 1)],
+        [(1, 2), (1, 3), (2, 3)],
+        [(1, 2, 3), (1, 3, 2)],
+    ),
     ("paire et cycle partagent une offre", [(1, 2), (2, 1), (2, 3), (3, 1)], [(1, 2)], [(1, 2, 3)]),
     ("boucle sur soi ignorée", [(1, 1)], [], []),
     ("cycle à quatre non cherché", [(1, 2), (2, 3), (3, 4), (4, 1)], [], []),
 ]
 
 
-@pytest.mark.parametrize(
-    ("cas", "aretes", "paires", "cycles"), CAS_APPARIEMENTS, ids=[c[0] for c in CAS_APPARIEMENTS]
-)
+@pytest.mark.parametrize(("cas", "aretes", "paires", "cycles"), CAS_APPARIEMENTS, ids=[c[0] for c in CAS_APPARIEMENTS])
 def test_paires_et_cycles(cas, aretes, paires, cycles):
     graphe = _graphe(aretes)
     assert regles.paires(graphe) == paires

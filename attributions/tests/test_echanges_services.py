@@ -138,7 +138,9 @@ def test_offre_refusee_hors_mutation_ou_hors_territoire(monde):
     lyon = logement(monde, "AH-LYON", monde["bailleur"], commune="69123")
     lyon.epci = monde["autre_epci"]
     lyon.save()
-    with pytest.raises(EchangeRefuse, match="Identifiant du logement : le logement AH-LYON n'est pas sur le territoire"):
+    with pytest.raises(
+        EchangeRefuse, match="Identifiant du logement : le logement AH-LYON n'est pas sur le territoire"
+    ):
         services.deposer_offre(demande=tenant, identifiant="AH-LYON", acteur=monde["staff"]["guichet"])
     with pytest.raises(EchangeRefuse, match="Commune : Lyon n'est pas sur le territoire"):
         services.deposer_offre(

@@ -77,6 +77,10 @@ def _locataire(territory, nom: str, logement: Logement, souhait: Logement):
             "bailleur_actuel": logement.bailleur,
             "loyer_actuel": logement.loyer,
             "motifs": ["TROP_GRAND" if logement.typologie > souhait.typologie else "TROP_PETIT"],
+            # the territory's common transfer criteria (demandes.CritereMutation, default list)
+            "criteres_mutation": [
+                "sous-occupation" if logement.typologie > souhait.typologie else "sur-occupation",
+            ],
             "typologies": [souhait.typologie],
         },
         ressources=[{"membre_index": None, "nature": "SALAIRE", "montant_mensuel": Decimal("1850")}],

@@ -107,6 +107,11 @@ def deposer_offre(
             raise EchangeRefuse(f"Commune : {commune.nom} n'est pas sur le territoire de la demande.")
         if not bailleur.epcis.filter(pk=demande.epci_id).exists():
             raise EchangeRefuse(f"Bailleur : {bailleur.nom} n'a pas de patrimoine enregistré sur ce territoire.")
+    if acteur is not None and not permissions.can_offer(acteur, demande, bailleur):
+        raise EchangeRefuse(
+            f"Vous ne pouvez pas déposer d'offre pour la demande {demande.numero_unique} : seuls les guichets, "
+            "l'EPCI et le bailleur du logement offert le peuvent."
+        )
     if demande.bailleur_actuel_id and demande.bailleur_actuel_id != bailleur.pk:
         raise EchangeRefuse(
             f"Bailleur : le logement offert est celui de {bailleur.nom}, or la demande {demande.numero_unique} "

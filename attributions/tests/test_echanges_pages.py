@@ -126,6 +126,13 @@ def test_deposer_une_offre_par_la_page(client, monde):
     _connecte(client, monde, "bailleur")
     reponse = client.post(url, {"numero": autre.numero_unique, "identifiant": "GH-0001"})
     assert reponse.status_code == 403
+    # nor by naming itself as the landlord while the dwelling is the other landlord's
+    reponse = client.post(
+        url, {"numero": autre.numero_unique, "identifiant": "GH-0001", "bailleur": monde["bailleur"].pk}
+    )
+    assert reponse.status_code == 400
+    assert "Vous ne pouvez pas déposer d'offre" in reponse.content.decode()
+    assert OffreEchange.objects.count() == 1
 
 
 def test_requetes_bornees(client, monde, django_assert_num_queries):

@@ -149,8 +149,10 @@ def proposer(request):
         ids = [int(x) for x in request.POST.get("offres", "").split(",") if x.strip()]
     except ValueError:
         raise Http404("Offres inconnues.") from None
+    if not ids or not all(0 < i < 2**31 for i in ids):
+        raise Http404("Offres inconnues.")
     offres = {o.pk: o for o in OffreEchange.objects.filter(pk__in=ids)}
-    if not ids or len(offres) != len(ids):
+    if len(offres) != len(ids):
         raise Http404("Offres inconnues.")
     epcis = {o.epci_id for o in offres.values()}
     scope = scope_for(user)

@@ -586,3 +586,141 @@ class Candidature(models.Model):
     @property
     def est_attribuee(self) -> bool:
         return self.type_decision in rules.TYPES_ATTRIBUTION
+
+
+# --- Exchange between social tenants (bourse d'échange, attributions/echanges/) -----------------------------
+
+
+class OffreEchange(models.Model):
+    """A social tenant's offer in the exchange bourse: the dwelling they leave, for what their transfer demand
+    seeks (the demand's wishes: communes, typologies, maximum rent, floor, lift, wheelchair access).
+
+    The dwelling is a ``Logement`` of the territory when its landlord's or RPLS identifier is known; otherwise it
+    is described here (landlord, commune, typology, rent), and its landlord names it from its stock when it
+    accepts an exchange. The offer keeps the dwelling's description in both cases (copied from the stock when
+    identified): the matching reads one set of columns. Floor and lift are the tenant's description.
+    Written by ``attributions.echanges.services`` only.
+    """
+
+    class Statut(models.TextChoices):
+        ACTIVE = "ACTIVE", "Active"
+        ECHANGEE = "ECHANGEE", "Échange transmis en commission"
+        RETIREE = "RETIREE", "Retirée"
+
+    demande = models.ForeignKey("demandes.Demande", on_delete=models.PROTECT, related_name="offres_echange")
+    epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="offres_echange")
+    logement = models.ForeignKey(
+        Logement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offres_echange",
+        verbose_name="logement du patrimoine",
+    )
+    bailleur = models.ForeignKey(Bailleur, on_delete=models.PROTECT, related_name="offres_echange")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="offres_echange")
+    typologie = models.CharField("typologie", max_length=2, choices=Typologie.choices)
+    loyer = models.DecimalField("loyer principal (€/mois)", max_digits=8, decimal_places=2, null=True, blank=True)
+    adresse = models.CharField("adresse", max_length=300, blank=True)
+    etage = models.PositiveSmallIntegerField("étage (0 : rez-de-chaussée)", null=True, blank=True)
+    ascenseur = models.BooleanField("desservi par un ascenseur", default=False)
+    accessible_pmr = models.BooleanField("accessible en fauteuil roulant", default=False)
+    commentaire = models.CharField("précisions", max_length=300, blank=True)
+    statut = models.CharField("statut", max_length=8, choices=Statut.choices, default=Statut.ACTIVE)
+    creee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    creee_le = models.DateTimeField("créée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "offre de la bourse d'échange"
+        verbose_name_plural = "offres de la bourse d'échange"
+        ordering = ["-creee_le", "-pk"]
+        indexes = [models.Index(fields=["epci", "statut"], name="offre_echange_epci_statut")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demande"], condition=~Q(statut="RETIREE"), name="offre_echange_une_par_demande"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Offre n° {self.pk} ({self.typologie}, {self.commune.nom})"
+
+
+class Echange(models.Model):
+    """An exchange of dwellings between two or three tenants; each landlord of a dwelling accepts or declines."""
+
+    class Statut(models.TextChoices):
+        PROPOSE = "PROPOSE", "Proposé aux bailleurs"
+        TRANSMIS = "TRANSMIS", "Accepté, transmis en commission"
+        REFUSE = "REFUSE", "Refusé par un bailleur"
+        ANNULE = "ANNULE", "Annulé"
+
+    epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="echanges")
+    statut = models.CharField("statut", max_length=8, choices=Statut.choices, default=Statut.PROPOSE)
+    proposee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposee_le = models.DateTimeField("proposé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "échange de logements"
+        verbose_name_plural = "échanges de logements"
+        ordering = ["-proposee_le", "-pk"]
+        indexes = [models.Index(fields=["epci", "statut"], name="echange_epci_statut")]
+
+    def __str__(self) -> str:
+        return f"Échange n° {self.pk}"
+
+
+class ParticipationEchange(models.Model):
+    """One tenant of an exchange: the offer (their dwelling), the offer whose dwelling they move into, and the
+    answer of their dwelling's landlord; once every landlord accepted, the vacancy of their dwelling."""
+
+    class Reponse(models.TextChoices):
+        ATTENTE = "", "En attente"
+        ACCEPTE = "ACCEPTE", "Accepté"
+        REFUSE = "REFUSE", "Refusé"
+
+    echange = models.ForeignKey(Echange, on_delete=models.CASCADE, related_name="participations")
+    offre = models.ForeignKey(OffreEchange, on_delete=models.PROTECT, related_name="participations")
+    recoit = models.ForeignKey(
+        OffreEchange, on_delete=models.PROTECT, related_name="+", verbose_name="emménage dans le logement de"
+    )
+    rang = models.PositiveSmallIntegerField("rang dans l'échange")
+    reponse = models.CharField("réponse du bailleur", max_length=8, choices=Reponse.choices, blank=True)
+    motif = models.CharField("motif", max_length=300, blank=True)
+    repondu_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    repondu_le = models.DateTimeField("répondu le", null=True, blank=True)
+    vacance = models.ForeignKey(
+        Vacance, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="logement vacant"
+    )
+
+    class Meta:
+        verbose_name = "participant à un échange"
+        verbose_name_plural = "participants aux échanges"
+        ordering = ["echange", "rang"]
+        constraints = [
+            models.UniqueConstraint(fields=["echange", "offre"], name="participation_echange_unique"),
+            models.UniqueConstraint(fields=["echange", "rang"], name="participation_echange_rang_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.echange} : offre n° {self.offre_id}"
+
+
+class TransitionEchange(JournalTransition):
+    """The life-cycle log of an exchange (``de`` is empty on the proposal; an acceptance is a step without move)."""
+
+    champ_objet = "echange"
+
+    echange = models.ForeignKey(Echange, on_delete=models.CASCADE, related_name="transitions")
+    de = models.CharField("de", max_length=20, choices=Echange.Statut.choices, blank=True)
+    vers = models.CharField("vers", max_length=20, choices=Echange.Statut.choices)
+
+    class Meta:
+        verbose_name = "étape d'un échange de logements"
+        verbose_name_plural = "étapes des échanges de logements"
+        ordering = ["echange", "date", "pk"]

@@ -28,3 +28,15 @@ urlpatterns += [
     path("caleol/<int:pk>/", views_vacances.seance, name="seance"),
     path("flux/", views_vacances.rapport_flux, name="flux"),
 ]
+
+# Exchange between social tenants (attributions/echanges/views.py)
+from .echanges import views as views_echanges  # noqa: E402
+
+urlpatterns += [
+    path("echanges/", views_echanges.bourse, name="echanges"),
+    path("echanges/offres/nouvelle/", views_echanges.offre_nouvelle, name="echange_offre_nouvelle"),
+    path("echanges/proposer/", views_echanges.proposer, name="echange_proposer"),
+    path("echanges/<int:pk>/", views_echanges.echange, name="echange"),
+    path("echanges/<int:pk>/annuler/", views_echanges.annuler, name="echange_annuler"),
+    path("echanges/<int:pk>/repondre/<int:participation>/", views_echanges.repondre, name="echange_repondre"),
+]

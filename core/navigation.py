@@ -30,6 +30,8 @@ NAVIGATION = [
      "Logements libérés, orientation vers un réservataire, désignation des candidats."),
     ("Attributions", "CALEOL", "attributions:seances", {Role.EPCI, Role.BAILLEUR},
      "Séances de la commission, décisions, réponses des ménages et baux."),
+    ("Attributions", "Bourse d'échange", "attributions:echanges", "attributions.echanges.permissions.ouvre_la_bourse",
+     "Échanges de logements entre locataires du parc social : offres, appariements, accord des bailleurs."),
     ("Attributions", "Logements", "attributions:logements", {Role.EPCI, Role.BAILLEUR},
      "Le patrimoine (RPLS) et son import."),
     ("Attributions", "Flux", "attributions:flux", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},

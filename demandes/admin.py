@@ -12,6 +12,7 @@ from .models import (
     CalculCotation,
     ChecklistPiece,
     CritereCotation,
+    CritereMutation,
     ElementSensible,
     GrilleCotation,
     ParametresDemande,
@@ -43,6 +44,16 @@ class ChecklistPieceAdmin(TerritoireScopedAdmin):
     lignes_nationales = True
     list_display = ["condition", "type_piece", "epci", "ordre"]
     list_filter = ["condition", FILTRE_EPCI]
+    autocomplete_fields = ["epci"]
+
+
+@admin.register(CritereMutation)
+class CritereMutationAdmin(TerritoireScopedAdmin):
+    """The territory adds its own common transfer criteria; the platform's default list is the superuser's."""
+
+    lignes_nationales = True
+    list_display = ["libelle", "code", "epci", "ordre", "date_debut", "date_fin"]
+    list_filter = [FILTRE_EPCI]
     autocomplete_fields = ["epci"]
 
 

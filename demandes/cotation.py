@@ -24,7 +24,8 @@ class TypeCritere(StrEnum):
     LOGEMENT_ACTUEL = "LOGEMENT_ACTUEL"  # current housing situation (sans abri, hébergé, ...)
     MOTIF = "MOTIF"  # a reason of the demand (overcrowding, non-decent, eviction, ...)
     LIEN_LOCAL = "LIEN_LOCAL"  # lives or works on the territory
-    MUTATION = "MUTATION"  # a transfer request (current social tenant) with one of the listed reasons
+    MUTATION = "MUTATION"  # a transfer request (current social tenant) with one of the listed reasons or common
+    # transfer criteria of the territory (demandes.CritereMutation)
     REFUS = "REFUS"  # malus per refusal of a suitable offer, for a given number of months
 
 
@@ -98,6 +99,7 @@ class DemandeCotation:
     logement_actuel: str = ""
     motifs: frozenset[str] = frozenset()
     est_mutation: bool = False
+    criteres_mutation: frozenset[str] = frozenset()  # the territory's common transfer criteria met
     priorites: frozenset[str] = frozenset()  # L. 441-1 codes in force
     dalo: bool = False
     besoin_adaptation: bool = False  # wheelchair access or another adaptation asked
@@ -209,9 +211,10 @@ def _brut(critere: CritereGrille, demande: DemandeCotation, today: dt.date) -> t
             return critere.points, ", ".join(LIBELLES_LIEN[LienLocal(lien)] for lien in trouves), frozenset()
         return 0, "pas de lien avec le territoire retenu", frozenset()
     if t == TypeCritere.MUTATION:
-        if demande.est_mutation and (not valeurs or demande.motifs & valeurs):
-            return critere.points, "demande de mutation pour un motif retenu", demande.motifs & valeurs
-        return 0, "pas de mutation pour un motif retenu", frozenset()
+        faits = demande.motifs | demande.criteres_mutation
+        if demande.est_mutation and (not valeurs or faits & valeurs):
+            return critere.points, "demande de mutation pour un motif ou critère retenu", faits & valeurs
+        return 0, "pas de mutation pour un motif ou critère retenu", frozenset()
     if t == TypeCritere.REFUS:
         duree = critere.duree_mois
         comptes = [
@@ -282,7 +285,7 @@ def _points_bruts(c: CritereGrille, d: DemandeCotation, today: dt.date) -> int:
     if t == TypeCritere.LIEN_LOCAL:
         return c.points if liens_locaux(d) & v else 0
     if t == TypeCritere.MUTATION:
-        return c.points if d.est_mutation and (not v or d.motifs & v) else 0
+        return c.points if d.est_mutation and (not v or (d.motifs | d.criteres_mutation) & v) else 0
     if t == TypeCritere.REFUS:
         if not d.refus:
             return 0

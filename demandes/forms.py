@@ -78,7 +78,35 @@ CHAMPS_DEMANDEUR = [
     "courrier_postal",
 ]
 CHAMPS_REVENUS = ["revenu_fiscal_reference", "annee_revenu_fiscal"]
-CHAMPS_LOGEMENT = ["logement_actuel", "loyer_actuel", "est_mutation", "bailleur_actuel", "motifs", "commentaire"]
+CHAMPS_LOGEMENT = [
+    "logement_actuel",
+    "loyer_actuel",
+    "est_mutation",
+    "bailleur_actuel",
+    "motifs",
+    "criteres_mutation",
+    "commentaire",
+]
+
+
+def choix_criteres_mutation(epci) -> list[tuple[str, str]]:
+    """The common transfer criteria of the territory (the platform's list and the territory's own)."""
+    from .models import CritereMutation
+
+    qs = CritereMutation.objects.pour_territoire(getattr(epci, "pk", epci))
+    return [(c.code, c.libelle) for c in qs]
+
+
+def _champ_criteres_mutation() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Critères communs de mutation (locataire HLM)",
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les critères de mutation communs aux bailleurs du territoire que la situation remplit.",
+    )
+
+
 CHAMPS_SOUHAITS = [
     "communes_souhaitees",
     "typologies",
@@ -251,6 +279,7 @@ class LogementForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     motifs = forms.MultipleChoiceField(
         label="Motifs de la demande", choices=Demande.Motif.choices, widget=forms.CheckboxSelectMultiple
     )
+    criteres_mutation = _champ_criteres_mutation()
 
     class Meta:
         model = Demande
@@ -263,12 +292,19 @@ class LogementForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
         if epci is not None:
             qs = qs.filter(epcis=epci)
         self.fields["bailleur_actuel"].queryset = qs
+        self.fields["criteres_mutation"].choices = choix_criteres_mutation(epci)
 
     def clean(self):
         donnees = super().clean()
         if donnees.get("est_mutation") and not donnees.get("bailleur_actuel"):
             self.add_error("bailleur_actuel", "Pour une mutation, indiquez le bailleur actuel.")
+        _criteres_sans_mutation(self, donnees)
         return donnees
+
+
+def _criteres_sans_mutation(form, donnees) -> None:
+    if donnees.get("criteres_mutation") and not donnees.get("est_mutation"):
+        form.add_error("criteres_mutation", "Les critères de mutation ne valent que pour une demande de mutation.")
 
 
 class SouhaitsForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
@@ -302,6 +338,7 @@ class DemandeEditForm(DemandeurForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput())
     motifs = LogementForm.base_fields["motifs"]
+    criteres_mutation = _champ_criteres_mutation()
     typologies = SouhaitsForm.base_fields["typologies"]
     communes_souhaitees = forms.ModelMultipleChoiceField(
         label="Communes souhaitées", queryset=Commune.objects.none(), required=True
@@ -318,6 +355,7 @@ class DemandeEditForm(DemandeurForm):
         self.fields["communes_souhaitees"].queryset = Commune.objects.filter(epci=epci).order_by(ordre_fr("nom"))
         self.fields["communes_souhaitees"].widget.attrs.update({"size": 8, "class": "form-select"})
         self.fields["bailleur_actuel"].queryset = Bailleur.objects.filter(epcis=epci)
+        self.fields["criteres_mutation"].choices = choix_criteres_mutation(epci)
         # a reason this user may not see is neither shown (nor in the hidden "value as read") nor lost
         self.motifs_masques = [c for c in self.instance.motifs or [] if lecture.masque_motif(c)]
         self.fields["motifs"].choices = lecture.choix_motifs()
@@ -326,6 +364,11 @@ class DemandeEditForm(DemandeurForm):
         if not self.is_bound:
             self.initial["version"] = self.instance.version
         suivre_les_modifications(self)
+
+    def clean(self):
+        donnees = super().clean()
+        _criteres_sans_mutation(self, donnees)
+        return donnees
 
     def valeurs_lues_differentes(self, actuelle) -> list[str]:
         """Labels of the fields someone else changed since this user read the demand."""
@@ -476,6 +519,15 @@ class ClotureRendezVousForm(SansNirMixin, AccessibleMixin, forms.Form):
 # --- Scoring grids ------------------------------------------------------------------------------
 
 
+def _criteres_mutation_de_toutes_les_listes() -> list[tuple[str, str]]:
+    from .models import CritereMutation
+
+    vus: dict[str, str] = {}
+    for code, libelle in CritereMutation.objects.order_by("ordre", "code").values_list("code", "libelle"):
+        vus.setdefault(code, libelle)
+    return list(vus.items())
+
+
 def choix_valeurs_cotation() -> list[tuple[str, list[tuple[str, str]]]]:
     """Codes a criterion may list, grouped by what they describe (the criterion's nature picks the group)."""
     from attributions.models import Candidature
@@ -487,6 +539,7 @@ def choix_valeurs_cotation() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Situation du ménage", [(k.value, v.capitalize()) for k, v in LIBELLES_SITUATION.items()]),
         ("Logement actuel", list(Demande.LogementActuel.choices)),
         ("Motifs de la demande ou de la mutation", list(Demande.Motif.choices)),
+        ("Critères communs de mutation", _criteres_mutation_de_toutes_les_listes()),
         ("Lien avec le territoire", [(k.value, v.capitalize()) for k, v in LIBELLES_LIEN.items()]),
         ("Motifs de refus sans malus (offre jugée non adaptée)", list(Candidature.MotifRefus.choices)),
     ]

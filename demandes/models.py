@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cil.models import Bailleur, Commune, Epci, Guichet
 from core.erreurs import ErreurMetier
@@ -240,6 +241,9 @@ class Demande(models.Model):
         Bailleur, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="bailleur actuel"
     )
     motifs = models.JSONField("motifs de la demande", default=list, blank=True)
+    criteres_mutation = models.JSONField(
+        "critères communs de mutation", default=list, blank=True, help_text="Codes des critères du territoire."
+    )
     commentaire = models.TextField("précisions", blank=True)
     # h), i) wishes
     communes_souhaitees = models.ManyToManyField(
@@ -432,6 +436,7 @@ class Evenement(models.Model):
         REFUS = "REFUS", "Refus du demandeur"
         BAIL_SIGNE = "BAIL_SIGNE", "Bail signé"
         AVIS_COMMISSION = "AVIS_COMMISSION", "Avis d'une commission (coordination, cas complexes)"
+        ECHANGE = "ECHANGE", "Bourse d'échange entre locataires"
         RADIATION = "RADIATION", "Radiation"
         REACTIVATION = "REACTIVATION", "Réactivation"
         FICHE_INFORMATION = "FICHE_INFORMATION", "Attestation et fiche d'information remises"
@@ -556,6 +561,58 @@ class PieceJustificative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_piece_display()} ({self.get_statut_display()})"
+
+
+class CritereMutationQuerySet(models.QuerySet):
+    def pour_territoire(self, epci_id, jour=None):
+        """The common transfer criteria of a territory: the platform's default list and the territory's own,
+        in force on ``jour`` (today when omitted)."""
+        jour = jour or timezone.localdate()
+        return (
+            self.filter(Q(epci__isnull=True) | Q(epci_id=epci_id))
+            .filter(Q(date_debut__isnull=True) | Q(date_debut__lte=jour))
+            .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
+            .order_by("ordre", "code")
+        )
+
+
+class CritereMutation(models.Model):
+    """A common transfer criterion of a territory (under- or over-occupation, loss of autonomy, distance to a new
+    job, rent no longer affordable, and those the territory adds): the same list for every landlord, recorded
+    on the transfer demand (``Demande.criteres_mutation``) and usable in the scoring grid (a ``MUTATION``
+    criterion lists their codes). The platform's default list has no territory; a territory adds its own."""
+
+    epci = models.ForeignKey(
+        Epci,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="territoire",
+        help_text="Vide : liste commune par défaut de la plateforme.",
+    )
+    code = models.SlugField("code", max_length=40)
+    libelle = models.CharField("libellé", max_length=200)
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+    source = models.CharField("source", max_length=300)
+    date_debut = models.DateField("en vigueur du", null=True, blank=True)
+    date_fin = models.DateField("au", null=True, blank=True)
+
+    objects = CritereMutationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "critère commun de mutation"
+        verbose_name_plural = "critères communs de mutation"
+        ordering = ["ordre", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["epci", "code"], name="critere_mutation_code_unique"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(epci__isnull=True), name="critere_mutation_code_national_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.libelle
 
 
 class CriterePriorite(models.Model):

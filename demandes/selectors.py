@@ -467,6 +467,17 @@ def pieces_visibles(demande: Demande, *, lecture) -> QuerySet:
     return qs.exclude(type_piece__in=masques) if masques else qs
 
 
+def libelles_criteres_mutation(demande) -> list[str]:
+    """The labels of the common transfer criteria a demand meets (no query when it meets none)."""
+    from .models import CritereMutation
+
+    codes = list(demande.criteres_mutation or ())
+    if not codes:
+        return []
+    libelles = dict(CritereMutation.objects.pour_territoire(demande.epci_id).values_list("code", "libelle"))
+    return [libelles.get(code, code) for code in codes]
+
+
 # --- Scoring (cotation) -----------------------------------------------------------------------
 
 # the columns of a demand that scoring reads (one narrow query per batch)
@@ -479,6 +490,7 @@ COLONNES_COTATION = (
     "logement_actuel",
     "motifs",
     "est_mutation",
+    "criteres_mutation",
     "accessibilite_pmr",
     "besoin_adaptation",
     "ville",
@@ -582,6 +594,7 @@ def instantanes_cotation(
             logement_actuel=d["logement_actuel"],
             motifs=frozenset(d["motifs"] or ()),
             est_mutation=d["est_mutation"],
+            criteres_mutation=frozenset(d["criteres_mutation"] or ()),
             priorites=frozenset(priorites.get(pk, ())),
             dalo=pk in dalo,
             besoin_adaptation=bool(d["accessibilite_pmr"] or d["besoin_adaptation"]),

@@ -14,7 +14,16 @@ from dataclasses import replace
 from django.utils.safestring import SafeString
 
 from . import charts, formats
-from .selectors import BAILLEUR, CIL, LIBELLES_COURTS, RESERVATAIRE, Bilan, Section, _etat_locale
+from .selectors import (
+    BAILLEUR,
+    CIL,
+    LIBELLES_COURTS,
+    RESERVATAIRE,
+    Bilan,
+    Section,
+    _etat_locale,
+    cible_mutations_du_bailleur,
+)
 from .tables import Tableau
 
 Contenu = tuple[list[str], list[SafeString]]  # the paragraphs and charts a section receives
@@ -92,6 +101,23 @@ def _secteurs(bilan: Bilan, section: Section) -> Contenu:
 
 def _mutations(bilan: Bilan, section: Section) -> Contenu:
     mut = bilan.resultat["mutations"]
+    if bilan.kind == BAILLEUR and bilan.bailleur is not None:
+        locale = cible_mutations_du_bailleur(bilan.resultat, bilan.bailleur.pk)
+        return [
+            f"{formats.nombre(mut['numerateur'])} mutations sur {formats.nombre(mut['base'])} attributions comptées "
+            f"de {bilan.bailleur.nom}, soit {mut['taux_texte']}"
+            + (
+                f" ; cible locale ({locale['perimetre']['nom'].lower()}) : {locale['cible_texte']} "
+                f"({_etat_locale(locale)})."
+                if locale
+                else " ; aucune cible locale de mutations ne s'applique."
+            )
+        ], []
+    en_dessous = [
+        b["nom"]
+        for b in bilan.resultat.get("bailleurs") or []
+        if b["mutations"].get("locale") and b["mutations"]["locale"]["atteint"] is False
+    ]
     return [
         f"{formats.nombre(mut['numerateur'])} mutations sur {formats.nombre(mut['base'])} attributions "
         f"comptées, soit {mut['taux_texte']}"
@@ -101,7 +127,11 @@ def _mutations(bilan: Bilan, section: Section) -> Contenu:
             if mut["locale"]
             else "."
         )
-    ], []
+    ] + (
+        [f"Bailleurs en dessous de leur cible locale de mutations : {', '.join(sorted(en_dessous))}."]
+        if en_dessous
+        else []
+    ), []
 
 
 def _cibles_locales(bilan: Bilan, section: Section) -> Contenu:

@@ -403,6 +403,57 @@ def section_cibles_locales(resultat: dict, annee: int) -> Section | None:
     )
 
 
+def cible_mutations_du_bailleur(resultat: dict, bailleur_pk: int) -> dict | None:
+    """The local transfer target that applies to a landlord, against its own figure: its own commitment when the
+    CIL set one for it, else the territory's (evaluated on the landlord's decisions); None without any."""
+    cibles = [c for c in resultat.get("cibles_locales") or [] if c["objectif"] == "mutations"]
+    propre = [c for c in cibles if c["perimetre"]["type"] == "BAILLEUR" and c["perimetre"]["pk"] == bailleur_pk]
+    if propre:
+        return propre[0]
+    locale = resultat["mutations"].get("locale")
+    if locale is None:
+        return None
+    return {**locale, "perimetre": {"type": "EPCI", "nom": "Tout le territoire"}}
+
+
+def section_mutations_bailleur(resultat: dict, bailleur: Bailleur) -> Section:
+    """A landlord's share of transfers (tenants already in the social stock) against the legal reference and the
+    local target that applies to it (docs/droit/regles.md, platform decision 7; docs/adr/0005)."""
+    mut = resultat["mutations"]
+    locale = cible_mutations_du_bailleur(resultat, bailleur.pk)
+    return Section(
+        code="mutations",
+        titre="Mutations",
+        tableaux=[
+            Tableau(
+                code="mutations_bailleur",
+                titre=f"Part des mutations dans les attributions de {bailleur.nom}",
+                colonnes=[
+                    Colonne("Attributions comptées", "nombre"),
+                    Colonne("Mutations", "nombre"),
+                    Colonne("Taux", "taux"),
+                    Colonne("Cible locale", "texte"),
+                    Colonne("Périmètre de la cible", "texte"),
+                    Colonne("Cible locale atteinte", "texte"),
+                ],
+                lignes=[
+                    [
+                        mut["base"],
+                        mut["numerateur"],
+                        _taux(mut),
+                        locale["cible_texte"] if locale else "aucune",
+                        locale["perimetre"]["nom"] if locale else "–",
+                        _etat_locale(locale) if locale else "–",
+                    ]
+                ],
+                note="Mutations : attributions à des demandeurs déjà locataires du parc social, échanges entre "
+                "locataires compris. La loi ne fixe pas de cible ; la cible locale est celle que la CIL a fixée "
+                "pour le bailleur, à défaut celle du territoire.",
+            )
+        ],
+    )
+
+
 # --- Breakdowns of the counted allocations (flow reports) --------------------------------------
 
 
@@ -926,6 +977,8 @@ def bilan(
                 ],
             )
         )
+        if kind == BAILLEUR:
+            sections.append(section_mutations_bailleur(resultat, bailleur))
         sections.append(_section_flux(annee, bailleur, reservataire))
         sections.append(_criteres(epci, annee, comptees, secret))
 

@@ -291,6 +291,7 @@ DEMO_SEEDERS = [
     "demandes.demo_cotation.seed",
     "attributions.demo.seed",
     "attributions.vacances.demo.seed",
+    "attributions.echanges.demo.seed",
     "relogement.demo.seed",
     "politique.demo.seed",
     "observatoire.demo.seed",

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -165,3 +166,32 @@ def test_le_detail_fait_toujours_la_somme_du_score(demande, criteres, today):
         assert ligne.explication
         if c.type != TypeCritere.REFUS and c.points >= 0:
             assert ligne.points >= 0
+
+
+CAS_CRITERES_MUTATION = [
+    # (case, transfer demand, reasons, common transfer criteria met, values of the grid's criterion, points)
+    ("critère commun retenu", True, (), ("perte-autonomie",), ("perte-autonomie",), 25),
+    ("critère commun non retenu", True, (), ("emploi-eloigne",), ("perte-autonomie",), 0),
+    ("motif ou critère : le motif suffit", True, ("TROP_GRAND",), (), ("TROP_GRAND", "sous-occupation"), 25),
+    ("critère d'un locataire du parc privé : rien", False, (), ("perte-autonomie",), ("perte-autonomie",), 0),
+    ("aucune valeur : toute mutation", True, (), (), (), 25),
+    ("critère ajouté par le territoire", True, (), ("proximite-aidant",), ("proximite-aidant",), 25),
+]
+
+
+@pytest.mark.parametrize(
+    ("cas", "mutation", "motifs", "criteres", "valeurs", "attendu"),
+    CAS_CRITERES_MUTATION,
+    ids=[c[0] for c in CAS_CRITERES_MUTATION],
+)
+def test_criteres_communs_de_mutation_dans_la_grille(cas, mutation, motifs, criteres, valeurs, attendu):
+    grille = (critere("mutation", TypeCritere.MUTATION, 25, valeurs=valeurs),)
+    demande = DemandeCotation(
+        date_depot=TODAY,
+        est_mutation=mutation,
+        motifs=frozenset(motifs),
+        criteres_mutation=frozenset(criteres),
+    )
+    # the detailed scoring and the fast one used for the stock agree
+    assert [ligne.points for ligne in coter(demande, grille, TODAY).lignes] == [attendu]
+    assert score_seul(demande, grille, TODAY) == attendu

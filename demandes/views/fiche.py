@@ -47,6 +47,7 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
     contexte = {
         "demande": demande,
         "motifs": lecture.motifs(demande.motifs),
+        "criteres_mutation": selectors.libelles_criteres_mutation(demande),
         "membres": membres,
         "ressources": ressources,
         "situation": situation,

@@ -206,3 +206,48 @@ def test_table_rates_are_never_rounded_across_their_target():
     from observatoire.tables import Taux
 
     assert str(Taux(0, 0, 0.25)) == "–" and valeur_brute(Taux(0, 0, 0.25)) is None
+
+
+@pytest.mark.django_db
+def test_landlord_report_shows_its_share_of_transfers_against_its_local_target(donnees):
+    from decimal import Decimal
+
+    from cil.models import CibleLocale, Objectif
+
+    epci = donnees["epci"]
+    bailleur = Bailleur.objects.get(siren="552081317")
+    comptees = (
+        DecisionCaleol.objects.filter(epci=epci, bailleur=bailleur)
+        .filter(q_decision_comptee(2025))
+        .filter(date_decision__lt=dt.date(2026, 1, 1))
+    )
+    DecisionCaleol.objects.filter(bailleur=bailleur).update(mutation=False)
+    DecisionCaleol.objects.filter(pk__in=list(comptees.values_list("pk", flat=True)[:3])).update(mutation=True)
+    sans = document.assembler(selectors.bilan(epci, 2025, kind=selectors.BAILLEUR, bailleur=bailleur))
+    section = next(s for s in sans.sections if s.code == "mutations")
+    ligne = section.tableaux[0].lignes[0]
+    assert ligne[:2] == [comptees.count(), 3]
+    assert ligne[3:] == ["aucune", "–", "–"]
+    assert "aucune cible locale de mutations" in section.paragraphes[0]
+
+    CibleLocale.objects.create(
+        epci=epci, objectif=Objectif.MUTATIONS, taux=Decimal("0.20"), date_debut=dt.date(2025, 1, 1), source="CIA"
+    )
+    CibleLocale.objects.create(
+        epci=epci,
+        objectif=Objectif.MUTATIONS,
+        taux=Decimal("0.90"),
+        bailleur=bailleur,
+        date_debut=dt.date(2025, 1, 1),
+        source="CIA, engagement du bailleur",
+    )
+    avec = document.assembler(selectors.bilan(epci, 2025, kind=selectors.BAILLEUR, bailleur=bailleur))
+    section = next(s for s in avec.sections if s.code == "mutations")
+    ligne = section.tableaux[0].lignes[0]
+    # the landlord's own commitment applies, not the territory's
+    assert ligne[3:5] == ["90\xa0%", bailleur.nom]
+    assert ligne[5].startswith("non atteinte")
+    assert "cible locale" in section.paragraphes[0] and "90\xa0%" in section.paragraphes[0]
+    cil = document.assembler(selectors.bilan(epci, 2025))
+    paragraphes = next(s for s in cil.sections if s.code == "mutations").paragraphes
+    assert f"Bailleurs en dessous de leur cible locale de mutations : {bailleur.nom}" in " ".join(paragraphes)

@@ -1,0 +1,1 @@
+"""Exchange between social tenants (bourse d'échange): offers, matching, the landlords' answers, the commission."""

@@ -42,6 +42,8 @@ NAVIGATION = [
      "Charger un extrait d'attributions (format F1)."),
     ("Objectifs", "Bilans annuels", "observatoire:bilans", _PARTENAIRES,
      "Le bilan de la CIL et les bilans des bailleurs et réservataires, en PDF et en tableur."),
+    ("Objectifs", "Tableau de l'État", "observatoire:etat", _PARTENAIRES,
+     "Attributions aux publics prioritaires, DALO, sortants d'hébergement, sans-abri, 1er quartile ; part en QPV."),
     ("Conférence", "Espace des membres", "conference:espace", {Role.EPCI, Role.MEMBRE_CIL},
      "Prochaines séances, ordres du jour et documents, délibérations et votes, tableaux de bord."),
     ("Conférence", "Instances et séances", "conference:instances", {Role.EPCI},

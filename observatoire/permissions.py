@@ -66,3 +66,18 @@ def bilans_for_user(user, queryset: QuerySet) -> QuerySet:
     if scope.reservataires:
         condition |= Q(kind=RESERVATAIRE, reservataire__in=scope.reservataires)
     return queryset.filter(condition)
+
+
+def perimetre_etat(user, epci):
+    """What ``user`` sees of the State's table of ``epci`` (observatoire.etat.Perimetre), None: nothing.
+
+    EPCI staff and CIL members of the territory (and administrators): the whole table; a landlord's or a
+    reservation holder's staff on the territory: the line of their own organisation only."""
+    from .etat import Perimetre
+
+    scope = scope_for(user)
+    if scope.admin or epci.pk in scope.epci_lecture:
+        return Perimetre(entier=True)
+    if epci.pk in scope.epci_tous and (scope.bailleurs or scope.reservataires):
+        return Perimetre(entier=False, bailleurs=scope.bailleurs, reservataires=scope.reservataires)
+    return None

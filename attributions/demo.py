@@ -281,9 +281,7 @@ def seed(territory, *, stdout=None):
             )
     for annee, lignes in par_annee.items():
         colonnes = [c for c in COLONNES if annee not in SANS_SITUATION or c not in ("sortant_hebergement", "sans_abri")]
-        rapport = import_attributions(
-            contenu=fichier(lignes, colonnes), nom_fichier=f"demo_attributions_{annee}.csv"
-        )
+        rapport = import_attributions(contenu=fichier(lignes, colonnes), nom_fichier=f"demo_attributions_{annee}.csv")
         if stdout is not None:
             stdout.write(
                 f"Attributions {annee} : {rapport.nb_lignes} décisions ({rapport.nb_creees} créées, "

@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from core import exports
 
+
 def _situation(valeur: bool | None) -> str:
     return "inconnu" if valeur is None else ("oui" if valeur else "non")
 

@@ -24,7 +24,6 @@ from .exports_etat import classeur_etat, lignes_csv_etat
 from .permissions import perimetre_etat
 
 
-
 def _epcis_visibles(user):
     scope = scope_for(user)
     if scope.admin:

@@ -161,9 +161,8 @@ def test_meme_chiffres_par_la_plateforme_et_par_un_fichier_f1(monde_attributions
 
     assert _lignes(DecisionCaleol.objects.all()) == lignes_plateforme
     # the household's situation comes from the demand (rules.situation_logement): hotel, homeless
-    situations = dict(
-        (n, (s, a)) for n, s, a in DecisionCaleol.objects.values_list("numero_unique", "sortant_hebergement", "sans_abri")
-    )
+    champs = ("numero_unique", "sortant_hebergement", "sans_abri")
+    situations = {n: (s, a) for n, s, a in DecisionCaleol.objects.values_list(*champs)}
     assert situations == {
         demandes[0].numero_unique: (False, False),
         demandes[1].numero_unique: (False, False),

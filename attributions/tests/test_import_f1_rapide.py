@@ -207,9 +207,12 @@ def test_situation_du_menage_identique_par_les_deux_chemins(territoire_minimal, 
     }
     assert resultats[0] == attendu
     # importing the file again changes nothing
-    assert import_attributions(
-        contenu=fichier_f1(rows, colonnes=colonnes), nom_fichier="s.csv", recalculer=False
-    ).nb_inchangees == 9
+    assert (
+        import_attributions(
+            contenu=fichier_f1(rows, colonnes=colonnes), nom_fichier="s.csv", recalculer=False
+        ).nb_inchangees
+        == 9
+    )
 
 
 def test_une_valeur_de_situation_invalide_passe_au_chemin_python_qui_la_nomme(territoire_minimal):

@@ -94,12 +94,11 @@ def monde(territoire_minimal):
         "epci_staff": utilisateur(Role.EPCI),
         "membre": utilisateur(Role.MEMBRE_CIL),
         "bailleur_a": utilisateur(Role.BAILLEUR, bailleur=Bailleur.objects.get(siren=A)),
-        "commune": utilisateur(
-            Role.RESERVATAIRE, reservataire=Reservataire.objects.get(type="COMMUNE", code="38185")
-        ),
+        "commune": utilisateur(Role.RESERVATAIRE, reservataire=Reservataire.objects.get(type="COMMUNE", code="38185")),
         "lyon": utilisateur(Role.EPCI, epci=territoire_minimal["autre_epci"]),
         "agent": utilisateur(
-            Role.AGENT_ACCUEIL, guichet=Guichet.objects.create(
+            Role.AGENT_ACCUEIL,
+            guichet=Guichet.objects.create(
                 epci=epci, nom="Maison de l'habitat", niveau=2, commune=territoire_minimal["communes"]["38185"]
             ),
         ),
@@ -155,8 +154,8 @@ def test_chaque_chiffre_a_sa_liste(monde, public, en_qpv, attendu):
 
 def test_les_situations_de_la_demande_sont_celles_du_formulaire():
     valeurs = set(Demande.LogementActuel.values)
-    assert rules.LOGEMENTS_ACTUELS_SORTANT_HEBERGEMENT <= valeurs
-    assert rules.LOGEMENTS_ACTUELS_SANS_ABRI <= valeurs
+    assert valeurs >= rules.LOGEMENTS_ACTUELS_SORTANT_HEBERGEMENT
+    assert valeurs >= rules.LOGEMENTS_ACTUELS_SANS_ABRI
 
 
 def _get(client, user, nom="observatoire:etat", args=None, **params):

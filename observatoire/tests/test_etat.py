@@ -56,6 +56,8 @@ LIGNES = [
     _ligne("X3", A, date_decision="2025-12-01", dalo=1, date_bail="2026-01-10"),
 ]  # fmt: skip
 
+SITUATION_COLONNES = F1_COLONNES + ["sortant_hebergement", "sans_abri"]
+
 # By hand: (number, in QPV) per public, and unknown situations.
 ATTENDU_EPCI = {
     "attributions": (7, 3),  # A1 A2 A3 A4 B1 B2 B3; in QPV A1 B1 B3
@@ -78,7 +80,7 @@ def _chiffres(ligne):
 @pytest.fixture
 def monde(territoire_minimal):
     import_attributions(
-        contenu=fichier_f1(LIGNES, colonnes=F1_COLONNES + ["sortant_hebergement", "sans_abri"]),
+        contenu=fichier_f1(LIGNES, colonnes=SITUATION_COLONNES),
         nom_fichier="etat.csv",
         recalculer=False,
     )

@@ -242,6 +242,8 @@ def test_api_attributions_scopee(client, acteurs):
     client.force_login(acteurs["commune"])
     data = client.get("/api/attributions/").json()
     assert [d["numero_unique"] for d in data["results"]] == ["3"]
+    # imported without the optional columns: the household's situation is unknown
+    assert (data["results"][0]["sortant_hebergement"], data["results"][0]["sans_abri"]) == (None, None)
     client.force_login(acteurs["etranger"])
     assert client.get("/api/attributions/").json()["results"] == []
 

@@ -1,22 +1,30 @@
-"""Demo allocations: three years of commission decisions on the demo territory, imported as F1 files.
+"""Demo allocations: three years of commission decisions on the demo territory, imported as F1 files, and the
+landlords' stock files of the dwellings they concern.
 
-They go through the real import (``import_attributions``), so the demo exercises the same path as a
-territory loading its extracts. Deterministic: the same files every time, so a second run changes nothing.
+They go through the real imports (``importer_logements``, then ``import_attributions``), so the demo exercises
+the same path as a territory loading its extracts. Deterministic: the same files every time, so a second run
+changes nothing.
+
+Calibrated on published orders of magnitude (docs/tableau_etat.md): about 20 % of the allocations go to priority
+households (DALO or L. 441-1), a few percent to DALO households, about 17 % to first-quartile households; some
+to households leaving accommodation or homeless. The 2024 extract is an older one, without the household's
+situation (the optional F1 columns): the State's table shows those situations as unknown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from django.db.models import Q
 
-from cil.models import Qpv, Quartier
+from cil.models import Bailleur, Qpv, Quartier
 
 from . import rules
 from .models import Logement
 from .services import import_attributions, rattacher_logements_aux_quartiers
+from .vacances.stock import importer_logements
 
 ANNEES = (2024, 2025, 2026)
 FIN_DONNEES = dt.date(2026, 10, 31)  # the demo's last commission date (fixed, for determinism)
@@ -27,8 +35,23 @@ COLONNES = [
     "numero_unique", "date_depot", "date_decision", "type_decision", "rang", "date_bail", "logement_id",
     "bailleur_siren", "commune_insee", "epci_siren", "qpv_code", "typologie", "reservataire_type",
     "reservataire_id", "ressources_mensuelles", "nb_personnes_14_plus", "nb_enfants_moins_14", "dalo",
-    "prioritaire", "relogement", "mutation",
+    "prioritaire", "relogement", "mutation", "sortant_hebergement", "sans_abri",
 ]  # fmt: skip
+# The 2024 extract predates the optional columns of the household's situation.
+SANS_SITUATION = frozenset({2024})
+COLONNES_STOCK = [
+    "identifiant", "commune_insee", "typologie", "adresse", "qpv_code", "surface", "financement", "loyer",
+    "date_premiere_location", "accessible_pmr",
+]  # fmt: skip
+VOIES = [
+    "rue Jean Jaurès", "avenue de la République", "rue des Alpes", "allée des Tilleuls", "rue Paul Éluard",
+    "boulevard Joseph Vallier", "rue du Drac", "place du Marché", "rue Pierre Sémard", "avenue Marcelin Berthelot",
+    "rue de la Liberté", "chemin des Vignes", "rue Aristide Bergès", "avenue du Vercors", "rue des Écoles",
+]  # fmt: skip
+SURFACES = {"T1": 31, "T2": 48, "T3": 66, "T4": 81, "T5": 96, "T6": 112}  # m², RPLS orders of magnitude
+# monthly rent per m² of living area by financing (orders of magnitude of the RPLS rents)
+LOYERS_M2 = {"PLAI": Decimal("5.60"), "PLUS": Decimal("6.40"), "PLS": Decimal("9.10")}
+FINANCEMENTS = [("PLAI", 22), ("PLUS", 66), ("PLS", 12)]
 
 # share of the flow of freed dwellings per reservation holder (roughly the usual split)
 POIDS_RESERVATAIRES = [
@@ -56,17 +79,31 @@ def _menage(rnd: random.Random, typologie: str) -> tuple[int, int]:
     return adultes + ados, enfants - ados
 
 
-def _ressources(rnd: random.Random, n14: int, nm14: int, seuil: Decimal, *, modeste: bool) -> Decimal:
-    """Monthly resources drawn around the threshold; ``modeste`` households are more often below it."""
+def _ressources(rnd: random.Random, n14: int, nm14: int, seuil: Decimal, *, premier_quartile: bool) -> Decimal:
+    """Monthly resources of a first-quartile household (at most the threshold per UC) or of another one."""
     uc = rules.unites_consommation(n14, nm14)
-    centre = float(seuil) * (0.85 if modeste else 1.75)
-    par_uc = max(0.0, rnd.lognormvariate(0, 0.4) * centre)
-    if rnd.random() < 0.01:  # a few households exactly at the threshold
-        par_uc = float(seuil)
-    return (Decimal(str(par_uc)) * uc / 12).quantize(Decimal("0.01"))
+    if premier_quartile:
+        par_uc = float(seuil) * rnd.uniform(0.35, 0.97)
+        if rnd.random() < 0.05:  # a few households exactly at the threshold (first quartile: <=)
+            par_uc = float(seuil)
+    else:
+        par_uc = float(seuil) * (1.03 + rnd.lognormvariate(0, 0.5) * 0.8)
+    # rounded down to the cent: a household drawn at the threshold stays within it
+    return (Decimal(str(par_uc)) * uc / 12).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+
+
+def _situation(annee: int, sortant: bool, sans_abri: bool) -> dict[str, str]:
+    if annee in SANS_SITUATION:
+        return {"sortant_hebergement": "", "sans_abri": ""}
+    return {"sortant_hebergement": "1" if sortant else "0", "sans_abri": "1" if sans_abri else "0"}
 
 
 def generer_lignes(territory) -> dict[int, list[dict]]:
+    """The F1 rows of each demo year."""
+    return _generer(territory)[1]
+
+
+def _generer(territory) -> tuple[list[dict], dict[int, list[dict]]]:
     rnd = territory.random("attributions")
     epci = territory.epci
     communes = sorted(territory.communes.values(), key=lambda c: c.code_insee)
@@ -122,9 +159,15 @@ def generer_lignes(territory) -> dict[int, list[dict]]:
             for rang in range(nb_candidats):
                 numero += 1
                 n14, nm14 = _menage(rnd, logement["typologie"])
-                modeste = (etat and rnd.random() < 0.6) or rnd.random() < (0.4 if en_qpv else 0.12)
-                dalo = rtype == "ETAT" and rnd.random() < 0.35 or rnd.random() < 0.03
-                prioritaire = dalo or (rnd.random() < (0.85 if etat else 0.22))
+                # the State's contingent goes mostly to priority households (DALO among them), the others rarely
+                dalo = rnd.random() < (0.12 if rtype == "ETAT" else 0.005)
+                prioritaire = dalo or rnd.random() < (0.50 if etat else 0.085)
+                # first quartile: more often in QPV and among priority households (about 17 % overall)
+                premier_quartile = rnd.random() < (0.27 if en_qpv else 0.115) + (0.12 if prioritaire else 0)
+                mutation = rnd.random() < 0.24
+                situation = rnd.random()
+                sans_abri = not mutation and situation < (0.08 if prioritaire else 0.005)
+                sortant = not mutation and not sans_abri and situation < (0.33 if prioritaire else 0.035)
                 relogement = ""
                 if en_qpv is False and rnd.random() < 0.03:
                     relogement = "ANRU"
@@ -146,13 +189,16 @@ def generer_lignes(territory) -> dict[int, list[dict]]:
                         "epci_siren": epci.siren,
                         "reservataire_type": rtype,
                         "reservataire_id": rid if rtype in ("COMMUNE", "EPCI", "DEPARTEMENT", "AUTRE") else "",
-                        "ressources_mensuelles": str(_ressources(rnd, n14, nm14, seuil, modeste=modeste)),
+                        "ressources_mensuelles": str(
+                            _ressources(rnd, n14, nm14, seuil, premier_quartile=premier_quartile)
+                        ),
                         "nb_personnes_14_plus": str(n14),
                         "nb_enfants_moins_14": str(nm14),
                         "dalo": "1" if dalo else "0",
                         "prioritaire": "1" if prioritaire else "0",
                         "relogement": relogement,
-                        "mutation": "1" if rnd.random() < 0.24 else "0",
+                        "mutation": "1" if mutation else "0",
+                        **_situation(annee, sortant, sans_abri),
                     }
                 )
             if rnd.random() < 0.04:
@@ -177,21 +223,66 @@ def generer_lignes(territory) -> dict[int, list[dict]]:
                         "prioritaire": "0",
                         "relogement": "",
                         "mutation": "0",
+                        **_situation(annee, False, False),
                     }
                 )
-    return par_annee
+    return logements, par_annee
 
 
-def fichier(lignes: list[dict]) -> bytes:
-    out = [";".join(COLONNES)] + [";".join(ligne[c] for c in COLONNES) for ligne in lignes]
+def fichier(lignes: list[dict], colonnes=COLONNES) -> bytes:
+    out = [";".join(colonnes)] + [";".join(ligne[c] for c in colonnes) for ligne in lignes]
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
+def lignes_stock(territory, logements: list[dict]) -> list[dict]:
+    """The dwellings' details as their landlords' stock files hold them (RPLS): address, living area, financing,
+    rent, first letting; dwellings in QPV are older and more often PLUS."""
+    rnd = territory.random("logements")
+    noms = {c.code_insee: c.nom for c in territory.communes.values()}
+    lignes = []
+    for logement in logements:
+        en_qpv = bool(logement["qpv_code"])
+        typologie = logement["typologie"]
+        financement = "PLUS" if en_qpv and rnd.random() < 0.6 else _choix(rnd, FINANCEMENTS)
+        surface = Decimal(SURFACES[typologie] + rnd.randint(-6, 8))
+        premiere = rnd.randint(1962, 1988) if en_qpv else rnd.randint(1970, 2024)
+        lignes.append(
+            {
+                "identifiant": logement["logement_id"],
+                "commune_insee": logement["commune_insee"],
+                "typologie": typologie,
+                "adresse": f"{rnd.randint(1, 140)} {rnd.choice(VOIES)}, {noms.get(logement['commune_insee'], '')}",
+                "qpv_code": logement["qpv_code"],
+                "surface": str(surface),
+                "financement": financement,
+                "loyer": str((surface * LOYERS_M2[financement]).quantize(Decimal("0.01"))),
+                "date_premiere_location": f"{premiere}-{rnd.randint(1, 12):02d}-01",
+                "accessible_pmr": "1" if premiere >= 2007 or rnd.random() < 0.05 else "0",
+            }
+        )
+    return lignes
+
+
 def seed(territory, *, stdout=None):
-    """Import three years of demo decisions (a few thousand a year) through the F1 import, then place the
-    dwellings in the neighbourhoods."""
-    for annee, lignes in generer_lignes(territory).items():
-        rapport = import_attributions(contenu=fichier(lignes), nom_fichier=f"demo_attributions_{annee}.csv")
+    """Import the landlords' stock of the demo dwellings, then three years of demo decisions (a few thousand a
+    year) through the F1 import, then place the dwellings in the neighbourhoods."""
+    logements, par_annee = _generer(territory)
+    stock = lignes_stock(territory, logements)
+    par_bailleur: dict[str, list[dict]] = {}
+    for logement, ligne in zip(logements, stock, strict=True):
+        par_bailleur.setdefault(logement["bailleur_siren"], []).append(ligne)
+    for siren, lignes in sorted(par_bailleur.items()):
+        rapport_stock = importer_logements(
+            contenu=fichier(lignes, COLONNES_STOCK), bailleur=Bailleur.objects.get(siren=siren)
+        )
+        if stdout is not None:
+            stdout.write(
+                f"Patrimoine {siren} : {rapport_stock.nb_lignes} logements ({rapport_stock.nb_crees} nouveaux, "
+                f"{rapport_stock.nb_modifies} mis à jour)."
+            )
+    for annee, lignes in par_annee.items():
+        colonnes = [c for c in COLONNES if annee not in SANS_SITUATION or c not in ("sortant_hebergement", "sans_abri")]
+        rapport = import_attributions(contenu=fichier(lignes, colonnes), nom_fichier=f"demo_attributions_{annee}.csv")
         if stdout is not None:
             stdout.write(
                 f"Attributions {annee} : {rapport.nb_lignes} décisions ({rapport.nb_creees} créées, "

@@ -8,6 +8,11 @@ from openpyxl.utils import get_column_letter
 
 from core import exports
 
+
+def _situation(valeur: bool | None) -> str:
+    return "inconnu" if valeur is None else ("oui" if valeur else "non")
+
+
 COLONNES = [
     ("Numéro unique", lambda d: d.numero_unique),
     ("Date de dépôt", lambda d: d.date_depot),
@@ -30,6 +35,8 @@ COLONNES = [
     ("Prioritaire", lambda d: "oui" if d.prioritaire else "non"),
     ("Relogement", lambda d: d.relogement),
     ("Mutation", lambda d: "oui" if d.mutation else "non"),
+    ("Sortant d'hébergement", lambda d: _situation(d.sortant_hebergement)),
+    ("Sans-abri", lambda d: _situation(d.sans_abri)),
 ]
 
 

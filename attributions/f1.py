@@ -38,9 +38,20 @@ COLONNES_REQUISES = (
     "prioritaire",
 )
 # Optional columns: absent means "no value" for every row.
-COLONNES_FACULTATIVES = ("relogement", "mutation")
+COLONNES_FACULTATIVES = ("relogement", "mutation", "sortant_hebergement", "sans_abri")
 # Of the columns above, those a row may leave empty.
-COLONNES_VIDES_PERMISES = {"rang", "date_bail", "qpv_code", "reservataire_id", "relogement", "mutation"}
+COLONNES_VIDES_PERMISES = {
+    "rang",
+    "date_bail",
+    "qpv_code",
+    "reservataire_id",
+    "relogement",
+    "mutation",
+    "sortant_hebergement",
+    "sans_abri",
+}
+# The household's situation before the allocation: 1, 0, or empty (and an absent column) for "unknown".
+COLONNES_SITUATION = ("sortant_hebergement", "sans_abri")
 
 TYPES_DECISION = {t.value for t in rules.TypeDecision}
 TYPES_RESERVATAIRE = {"ETAT", "ETAT_AGENTS", "ACTION_LOGEMENT", "COMMUNE", "EPCI", "DEPARTEMENT", "AUTRE", "BAILLEUR"}
@@ -115,6 +126,8 @@ class Ligne:
     prioritaire: bool
     relogement: str
     mutation: bool
+    sortant_hebergement: bool | None = None  # None: unknown
+    sans_abri: bool | None = None
 
     @property
     def cle(self) -> tuple[str, str, dt.date]:
@@ -236,6 +249,7 @@ def lire(contenu: bytes, referentiel: Referentiel) -> Resultat:
     i_typo, i_rtype, i_rid = idx["typologie"], idx["reservataire_type"], idx["reservataire_id"]
     i_ress, i_n14, i_nm14 = idx["ressources_mensuelles"], idx["nb_personnes_14_plus"], idx["nb_enfants_moins_14"]
     i_dalo, i_prio, i_reloc, i_mut = idx["dalo"], idx["prioritaire"], idx["relogement"], idx["mutation"]
+    i_sortant, i_sans_abri = idx["sortant_hebergement"], idx["sans_abri"]
 
     for numero_ligne, brute in enumerate(reader, start=2):
         if not brute or all(not cellule.strip() for cellule in brute):
@@ -383,6 +397,13 @@ def lire(contenu: bytes, referentiel: Referentiel) -> Resultat:
                 erreur(numero_ligne, nom, f"valeur invalide « {value} » (1 ou 0).")
             drapeaux[nom] = drapeau
 
+        situation: dict[str, bool | None] = {}
+        for i, nom in ((i_sortant, "sortant_hebergement"), (i_sans_abri, "sans_abri")):
+            value = row[i] if i >= 0 else ""
+            situation[nom] = BOOLEENS.get(value) if value else None
+            if value and value not in BOOLEENS:
+                erreur(numero_ligne, nom, f"valeur invalide « {value} » (1, 0 ou vide si inconnu).")
+
         relogement = (row[i_reloc] if i_reloc >= 0 else "").upper()
         if relogement not in RELOGEMENTS:
             erreur(numero_ligne, "relogement", f"valeur inconnue « {relogement} » (ANRU, ORCOD, LHI ou vide).")
@@ -447,6 +468,8 @@ def lire(contenu: bytes, referentiel: Referentiel) -> Resultat:
                 prioritaire=drapeaux["prioritaire"],
                 relogement=relogement,
                 mutation=drapeaux["mutation"],
+                sortant_hebergement=situation["sortant_hebergement"],
+                sans_abri=situation["sans_abri"],
             )
         )
     if resultat.nb_lignes == 0 and resultat.valide:

@@ -79,6 +79,11 @@ def _en_qpv_au_bail_sql() -> str:
     return f"CASE WHEN o.date_bail IS NULL THEN NULL ELSE {qpv} IS NOT NULL END"
 
 
+def _situation_sql(cellule: str) -> str:
+    """An optional situation cell (f1.COLONNES_SITUATION): '1' true, '0' false, empty (or no column) unknown."""
+    return f"CASE {cellule} WHEN '1' THEN true WHEN '0' THEN false END"
+
+
 def ecrire(contenu: bytes, *, lot_id: int, permis: frozenset[int] | None = None) -> Ecriture | None:
     """Validate and write the file in the current transaction; None (nothing written) if not provably valid.
 
@@ -152,6 +157,7 @@ def _ecrire(  # noqa: C901
                 AND {v("nb_enfants_moins_14")} ~ '^\\+?[0-9]{{1,2}}$'
                 AND {v("dalo")} IN ('0', '1') AND {v("prioritaire")} IN ('0', '1')
                 AND {v("mutation")} IN ('', '0', '1')
+                AND {v("sortant_hebergement")} IN ('', '0', '1') AND {v("sans_abri")} IN ('', '0', '1')
                 AND upper({v("relogement")}) IN ('', 'ANRU', 'ORCOD', 'LHI')
                 AND c.id IS NOT NULL AND e.id IS NOT NULL
                 AND (%(tous)s OR e.id = ANY(%(permis)s::bigint[]))
@@ -190,7 +196,9 @@ def _ecrire(  # noqa: C901
                    ltrim({v("nb_personnes_14_plus")}, '+')::smallint AS n14,
                    ltrim({v("nb_enfants_moins_14")}, '+')::smallint AS nm14,
                    {v("dalo")} = '1' AS dalo, {v("prioritaire")} = '1' AS prioritaire,
-                   upper({v("relogement")}) AS relogement, {v("mutation")} = '1' AS mutation
+                   upper({v("relogement")}) AS relogement, {v("mutation")} = '1' AS mutation,
+                   {_situation_sql(v("sortant_hebergement"))} AS sortant_hebergement,
+                   {_situation_sql(v("sans_abri"))} AS sans_abri
             FROM f1_brut b
             JOIN cil_commune c ON c.code_insee = upper({v("commune_insee")})
             JOIN cil_epci e ON e.siren = {v("epci_siren")}
@@ -317,7 +325,7 @@ def _ecrire(  # noqa: C901
                      o.typologie, r.id, o.ressources_mensuelles, (o.ressources_mensuelles * %(facteur_e4)s)::bigint,
                      o.n14, o.nm14, {rules.unites_consommation_dixiemes_sql("o.n14", "o.nm14")}, o.dalo, o.prioritaire,
                      o.relogement,
-                     o.mutation, 'IMPORT', %(lot)s, now(), now()
+                     o.mutation, o.sortant_hebergement, o.sans_abri, 'IMPORT', %(lot)s, now(), now()
               FROM f1_ok o
               JOIN {table_l} l ON l.identifiant = o.logement_id
               JOIN cil_bailleur bo ON bo.siren = o.bailleur_siren

@@ -190,6 +190,20 @@ class DecisionCaleol(models.Model):
     prioritaire = models.BooleanField("prioritaire (L. 441-1)", default=False)
     relogement = models.CharField("relogement", max_length=5, choices=Relogement.choices, blank=True, default="")
     mutation = models.BooleanField("mutation", default=False)
+    # The household's housing situation before the allocation (docs/tableau_etat.md): from the demand for a
+    # decision taken in the platform, from the optional F1 columns for an imported one; None: unknown.
+    sortant_hebergement = models.BooleanField(
+        "sortant d'hébergement",
+        null=True,
+        blank=True,
+        help_text="Ménage hébergé en structure ou à l'hôtel. Vide : situation inconnue (extrait sans la colonne).",
+    )
+    sans_abri = models.BooleanField(
+        "sans-abri",
+        null=True,
+        blank=True,
+        help_text="Ménage sans abri ou en habitat de fortune. Vide : situation inconnue (extrait sans la colonne).",
+    )
     source = models.CharField("origine", max_length=10, choices=Source.choices, default=Source.IMPORT)
     lot = models.ForeignKey(
         LotImport,

@@ -271,6 +271,34 @@ def est_prioritaire(dalo: bool, prioritaire: bool) -> bool:
     return bool(dalo or prioritaire)
 
 
+# --- The household's housing situation before the allocation (docs/tableau_etat.md) ------------------------
+# The State's per-EPCI table counts allocations to people leaving accommodation and to homeless people. A
+# decision taken in the platform reads them from the demand's current housing (demandes.Demande.logement_actuel,
+# the national form's list): "leaving accommodation" is a household in an accommodation structure (CHRS, CHU,
+# logement-foyer, résidence sociale) or housed at the hotel; "homeless" is a household without shelter or in a
+# makeshift dwelling. Hosted by family or third parties is neither. An imported decision carries them in the
+# optional F1 columns ``sortant_hebergement`` and ``sans_abri``, or nothing (unknown).
+
+LOGEMENTS_ACTUELS_SORTANT_HEBERGEMENT = frozenset({"STRUCTURE", "HOTEL"})
+LOGEMENTS_ACTUELS_SANS_ABRI = frozenset({"SANS_ABRI"})
+
+
+@dataclass(frozen=True)
+class SituationLogement:
+    sortant_hebergement: bool | None  # None: unknown
+    sans_abri: bool | None
+
+
+def situation_logement(logement_actuel: str) -> SituationLogement:
+    """Leaving accommodation / homeless, from a demand's current housing (empty: unknown)."""
+    if not logement_actuel:
+        return SituationLogement(None, None)
+    return SituationLogement(
+        sortant_hebergement=logement_actuel in LOGEMENTS_ACTUELS_SORTANT_HEBERGEMENT,
+        sans_abri=logement_actuel in LOGEMENTS_ACTUELS_SANS_ABRI,
+    )
+
+
 # --- Rates and shortfalls ------------------------------------------------------------------
 
 

@@ -85,8 +85,13 @@ def q_base_prioritaires(annee: int) -> Q:
     return q_decision_comptee(annee)
 
 
+def q_prioritaire() -> Q:
+    """rules.est_prioritaire on a decision: a favourable DALO decision, failing that L. 441-1 priority."""
+    return Q(dalo=True) | Q(prioritaire=True)
+
+
 def q_num_prioritaires(annee: int) -> Q:
-    return q_decision_comptee(annee) & (Q(dalo=True) | Q(prioritaire=True))
+    return q_decision_comptee(annee) & q_prioritaire()
 
 
 def q_num_mutations(annee: int) -> Q:

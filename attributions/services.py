@@ -321,6 +321,8 @@ DECISION_CHAMPS = (
     "prioritaire",
     "relogement",
     "mutation",
+    "sortant_hebergement",
+    "sans_abri",
 )
 
 
@@ -347,6 +349,8 @@ def _valeurs_decision(ligne, logements, bailleurs, reservataires) -> dict:
         "prioritaire": ligne.prioritaire,
         "relogement": ligne.relogement,
         "mutation": ligne.mutation,
+        "sortant_hebergement": ligne.sortant_hebergement,
+        "sans_abri": ligne.sans_abri,
     }
 
 
@@ -1206,6 +1210,9 @@ def creer_decision_relogement(
         uc_dixiemes=rules.unites_consommation_dixiemes(nb_personnes_14_plus, nb_enfants_moins_14),
         relogement=relogement,
         mutation=mutation,
+        # a relocated household lives in the building the operation empties: neither homeless nor accommodated
+        sortant_hebergement=False,
+        sans_abri=False,
         source=DecisionCaleol.Source.PLATEFORME,
     )
     decision.en_qpv_au_bail = en_qpv_au_bail(decision, date_bail)

@@ -48,6 +48,8 @@ NAVIGATION = [
      "Le référentiel des quartiers : indicateurs, score et classe (vigilance, équilibre, attractif)."),
     ("Objectifs", "Cartes", "observatoire:cartes", {Role.EPCI, Role.MEMBRE_CIL},
      "Cartes par commune : objectif A, logements libérés, QPV et lieux d'accueil, avec leurs tableaux."),
+    ("Objectifs", "Tableau de l'État", "observatoire:etat", _PARTENAIRES,
+     "Attributions aux publics prioritaires, DALO, sortants d'hébergement, sans-abri, 1er quartile ; part en QPV."),
     ("Conférence", "Espace des membres", "conference:espace", {Role.EPCI, Role.MEMBRE_CIL},
      "Prochaines séances, ordres du jour et documents, délibérations et votes, tableaux de bord."),
     ("Conférence", "Instances et séances", "conference:instances", {Role.EPCI},

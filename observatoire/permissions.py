@@ -93,3 +93,18 @@ def can_manage_quartiers(user, epci) -> bool:
     from cil.permissions import can_manage_territory
 
     return can_manage_territory(user, epci)
+
+
+def perimetre_etat(user, epci):
+    """What ``user`` sees of the State's table of ``epci`` (observatoire.etat.Perimetre), None: nothing.
+
+    EPCI staff and CIL members of the territory (and administrators): the whole table; a landlord's or a
+    reservation holder's staff on the territory: the line of their own organisation only."""
+    from .etat import Perimetre
+
+    scope = scope_for(user)
+    if scope.admin or epci.pk in scope.epci_lecture:
+        return Perimetre(entier=True)
+    if epci.pk in scope.epci_tous and (scope.bailleurs or scope.reservataires):
+        return Perimetre(entier=False, bailleurs=scope.bailleurs, reservataires=scope.reservataires)
+    return None

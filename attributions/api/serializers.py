@@ -38,6 +38,8 @@ class DecisionSerializer(serializers.ModelSerializer):
             "prioritaire",
             "relogement",
             "mutation",
+            "sortant_hebergement",
+            "sans_abri",
             "source",
         ]
 

@@ -12,7 +12,7 @@ from attributions.selectors import calcule_objectifs_epci
 from attributions.services import ActionRefusee
 from demandes import services as demandes_services
 from demandes.models import Evenement
-from tests.fixtures.f1 import fichier_f1, ligne_f1
+from tests.fixtures.f1 import F1_COLONNES, fichier_f1, ligne_f1
 
 from .fabrique import BAILLEUR_A, creer_demande, enfant
 
@@ -35,13 +35,17 @@ def _demandes(monde_attributions):
         "Petit",
         date_depot=dt.date(2024, 1, 20),
         ressources="1696.70",
+        logement_actuel="SANS_ABRI",
         membres=[
             enfant("Léa", dt.date(2014, 9, 1)),
             enfant("Tom", dt.date(2016, 2, 3)),
             enfant("Zoé", dt.date(2019, 7, 7)),
         ],
     )
-    d4 = creer_demande(monde_attributions, "Robert", date_depot=dt.date(2021, 10, 4), ressources="2000", typologies=[])
+    d4 = creer_demande(
+        monde_attributions, "Robert", date_depot=dt.date(2021, 10, 4), ressources="2000", typologies=[],
+        logement_actuel="HOTEL",
+    )  # fmt: skip
     demandes_services.enregistrer_dalo(
         d4, date_decision=dt.date(2024, 11, 5), commission="COMED de l'Isère", acteur=None
     )
@@ -115,14 +119,15 @@ def lignes_f1_attendues(demandes):
     v1 = {**commun, "logement_id": "AH-0001", "date_decision": "2025-03-10", "reservataire_type": "ACTION_LOGEMENT"}
     return [
         ligne_f1(**v1, numero_unique=d1, date_depot="2022-03-01", type_decision="ATTRIBUTION_RANG", rang=1,
-                 date_bail="", ressources_mensuelles="800"),
+                 date_bail="", ressources_mensuelles="800", sortant_hebergement=0, sans_abri=0),
         ligne_f1(**v1, numero_unique=d3, date_depot="2024-01-20", type_decision="ATTRIBUTION_RANG", rang=2,
-                 date_bail="2025-04-01", ressources_mensuelles="1696.70", nb_enfants_moins_14=3),
+                 date_bail="2025-04-01", ressources_mensuelles="1696.70", nb_enfants_moins_14=3,
+                 sortant_hebergement=0, sans_abri=1),
         ligne_f1(**v1, numero_unique=d2, date_depot="2023-05-10", type_decision="NON_ATTRIBUTION", date_bail="",
-                 ressources_mensuelles="2500", mutation=1),
+                 ressources_mensuelles="2500", mutation=1, sortant_hebergement=0, sans_abri=0),
         ligne_f1(**commun, logement_id="AH-0002", date_decision="2025-06-12", reservataire_type="ETAT",
                  numero_unique=d4, date_depot="2021-10-04", type_decision="ATTRIBUTION", date_bail="2025-07-01",
-                 qpv_code="QN03807M", ressources_mensuelles="2000", dalo=1),
+                 qpv_code="QN03807M", ressources_mensuelles="2000", dalo=1, sortant_hebergement=1, sans_abri=0),
     ]  # fmt: skip
 
 
@@ -130,7 +135,7 @@ CHAMPS_COMPARES = [
     "numero_unique", "date_depot", "date_decision", "type_decision", "rang", "date_bail", "logement_id",
     "bailleur_id", "commune_id", "epci_id", "qpv_id", "en_qpv_au_bail", "typologie", "reservataire_id",
     "ressources_mensuelles", "ressources_annuelles_e4", "nb_personnes_14_plus", "nb_enfants_moins_14",
-    "uc_dixiemes", "dalo", "prioritaire", "relogement", "mutation",
+    "uc_dixiemes", "dalo", "prioritaire", "relogement", "mutation", "sortant_hebergement", "sans_abri",
 ]  # fmt: skip
 
 
@@ -147,12 +152,23 @@ def test_meme_chiffres_par_la_plateforme_et_par_un_fichier_f1(monde_attributions
     Candidature.objects.update(decision=None)
     DecisionCaleol.objects.all().delete()
     services.import_attributions(
-        contenu=fichier_f1(lignes_f1_attendues(demandes)), nom_fichier="meme.csv", recalculer=False
+        contenu=fichier_f1(lignes_f1_attendues(demandes), colonnes=F1_COLONNES + ["sortant_hebergement", "sans_abri"]),
+        nom_fichier="meme.csv",
+        recalculer=False,
     )
     assert DecisionCaleol.objects.filter(source="IMPORT").count() == 4
     par_import = calcule_objectifs_epci(monde_attributions["epci"], 2025)
 
     assert _lignes(DecisionCaleol.objects.all()) == lignes_plateforme
+    # the household's situation comes from the demand (rules.situation_logement): hotel, homeless
+    champs = ("numero_unique", "sortant_hebergement", "sans_abri")
+    situations = {n: (s, a) for n, s, a in DecisionCaleol.objects.values_list(*champs)}
+    assert situations == {
+        demandes[0].numero_unique: (False, False),
+        demandes[1].numero_unique: (False, False),
+        demandes[2].numero_unique: (False, True),
+        demandes[3].numero_unique: (True, False),
+    }
     assert par_import == par_plateforme
     # and the figures are the expected ones, not merely equal
     assert (par_plateforme["hors_qpv"]["base"], par_plateforme["hors_qpv"]["numerateur"]) == (1, 1)

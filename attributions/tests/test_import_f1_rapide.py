@@ -7,7 +7,7 @@ from attributions import f1_pg
 from attributions.models import DecisionCaleol, Logement, LotImport
 from attributions.services import DECISION_CHAMPS, ImportRejete, import_attributions
 from cil.models import Bailleur, Reservataire
-from tests.fixtures.f1 import fichier_f1, ligne_f1
+from tests.fixtures.f1 import F1_COLONNES, fichier_f1, ligne_f1
 
 from .test_engine import random_rows
 
@@ -166,3 +166,62 @@ def test_les_deux_chemins_refusent_les_lignes_hors_perimetre_a_l_identique(terri
     # without a restriction the same file goes through the fast path
     vider()
     assert import_attributions(contenu=fichier_f1(fichier), nom_fichier="f.csv", recalculer=False).chemin == "sql"
+
+
+SITUATION = ["sortant_hebergement", "sans_abri"]
+
+
+@pytest.mark.parametrize("avec_colonnes", [True, False])
+def test_situation_du_menage_identique_par_les_deux_chemins(territoire_minimal, avec_colonnes):
+    """The optional columns sortant_hebergement and sans_abri: 1, 0 or empty (unknown); an old file without them
+    gives unknown (NULL) on every decision, through both paths."""
+    valeurs = ["1", "0", ""]
+    rows = [
+        ligne_f1(
+            numero_unique=f"N{i}",
+            logement_id=f"L{i}",
+            sortant_hebergement=valeurs[i % 3],
+            sans_abri=valeurs[(i // 3) % 3],
+        )
+        for i in range(9)
+    ]
+    colonnes = F1_COLONNES + SITUATION if avec_colonnes else F1_COLONNES
+    resultats = []
+    for rapide in (True, False):
+        vider()
+        rapport = import_attributions(
+            contenu=fichier_f1(rows, colonnes=colonnes), nom_fichier="s.csv", recalculer=False, rapide=rapide
+        )
+        assert rapport.chemin == ("sql" if rapide else "python")
+        resultats.append(
+            dict(DecisionCaleol.objects.values_list("numero_unique", "sortant_hebergement").order_by("numero_unique"))
+            | {
+                f"{n}-sa": v
+                for n, v in DecisionCaleol.objects.values_list("numero_unique", "sans_abri").order_by("numero_unique")
+            }
+        )
+    assert resultats[0] == resultats[1]
+    lu = {"1": True, "0": False, "": None}
+    attendu = {f"N{i}": lu[valeurs[i % 3]] if avec_colonnes else None for i in range(9)} | {
+        f"N{i}-sa": lu[valeurs[(i // 3) % 3]] if avec_colonnes else None for i in range(9)
+    }
+    assert resultats[0] == attendu
+    # importing the file again changes nothing
+    assert (
+        import_attributions(
+            contenu=fichier_f1(rows, colonnes=colonnes), nom_fichier="s.csv", recalculer=False
+        ).nb_inchangees
+        == 9
+    )
+
+
+def test_une_valeur_de_situation_invalide_passe_au_chemin_python_qui_la_nomme(territoire_minimal):
+    rows = [ligne_f1(numero_unique="A", sans_abri="oui")]
+    with transaction.atomic():
+        lot = LotImport.objects.create(nom_fichier="x", empreinte="x", statut="IMPORTE")
+        assert f1_pg.ecrire(fichier_f1(rows, colonnes=F1_COLONNES + SITUATION), lot_id=lot.pk) is None
+        transaction.set_rollback(True)
+    with pytest.raises(ImportRejete) as exc:
+        import_attributions(contenu=fichier_f1(rows, colonnes=F1_COLONNES + SITUATION), nom_fichier="s.csv")
+    assert [(e.ligne, e.colonne) for e in exc.value.erreurs] == [(2, "sans_abri")]
+    assert "1, 0 ou vide si inconnu" in exc.value.erreurs[0].message

@@ -309,3 +309,22 @@ def test_taux_affiche_au_dessus_de_la_cible_jamais_arrondi_en_dessous():
     # 1/3 against a target of 1/3 is reached: shown "33,4 %" rather than "33,3 %" below the target's 33.33...
     assert rules.atteint(1, 3, D(1) / D(3)) is True
     assert rules.taux_affiche(1, 3, D(1) / D(3)) == "33,4\u00a0%"
+
+
+@pytest.mark.parametrize(
+    "logement_actuel, sortant, sans_abri",
+    [
+        ("STRUCTURE", True, False),
+        ("HOTEL", True, False),
+        ("SANS_ABRI", False, True),
+        ("HEBERGE_FAMILLE", False, False),
+        ("HEBERGE_TIERS", False, False),
+        ("LOCATAIRE_HLM", False, False),
+        ("LOCATAIRE_PRIVE", False, False),
+        ("PROPRIETAIRE", False, False),
+        ("AUTRE", False, False),
+        ("", None, None),
+    ],
+)
+def test_situation_logement_d_apres_la_demande(logement_actuel, sortant, sans_abri):
+    assert rules.situation_logement(logement_actuel) == rules.SituationLogement(sortant, sans_abri)

@@ -99,15 +99,17 @@ EXPORT_COLONNES = [
     "Prioritaire",
     "Relogement",
     "Mutation",
+    "Sortant d'hébergement",
+    "Sans-abri",
 ]
 EXPORT_DEBUT = ["2024-01-15", "2025-03-10", "Attribution", "", "2025-04-01"]
 EXPORT_CSV = [
     ["1", *EXPORT_DEBUT, "L0001", "T3", "Bailleur 552081317", "552081317", "Grenoble", "38185", "",
-     "Action Logement Services", "800", "1", "9600,00", "non", "non", "", "non"],
+     "Action Logement Services", "800", "1", "9600,00", "non", "non", "", "non", "inconnu", "inconnu"],
     ["2", *EXPORT_DEBUT, "L2", "T3", "Bailleur 552081317", "552081317", "Grenoble", "38185", "",
-     "Action Logement Services", "3000", "1", "36000,00", "non", "non", "", "non"],
+     "Action Logement Services", "3000", "1", "36000,00", "non", "non", "", "non", "inconnu", "inconnu"],
     ["3", *EXPORT_DEBUT, "L3", "T3", "Bailleur 779994416", "779994416", "Grenoble", "38185", "",
-     "Commune de Grenoble", "800", "1", "9600,00", "non", "oui", "", "non"],
+     "Commune de Grenoble", "800", "1", "9600,00", "non", "oui", "", "non", "inconnu", "inconnu"],
 ]  # fmt: skip
 
 
@@ -182,6 +184,8 @@ def test_api_attributions_scopee(client, acteurs):
     client.force_login(acteurs["commune"])
     data = client.get("/api/attributions/").json()
     assert [d["numero_unique"] for d in data["results"]] == ["3"]
+    # imported without the optional columns: the household's situation is unknown
+    assert (data["results"][0]["sortant_hebergement"], data["results"][0]["sans_abri"]) == (None, None)
     client.force_login(acteurs["etranger"])
     assert client.get("/api/attributions/").json()["results"] == []
 

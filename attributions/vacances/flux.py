@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -174,6 +174,8 @@ def valeurs_decision(*, demande, vacance: Vacance, date_decision: dt.date) -> di
         "prioritaire": situation.prioritaire,
         "relogement": "",
         "mutation": situation.mutation,
+        # leaving accommodation / homeless, from the demand's current housing (rules.situation_logement)
+        **asdict(rules.situation_logement(demande.logement_actuel)),
     }
 
 

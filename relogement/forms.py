@@ -323,6 +323,7 @@ class DecisionForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     def __init__(self, *args, epci, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seance"].queryset = SeanceCommission.objects.filter(epci=epci)
+        self.fields["seance"].label = "Séance"
 
 
 class SuiviSaisineForm(SansNirMixin, AccessibleMixin, forms.Form):

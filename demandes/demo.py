@@ -345,9 +345,9 @@ SOURCE_DELAI_DEMO = (
 
 def _delai_anormalement_long(territory, guichets) -> None:
     """The département's abnormally long delay (a demo value, said so in its source), then the nightly detection."""
-    from .services import detecter_delais_depasses
-
     from cil.models import Commune
+
+    from .services import detecter_delais_depasses
 
     departements = Commune.objects.filter(pk__in={g.commune_id for g in guichets}).values_list("departement")
     for (departement,) in departements.distinct().order_by("departement"):

@@ -221,9 +221,7 @@ def demandes_en_delai_depasse(demandes: QuerySet) -> QuerySet:
         .annotate(
             nb_designations=_compte_par_demande(candidatures),
             nb_offres=_compte_par_demande(candidatures.filter(type_decision__in=valeurs(TYPES_ATTRIBUTION))),
-            nb_refus=_compte_par_demande(
-                Evenement.objects.filter(demande=OuterRef("pk"), type=Evenement.Type.REFUS)
-            ),
+            nb_refus=_compte_par_demande(Evenement.objects.filter(demande=OuterRef("pk"), type=Evenement.Type.REFUS)),
             nb_decisions_caleol=_compte_par_demande(
                 DecisionCaleol.objects.filter(numero_unique=OuterRef("numero_unique")), "numero_unique"
             ),

@@ -289,7 +289,9 @@ def alerte_qpv(demande, situation: SituationMenage, premier_quartile: bool | Non
     return rules.ALERTE_DALO_QPV if alerte else None
 
 
-def enrichir(demandes, vacance: Vacance, *, jour: dt.date, parametres: dict[str, Decimal] | None = None) -> list[Candidat]:
+def enrichir(
+    demandes, vacance: Vacance, *, jour: dt.date, parametres: dict[str, Decimal] | None = None
+) -> list[Candidat]:
     """For a page of demands (prefetched): the household, its quartile and how it moves the objectives."""
     logement = vacance.logement
     seuil = seuil_applicable(vacance.epci, jour.year).seuil_q1

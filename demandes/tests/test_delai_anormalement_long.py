@@ -146,7 +146,9 @@ def test_la_condition_sql_suit_la_regle_pure(monde_demandes, stock):
     _delai(40, typologie="T5")
     jour = timezone.localdate()
     par_dep = selectors.regles_delai_par_departement(jour)
-    en_sql = set(Demande.objects.actives().filter(selectors.q_delai_depasse(jour, par_dep)).values_list("pk", flat=True))
+    en_sql = set(
+        Demande.objects.actives().filter(selectors.q_delai_depasse(jour, par_dep)).values_list("pk", flat=True)
+    )
     attendues = set()
     for d in Demande.objects.actives().select_related("guichet__commune"):
         mois = rules.delai_applicable(par_dep[d.guichet.commune.departement], d.epci_id, d.typologies)

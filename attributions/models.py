@@ -298,6 +298,10 @@ class ParametreAttribution(models.Model):
         SURFACE_UNE_PERSONNE = "SURFACE_UNE_PERSONNE", "Surface minimale pour une personne (m²)"
         SURFACE_DEUX_PERSONNES = "SURFACE_DEUX_PERSONNES", "Surface minimale pour deux personnes (m²)"
         SURFACE_PERSONNE_SUP = "SURFACE_PERSONNE_SUP", "Surface minimale par personne supplémentaire (m²)"
+        ALERTE_DALO_QPV = (
+            "ALERTE_DALO_QPV",
+            "Alerte : ménage DALO précaire proposé pour un logement en QPV (1 : oui, 0 : non)",
+        )
 
     code = models.CharField("paramètre", max_length=24, choices=Code.choices)
     valeur = models.DecimalField("valeur", max_digits=10, decimal_places=4)

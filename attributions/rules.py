@@ -757,6 +757,35 @@ def effets_candidat(
     return effets
 
 
+# --- Platform decision 14: precarious DALO households and QPV dwellings ---------------------------------
+
+# The platform's reading of "situation de précarité sociale ou professionnelle" (circular of 18 December 2023):
+# a first-quartile household, or an applicant without stable employment, or without a home of their own.
+SITUATIONS_PRO_PRECAIRES = frozenset({"DEMANDEUR_EMPLOI", "SANS_ACTIVITE", "CDD"})
+LOGEMENTS_PRECAIRES = frozenset({"SANS_ABRI", "HOTEL", "STRUCTURE", "HEBERGE_TIERS"})
+
+ALERTE_DALO_QPV = (
+    "Ménage DALO en situation de précarité proposé pour un logement en QPV : la circulaire du 18 décembre 2023 "
+    "sur la mixité sociale demande de ne plus désigner ces ménages dans les quartiers prioritaires. "
+    "Alerte seulement : la désignation reste possible."
+)
+
+
+def est_precaire(*, premier_quartile: bool | None, situation_professionnelle: str, logement_actuel: str) -> bool:
+    """Precarious social or professional situation, as the platform reads the circular (above)."""
+    return (
+        premier_quartile is True
+        or situation_professionnelle in SITUATIONS_PRO_PRECAIRES
+        or logement_actuel in LOGEMENTS_PRECAIRES
+    )
+
+
+def alerte_dalo_precaire_qpv(*, active: bool, dalo: bool, en_qpv: bool, precaire: bool) -> bool:
+    """Platform decision 14: warn (never block) when a DALO household in a precarious situation is proposed
+    for a dwelling in a QPV; ``active`` is the territory's setting (on by default)."""
+    return active and dalo and en_qpv and precaire
+
+
 def motif_bail_impossible(
     *,
     type_decision: str,

@@ -13,10 +13,22 @@ from .models import (
     ChecklistPiece,
     CritereCotation,
     CritereMutation,
+    DelaiAnormalementLong,
     ElementSensible,
     GrilleCotation,
     ParametresDemande,
 )
+
+
+@admin.register(DelaiAnormalementLong)
+class DelaiAnormalementLongAdmin(TerritoireScopedAdmin):
+    """The préfet's order per département (rows without a territory: the superuser's); a territory's own delay,
+    when the order sets one, is its staff's."""
+
+    lignes_nationales = True
+    autocomplete_fields = ["epci"]
+    list_display = ["departement", "epci", "typologie", "mois", "date_debut", "date_fin"]
+    list_filter = ["departement", FILTRE_EPCI]
 
 
 @admin.register(ParametresDemande)

@@ -20,6 +20,7 @@ from . import rules
 from .models import (
     Contact,
     CriterePriorite,
+    DelaiAnormalementLong,
     Demande,
     Evenement,
     MembreMenage,
@@ -326,9 +327,35 @@ def seed(territory, *, stdout: TextIO | None = None, nombre: int = NOMBRE) -> in
                     )
                 )
     Contact.objects.bulk_create(contacts, batch_size=5000)
+    _delai_anormalement_long(territory, guichets)
     if stdout is not None:
         stdout.write(
             f"Demandes : {len(brouillons)} demandes, {len(membres)} membres de ménage, {len(evenements)} événements, "
             f"{len(rdvs)} rendez-vous, {len(contacts)} contacts aux guichets.\n"
         )
     return len(brouillons)
+
+
+MOIS_DELAI_DEMO = 24
+SOURCE_DELAI_DEMO = (
+    "Valeur de démonstration, sans valeur juridique : saisissez le délai de l'arrêté préfectoral en vigueur dans le "
+    "département (article L. 441-1-4 du code de la construction et de l'habitation), avec sa référence et sa date."
+)
+
+
+def _delai_anormalement_long(territory, guichets) -> None:
+    """The département's abnormally long delay (a demo value, said so in its source), then the nightly detection."""
+    from cil.models import Commune
+
+    from .services import detecter_delais_depasses
+
+    departements = Commune.objects.filter(pk__in={g.commune_id for g in guichets}).values_list("departement")
+    for (departement,) in departements.distinct().order_by("departement"):
+        DelaiAnormalementLong.objects.get_or_create(
+            departement=departement,
+            epci=None,
+            typologie="",
+            date_debut=dt.date(2020, 1, 1),
+            defaults={"mois": MOIS_DELAI_DEMO, "source": SOURCE_DELAI_DEMO},
+        )
+    detecter_delais_depasses()

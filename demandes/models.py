@@ -470,6 +470,71 @@ class Evenement(models.Model):
         return f"{self.get_type_display()} le {self.date:%d/%m/%Y}"
 
 
+class DelaiAnormalementLong(models.Model):
+    """The abnormally long delay (L. 441-1-4) set by the préfet's order for a département, with its source and
+    validity dates (docs/droit/regles.md §6.4). A row may narrow to one territory of the département and to
+    one typology when the order distinguishes them; ``rules.delai_applicable`` picks the most specific."""
+
+    departement = models.CharField("département", max_length=3, help_text="Code du département (ex. 44, 2A, 974).")
+    epci = models.ForeignKey(
+        Epci,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="territoire",
+        help_text="Vide : tout le département. Renseigné : l'arrêté fixe un délai propre à ce territoire.",
+    )
+    typologie = models.CharField(
+        "typologie",
+        max_length=2,
+        choices=[("", "Toutes typologies"), *Demande.Typologie.choices],
+        blank=True,
+        default="",
+        help_text="Vide : toutes les typologies.",
+    )
+    mois = models.PositiveSmallIntegerField("délai (mois)")
+    date_debut = models.DateField("en vigueur du")
+    date_fin = models.DateField("au", null=True, blank=True)
+    source = models.TextField("source", help_text="Arrêté préfectoral : référence, date, lien.")
+
+    class Meta:
+        verbose_name = "délai anormalement long"
+        verbose_name_plural = "délais anormalement longs"
+        ordering = ["departement", "epci", "typologie", "-date_debut"]
+        constraints = constraints_periode("delai_anormalement_long", ["departement", "typologie"])
+
+    def __str__(self) -> str:
+        portee = f"{self.departement}" + (f", {self.epci.nom}" if self.epci_id else "")
+        typo = f", {self.typologie}" if self.typologie else ""
+        return f"{self.mois} mois ({portee}{typo}) depuis le {self.date_debut:%d/%m/%Y}"
+
+    def clean(self):
+        verifie_periode(self, departement=self.departement, typologie=self.typologie, epci=self.epci_id)
+
+    def regle(self) -> rules.RegleDelai:
+        return rules.RegleDelai(mois=self.mois, epci_id=self.epci_id, typologie=self.typologie)
+
+
+class DelaiDepasse(models.Model):
+    """A demand found, by the nightly detection, past its abnormally long delay: one row per demand, updated by
+    each run and deleted when the demand no longer is (radiated, housed, or the order changed)."""
+
+    demande = models.OneToOneField(Demande, on_delete=models.CASCADE, related_name="delai_depasse")
+    delai_mois = models.PositiveSmallIntegerField("délai applicable (mois)")
+    echeance = models.DateField("délai atteint le")
+    detectee_le = models.DateField("détectée le")
+    verifiee_le = models.DateField("vérifiée le")
+
+    class Meta:
+        verbose_name = "demande en délai anormalement long"
+        verbose_name_plural = "demandes en délai anormalement long"
+        ordering = ["echeance", "demande_id"]
+
+    def __str__(self) -> str:
+        return f"{self.demande_id} : délai de {self.delai_mois} mois atteint le {self.echeance:%d/%m/%Y}"
+
+
 class TypePiece(models.TextChoices):
     IDENTITE = "IDENTITE", "Pièce d'identité du demandeur"
     IDENTITE_MENAGE = "IDENTITE_MENAGE", "Pièces d'identité des personnes à loger"

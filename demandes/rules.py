@@ -284,6 +284,60 @@ def pieces_attendues(regles: Iterable[tuple[str, str]], situation: Situation) ->
     return attendues
 
 
+# --- Abnormally long delay (délai anormalement long, L. 441-1-4) ------------------------------
+
+
+@dataclass(frozen=True)
+class RegleDelai:
+    """One row of the prefectoral order in force: a delay in months for the département, or for one
+    territory of it (``epci_id``), for every typology (``typologie=""``) or for one."""
+
+    mois: int
+    epci_id: int | None = None
+    typologie: str = ""
+
+
+def delai_applicable(regles: Iterable[RegleDelai], epci_id: int | None, typologies: Iterable[str]) -> int | None:
+    """The abnormally long delay (months) owed to a demand of territory ``epci_id`` seeking ``typologies``.
+
+    ``regles`` are the rows in force for the demand's département. Per typology the most specific row wins
+    (territory and typology, territory, département and typology, département); a demand seeking several
+    typologies gets the shortest of their delays (the applicant may refer as soon as one is reached); a demand
+    with no typology gets the rows for every typology. None: the order sets no delay for this demand.
+    """
+    regles = [r for r in regles if r.epci_id is None or r.epci_id == epci_id]
+
+    def pour(typologie: str) -> int | None:
+        for territoire in (True, False):
+            for typo in (typologie, "") if typologie else ("",):
+                for r in regles:
+                    if (r.epci_id is not None) == territoire and r.typologie == typo:
+                        return r.mois
+        return None
+
+    delais = [d for d in (pour(t) for t in (list(typologies) or [""])) if d is not None]
+    return min(delais) if delais else None
+
+
+def echeance_delai(date_depot: dt.date, mois: int) -> dt.date:
+    """The day the abnormally long delay is reached, counted from the filing date (kept at renewals)."""
+    return add_months(date_depot, mois)
+
+
+def depot_limite(jour: dt.date, mois: int) -> dt.date:
+    """The latest filing date whose delay of ``mois`` months is reached on ``jour``: a demand filed on or before
+    it is past the delay (exact at month ends, where ``add_months`` clamps to the last day)."""
+    limite = add_months(jour, -mois)
+    while add_months(limite + dt.timedelta(days=1), mois) <= jour:
+        limite += dt.timedelta(days=1)
+    return limite
+
+
+def jours_au_dela(echeance: dt.date, jour: dt.date) -> int:
+    """Days waited beyond the delay on ``jour`` (0 on the day it is reached; negative before)."""
+    return (jour - echeance).days
+
+
 # --- Uploads --------------------------------------------------------------------------------
 
 SIGNATURES = (

@@ -16,6 +16,7 @@ from . import rules
 from .models import (
     ChecklistPiece,
     Contact,
+    DelaiAnormalementLong,
     Demande,
     Evenement,
     MembreMenage,
@@ -42,6 +43,52 @@ def parametres_pour(epci_id: int | None, jour: dt.date) -> ParametresDemande:
             "(Paramètres des demandes)."
         )
     return row
+
+
+def regles_delai_par_departement(jour: dt.date) -> dict[str, list[rules.RegleDelai]]:
+    """The rows of the prefectoral orders in force on ``jour`` (délai anormalement long), by département."""
+    par_departement: dict[str, list[rules.RegleDelai]] = {}
+    for row in DelaiAnormalementLong.objects.filter(date_debut__lte=jour).exclude(date_fin__lt=jour):
+        par_departement.setdefault(row.departement, []).append(row.regle())
+    return par_departement
+
+
+def q_typologie(typologie: str) -> Q:
+    """Demands seeking ``typologie`` (JSON list containment; SQLite has none: the quoted code in the text)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return Q(typologies__contains=[typologie])
+    return Q(typologies__icontains=f'"{typologie}"')
+
+
+CHAMP_DEPARTEMENT = "guichet__commune__departement"  # the département of the demand (its numbering, too)
+
+
+def q_delai_depasse(jour: dt.date, par_departement: dict[str, list[rules.RegleDelai]] | None = None) -> Q:
+    """SQL condition: the active demand has reached its abnormally long delay on ``jour`` (rules.delai_applicable:
+    reached for one of its typologies). One branch per territory and département present in the stock."""
+    par_departement = regles_delai_par_departement(jour) if par_departement is None else par_departement
+    groupes = (
+        Demande.objects.actives()
+        .filter(**{f"{CHAMP_DEPARTEMENT}__in": list(par_departement)})
+        .values_list("epci_id", CHAMP_DEPARTEMENT)
+        .distinct()
+        .order_by()
+    )
+    condition = Q(pk__in=[])
+    for epci_id, departement in groupes:
+        regles = par_departement[departement]
+        branches = Q(pk__in=[])
+        sans = rules.delai_applicable(regles, epci_id, [])
+        if sans is not None:
+            branches |= Q(typologies=[], date_depot__lte=rules.depot_limite(jour, sans))
+        for typologie in Demande.Typologie.values:
+            mois = rules.delai_applicable(regles, epci_id, [typologie])
+            if mois is not None:
+                branches |= q_typologie(typologie) & Q(date_depot__lte=rules.depot_limite(jour, mois))
+        condition |= Q(epci_id=epci_id, **{CHAMP_DEPARTEMENT: departement}) & branches
+    return condition
 
 
 def delais_pour(epci_id: int | None, jour: dt.date) -> rules.Delais:

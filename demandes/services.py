@@ -24,6 +24,7 @@ from .models import (
     Contact,
     CriterePriorite,
     DecisionDalo,
+    DelaiDepasse,
     Demande,
     Evenement,
     MembreMenage,
@@ -995,3 +996,44 @@ def recalculer_toutes_les_grilles(*, jour: dt.date | None = None) -> list[int]:
         lancer_recalcul(grille=g, acteur=None, declencheur="Recalcul quotidien", jour=jour).pk
         for g in GrilleCotation.objects.filter(statut=GrilleCotation.Statut.ADOPTEE)
     ]
+
+
+# --- Abnormally long delay (délai anormalement long) ------------------------------------------------
+
+
+@transaction.atomic
+def detecter_delais_depasses(*, jour: dt.date | None = None) -> dict:
+    """List the active demands past their abnormally long delay (nightly job; docs/droit/regles.md §6.4).
+
+    Idempotent: one ``DelaiDepasse`` row per demand, updated by each run (the first detection date kept);
+    rows of demands no longer past (radiated, housed, the order changed) are deleted. Safe to retry: a rerun,
+    or two runs at once, write the same rows (the one-row-per-demand constraint, conflicts ignored).
+    """
+    from . import selectors
+
+    jour = jour or _today()
+    par_departement = selectors.regles_delai_par_departement(jour)
+    depassees = Demande.objects.actives().filter(selectors.q_delai_depasse(jour, par_departement))
+    retirees, _ = DelaiDepasse.objects.exclude(demande__in=depassees.values("pk")).delete()
+    existantes = {d.demande_id: d for d in DelaiDepasse.objects.all()}
+    nouvelles, modifiees = [], []
+    lignes = depassees.values_list("pk", "date_depot", "typologies", "epci_id", selectors.CHAMP_DEPARTEMENT)
+    for pk, date_depot, typologies, epci_id, departement in lignes.order_by().iterator(chunk_size=2000):
+        mois = rules.delai_applicable(par_departement[departement], epci_id, typologies or [])
+        echeance = rules.echeance_delai(date_depot, mois)
+        ligne = existantes.get(pk)
+        if ligne is None:
+            nouvelles.append(
+                DelaiDepasse(demande_id=pk, delai_mois=mois, echeance=echeance, detectee_le=jour, verifiee_le=jour)
+            )
+        else:
+            ligne.delai_mois, ligne.echeance, ligne.verifiee_le = mois, echeance, jour
+            modifiees.append(ligne)
+    DelaiDepasse.objects.bulk_create(nouvelles, batch_size=1000, ignore_conflicts=True)
+    DelaiDepasse.objects.bulk_update(modifiees, ["delai_mois", "echeance", "verifiee_le"], batch_size=1000)
+    return {
+        "date": jour.isoformat(),
+        "depassees": len(nouvelles) + len(modifiees),
+        "nouvelles": len(nouvelles),
+        "retirees": retirees,
+    }

@@ -64,3 +64,16 @@ def purger_radiees(self, dry_run: bool = False, acteur_id: int | None = None) ->
     with tracked_execution(NOM_TACHE_PURGE, acteur_id=acteur_id, detail={"simulation": dry_run}) as execution:
         purger_demandes_radiees(dry_run=dry_run, rapport=execution.detail)
     return execution.detail
+
+
+NOM_TACHE_DELAIS = "demandes.detecter_delais_anormalement_longs"
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError, OperationalError), retry_backoff=True, max_retries=3)
+def detecter_delais_anormalement_longs(self, acteur_id: int | None = None) -> dict:
+    """Nightly: list the demands past the abnormally long delay (services.detecter_delais_depasses, idempotent)."""
+    from core.jobs import tracked_execution
+
+    with tracked_execution(NOM_TACHE_DELAIS, acteur_id=acteur_id) as execution:
+        execution.detail.update(services.detecter_delais_depasses())
+    return execution.detail

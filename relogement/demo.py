@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from attributions.models import Logement
 from cil.demo import (
@@ -254,6 +255,76 @@ def _commission(territory, operation, epci_user) -> None:
     )
 
 
+def _situations_bloquees(territory, epci_user) -> None:
+    """Blocked priority households past the abnormally long delay (listed by the demands' demo): two recognised
+    DALO, one flagged by the reception desk and decided by the commission, one flagged by a landlord."""
+    from demandes.models import Demande
+    from demandes.services import enregistrer_dalo
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["agent", "bailleur"])}
+    if epci_user is None or len(users) < 2:
+        return
+    prioritaires = list(
+        Demande.objects.filter(epci=territory.epci, delai_depasse__isnull=False, priorites__fin_le__isnull=True)
+        .exclude(relogements__isnull=False)
+        .distinct()
+        .order_by("delai_depasse__echeance", "pk")[:4]
+    )
+    if len(prioritaires) < 2:
+        return
+    today = timezone.localdate()
+    for demande in prioritaires[:2]:
+        enregistrer_dalo(
+            demande,
+            date_decision=demande.delai_depasse.echeance + dt.timedelta(days=45),
+            commission="Commission de médiation de l'Isère",
+            acteur=users["agent"],
+        )
+    seance = services.creer_seance(
+        epci=territory.epci,
+        acteur=epci_user,
+        date=today - dt.timedelta(days=7),
+        lieu="Forum de la Métropole",
+        ordre_du_jour="Demandes prioritaires en délai anormalement long signalées par les guichets et les bailleurs.",
+    )
+    premiere = services.saisir_commission(
+        epci=territory.epci,
+        acteur=users["agent"],
+        organisation=territory.guichets[0].nom,
+        motif="BLOCAGE",
+        expose="Ménage reconnu DALO, sans proposition depuis l'échéance du délai : la typologie demandée est rare "
+        "sur les communes souhaitées.",
+        demande=prioritaires[0],
+        date_saisine=today - dt.timedelta(days=30),
+    )
+    services.inscrire(premiere, seance=seance, acteur=epci_user)
+    services.enregistrer_diagnostic(
+        premiere,
+        acteur=epci_user,
+        date=today - dt.timedelta(days=14),
+        contenu="Ménage stable, ressources régulières ; aucune dette locative. Besoin d'un logement proche des écoles.",
+        preconisations="Élargir les communes souhaitées avec le ménage ; mobiliser le contingent de l'État.",
+    )
+    services.decider(
+        premiere,
+        acteur=epci_user,
+        seance=seance,
+        type="PROPOSITION",
+        texte="Recherche prioritaire chez tous les bailleurs ; proposition attendue sous trois mois.",
+        responsable_suivi="Actis",
+        echeance=today + dt.timedelta(days=90),
+    )
+    services.saisir_commission(
+        epci=territory.epci,
+        acteur=users["bailleur"],
+        organisation=f"{users['bailleur'].memberships.first().organisation}",
+        motif="REFUS_REPETES",
+        expose="Deux propositions refusées pour l'étage ; le ménage demande un rez-de-chaussée.",
+        demande=prioritaires[1],
+        date_saisine=today - dt.timedelta(days=3),
+    )
+
+
 @transaction.atomic
 def seed(territory, *, stdout=None) -> int:
     """Create the demo operation and its households; returns how many households were created."""
@@ -377,6 +448,7 @@ def seed(territory, *, stdout=None) -> int:
                 commentaire="Ménage bien installé, enfants scolarisés à proximité.",
             )
     _commission(territory, operation, epci_user)
+    _situations_bloquees(territory, epci_user)
     services.recalculer_objectifs(territory.epci.pk, annees, None)
     if stdout is not None:
         stdout.write(f"Relogement : opération « {operation.nom} », {len(stages)} ménage{pluriel(len(stages))}.")

@@ -232,16 +232,54 @@ class SortieForm(SansNirMixin, AccessibleMixin, forms.Form):
 
 
 class SaisineForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
+    """A referral about a household to relocate, or about any demand (a blocked situation), named by its
+    unique number among the demands the user may consult (``demandes``)."""
+
+    numero_unique = forms.CharField(
+        label="Numéro unique de la demande",
+        max_length=20,
+        required=False,
+        help_text="Pour toute demande de logement social (situation bloquée), par exemple 044-2024-0000123.",
+    )
+
     class Meta:
         model = Saisine
-        fields = ["menage", "organisation", "motif", "expose"]
+        fields = ["numero_unique", "menage", "organisation", "motif", "expose"]
         widgets = {"expose": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, menages, **kwargs):
+    def __init__(self, *args, menages, demandes, **kwargs):
         super().__init__(*args, **kwargs)
+        self.demandes = demandes
         self.fields["menage"].queryset = menages
-        self.fields["menage"].required = True
-        self.fields["menage"].label = "Ménage concerné"
+        self.fields["menage"].required = False
+        self.fields["menage"].label = "Ou ménage à reloger concerné"
+        self.fields["expose"].label = "Exposé de la situation (ce qui bloque, démarches déjà faites)"
+
+    def clean_numero_unique(self):
+        from demandes.rules import normaliser_numero
+
+        saisie = self.cleaned_data["numero_unique"].strip()
+        if not saisie:
+            self.cleaned_data["demande"] = None
+            return ""
+        numero = normaliser_numero(saisie)
+        demande = self.demandes.filter(numero_unique=numero).first() if numero else None
+        if demande is None:
+            raise forms.ValidationError("Aucune demande que vous pouvez consulter ne porte ce numéro unique.")
+        self.cleaned_data["demande"] = demande
+        return numero
+
+    def clean(self):
+        donnees = super().clean()
+        if not donnees.get("menage") and not donnees.get("demande") and not self.errors.get("numero_unique"):
+            raise forms.ValidationError(
+                "Indiquez le numéro unique de la demande concernée ou le ménage à reloger concerné."
+            )
+        return donnees
+
+    def donnees_service(self) -> dict:
+        d = self.cleaned_data
+        return {k: d.get(k) for k in ("menage", "demande", "organisation", "motif", "expose")}
 
 
 class SeanceForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
@@ -285,6 +323,7 @@ class DecisionForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
     def __init__(self, *args, epci, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seance"].queryset = SeanceCommission.objects.filter(epci=epci)
+        self.fields["seance"].label = "Séance"
 
 
 class SuiviSaisineForm(SansNirMixin, AccessibleMixin, forms.Form):

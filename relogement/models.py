@@ -528,7 +528,7 @@ class Saisine(models.Model):
     """A referral of a specific or blocked case to the commission: by whom, why, about which household."""
 
     class Motif(models.TextChoices):
-        BLOCAGE = "BLOCAGE", "Relogement bloqué"
+        BLOCAGE = "BLOCAGE", "Situation bloquée (délai anormalement long, relogement)"
         REFUS_REPETES = "REFUS_REPETES", "Refus répétés de propositions"
         SANTE_HANDICAP = "SANTE_HANDICAP", "Santé, handicap, perte d'autonomie"
         GRANDE_FAMILLE = "GRANDE_FAMILLE", "Grande typologie introuvable"

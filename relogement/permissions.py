@@ -9,9 +9,11 @@
   included; they record the survey, offers, refusals, relocations and the follow-up;
 - everybody else: nothing.
 
-The commission for specific cases: EPCI staff see every referral of the territory; the person who referred a
-case sees it; partners and referents see the referrals about the households they see. Only EPCI staff record
-sessions and decisions.
+The commission for specific or blocked cases takes any demand, not only households to relocate: EPCI staff see
+every referral of the territory; the person who referred a case sees it; partners and referents see the
+referrals about the households they see; reception agents of the territory see the referrals about demands
+(they manage the demands, and follow the outcome). Reception agents, landlords, reservation holders (and the
+relocation officers) of the territory refer; only EPCI staff record sessions and decisions.
 """
 
 from __future__ import annotations
@@ -72,7 +74,21 @@ def saisines_for_user(user, queryset: QuerySet | None = None) -> QuerySet:
     if not _connecte(user):
         return qs.none()
     menages = menages_for_user(user).values("pk")
-    return qs.filter(Q(epci__in=scope.epci_staff) | Q(saisi_par=user) | Q(menage__in=menages))
+    guichets = scope_guichets(user)
+    return qs.filter(
+        Q(epci__in=scope.epci_staff)
+        | Q(saisi_par=user)
+        | Q(menage__in=menages)
+        | Q(demande__isnull=False, epci__in=guichets)
+    )
+
+
+def scope_guichets(user) -> frozenset[int]:
+    """Territories whose demands the user manages (reception agents, EPCI staff): they follow the referrals
+    about those demands."""
+    from demandes.permissions import acces_for
+
+    return acces_for(user).gestion
 
 
 def can_manage_operation(user, epci) -> bool:
@@ -150,6 +166,13 @@ def epcis_relogement(user):
             Q(operations_relogement__isnull=False) | Q(saisines_cas_specifiques__isnull=False)
         ).distinct()
     return Epci.objects.filter(Q(pk__in=scope.epci_tous) | Q(operations_relogement__menages__referent=user)).distinct()
+
+
+def ouvre_la_commission(user) -> bool:
+    """The commission for specific or blocked cases (menu and page): those who open the relocation sections, and
+    reception agents, who flag blocked situations of any demand and follow them."""
+    scope = scope_for(user)
+    return str(Role.AGENT_ACCUEIL) in scope.roles or ouvre_le_relogement(user)
 
 
 def ouvre_le_relogement(user) -> bool:

@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     DecimalField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -189,3 +190,59 @@ def conservation_mois(epci_id: int | None, jour: dt.date) -> int:
             "ni au niveau national : saisissez-la, avec sa source, dans l'administration (Paramètres du relogement)."
         )
     return parametres.conservation_mois
+
+
+# --- Blocked situations: demands past the abnormally long delay ----------------------------------------
+
+
+def _compte_par_demande(qs: QuerySet, champ: str = "demande") -> Subquery:
+    compte = qs.order_by().values(champ).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(compte), Value(0))
+
+
+def demandes_en_delai_depasse(demandes: QuerySet) -> QuerySet:
+    """The demands of ``demands`` (already scoped) listed by the nightly detection as past the abnormally long
+    delay and still active, with what the ordinary path gave them so far and their priority status, in SQL:
+    designations (``Candidature``), offers (designations the commission allocated), refusals (the demand's
+    ``REFUS`` events), CALEOL decisions (imported or recorded, by unique number), DALO, active L. 441-1
+    criteria, and the last referral to the commission for specific cases (its id and status)."""
+    from attributions.models import Candidature, DecisionCaleol
+    from attributions.rules import TYPES_ATTRIBUTION, valeurs
+    from demandes.models import CriterePriorite, DecisionDalo, Evenement
+
+    from .models import Saisine
+
+    candidatures = Candidature.objects.filter(demande=OuterRef("pk"))
+    derniere = Saisine.objects.filter(demande=OuterRef("pk")).order_by("-date_saisine", "-id")
+    return (
+        demandes.actives()
+        .filter(delai_depasse__isnull=False)
+        .select_related("delai_depasse", "guichet")
+        .annotate(
+            nb_designations=_compte_par_demande(candidatures),
+            nb_offres=_compte_par_demande(candidatures.filter(type_decision__in=valeurs(TYPES_ATTRIBUTION))),
+            nb_refus=_compte_par_demande(Evenement.objects.filter(demande=OuterRef("pk"), type=Evenement.Type.REFUS)),
+            nb_decisions_caleol=_compte_par_demande(
+                DecisionCaleol.objects.filter(numero_unique=OuterRef("numero_unique")), "numero_unique"
+            ),
+            dalo=Exists(DecisionDalo.objects.filter(demande=OuterRef("pk"), prioritaire_urgent=True)),
+            nb_criteres=_compte_par_demande(
+                CriterePriorite.objects.filter(demande=OuterRef("pk"), fin_le__isnull=True)
+            ),
+            saisine_id=Subquery(derniere.values("pk")[:1]),
+            saisine_statut=Subquery(derniere.values("statut")[:1]),
+        )
+        .order_by("delai_depasse__echeance", "pk")
+    )
+
+
+def comptes_blocages(demandes: QuerySet, saisines: QuerySet) -> dict:
+    """The counts of the page (and of the observatory): demands past the delay, referrals by status."""
+    par_statut = dict(saisines.order_by().values_list("statut").annotate(n=Count("pk")))
+    from .models import Saisine
+
+    return {
+        "depassees": demandes.actives().filter(delai_depasse__isnull=False).count(),
+        "saisines": [(label, par_statut.get(code, 0)) for code, label in Saisine.Statut.choices],
+        "saisines_total": sum(par_statut.values()),
+    }

@@ -698,10 +698,25 @@ def saisir_commission(
     demande=None,
     date_saisine: dt.date | None = None,
 ) -> Saisine:
+    """Refer a case: a household to relocate, or any demand of the territory (a blocked situation flagged by a
+    reception point, a landlord or a reservation holder). Written to the demand's event log."""
     if menage is None and demande is None:
         raise RegleError("Une saisine concerne un ménage à reloger ou une demande.")
     if menage is not None and menage.operation.epci_id != epci.pk:
         raise RegleError("Ce ménage relève d'un autre territoire.")
+    if demande is not None:
+        if demande.epci_id != epci.pk:
+            raise RegleError(
+                f"La demande {demande.numero_unique} relève d'un autre territoire : "
+                "seule la commission de son territoire peut être saisie."
+            )
+        if not demande.est_active:
+            raise RegleError(
+                f"La demande {demande.numero_unique} est radiée : une situation bloquée ne peut être signalée "
+                "que pour une demande active."
+            )
+    if not expose.strip():
+        raise RegleError("Exposé de la situation : décrivez ce qui bloque.")
     saisine = Saisine.objects.create(
         epci=epci,
         menage=menage,
@@ -720,6 +735,7 @@ def saisir_commission(
             "AVIS_COMMISSION",
             acteur=acteur,
             libelle=f"Saisine de la commission des cas spécifiques : {saisine.get_motif_display()}",
+            detail={"saisine_id": saisine.pk, "motif": saisine.motif, "organisation": saisine.organisation},
         )
     return saisine
 
@@ -739,6 +755,16 @@ def inscrire(saisine: Saisine, *, seance: SeanceCommission, acteur) -> Saisine:
     saisine.seance = seance
     saisine.statut = Saisine.Statut.INSCRITE
     saisine.save(update_fields=["seance", "statut"])
+    if saisine.demande is not None:
+        from demandes.services import record_event
+
+        record_event(
+            saisine.demande,
+            "AVIS_COMMISSION",
+            acteur=acteur,
+            libelle=f"Inscrite à l'ordre du jour de la commission des cas spécifiques du {seance.date:%d/%m/%Y}",
+            detail={"saisine_id": saisine.pk, "seance": seance.date.isoformat()},
+        )
     return saisine
 
 
@@ -784,7 +810,17 @@ def decider(
             saisine.demande,
             "AVIS_COMMISSION",
             acteur=acteur,
-            libelle=f"Commission des cas spécifiques du {seance.date:%d/%m/%Y} : {decision.get_type_display()}",
+            libelle=(
+                f"Commission des cas spécifiques du {seance.date:%d/%m/%Y} : {decision.get_type_display()}. {texte}"
+            ),
+            detail={
+                "saisine_id": saisine.pk,
+                "decision": decision.type,
+                "seance": seance.date.isoformat(),
+                "texte": texte,
+                "responsable_suivi": responsable_suivi,
+                "echeance": echeance.isoformat() if echeance else None,
+            },
         )
     return decision
 

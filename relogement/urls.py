@@ -23,6 +23,7 @@ urlpatterns = [
     path("menages/<int:pk>/demande/", views.lier_demande, name="lier_demande"),
     path("menages/<int:pk>/referent/", views.changer_referent, name="changer_referent"),
     path("commission/", views.commission, name="commission"),
+    path("delais-anormalement-longs/", views.blocages, name="blocages"),
     path("commission/saisines/nouvelle/", views.saisine_nouvelle, name="saisine_nouvelle"),
     path("commission/saisines/<int:pk>/", views.saisine, name="saisine"),
     path("commission/seances/nouvelle/", views.seance_nouvelle, name="seance_nouvelle"),

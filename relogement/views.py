@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -482,7 +483,7 @@ def commission(request):
     saisines = (
         Saisine.objects.for_user(request.user)
         .filter(epci=epci)
-        .select_related("menage__operation", "seance", "saisi_par")
+        .select_related("menage__operation", "demande", "seance", "saisi_par")
     )
     seances = SeanceCommission.objects.filter(epci=epci) if gerer else SeanceCommission.objects.none()
     return render(
@@ -504,15 +505,27 @@ def saisine_nouvelle(request):
     epci = _epci(request)
     if not permissions.can_refer(request.user, epci):
         raise PermissionDenied("Vous ne pouvez pas saisir la commission de ce territoire.")
+    from demandes.models import Demande
+    from demandes.services import organisation_de
+
     menages = MenageAReloger.objects.for_user(request.user).filter(operation__epci=epci).select_related("operation")
-    initial = {}
+    initial = {"organisation": organisation_de(request.user, epci.pk)}
     if request.GET.get("menage"):
         initial["menage"] = request.GET["menage"]
-    form = forms.SaisineForm(request.POST or None, menages=menages, initial=initial)
+    if request.GET.get("demande"):
+        initial["numero_unique"] = request.GET["demande"]
+        initial["motif"] = Saisine.Motif.BLOCAGE
+    form = forms.SaisineForm(
+        request.POST or None, menages=menages, demandes=Demande.objects.for_user(request.user), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
-        saisine = services.saisir_commission(epci=epci, acteur=request.user, **form.cleaned_data)
-        messages.success(request, "Saisine enregistrée.")
-        return redirect("relogement:saisine", pk=saisine.pk)
+        try:
+            saisine = services.saisir_commission(epci=epci, acteur=request.user, **form.donnees_service())
+        except RegleError as exc:
+            form.add_error(None, texte_du_refus(exc, separateur="; "))
+        else:
+            messages.success(request, "Saisine enregistrée.")
+            return redirect("relogement:saisine", pk=saisine.pk)
     return render(
         request,
         "relogement/saisine_nouvelle.html",
@@ -523,7 +536,7 @@ def saisine_nouvelle(request):
 
 def _saisine(request, pk) -> Saisine:
     saisine = get_object_or_404(
-        Saisine.objects.select_related("epci", "menage__operation", "seance", "saisi_par"), pk=pk
+        Saisine.objects.select_related("epci", "menage__operation", "demande", "seance", "saisi_par"), pk=pk
     )
     if not permissions.can_view_saisine(request.user, saisine):
         raise PermissionDenied("Vous n'avez pas accès à cette saisine.")
@@ -627,7 +640,77 @@ def seance(request, pk):
         services.tenir_seance(seance, acteur=request.user, **form.cleaned_data)
         messages.success(request, "Compte rendu enregistré.")
         return redirect("relogement:seance", pk=pk)
-    saisines = seance.saisines.select_related("menage__operation").prefetch_related(
+    saisines = seance.saisines.select_related("menage__operation", "demande").prefetch_related(
         Prefetch("decisions", to_attr="liste_decisions")
     )
     return render(request, "relogement/seance.html", {"seance": seance, "form": form, "saisines": saisines})
+
+
+# --- Blocked situations: demands past the abnormally long delay ----------------------------------------
+
+PAR_PAGE_BLOCAGES = 50
+
+
+def _epci_blocages(request) -> Epci:
+    """The territory of the page: one whose demands the user manages (reception agent, EPCI staff)."""
+    from demandes.permissions import acces_for
+
+    acces = acces_for(request.user)
+    epcis = Epci.objects.all() if acces.admin else Epci.objects.filter(pk__in=acces.gestion)
+    siren = request.GET.get("epci")
+    epci = epcis.filter(siren=siren).first() if siren else epcis.order_by(ordre_fr("nom")).first()
+    if epci is None:
+        raise PermissionDenied("Vous ne gérez les demandes d'aucun territoire.")
+    return epci
+
+
+def _au_dela(jours: int) -> str:
+    mois, reste = divmod(max(jours, 0), 30)
+    if not mois:
+        return f"{reste} jour{'s' if reste > 1 else ''}"
+    return f"{mois} mois" + (f" et {reste} jour{'s' if reste > 1 else ''}" if reste else "")
+
+
+@login_required
+@rubrique("relogement:blocages")
+def blocages(request):
+    """Demands past the abnormally long delay (nightly detection), with what they got so far and their priority
+    status; a reception point or EPCI staff flag a blocked situation to the commission from here."""
+    from demandes.models import Demande, JournalConsultation
+    from demandes.rules import jours_au_dela
+    from demandes.services_rgpd import enregistrer_consultation_liste
+
+    epci = _epci_blocages(request)
+    demandes = Demande.objects.for_user(request.user).filter(epci=epci)
+    qs = selectors.demandes_en_delai_depasse(demandes)
+    prioritaires = request.GET.get("prioritaires") == "1"
+    if prioritaires:
+        qs = qs.filter(Q(dalo=True) | Q(nb_criteres__gt=0))
+    page = Paginator(qs, PAR_PAGE_BLOCAGES).get_page(request.GET.get("page"))
+    lignes = list(page.object_list)
+    jour = timezone.localdate()
+    libelles = dict(Saisine.Statut.choices)
+    for d in lignes:
+        d.au_dela = _au_dela(jours_au_dela(d.delai_depasse.echeance, jour))
+        d.saisine_libelle = libelles.get(d.saisine_statut, "")
+    enregistrer_consultation_liste(
+        utilisateur=request.user,
+        objet=JournalConsultation.Objet.LISTE,
+        canal=JournalConsultation.Canal.PAGE,
+        demandes=lignes,
+        detail="Demandes en délai anormalement long",
+    )
+    saisines = Saisine.objects.for_user(request.user).filter(epci=epci, demande__isnull=False)
+    return render(
+        request,
+        "relogement/blocages.html",
+        {
+            "epci": epci,
+            "page": page,
+            "lignes": lignes,
+            "prioritaires": prioritaires,
+            "comptes": selectors.comptes_blocages(demandes, saisines),
+            "peut_saisir": permissions.can_refer(request.user, epci),
+            "extra_params": f"epci={epci.siren}" + ("&prioritaires=1" if prioritaires else ""),
+        },
+    )

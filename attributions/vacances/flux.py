@@ -271,13 +271,35 @@ class Candidat:
     premier_quartile: bool | None
     effets: list[str]
     taux_effort: Decimal | None  # rent / monthly resources
+    alerte_qpv: str | None = None  # platform decision 14 (rules.alerte_dalo_precaire_qpv)
 
 
-def enrichir(demandes, vacance: Vacance, *, jour: dt.date) -> list[Candidat]:
+def alerte_qpv_active(parametres: dict[str, Decimal]) -> bool:
+    """The territory's setting of platform decision 14: the national row (on, with its source, migration 0009)
+    or the territory's; with no row at all the warning stays on, as the decision says (on by default)."""
+    return bool(parametres.get(Code.ALERTE_DALO_QPV, 1))
+
+
+def alerte_qpv(demande, situation: SituationMenage, premier_quartile: bool | None, *, en_qpv: bool, active: bool):
+    """The warning of platform decision 14 for this household and dwelling, or None."""
+    precaire = rules.est_precaire(
+        premier_quartile=premier_quartile,
+        situation_professionnelle=demande.situation_professionnelle,
+        logement_actuel=demande.logement_actuel,
+    )
+    alerte = rules.alerte_dalo_precaire_qpv(active=active, dalo=situation.dalo, en_qpv=en_qpv, precaire=precaire)
+    return rules.ALERTE_DALO_QPV if alerte else None
+
+
+def enrichir(
+    demandes, vacance: Vacance, *, jour: dt.date, parametres: dict[str, Decimal] | None = None
+) -> list[Candidat]:
     """For a page of demands (prefetched): the household, its quartile and how it moves the objectives."""
     logement = vacance.logement
     seuil = seuil_applicable(vacance.epci, jour.year).seuil_q1
     en_qpv = qpv_au(logement, jour) is not None
+    parametres = parametres_en_vigueur(jour, vacance.epci_id) if parametres is None else parametres
+    active = alerte_qpv_active(parametres)
     reservataire = vacance.reservataire
     resultat = []
     for demande in demandes:
@@ -295,7 +317,8 @@ def enrichir(demandes, vacance: Vacance, *, jour: dt.date) -> list[Candidat]:
         effort = None
         if logement.loyer is not None and situation.ressources_mensuelles > 0:
             effort = (Decimal(logement.loyer) / situation.ressources_mensuelles).quantize(Decimal("0.001"))
-        resultat.append(Candidat(demande, situation, q1, effets, effort))
+        alerte = alerte_qpv(demande, situation, q1, en_qpv=en_qpv, active=active)
+        resultat.append(Candidat(demande, situation, q1, effets, effort, alerte))
     return resultat
 
 

@@ -249,13 +249,40 @@ def _suggestions(vacance: Vacance) -> list[dict]:
     return [ligne for ligne in lignes if ligne["ecart"] < 0][:3]
 
 
+def _alertes_qpv(vacance: Vacance, candidatures, *, contexte: tuple[bool, object] | None = None) -> None:
+    """Platform decision 14 on each designated candidate (``c.alerte_qpv``): a warning, never a block.
+    ``contexte``: (setting on, first-quartile threshold) when the caller read them once for several dwellings."""
+    jour = _today()
+    en_qpv = flux.qpv_au(vacance.logement, jour) is not None
+    for c in candidatures:
+        c.alerte_qpv = None
+    if not en_qpv or not candidatures:
+        return
+    active, seuil = contexte or _contexte_alerte_qpv(vacance.epci, jour)
+    for c in candidatures:
+        situation = flux.situation_menage(c.demande, jour)
+        c.alerte_qpv = flux.alerte_qpv(
+            c.demande, situation, situation.premier_quartile(seuil), en_qpv=en_qpv, active=active
+        )
+
+
+def _contexte_alerte_qpv(epci, jour) -> tuple[bool, object]:
+    return (
+        flux.alerte_qpv_active(flux.parametres_en_vigueur(jour, epci.pk)),
+        flux.seuil_applicable(epci, jour.year).seuil_q1,
+    )
+
+
 @login_required
 def vacance(request, pk):
     vacance = _vacance_visible(request, pk)
     gerer = can_manage_vacance(request.user, vacance)
     candidatures = list(
-        vacance.candidatures.select_related("demande", "seance", "reservataire").order_by("rang_propose")
+        vacance.candidatures.select_related("demande", "seance", "reservataire")
+        .prefetch_related(*(f"demande__{p}" for p in flux.PREFETCH_MENAGE))
+        .order_by("rang_propose")
     )
+    _alertes_qpv(vacance, candidatures)
     for c in candidatures:
         c.peut_repondre = gerer and c.est_attribuee and not c.reponse
         c.peut_lever = gerer and c.type_decision == "ATTRIBUTION_CONDITION" and not c.condition_remplie_le
@@ -413,7 +440,7 @@ def vacance_candidats(request, pk):
             "vacance": vacance,
             "logement": vacance.logement,
             "page": page,
-            "candidats": flux.enrichir(demandes, vacance, jour=jour),
+            "candidats": flux.enrichir(demandes, vacance, jour=jour, parametres=parametres),
             "form": form,
             "classement_par_score": flux.champ_score() is not None,
             "nb_min": nb_min,
@@ -490,7 +517,10 @@ def seance(request, pk):
         return redirect("attributions:seance", pk=seance.pk)
     vacances = list(seance.vacances.select_related("logement__commune", "reservataire").order_by("pk"))
     candidatures = (
-        Candidature.objects.filter(seance=seance).select_related("demande").order_by("vacance_id", "rang_propose")
+        Candidature.objects.filter(seance=seance)
+        .select_related("demande")
+        .prefetch_related(*(f"demande__{p}" for p in flux.PREFETCH_MENAGE))
+        .order_by("vacance_id", "rang_propose")
     )
     par_vacance: dict[int, list] = {}
     close = services.seance_close(seance)
@@ -498,9 +528,11 @@ def seance(request, pk):
         c.modifiable = gerer and not close and not c.reponse
         par_vacance.setdefault(c.vacance_id, []).append(c)
     classes = classes_courantes(v.logement.quartier_id for v in vacances)
+    contexte_qpv = _contexte_alerte_qpv(seance.epci, _today()) if par_vacance else None
     for v in vacances:
         v.examinees = par_vacance.get(v.pk, [])
         v.classe_quartier = classes.get(v.logement.quartier_id)
+        _alertes_qpv(v, v.examinees, contexte=contexte_qpv)
     return render(
         request,
         "attributions/vacances/seance_detail.html",

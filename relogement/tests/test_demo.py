@@ -43,3 +43,25 @@ def test_demo_une_operation_npnru_deterministe_et_idempotente(territoire_demo):
         list(MenageAReloger.objects.order_by("reference").values_list("reference", "nom", "ressources_mensuelles"))
         == references
     )
+
+
+def test_demo_des_situations_bloquees(territoire_demo):
+    """After the demands' demo (a demo delay of 24 months, the detection run), blocked priority households
+    past the delay: two DALO, one flagged by the desk and decided, one flagged by a landlord."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    from demandes.models import DecisionDalo, DelaiAnormalementLong, DelaiDepasse, Evenement
+
+    # the demands' seeder, through the registry seed_demo runs (settings.DEMO_SEEDERS), as seed_demo does
+    seeder = import_string(next(chemin for chemin in settings.DEMO_SEEDERS if chemin.startswith("demandes.demo.")))
+    seeder(territoire_demo, stdout=StringIO(), nombre=400)
+    assert DelaiAnormalementLong.objects.get().mois == 24
+    assert DelaiDepasse.objects.filter(demande__epci=territoire_demo.epci).count() > 10
+    demo.seed(territoire_demo, stdout=StringIO())
+    saisines = Saisine.objects.filter(epci=territoire_demo.epci, demande__isnull=False, menage__isnull=True)
+    assert sorted(saisines.values_list("statut", flat=True)) == ["EXAMINEE", "RECUE"]
+    examinee = saisines.get(statut="EXAMINEE")
+    assert examinee.saisi_par.username == "agent" and examinee.decisions.get().type == "PROPOSITION"
+    assert examinee.demande.delai_depasse and DecisionDalo.objects.filter(demande=examinee.demande).exists()
+    assert Evenement.objects.filter(demande=examinee.demande, type="AVIS_COMMISSION").count() == 3

@@ -193,7 +193,7 @@ def test_pages_de_la_commission(client, monde_relogement, reloge):
     assert seance.statut == "TENUE"
     page = client.get(reverse("relogement:commission"), {"epci": monde_relogement.epci.siren})
     assert page.status_code == 200 and "1 dossier" in page.content.decode()
-    assert "Relogement bloqué" not in page.content.decode() and "Situation sociale complexe" in page.content.decode()
+    assert "Situation bloquée" not in page.content.decode() and "Situation sociale complexe" in page.content.decode()
     assert "accompagnement social" in client.get(reverse("relogement:seance", args=[seance.pk])).content.decode()
 
 

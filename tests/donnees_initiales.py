@@ -16,7 +16,11 @@ from django.apps import apps
 def recharger() -> None:
     from demandes.models import ParametresDemande
 
-    for migration in ("attributions.migrations.0004_parametres_attribution", "cil.migrations.0003_taux_legaux"):
+    for migration in (
+        "attributions.migrations.0004_parametres_attribution",
+        "attributions.migrations.0009_accessibilite_des_logements",
+        "cil.migrations.0003_taux_legaux",
+    ):
         importlib.import_module(migration).charger(apps, None)
     if not ParametresDemande.objects.exists():
         importlib.import_module("demandes.migrations.0002_donnees_initiales").charger(apps, None)

@@ -16,7 +16,7 @@ Format (also documented on the import page): CSV, UTF-8 (a BOM is tolerated),
 | loyer | no | monthly main rent in euros (field 44) |
 | date_premiere_location | no | first letting in the social stock (field 27), YYYY-MM-DD, DD/MM/YYYY or YYYY |
 | date_conventionnement | no | date the APL agreement took effect (field 36) |
-| accessible_pmr | no | 1/oui if accessible to wheelchair users, else 0/non |
+| accessible_pmr | no | 1/oui: wheelchair-accessible level; 0/non: not at that level (a lesser level known stays); empty: level unchanged |
 
 Idempotent: a dwelling is identified by ``identifiant``; importing the same file again changes nothing.
 
@@ -40,7 +40,7 @@ from cil.models import Bailleur, Commune, Epci, PerimetreEpci, Qpv
 from core.erreurs import ErreurMetier
 
 from ..f1 import territoire_etranger
-from ..models import Logement, Typologie
+from ..models import Logement, NiveauAccessibilite, Typologie
 
 COLONNES_REQUISES = ("identifiant", "commune_insee", "typologie")
 COLONNES = (
@@ -73,7 +73,7 @@ CHAMPS = (
     "loyer",
     "date_premiere_location",
     "date_conventionnement",
-    "accessible_pmr",
+    "niveau_accessibilite",
 )
 
 
@@ -260,7 +260,7 @@ def lire(
                 except ValueError as exc:
                     erreur(colonne, f"« {valeur} » : {exc}.")
         valeur = cell("accessible_pmr")
-        row["accessible_pmr"] = False
+        row["accessible_pmr"] = None  # empty: the level known stays
         if valeur:
             try:
                 row["accessible_pmr"] = _booleen(valeur)
@@ -270,6 +270,18 @@ def lire(
     if nb == 0 and not erreurs:
         erreurs.append(ErreurStock(None, "", "aucune ligne de logement."))
     return lignes, erreurs, nb
+
+
+def niveau_selon_colonne_pmr(accessible: bool | None, niveau_connu: str) -> str:
+    """The ``accessible_pmr`` column (wheelchair-accessible or not) against the level known
+    (docs/logements_adaptes.md): 1 gives the wheelchair level; 0 keeps a lesser level known (adaptable, reduced
+    mobility, not accessible) and turns a wheelchair level into "not known"; empty keeps the level."""
+    fauteuil = NiveauAccessibilite.FAUTEUIL
+    if accessible is None:
+        return niveau_connu
+    if accessible:
+        return fauteuil
+    return "" if niveau_connu == fauteuil else niveau_connu
 
 
 def perimetre_stock(*, bailleur: Bailleur, acteur=None, epcis=None) -> frozenset[int] | None:
@@ -306,6 +318,9 @@ def importer_logements(*, contenu: bytes, bailleur: Bailleur, acteur=None, epcis
     nouveaux, modifies = [], []
     for ligne in lignes:
         avant = existants.get(ligne["identifiant"])
+        ligne["niveau_accessibilite"] = niveau_selon_colonne_pmr(
+            ligne["accessible_pmr"], avant["niveau_accessibilite"] if avant else ""
+        )
         valeurs = {k: ligne[k] for k in CHAMPS}
         if avant is None:
             nouveaux.append(Logement(identifiant=ligne["identifiant"], **valeurs))

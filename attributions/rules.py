@@ -938,12 +938,15 @@ def apparier(logement: Accessibilite, besoins: Besoins, *, largeur_min_fauteuil_
             bloquants.append(f"étage {logement.etage} sans ascenseur")
         elif sans_marche is None:
             manques.append("accès sans marche à vérifier (étage ou ascenseur non renseigné)")
-    elif besoins.capacite_marche == CapaciteMarche.PREMIER_ETAGE:
-        if not sans_marche and not (logement.etage is not None and logement.etage <= 1):
-            if sans_marche is False:
-                bloquants.append(f"étage {logement.etage} sans ascenseur")
-            else:
-                manques.append("étage ou ascenseur non renseigné")
+    elif (
+        besoins.capacite_marche == CapaciteMarche.PREMIER_ETAGE
+        and not sans_marche
+        and not (logement.etage is not None and logement.etage <= 1)
+    ):
+        if sans_marche is False:
+            bloquants.append(f"étage {logement.etage} sans ascenseur")
+        else:
+            manques.append("étage ou ascenseur non renseigné")
     if Equipement.ASCENSEUR in besoins.equipements and not (logement.ascenseur is True or logement.etage == 0):
         if logement.ascenseur is False and logement.etage is not None:
             bloquants.append(f"ascenseur nécessaire : étage {logement.etage} sans ascenseur")
@@ -980,3 +983,16 @@ def profils_decisifs() -> list[Besoins]:
                 equipements = frozenset({str(Equipement.ASCENSEUR)}) if ascenseur else frozenset()
                 profils.append(Besoins(fauteuil=fauteuil, capacite_marche=str(capacite), equipements=equipements))
     return profils
+
+
+def alerte_logement_adapte(*, logement_adapte: bool, nb_sans_besoin: int, nb_en_attente: int) -> str | None:
+    """The warning (never a block) when an adapted dwelling is about to go to households that do not need it
+    while households that do are waiting (docs/logements_adaptes.md)."""
+    if not logement_adapte or nb_sans_besoin <= 0 or nb_en_attente <= 0:
+        return None
+    menages = "ménage qui en a besoin attend" if nb_en_attente == 1 else "ménages qui en ont besoin attendent"
+    candidats = "candidat n'en a" if nb_sans_besoin == 1 else "candidats n'en ont"
+    return (
+        f"Logement adapté : {nb_en_attente} {menages} sur le territoire, alors que {nb_sans_besoin} {candidats} "
+        "pas besoin. Vérifiez ce choix avant l'attribution."
+    )

@@ -304,12 +304,8 @@ class Demande(models.Model):
         "équipements nécessaires", default=list, blank=True, help_text="Codes nationaux des équipements."
     )
     # derived from ``aides_techniques`` on every save (one truth): a wheelchair, manual or electric
-    accessibilite_pmr = models.BooleanField(
-        "logement accessible en fauteuil roulant", default=False, editable=False
-    )
-    besoin_adaptation = models.CharField(
-        "besoin particulier (handicap, perte d'autonomie)", max_length=300, blank=True
-    )
+    accessibilite_pmr = models.BooleanField("logement accessible en fauteuil roulant", default=False, editable=False)
+    besoin_adaptation = models.CharField("besoin particulier (handicap, perte d'autonomie)", max_length=300, blank=True)
 
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
@@ -363,6 +359,15 @@ class Demande(models.Model):
     def __str__(self) -> str:
         return f"{self.numero_unique} {self.nom} {self.prenom}"
 
+    def save(self, *args, **kwargs):
+        self.accessibilite_pmr = rules.en_fauteuil(self.aides_techniques or [])
+        if kwargs.get("update_fields") is not None and "aides_techniques" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "accessibilite_pmr"}
+        self.nom_norm = rules.normaliser(self.nom)
+        self.nom_naissance_norm = rules.normaliser(self.nom_naissance)
+        self.prenom_norm = rules.normaliser(self.prenom)
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         erreurs = {}
@@ -390,15 +395,6 @@ class Demande(models.Model):
     def get_equipements_handicap_display(self) -> list[str]:
         labels = dict(EquipementHandicap.choices)
         return [labels.get(code, code) for code in self.equipements_handicap or []]
-
-    def save(self, *args, **kwargs):
-        self.accessibilite_pmr = rules.en_fauteuil(self.aides_techniques or [])
-        if kwargs.get("update_fields") is not None and "aides_techniques" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "accessibilite_pmr"}
-        self.nom_norm = rules.normaliser(self.nom)
-        self.nom_naissance_norm = rules.normaliser(self.nom_naissance)
-        self.prenom_norm = rules.normaliser(self.prenom)
-        super().save(*args, **kwargs)
 
     @property
     def est_active(self) -> bool:

@@ -36,7 +36,8 @@ class LogementSerializer(serializers.ModelSerializer):
         fields = [
             "identifiant", "bailleur_siren", "commune_insee", "epci_siren", "adresse", "qpv_code", "qpv_2015_code",
             "typologie", "surface", "financement", "loyer", "date_premiere_location", "date_conventionnement",
-            "accessible_pmr",
+            "accessible_pmr", "niveau_accessibilite", "etage", "ascenseur", "salle_de_bain_adaptee", "wc_adapte",
+            "largeur_portes_cm", "stationnement_adapte",
         ]  # fmt: skip
 
 

@@ -16,7 +16,8 @@ Format (also documented on the import page): CSV, UTF-8 (a BOM is tolerated),
 | loyer | no | monthly main rent in euros (field 44) |
 | date_premiere_location | no | first letting in the social stock (field 27), YYYY-MM-DD, DD/MM/YYYY or YYYY |
 | date_conventionnement | no | date the APL agreement took effect (field 36) |
-| accessible_pmr | no | 1/oui: wheelchair-accessible level; 0/non: not at that level (a lesser level known stays); empty: level unchanged |
+| accessible_pmr | no | 1/oui: wheelchair-accessible level; 0/non: not that level (a lesser level known |
+|                |    | stays); empty: level unchanged (docs/logements_adaptes.md) |
 
 Idempotent: a dwelling is identified by ``identifiant``; importing the same file again changes nothing.
 

@@ -271,6 +271,7 @@ DEMO_SEEDERS = [
     "demandes.demo_cotation.seed",
     "attributions.demo.seed",
     "attributions.vacances.demo.seed",
+    "attributions.vacances.demo_adaptes.seed",
     "relogement.demo.seed",
     "politique.demo.seed",
     "observatoire.demo.seed",

@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from attributions.models import Logement, Vacance
 from attributions.services import import_attributions
-from attributions.vacances import adaptes
+from attributions.vacances import adaptes, demo_adaptes
 from attributions.vacances import demo as demo_flux
-from attributions.vacances import demo_adaptes
 from cil.demo import build_demo_territory
 from cil.services import import_referentiels
 from demandes.models import Demande

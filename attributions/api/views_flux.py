@@ -30,6 +30,9 @@ class LogementSerializer(serializers.ModelSerializer):
     epci_siren = serializers.CharField(source="epci.siren")
     qpv_code = serializers.CharField(source="qpv.code", default="")
     qpv_2015_code = serializers.CharField(source="qpv_2015.code", default="")
+    accessible_pmr = serializers.BooleanField(
+        read_only=True, help_text="Accessible en fauteuil roulant : déduit du niveau d'accessibilité."
+    )
 
     class Meta:
         model = Logement

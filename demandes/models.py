@@ -295,7 +295,12 @@ class Demande(models.Model):
         "handicap sensoriel (déficience auditive ou visuelle)", default=False, db_default=False
     )
     capacite_marche = models.CharField(
-        "capacité à monter des marches", max_length=1, choices=CapaciteMarche.choices, blank=True, db_default=""
+        "capacité à monter des marches",
+        max_length=1,
+        choices=CapaciteMarche.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     aides_techniques = models.JSONField(
         "aides techniques", default=list, blank=True, help_text="Codes nationaux (fauteuil roulant : 4 ou 5)."

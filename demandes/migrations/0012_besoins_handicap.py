@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='demande',
             name='capacite_marche',
-            field=models.CharField(blank=True, choices=[('', 'Non renseignée'), ('1', 'Impossible (aucune marche)'), ('2', '1 à 3 marches'), ('3', "Jusqu'au 1er étage"), ('4', "Plus d'un étage")], db_default='', max_length=1, verbose_name='capacité à monter des marches'),
+            field=models.CharField(blank=True, choices=[('', 'Non renseignée'), ('1', 'Impossible (aucune marche)'), ('2', '1 à 3 marches'), ('3', "Jusqu'au 1er étage"), ('4', "Plus d'un étage")], db_default='', default='', max_length=1, verbose_name='capacité à monter des marches'),
         ),
         migrations.AddField(
             model_name='demande',

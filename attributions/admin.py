@@ -108,7 +108,7 @@ from .models import DecisionCaleol, InstantaneObjectifs, Logement, LotImport  # 
 @admin.register(Logement)
 class LogementAdmin(TerritoireScopedAdmin):
     list_display = ("identifiant", "bailleur", "commune", "typologie", "qpv", "quartier", "financement", "loyer")
-    list_filter = ("typologie", "financement", "accessible_pmr")
+    list_filter = ("typologie", "financement", "niveau_accessibilite", "accessible_pmr")
     search_fields = ("identifiant", "adresse", "bailleur__nom")
     autocomplete_fields = ("epci",)
     raw_id_fields = ("bailleur", "commune", "qpv", "qpv_2015", "quartier")

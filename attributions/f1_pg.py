@@ -283,9 +283,9 @@ def _ecrire(  # noqa: C901
               ORDER BY logement_id, date_decision DESC, ligne DESC
             ), ecrits AS (
               INSERT INTO {table_l} AS l (identifiant, bailleur_id, commune_id, epci_id, typologie, qpv_id, qpv_2015_id,
-                                          carte_2024_connue, carte_2015_connue, adresse, financement, accessible_pmr)
+                                          carte_2024_connue, carte_2015_connue, adresse, financement)
               SELECT d.logement_id, b.id, d.commune_id, d.epci_id, d.typologie, n.qpv_id, o.qpv_id,
-                     n.logement_id IS NOT NULL, o.logement_id IS NOT NULL, '', '', false
+                     n.logement_id IS NOT NULL, o.logement_id IS NOT NULL, '', ''
               FROM dernier d JOIN cil_bailleur b ON b.siren = d.bailleur_siren
               LEFT JOIN c2024 n ON n.logement_id = d.logement_id LEFT JOIN c2015 o ON o.logement_id = d.logement_id
               ON CONFLICT (identifiant) DO UPDATE SET

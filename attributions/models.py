@@ -28,6 +28,14 @@ class Typologie(models.TextChoices):
     T6 = "T6", "T6 et plus"
 
 
+class NiveauAccessibilite(models.TextChoices):
+    FAUTEUIL = rules.NiveauAccessibilite.FAUTEUIL, "Accessible en fauteuil roulant"
+    ADAPTABLE = rules.NiveauAccessibilite.ADAPTABLE, "Adaptable (travaux simples pour le fauteuil)"
+    MOBILITE_REDUITE = rules.NiveauAccessibilite.MOBILITE_REDUITE, "Accessible aux personnes à mobilité réduite"
+    NON_ACCESSIBLE = rules.NiveauAccessibilite.NON_ACCESSIBLE, "Non accessible"
+    NON_RENSEIGNE = rules.NiveauAccessibilite.NON_RENSEIGNE, "Non renseigné"
+
+
 class Logement(models.Model):
     """A dwelling, as in the landlords' register (RPLS)."""
 
@@ -76,7 +84,33 @@ class Logement(models.Model):
     loyer = models.DecimalField("loyer principal (€/mois)", max_digits=8, decimal_places=2, null=True, blank=True)
     date_premiere_location = models.DateField("première mise en location", null=True, blank=True)
     date_conventionnement = models.DateField("date de conventionnement APL", null=True, blank=True)
-    accessible_pmr = models.BooleanField("accessible aux personnes à mobilité réduite", default=False)
+    # accessibility, as the field describes it (docs/logements_adaptes.md); None: not known
+    niveau_accessibilite = models.CharField(
+        "niveau d'accessibilité",
+        max_length=16,
+        choices=NiveauAccessibilite.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    etage = models.PositiveSmallIntegerField("étage (0 : rez-de-chaussée)", null=True, blank=True)
+    ascenseur = models.BooleanField("ascenseur", null=True, blank=True)
+    salle_de_bain_adaptee = models.BooleanField("salle d'eau adaptée (douche de plain-pied)", null=True, blank=True)
+    wc_adapte = models.BooleanField("WC avec espace de transfert", null=True, blank=True)
+    largeur_portes_cm = models.PositiveSmallIntegerField(
+        "largeur des portes (cm)", null=True, blank=True, help_text="Largeur nominale de la porte la plus étroite."
+    )
+    stationnement_adapte = models.BooleanField("place de stationnement adaptée", null=True, blank=True)
+    # one truth: derived from the level by the database (wheelchair-accessible), read by the filters and the API
+    accessible_pmr = models.GeneratedField(
+        expression=models.Case(
+            models.When(niveau_accessibilite=rules.NiveauAccessibilite.FAUTEUIL, then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField("accessible en fauteuil roulant"),
+        db_persist=True,
+        verbose_name="accessible en fauteuil roulant",
+    )
 
     class Meta:
         verbose_name = "logement"
@@ -84,6 +118,22 @@ class Logement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identifiant} ({self.typologie}, {self.commune.nom})"
+
+    @property
+    def accessibilite(self) -> rules.Accessibilite:
+        return rules.Accessibilite(
+            niveau=self.niveau_accessibilite,
+            etage=self.etage,
+            ascenseur=self.ascenseur,
+            salle_de_bain_adaptee=self.salle_de_bain_adaptee,
+            wc_adapte=self.wc_adapte,
+            largeur_portes_cm=self.largeur_portes_cm,
+            stationnement_adapte=self.stationnement_adapte,
+        )
+
+    @property
+    def est_adapte(self) -> bool:
+        return self.niveau_accessibilite in rules.NIVEAUX_ADAPTES
 
 
 class LotImport(models.Model):
@@ -302,6 +352,7 @@ class ParametreAttribution(models.Model):
             "ALERTE_DALO_QPV",
             "Alerte : ménage DALO précaire proposé pour un logement en QPV (1 : oui, 0 : non)",
         )
+        LARGEUR_PORTE_FAUTEUIL = "LARGEUR_PORTE_FAUTEUIL", "Largeur minimale des portes pour un fauteuil (cm)"
 
     code = models.CharField("paramètre", max_length=24, choices=Code.choices)
     valeur = models.DecimalField("valeur", max_digits=10, decimal_places=4)

@@ -868,3 +868,188 @@ def controle_parts_etat(
             f"{pourcentage(plafond_agents, 0)} (R. 441-5-2)."
         )
     return alertes
+
+
+# --- Adapted dwellings: does a dwelling meet a household's disability needs ---------------------------
+# docs/logements_adaptes.md. The needs are the national form's (demandes.rules: wheelchair, walking capacity,
+# equipment); the dwelling's accessibility is described by the landlord. Pure: the candidate search turns the
+# verdict into SQL by enumerating the few household profiles that decide it (vacances.flux).
+
+
+class NiveauAccessibilite(enum.StrEnum):
+    FAUTEUIL = "FAUTEUIL"  # accessible en fauteuil roulant
+    ADAPTABLE = "ADAPTABLE"  # accessible, adaptable au fauteuil par des travaux simples
+    MOBILITE_REDUITE = "MOBILITE_REDUITE"  # accessible aux personnes à mobilité réduite, sans marche
+    NON_ACCESSIBLE = "NON_ACCESSIBLE"
+    NON_RENSEIGNE = ""
+
+
+# the levels that make a dwelling "adapted" (listed in the adapted dwellings' exchange)
+NIVEAUX_ADAPTES = (NiveauAccessibilite.FAUTEUIL, NiveauAccessibilite.ADAPTABLE, NiveauAccessibilite.MOBILITE_REDUITE)
+
+
+@dataclass(frozen=True)
+class Accessibilite:
+    """A dwelling as the field describes it; None: not known."""
+
+    niveau: str = NiveauAccessibilite.NON_RENSEIGNE
+    etage: int | None = None  # 0: ground floor
+    ascenseur: bool | None = None
+    salle_de_bain_adaptee: bool | None = None  # walk-in shower or adapted bath
+    wc_adapte: bool | None = None  # transfer space
+    largeur_portes_cm: int | None = None  # the narrowest door of the dwelling, nominal width
+    stationnement_adapte: bool | None = None
+
+    @property
+    def adapte(self) -> bool:
+        return self.niveau in NIVEAUX_ADAPTES
+
+    @property
+    def sans_marche(self) -> bool | None:
+        """Reached without a step: on the ground floor or served by a lift (an adapted level says so)."""
+        if self.adapte or self.etage == 0 or self.ascenseur is True:
+            return True
+        if self.etage is not None and self.ascenseur is False:
+            return False
+        return None
+
+
+@dataclass(frozen=True)
+class Besoins:
+    """A household's needs (national codes, demandes.rules)."""
+
+    fauteuil: bool = False
+    capacite_marche: str = ""
+    equipements: frozenset[str] = frozenset()
+
+    @property
+    def adapte(self) -> bool:
+        """The household needs an adapted dwelling (demandes.rules.a_besoin_logement_adapte)."""
+        from demandes.rules import FAUTEUILS, a_besoin_logement_adapte
+
+        aides = [next(iter(FAUTEUILS))] if self.fauteuil else []
+        return a_besoin_logement_adapte(aides, self.capacite_marche, self.equipements)
+
+
+class Adequation(enum.StrEnum):
+    SANS_BESOIN = "SANS_BESOIN"  # the household needs no adapted dwelling
+    SATISFAITS = "SATISFAITS"  # every need strictly met
+    PARTIELS = "PARTIELS"  # nothing rules it out, but something is missing, unknown or needs works
+    NON_SATISFAITS = "NON_SATISFAITS"  # a need rules the dwelling out
+
+
+LIBELLES_ADEQUATION = {
+    Adequation.SANS_BESOIN: "Sans besoin d'adaptation",
+    Adequation.SATISFAITS: "Besoins satisfaits",
+    Adequation.PARTIELS: "Besoins satisfaits en partie",
+    Adequation.NON_SATISFAITS: "Besoins non satisfaits",
+}
+
+
+@dataclass(frozen=True)
+class Appariement:
+    adequation: Adequation
+    bloquants: tuple[str, ...] = ()
+    manques: tuple[str, ...] = ()
+
+    @property
+    def libelle(self) -> str:
+        return LIBELLES_ADEQUATION[self.adequation]
+
+    @property
+    def convient(self) -> bool:
+        """The household needs an adapted dwelling and this one meets its needs, strictly or partly."""
+        return self.adequation in (Adequation.SATISFAITS, Adequation.PARTIELS)
+
+
+def _equipement(present: bool | None, libelle: str) -> str | None:
+    if present is True:
+        return None
+    return f"{libelle} : non renseigné" if present is None else f"{libelle} : absent"
+
+
+def apparier(logement: Accessibilite, besoins: Besoins, *, largeur_min_fauteuil_cm: int) -> Appariement:
+    """Does the dwelling meet the household's needs, and how well (docs/logements_adaptes.md, table of rules).
+
+    Blocking (NON_SATISFAITS): a wheelchair and a level neither wheelchair-accessible nor adaptable, or doors
+    narrower than ``largeur_min_fauteuil_cm`` (a dated parameter); stairs the household cannot climb (floor
+    above what the walking capacity allows, no lift); a lift needed and an upper floor without one.
+    Partial: an adaptable level (works), an equipment missing or unknown, access not known.
+    """
+    from demandes.rules import CapaciteMarche, Equipement
+
+    if not besoins.adapte:
+        return Appariement(Adequation.SANS_BESOIN)
+    bloquants: list[str] = []
+    manques: list[str] = []
+    if besoins.fauteuil:
+        if logement.niveau == NiveauAccessibilite.ADAPTABLE:
+            manques.append("logement adaptable : travaux d'adaptation au fauteuil à prévoir")
+        elif logement.niveau != NiveauAccessibilite.FAUTEUIL:
+            bloquants.append("logement non accessible en fauteuil roulant")
+        if logement.largeur_portes_cm is not None and logement.largeur_portes_cm < largeur_min_fauteuil_cm:
+            bloquants.append(f"portes de {logement.largeur_portes_cm} cm (moins de {largeur_min_fauteuil_cm} cm)")
+    sans_marche = logement.sans_marche
+    if besoins.fauteuil or besoins.capacite_marche in (CapaciteMarche.IMPOSSIBLE, CapaciteMarche.MARCHES):
+        if sans_marche is False:
+            bloquants.append(f"étage {logement.etage} sans ascenseur")
+        elif sans_marche is None:
+            manques.append("accès sans marche à vérifier (étage ou ascenseur non renseigné)")
+    elif (
+        besoins.capacite_marche == CapaciteMarche.PREMIER_ETAGE
+        and not sans_marche
+        and not (logement.etage is not None and logement.etage <= 1)
+    ):
+        if sans_marche is False:
+            bloquants.append(f"étage {logement.etage} sans ascenseur")
+        else:
+            manques.append("étage ou ascenseur non renseigné")
+    if Equipement.ASCENSEUR in besoins.equipements and not (logement.ascenseur is True or logement.etage == 0):
+        if logement.ascenseur is False and logement.etage is not None:
+            bloquants.append(f"ascenseur nécessaire : étage {logement.etage} sans ascenseur")
+        else:
+            manques.append("ascenseur : non renseigné")
+    for codes, present, libelle in (
+        (
+            (Equipement.DOUCHE_SANS_SEUIL, Equipement.BAIGNOIRE_ADAPTEE),
+            logement.salle_de_bain_adaptee,
+            "salle d'eau adaptée",
+        ),
+        ((Equipement.WC_TRANSFERT,), logement.wc_adapte, "WC avec espace de transfert"),
+        ((Equipement.STATIONNEMENT,), logement.stationnement_adapte, "place de stationnement adaptée"),
+    ):
+        if any(code in besoins.equipements for code in codes) and (manque := _equipement(present, libelle)):
+            manques.append(manque)
+    if bloquants:
+        return Appariement(Adequation.NON_SATISFAITS, tuple(bloquants), tuple(manques))
+    if manques:
+        return Appariement(Adequation.PARTIELS, (), tuple(manques))
+    return Appariement(Adequation.SATISFAITS)
+
+
+def profils_decisifs() -> list[Besoins]:
+    """Every household profile that can rule a dwelling out: blocking depends only on the wheelchair, the
+    walking capacity and the lift among the equipment (the other equipment only makes a match partial).
+    The candidate search evaluates ``apparier`` on each to write its SQL filter."""
+    from demandes.rules import CapaciteMarche, Equipement
+
+    profils = []
+    for fauteuil in (False, True):
+        for capacite in ("", *CapaciteMarche):
+            for ascenseur in (False, True):
+                equipements = frozenset({str(Equipement.ASCENSEUR)}) if ascenseur else frozenset()
+                profils.append(Besoins(fauteuil=fauteuil, capacite_marche=str(capacite), equipements=equipements))
+    return profils
+
+
+def alerte_logement_adapte(*, logement_adapte: bool, nb_sans_besoin: int, nb_en_attente: int) -> str | None:
+    """The warning (never a block) when an adapted dwelling is about to go to households that do not need it
+    while households that do are waiting (docs/logements_adaptes.md)."""
+    if not logement_adapte or nb_sans_besoin <= 0 or nb_en_attente <= 0:
+        return None
+    menages = "ménage qui en a besoin attend" if nb_en_attente == 1 else "ménages qui en ont besoin attendent"
+    candidats = "candidat n'en a" if nb_sans_besoin == 1 else "candidats n'en ont"
+    return (
+        f"Logement adapté : {nb_en_attente} {menages} sur le territoire, alors que {nb_sans_besoin} {candidats} "
+        "pas besoin. Vérifiez ce choix avant l'attribution."
+    )

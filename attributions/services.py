@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -679,6 +680,53 @@ def reservataire_du_bailleur(bailleur: Bailleur) -> Reservataire:
         defaults={"nom": f"{bailleur.nom} (stock non réservé)", "bailleur": bailleur},
     )
     return reservataire
+
+
+CHAMPS_ACCESSIBILITE = (
+    "niveau_accessibilite",
+    "etage",
+    "ascenseur",
+    "salle_de_bain_adaptee",
+    "wc_adapte",
+    "largeur_portes_cm",
+    "stationnement_adapte",
+)
+
+
+@transaction.atomic
+def decrire_accessibilite(*, logement: Logement, donnees: dict, acteur) -> list[str]:
+    """The landlord describes the dwelling's accessibility (docs/logements_adaptes.md); returns the fields
+    changed. The change is noted in the log of the dwelling's open vacancy, if any (who, when, what)."""
+    from .models import TransitionVacance, Vacance
+
+    inconnus = set(donnees) - set(CHAMPS_ACCESSIBILITE)
+    if inconnus:
+        raise ActionRefusee(f"Champ non modifiable : {', '.join(sorted(inconnus))}.")
+    logement = Logement.objects.select_for_update().get(pk=logement.pk)
+    modifies = []
+    for champ, valeur in donnees.items():
+        if getattr(logement, champ) != valeur:
+            setattr(logement, champ, valeur)
+            modifies.append(str(Logement._meta.get_field(champ).verbose_name))
+    if not modifies:
+        return []
+    try:
+        logement.full_clean(exclude=["identifiant", "bailleur", "commune", "epci", "qpv", "qpv_2015"])
+    except ValidationError as exc:
+        raise ActionRefusee(" ".join(f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items())) from None
+    logement.save(update_fields=[c for c in CHAMPS_ACCESSIBILITE if c in donnees])
+    ouverte = Vacance.objects.filter(logement=logement).exclude(statut=Vacance.Statut.BAIL_SIGNE).first()
+    if ouverte is not None:
+        transitions.journaliser(
+            ouverte,
+            TransitionVacance,
+            de=ouverte.statut,
+            vers=ouverte.statut,
+            action="ACCESSIBILITE",
+            acteur=acteur,
+            motif="Accessibilité décrite : " + ", ".join(modifies),
+        )
+    return modifies
 
 
 @transaction.atomic

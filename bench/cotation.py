@@ -55,7 +55,8 @@ def enrichir() -> float:
                               '["TROP_GRAND","TROP_CHER"]','["RAPPROCHEMENT_TRAVAIL"]'])[1 + id % 6]::jsonb,
               est_mutation = (id % 7 = 1),
               situation_familiale = CASE WHEN id % 3 = 0 THEN 'MARIE' ELSE 'CELIBATAIRE' END,
-              accessibilite_pmr = (id % 41 = 0)
+              accessibilite_pmr = (id % 41 = 0),
+              aides_techniques = CASE WHEN id % 41 = 0 THEN '["4"]' ELSE '[]' END::jsonb
             """
         )
         c.execute(

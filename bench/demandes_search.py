@@ -458,7 +458,8 @@ def generer(n: int, terr) -> float:
       nom, nom_naissance, prenom, date_naissance, sexe, nationalite, nom_norm, nom_naissance_norm, prenom_norm,
       adresse, code_postal, ville, telephone, email, courrier_postal, situation_familiale, situation_professionnelle,
       employeur, employeur_siret, logement_actuel, est_mutation, motifs, commentaire, typologies,
-      ascenseur_requis, accessibilite_pmr, besoin_adaptation, cree_le, modifie_le
+      ascenseur_requis, accessibilite_pmr, aides_techniques, equipements_handicap, besoin_adaptation, cree_le,
+      modifie_le
     )
     SELECT
       '038-' || extract(year FROM depot)::int || '-' || lpad(i::text, 7, '0'),
@@ -472,7 +473,7 @@ def generer(n: int, terr) -> float:
       CASE WHEN i % 10 < 6 THEN nom_reel_norm ELSE nom_synth END, '', ({arr(prenoms_norm)})[p],
       i || ' rue des Alpes', '38000', 'Grenoble', '', '', true, 'CELIBATAIRE', 'CDI',
       '', '', 'LOCATAIRE_PRIVE', false, '["TROP_CHER"]'::jsonb, '', '["T2"]'::jsonb,
-      false, false, '', now(), now()
+      false, false, '[]'::jsonb, '[]'::jsonb, '', now(), now()
     FROM s
     """
     start = time.perf_counter()

@@ -105,12 +105,13 @@ def generer(taille: dict) -> dict:
         "logements",
         f"""
         INSERT INTO {Logement._meta.db_table} (identifiant, bailleur_id, commune_id, epci_id, qpv_id, qpv_2015_id,
-            carte_2024_connue, carte_2015_connue, typologie, adresse, surface, financement, loyer, accessible_pmr)
+            carte_2024_connue, carte_2015_connue, typologie, adresse, surface, financement, loyer, niveau_accessibilite)
         SELECT 'BENCH' || g, (%(b)s::bigint[])[1 + g %% cardinality(%(b)s::bigint[])],
                (%(c)s::bigint[])[1 + (g * 31) %% cardinality(%(c)s::bigint[])], %(e)s,
                CASE WHEN g %% 4 = 0 THEN (%(q)s::bigint[])[1 + g %% cardinality(%(q)s::bigint[])] END, NULL,
                true, false, 'T' || (1 + g %% 6), g || ' avenue des Alpes', 20 + 15 * (g %% 6),
-               (ARRAY['PLAI','PLUS','PLUS','PLUS','PLS'])[1 + g %% 5], 250 + (g %% 6) * 90, g %% 10 = 0
+               (ARRAY['PLAI','PLUS','PLUS','PLUS','PLS'])[1 + g %% 5], 250 + (g %% 6) * 90,
+               CASE WHEN g %% 10 = 0 THEN 'FAUTEUIL' ELSE '' END
         FROM generate_series(1, %(n)s) g
         """,
         {"b": bailleurs, "c": communes, "e": epci.pk, "q": qpv, "n": taille["logements"]},

@@ -147,3 +147,14 @@ class Percentile(Aggregate):
         return super().as_sql(
             compiler, connection, template=f"%(function)s(%(expressions)s, {self.fraction!r})", **extra_context
         )
+
+
+def q_liste_contient(champ: str, code: str):
+    """A JSON list column holds the string ``code``: containment on PostgreSQL, the quoted text on SQLite
+    (no JSON containment there; codes are plain words or digits, so the quoted form cannot match by accident)."""
+    from django.db import connection
+    from django.db.models import Q
+
+    if connection.vendor == "postgresql":
+        return Q(**{f"{champ}__contains": [code]})
+    return Q(**{f"{champ}__icontains": f'"{code}"'})

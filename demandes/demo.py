@@ -134,7 +134,10 @@ def seed(territory, *, stdout: TextIO | None = None, nombre: int = NOMBRE) -> in
             motifs=rng.sample([m.value for m in Demande.Motif], k=rng.randint(1, 2)),
             typologies=sorted({f"T{min(6, 1 + (1 if couple else 0) + nb_enfants // 2 + k)}" for k in (0, 1)}),
             loyer_max=rng.choice([None, 450, 550, 650, 750]),
-            accessibilite_pmr=rng.random() < 0.04,
+            # a wheelchair (manual) for about 4 %: the flag and the technical aid agree (bulk_create skips save())
+            aides_techniques=["4"] if (fauteuil := rng.random() < 0.04) else [],
+            accessibilite_pmr=fauteuil,
+            handicap_moteur=fauteuil,
             ascenseur_requis=age > 70 and rng.random() < 0.5,
         )
         d.nom_norm, d.prenom_norm = rules.normaliser(d.nom), rules.normaliser(d.prenom)

@@ -14,7 +14,18 @@ from core import forms as core_forms
 from core.db import ordre_fr
 from core.validators import SansNirMixin
 
-from .models import CriterePriorite, Demande, MembreMenage, MotifRadiation, PieceJustificative, Ressource, TypePiece
+from . import rules
+from .models import (
+    AideTechnique,
+    CriterePriorite,
+    Demande,
+    EquipementHandicap,
+    MembreMenage,
+    MotifRadiation,
+    PieceJustificative,
+    Ressource,
+    TypePiece,
+)
 
 DateInput = core_forms.DateInput
 
@@ -113,9 +124,40 @@ CHAMPS_SOUHAITS = [
     "loyer_max",
     "etage_max",
     "ascenseur_requis",
-    "accessibilite_pmr",
+    # disability needs (national form, listeHandicap)
+    "handicap_moteur",
+    "handicap_sensoriel",
+    "capacite_marche",
+    "aides_techniques",
+    "equipements_handicap",
     "besoin_adaptation",
 ]
+
+
+def champs_handicap() -> dict:
+    """The needs' multiple choices (national codes), shared by the registration and the edit forms."""
+    return {
+        "aides_techniques": forms.MultipleChoiceField(
+            label="Aides techniques",
+            choices=AideTechnique.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text="Un fauteuil roulant (manuel ou électrique) demande un logement accessible en fauteuil.",
+        ),
+        "equipements_handicap": forms.MultipleChoiceField(
+            label="Équipements nécessaires",
+            choices=EquipementHandicap.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        ),
+    }
+
+
+def _verifier_aides(valeur) -> list:
+    message = rules.erreur_aides_techniques(valeur)
+    if message:
+        raise forms.ValidationError(message)
+    return list(valeur)
 
 
 class DemandeurForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
@@ -318,9 +360,15 @@ class SouhaitsForm(SansNirMixin, AccessibleMixin, forms.ModelForm):
         help_text="Une ou plusieurs communes (Ctrl ou Cmd pour en choisir plusieurs).",
     )
 
+    aides_techniques = champs_handicap()["aides_techniques"]
+    equipements_handicap = champs_handicap()["equipements_handicap"]
+
     class Meta:
         model = Demande
         fields = CHAMPS_SOUHAITS
+
+    def clean_aides_techniques(self):
+        return _verifier_aides(self.cleaned_data["aides_techniques"])
 
     def __init__(self, *args, epci=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -340,6 +388,8 @@ class DemandeEditForm(DemandeurForm):
     motifs = LogementForm.base_fields["motifs"]
     criteres_mutation = _champ_criteres_mutation()
     typologies = SouhaitsForm.base_fields["typologies"]
+    aides_techniques = SouhaitsForm.base_fields["aides_techniques"]
+    equipements_handicap = SouhaitsForm.base_fields["equipements_handicap"]
     communes_souhaitees = forms.ModelMultipleChoiceField(
         label="Communes souhaitées", queryset=Commune.objects.none(), required=True
     )
@@ -348,6 +398,9 @@ class DemandeEditForm(DemandeurForm):
         model = Demande
         fields = CHAMPS_DEMANDEUR + CHAMPS_REVENUS + CHAMPS_LOGEMENT + CHAMPS_SOUHAITS + CHAMPS_SUIVI
         widgets = {"date_naissance": DateInput(), "commentaire": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_aides_techniques(self):
+        return _verifier_aides(self.cleaned_data["aides_techniques"])
 
     def __init__(self, *args, epci=None, lecture, **kwargs):
         super().__init__(*args, **kwargs)

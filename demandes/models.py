@@ -6,6 +6,7 @@ Writes go through ``services.py`` only. Querysets carry the vocabulary (``for_us
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -118,6 +119,53 @@ class DemandeQuerySet(models.QuerySet):
 
     def actives(self):
         return self.filter(statut__in=[Statut.ACTIVE, Statut.A_RENOUVELER])
+
+    def besoin_logement_adapte(self):
+        """Demands whose household needs an adapted dwelling: ``rules.a_besoin_logement_adapte`` in SQL."""
+        return self.filter(q_besoin_logement_adapte())
+
+
+def q_besoin_logement_adapte() -> Q:
+    """The SQL side of ``rules.a_besoin_logement_adapte`` (same constants; its test compares both)."""
+    from core.db import q_liste_contient
+
+    q = Q(accessibilite_pmr=True) | Q(capacite_marche__in=sorted(rules.CAPACITES_LIMITEES))
+    for code in sorted(rules.EQUIPEMENTS_ACCESSIBILITE):
+        q |= q_liste_contient("equipements_handicap", code)
+    return q
+
+
+class CapaciteMarche(models.TextChoices):
+    """National codes (ListeCapaciteMarcheHandicap)."""
+
+    NON_RENSEIGNEE = "", "Non renseignée"
+    IMPOSSIBLE = rules.CapaciteMarche.IMPOSSIBLE, "Impossible (aucune marche)"
+    MARCHES = rules.CapaciteMarche.MARCHES, "1 à 3 marches"
+    PREMIER_ETAGE = rules.CapaciteMarche.PREMIER_ETAGE, "Jusqu'au 1er étage"
+    PLUS_D_UN_ETAGE = rules.CapaciteMarche.PLUS_D_UN_ETAGE, "Plus d'un étage"
+
+
+class AideTechnique(models.TextChoices):
+    """National codes (ListeAideTechniqueHandicap)."""
+
+    AUCUNE = rules.AideTechnique.AUCUNE, "Aucune"
+    CANNE = rules.AideTechnique.CANNE, "Canne, béquille"
+    DEAMBULATEUR = rules.AideTechnique.DEAMBULATEUR, "Déambulateur"
+    FAUTEUIL_MANUEL = rules.AideTechnique.FAUTEUIL_MANUEL, "Fauteuil roulant manuel"
+    FAUTEUIL_ELECTRIQUE = rules.AideTechnique.FAUTEUIL_ELECTRIQUE, "Fauteuil roulant électrique"
+    LEVE_PERSONNE = rules.AideTechnique.LEVE_PERSONNE, "Lève-personne"
+    LIT_MEDICALISE = rules.AideTechnique.LIT_MEDICALISE, "Lit médicalisé"
+
+
+class EquipementHandicap(models.TextChoices):
+    """National codes (ListeEquipementHandicap)."""
+
+    BAIGNOIRE_ADAPTEE = rules.Equipement.BAIGNOIRE_ADAPTEE, "Baignoire adaptée"
+    WC_TRANSFERT = rules.Equipement.WC_TRANSFERT, "WC avec espace de transfert"
+    DOUCHE_SANS_SEUIL = rules.Equipement.DOUCHE_SANS_SEUIL, "Douche sans seuil"
+    ASCENSEUR = rules.Equipement.ASCENSEUR, "Ascenseur"
+    CHAMBRE_TIERCE_PERSONNE = rules.Equipement.CHAMBRE_TIERCE_PERSONNE, "Chambre pour une tierce personne"
+    STATIONNEMENT = rules.Equipement.STATIONNEMENT, "Place de stationnement adaptée (3,30 m)"
 
 
 class Demande(models.Model):
@@ -253,10 +301,28 @@ class Demande(models.Model):
     loyer_max = models.PositiveIntegerField("loyer maximum (€ par mois, charges comprises)", null=True, blank=True)
     etage_max = models.PositiveSmallIntegerField("étage maximum", null=True, blank=True)
     ascenseur_requis = models.BooleanField("ascenseur indispensable", default=False)
-    accessibilite_pmr = models.BooleanField("logement accessible en fauteuil roulant", default=False)
-    besoin_adaptation = models.CharField(
-        "autre adaptation nécessaire (handicap, perte d'autonomie)", max_length=300, blank=True
+    # disability needs, as the national form records them (listeHandicap; docs/logements_adaptes.md)
+    handicap_moteur = models.BooleanField("handicap moteur", default=False, db_default=False)
+    handicap_sensoriel = models.BooleanField(
+        "handicap sensoriel (déficience auditive ou visuelle)", default=False, db_default=False
     )
+    capacite_marche = models.CharField(
+        "capacité à monter des marches",
+        max_length=1,
+        choices=CapaciteMarche.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    aides_techniques = models.JSONField(
+        "aides techniques", default=list, blank=True, help_text="Codes nationaux (fauteuil roulant : 4 ou 5)."
+    )
+    equipements_handicap = models.JSONField(
+        "équipements nécessaires", default=list, blank=True, help_text="Codes nationaux des équipements."
+    )
+    # derived from ``aides_techniques`` on every save (one truth): a wheelchair, manual or electric
+    accessibilite_pmr = models.BooleanField("logement accessible en fauteuil roulant", default=False, editable=False)
+    besoin_adaptation = models.CharField("besoin particulier (handicap, perte d'autonomie)", max_length=300, blank=True)
 
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
@@ -313,10 +379,41 @@ class Demande(models.Model):
         return f"{self.numero_unique} {self.nom} {self.prenom}"
 
     def save(self, *args, **kwargs):
+        self.accessibilite_pmr = rules.en_fauteuil(self.aides_techniques or [])
+        if kwargs.get("update_fields") is not None and "aides_techniques" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "accessibilite_pmr"}
         self.nom_norm = rules.normaliser(self.nom)
         self.nom_naissance_norm = rules.normaliser(self.nom_naissance)
         self.prenom_norm = rules.normaliser(self.prenom)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        erreurs = {}
+        if not isinstance(self.aides_techniques, list):
+            erreurs["aides_techniques"] = "Une liste de codes est attendue."
+        elif message := rules.erreur_aides_techniques(self.aides_techniques):
+            erreurs["aides_techniques"] = message
+        if not isinstance(self.equipements_handicap, list):
+            erreurs["equipements_handicap"] = "Une liste de codes est attendue."
+        elif message := rules.erreur_equipements(self.equipements_handicap):
+            erreurs["equipements_handicap"] = message
+        if erreurs:
+            raise ValidationError(erreurs)
+
+    @property
+    def a_besoin_logement_adapte(self) -> bool:
+        return rules.a_besoin_logement_adapte(
+            self.aides_techniques or [], self.capacite_marche, self.equipements_handicap or []
+        )
+
+    def get_aides_techniques_display(self) -> list[str]:
+        labels = dict(AideTechnique.choices)
+        return [labels.get(code, code) for code in self.aides_techniques or []]
+
+    def get_equipements_handicap_display(self) -> list[str]:
+        labels = dict(EquipementHandicap.choices)
+        return [labels.get(code, code) for code in self.equipements_handicap or []]
 
     @property
     def est_active(self) -> bool:

@@ -369,6 +369,91 @@ def verifier_fichier(premiers_octets: bytes, taille: int, taille_max: int) -> tu
     return reconnu
 
 
+# --- Disability needs, as the national form records them (SNE interface, ``listeHandicap``) ---------------
+# The codes are the national ones (Constantes_libsne: ListeCapaciteMarcheHandicap, ListeAideTechniqueHandicap,
+# ListeEquipementHandicap), so that an export to the national system needs no translation table.
+
+
+class CapaciteMarche(StrEnum):
+    """``capaciteMarcheHandicap``: how far the person can walk up (stairs)."""
+
+    IMPOSSIBLE = "1"  # Impossible
+    MARCHES = "2"  # 1 à 3 marches
+    PREMIER_ETAGE = "3"  # 1er étage
+    PLUS_D_UN_ETAGE = "4"  # Plus d'un étage
+
+
+class AideTechnique(StrEnum):
+    """``aideTechniqueHandicap``."""
+
+    AUCUNE = "1"
+    CANNE = "2"
+    DEAMBULATEUR = "3"
+    FAUTEUIL_MANUEL = "4"
+    FAUTEUIL_ELECTRIQUE = "5"
+    LEVE_PERSONNE = "6"
+    LIT_MEDICALISE = "7"
+
+
+class Equipement(StrEnum):
+    """``equipementHandicap``: the equipment the household needs in the dwelling."""
+
+    BAIGNOIRE_ADAPTEE = "1"
+    WC_TRANSFERT = "2"
+    DOUCHE_SANS_SEUIL = "3"
+    ASCENSEUR = "4"
+    CHAMBRE_TIERCE_PERSONNE = "5"
+    STATIONNEMENT = "6"
+
+
+FAUTEUILS = frozenset({AideTechnique.FAUTEUIL_MANUEL, AideTechnique.FAUTEUIL_ELECTRIQUE})
+
+
+def en_fauteuil(aides_techniques: Iterable[str]) -> bool:
+    """A member of the household moves in a wheelchair (manual or electric): the old ``accessibilite_pmr``."""
+    return any(code in FAUTEUILS for code in aides_techniques)
+
+
+# walking capacities and equipment that the dwelling itself must answer (a third person's room is a matter of
+# size, not of accessibility)
+CAPACITES_LIMITEES = frozenset({CapaciteMarche.IMPOSSIBLE, CapaciteMarche.MARCHES, CapaciteMarche.PREMIER_ETAGE})
+EQUIPEMENTS_ACCESSIBILITE = frozenset(
+    {
+        Equipement.BAIGNOIRE_ADAPTEE,
+        Equipement.WC_TRANSFERT,
+        Equipement.DOUCHE_SANS_SEUIL,
+        Equipement.ASCENSEUR,
+        Equipement.STATIONNEMENT,
+    }
+)
+
+
+def a_besoin_logement_adapte(aides_techniques: Iterable[str], capacite_marche: str, equipements: Iterable[str]) -> bool:
+    """The household needs an adapted dwelling: a wheelchair, a limited walking capacity, or an equipment of
+    accessibility (docs/logements_adaptes.md)."""
+    return (
+        en_fauteuil(aides_techniques)
+        or capacite_marche in CAPACITES_LIMITEES
+        or any(code in EQUIPEMENTS_ACCESSIBILITE for code in equipements)
+    )
+
+
+def erreur_aides_techniques(aides_techniques: Iterable[str]) -> str | None:
+    """A French message when the list is not a list of national codes, or says "none" beside an aid."""
+    codes = list(aides_techniques)
+    inconnus = [c for c in codes if c not in set(AideTechnique)]
+    if inconnus:
+        return f"Aide technique inconnue : {', '.join(map(str, inconnus))}."
+    if AideTechnique.AUCUNE in codes and len(set(codes)) > 1:
+        return "« Aucune » aide technique ne se combine pas avec une autre."
+    return None
+
+
+def erreur_equipements(equipements: Iterable[str]) -> str | None:
+    inconnus = [c for c in equipements if c not in set(Equipement)]
+    return f"Équipement inconnu : {', '.join(map(str, inconnus))}." if inconnus else None
+
+
 # --- Scoring (cotation) ---------------------------------------------------------------------
 # The pure scoring functions live in ``cotation.py``; re-exported here, the entry point of the pure rules.
 from .cotation import (  # noqa: E402, F401

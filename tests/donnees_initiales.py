@@ -19,6 +19,7 @@ def recharger() -> None:
     for migration in (
         "attributions.migrations.0004_parametres_attribution",
         "attributions.migrations.0009_alerte_dalo_qpv",
+        "attributions.migrations.0009_accessibilite_des_logements",
         "cil.migrations.0003_taux_legaux",
     ):
         importlib.import_module(migration).charger(apps, None)

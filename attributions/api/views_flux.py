@@ -30,13 +30,17 @@ class LogementSerializer(serializers.ModelSerializer):
     epci_siren = serializers.CharField(source="epci.siren")
     qpv_code = serializers.CharField(source="qpv.code", default="")
     qpv_2015_code = serializers.CharField(source="qpv_2015.code", default="")
+    accessible_pmr = serializers.BooleanField(
+        read_only=True, help_text="Accessible en fauteuil roulant : déduit du niveau d'accessibilité."
+    )
 
     class Meta:
         model = Logement
         fields = [
             "identifiant", "bailleur_siren", "commune_insee", "epci_siren", "adresse", "qpv_code", "qpv_2015_code",
             "typologie", "surface", "financement", "loyer", "date_premiere_location", "date_conventionnement",
-            "accessible_pmr",
+            "accessible_pmr", "niveau_accessibilite", "etage", "ascenseur", "salle_de_bain_adaptee", "wc_adapte",
+            "largeur_portes_cm", "stationnement_adapte",
         ]  # fmt: skip
 
 

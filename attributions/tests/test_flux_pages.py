@@ -151,7 +151,7 @@ def test_recherche_de_candidats_filtree_classee_et_nombre_de_requetes_fixe(clien
         m, "Nombreux", date_depot=dt.date(2019, 1, 1), membres=[enfant(f"E{i}", d) for i, d in enumerate(naissances)]
     )
     creer_demande(m, "Econome", date_depot=dt.date(2019, 1, 1), membres=UN_ENFANT, loyer_max=400)
-    creer_demande(m, "Fauteuil", date_depot=dt.date(2019, 1, 1), membres=UN_ENFANT, accessibilite_pmr=True)
+    creer_demande(m, "Fauteuil", date_depot=dt.date(2019, 1, 1), membres=UN_ENFANT, aides_techniques=["4"])
     radiee = creer_demande(m, "Radiee", date_depot=dt.date(2019, 1, 1), membres=UN_ENFANT)
     from demandes.services import radier
 

@@ -108,3 +108,29 @@ def test_commande(territoire_minimal, bailleur, tmp_path, capsys):
     assert "ligne 3, colonne « typologie »" in capsys.readouterr().err
     with pytest.raises(CommandError, match="Bailleur inconnu"):
         call_command("import_logements", str(fichier), "--bailleur", "000000000")
+
+
+def test_accessibilite_par_le_fichier_garde_ce_qui_est_connu(territoire_minimal, bailleur):
+    """docs/logements_adaptes.md: the level wins over the old flag; an empty cell keeps what is known."""
+    entete = "identifiant;commune_insee;typologie;accessible_pmr;niveau_accessibilite;etage;ascenseur;largeur_portes_cm"
+    premier = f"{entete}\nAD-1;38185;T2;;ADAPTABLE;2;oui;85\nAD-2;38185;T2;1;;0;;\n".encode()
+    importer_logements(contenu=premier, bailleur=bailleur)
+    ad1, ad2 = Logement.objects.order_by("identifiant")
+    assert (ad1.niveau_accessibilite, ad1.etage, ad1.ascenseur, ad1.largeur_portes_cm) == ("ADAPTABLE", 2, True, 85)
+    assert not ad1.accessible_pmr and ad2.niveau_accessibilite == "FAUTEUIL" and ad2.accessible_pmr
+    # empty cells keep the dwelling's description; "0" for the old flag keeps a lesser level
+    second = f"{entete}\nAD-1;38185;T2;0;;;;\nAD-2;38185;T2;0;;;;\n".encode()
+    rapport = importer_logements(contenu=second, bailleur=bailleur)
+    assert (rapport.nb_inchanges, rapport.nb_modifies) == (1, 1)
+    ad1, ad2 = Logement.objects.order_by("identifiant")
+    assert (ad1.niveau_accessibilite, ad1.etage, ad1.ascenseur, ad1.largeur_portes_cm) == ("ADAPTABLE", 2, True, 85)
+    assert ad2.niveau_accessibilite == "" and not ad2.accessible_pmr
+    contradictoire = f"{entete}\nAD-1;38185;T2;1;ADAPTABLE;-1;peut-être;9\n".encode()
+    with pytest.raises(StockRejete) as exc:
+        importer_logements(contenu=contradictoire, bailleur=bailleur)
+    erreurs = {e.colonne: e.message for e in exc.value.erreurs}
+    assert erreurs["accessible_pmr"] == "contredit le niveau d'accessibilité « ADAPTABLE »."
+    assert erreurs["etage"] == "« -1 » : nombre entier de 0 à 60 attendu."
+    assert erreurs["largeur_portes_cm"] == "« 9 » : nombre entier de 50 à 250 attendu."
+    assert "1/oui ou 0/non" in erreurs["ascenseur"]
+    assert Logement.objects.get(identifiant="AD-1").etage == 2  # nothing half-written

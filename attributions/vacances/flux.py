@@ -220,9 +220,10 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date, parametres: dict[str
 
     Wishes include the dwelling's commune; the typology is wished (or no typology given); the household's
     size fits the dwelling (no under- or over-occupation, parameters in force); the maximum rent, when
-    given, covers the rent; a wheelchair-accessible dwelling for who needs one; not already allocated another
-    dwelling (first rank, not refused, no lease yet). Ranked by score (highest first; unscored demands
-    last), then by seniority (filing date), in SQL.
+    given, covers the rent; the household's disability needs do not rule the dwelling out
+    (``rules.apparier``: a wheelchair-accessible or adaptable dwelling for a wheelchair, no stairs for who
+    cannot climb them); not already allocated another dwelling (first rank, not refused, no lease yet).
+    Ranked by ``ordre_des_candidats``, in SQL.
     """
     from demandes.models import Demande, MembreMenage
 
@@ -259,9 +260,55 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date, parametres: dict[str
         qs = qs.filter(nb_personnes__lte=maximum)
     if logement.loyer is not None:
         qs = qs.filter(Q(loyer_max__isnull=True) | Q(loyer_max__gte=math.ceil(logement.loyer)))
-    if not logement.accessible_pmr:
-        qs = qs.exclude(accessibilite_pmr=True)
-    return qs.order_by(F(champ_score()).desc(nulls_last=True), "date_depot", "pk")
+    qs = qs.exclude(q_besoins_non_satisfaits(logement, largeur_min_fauteuil(parametres)))
+    return qs.order_by(*ordre_des_candidats())
+
+
+def ordre_des_candidats() -> tuple:
+    """The territory's order of candidates: score (highest first; unscored demands last), then seniority
+    (filing date). The one ordering rule: the candidate search and the adapted dwellings' lists use it."""
+    return (F(champ_score()).desc(nulls_last=True), "date_depot", "pk")
+
+
+# --- Adapted dwellings (docs/logements_adaptes.md) ------------------------------------------------
+
+
+def largeur_min_fauteuil(parametres: dict[str, Decimal]) -> int:
+    return int(parametre(parametres, Code.LARGEUR_PORTE_FAUTEUIL))
+
+
+def besoins_de(demande) -> rules.Besoins:
+    """The household's needs as the pure rule reads them (national codes)."""
+    return rules.Besoins(
+        fauteuil=demande.accessibilite_pmr,
+        capacite_marche=demande.capacite_marche,
+        equipements=frozenset(demande.equipements_handicap or []),
+    )
+
+
+def appariement(logement: Logement, demande, parametres: dict[str, Decimal]) -> rules.Appariement:
+    return rules.apparier(
+        logement.accessibilite, besoins_de(demande), largeur_min_fauteuil_cm=largeur_min_fauteuil(parametres)
+    )
+
+
+def q_besoins_non_satisfaits(logement: Logement, largeur_min_cm: int) -> Q:
+    """The demands whose needs rule the dwelling out, in SQL: ``rules.apparier`` evaluated on every profile
+    that can block (``rules.profils_decisifs``), each profile turned into a condition on the demand's columns."""
+    from core.db import q_liste_contient
+    from demandes.rules import Equipement
+
+    accessibilite = logement.accessibilite
+    q = Q(pk__in=[])
+    for profil in rules.profils_decisifs():
+        verdict = rules.apparier(accessibilite, profil, largeur_min_fauteuil_cm=largeur_min_cm)
+        if verdict.adequation != rules.Adequation.NON_SATISFAITS:
+            continue
+        ascenseur = q_liste_contient("equipements_handicap", Equipement.ASCENSEUR)
+        q |= Q(accessibilite_pmr=profil.fauteuil, capacite_marche=profil.capacite_marche) & (
+            ascenseur if Equipement.ASCENSEUR in profil.equipements else ~ascenseur
+        )
+    return q
 
 
 @dataclass
@@ -272,6 +319,7 @@ class Candidat:
     effets: list[str]
     taux_effort: Decimal | None  # rent / monthly resources
     alerte_qpv: str | None = None  # platform decision 14 (rules.alerte_dalo_precaire_qpv)
+    appariement: rules.Appariement | None = None  # how well the dwelling meets the household's disability needs
 
 
 def alerte_qpv_active(parametres: dict[str, Decimal]) -> bool:
@@ -294,11 +342,13 @@ def alerte_qpv(demande, situation: SituationMenage, premier_quartile: bool | Non
 def enrichir(
     demandes, vacance: Vacance, *, jour: dt.date, parametres: dict[str, Decimal] | None = None
 ) -> list[Candidat]:
-    """For a page of demands (prefetched): the household, its quartile and how it moves the objectives."""
+    """For a page of demands (prefetched): the household, its quartile, how it moves the objectives and how
+    well the dwelling meets its disability needs."""
     logement = vacance.logement
+    if parametres is None:
+        parametres = parametres_en_vigueur(jour, vacance.epci_id)
     seuil = seuil_applicable(vacance.epci, jour.year).seuil_q1
     en_qpv = qpv_au(logement, jour) is not None
-    parametres = parametres_en_vigueur(jour, vacance.epci_id) if parametres is None else parametres
     active = alerte_qpv_active(parametres)
     reservataire = vacance.reservataire
     resultat = []
@@ -318,7 +368,17 @@ def enrichir(
         if logement.loyer is not None and situation.ressources_mensuelles > 0:
             effort = (Decimal(logement.loyer) / situation.ressources_mensuelles).quantize(Decimal("0.001"))
         alerte = alerte_qpv(demande, situation, q1, en_qpv=en_qpv, active=active)
-        resultat.append(Candidat(demande, situation, q1, effets, effort, alerte))
+        resultat.append(
+            Candidat(
+                demande,
+                situation,
+                q1,
+                effets,
+                effort,
+                alerte_qpv=alerte,
+                appariement=appariement(logement, demande, parametres),
+            )
+        )
     return resultat
 
 

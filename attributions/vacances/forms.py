@@ -46,6 +46,62 @@ class StockForm(SansNirMixin, Bootstrap, forms.Form):
         return fichier
 
 
+OUI_NON_INCONNU = [("", "Non renseigné"), ("oui", "Oui"), ("non", "Non")]
+
+
+class OuiNonField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=OUI_NON_INCONNU,
+            coerce=lambda v: {"oui": True, "non": False}[v],
+            empty_value=None,
+            required=False,
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        return {True: "oui", False: "non"}.get(value, value or "")
+
+
+class AccessibiliteForm(SansNirMixin, Bootstrap, forms.ModelForm):
+    """The dwelling's accessibility as the field describes it (docs/logements_adaptes.md)."""
+
+    ascenseur = OuiNonField(label="Ascenseur")
+    salle_de_bain_adaptee = OuiNonField(label="Salle d'eau adaptée (douche de plain-pied)")
+    wc_adapte = OuiNonField(label="WC avec espace de transfert")
+    stationnement_adapte = OuiNonField(label="Place de stationnement adaptée")
+
+    class Meta:
+        model = Logement
+        fields = [
+            "niveau_accessibilite",
+            "etage",
+            "ascenseur",
+            "salle_de_bain_adaptee",
+            "wc_adapte",
+            "largeur_portes_cm",
+            "stationnement_adapte",
+        ]
+        help_texts = {
+            "niveau_accessibilite": "Fauteuil : accès et circulation sans obstacle, portes larges, salle d'eau "
+            "adaptée. Adaptable : accessible, mais des travaux simples sont nécessaires pour le fauteuil. Mobilité "
+            "réduite : sans marche (rez-de-chaussée ou ascenseur), non dimensionné pour le fauteuil.",
+            "etage": "0 pour le rez-de-chaussée.",
+        }
+
+    def clean_etage(self):
+        etage = self.cleaned_data["etage"]
+        if etage is not None and etage > 60:
+            raise forms.ValidationError("L'étage dépasse 60 : vérifiez la saisie.")
+        return etage
+
+    def clean_largeur_portes_cm(self):
+        largeur = self.cleaned_data["largeur_portes_cm"]
+        if largeur is not None and not 50 <= largeur <= 250:
+            raise forms.ValidationError("La largeur des portes s'exprime en centimètres (entre 50 et 250).")
+        return largeur
+
+
 class VacanceForm(SansNirMixin, Bootstrap, forms.Form):
     identifiant = forms.CharField(
         label="Identifiant du logement", max_length=40, help_text="Identifiant RPLS ou celui de votre patrimoine."

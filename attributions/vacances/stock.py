@@ -16,7 +16,14 @@ Format (also documented on the import page): CSV, UTF-8 (a BOM is tolerated),
 | loyer | no | monthly main rent in euros (field 44) |
 | date_premiere_location | no | first letting in the social stock (field 27), YYYY-MM-DD, DD/MM/YYYY or YYYY |
 | date_conventionnement | no | date the APL agreement took effect (field 36) |
-| accessible_pmr | no | 1/oui if accessible to wheelchair users, else 0/non |
+| accessible_pmr | no | 1/oui: wheelchair-accessible level; 0/non: not that level (a lesser level known |
+|                |    | stays); empty: level unchanged (docs/logements_adaptes.md) |
+| niveau_accessibilite | no | FAUTEUIL, ADAPTABLE, MOBILITE_REDUITE or NON_ACCESSIBLE (wins; must agree with |
+|                |    | accessible_pmr when both are given) |
+| etage, largeur_portes_cm | no | floor (0: ground floor); narrowest door's nominal width in cm |
+| ascenseur, salle_de_bain_adaptee, wc_adapte, stationnement_adapte | no | 1/oui or 0/non |
+
+An empty accessibility cell keeps what is known of the dwelling.
 
 Idempotent: a dwelling is identified by ``identifiant``; importing the same file again changes nothing.
 
@@ -40,7 +47,7 @@ from cil.models import Bailleur, Commune, Epci, PerimetreEpci, Qpv
 from core.erreurs import ErreurMetier
 
 from ..f1 import territoire_etranger
-from ..models import Logement, Typologie
+from ..models import Logement, NiveauAccessibilite, Typologie
 
 COLONNES_REQUISES = ("identifiant", "commune_insee", "typologie")
 COLONNES = (
@@ -56,8 +63,24 @@ COLONNES = (
     "date_premiere_location",
     "date_conventionnement",
     "accessible_pmr",
+    "niveau_accessibilite",
+    "etage",
+    "ascenseur",
+    "salle_de_bain_adaptee",
+    "wc_adapte",
+    "largeur_portes_cm",
+    "stationnement_adapte",
 )
 MAX_ERREURS = 200
+# the accessibility's details (the level has its own rule: niveau_selon_colonne_pmr)
+CHAMPS_ACCESSIBILITE = (
+    "etage",
+    "ascenseur",
+    "salle_de_bain_adaptee",
+    "wc_adapte",
+    "largeur_portes_cm",
+    "stationnement_adapte",
+)
 CHAMPS = (
     "bailleur_id",
     "commune_id",
@@ -73,8 +96,13 @@ CHAMPS = (
     "loyer",
     "date_premiere_location",
     "date_conventionnement",
-    "accessible_pmr",
+    "niveau_accessibilite",
+    *CHAMPS_ACCESSIBILITE,
 )
+
+
+# an accessibility cell left empty: the value known stays (None for a new dwelling)
+INCHANGE = object()
 
 
 @dataclass(frozen=True)
@@ -259,17 +287,53 @@ def lire(
                     row[colonne] = _date(valeur)
                 except ValueError as exc:
                     erreur(colonne, f"« {valeur} » : {exc}.")
+        # accessibility (docs/logements_adaptes.md): an empty cell keeps what is known
+        niveau = cell("niveau_accessibilite").upper()
+        row["niveau_colonne"] = niveau or None
+        if niveau and niveau not in NiveauAccessibilite.values:
+            erreur("niveau_accessibilite", "FAUTEUIL, ADAPTABLE, MOBILITE_REDUITE ou NON_ACCESSIBLE attendu.")
+        for colonne, minimum, maximum in (("etage", 0, 60), ("largeur_portes_cm", 50, 250)):
+            valeur = cell(colonne)
+            row[colonne] = INCHANGE
+            if valeur:
+                if valeur.isdigit() and minimum <= int(valeur) <= maximum:
+                    row[colonne] = int(valeur)
+                else:
+                    erreur(colonne, f"« {valeur} » : nombre entier de {minimum} à {maximum} attendu.")
+        for colonne in ("ascenseur", "salle_de_bain_adaptee", "wc_adapte", "stationnement_adapte"):
+            valeur = cell(colonne)
+            row[colonne] = INCHANGE
+            if valeur:
+                try:
+                    row[colonne] = _booleen(valeur)
+                except ValueError as exc:
+                    erreur(colonne, f"« {valeur} » : {exc}.")
         valeur = cell("accessible_pmr")
-        row["accessible_pmr"] = False
+        row["accessible_pmr"] = None  # empty: the level known stays
         if valeur:
             try:
                 row["accessible_pmr"] = _booleen(valeur)
             except ValueError as exc:
                 erreur("accessible_pmr", f"« {valeur} » : {exc}.")
+            else:
+                if niveau and row["accessible_pmr"] != (niveau == NiveauAccessibilite.FAUTEUIL):
+                    erreur("accessible_pmr", f"contredit le niveau d'accessibilité « {niveau} ».")
         lignes.append(row)
     if nb == 0 and not erreurs:
         erreurs.append(ErreurStock(None, "", "aucune ligne de logement."))
     return lignes, erreurs, nb
+
+
+def niveau_selon_colonne_pmr(accessible: bool | None, niveau_connu: str) -> str:
+    """The ``accessible_pmr`` column (wheelchair-accessible or not) against the level known
+    (docs/logements_adaptes.md): 1 gives the wheelchair level; 0 keeps a lesser level known (adaptable, reduced
+    mobility, not accessible) and turns a wheelchair level into "not known"; empty keeps the level."""
+    fauteuil = NiveauAccessibilite.FAUTEUIL
+    if accessible is None:
+        return niveau_connu
+    if accessible:
+        return fauteuil
+    return "" if niveau_connu == fauteuil else niveau_connu
 
 
 def perimetre_stock(*, bailleur: Bailleur, acteur=None, epcis=None) -> frozenset[int] | None:
@@ -306,6 +370,12 @@ def importer_logements(*, contenu: bytes, bailleur: Bailleur, acteur=None, epcis
     nouveaux, modifies = [], []
     for ligne in lignes:
         avant = existants.get(ligne["identifiant"])
+        ligne["niveau_accessibilite"] = ligne["niveau_colonne"] or niveau_selon_colonne_pmr(
+            ligne["accessible_pmr"], avant["niveau_accessibilite"] if avant else ""
+        )
+        for champ in CHAMPS_ACCESSIBILITE:
+            if ligne[champ] is INCHANGE:
+                ligne[champ] = avant[champ] if avant else None
         valeurs = {k: ligne[k] for k in CHAMPS}
         if avant is None:
             nouveaux.append(Logement(identifiant=ligne["identifiant"], **valeurs))

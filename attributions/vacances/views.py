@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -29,8 +30,9 @@ from demandes.services_rgpd import enregistrer_consultation_demandes, enregistre
 
 from .. import services
 from ..models import Candidature, DecisionCaleol, Logement, SeanceCaleol, TransitionVacance, Vacance
-from . import flux
+from . import adaptes, flux
 from .forms import (
+    AccessibiliteForm,
     DateForm,
     DecisionForm,
     DesignationForm,
@@ -102,6 +104,36 @@ def logements(request):
             "peut_importer": can_declare(request.user),
         },
     )
+
+
+@login_required
+def logement_accessibilite(request, pk):
+    """The landlord's staff describe the accessibility of one of their dwellings."""
+    logement = get_object_or_404(logements_for_user(request.user, Logement.objects.select_related("commune")), pk=pk)
+    if not can_declare(request.user, logement.bailleur):
+        raise PermissionDenied("Seul le personnel du bailleur décrit l'accessibilité de ses logements.")
+    form = AccessibiliteForm(request.POST or None, instance=Logement.objects.get(pk=logement.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            modifies = services.decrire_accessibilite(
+                logement=logement,
+                donnees={champ: form.cleaned_data[champ] for champ in AccessibiliteForm.Meta.fields},
+                acteur=request.user,
+            )
+        except ErreurMetier as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Accessibilité du logement {logement.identifiant} enregistrée."
+                if modifies
+                else "Aucune modification.",
+            )
+            ouverte = logement.vacances.exclude(statut=Vacance.Statut.BAIL_SIGNE).first()
+            if ouverte is not None:
+                return redirect("attributions:vacance", pk=ouverte.pk)
+            return redirect(f"{reverse('attributions:logements')}?q={logement.identifiant}")
+    return render(request, "attributions/vacances/logement_accessibilite.html", {"logement": logement, "form": form})
 
 
 @login_required
@@ -311,6 +343,7 @@ def vacance(request, pk):
         "seances_caleol": vacance.seances.order_by("date"),
         "en_qpv": flux.qpv_au(vacance.logement, _today()) is not None,
         "classe_quartier": _classe_quartier(vacance.logement),
+        "alerte_adapte": _alerte_adapte(vacance),
         "reponse_form": ReponseForm(),
         "date_form": DateForm(),
         "motif_form": MotifForm(),
@@ -326,6 +359,16 @@ def vacance(request, pk):
     if contexte["peut_inscrire"]:
         contexte["inscription_form"] = InscriptionForm(seances=seances, initial={"seance": seances.first()})
     return render(request, "attributions/vacances/vacance_detail.html", contexte)
+
+
+def _alerte_adapte(vacance: Vacance) -> str | None:
+    """The adapted dwelling's warning while it is still to be allocated (not a block)."""
+    if vacance.statut not in adaptes.STATUTS_OUVERTS:
+        return None
+    try:
+        return adaptes.alerte(vacance, jour=_today())
+    except ErreurMetier:
+        return None
 
 
 @login_required
@@ -423,6 +466,8 @@ def vacance_candidats(request, pk):
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"{len(choisies)} candidat(s) désigné(s).")
+                if avertissement := adaptes.alerte(vacance, jour=jour):
+                    messages.warning(request, avertissement)
                 return redirect("attributions:vacance", pk=vacance.pk)
     page = Paginator(qs, PAR_PAGE_CANDIDATS).get_page(request.GET.get("page"))
     demandes = list(page.object_list.prefetch_related(*flux.PREFETCH_MENAGE))
@@ -441,10 +486,75 @@ def vacance_candidats(request, pk):
             "logement": vacance.logement,
             "page": page,
             "candidats": flux.enrichir(demandes, vacance, jour=jour, parametres=parametres),
+            "nb_besoin_adapte": (
+                adaptes.demandeurs_qui_en_ont_besoin(vacance, jour=jour, parametres=parametres).count()
+                if vacance.logement.est_adapte
+                else 0
+            ),
             "form": form,
             "classement_par_score": flux.champ_score() is not None,
             "nb_min": nb_min,
             "classe_quartier": _classe_quartier(vacance.logement),
+        },
+    )
+
+
+# --- Adapted dwellings (docs/logements_adaptes.md) -----------------------------------------------
+
+
+@login_required
+@rubrique("attributions:vacances")
+def logements_adaptes(request):
+    """Both ways of the adapted dwellings' exchange, over the vacancies the user may see."""
+    _exiger_un_role(request.user)
+    bourse = adaptes.bourse(vacances_for_user(request.user, Vacance.objects.all()), jour=_today())
+    enregistrer_consultation_liste(
+        utilisateur=request.user,
+        objet=JournalConsultation.Objet.LISTE,
+        canal=JournalConsultation.Canal.PAGE,
+        demandes=[ligne.demande for ligne in bourse.demandeurs],
+        detail="Bourse des logements adaptés",
+    )
+    lignes_vacances = [(v, bourse.nb_par_vacance[v.pk]) for v in bourse.vacances]
+    return render(
+        request,
+        "attributions/vacances/logements_adaptes.html",
+        {"bourse": bourse, "lignes_vacances": lignes_vacances},
+    )
+
+
+@login_required
+def vacance_besoins(request, pk):
+    """The applicants who need this adapted dwelling first (territory's order), with how well it meets them."""
+    vacance = _vacance_visible(request, pk)
+    jour = _today()
+    try:
+        parametres = flux.parametres_en_vigueur(jour, vacance.epci_id)
+        qs = adaptes.demandeurs_qui_en_ont_besoin(vacance, jour=jour, parametres=parametres)
+    except ErreurMetier as exc:
+        messages.error(request, str(exc))
+        return redirect("attributions:vacance", pk=vacance.pk)
+    page = Paginator(qs, PAR_PAGE_CANDIDATS).get_page(request.GET.get("page"))
+    demandes = list(page.object_list)
+    enregistrer_consultation_liste(
+        utilisateur=request.user,
+        objet=JournalConsultation.Objet.LISTE,
+        canal=JournalConsultation.Canal.PAGE,
+        demandes=demandes,
+        detail=f"Demandeurs qui ont besoin du logement adapté {vacance.logement.identifiant}",
+    )
+    logement = vacance.logement
+    lignes = [(d, flux.appariement(logement, d, parametres)) for d in demandes]
+    return render(
+        request,
+        "attributions/vacances/vacance_besoins.html",
+        {
+            "vacance": vacance,
+            "logement": logement,
+            "page": page,
+            "lignes": lignes,
+            "rang_depart": page.start_index(),
+            "designer": can_designate(request.user, vacance) and vacance.statut in ("ORIENTEE", "REMISE_POUR_UN_TOUR"),
         },
     )
 
@@ -533,6 +643,7 @@ def seance(request, pk):
         v.examinees = par_vacance.get(v.pk, [])
         v.classe_quartier = classes.get(v.logement.quartier_id)
         _alertes_qpv(v, v.examinees, contexte=contexte_qpv)
+        v.alerte_adapte = _alerte_adapte(v) if v.logement.est_adapte else None
     return render(
         request,
         "attributions/vacances/seance_detail.html",

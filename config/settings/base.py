@@ -292,6 +292,7 @@ DEMO_SEEDERS = [
     "attributions.demo.seed",
     "attributions.vacances.demo.seed",
     "attributions.echanges.demo.seed",
+    "attributions.vacances.demo_adaptes.seed",
     "relogement.demo.seed",
     "politique.demo.seed",
     "observatoire.demo.seed",

@@ -64,6 +64,13 @@ class DemandeDetailSerializer(DemandeListSerializer):
     communes_souhaitees = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code_insee")
     motifs = serializers.SerializerMethodField()
     typologies = serializers.ListField(child=serializers.CharField(), read_only=True)
+    aides_techniques = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Codes nationaux (ListeAideTechniqueHandicap)."
+    )
+    equipements_handicap = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Codes nationaux (ListeEquipementHandicap)."
+    )
+    besoin_logement_adapte = serializers.BooleanField(source="a_besoin_logement_adapte", read_only=True)
 
     class Meta(DemandeListSerializer.Meta):
         fields = DemandeListSerializer.Meta.fields + [
@@ -77,6 +84,12 @@ class DemandeDetailSerializer(DemandeListSerializer):
             "loyer_max",
             "accessibilite_pmr",
             "ascenseur_requis",
+            "handicap_moteur",
+            "handicap_sensoriel",
+            "capacite_marche",
+            "aides_techniques",
+            "equipements_handicap",
+            "besoin_logement_adapte",
             "membres",
             "priorites",
             "dalo",

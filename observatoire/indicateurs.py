@@ -234,9 +234,9 @@ def _mois(jours) -> Decimal | None:
 def _mesures(famille: str, annee: int, jour: dt.date, seuil: Decimal | None, *, distinct: bool) -> dict:
     """The aggregates of a family: one Count per indicator (``distinct`` when a join may repeat a row), and the
     waiting times of the allocations."""
-    noms = [
-        i for i, f in FAMILLE.items() if f == famille and i not in DETAILS and i not in (I.DELAI_MEDIAN, I.DELAI_MOYEN)
-    ]
+    # a reason's total is stored too (radiations, refusals); the housing situations add up to the demands in force
+    delais = (I.DELAI_MEDIAN, I.DELAI_MOYEN)
+    noms = [i for i, f in FAMILLE.items() if f == famille and i != I.SITUATION and i not in delais]
     mesures = {}
     for indicateur in noms:
         try:

@@ -8,9 +8,8 @@ import time
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
-
 from django.db.models import Q
+from django.utils import timezone
 
 from attributions.selectors import ObjectifsIndisponibles
 from cil.models import Epci

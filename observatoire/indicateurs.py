@@ -32,7 +32,7 @@ from core.db import Percentile, cle_fr
 from demandes.models import Demande
 from demandes.selectors import q_demande_premier_quartile, q_demande_prioritaire, q_en_cours
 
-from .models import Indicateur, Niveau
+from .models import CalculIndicateurs, Indicateur, IndicateurTerritoire, Niveau
 
 I = Indicateur  # noqa: E741 - short alias for the table below
 JOURS_PAR_MOIS = Decimal("365.25") / 12
@@ -380,3 +380,32 @@ def lire(figures, libelles: dict) -> dict[tuple[str, str], Ligne]:
 
 def trier(lignes_: dict[tuple[str, str], Ligne]) -> list[Ligne]:
     return sorted(lignes_.values(), key=lambda ligne: cle_fr(ligne.libelle))
+
+
+def valeurs_par_commune(epci: Epci, annee: int, indicateur: str, *, typologie: str = "") -> dict[str, float]:
+    """``{code_insee: value}`` of one indicator of the territory's communes for a year, from the stored figures
+    (for the maps: ``PRESSION``, demands in force per allocation; ``DELAI_MEDIAN``, the median waiting time in
+    months; any stored or derived indicator). A commune without a value is left out (no allocation: no pressure).
+    Empty when the year has not been computed. Two queries."""
+    calcul = CalculIndicateurs.objects.filter(epci=epci, annee=annee).first()
+    if calcul is None:
+        return {}
+    codes = DERIVES[indicateur][:2] if indicateur in DERIVES else (indicateur,)
+    figures = IndicateurTerritoire.objects.filter(
+        calcul=calcul,
+        niveau=Niveau.COMMUNE,
+        typologie=typologie,
+        detail="",
+        bailleur__isnull=True,
+        reservataire__isnull=True,
+        indicateur__in=codes,
+    ).values_list("cle", "indicateur", "valeur")
+    par_commune: dict[str, dict] = defaultdict(dict)
+    for cle, code, valeur in figures:
+        par_commune[cle][code] = valeur
+    resultat = {}
+    for cle, valeurs in par_commune.items():
+        valeur = derive(valeurs, indicateur) if indicateur in DERIVES else valeurs.get(indicateur)
+        if valeur is not None:
+            resultat[cle] = float(valeur)
+    return resultat

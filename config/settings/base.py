@@ -232,6 +232,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "public.tasks.calculer_chiffres_publics",
         "schedule": crontab(hour=4, minute=15),
     },
+    # the observatory's indicators (observatoire app), the previous and the current year, stored (docs/observatoire.md)
+    "indicateurs-observatoire-chaque-nuit": {
+        "task": "observatoire.tasks.calculer_indicateurs_nuit",
+        "schedule": crontab(hour=4, minute=45),
+    },
 }
 # See docs/stack.md, « Celery »: Celery's Django fix-up closes connections around each task otherwise.
 CELERY_DB_REUSE_MAX = 1000

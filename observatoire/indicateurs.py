@@ -371,10 +371,13 @@ def lire(figures, libelles: dict) -> dict[tuple[str, str], Ligne]:
         if ligne is None:
             libelle = libelles.get(cle, f["libelle"])
             ligne = resultat[cle] = Ligne(f["niveau"], f["cle"], libelle)
+        valeur = f["valeur"]
+        if valeur is not None and f["indicateur"] not in (I.DELAI_MEDIAN, I.DELAI_MOYEN):
+            valeur = int(valeur)  # a count
         if f["detail"]:
-            ligne.details[f["indicateur"]][f["detail"]] = f["valeur"]
+            ligne.details[f["indicateur"]][f["detail"]] = valeur
         else:
-            ligne.valeurs[f["indicateur"]] = f["valeur"]
+            ligne.valeurs[f["indicateur"]] = valeur
     return resultat
 
 

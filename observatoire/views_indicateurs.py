@@ -32,7 +32,9 @@ from core import exports as core_exports
 from core.affichage import date_fr
 from core.erreurs import ErreurMetier
 from core.navigation import rubrique
+from demandes.models import Demande, JournalConsultation
 from demandes.permissions import acces_for, demandes_for_user
+from demandes.services_rgpd import enregistrer_consultation_liste
 
 from . import formats, indicateurs, services
 from .indicateurs import ATTRIBUEES, DEMANDES, DETAILS, FAMILLE, FAMILLES_ORGANISATION, NOUVELLES, RADIEES, REFUSEES
@@ -386,6 +388,7 @@ def export(request, siren: str, annee: int, format: str):
 
 @login_required
 @require_POST
+@rubrique("observatoire:indicateurs")
 def recalculer(request, siren: str, annee: int):
     epci = get_object_or_404(Epci, siren=siren)
     if not perimetres_indicateurs(request.user, epci):
@@ -512,20 +515,31 @@ def _liste(request, siren: str, annee: int, indicateur: str):
     perimetre = f"{libelle_lieu}, {annee}{', ' + typologie if typologie else ''}"
     if organisation:
         perimetre += f", {_nom_organisation(organisation)}"
+    journal = None
     if famille in (DEMANDES, NOUVELLES, RADIEES):
         cle_liste = "demandes"
         qs = demandes_for_user(request.user, qs)
+        # the read log of the demands shown (docs/droit/regles.md: who consulted which demands)
+        journal = Demande.objects.filter(pk__in=qs.values("pk"))
     else:
         cle_liste = "decisions" if famille == ATTRIBUEES else "refus"
     qs = qs.order_by(*ORDRE_LISTES[cle_liste]).values(*CHAMPS_LISTES[cle_liste])
-    return epci, calcul, qs, titre, perimetre, cle_liste
+    return epci, calcul, qs, titre, perimetre, cle_liste, journal
 
 
 @login_required
 @rubrique("observatoire:indicateurs")
 def liste(request, siren: str, annee: int, indicateur: str):
-    epci, calcul, qs, titre, perimetre, cle_liste = _liste(request, siren, annee, indicateur)
+    epci, calcul, qs, titre, perimetre, cle_liste, journal = _liste(request, siren, annee, indicateur)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    if journal is not None:
+        enregistrer_consultation_liste(
+            utilisateur=request.user,
+            objet=JournalConsultation.Objet.LISTE,
+            canal=JournalConsultation.Canal.PAGE,
+            demandes=journal,
+            detail=f"Observatoire : {titre} ({perimetre})"[:300],
+        )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -551,7 +565,15 @@ def liste(request, siren: str, annee: int, indicateur: str):
 def liste_export(request, siren: str, annee: int, indicateur: str, format: str):
     if format not in ("csv", "xlsx"):
         raise Http404("Format inconnu")
-    epci, calcul, qs, titre, perimetre, cle_liste = _liste(request, siren, annee, indicateur)
+    epci, calcul, qs, titre, perimetre, cle_liste, journal = _liste(request, siren, annee, indicateur)
+    if journal is not None:
+        enregistrer_consultation_liste(
+            utilisateur=request.user,
+            objet=JournalConsultation.Objet.EXPORT,
+            canal=JournalConsultation.Canal.EXPORT,
+            demandes=journal,
+            detail=f"Observatoire, export {format.upper()} : {titre} ({perimetre})"[:300],
+        )
     rangees = (_rangee(cle_liste, d) for d in qs.iterator(chunk_size=2000))
     nom = core_exports.safe_filename(f"{indicateur.lower()}_{epci.siren}_{annee}")
     entete = COLONNES_LISTES[cle_liste]

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from attributions.tests.fabrique import utilisateur
 from core.models import TacheExecution
 from core.roles import Role
+from demandes.models import JournalConsultation
 from observatoire import services
 from observatoire.models import CalculIndicateurs, ChiffreReference
 
@@ -122,6 +123,9 @@ def test_demand_list_and_its_export(client, obs):
     r = client.get(_url("indicateurs_liste", SIREN, 2025, "DEMANDES_EN_COURS", niveau="COMMUNE", cle="38185"))
     assert r.status_code == 200
     assert r.context["page"].paginator.count == 3
+    # the demands shown are in the read log (one row for the territory, with their number)
+    lu = JournalConsultation.objects.get(utilisateur=obs["staff"]["epci"], canal=JournalConsultation.Canal.PAGE)
+    assert lu.nombre == 3 and lu.epci_id == obs["epci"].pk
     rows = _csv(client.get(_url("indicateurs_liste_export", SIREN, 2025, "RADIATIONS", "csv", detail="RENONCIATION")))
     assert len(rows) == 2 and rows[1][5] == "Renonciation écrite du demandeur"
 

@@ -12,12 +12,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Value
-from django.db.models.functions import Cast
+from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from cil.models import CibleLocale, Epci, Objectif, Reservataire, Secteur
 from cil.selectors import SeuilApplique, cibles_locales_pour_annee, seuil_applicable, taux_legaux_pour_annee
+from core.db import DureeJours
 from core.erreurs import ErreurMetier
 from core.pourcentages import texte_pourcentage
 
@@ -50,6 +51,17 @@ def q_premier_quartile(seuil_q1: Decimal, *, inclusif: bool = True) -> Q:
 def q_attribution(prefixe: str = "") -> Q:
     """rules.est_attribution on the ``type_decision`` of a decision (or a candidate: ``prefixe``)."""
     return Q(**{f"{prefixe}type_decision__in": rules.valeurs(rules.TYPES_ATTRIBUTION)})
+
+
+def duree_attente(jour: dt.date | None = None):
+    """The observed waiting time of an allocation, in days (the one rule: docs/observatoire.md): the date of the
+    lease, failing that the date of the decision, minus the filing date of the demand.
+
+    With ``jour``, a lease signed after ``jour`` was not known on that day: the decision date is used instead (a
+    past date recomputed gives the figure of that date).
+    """
+    bail = F("date_bail") if jour is None else Case(When(date_bail__lte=jour, then=F("date_bail")))
+    return DureeJours(Coalesce(bail, F("date_decision")), F("date_depot"))
 
 
 def q_compte_pour_b_c(prefixe: str = "") -> Q:
@@ -549,14 +561,13 @@ def simule_seuil(epci: Epci, annee: int, *, jour: dt.date | None = None) -> Simu
     from django.db.models.functions import Coalesce
 
     from demandes.models import Demande, MembreMenage, Ressource
+    from demandes.selectors import q_en_cours
 
     reference = dt.date(annee, 12, 31)
     if jour is not None and jour < reference:
         reference = jour
     limite_14 = _moins_14_ans(reference)
-    actives = Demande.objects.filter(epci=epci, date_depot__lte=reference).filter(
-        Q(date_radiation__isnull=True) | Q(date_radiation__gt=reference)
-    )
+    actives = Demande.objects.filter(q_en_cours(reference), epci=epci)
 
     def compte(condition: Q):
         return Coalesce(

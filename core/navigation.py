@@ -44,6 +44,8 @@ NAVIGATION = [
      "La liste des attributions derrière chaque chiffre, exportable."),
     ("Objectifs", "Importer", "attributions:import", {Role.EPCI},
      "Charger un extrait d'attributions (format F1)."),
+    ("Objectifs", "Indicateurs du territoire", "observatoire:indicateurs", _PARTENAIRES,
+     "Demandes, attributions, pression, délais d'attente, refus et radiations par commune, secteur et quartier."),
     ("Objectifs", "Bilans annuels", "observatoire:bilans", _PARTENAIRES,
      "Le bilan de la CIL et les bilans des bailleurs et réservataires, en PDF et en tableur."),
     ("Objectifs", "Quartiers", "observatoire:quartiers", _PARTENAIRES,

@@ -7,8 +7,21 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Round, TruncMonth
+from django.db.models.lookups import LessThanOrEqual
 
 from core.db import ordre_fr
 
@@ -16,6 +29,8 @@ from . import rules
 from .models import (
     ChecklistPiece,
     Contact,
+    CriterePriorite,
+    DecisionDalo,
     DelaiAnormalementLong,
     Demande,
     Evenement,
@@ -26,6 +41,70 @@ from .models import (
     Ressource,
     Statut,
 )
+
+# --- Who a demand's household is, on a date (ORM conditions: counted in SQL) -----------------------------
+
+
+def q_en_cours(jour: dt.date, prefixe: str = "") -> Q:
+    """The demand is in force on ``jour``: filed on or before it and not radiated on it (a demand radiated on
+    ``jour`` no longer counts)."""
+    return Q(**{f"{prefixe}date_depot__lte": jour}) & (
+        Q(**{f"{prefixe}date_radiation__isnull": True}) | Q(**{f"{prefixe}date_radiation__gt": jour})
+    )
+
+
+def _quatorze_ans_avant(jour: dt.date) -> dt.date:
+    """The latest birth date of a person aged 14 on ``jour`` (born 29 February: one year older on 1 March)."""
+    try:
+        return jour.replace(year=jour.year - 14)
+    except ValueError:
+        return dt.date(jour.year - 14, 2, 28)
+
+
+def _compte(qs: QuerySet) -> Subquery:
+    compte = qs.order_by().values("demande").annotate(n=Count("pk")).values("n")[:1]
+    return Subquery(compte, output_field=IntegerField())
+
+
+def q_demande_premier_quartile(jour: dt.date, seuil_q1: Decimal, prefixe: str = "") -> Q:
+    """The household of a demand is in the first quartile on ``jour`` (docs/droit/regles.md §2, Platform decisions
+    4, 5, 9), in exact integers: 120 x monthly resources in cents <= threshold in cents x consumption units in tenths.
+
+    Resources: the demand's monthly amounts without housing benefits. Consumption units: 1 for the applicant,
+    0.5 per member aged 14 or more on ``jour``, 0.3 per child under 14 born on or before ``jour`` (an expected
+    child does not count until its birth), as ``attributions.rules.composition_au``.
+    """
+    pk = OuterRef(f"{prefixe}pk") if prefixe else OuterRef("pk")
+    limite = _quatorze_ans_avant(jour)
+    membres = MembreMenage.objects.filter(demande=pk)
+    plus_14 = _compte(membres.filter(date_naissance__lte=limite))
+    moins_14 = _compte(membres.filter(date_naissance__gt=limite, date_naissance__lte=jour))
+    centimes = Subquery(
+        Ressource.objects.filter(demande=pk)
+        .exclude(nature__in=Ressource.NATURES_EXCLUES)
+        .order_by()
+        .values("demande")
+        .annotate(s=Sum(Round(F("montant_mensuel") * 100)))
+        .values("s")[:1]
+    )
+    gauche = Cast(Coalesce(centimes, Value(0)), BigIntegerField()) * 120
+    uc_dixiemes = Value(10) + Coalesce(plus_14, Value(0)) * 5 + Coalesce(moins_14, Value(0)) * 3
+    droite = Cast(Value(int(Decimal(seuil_q1) * 100)), BigIntegerField()) * uc_dixiemes
+    return Q(LessThanOrEqual(gauche, droite))
+
+
+def q_demande_prioritaire(jour: dt.date, prefixe: str = "") -> Q:
+    """The demand is a priority household on ``jour`` (as ``attributions.rules.est_prioritaire``: a favourable DALO
+    decision, failing that an L. 441-1 priority): a DALO decision "prioritaire et urgent" taken on or before
+    ``jour``, or an L. 441-1 criterion recognised on or before ``jour`` and not lifted on it (docs/droit/regles.md
+    §3.1), as the scoring snapshot (``instantanes_cotation``) reads them."""
+    pk = OuterRef(f"{prefixe}pk") if prefixe else OuterRef("pk")
+    dalo = DecisionDalo.objects.filter(demande=pk, prioritaire_urgent=True, date_decision__lte=jour)
+    priorite = CriterePriorite.objects.filter(demande=pk, reconnu_le__lte=jour).filter(
+        Q(fin_le__isnull=True) | Q(fin_le__gt=jour)
+    )
+    return Q(Exists(dalo)) | Q(Exists(priorite))
+
 
 # --- Parameters -------------------------------------------------------------------------------
 
@@ -710,11 +789,9 @@ def delai_attente_observe(commune_id: int, typologie: str, jour: dt.date) -> tup
     Returns (median, count, masked): masked when fewer than settings.SECRET_STATISTIQUE_SEUIL allocations.
     """
     from django.conf import settings
-    from django.db.models import DurationField, ExpressionWrapper, F
-    from django.db.models.functions import Coalesce
 
     from attributions.models import DecisionCaleol
-    from attributions.selectors import q_attribution
+    from attributions.selectors import duree_attente, q_attribution
 
     debut = jour - dt.timedelta(days=365)
     qs = DecisionCaleol.objects.filter(
@@ -724,10 +801,8 @@ def delai_attente_observe(commune_id: int, typologie: str, jour: dt.date) -> tup
     seuil = getattr(settings, "SECRET_STATISTIQUE_SEUIL", 5)
     if n == 0 or n < seuil:
         return None, n, n > 0
-    attente = ExpressionWrapper(Coalesce("date_bail", "date_decision") - F("date_depot"), output_field=DurationField())
-    ordonne = qs.annotate(attente=attente).order_by("attente").values_list("attente", flat=True)
-    milieu = [ordonne[(n - 1) // 2], ordonne[n // 2]]  # two single-row queries, ordered in SQL
-    jours = [m.days for m in milieu]
+    ordonne = qs.annotate(attente=duree_attente(jour)).order_by("attente").values_list("attente", flat=True)
+    jours = [ordonne[(n - 1) // 2], ordonne[n // 2]]  # two single-row queries, ordered in SQL
     return round(sum(jours) / 2 / 30.4375, 1), n, False
 
 

@@ -81,3 +81,130 @@ class BilanAnnuel(models.Model):
         if self.kind == self.Kind.CIL:
             return f"Bilan annuel {self.annee} de la CIL – {self.epci.nom}"
         return f"Bilan annuel {self.annee} – {self.organisation} – {self.epci.nom}"
+
+
+# --- The observatory's indicators (docs/observatoire.md) -------------------------------------------------------
+
+
+class Indicateur(models.TextChoices):
+    """What a stored figure counts (definitions: docs/observatoire.md). Shares and ratios are not stored: they are
+    quotients of two stored counts (``observatoire.indicateurs.DERIVES``)."""
+
+    DEMANDES_EN_COURS = "DEMANDES_EN_COURS", "Demandes en cours"
+    DEMANDES_Q1 = "DEMANDES_Q1", "Demandes en cours du premier quartile"
+    DEMANDES_PRIORITAIRES = "DEMANDES_PRIORITAIRES", "Demandes en cours de ménages prioritaires"
+    DEMANDES_MUTATION = "DEMANDES_MUTATION", "Demandes de mutation en cours"
+    SITUATION = "SITUATION", "Demandes en cours selon la situation de logement actuelle"
+    NOUVELLES_DEMANDES = "NOUVELLES_DEMANDES", "Nouvelles demandes"
+    RADIATIONS = "RADIATIONS", "Radiations"
+    ATTRIBUTIONS = "ATTRIBUTIONS", "Attributions"
+    ATTRIBUTIONS_Q1 = "ATTRIBUTIONS_Q1", "Attributions au premier quartile"
+    ATTRIBUTIONS_PRIORITAIRES = "ATTRIBUTIONS_PRIORITAIRES", "Attributions à des ménages prioritaires"
+    ATTRIBUTIONS_MUTATION = "ATTRIBUTIONS_MUTATION", "Attributions en mutation"
+    DELAI_MEDIAN = "DELAI_MEDIAN", "Délai d'attente médian des ménages logés (mois)"
+    DELAI_MOYEN = "DELAI_MOYEN", "Délai d'attente moyen des ménages logés (mois)"
+    REFUS = "REFUS", "Refus des ménages"
+    # derived: quotients of two stored counts, computed when read
+    PRESSION = "PRESSION", "Demandes en cours par attribution (pression)"
+    PART_Q1_DEMANDES = "PART_Q1_DEMANDES", "Part du premier quartile parmi les demandes en cours (%)"
+    PART_Q1_ATTRIBUTIONS = "PART_Q1_ATTRIBUTIONS", "Part du premier quartile parmi les attributions (%)"
+    PART_PRIORITAIRES_DEMANDES = "PART_PRIORITAIRES_DEMANDES", "Part des ménages prioritaires parmi les demandes (%)"
+    PART_PRIORITAIRES_ATTRIBUTIONS = (
+        "PART_PRIORITAIRES_ATTRIBUTIONS",
+        "Part des ménages prioritaires parmi les attributions (%)",
+    )
+
+
+class Niveau(models.TextChoices):
+    EPCI = "EPCI", "Territoire"
+    COMMUNE = "COMMUNE", "Commune"
+    SECTEUR = "SECTEUR", "Secteur"
+    QUARTIER = "QUARTIER", "Quartier"
+
+
+class CalculIndicateurs(models.Model):
+    """One computation of a territory's indicators for a year: when, on which reference date, asked by whom.
+
+    Its figures are the ``IndicateurTerritoire`` rows; a new computation replaces them (same transaction)."""
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="calculs_indicateurs")
+    annee = models.PositiveSmallIntegerField("année")
+    date_reference = models.DateField(
+        "date de référence", help_text="Le 31 décembre de l'année, ou la veille du calcul pour l'année en cours."
+    )
+    calcule_le = models.DateTimeField("calculé le")
+    duree_ms = models.PositiveIntegerField("durée (ms)", default=0)
+    demande_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "calcul des indicateurs"
+        verbose_name_plural = "calculs des indicateurs"
+        constraints = [models.UniqueConstraint(fields=["epci", "annee"], name="calcul_indicateurs_unique")]
+
+    def __str__(self) -> str:
+        return f"Indicateurs {self.annee} – {self.epci.nom}"
+
+
+class IndicateurTerritoire(models.Model):
+    """One stored figure: an indicator of a year, for a place (the territory, a commune, a sector, a neighbourhood),
+    a typology (empty: all), a reason (``detail``: a radiation or refusal reason, a housing situation; empty
+    otherwise) and an organisation (empty: the whole territory; else a landlord's or holder's own share)."""
+
+    calcul = models.ForeignKey(CalculIndicateurs, on_delete=models.CASCADE, related_name="figures")
+    indicateur = models.CharField("indicateur", max_length=32, choices=Indicateur.choices)
+    niveau = models.CharField("niveau", max_length=8, choices=Niveau.choices)
+    cle = models.CharField(
+        "code du lieu", max_length=20, blank=True, help_text="Code INSEE, ou id du secteur ou du quartier."
+    )
+    libelle = models.CharField("lieu", max_length=200)
+    typologie = models.CharField("typologie", max_length=2, blank=True)
+    detail = models.CharField("motif ou situation", max_length=28, blank=True)
+    bailleur = models.ForeignKey(Bailleur, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reservataire = models.ForeignKey(Reservataire, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    valeur = models.DecimalField("valeur", max_digits=14, decimal_places=2, null=True)
+
+    class Meta:
+        verbose_name = "indicateur du territoire"
+        verbose_name_plural = "indicateurs du territoire"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bailleur__isnull=True) | Q(reservataire__isnull=True), name="indicateur_une_organisation"
+            )
+        ]
+        indexes = [models.Index(fields=["calcul", "niveau", "bailleur", "reservataire"], name="indicateur_page")]
+
+    def __str__(self) -> str:
+        return f"{self.get_indicateur_display()} – {self.libelle}"
+
+
+class ChiffreReference(models.Model):
+    """A figure of the département or the region, entered by the EPCI's staff with its source, shown beside the
+    territory's own (never used in a computation)."""
+
+    class Echelon(models.TextChoices):
+        DEPARTEMENT = "DEPARTEMENT", "Département"
+        REGION = "REGION", "Région"
+        NATIONAL = "NATIONAL", "France"
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="chiffres_reference")
+    indicateur = models.CharField("indicateur", max_length=32, choices=Indicateur.choices)
+    echelon = models.CharField("échelon", max_length=12, choices=Echelon.choices)
+    territoire = models.CharField(
+        "territoire", max_length=200, help_text="Par exemple « Isère » ou « Auvergne-Rhône-Alpes »."
+    )
+    annee = models.PositiveSmallIntegerField("année")
+    valeur = models.DecimalField("valeur", max_digits=14, decimal_places=2)
+    source = models.CharField("source", max_length=300, help_text="Publication, producteur et date (obligatoire).")
+
+    class Meta:
+        verbose_name = "chiffre de référence (département, région)"
+        verbose_name_plural = "chiffres de référence (département, région)"
+        ordering = ["epci", "-annee", "indicateur", "echelon"]
+        constraints = [
+            models.UniqueConstraint(fields=["epci", "indicateur", "echelon", "annee"], name="chiffre_reference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicateur} {self.annee} – {self.territoire}"

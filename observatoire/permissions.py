@@ -108,3 +108,38 @@ def perimetre_etat(user, epci):
     if epci.pk in scope.epci_tous and (scope.bailleurs or scope.reservataires):
         return Perimetre(entier=False, bailleurs=scope.bailleurs, reservataires=scope.reservataires)
     return None
+
+
+# --- The indicators (docs/observatoire.md) ----------------------------------------------------------------------
+
+
+def can_recalculer_indicateurs(user, epci) -> bool:
+    """Count a territory's indicators again now: its EPCI staff (and platform administrators)."""
+    scope = scope_for(user)
+    return scope.admin or epci.pk in scope.epci_staff
+
+
+def perimetres_indicateurs(user, epci) -> list[tuple[str, int] | None]:
+    """The views of a territory's indicators the user may open, first the default one.
+
+    ``None`` is the whole territory (administrators, EPCI staff and CIL members); ``("bailleur", pk)`` and
+    ``("reservataire", pk)`` a landlord's or holder's own share (their staff, members of the territory). An empty
+    list: the territory is not the user's (the page answers 404)."""
+    scope = scope_for(user)
+    if scope.admin or epci.pk in scope.epci_lecture:
+        return [None]
+    if epci.pk not in scope.epci_tous:
+        return []
+    return [("bailleur", pk) for pk in sorted(scope.bailleurs)] + [
+        ("reservataire", pk) for pk in sorted(scope.reservataires)
+    ]
+
+
+def epcis_indicateurs(user) -> frozenset[int] | None:
+    """The territories whose indicators the user may open (None: all, for an administrator)."""
+    scope = scope_for(user)
+    if scope.admin:
+        return None
+    if scope.bailleurs or scope.reservataires:
+        return scope.epci_tous
+    return scope.epci_lecture

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Case, CharField, Count, F, FloatField, Q, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
@@ -31,11 +30,12 @@ from attributions.selectors import (
     ObjectifsIndisponibles,
     calcule_objectifs_epci,
     decisions_de_l_annee,
+    duree_attente,
     q_decision_comptee,
 )
 from cil.models import Bailleur, CibleLocale, Epci, Reservataire, SeuilQuartile, TauxLegal
 from cil.selectors import classement_au
-from core.db import DureeJours, cle_fr, ordre_fr
+from core.db import cle_fr, ordre_fr
 
 from . import formats
 from .tables import Colonne, Tableau, Taux, masque, secret_tableau
@@ -79,11 +79,6 @@ class Mediane(Aggregate):
     function = "PERCENTILE_CONT"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
-
-
-def duree_attente():
-    """Waiting time of an allocation: (lease date, or decision date without a lease) - registration date."""
-    return DureeJours(Coalesce(F("date_bail"), F("date_decision")), F("date_depot"))
 
 
 def periode_construction():

@@ -6,6 +6,8 @@ import logging
 
 from celery import shared_task
 
+from core.jobs import tracked_execution
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -60,3 +62,37 @@ def classer_quartiers_nuit() -> dict:
                 classes.append({"epci": epci.siren, "classement": classement.pk})
         execution.detail = {**execution.detail, "classes": classes, "echecs": echecs}
     return {"classes": len(classes), "echecs": len(echecs)}
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def calculer_indicateurs_nuit(self) -> dict:
+    """Nightly (settings.CELERY_BEAT_SCHEDULE "indicateurs-observatoire-chaque-nuit"): every territory's indicators,
+    the previous and the current year; the run is kept in the job journal (TacheExecution)."""
+    try:
+        with tracked_execution(services.NOM_TACHE_INDICATEURS, detail={"declencheur": "nuit"}) as execution:
+            calculs = services.calculer_nuit()
+            execution.detail["calculs"] = [[c.epci_id, c.annee, c.date_reference.isoformat()] for c in calculs]
+        return execution.detail
+    except Exception as exc:
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            raise
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def calculer_indicateurs_task(self, epci_id: int, annee: int, acteur_id: int | None = None) -> int:
+    """One territory and year, on demand of its EPCI staff (the job journal records who asked)."""
+    from cil.models import Epci
+
+    try:
+        with tracked_execution(
+            services.NOM_TACHE_INDICATEURS, acteur_id=acteur_id, detail={"epci": epci_id, "annee": annee}
+        ):
+            calcul = services.calculer_indicateurs(Epci.objects.get(pk=epci_id), annee, acteur=None)
+            if acteur_id:
+                type(calcul).objects.filter(pk=calcul.pk).update(demande_par_id=acteur_id)
+        return calcul.pk
+    except Exception as exc:
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            raise
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc

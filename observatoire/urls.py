@@ -1,10 +1,32 @@
 from django.urls import path
 
-from . import views, views_etat, views_quartiers
+from . import views, views_etat, views_indicateurs, views_quartiers
 
 app_name = "observatoire"
 
 urlpatterns = [
+    path("", views_indicateurs.accueil, name="indicateurs"),
+    path("indicateurs/<str:siren>/<int:annee>/", views_indicateurs.tableau, name="indicateurs_tableau"),
+    path(
+        "indicateurs/<str:siren>/<int:annee>/export.<str:format>",
+        views_indicateurs.export,
+        name="indicateurs_export",
+    ),
+    path(
+        "indicateurs/<str:siren>/<int:annee>/recalculer/",
+        views_indicateurs.recalculer,
+        name="indicateurs_recalculer",
+    ),
+    path(
+        "indicateurs/<str:siren>/<int:annee>/liste/<str:indicateur>/",
+        views_indicateurs.liste,
+        name="indicateurs_liste",
+    ),
+    path(
+        "indicateurs/<str:siren>/<int:annee>/liste/<str:indicateur>/export.<str:format>",
+        views_indicateurs.liste_export,
+        name="indicateurs_liste_export",
+    ),
     path("bilans/", views.bilans, name="bilans"),
     path("cartes/", views.cartes, name="cartes"),
     path("bilans/demander/", views.demander, name="demander"),

@@ -21,35 +21,29 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import (
-    BigIntegerField,
     Case,
     CharField,
     Count,
     F,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, Round
-from django.db.models.lookups import Exact, In, LessThanOrEqual
+from django.db.models.lookups import Exact, In
 
 from attributions.models import DecisionCaleol
 from attributions.rules import TypeDecision
-from attributions.selectors import q_premier_quartile
+from attributions.selectors import duree_attente, q_premier_quartile
 from cil.models import Commune, Epci
 from cil.selectors import seuil_applicable
-from core.db import DureeJours, Percentile, ordre_fr
-from demandes.models import Demande, MembreMenage, Ressource
+from core.db import Percentile, ordre_fr
+from demandes.models import Demande
 from demandes.rules import add_months
+from demandes.selectors import q_demande_premier_quartile, q_en_cours
 
 from . import rules
 
@@ -88,51 +82,9 @@ def _typologie(champ) -> Case:
     return Case(*whens, default=Value(None), output_field=CharField())
 
 
-def _quatorze_ans_avant(jour: dt.date) -> dt.date:
-    """The latest birth date of a person aged 14 on ``jour`` (born 29 February: one year older on 1 March)."""
-    try:
-        return jour.replace(year=jour.year - 14)
-    except ValueError:
-        return dt.date(jour.year - 14, 2, 28)
-
-
-def _compte(qs: QuerySet) -> Subquery:
-    compte = qs.order_by().values("demande").annotate(n=Count("pk")).values("n")[:1]
-    return Subquery(compte, output_field=IntegerField())
-
-
-def q_demande_premier_quartile(jour: dt.date, seuil_q1: Decimal, prefixe: str = "") -> Q:
-    """The household of a demand is in the first quartile on ``jour`` (docs/droit/regles.md §2, Platform decisions
-    4, 5, 9), in exact integers: 120 x monthly resources in cents <= threshold in cents x consumption units in tenths.
-
-    Resources: the demand's monthly amounts without housing benefits. Consumption units: 1 for the applicant,
-    0.5 per member aged 14 or more on ``jour``, 0.3 per child under 14 born on or before ``jour`` (an expected
-    child does not count until its birth), as ``attributions.rules.composition_au``.
-    """
-    pk = OuterRef(f"{prefixe}pk") if prefixe else OuterRef("pk")
-    limite = _quatorze_ans_avant(jour)
-    membres = MembreMenage.objects.filter(demande=pk)
-    plus_14 = _compte(membres.filter(date_naissance__lte=limite))
-    moins_14 = _compte(membres.filter(date_naissance__gt=limite, date_naissance__lte=jour))
-    centimes = Subquery(
-        Ressource.objects.filter(demande=pk)
-        .exclude(nature__in=Ressource.NATURES_EXCLUES)
-        .order_by()
-        .values("demande")
-        .annotate(s=Sum(Round(F("montant_mensuel") * 100)))
-        .values("s")[:1]
-    )
-    gauche = Cast(Coalesce(centimes, Value(0)), BigIntegerField()) * 120
-    uc_dixiemes = Value(10) + Coalesce(plus_14, Value(0)) * 5 + Coalesce(moins_14, Value(0)) * 3
-    droite = Cast(Value(int(Decimal(seuil_q1) * 100)), BigIntegerField()) * uc_dixiemes
-    return Q(LessThanOrEqual(gauche, droite))
-
-
 def demandes_en_cours(epci: Epci, jour: dt.date) -> QuerySet:
     """Demands of the territory in force on ``jour``: filed on or before it, not radiated on it."""
-    return Demande.objects.filter(epci=epci, date_depot__lte=jour).filter(
-        Q(date_radiation__isnull=True) | Q(date_radiation__gt=jour)
-    )
+    return Demande.objects.filter(q_en_cours(jour), epci=epci)
 
 
 def attributions_12_mois(epci: Epci, jour: dt.date) -> QuerySet:
@@ -209,9 +161,7 @@ def agreger(epci: Epci, jour: dt.date) -> Agregats:
     attrib = attrib.annotate(
         typo=_typologie("typologie"),
         # a lease signed after the date was not known on the date (a past month recomputed)
-        duree=DureeJours(
-            Coalesce(Case(When(date_bail__lte=jour, then=F("date_bail"))), F("date_decision")), F("date_depot")
-        ),
+        duree=duree_attente(jour),
     )
     mesures = {"n": Count("pk"), **{nom: Percentile("duree", f) for nom, f in CENTILES.items()}}
     if ag.seuils_q1:

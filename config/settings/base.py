@@ -247,6 +247,11 @@ CELERY_BEAT_SCHEDULE = {
     # large spreadsheets produced by the worker (core.exports_differes): deleted after a week
     "exports-differes-purge": {
         "task": "core.tasks.purger_exports",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    # the observatory's indicators (observatoire app), the previous and the current year, stored (docs/observatoire.md)
+    "indicateurs-observatoire-chaque-nuit": {
+        "task": "observatoire.tasks.calculer_indicateurs_nuit",
         "schedule": crontab(hour=4, minute=45),
     },
 }

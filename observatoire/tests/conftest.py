@@ -12,6 +12,8 @@ from cil.models import Bailleur, Membership, Reservataire, Secteur, SeuilQuartil
 from core.roles import Role
 from tests.fixtures.f1 import fichier_f1, ligne_f1
 
+from .monde_indicateurs import monde_obs  # noqa: F401 (a fixture)
+
 BAILLEURS = [("552081317", "Alpes Isère Habitat"), ("779994416", "Grenoble Habitat"), ("542107651", "SDH")]
 RESERVATAIRES = [
     ("ETAT", ""),

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from demandes import selectors as demandes_selectors
 from demandes.models import Demande
 from public import chiffres, rules, selectors, services
 from public.models import ChiffresPublics, RegleSecret
@@ -188,7 +189,7 @@ def test_calcul_de_nuit_hier_la_fin_du_mois_et_l_elagage(jeu):
 
 @pytest.mark.parametrize("jour", [dt.date(2026, 2, 28), dt.date(2028, 2, 29)])
 def test_quatorze_ans(jour):
-    limite = chiffres._quatorze_ans_avant(jour)
+    limite = demandes_selectors._quatorze_ans_avant(jour)
     from attributions.rules import age_au
 
     assert age_au(limite, jour) == 14

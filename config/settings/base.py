@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cil",
     "demandes",
     "attributions",
+    "sne",
     "observatoire",
     "relogement",
     "conference",

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from demandes.models import Evenement
+
 
 class DossierSne(models.Model):
     """The national record of a demand received from (or sent to) the SNE.
@@ -66,3 +68,36 @@ class FichierSne(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nom_fichier} ({self.get_statut_display()})"
+
+
+class TypeEvenementSne(models.Model):
+    """An event type of the SNE's shared management (``InterfaceNuuGPTypeEvenement``), as data with its national
+    flags, and the platform's event type it stands for (``type_plateforme``, empty: not mapped yet)."""
+
+    code = models.CharField("code national", max_length=10)
+    code_territoire = models.CharField(
+        "territoire", max_length=3, blank=True, help_text="Vide : type national ; sinon le code du territoire."
+    )
+    libelle = models.CharField("libellé", max_length=100, blank=True)
+    texte_sne = models.CharField("texte descriptif (SNE)", max_length=500, blank=True)
+    texte_pgp = models.CharField("texte descriptif (portail du demandeur)", max_length=500, blank=True)
+    a_publier = models.BooleanField("publié au demandeur (aPublierSurPGP)", default=False)
+    reglementaire = models.BooleanField("réglementaire", default=False)
+    multiples_attributions = models.BooleanField("utilisable pour les attributions multiples sous condition")
+    recherche_instruction = models.BooleanField("utilisable en recherche et instruction")
+    date_debut = models.DateField("valable du", null=True, blank=True)
+    date_fin = models.DateField("au", null=True, blank=True)
+    type_plateforme = models.CharField(
+        "type d'événement de la plateforme", max_length=24, choices=Evenement.Type.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = "type d'événement national"
+        verbose_name_plural = "types d'événements nationaux"
+        ordering = ["code_territoire", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "code_territoire"], name="type_evenement_sne_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.libelle}"

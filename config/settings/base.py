@@ -272,6 +272,7 @@ DEMO_SEEDERS = [
     "demandes.demo_cotation.seed",
     "attributions.demo.seed",
     "attributions.vacances.demo.seed",
+    "sne.demo.seed",
     "relogement.demo.seed",
     "politique.demo.seed",
     "observatoire.demo.seed",

@@ -69,7 +69,7 @@ def test_la_table_est_documentee(liste):
 
 
 def test_code_inconnu_signale_jamais_ignore():
-    from .exemples import exemple_complete
+    from sne.exemples import exemple_complete
 
     contenu = exemple_complete().replace(b'<ns1:ressource code="PAR"/>', b'<ns1:ressource code="XYZ"/>', 1)
     verification = schemas.verifier(contenu)

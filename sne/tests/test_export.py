@@ -11,9 +11,8 @@ from demandes.models import Demande, MembreMenage, Ressource
 from demandes.tests.factories import CommuneFactory, DemandeFactory
 from sne import schemas
 from sne.ecriture import exporter
+from sne.exemples import exemple_complete
 from sne.services import importer_fichier
-
-from .exemples import exemple_complete
 
 pytestmark = pytest.mark.django_db
 

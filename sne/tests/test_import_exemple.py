@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 
 from demandes.models import Demande, Evenement
+from sne.exemples import NUD, exemple_brut, exemple_complete
 from sne.models import DossierSne, FichierSne
 from sne.services import FichierRefuse, importer_fichier
-
-from .exemples import NUD, exemple_brut, exemple_complete
 
 pytestmark = pytest.mark.django_db
 

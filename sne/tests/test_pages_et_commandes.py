@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from demandes.models import Demande, JournalConsultation
 from sne import schemas
+from sne.exemples import NUD, exemple_brut, exemple_complete
 from sne.models import FichierSne
-
-from .exemples import NUD, exemple_brut, exemple_complete
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ from attributions.selectors import calcule_objectifs_epci, decisions_a_qualifier
 from attributions.services import ActionRefusee, qualifier_reservataire
 from attributions.tests.fabrique import BAILLEUR_A
 from demandes.models import Demande
+from sne.exemples import avec_radiation, bloc_radatt, exemple_complete
 from sne.services import FichierRefuse, importer_fichier
-
-from .exemples import avec_radiation, bloc_radatt, exemple_complete
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The public sample of the national format and the ways the tests complete or change it."""
+"""The public sample of the national format and the ways to complete or change it (tests, demo)."""
 
 from __future__ import annotations
 

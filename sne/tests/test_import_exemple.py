@@ -86,3 +86,18 @@ def test_version_0201_lue_aussi(monde_demandes):
         contenu=exemple_complete(version="02.01"), nom_fichier="JDD.xml", acteur=monde_demandes.staff
     )
     assert rapport.demande.numero_national == NUD
+
+
+def test_numero_national_cherchable(client, monde_demandes):
+    from django.urls import reverse
+
+    from demandes.rules import normaliser_numero_national
+    from demandes.selectors import rechercher
+
+    demande = importer_fichier(contenu=exemple_complete(), nom_fichier="JDD.xml", acteur=monde_demandes.staff).demande
+    assert normaliser_numero_national(" 1110318016982g1104 ") == NUD
+    assert normaliser_numero_national("Dupont") is None
+    assert list(rechercher(Demande.objects.all(), NUD.lower())) == [demande]
+    client.force_login(monde_demandes.staff)
+    page = client.get(reverse("demandes:recherche"), {"q": NUD})
+    assert page.status_code == 200 and demande.numero_unique in page.content.decode()

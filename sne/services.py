@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from attributions.models import Logement
 from attributions.services import ActionRefusee, enregistrer_attribution_nationale, perimetre_import
@@ -360,6 +360,13 @@ def importer_fichier(
             )
     except (ErreurMetier, ActionRefusee, DomainError) as exc:
         raise _refuser(nom_fichier, empreinte, acteur, [Constat("", str(exc))], **infos) from None
+    except IntegrityError:
+        constat = Constat(
+            "",
+            f"la demande {lu.numero_national} a été enregistrée au même moment par un autre import : "
+            "importez le fichier à nouveau.",
+        )
+        raise _refuser(nom_fichier, empreinte, acteur, [constat], **infos) from None
     except Exception as exc:
         from django.core.exceptions import ValidationError
 

@@ -375,15 +375,23 @@ def calcule_objectifs_epci(
 
     # One scan of the year's decisions, grouped by reservation holder: the EPCI's totals are the sums of
     # these few groups (one row per holder), so the whole F2 costs a single aggregate query.
-    groupes = list(base.values("reservataire_id").annotate(**aggregats).order_by())
+    # A decision whose holder is still to be named (reservataire_a_qualifier) counts in the territory's totals
+    # but in no holder's objective C: its group is reported apart, as "réservataire à qualifier".
+    groupes = list(base.values("reservataire_id", "reservataire_a_qualifier").annotate(**aggregats).order_by())
     total = {cle: sum(g[cle] for g in groupes) for cle in aggregats}
     noms = {
         r.pk: r
         for r in Reservataire.objects.filter(pk__in=[g["reservataire_id"] for g in groupes if g["prioritaires__base"]])
     }
     reservataires = []
+    a_qualifier = {"base": 0, "numerateur": 0, "dalo": 0}
     for groupe in groupes:
         if not groupe["prioritaires__base"]:
+            continue
+        if groupe["reservataire_a_qualifier"]:
+            a_qualifier["base"] += groupe["prioritaires__base"]
+            a_qualifier["numerateur"] += groupe["prioritaires__numerateur"]
+            a_qualifier["dalo"] += groupe["prioritaires__dalo"]
             continue
         reservataire = noms[groupe["reservataire_id"]]
         etat = reservataire.type in rules.TYPES_RESERVATAIRE_ETAT
@@ -423,6 +431,7 @@ def calcule_objectifs_epci(
             total["qpv__base"], total["qpv__numerateur"], cibles.legale(Objectif.QPV), cibles.locale(Objectif.QPV)
         ),
         "reservataires": reservataires,
+        "reservataires_a_qualifier": a_qualifier,
         "prioritaires": {
             **_indicateur(
                 total["prioritaires__base"],
@@ -481,6 +490,17 @@ def calcule_objectifs_epci(
         ]
         resultat["secteurs"].sort(key=lambda s: s["nom"])
     return resultat
+
+
+def decisions_a_qualifier(epci: Epci, queryset: QuerySet | None = None) -> QuerySet:
+    """The allocations of the territory whose reservation holder is still to be named (national code COLTER or
+    AUTRES of the SNE), oldest lease first: the list "réservataire à qualifier" of the objectives page."""
+    qs = queryset if queryset is not None else DecisionCaleol.objects.all()
+    return (
+        qs.filter(epci=epci, reservataire_a_qualifier=True)
+        .select_related("reservataire", "logement", "bailleur", "commune")
+        .order_by("date_bail", "date_decision", "pk")
+    )
 
 
 def liste_decisions(epci: Epci, annee: int, objectif: str, part: str, queryset: QuerySet | None = None) -> QuerySet:

@@ -1306,3 +1306,173 @@ def supprimer_decision_relogement(*, decision: DecisionCaleol, acteur=None) -> N
     if Candidature.objects.filter(decision=decision).exists():
         raise ActionRefusee("Cette décision est celle de la commission : elle ne peut pas être supprimée.")
     decision.delete()
+
+
+# --- Allocations received from the national registration system (sne app) -----------------------------
+# The sne app reads a radiation for allocation (RADATT with attributionLogement) and calls these two functions:
+# the decision is written here, with the same household rules as a session's decision (vacances.flux).
+
+RESERVATAIRES_NATIONAUX_A_QUALIFIER = {
+    # national code -> (placeholder's code, name): the SNE cannot tell which holder it is
+    "COLTER": ("SNE-COLTER", "Collectivité territoriale ou EPCI (réservataire à qualifier)"),
+    "AUTRES": ("SNE-AUTRES", "Autre réservataire (réservataire à qualifier)"),
+}
+TYPES_QUALIFICATION = {
+    "COLTER": {Reservataire.Type.COMMUNE, Reservataire.Type.EPCI, Reservataire.Type.DEPARTEMENT},
+    "AUTRES": {Reservataire.Type.AUTRE, Reservataire.Type.COMMUNE, Reservataire.Type.EPCI},
+}
+RESERVATAIRES_NATIONAUX_ETAT = {
+    "PPRIOR": (Reservataire.Type.ETAT, NOMS_RESERVATAIRES["ETAT"]),
+    "PFONCT": (Reservataire.Type.ETAT_AGENTS, NOMS_RESERVATAIRES["ETAT_AGENTS"]),
+    "COLACT": (Reservataire.Type.ACTION_LOGEMENT, NOMS_RESERVATAIRES["ACTION_LOGEMENT"]),
+}
+
+
+def _reservataire_national(type_national: str, logement: Logement) -> tuple[Reservataire, bool]:
+    """The holder named by the SNE's ``typeReservataire`` and whether it is still to be qualified."""
+    if type_national in RESERVATAIRES_NATIONAUX_ETAT:
+        type_, nom = RESERVATAIRES_NATIONAUX_ETAT[type_national]
+        reservataire, _ = Reservataire.objects.get_or_create(type=type_, code="", defaults={"nom": nom})
+        a_qualifier = False
+    elif type_national == "AUCUN":
+        reservataire, a_qualifier = reservataire_du_bailleur(logement.bailleur), False
+    elif type_national in RESERVATAIRES_NATIONAUX_A_QUALIFIER:
+        code, nom = RESERVATAIRES_NATIONAUX_A_QUALIFIER[type_national]
+        reservataire, _ = Reservataire.objects.get_or_create(
+            type=Reservataire.Type.AUTRE, code=code, defaults={"nom": nom}
+        )
+        a_qualifier = True
+    else:
+        raise ActionRefusee(f"Type de réservataire national inconnu : « {type_national} ».")
+    reservataire.epcis.add(logement.epci_id)
+    return reservataire, a_qualifier
+
+
+@transaction.atomic
+def enregistrer_attribution_nationale(
+    *,
+    demande,
+    logement: Logement,
+    date_bail: dt.date,
+    type_reservataire: str,
+    dalo: bool = False,
+    prioritaire: bool = False,
+    mutation: bool = False,
+    acteur=None,
+) -> tuple[DecisionCaleol, bool]:
+    """The counted allocation decision of a demand radiated for allocation in the SNE (RADATT), created or updated.
+
+    The SNE carries the lease date, not the commission's: the lease date stands for the decision date. The
+    household is the demand's on that date (vacances.flux.situation_menage, Platform decision 9); DALO, priority
+    and transfer are those of the demand or of the national block. Identity as in F1: (numero_unique, dwelling,
+    date), so a file received twice changes nothing. Returns (decision, created)."""
+    from demandes.models import Evenement
+    from demandes.services import record_event
+
+    from .vacances.flux import en_qpv_au_bail, qpv_au, situation_menage
+
+    reservataire, a_qualifier = _reservataire_national(type_reservataire, logement)
+    situation = situation_menage(demande, date_bail)
+    valeurs = {
+        "date_depot": demande.date_depot,
+        "type_decision": rules.TypeDecision.ATTRIBUTION.value,
+        "rang": None,
+        "date_bail": date_bail,
+        "bailleur_id": logement.bailleur_id,
+        "commune_id": logement.commune_id,
+        "epci_id": logement.epci_id,
+        "qpv_id": qpv_au(logement, date_bail),
+        "typologie": logement.typologie,
+        "ressources_mensuelles": situation.ressources_mensuelles,
+        "ressources_annuelles_e4": rules.ressources_annuelles_e4(situation.ressources_mensuelles),
+        "nb_personnes_14_plus": situation.nb_personnes_14_plus,
+        "nb_enfants_moins_14": situation.nb_enfants_moins_14,
+        "uc_dixiemes": situation.uc_dixiemes,
+        "dalo": dalo or situation.dalo,
+        "prioritaire": prioritaire or situation.prioritaire,
+        "mutation": mutation or situation.mutation,
+    }
+    decision = (
+        DecisionCaleol.objects.select_for_update()
+        .filter(numero_unique=demande.numero_unique, logement=logement, date_decision=date_bail)
+        .first()
+    )
+    creee = decision is None
+    if creee:
+        decision = DecisionCaleol(
+            numero_unique=demande.numero_unique,
+            logement=logement,
+            date_decision=date_bail,
+            reservataire=reservataire,
+            reservataire_a_qualifier=a_qualifier,
+            **valeurs,
+        )
+        changes = ["décision"]
+    else:
+        changes = [cle for cle, valeur in valeurs.items() if getattr(decision, cle) != valeur]
+        # a holder named on the platform is kept when the SNE sends its generic code again
+        actuel = (decision.reservataire_id, decision.reservataire_a_qualifier)
+        if not a_qualifier and actuel != (reservataire.pk, False):
+            decision.reservataire, decision.reservataire_a_qualifier = reservataire, False
+            changes.append("reservataire")
+        for cle in changes:
+            if cle in valeurs:
+                setattr(decision, cle, valeurs[cle])
+    if not changes:
+        return decision, False
+    decision.en_qpv_au_bail = en_qpv_au_bail(decision, date_bail)
+    decision.save()
+    record_event(
+        demande,
+        Evenement.Type.BAIL_SIGNE,
+        acteur=acteur,
+        libelle=(
+            f"Attribution reçue du système national : logement {logement.identifiant}, bail du {date_bail:%d/%m/%Y}"
+            + (" (réservataire à qualifier)" if decision.reservataire_a_qualifier else "")
+        ),
+        detail={"decision_id": decision.pk, "source": "SNE", "champs": changes, "reservataire": type_reservataire},
+    )
+    planifier_instantanes(epci_id=logement.epci_id, annees={date_bail.year}, acteur=acteur, declencheur="DEMANDE")
+    return decision, creee
+
+
+@transaction.atomic
+def qualifier_reservataire(*, decision: DecisionCaleol, reservataire: Reservataire, acteur) -> DecisionCaleol:
+    """Name the holder of an allocation received with a generic national code (COLTER, AUTRES): from then on it
+    counts in that holder's objective C. Logged on the demand's file (who, when, which holder)."""
+    from demandes.models import Demande, Evenement
+    from demandes.services import record_event
+
+    decision = DecisionCaleol.objects.select_for_update().select_related("reservataire").get(pk=decision.pk)
+    if not decision.reservataire_a_qualifier:
+        raise ActionRefusee("Le réservataire de cette attribution est déjà qualifié.")
+    code_national = next(
+        (c for c, (code, _) in RESERVATAIRES_NATIONAUX_A_QUALIFIER.items() if code == decision.reservataire.code), ""
+    )
+    permis = TYPES_QUALIFICATION.get(code_national, set())
+    if reservataire.type not in permis:
+        raise ActionRefusee(
+            f"Le réservataire « {reservataire.nom} » ne peut pas porter une réservation du contingent "
+            f"{code_national or 'national'} : choisissez "
+            + ", ".join(sorted(str(Reservataire.Type(t).label).lower() for t in permis))
+            + "."
+        )
+    if reservataire.pk and not reservataire.epcis.filter(pk=decision.epci_id).exists():
+        reservataire.epcis.add(decision.epci_id)
+    ancien = decision.reservataire.nom
+    decision.reservataire = reservataire
+    decision.reservataire_a_qualifier = False
+    decision.save(update_fields=["reservataire", "reservataire_a_qualifier", "modifie_le"])
+    demande = Demande.objects.filter(numero_unique=decision.numero_unique).first()
+    if demande is not None:
+        record_event(
+            demande,
+            Evenement.Type.RECTIFICATION,
+            acteur=acteur,
+            libelle=f"Réservataire de l'attribution qualifié : {reservataire.nom} (au lieu de « {ancien} »)",
+            detail={"decision_id": decision.pk, "reservataire_id": reservataire.pk},
+        )
+    logger.info("Décision %s : réservataire qualifié %s par %s", decision.pk, reservataire.pk, acteur)
+    annees = {decision.date_decision.year} | ({decision.date_bail.year} if decision.date_bail else set())
+    planifier_instantanes(epci_id=decision.epci_id, annees=annees, acteur=acteur)
+    return decision

@@ -12,12 +12,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cil.models import Epci
+from cil.models import Epci, Reservataire
 from cil.permissions import scope_for
 from core import exports_differes, parametres
 from core.navigation import rubrique
@@ -27,8 +27,14 @@ from .filters import DecisionFilter
 from .forms import ImportForm
 from .models import DecisionCaleol, InstantaneObjectifs, LotImport
 from .permissions import can_import, can_view_objectives, can_view_whole_territory
-from .selectors import OBJECTIFS, ObjectifsIndisponibles, calcule_objectifs_epci, liste_decisions
-from .services import ImportRejete, import_attributions
+from .selectors import (
+    OBJECTIFS,
+    ObjectifsIndisponibles,
+    calcule_objectifs_epci,
+    decisions_a_qualifier,
+    liste_decisions,
+)
+from .services import TYPES_QUALIFICATION, ActionRefusee, ImportRejete, import_attributions, qualifier_reservataire
 
 LIBELLES_OBJECTIFS = {
     "hors_qpv": "Attributions hors QPV suivies d'un bail (objectif A)",
@@ -160,8 +166,44 @@ def tableau_de_bord(request):
             "par_bailleur": groupes("bailleurs"),
             "par_commune": groupes("communes"),
             "par_secteur": groupes("secteurs"),
+            "a_qualifier": list(decisions_a_qualifier(epci, queryset)[:200]),
+            "peut_qualifier": can_import(request.user, epci),
+            "reservataires_qualifiables": _reservataires_qualifiables(epci) if can_import(request.user, epci) else [],
         },
     )
+
+
+def _reservataires_qualifiables(epci):
+    """The holders a generic national code may stand for on this territory (local authorities, other holders)."""
+    types = set().union(*TYPES_QUALIFICATION.values())
+    return list(
+        Reservataire.objects.filter(epcis=epci, type__in=types).exclude(code__startswith="SNE-").order_by("nom")
+    )
+
+
+@login_required
+@require_POST
+def qualifier(request, pk: int):
+    """Name the holder of an allocation received from the SNE with a generic code (COLTER, AUTRES)."""
+    decision = get_object_or_404(DecisionCaleol.objects.for_user(request.user).select_related("epci"), pk=pk)
+    if not can_import(request.user, decision.epci):
+        raise PermissionDenied("Seul le personnel de l'EPCI qualifie le réservataire d'une attribution.")
+    reservataire = Reservataire.objects.filter(
+        pk=parametres.entier(request.POST, "reservataire"), epcis=decision.epci
+    ).first()
+    url = reverse("attributions:tableau_de_bord") + f"?epci={decision.epci.siren}&annee={decision.date_decision.year}"
+    if reservataire is None:
+        messages.error(request, "Choisissez le réservataire de cette attribution.")
+        return redirect(url + "#a-qualifier")
+    try:
+        qualifier_reservataire(decision=decision, reservataire=reservataire, acteur=request.user)
+    except ActionRefusee as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Attribution du logement {decision.logement.identifiant} : réservataire {reservataire.nom}."
+        )
+    return redirect(url + "#a-qualifier")
 
 
 @login_required

@@ -59,6 +59,7 @@ MESURES = {
         ["--lignes", "20000", "--repetitions", "1"],
         900,
     ),  # fmt: skip
+    "import_sne": ("bench.import_sne", ["--demandes", "100000"], ["--demandes", "500"], 1800),
     "bilan_annuel": ("bench.bilan_annuel", ["--repetitions", "3"], ["--repetitions", "1"], 600),
     "cotation": ("bench.cotation", [], [], 1380),
 }

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("attributions.api.urls")),
     path("observatoire/", include("observatoire.urls")),
     path("demandes/", include("demandes.urls")),
+    path("sne/", include("sne.urls")),
     path("api/", include("demandes.api.urls")),
     path("relogement/", include("relogement.urls")),
     path("conference/", include("conference.urls")),

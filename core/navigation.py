@@ -28,6 +28,8 @@ NAVIGATION = [
      "Demandes sans proposition adaptée au-delà du délai fixé par le préfet ; signaler une situation bloquée."),
     ("Demandes", "Cotation", "demandes:grilles", {Role.AGENT_ACCUEIL, Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
      "La grille de cotation adoptée ; pour l'EPCI, les projets de grille et leur simulation."),
+    ("Demandes", "Import national (SNE)", "sne:import", {Role.EPCI},
+     "Recevoir les fichiers du système national d'enregistrement (interfaceNuu) : demandes et radiations."),
     ("Attributions", "Vacances", "attributions:vacances", {Role.EPCI, Role.BAILLEUR, Role.RESERVATAIRE},
      "Logements libérés, orientation vers un réservataire, désignation des candidats."),
     ("Attributions", "CALEOL", "attributions:seances", {Role.EPCI, Role.BAILLEUR},

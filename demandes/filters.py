@@ -14,9 +14,11 @@ class DemandeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Nom, prénom ou numéro unique",
         method="filtre_recherche",
-        help_text="Numéro unique exact, ou début du nom (puis du prénom), sans tenir compte des accents.",
+        help_text="Numéro unique exact (de la plateforme ou national), ou début du nom (puis du prénom), "
+        "sans tenir compte des accents.",
     )
     numero_unique = django_filters.CharFilter(label="Numéro unique")
+    numero_national = django_filters.CharFilter(label="Numéro unique national (SNE)")
     date_naissance = django_filters.DateFilter(label="Date de naissance")
     statut = django_filters.ChoiceFilter(label="Statut", choices=Statut.choices)
     guichet = django_filters.ModelChoiceFilter(label="Guichet enregistreur", queryset=Guichet.objects.all())

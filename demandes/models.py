@@ -233,6 +233,11 @@ class Demande(models.Model):
         T6 = "T6", "T6 et plus"
 
     numero_unique = models.CharField("numéro unique", max_length=16, unique=True)
+    # The national number (NUD) of the national registration system (SNE), kept verbatim as received in its
+    # exchange format (sne app); empty for a demand the platform alone knows. Searchable (selectors).
+    numero_national = models.CharField(
+        "numéro unique national (SNE)", max_length=18, blank=True, default="", editable=False
+    )
     epci = models.ForeignKey(Epci, on_delete=models.PROTECT, related_name="demandes", verbose_name="territoire")
     guichet = models.ForeignKey(
         Guichet, on_delete=models.PROTECT, related_name="demandes", verbose_name="guichet enregistreur"
@@ -368,6 +373,9 @@ class Demande(models.Model):
             models.Index(fields=["statut", "epci", "debut_validite"], name="demande_debut_validite_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["numero_national"], condition=~Q(numero_national=""), name="demande_numero_national_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(statut="RADIEE", date_radiation__isnull=False) & ~Q(motif_radiation="")
                 | ~Q(statut="RADIEE") & Q(motif_radiation=""),
@@ -431,6 +439,11 @@ class MembreMenage(models.Model):
         ASCENDANT = "ASCENDANT", "Ascendant"
         AUTRE = "AUTRE", "Autre personne à loger"
 
+    class Garde(models.TextChoices):
+        AUCUNE = "", "—"
+        ALTERNEE = "ALTERNEE", "Garde alternée"
+        VISITE = "VISITE", "Droit de visite et d'hébergement"
+
     demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="membres")
     lien = models.CharField("lien avec le demandeur", max_length=16, choices=Lien.choices)
     nom = models.CharField("nom", max_length=100)
@@ -440,6 +453,14 @@ class MembreMenage(models.Model):
         "situation professionnelle", max_length=20, choices=Demande.SituationProfessionnelle.choices, blank=True
     )
     enfant_a_naitre = models.BooleanField("enfant à naître", default=False)
+    garde = models.CharField(
+        "enfant en garde",
+        max_length=8,
+        choices=Garde.choices,
+        blank=True,
+        default="",
+        help_text="Enfant d'un parent séparé : garde alternée ou droit de visite (compté dans le ménage).",
+    )
 
     class Meta:
         verbose_name = "membre du ménage"

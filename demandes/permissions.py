@@ -156,6 +156,13 @@ def can_export_personal_data(user, demande) -> bool:
     return demande.epci_id in scope.epci_staff or demande.epci_id in scope.dpo
 
 
+def can_export_national(user, demande) -> bool:
+    """The demand as a file of the national format (SNE, sne app): the territory's EPCI staff, and platform
+    administrators (the operators of the exchange with the national system)."""
+    scope = scope_for(user)
+    return scope.admin or demande.epci_id in scope.epci_staff
+
+
 def dpo_epcis(user) -> frozenset[int]:
     """Territories whose read log the user may read (their data protection officer)."""
     return scope_for(user).dpo

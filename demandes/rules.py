@@ -226,6 +226,15 @@ def normaliser_numero(saisie: str) -> str | None:
     return f"{match['dep']}-{match['annee']}-{match['seq']}"
 
 
+def normaliser_numero_national(saisie: str) -> str | None:
+    """The national number (NUD) of the SNE as typed, e.g. '1110318016982G1104' (department, month and year,
+    sequence, desk code; 18 characters at most): upper case without separators, or None when it cannot be one."""
+    compact = re.sub(r"[\s.\-/]", "", saisie or "").upper()
+    if re.fullmatch(r"[0-9][0-9AB][0-9]{5}[0-9A-Z]{4,11}", compact) and any(c.isdigit() for c in compact[7:]):
+        return compact
+    return None
+
+
 # --- Names ----------------------------------------------------------------------------------
 
 

@@ -219,6 +219,9 @@ def _base_recherche(qs: QuerySet, texte: str, date_naissance: dt.date | None, st
     numero = rules.normaliser_numero(texte)
     if numero:
         return qs.filter(numero_unique=numero), []
+    national = rules.normaliser_numero_national(texte)
+    if national:
+        return qs.filter(numero_national=national), []
     norm = rules.normaliser(texte)
     if not norm and date_naissance is None:
         return None

@@ -287,6 +287,30 @@ def modifier_demande(
 
 
 @transaction.atomic
+def remplacer_menage(
+    demande: Demande, *, membres: Iterable[dict], ressources: Iterable[dict], acteur, origine: str = ""
+) -> Demande:
+    """Replace the whole household and resources of a demand with those of a record received whole (the national
+    file of the SNE, sne app): the other persons and every resource are deleted and created again, in one logged
+    change. ``ressources`` items carry ``membre_index`` (position in ``membres``) or None for the applicant."""
+    if demande.statut == Statut.RADIEE:
+        raise DomainError("Une demande radiée ne peut pas être modifiée ; réactivez-la d'abord si c'est possible.")
+    _verrouiller(demande, None)
+    Ressource.objects.filter(demande=demande).delete()
+    MembreMenage.objects.filter(demande=demande).delete()
+    _membres_et_ressources(demande, membres, ressources)
+    record_event(
+        demande,
+        Evenement.Type.RECTIFICATION,
+        acteur=acteur,
+        libelle="Mise à jour : composition du ménage, ressources" + (f" ({origine})" if origine else ""),
+        detail={"champs": ["composition du ménage", "ressources"], "version": demande.version, "origine": origine},
+    )
+    recalculer_demande(demande, acteur=acteur)
+    return demande
+
+
+@transaction.atomic
 def renouveler(
     demande: Demande,
     *,
@@ -294,16 +318,23 @@ def renouveler(
     jour: dt.date | None = None,
     version: int | None = None,
     organisation: str | None = None,
+    source: str = "",
 ) -> Demande:
     """Yearly renewal: same number, same filing date (seniority kept), new renewal date (R. 441-2-7).
-    ``organisation``: who renewed when there is no account (the applicant online)."""
+    ``organisation``: who renewed when there is no account (the applicant online). ``source``: the system
+    where the renewal was already made ("SNE": the national registration system's file, sne app); its
+    date is recorded as received, without the platform's opening window."""
     from .selectors import delais_pour
 
     jour = jour or _today()
     _verrouiller(demande, version)
     delais = delais_pour(demande.epci_id, jour)
-    if demande.statut == rules.Statut.ACTIVE and not rules.renouvellement_ouvert(
-        demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, jour
+    if (
+        not source
+        and demande.statut == rules.Statut.ACTIVE
+        and not rules.renouvellement_ouvert(
+            demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, jour
+        )
     ):
         ouverture = rules.ouverture_renouvellement(demande.date_depot, demande.date_dernier_renouvellement, delais)
         echeance = rules.date_expiration(demande.date_depot, demande.date_dernier_renouvellement, delais)
@@ -321,7 +352,11 @@ def renouveler(
         acteur=acteur,
         organisation=organisation,
         libelle=f"Demande renouvelée, valable jusqu'au {expiration:%d/%m/%Y}",
-        detail={"date_renouvellement": jour.isoformat(), "expiration": expiration.isoformat()},
+        detail={
+            "date_renouvellement": jour.isoformat(),
+            "expiration": expiration.isoformat(),
+            **({"source": source} if source else {}),
+        },
     )
     return demande
 
@@ -336,12 +371,16 @@ def radier(
     commentaire: str = "",
     detail: dict | None = None,
     version: int | None = None,
+    source: str = "",
 ) -> Demande:
-    """Radiate a demand with one of the grounds of R. 441-2-8 (the allocations app calls it at lease signing)."""
+    """Radiate a demand with one of the grounds of R. 441-2-8 (the allocations app calls it at lease signing).
+
+    ``source``: the system where the radiation was already pronounced ("SNE": a national file, sne app),
+    after its own warning letter; the platform records it as received, without asking for its own warning."""
     if motif not in rules.MotifRadiation.__members__:
         raise DomainError(f"Motif de radiation inconnu : {motif}.")
     jour = jour or _today()
-    if motif in rules.MOTIFS_AVEC_AVERTISSEMENT:
+    if motif in rules.MOTIFS_AVEC_AVERTISSEMENT and not source:
         from .selectors import date_avertissement, delais_pour
 
         debut = rules.radiation_apres_avertissement(
@@ -366,7 +405,13 @@ def radier(
         Evenement.Type.RADIATION,
         acteur=acteur,
         libelle=f"Radiation : {MotifRadiation(motif).label}",
-        detail={"motif": motif, "date": jour.isoformat(), "commentaire": commentaire, **(detail or {})},
+        detail={
+            "motif": motif,
+            "date": jour.isoformat(),
+            "commentaire": commentaire,
+            **({"source": source} if source else {}),
+            **(detail or {}),
+        },
     )
     if motif == rules.MotifRadiation.ATTRIBUTION:
         # AU-2014-124, art. 4: appraisals of social difficulties go at the allocation (unless followed up)
@@ -396,8 +441,11 @@ def avertir(demande: Demande, motif: str, *, acteur, jour: dt.date | None = None
 
 
 @transaction.atomic
-def reactiver(demande: Demande, *, acteur, jour: dt.date | None = None, version: int | None = None) -> Demande:
-    """Bring back a demand radiated for non-renewal or no reply, within the window of the territory."""
+def reactiver(
+    demande: Demande, *, acteur, jour: dt.date | None = None, version: int | None = None, source: str = ""
+) -> Demande:
+    """Bring back a demand radiated for non-renewal or no reply, within the window of the territory.
+    ``source``: the system that already cancelled the radiation ("SNE": a national file's *déradiation*)."""
     from .selectors import delais_pour
 
     jour = jour or _today()
@@ -407,7 +455,7 @@ def reactiver(demande: Demande, *, acteur, jour: dt.date | None = None, version:
             "il faut déposer une nouvelle demande."
         )
     delais = delais_pour(demande.epci_id, jour)
-    if not rules.reactivation_possible(
+    if not source and not rules.reactivation_possible(
         demande.motif_radiation,
         demande.date_depot,
         demande.date_dernier_renouvellement,
@@ -432,7 +480,7 @@ def reactiver(demande: Demande, *, acteur, jour: dt.date | None = None, version:
         Evenement.Type.REACTIVATION,
         acteur=acteur,
         libelle="Demande réactivée (ancienneté conservée)",
-        detail={"ancien_motif": ancien_motif, "date": jour.isoformat()},
+        detail={"ancien_motif": ancien_motif, "date": jour.isoformat(), **({"source": source} if source else {})},
     )
     recalculer_demande(demande, acteur=acteur)
     return demande

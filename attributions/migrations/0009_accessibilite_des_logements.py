@@ -46,7 +46,7 @@ def pmr_depuis_niveau(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attributions', '0008_merge_20261203_0558'),
+        ('attributions', '0009_alerte_dalo_qpv'),
     ]
 
     operations = [

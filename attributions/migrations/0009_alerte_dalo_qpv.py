@@ -31,7 +31,7 @@ def retirer(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attributions', '0008_merge_20261203_0558'),
+        ('attributions', '0009_situation_logement_des_decisions'),
     ]
 
     operations = [

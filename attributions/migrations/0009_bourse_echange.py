@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attributions', '0008_merge_20261203_0558'),
+        ('attributions', '0009_logement_quartier'),
         ('cil', '0008_merge_20261203_0600'),
         ('demandes', '0012_evenement_echange'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attributions', '0008_merge_20261203_0558'),
+        ('attributions', '0009_bourse_echange'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attributions', '0013_merge_20261203_0905'),
+        ('attributions', '0009_decision_reservataire_a_qualifier'),
     ]
 
     operations = [

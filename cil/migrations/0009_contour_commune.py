@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cil', '0008_merge_20261203_0600'),
+        ('cil', '0009_referentiel_des_quartiers'),
         ('public', '0004_contours_vers_cil'),
     ]
 

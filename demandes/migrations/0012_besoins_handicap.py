@@ -13,7 +13,7 @@ def besoins_depuis_pmr(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('demandes', '0011_canal_suivi_demandeur'),
+        ('demandes', '0013_detection_delais_quotidienne'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cil', '0008_merge_20261203_0600'),
-        ('demandes', '0011_canal_suivi_demandeur'),
+        ('demandes', '0012_numero_national_et_garde'),
     ]
 
     operations = [

@@ -24,7 +24,7 @@ def retirer(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("demandes", "0012_delai_anormalement_long"),
+        ('demandes', '0012_delai_anormalement_long'),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

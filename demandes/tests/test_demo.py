@@ -10,8 +10,8 @@ def test_demo_deterministe_rapide_et_idempotente(territoire_demo, django_assert_
     out = StringIO()
     # about 80 for the demands (81 on SQLite: its parameter limit splits the demands' INSERT into batches, one
     # more since the disability columns, docs/logements_adaptes.md), plus a fixed dozen: the département's
-    # abnormally long delay and its detection
-    with django_assert_max_num_queries(93):
+    # abnormally long delay and its detection, and the two new columns of the household (national number, custody)
+    with django_assert_max_num_queries(95):
         assert demo.seed(territoire_demo, stdout=out, nombre=400) == 400
     assert "400 demandes" in out.getvalue()
     assert Demande.objects.filter(epci=territoire_demo.epci).count() == 400

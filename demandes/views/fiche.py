@@ -61,6 +61,7 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
         "cotation": selectors.cotation_expliquee(demande, today, lecture=lecture) if demande.est_active else None,
         "positions": selectors.positions_demande(demande, today) if demande.est_active else [],
         "peut_exporter_acces": permissions.can_export_personal_data(user, demande),
+        "peut_exporter_sne": permissions.can_export_national(user, demande),
         "peut_modifier": peut_modifier and demande.est_active,
         "peut_qualifier": peut_modifier and demande.est_active,
         "expiration": rules.date_expiration(demande.date_depot, demande.date_dernier_renouvellement, delais),

@@ -1,6 +1,7 @@
 """The observatory's maps of a territory (``/observatoire/cartes/``), drawn by the shared component
-``cil.cartes``: objective A rate per commune (from the objectives engine, never recomputed here), dwellings
-freed in the year per commune, and the QPV and reception points as markers.
+``cil.cartes``: demand pressure and median waiting time per commune (from the stored indicators,
+``observatoire.indicateurs``, never recomputed here), objective A rate per commune (from the objectives engine),
+dwellings freed in the year per commune, and the QPV and reception points as markers.
 
 Each function returns a ``cil.cartes.Carte``; the table under each map carries the same figures.
 """
@@ -14,6 +15,46 @@ from attributions.selectors import ObjectifsIndisponibles, calcule_objectifs_epc
 from cil import contours
 from cil.cartes import Carte, Marqueur, carte_communes, format_nombre, position_guichet
 from cil.models import ContourCommune, Epci, Guichet, Qpv
+
+
+def carte_indicateur(epci: Epci, annee: int, indicateur: str) -> Carte | None:
+    """Pressure (demands in force per allocation) or median waiting time (months) per commune, read from the
+    indicators stored for the year (``valeurs_par_commune``, docs/observatoire.md). None when the year has not
+    been computed yet; a commune without allocation in the year has no value (« sans donnée »)."""
+    from .indicateurs import valeurs_par_commune
+    from .models import CalculIndicateurs, Indicateur
+
+    calcul = CalculIndicateurs.objects.filter(epci=epci, annee=annee).first()
+    if calcul is None:
+        return None
+    valeurs = valeurs_par_commune(epci, annee, indicateur)
+    arrete = f"chiffres arrêtés au {calcul.date_reference:%d/%m/%Y}"
+    if indicateur == Indicateur.PRESSION:
+        return carte_communes(
+            epci,
+            ident="carte-pression",
+            titre=f"Pression de la demande en {annee} : demandes en cours par attribution",
+            description=(
+                "Demandes en cours souhaitant la commune, rapportées aux attributions de l'année dans la commune "
+                f"({arrete}). Une commune sans attribution dans l'année est « sans donnée »."
+            ),
+            valeurs=valeurs,
+            unite="demandes par attribution",
+            decimales=1,
+        )
+    return carte_communes(
+        epci,
+        ident="carte-delai",
+        titre=f"Délai d'attente médian des ménages logés en {annee}",
+        description=(
+            "Médiane, par commune du logement, de l'attente des ménages logés dans l'année : du dépôt de la demande "
+            f"au bail, à défaut à la décision ({arrete}). Une commune sans ménage logé dans l'année est "
+            "« sans donnée »."
+        ),
+        valeurs=valeurs,
+        unite="mois",
+        decimales=1,
+    )
 
 
 def carte_objectif_a(epci: Epci, annee: int) -> Carte | None:

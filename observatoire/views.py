@@ -22,7 +22,7 @@ from core.navigation import rubrique
 from . import cartes as cartes_observatoire
 from . import exports, pdf, selectors, services
 from .forms import DemandeBilanForm
-from .models import BilanAnnuel
+from .models import BilanAnnuel, Indicateur
 from .permissions import can_view_bilan, kinds_for_user
 
 TYPES_CONTENU = {
@@ -176,8 +176,8 @@ def _territoires_lisibles(user):
 @login_required
 @rubrique("observatoire:cartes")
 def cartes(request):
-    """The territory's maps for a year: objective A rate and dwellings freed per commune, QPV and reception
-    points. Another territory (``?epci=`` outside the user's): 404."""
+    """The territory's maps for a year: demand pressure, median waiting time, objective A rate and dwellings
+    freed per commune, QPV and reception points. Another territory (``?epci=`` outside the user's): 404."""
     territoires = list(_territoires_lisibles(request.user))
     siren = request.GET.get("epci")
     epci = (
@@ -198,6 +198,8 @@ def cartes(request):
             "territoires": territoires,
             "annee": annee,
             "annees": annees,
+            "carte_pression": cartes_observatoire.carte_indicateur(epci, annee, Indicateur.PRESSION),
+            "carte_delai": cartes_observatoire.carte_indicateur(epci, annee, Indicateur.DELAI_MEDIAN),
             "carte_a": cartes_observatoire.carte_objectif_a(epci, annee),
             "carte_liberes": cartes_observatoire.carte_logements_liberes(epci, annee),
             "carte_points": cartes_observatoire.carte_qpv_et_guichets(epci),

@@ -28,6 +28,9 @@ def territoire():
     demo_attributions.seed(territory)
     demo_vacances.seed(territory)
     contours.importer_contours_livres()
+    from observatoire.services import calculer_indicateurs
+
+    calculer_indicateurs(territory.epci, 2025)  # the nightly figures the pressure and waiting-time maps read
     return territory
 
 
@@ -68,7 +71,8 @@ def test_cartes_de_l_observatoire(browser: Browser, live_server, territoire, axe
         page.wait_for_load_state("load")
 
         communes = territoire.epci.communes.count()
-        for ident in ("carte-objectif-a", "carte-logements-liberes", "carte-qpv-guichets"):
+        cartes = ("carte-pression", "carte-delai", "carte-objectif-a", "carte-logements-liberes", "carte-qpv-guichets")
+        for ident in cartes:
             carte = page.locator(f"#{ident}")
             expect(carte).to_have_class(re.compile("leaflet-container"))
             expect(carte).to_have_attribute("tabindex", "0")
@@ -88,6 +92,9 @@ def test_cartes_de_l_observatoire(browser: Browser, live_server, territoire, axe
         page.locator("#carte-logements-liberes path[aria-label^='Grenoble :']").hover()
         expect(page.locator("#carte-logements-liberes .leaflet-tooltip")).to_have_text(f"Grenoble : {valeur}")
         expect(page.get_by_role("table", name=re.compile("Objectif A en 2025"))).to_be_visible()
+        expect(page.get_by_role("table", name=re.compile("Pression de la demande en 2025"))).to_be_visible()
+        delai = page.get_by_role("table", name=re.compile("Délai d'attente médian des ménages logés en 2025"))
+        expect(delai).to_be_visible()
         expect(page.get_by_role("table", name=re.compile("points de la carte"))).to_contain_text(
             "Villeneuve - Village Olympique"
         )

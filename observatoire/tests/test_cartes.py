@@ -109,5 +109,26 @@ def test_page_pour_l_epci_et_404_ailleurs(client, avec_contours, acteurs, django
 
     client.force_login(acteurs["agent_epci"])
     client.get(url, {"annee": 2025})  # warm the per-process caches (sessions, parameters)
-    with django_assert_num_queries(21):  # constant: no query per commune, QPV or reception point
+    with django_assert_num_queries(23):  # constant: no query per commune, QPV or reception point
         assert client.get(url, {"annee": 2025}).status_code == 200
+
+
+def test_pression_et_delai_par_commune_lus_dans_les_indicateurs_stockes(client, avec_contours, acteurs):
+    from observatoire.indicateurs import valeurs_par_commune
+    from observatoire.models import Indicateur
+    from observatoire.services import calculer_indicateurs
+
+    epci = acteurs["epci"]
+    client.force_login(acteurs["agent_epci"])
+    avant = client.get(reverse("observatoire:cartes"), {"annee": 2025}).content.decode()
+    assert 'id="carte-pression"' not in avant and "ne sont pas encore calculés" in avant
+    calculer_indicateurs(epci, 2025)
+    for indicateur, ident in ((Indicateur.PRESSION, "carte-pression"), (Indicateur.DELAI_MEDIAN, "carte-delai")):
+        carte = cartes.carte_indicateur(epci, 2025, indicateur)
+        assert carte.ident == ident
+        attendues = valeurs_par_commune(epci, 2025, indicateur)
+        assert attendues, indicateur  # the fixture's allocations give figures to some communes
+        lues = {li.code: li.valeur for li in carte.lignes if li.valeur is not None}
+        assert lues == pytest.approx(attendues)
+    html = client.get(reverse("observatoire:cartes"), {"annee": 2025}).content.decode()
+    assert 'id="carte-pression"' in html and 'id="carte-delai-tableau"' in html

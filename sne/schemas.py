@@ -8,7 +8,7 @@ sentences that name the element (its path without namespace prefixes) and what t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from xml.etree.ElementTree import ParseError
 
@@ -40,7 +40,8 @@ class Constat:
 
 
 def _chemin(path: str | None) -> str:
-    return re.sub(r"[A-Za-z0-9_]+:", "", path or "")
+    """The element's path without namespace prefixes (``ns1:``) nor Clark names (``{http://…}``)."""
+    return re.sub(r"[A-Za-z0-9_]+:", "", re.sub(r"\{[^}]*\}", "", path or ""))
 
 
 def _nom(tag: str | None) -> str:
@@ -122,6 +123,7 @@ class Verification:
     version: str
     racine: object | None  # the parsed ElementTree root when valid
     constats: list[Constat]
+    avertissements: list[str] = field(default_factory=list)
 
     @property
     def valide(self) -> bool:
@@ -154,11 +156,46 @@ def verifier(contenu: bytes, *, schemas: dict[str, str] = SCHEMAS_DEMANDE, racin
             None,
             [Constat(f"/{racine_attendue}/@versionInterface", f"version « {version} » inconnue : {versions} lues.")],
         )
+    avertissements = []
+    if racine_attendue == "interfaceNuu" and _completer_precision(racine):
+        ressource = xmlschema.XMLResource(racine)
+        avertissements.append(PRECISION_ABSENTE)
     constats = [_traduire(e) for e in schema(schemas[version]).iter_errors(ressource)]
     constats = constats[:MAX_CONSTATS]
     if not constats:
         constats = _codes_inconnus(racine)[:MAX_CONSTATS]
-    return Verification(version, racine if not constats else None, constats)
+    return Verification(version, racine if not constats else None, constats, avertissements)
+
+
+PRECISION_ABSENTE = (
+    "l'élément « precision » (texte libre de la demande) manquait : il est lu vide, comme le fait l'exemple public "
+    "du format publié par le SNE."
+)
+# the elements of t_demandeLogement that come before ``precision`` (schema 02.00 and 02.01)
+AVANT_PRECISION = (
+    "numGuichet", "numUnique", "numUniqueAssocie", "refInterne", "dateCreationDemande", "forcerDoublon",
+    "renouvellementElec",
+)  # fmt: skip
+
+
+def _completer_precision(racine) -> bool:
+    """The one tolerance of the reading: ``demandeLogement/precision`` holds only the demand's free comment; the
+    schema makes it mandatory, yet the national system's own published sample omits it. When it is missing it is
+    added empty at its place (the sequence's order), and the reader is warned; any other missing element is a
+    refusal. Returns whether it was added."""
+    demande = racine.find(f"{{{NS}}}demande")
+    logement = demande.find(f"{{{NS}}}demandeLogement") if demande is not None else None
+    if logement is None or logement.find(f"{{{NS}}}precision") is not None:
+        return False
+    if logement.find(f"{{{NS}}}dateCreationDemande") is None:
+        return False  # the missing creation date is reported by the schema, nothing is guessed around it
+    position = 0
+    for index, enfant in enumerate(list(logement)):
+        if _nom(enfant.tag) in AVANT_PRECISION:
+            position = index + 1
+    precision = logement.makeelement(f"{{{NS}}}precision", {})
+    logement.insert(position, precision)
+    return True
 
 
 def en_dict(racine, version: str, schemas: dict[str, str] = SCHEMAS_DEMANDE) -> dict:

@@ -327,6 +327,7 @@ def importer_fichier(
             demande, creee, changements, avertissements = _appliquer(
                 lu, document, epci=epci, guichet=guichet_retenu, acteur=acteur, existante=existante, permis=permis
             )
+            avertissements = verification.avertissements + avertissements
             donnees = copy.deepcopy(document["demande"])
             DossierSne.objects.update_or_create(
                 demande=demande,

@@ -101,3 +101,27 @@ def test_numero_national_cherchable(client, monde_demandes):
     client.force_login(monde_demandes.staff)
     page = client.get(reverse("demandes:recherche"), {"q": NUD})
     assert page.status_code == 200 and demande.numero_unique in page.content.decode()
+
+
+def test_exemple_complete_des_deux_seuls_elements_signales_importe_avec_un_avertissement(monde_demandes):
+    """The sample completed with exactly what the refusal named (typeFichier, numGuichet) imports: the free-text
+    ``precision`` it also lacks is read empty, with a warning (sne.schemas._completer_precision)."""
+    texte = exemple_brut().decode("utf-8")
+    texte = texte.replace("<ns1:dateFichier>", "<ns1:typeFichier>CRE</ns1:typeFichier><ns1:dateFichier>")
+    texte = texte.replace("<ns1:numUnique>", "<ns1:numGuichet>G1104</ns1:numGuichet><ns1:numUnique>")
+    assert "precision" not in texte
+    rapport = importer_fichier(contenu=texte.encode("utf-8"), nom_fichier="JDD.xml", acteur=monde_demandes.staff)
+    assert rapport.creee and rapport.demande.numero_national == NUD
+    assert rapport.demande.membres.filter(enfant_a_naitre=True).count() == 1
+    assert rapport.demande.membres.filter(lien="CO_TITULAIRE").count() == 1
+    assert any("precision" in a for a in rapport.avertissements)
+    assert any("precision" in a for a in FichierSne.objects.get().avertissements)
+
+
+def test_un_autre_element_obligatoire_absent_reste_un_refus(monde_demandes):
+    date_creation = "<ns1:dateCreationDemande>2018-03-15</ns1:dateCreationDemande>"
+    texte = exemple_complete().decode("utf-8").replace(date_creation, "")
+    with pytest.raises(FichierRefuse) as refus:
+        importer_fichier(contenu=texte.encode("utf-8"), nom_fichier="JDD.xml", acteur=monde_demandes.staff)
+    assert any("dateCreationDemande" in str(c) for c in refus.value.constats)
+    assert not Demande.objects.exists()

@@ -233,7 +233,8 @@ class DecisionCaleol(models.Model):
     # The holder is not known yet: the national format (SNE) says only "a local authority" (COLTER) or "another
     # holder" (AUTRES). ``reservataire`` is then the placeholder of that national code; the decision counts for
     # the territory but in no holder's objective C until someone names the holder (services.qualifier_reservataire).
-    reservataire_a_qualifier = models.BooleanField("réservataire à qualifier", default=False)
+    # db_default: the F1 fast path (f1_pg) writes decisions in SQL without naming this column
+    reservataire_a_qualifier = models.BooleanField("réservataire à qualifier", default=False, db_default=False)
     ressources_mensuelles = models.DecimalField("ressources mensuelles (€)", max_digits=14, decimal_places=4)
     # 12 x monthly resources in ten-thousandths of a euro: an exact integer for SQL comparisons.
     ressources_annuelles_e4 = models.BigIntegerField("ressources annuelles (1/10 000 €)")

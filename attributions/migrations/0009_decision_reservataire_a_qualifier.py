@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='decisioncaleol',
             name='reservataire_a_qualifier',
-            field=models.BooleanField(default=False, verbose_name='réservataire à qualifier'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='réservataire à qualifier'),
         ),
     ]

@@ -53,6 +53,7 @@ MESURES = {
         ["--utilisateurs", "50", "--duree", "30"],
         900,
     ),
+    "observatoire": ("bench.observatoire", ["--repetitions", "20"], ["--repetitions", "5"], 1800),
     "import_f1": (
         "bench.import_f1",
         ["--lignes", "100000", "--repetitions", "3"],
@@ -96,7 +97,7 @@ def installer_outils() -> None:
 
 
 # figures in milliseconds: the most sensitive to load
-LATENCES = {"objectifs", "recherche", "pages", "charge", "charge_public", "charge_mixte"}
+LATENCES = {"objectifs", "recherche", "pages", "charge", "charge_public", "charge_mixte", "observatoire"}
 
 
 def attendre_le_calme(seuil: float = 2.0, maximum: float = 45) -> float:
@@ -289,6 +290,26 @@ def tableau(res: dict) -> list[dict]:
             })  # fmt: skip
     else:
         absent("Working day's mix under load", "charge_mixte", "p95 < 300 ms staff, < 100 ms public")
+    ob = ok("observatoire")
+    if ob:
+        lignes.append({
+            "mesure": "Observatory: nightly indicators of one territory-year (s)",
+            "median": ob["calcul_nocturne_des_indicateurs_s"], "cible": "—", "atteinte": None,
+            "remarque": f"{ob['epci']} {ob['annee']}, {ob['figures_stockees']:,} figures stored; paid at night",
+        })  # fmt: skip
+        nu = ob["pages"]["vue_nue"]
+        for nom, x in ob["pages"].items():
+            if nom == "vue_nue":
+                continue
+            lignes.append({
+                "mesure": f"Observatory page {nom}, one user (ms)", "median": x["median"], "p95": x["p95"],
+                "plancher": nu["p95"], "plancher_libelle": "bare view p95", "ratio": x["ratio_p95_sur_vue_nue"],
+                "cible": "p95 < 200 ms", "atteinte": x["p95"] < 200 and x["statut_http"] == 200,
+                "remarque": f"HTTP {x['statut_http']}, {x['requetes_sql']} queries, slowest "
+                            f"{x['requete_la_plus_lente_ms']} ms",
+            })  # fmt: skip
+    else:
+        absent("Observatory pages", "observatoire", "p95 < 200 ms")
     f = ok("import_f1")
     if f:
         part = f["part_du_debit_de_copy"]

@@ -9,6 +9,7 @@ Each function returns a ``cil.cartes.Carte``; the table under each map carries t
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from attributions.models import Vacance
 from attributions.selectors import ObjectifsIndisponibles, calcule_objectifs_epci
@@ -60,11 +61,21 @@ def carte_indicateur(epci: Epci, annee: int, indicateur: str) -> Carte | None:
 def carte_objectif_a(epci: Epci, annee: int) -> Carte | None:
     """Objective A (allocations outside QPV to first-quartile or relocated households) per commune: the rates
     of the engine's breakdown by commune (``calcule_objectifs_epci(details=True)["communes"]``), written by the
-    legal rule (``taux_texte``). None when the engine cannot count (no first-quartile threshold)."""
-    try:
-        resultat = calcule_objectifs_epci(epci, annee, details=True)
-    except ObjectifsIndisponibles:
-        return None
+    legal rule (``taux_texte``), read from the year's last snapshot (``InstantaneObjectifs``: nightly, after an
+    import, on demand) with its date, computed in the request only when the year has none. None when the engine
+    cannot count (no first-quartile threshold)."""
+    from attributions.models import InstantaneObjectifs
+
+    instantane = InstantaneObjectifs.objects.filter(epci=epci, annee=annee).order_by("-calcule_le").first()
+    if instantane is not None and "communes" in instantane.resultat:
+        resultat = instantane.resultat  # the nightly (or on-demand) snapshot: no aggregation in the request
+        calcule = f" (objectifs calculés le {timezone.localtime(instantane.calcule_le):%d/%m/%Y à %H:%M})"
+    else:
+        try:
+            resultat = calcule_objectifs_epci(epci, annee, details=True)
+        except ObjectifsIndisponibles:
+            return None
+        calcule = ""
     valeurs, textes, details = {}, {}, {}
     for ligne in resultat["communes"]:
         a = ligne["hors_qpv"]
@@ -84,7 +95,7 @@ def carte_objectif_a(epci: Epci, annee: int) -> Carte | None:
         description=(
             f"Taux par commune du logement attribué, sur le territoire : {resultat['hors_qpv']['taux_texte']}"
             + (f" pour une cible légale de {format_nombre(cible * 100)} %" if cible is not None else "")
-            + ". Une commune sans attribution comptée hors QPV est « sans donnée »."
+            + f"{calcule}. Une commune sans attribution comptée hors QPV est « sans donnée »."
         ),
         valeurs=valeurs,
         textes=textes,

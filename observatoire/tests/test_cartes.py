@@ -48,6 +48,19 @@ def test_objectif_a_par_commune_repris_du_moteur(avec_contours):
     assert cartes.carte_objectif_a(epci, 2019) is None  # no first-quartile threshold that year
 
 
+def test_objectif_a_lu_dans_l_instantane_de_l_annee_quand_il_existe(avec_contours):
+    from attributions.models import DecisionCaleol
+    from attributions.services import enregistrer_instantane
+
+    epci = avec_contours["epci"]
+    en_direct = {li.code: li.valeur for li in cartes.carte_objectif_a(epci, 2025).lignes}
+    enregistrer_instantane(epci=epci, annee=2025, declencheur="NUIT")
+    DecisionCaleol.objects.filter(epci=epci).delete()  # the snapshot keeps the figures of its day
+    carte = cartes.carte_objectif_a(epci, 2025)
+    assert {li.code: li.valeur for li in carte.lignes} == en_direct
+    assert "objectifs calculés le" in carte.description
+
+
 def test_logements_liberes_de_l_annee(avec_contours):
     epci = avec_contours["epci"]
     grenoble = Logement.objects.filter(commune__code_insee="38185").first()
@@ -109,7 +122,7 @@ def test_page_pour_l_epci_et_404_ailleurs(client, avec_contours, acteurs, django
 
     client.force_login(acteurs["agent_epci"])
     client.get(url, {"annee": 2025})  # warm the per-process caches (sessions, parameters)
-    with django_assert_num_queries(23):  # constant: no query per commune, QPV or reception point
+    with django_assert_num_queries(24):  # constant: no query per commune, QPV or reception point
         assert client.get(url, {"annee": 2025}).status_code == 200
 
 

@@ -26,7 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import ROOT, charge, setup_django, write
+from bench.common import ROOT, charge, client_connecte, setup_django, write
 
 VENV_BIN = Path(sys.executable).parent
 SERVEUR = "gunicorn, config/gunicorn.conf.py: gthread, 4 threads per process"
@@ -53,17 +53,13 @@ def _arreter(proc: subprocess.Popen | None) -> None:
 
 def _donnees(nb_sessions: int) -> dict:
     from django.db import connection
-    from django.test import Client
 
     from core.models import User
 
     agent = User.objects.get(username="bench.agent")
     epci = agent.memberships.values_list("epci_id", flat=True).first()
-    sessions = []
-    for _ in range(nb_sessions):
-        client = Client()
-        client.force_login(agent)
-        sessions.append(client.cookies["sessionid"].value)
+    # logged in as production requires: a user with a second factor must have it verified in the session
+    sessions = [client_connecte(agent.username).cookies["sessionid"].value for _ in range(nb_sessions)]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id FROM demandes_demande WHERE epci_id = %s AND id %% 101 = 0 ORDER BY id LIMIT 500", [epci]

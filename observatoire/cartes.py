@@ -17,43 +17,45 @@ from cil import contours
 from cil.cartes import Carte, Marqueur, carte_communes, format_nombre, position_guichet
 from cil.models import ContourCommune, Epci, Guichet, Qpv
 
+# The maps of stored indicators: identifier, title and description (``{annee}``, ``{arrete}``), unit
+CARTES_INDICATEURS = {
+    "PRESSION": (
+        "carte-pression",
+        "Pression de la demande en {annee} : demandes en cours par attribution",
+        "Demandes en cours souhaitant la commune, rapportées aux attributions de l'année dans la commune "
+        "({arrete}). Une commune sans attribution dans l'année est « sans donnée ».",
+        "demandes par attribution",
+    ),
+    "DELAI_MEDIAN": (
+        "carte-delai",
+        "Délai d'attente médian des ménages logés en {annee}",
+        "Médiane, par commune du logement, de l'attente des ménages logés dans l'année : du dépôt de la demande "
+        "au bail, à défaut à la décision ({arrete}). Une commune sans ménage logé dans l'année est "
+        "« sans donnée ».",
+        "mois",
+    ),
+}
+
 
 def carte_indicateur(epci: Epci, annee: int, indicateur: str) -> Carte | None:
     """Pressure (demands in force per allocation) or median waiting time (months) per commune, read from the
     indicators stored for the year (``valeurs_par_commune``, docs/observatoire.md). None when the year has not
     been computed yet; a commune without allocation in the year has no value (« sans donnée »)."""
     from .indicateurs import valeurs_par_commune
-    from .models import CalculIndicateurs, Indicateur
+    from .models import CalculIndicateurs
 
+    ident, titre, description, unite = CARTES_INDICATEURS[indicateur]
     calcul = CalculIndicateurs.objects.filter(epci=epci, annee=annee).first()
     if calcul is None:
         return None
-    valeurs = valeurs_par_commune(epci, annee, indicateur)
     arrete = f"chiffres arrêtés au {calcul.date_reference:%d/%m/%Y}"
-    if indicateur == Indicateur.PRESSION:
-        return carte_communes(
-            epci,
-            ident="carte-pression",
-            titre=f"Pression de la demande en {annee} : demandes en cours par attribution",
-            description=(
-                "Demandes en cours souhaitant la commune, rapportées aux attributions de l'année dans la commune "
-                f"({arrete}). Une commune sans attribution dans l'année est « sans donnée »."
-            ),
-            valeurs=valeurs,
-            unite="demandes par attribution",
-            decimales=1,
-        )
     return carte_communes(
         epci,
-        ident="carte-delai",
-        titre=f"Délai d'attente médian des ménages logés en {annee}",
-        description=(
-            "Médiane, par commune du logement, de l'attente des ménages logés dans l'année : du dépôt de la demande "
-            f"au bail, à défaut à la décision ({arrete}). Une commune sans ménage logé dans l'année est "
-            "« sans donnée »."
-        ),
-        valeurs=valeurs,
-        unite="mois",
+        ident=ident,
+        titre=titre.format(annee=annee),
+        description=description.format(arrete=arrete),
+        valeurs=valeurs_par_commune(epci, annee, indicateur),
+        unite=unite,
         decimales=1,
     )
 

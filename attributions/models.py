@@ -310,6 +310,7 @@ class InstantaneObjectifs(models.Model):
         NUIT = "NUIT", "Calcul de nuit"
         DEMANDE = "DEMANDE", "À la demande"
         IMPORT = "IMPORT", "Après un import"
+        LECTURE = "LECTURE", "À la lecture (décisions modifiées depuis le dernier calcul)"
 
     epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="instantanes")
     annee = models.PositiveSmallIntegerField("année")
@@ -322,6 +323,13 @@ class InstantaneObjectifs(models.Model):
     provisoire = models.BooleanField("provisoire", default=False)
     resultat = models.JSONField("résultat (format F2 et détails)")
     duree_ms = models.PositiveIntegerField("durée (ms)", default=0)
+    # What the pages are served from (docs/ARCHITECTURE.md, "The objectives engine and its snapshots"): the year's
+    # decisions counted by landlord, holder and commune (selectors.Cube), the marker of the decisions they counted
+    # (VersionDecisions.version read before counting) and the threshold they were counted with. Empty on the
+    # snapshots taken before: those are never served.
+    comptes = models.JSONField("comptes par bailleur, réservataire et commune", null=True, blank=True)
+    version_decisions = models.PositiveBigIntegerField("version des décisions comptées", null=True, blank=True)
+    seuil_e4 = models.BigIntegerField("seuil du premier quartile compté (1/10 000 €)", null=True, blank=True)
 
     class Meta:
         verbose_name = "instantané des objectifs"
@@ -333,6 +341,26 @@ class InstantaneObjectifs(models.Model):
 
     def __str__(self) -> str:
         return f"{self.epci.nom} {self.annee} – {self.calcule_le:%d/%m/%Y %H:%M}"
+
+
+class VersionDecisions(models.Model):
+    """The freshness marker of the objectives of one EPCI-year: a counter raised in the same transaction as every
+    write to a decision counted in that year (its decision date's year or its lease date's year), by
+    ``services.marquer_decisions_modifiees``. A snapshot whose ``version_decisions`` equals the counter counted
+    exactly the decisions in the database; any later write makes it stale (docs/ARCHITECTURE.md)."""
+
+    epci = models.ForeignKey(Epci, on_delete=models.CASCADE, related_name="+")
+    annee = models.PositiveSmallIntegerField("année")
+    version = models.PositiveBigIntegerField("version", default=0)
+    modifie_le = models.DateTimeField("dernière écriture", auto_now=True)
+
+    class Meta:
+        verbose_name = "version des décisions d'une année"
+        verbose_name_plural = "versions des décisions par année"
+        constraints = [models.UniqueConstraint(fields=["epci", "annee"], name="version_decisions_une_par_annee")]
+
+    def __str__(self) -> str:
+        return f"{self.epci_id} {self.annee} : version {self.version}"
 
 
 # --- Reservations in flows, vacancies, candidates and commission sessions ----------------------------

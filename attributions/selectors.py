@@ -16,7 +16,7 @@ from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
-from cil.models import CibleLocale, Epci, Objectif, Reservataire, Secteur
+from cil.models import Bailleur, CibleLocale, Commune, Epci, Objectif, Reservataire, Secteur
 from cil.selectors import SeuilApplique, cibles_locales_pour_annee, seuil_applicable, taux_legaux_pour_annee
 from core.db import DureeJours
 from core.erreurs import ErreurMetier
@@ -146,6 +146,78 @@ def _aggregats(annee: int, seuil_q1: Decimal) -> dict:
     return aggregats
 
 
+# The cube: the year's decisions of an EPCI counted once, grouped by landlord, holder (and whether it is still to be
+# named) and commune. Every figure of the engine (the EPCI's totals, each holder's objective C, the breakdowns by
+# landlord, commune and sector, each local target's scope, and a landlord's or holder's own share) is a sum of its
+# rows, so the same rows serve the whole territory and any organisation's share, live or from a snapshot.
+CLES_CUBE = ("bailleur_id", "reservataire_id", "reservataire_a_qualifier", "commune_id")
+CHIFFRES = tuple(_aggregats(2000, Decimal(0)))  # the counts of a row, in this order after its four keys
+
+
+@dataclass
+class Cube:
+    """Rows ``[bailleur_id, reservataire_id, a_qualifier (0/1), commune_id, *counts]`` (counts in CHIFFRES order)."""
+
+    lignes: list[list[int]]
+
+    def restreint(self, *, bailleurs=(), reservataires=()) -> Cube:
+        """The rows of a partial view: the decisions of the user's landlords or holders (as decisions_for_user)."""
+        bailleurs, reservataires = set(bailleurs), set(reservataires)
+        return Cube([ligne for ligne in self.lignes if ligne[0] in bailleurs or ligne[1] in reservataires])
+
+    @staticmethod
+    def somme(lignes) -> dict[str, int]:
+        totaux = [0] * len(CHIFFRES)
+        for ligne in lignes:
+            for i, valeur in enumerate(ligne[4:]):
+                totaux[i] += valeur
+        return dict(zip(CHIFFRES, totaux, strict=True))
+
+    def groupes(self, cle) -> dict:
+        """The sums of the rows by ``cle(row)`` (a key that is None leaves the row out)."""
+        par_cle: dict = {}
+        for ligne in self.lignes:
+            k = cle(ligne)
+            if k is not None:
+                par_cle.setdefault(k, []).append(ligne)
+        return {k: self.somme(lignes) for k, lignes in par_cle.items()}
+
+    def lignes_de(self, champ: str, pk, secteurs: dict[int, set[int]] | None = None) -> list:
+        """The rows of a local target's scope (``_portee``)."""
+        if champ == "epci":
+            return self.lignes
+        if champ == "secteur":
+            communes = (secteurs or {}).get(pk, set())
+            return [ligne for ligne in self.lignes if ligne[3] in communes]
+        position = {"bailleur": 0, "reservataire": 1, "commune": 3}[champ]
+        return [ligne for ligne in self.lignes if ligne[position] == pk]
+
+
+def compte_cube(epci: Epci, annee: int, seuil_q1: Decimal, queryset: QuerySet | None = None) -> Cube:
+    """One aggregate query over the year's decisions of the EPCI (``queryset`` restricts them)."""
+    base = decisions_de_l_annee(epci, annee, queryset)
+    rows = base.values(*CLES_CUBE).annotate(**_aggregats(annee, seuil_q1)).order_by()
+    lignes = [
+        [row["bailleur_id"], row["reservataire_id"], int(row["reservataire_a_qualifier"]), row["commune_id"]]
+        + [row[c] for c in CHIFFRES]
+        for row in rows
+    ]
+    lignes.sort()
+    return Cube(lignes)
+
+
+def secteurs_de(epci: Epci) -> dict[int, tuple[str, set[int]]]:
+    """The EPCI's sectors: pk -> (name, its communes)."""
+    secteurs: dict[int, tuple[str, set[int]]] = {
+        pk: (nom, set()) for pk, nom in Secteur.objects.filter(epci=epci).values_list("pk", "nom")
+    }
+    for secteur_id, commune_id in Secteur.communes.through.objects.filter(secteur__epci=epci).values_list(
+        "secteur_id", "commune_id"
+    ):
+        secteurs[secteur_id][1].add(commune_id)
+    return secteurs
+
+
 # Objectives of a local target -> keys of the engine's result (and of F2).
 CODES_CIBLES = {
     Objectif.HORS_QPV: "hors_qpv",
@@ -261,15 +333,6 @@ def _ligne(row: dict, cibles: Cibles, **scope) -> dict:
     }
 
 
-def _q_portee(locale: CibleLocale) -> Q:
-    champ, pk = _portee(locale)
-    if champ == "epci":
-        return Q()
-    if champ == "secteur":
-        return Q(commune_id__in=Secteur.communes.through.objects.filter(secteur_id=pk).values("commune_id"))
-    return Q(**{f"{champ}_id": pk})
-
-
 def _perimetre_locale(locale: CibleLocale) -> dict:
     champ, _pk = _portee(locale)
     org = locale.organisation
@@ -288,12 +351,7 @@ def _perimetre_locale(locale: CibleLocale) -> dict:
     return perimetre
 
 
-def evalue_cibles_locales(base: QuerySet, annee: int, seuil_q1: Decimal, cibles: Cibles, *, organisations=None) -> list:
-    """Each local target in force against the figure of its own scope, beside the legal target (one SQL query).
-
-    ``organisations``: on a partial view (a landlord's or holder's own decisions), the targets kept besides
-    those of the whole territory: ``{"bailleur": {pk, ...}, "reservataire": {pk, ...}}``; None keeps all.
-    """
+def _retenues(cibles: Cibles, organisations) -> list[CibleLocale]:
     retenues = []
     for locale in cibles.locales:
         champ, pk = _portee(locale)
@@ -301,19 +359,23 @@ def evalue_cibles_locales(base: QuerySet, annee: int, seuil_q1: Decimal, cibles:
             continue
         if locale.objectif in CODES_CIBLES:
             retenues.append(locale)
+    return retenues
+
+
+def evalue_cibles_locales(cube: Cube, cibles: Cibles, *, organisations=None, secteurs=None) -> list:
+    """Each local target in force against the figure of its own scope, beside the legal target (sums of the cube).
+
+    ``organisations``: on a partial view (a landlord's or holder's own decisions), the targets kept besides
+    those of the whole territory: ``{"bailleur": {pk, ...}, "reservataire": {pk, ...}}``; None keeps all.
+    """
+    retenues = _retenues(cibles, organisations)
     if not retenues:
         return []
-    conds = conditions(annee, seuil_q1)
-    aggregats = {}
-    for i, locale in enumerate(retenues):
-        code = CODES_CIBLES[locale.objectif]
-        for part in ("base", "numerateur"):
-            aggregats[f"c{i}_{part}"] = Count("pk", filter=conds[code][part] & _q_portee(locale))
-    chiffres = base.aggregate(**aggregats)
     resultats = []
-    for i, locale in enumerate(retenues):
+    for locale in retenues:
         code = CODES_CIBLES[locale.objectif]
-        n, num = chiffres[f"c{i}_base"], chiffres[f"c{i}_numerateur"]
+        chiffres = cube.somme(cube.lignes_de(*_portee(locale), secteurs=secteurs))
+        n, num = chiffres[f"{code}__base"], chiffres[f"{code}__numerateur"]
         objectif_legal = locale.objectif
         if locale.reservataire_id and locale.reservataire.type in rules.TYPES_RESERVATAIRE_ETAT:
             objectif_legal = Objectif.PRIORITAIRES_ETAT
@@ -357,43 +419,53 @@ def seuil_pour(epci: Epci, annee: int) -> SeuilApplique:
 def calcule_objectifs_epci(
     epci: Epci, annee: int, *, queryset: QuerySet | None = None, details: bool = True, organisations=None
 ) -> dict:
-    """F2 for one EPCI and year, plus breakdowns by landlord, commune and sector when ``details``.
+    """F2 for one EPCI and year, plus breakdowns by landlord, commune and sector when ``details``, counted live.
 
     ``queryset`` restricts the decisions (a landlord's staff sees only their decisions); on such a partial
     view the local targets shown are those of the whole territory and those of ``organisations`` (see
     ``evalue_cibles_locales``). Every figure carries its legal target (``cible``) and, beside it, the local
     target that applies (``cible_locale``, ``locale``); ``cibles_locales`` lists each local target in force
-    against the figure of its own scope.
+    against the figure of its own scope. The pages read the same figures from a snapshot's cube
+    (``services.cube_a_jour``, then ``objectifs_du_cube``).
     """
     seuil = seuil_pour(epci, annee)
-    cibles = Cibles(legales=taux_legaux_pour_annee(annee), locales=cibles_locales_pour_annee(epci, annee))
-    if organisations is None and queryset is not None:
+    cube = compte_cube(epci, annee, seuil.seuil_q1, queryset)
+    if queryset is not None and organisations is None:
         organisations = {}
-    base = decisions_de_l_annee(epci, annee, queryset)
-    aggregats = _aggregats(annee, seuil.seuil_q1)
-    cible_etat = cibles.legales.get(Objectif.PRIORITAIRES_ETAT, Decimal("1"))
+    return objectifs_du_cube(
+        epci, annee, seuil, cube, details=details, organisations=organisations if queryset is not None else None
+    )
 
-    # One scan of the year's decisions, grouped by reservation holder: the EPCI's totals are the sums of
-    # these few groups (one row per holder), so the whole F2 costs a single aggregate query.
-    # A decision whose holder is still to be named (reservataire_a_qualifier) counts in the territory's totals
-    # but in no holder's objective C: its group is reported apart, as "réservataire à qualifier".
-    groupes = list(base.values("reservataire_id", "reservataire_a_qualifier").annotate(**aggregats).order_by())
-    total = {cle: sum(g[cle] for g in groupes) for cle in aggregats}
+
+def objectifs_du_cube(
+    epci: Epci, annee: int, seuil: SeuilApplique, cube: Cube, *, details: bool = True, organisations=None
+) -> dict:
+    """The engine's result from the cube's rows: names, legal and local targets are read now (a few small queries).
+
+    ``organisations`` None: the whole territory; a dict (a partial view, the cube already restricted to the user's
+    organisations): the local targets kept are the territory's and those of these organisations.
+    """
+    cibles = Cibles(legales=taux_legaux_pour_annee(annee), locales=cibles_locales_pour_annee(epci, annee))
+    cible_etat = cibles.legales.get(Objectif.PRIORITAIRES_ETAT, Decimal("1"))
+    total = cube.somme(cube.lignes)
+    # By reservation holder. A decision whose holder is still to be named (reservataire_a_qualifier) counts in the
+    # territory's totals but in no holder's objective C: its group is reported apart, as "réservataire à qualifier".
+    groupes = cube.groupes(lambda ligne: (ligne[1], ligne[2]))
     noms = {
         r.pk: r
-        for r in Reservataire.objects.filter(pk__in=[g["reservataire_id"] for g in groupes if g["prioritaires__base"]])
+        for r in Reservataire.objects.filter(pk__in=[pk for (pk, _q), g in groupes.items() if g["prioritaires__base"]])
     }
     reservataires = []
     a_qualifier = {"base": 0, "numerateur": 0, "dalo": 0}
-    for groupe in groupes:
+    for (reservataire_id, qualifier), groupe in groupes.items():
         if not groupe["prioritaires__base"]:
             continue
-        if groupe["reservataire_a_qualifier"]:
+        if qualifier:
             a_qualifier["base"] += groupe["prioritaires__base"]
             a_qualifier["numerateur"] += groupe["prioritaires__numerateur"]
             a_qualifier["dalo"] += groupe["prioritaires__dalo"]
             continue
-        reservataire = noms[groupe["reservataire_id"]]
+        reservataire = noms[reservataire_id]
         etat = reservataire.type in rules.TYPES_RESERVATAIRE_ETAT
         cible = cible_etat if etat else cibles.legale(Objectif.PRIORITAIRES)
         locale = cibles.locale(Objectif.PRIORITAIRES, reservataire_id=reservataire.pk)
@@ -408,6 +480,9 @@ def calcule_objectifs_epci(
             }
         )
     reservataires.sort(key=lambda r: (r["type"], r["id"]))
+    secteurs = None
+    if details or any(_portee(c)[0] == "secteur" for c in cibles.locales):
+        secteurs = secteurs_de(epci)
 
     resultat = {
         "epci": epci.siren,
@@ -448,47 +523,32 @@ def calcule_objectifs_epci(
             cibles.locale(Objectif.MUTATIONS),
         ),
         "cibles_locales": evalue_cibles_locales(
-            base, annee, seuil.seuil_q1, cibles, organisations=organisations if queryset is not None else None
+            cube, cibles, organisations=organisations, secteurs={pk: c for pk, (_n, c) in (secteurs or {}).items()}
         ),
     }
     if details:
+        par_bailleur = cube.groupes(lambda ligne: ligne[0])
         resultat["bailleurs"] = [
-            {
-                "id": row["bailleur__siren"],
-                "nom": row["bailleur__nom"],
-                "pk": row["bailleur_id"],
-                **_ligne(row, cibles, bailleur_id=row["bailleur_id"]),
-            }
-            for row in base.values("bailleur_id", "bailleur__siren", "bailleur__nom")
-            .annotate(**aggregats)
-            .order_by("bailleur__nom")
+            {"id": siren, "nom": nom, "pk": pk, **_ligne(par_bailleur[pk], cibles, bailleur_id=pk)}
+            for pk, siren, nom in Bailleur.objects.filter(pk__in=par_bailleur)
+            .order_by("nom", "pk")
+            .values_list("pk", "siren", "nom")
         ]
+        par_commune = cube.groupes(lambda ligne: ligne[3])
         resultat["communes"] = [
-            {
-                "id": row["commune__code_insee"],
-                "nom": row["commune__nom"],
-                "pk": row["commune_id"],
-                **_ligne(row, cibles, commune_id=row["commune_id"]),
-            }
-            for row in base.values("commune_id", "commune__code_insee", "commune__nom")
-            .annotate(**aggregats)
-            .order_by("commune__nom")
+            {"id": code, "nom": nom, "pk": pk, **_ligne(par_commune[pk], cibles, commune_id=pk)}
+            for pk, code, nom in Commune.objects.filter(pk__in=par_commune)
+            .order_by("nom", "pk")
+            .values_list("pk", "code_insee", "nom")
         ]
-        secteurs = {s.pk: s for s in Secteur.objects.filter(epci=epci)}
-        resultat["secteurs"] = [
-            {
-                "id": row["commune__secteurs"],
-                "nom": secteurs[row["commune__secteurs"]].nom,
-                "pk": row["commune__secteurs"],
-                **_ligne(row, cibles, secteur_id=row["commune__secteurs"]),
-            }
-            for row in base.filter(commune__secteurs__epci=epci)
-            .values("commune__secteurs")
-            .annotate(**aggregats)
-            .order_by("commune__secteurs")
-            if row["commune__secteurs"] in secteurs
-        ]
-        resultat["secteurs"].sort(key=lambda s: s["nom"])
+        resultat["secteurs"] = []
+        for pk, (nom, communes) in (secteurs or {}).items():
+            lignes = [ligne for ligne in cube.lignes if ligne[3] in communes]
+            if lignes:
+                resultat["secteurs"].append(
+                    {"id": pk, "nom": nom, "pk": pk, **_ligne(cube.somme(lignes), cibles, secteur_id=pk)}
+                )
+        resultat["secteurs"].sort(key=lambda s: (s["nom"], s["pk"]))
     return resultat
 
 

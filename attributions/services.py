@@ -433,6 +433,16 @@ def _apres_ecriture(lot, *, epci_ids, annees, creees, modifiees, recalculer) -> 
 
     rattacher_logements_aux_quartiers(epci_ids=epci_ids)
     decisions_importees.send(sender=DecisionCaleol, epci_ids=set(epci_ids), lot=lot)
+    if creees or modifiees:
+        cles = {(epci_id, annee) for epci_id, years in annees.items() for annee in years}
+        if modifiees:
+            # a changed decision may leave a year (its former lease date's): every year of these territories
+            # that has a snapshot or a marker is marked too
+            from .models import VersionDecisions
+
+            for modele in (InstantaneObjectifs, VersionDecisions):
+                cles |= set(modele.objects.filter(epci_id__in=list(epci_ids)).values_list("epci_id", "annee"))
+        marquer_decisions_modifiees(cles)
     if recalculer and (creees or modifiees):
         from .tasks import recalculer_instantane
 
@@ -556,24 +566,124 @@ def import_attributions(
     )
 
 
-def enregistrer_instantane(*, epci: Epci, annee: int, declencheur: str, acteur=None, jour=None) -> InstantaneObjectifs:
-    """Compute and store the day's snapshot of one EPCI-year. Idempotent: a retry the same day replaces it."""
-    from .selectors import calcule_objectifs_epci, simule_seuil
+# --- Objectives snapshots and their freshness (docs/ARCHITECTURE.md, "The objectives engine and its snapshots") ---
 
+
+def annees_de_decision(epci_id, date_decision, date_bail) -> set[tuple[int, int]]:
+    """The EPCI-years whose figures count a decision: its decision date's year and its lease date's year."""
+    cles = set()
+    for jour in (date_decision, date_bail):
+        if epci_id is not None and jour is not None:
+            cles.add((epci_id, dt.date.fromisoformat(jour).year if isinstance(jour, str) else jour.year))
+    return cles
+
+
+def avant_ecriture_decision(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save of DecisionCaleol: the years the decision counted in before the change (it may leave them)."""
+    if instance.pk and not raw:
+        avant = DecisionCaleol.objects.filter(pk=instance.pk).values_list("epci_id", "date_decision", "date_bail")
+        instance._annees_avant = annees_de_decision(*avant[0]) if avant else set()
+
+
+def apres_ecriture_decision(sender, instance, raw=False, **kwargs) -> None:
+    """post_save and post_delete of DecisionCaleol: whoever saves or deletes one decision (the services of this
+    app, the admin) marks its years. Bulk writes (the F1 import) mark theirs in ``_apres_ecriture``."""
+    if raw:
+        return
+    cles = getattr(instance, "_annees_avant", set())
+    instance._annees_avant = set()
+    marquer_decisions_modifiees(cles | annees_de_decision(instance.epci_id, instance.date_decision, instance.date_bail))
+
+
+def marquer_decisions_modifiees(cles: Iterable[tuple[int, int]]) -> None:
+    """Raise the freshness marker of each (epci_id, year), in the caller's transaction: every snapshot of these years
+    becomes stale once the write commits. The marker's row stays locked until then, so a snapshot counted meanwhile
+    read the previous version and is never taken for fresh. Keys in order, so two writers lock in the same order."""
+    from django.db.models import F
+
+    from .models import VersionDecisions
+
+    for epci_id, annee in sorted(set(cles)):
+        if VersionDecisions.objects.filter(epci_id=epci_id, annee=annee).update(version=F("version") + 1):
+            continue
+        try:
+            with transaction.atomic():
+                VersionDecisions.objects.create(epci_id=epci_id, annee=annee, version=1)
+        except IntegrityError:  # created meanwhile by another writer: raise it
+            VersionDecisions.objects.filter(epci_id=epci_id, annee=annee).update(version=F("version") + 1)
+
+
+def version_decisions(epci_id: int, annee: int) -> int:
+    from .models import VersionDecisions
+
+    return VersionDecisions.objects.filter(epci_id=epci_id, annee=annee).values_list("version", flat=True).first() or 0
+
+
+def _verrou_instantane(epci_id: int, annee: int) -> None:
+    """Serialise the snapshot writers of one EPCI-year until the end of the transaction (PostgreSQL advisory lock;
+    SQLite serialises its writers anyway): concurrent readers of a stale page count once, the others then read it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [19_2026, epci_id * 10_000 + annee])
+
+
+def _instantane_frais(epci_id: int, annee: int, seuil_e4: int):
+    from .models import InstantaneObjectifs
+
+    return (
+        InstantaneObjectifs.objects.filter(
+            epci_id=epci_id,
+            annee=annee,
+            comptes__isnull=False,
+            seuil_e4=seuil_e4,
+            version_decisions=version_decisions(epci_id, annee),
+        )
+        .defer("resultat")
+        .order_by("-calcule_le", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def enregistrer_instantane(
+    *, epci: Epci, annee: int, declencheur: str, acteur=None, jour=None, simulation: bool = True
+) -> InstantaneObjectifs:
+    """Compute and store the day's snapshot of one EPCI-year: the engine's result (F2 and details), the cube it
+    was derived from, and the freshness marker it counted. Idempotent: a retry the same day replaces it.
+
+    ``simulation``: also simulate next year's threshold from the demands (nightly, on request); a snapshot taken
+    because a page found the figures stale skips it and keeps the day's last simulation."""
+    from .selectors import compte_cube, objectifs_du_cube, seuil_e4, seuil_pour, simule_seuil
+
+    _verrou_instantane(epci.pk, annee)
     debut = time.monotonic()
-    resultat = calcule_objectifs_epci(epci, annee)
+    version = version_decisions(epci.pk, annee)  # read BEFORE counting: a write committed later makes it stale
+    seuil = seuil_pour(epci, annee)
+    cube = compte_cube(epci, annee, seuil.seuil_q1)
+    resultat = objectifs_du_cube(epci, annee, seuil, cube)
     duree = int((time.monotonic() - debut) * 1000)
     maintenant = timezone.now()
     jour = jour or timezone.localdate(maintenant)
-    simulation = simule_seuil(epci, annee, jour=jour)
-    if simulation.nb_demandes:
-        resultat["simulation_seuil"] = {
-            "annee_cible": simulation.annee_cible,
-            "date_reference": simulation.date_reference.isoformat(),
-            "nb_demandes": simulation.nb_demandes,
-            "seuil_simule": float(simulation.seuil_simule),
-            "seuil_en_vigueur": float(simulation.seuil_en_vigueur) if simulation.seuil_en_vigueur else None,
-        }
+    if simulation:
+        sim = simule_seuil(epci, annee, jour=jour)
+        if sim.nb_demandes:
+            resultat["simulation_seuil"] = {
+                "annee_cible": sim.annee_cible,
+                "date_reference": sim.date_reference.isoformat(),
+                "nb_demandes": sim.nb_demandes,
+                "seuil_simule": float(sim.seuil_simule),
+                "seuil_en_vigueur": float(sim.seuil_en_vigueur) if sim.seuil_en_vigueur else None,
+                "calculee_le": maintenant.isoformat(),
+            }
+    else:
+        precedent = (
+            InstantaneObjectifs.objects.filter(epci=epci, annee=annee, resultat__has_key="simulation_seuil")
+            .order_by("-calcule_le", "-pk")
+            .values_list("resultat__simulation_seuil", "calcule_le")
+            .first()
+        )
+        if precedent is not None:
+            resultat["simulation_seuil"] = {"calculee_le": precedent[1].isoformat(), **precedent[0]}
     instantane, _ = InstantaneObjectifs.objects.update_or_create(
         epci=epci,
         annee=annee,
@@ -585,9 +695,53 @@ def enregistrer_instantane(*, epci: Epci, annee: int, declencheur: str, acteur=N
             "provisoire": resultat["provisoire"],
             "resultat": resultat,
             "duree_ms": duree,
+            "comptes": cube.lignes,
+            "version_decisions": version,
+            "seuil_e4": seuil_e4(seuil.seuil_q1),
         },
     )
     return instantane
+
+
+def cube_a_jour(epci: Epci, annee: int):
+    """The cube of one EPCI-year for a page: the stored one when its snapshot is fresh (same marker, same threshold),
+    else counted now and stored as a new snapshot, so that the next reader is served from the store.
+
+    Returns (seuil, cube, calcule_le). Raises selectors.ObjectifsIndisponibles without a threshold."""
+    from .selectors import Cube, seuil_e4, seuil_pour
+
+    seuil = seuil_pour(epci, annee)
+    e4 = seuil_e4(seuil.seuil_q1)
+    instantane = _instantane_frais(epci.pk, annee, e4)
+    if instantane is None:
+        with transaction.atomic():
+            _verrou_instantane(epci.pk, annee)
+            instantane = _instantane_frais(epci.pk, annee, e4)  # a concurrent reader may have just stored it
+            if instantane is None:
+                instantane = enregistrer_instantane(
+                    epci=epci, annee=annee, declencheur=InstantaneObjectifs.Declencheur.LECTURE, simulation=False
+                )
+    return seuil, Cube(instantane.comptes), instantane.calcule_le
+
+
+def objectifs_servis(user, epci: Epci, annee: int, *, details: bool = True) -> tuple[dict, dt.datetime]:
+    """The objectives a page or the API shows to ``user``: from the year's fresh snapshot (``cube_a_jour``), the
+    whole territory or, on a partial view, only the rows of the user's landlords and holders (as
+    ``permissions.decisions_for_user`` scopes the decisions): the other organisations' rows never leave here.
+    Returns (the engine's result, when its figures were counted)."""
+    from cil.permissions import scope_for
+
+    from .permissions import can_view_whole_territory
+    from .selectors import objectifs_du_cube
+
+    seuil, cube, calcule_le = cube_a_jour(epci, annee)
+    organisations = None
+    if not can_view_whole_territory(user, epci):
+        scope = scope_for(user)
+        cube = cube.restreint(bailleurs=scope.bailleurs, reservataires=scope.reservataires)
+        organisations = {"bailleur": set(scope.bailleurs), "reservataire": set(scope.reservataires)}
+    resultat = objectifs_du_cube(epci, annee, seuil, cube, details=details, organisations=organisations)
+    return resultat, calcule_le
 
 
 # --- Vacancies, candidates, commission sessions, leases ------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -30,11 +31,17 @@ from .permissions import can_import, can_view_objectives, can_view_whole_territo
 from .selectors import (
     OBJECTIFS,
     ObjectifsIndisponibles,
-    calcule_objectifs_epci,
     decisions_a_qualifier,
     liste_decisions,
 )
-from .services import TYPES_QUALIFICATION, ActionRefusee, ImportRejete, import_attributions, qualifier_reservataire
+from .services import (
+    TYPES_QUALIFICATION,
+    ActionRefusee,
+    ImportRejete,
+    import_attributions,
+    objectifs_servis,
+    qualifier_reservataire,
+)
 
 LIBELLES_OBJECTIFS = {
     "hors_qpv": "Attributions hors QPV suivies d'un bail (objectif A)",
@@ -87,10 +94,26 @@ def _perimetre(user, epci):
     return qs, "Attributions de " + ", ".join(noms)
 
 
-def _organisations(user) -> dict:
-    """On a partial view, the user's own organisations, whose local targets are shown beside the territory's."""
-    scope = scope_for(user)
-    return {"bailleur": set(scope.bailleurs), "reservataire": set(scope.reservataires)}
+def _instantanes_affiches(epci, annee: int) -> list[dict]:
+    """The last five snapshots of the year, with only the three rates the table shows (never the whole JSON)."""
+    from django.db.models.fields.json import KT, KeyTransform
+
+    rows = (
+        InstantaneObjectifs.objects.filter(epci=epci, annee=annee)
+        .order_by("-calcule_le", "-pk")
+        .annotate(
+            a=KeyTransform("hors_qpv", "resultat"),
+            b=KeyTransform("qpv", "resultat"),
+            c=KeyTransform("prioritaires", "resultat"),
+            simulation=KeyTransform("simulation_seuil", "resultat"),
+            par=KT("demande_par__username"),
+        )
+        .values("calcule_le", "declencheur", "a", "b", "c", "simulation", "par")[:5]
+    )
+    return [
+        {**row, "origine": InstantaneObjectifs.Declencheur(row["declencheur"]).label, "demande_par": row["par"]}
+        for row in rows
+    ]
 
 
 @login_required
@@ -100,23 +123,29 @@ def tableau_de_bord(request):
     queryset, perimetre = _perimetre(request.user, epci)
     annee = _choisir_annee(request, epci, queryset if queryset is not None else DecisionCaleol.objects.all())
     try:
-        resultat = calcule_objectifs_epci(epci, annee, queryset=queryset, organisations=_organisations(request.user))
+        resultat, calcule_le = objectifs_servis(request.user, epci, annee)
     except ObjectifsIndisponibles as exc:
         return render(request, "attributions/indisponible.html", {"epci": epci, "message": str(exc)}, status=409)
     historique = []
     for a in range(annee - 2, annee + 1):
+        if a == annee:
+            historique.append({"annee": a, **resultat})
+            continue
         try:
-            historique.append({"annee": a, **calcule_objectifs_epci(epci, a, queryset=queryset, details=False)})
+            historique.append({"annee": a, **objectifs_servis(request.user, epci, a, details=False)[0]})
         except ObjectifsIndisponibles:
             continue  # no threshold loaded for that year: the year is left out of the comparison
     territoire_entier = queryset is None
-    instantanes = (
-        InstantaneObjectifs.objects.filter(epci=epci, annee=annee).select_related("demande_par")[:5]
-        if territoire_entier
-        else []
-    )
-    dernier = instantanes[0] if instantanes else None
-    simulation = dernier.resultat.get("simulation_seuil") if dernier else None
+    instantanes = _instantanes_affiches(epci, annee) if territoire_entier else []
+    simulation = simulation_le = None
+    if instantanes:
+        simulation = next((i["simulation"] for i in instantanes if i["simulation"]), None)
+        if simulation:
+            simulation_le = (
+                dt.datetime.fromisoformat(simulation["calculee_le"])
+                if simulation.get("calculee_le")
+                else next(i["calcule_le"] for i in instantanes if i["simulation"])
+            )
     graphique = evolution = None
     try:
         from observatoire import charts
@@ -159,7 +188,8 @@ def tableau_de_bord(request):
             "territoire_entier": territoire_entier,
             "instantanes": instantanes,
             "simulation": simulation,
-            "simulation_le": dernier.calcule_le if dernier else None,
+            "simulation_le": simulation_le,
+            "calcule_le": calcule_le,
             "peut_recalculer": can_import(request.user, epci),
             "graphique": graphique,
             "evolution": evolution,

@@ -9,18 +9,12 @@ from rest_framework.views import APIView
 from attributions.filters import DecisionFilter
 from attributions.models import DecisionCaleol
 from attributions.permissions import can_view_objectives, can_view_whole_territory
-from attributions.selectors import ObjectifsIndisponibles, calcule_objectifs_epci
+from attributions.selectors import ObjectifsIndisponibles
+from attributions.services import objectifs_servis
 from cil.models import Epci
 from core import parametres
 
 from .serializers import DecisionSerializer, ObjectifsSerializer
-
-
-def _organisations(user) -> dict:
-    from cil.permissions import scope_for
-
-    scope = scope_for(user)
-    return {"bailleur": set(scope.bailleurs), "reservataire": set(scope.reservataires)}
 
 
 class ObjectifsView(APIView):
@@ -57,17 +51,14 @@ class ObjectifsView(APIView):
         epci = get_object_or_404(Epci, siren=siren)
         if not can_view_objectives(request.user, epci):
             raise PermissionDenied("Vous n'avez pas accès aux objectifs de ce territoire.")
-        queryset = None
-        if not can_view_whole_territory(request.user, epci):
-            queryset = DecisionCaleol.objects.for_user(request.user)
         details = request.query_params.get("details") in ("1", "true", "oui")
         try:
-            resultat = calcule_objectifs_epci(
-                epci, annee, queryset=queryset, details=details, organisations=_organisations(request.user)
-            )
+            # from the year's fresh snapshot, scoped to the user's organisations (services.objectifs_servis)
+            resultat, _calcule_le = objectifs_servis(request.user, epci, annee, details=details)
         except ObjectifsIndisponibles as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        resultat["perimetre"] = "territoire" if queryset is None else "organisation"
+        territoire = can_view_whole_territory(request.user, epci)
+        resultat["perimetre"] = "territoire" if territoire else "organisation"
         return Response(resultat)
 
 

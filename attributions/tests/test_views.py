@@ -224,7 +224,7 @@ def test_recalcul_a_la_demande_enregistre_un_instantane(client, acteurs, django_
         client.post(reverse("attributions:recalculer"), {"epci": "200040715", "annee": "2025"})
     response = client.get(reverse("attributions:tableau_de_bord"), {"epci": "200040715", "annee": "2025"})
     assert response.status_code == 200
-    instantane = InstantaneObjectifs.objects.get()
+    instantane = InstantaneObjectifs.objects.get(annee=2025)
     assert instantane.demande_par == acteurs["epci"]
     assert "À la demande" in response.content.decode()
     assert Epci.objects.count() == 2

@@ -1,6 +1,12 @@
 """The real mix of a working day under load: 50 users of every role against gunicorn as deployed.
 
-Usage: python -m bench.charge_mixte [--utilisateurs 50] [--duree 120]
+Usage: python -m bench.charge_mixte [--base grande|demo] [--utilisateurs 50] [--duree 120]
+
+``--base demo``: the same mix on the demonstration data (what ``manage.py seed_demo`` creates: 3,000 demands,
+three years of decisions) in its own PostgreSQL database ``cil_bench_demo``, created, migrated, loaded with
+``import_referentiels`` and ``seed_demo`` on the first run (``--refaire`` builds it again); the landlord's and
+holder's staff are then those of the demo accounts ``bailleur`` and ``reservataire``. The issue's acceptance
+test runs on these data.
 
 On the 1,000,000-demand database (the first territory holds 313,726 demands in force), locust plays, in
 the proportions of a working day, reception-desk agents (search, a demand's file, registration, the
@@ -26,16 +32,51 @@ def _sessions(username: str, n: int) -> list[str]:
     return [client_connecte(username).cookies["sessionid"].value for _ in range(n)]
 
 
-def _utilisateurs_des_organisations() -> None:
-    """A landlord's and a holder's staff on the big territory (idempotent)."""
+DEMO_DB = "cil_bench_demo"
+
+
+def preparer_demo(refaire: bool = False) -> None:
+    """The demonstration data in ``cil_bench_demo`` (already migrated by setup_django): the reference data and
+    ``seed_demo`` in a subprocess with the development settings (seed_demo runs only with DEBUG on: its accounts'
+    passwords are public), once; then the bench's own accounts beside the demo's."""
+    import os
+    import subprocess
+    import sys
+
+    from bench.common import ROOT
+    from bench.demandes_search import territoires
+    from cil.models import Epci, Membership
+    from core.models import User
+    from core.roles import Role
+
+    if refaire or not User.objects.filter(username="epci").exists():
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+        env.pop("REDIS_URL", None)
+        for commande in (["import_referentiels"], ["seed_demo"]):
+            subprocess.run([sys.executable, str(ROOT / "manage.py"), *commande], env=env, cwd=ROOT, check=True)
+    territoires()  # the reception agent "bench.agent" and the three territories' reception points
+    epci = Epci.objects.get(siren="200040715")
+    user, _ = User.objects.get_or_create(username="bench-epci")
+    Membership.objects.get_or_create(user=user, role=Role.EPCI, epci=epci)
+
+
+def _utilisateurs_des_organisations(base: str = "grande") -> None:
+    """A landlord's and a holder's staff on the territory (idempotent): on the big database the bench's landlord
+    and the city of Grenoble's reservations; on the demo data, those of the demo accounts."""
     from bench import territoire
     from cil.models import Bailleur, Epci, Membership, Reservataire
     from core.models import User
     from core.roles import Role
 
     epci = Epci.objects.get(siren=territoire.EPCI)
-    bailleur = Bailleur.objects.get(siren="999900100")
-    reservataire = Reservataire.objects.get(type="COMMUNE", code="38185")
+    if base == "demo":
+        bailleur = Membership.objects.filter(user__username="bailleur", bailleur__isnull=False).first().bailleur
+        reservataire = (
+            Membership.objects.filter(user__username="reservataire", reservataire__isnull=False).first().reservataire
+        )
+    else:
+        bailleur = Bailleur.objects.get(siren="999900100")
+        reservataire = Reservataire.objects.get(type="COMMUNE", code="38185")
     for username, role, orga in [
         ("bench.bailleur", Role.BAILLEUR, {"bailleur": bailleur}),
         ("bench.reservataire", Role.RESERVATAIRE, {"reservataire": reservataire}),
@@ -44,12 +85,12 @@ def _utilisateurs_des_organisations() -> None:
         Membership.objects.get_or_create(user=user, role=role, epci=epci, **orga)
 
 
-def mesurer(utilisateurs: int = 50, duree: int = 120) -> dict:
+def mesurer(utilisateurs: int = 50, duree: int = 120, base: str = "grande") -> dict:
     from bench import territoire
     from bench.charge import SERVEUR, _donnees, lancer_charge, synthese
     from bench.charge_public import preparer
 
-    _utilisateurs_des_organisations()
+    _utilisateurs_des_organisations(base)
     public = preparer()
     donnees = {
         **_donnees(utilisateurs),
@@ -76,6 +117,7 @@ def mesurer(utilisateurs: int = 50, duree: int = 120) -> dict:
     publiques = {k: v for k, v in stats.items() if k.startswith("public_")}
     personnel = {k: v for k, v in stats.items() if k not in publiques and k not in ("vue_nue", "Aggregated")}
     return {
+        "base": base,
         "utilisateurs": utilisateurs,
         "duree_s": duree,
         "workers_gunicorn": 2,
@@ -92,16 +134,27 @@ def mesurer(utilisateurs: int = 50, duree: int = 120) -> dict:
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--base", choices=("grande", "demo"), default="grande")
+    parser.add_argument("--refaire", action="store_true", help="--base demo : reconstruire la base de démonstration")
     parser.add_argument("--echelle", type=float, default=1.0)
     parser.add_argument("--utilisateurs", type=int, default=50)
     parser.add_argument("--duree", type=int, default=120)
     args = parser.parse_args(argv)
     from bench import territoire
 
-    setup_django(territoire.BIG_DB)
-    territoire.assurer(args.echelle)
-    result = mesurer(args.utilisateurs, args.duree)
-    write("charge_mixte", result)
+    if args.base == "demo":
+        if args.refaire:
+            import psycopg
+
+            with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{DEMO_DB}"')
+        setup_django(DEMO_DB)
+        preparer_demo(args.refaire)
+    else:
+        setup_django(territoire.BIG_DB)
+        territoire.assurer(args.echelle)
+    result = mesurer(args.utilisateurs, args.duree, args.base)
+    write("charge_mixte_demo" if args.base == "demo" else "charge_mixte", result)
     for nom, r in result["par_page"].items():
         print(
             f"{nom:28} {r['requetes']:6} requêtes, {r['echecs']} échecs, p50 {r['p50_ms']} ms, "

@@ -289,6 +289,13 @@ class DecisionCaleol(models.Model):
         indexes = [
             models.Index(fields=["epci", "date_decision"], name="decision_epci_date"),
             models.Index(fields=["epci", "date_bail"], name="decision_epci_bail"),
+            # the objectives page lists the allocations whose holder is still to be named (a few rows): without
+            # it, every view of the page read all the territory's decisions (selectors.decisions_a_qualifier)
+            models.Index(
+                fields=["epci", "date_bail", "date_decision"],
+                condition=Q(reservataire_a_qualifier=True),
+                name="decision_a_qualifier",
+            ),
         ]
 
     def __str__(self) -> str:

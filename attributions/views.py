@@ -94,9 +94,17 @@ def _perimetre(user, epci):
     return qs, "Attributions de " + ", ".join(noms)
 
 
+def _nom_utilisateur(prenom, nom, identifiant) -> str | None:
+    """As core.User.__str__, from the values of a row."""
+    if not identifiant:
+        return None
+    complet = f"{prenom or ''} {nom or ''}".strip()
+    return f"{complet} ({identifiant})" if complet else identifiant
+
+
 def _instantanes_affiches(epci, annee: int) -> list[dict]:
     """The last five snapshots of the year, with only the three rates the table shows (never the whole JSON)."""
-    from django.db.models.fields.json import KT, KeyTransform
+    from django.db.models.fields.json import KeyTransform
 
     rows = (
         InstantaneObjectifs.objects.filter(epci=epci, annee=annee)
@@ -106,12 +114,27 @@ def _instantanes_affiches(epci, annee: int) -> list[dict]:
             b=KeyTransform("qpv", "resultat"),
             c=KeyTransform("prioritaires", "resultat"),
             simulation=KeyTransform("simulation_seuil", "resultat"),
-            par=KT("demande_par__username"),
         )
-        .values("calcule_le", "declencheur", "a", "b", "c", "simulation", "par")[:5]
+        .values(
+            "calcule_le",
+            "declencheur",
+            "a",
+            "b",
+            "c",
+            "simulation",
+            "demande_par__username",
+            "demande_par__first_name",
+            "demande_par__last_name",
+        )[:5]
     )
     return [
-        {**row, "origine": InstantaneObjectifs.Declencheur(row["declencheur"]).label, "demande_par": row["par"]}
+        {
+            **row,
+            "origine": InstantaneObjectifs.Declencheur(row["declencheur"]).label,
+            "demande_par": _nom_utilisateur(
+                row["demande_par__first_name"], row["demande_par__last_name"], row["demande_par__username"]
+            ),
+        }
         for row in rows
     ]
 

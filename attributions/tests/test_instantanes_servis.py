@@ -25,6 +25,9 @@ from .conftest import BAILLEUR_A, BAILLEUR_B
 pytestmark = pytest.mark.django_db
 
 TABLE_DECISIONS = DecisionCaleol._meta.db_table
+# session, user, memberships, the EPCI, threshold, marker, snapshot, names, legal and local targets, sectors
+REQUETES_API = {"epci": 14, "bailleur_a": 14}
+REQUETES_TABLEAU = {"epci": 25, "commune": 25}
 
 
 def _comptent_les_decisions(requetes) -> list[str]:
@@ -199,3 +202,30 @@ def test_la_page_dit_quand_les_chiffres_ont_ete_calcules(client, acteurs, instan
     assert 'id="calcule-le"' in contenu and "Chiffres calculés le" in contenu
     assert "Recalculer et enregistrer maintenant" in contenu
     assert response.context["calcule_le"] == InstantaneObjectifs.objects.get(annee=2025).calcule_le
+
+
+# --- Pinned numbers of queries: served from the snapshot, a page's cost does not grow with the decisions ----------
+
+
+@pytest.mark.parametrize("role", ["epci", "bailleur_a"])
+def test_api_servie_du_stockage_en_requetes_fixes(
+    client, acteurs, instantane_du_territoire, role, django_assert_num_queries
+):
+    client.force_login(acteurs[role])
+    parametres = {"epci": "200040715", "annee": "2025", "details": "1"}
+    client.get(reverse("api-objectifs"), parametres)  # the session's first request
+    _nouvelle_decision(date_decision=dt.date(2025, 3, 1))  # more decisions: the same number of queries
+    client.get(reverse("api-objectifs"), parametres)  # counted once again after the write, and stored
+    with django_assert_num_queries(REQUETES_API[role]):
+        assert client.get(reverse("api-objectifs"), parametres).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["epci", "commune"])
+def test_tableau_de_bord_servi_du_stockage_en_requetes_fixes(
+    client, acteurs, instantane_du_territoire, role, django_assert_num_queries
+):
+    client.force_login(acteurs[role])
+    parametres = {"epci": "200040715", "annee": "2025"}
+    client.get(reverse("attributions:tableau_de_bord"), parametres)  # the history's years counted and stored
+    with django_assert_num_queries(REQUETES_TABLEAU[role]):
+        assert client.get(reverse("attributions:tableau_de_bord"), parametres).status_code == 200

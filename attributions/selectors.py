@@ -167,11 +167,10 @@ class Cube:
 
     @staticmethod
     def somme(lignes) -> dict[str, int]:
-        totaux = [0] * len(CHIFFRES)
-        for ligne in lignes:
-            for i, valeur in enumerate(ligne[4:]):
-                totaux[i] += valeur
-        return dict(zip(CHIFFRES, totaux, strict=True))
+        colonnes = list(zip(*(ligne[4:] for ligne in lignes), strict=True))
+        if not colonnes:
+            return dict.fromkeys(CHIFFRES, 0)
+        return dict(zip(CHIFFRES, map(sum, colonnes), strict=True))
 
     def groupes(self, cle) -> dict:
         """The sums of the rows by ``cle(row)`` (a key that is None leaves the row out)."""
@@ -543,11 +542,10 @@ def objectifs_du_cube(
         ]
         resultat["secteurs"] = []
         for pk, (nom, communes) in (secteurs or {}).items():
-            lignes = [ligne for ligne in cube.lignes if ligne[3] in communes]
-            if lignes:
-                resultat["secteurs"].append(
-                    {"id": pk, "nom": nom, "pk": pk, **_ligne(cube.somme(lignes), cibles, secteur_id=pk)}
-                )
+            presentes = [par_commune[c] for c in communes if c in par_commune]
+            if presentes:  # a sector's figure is the sum of its communes' (a commune may be in several sectors)
+                somme = {cle: sum(c[cle] for c in presentes) for cle in CHIFFRES}
+                resultat["secteurs"].append({"id": pk, "nom": nom, "pk": pk, **_ligne(somme, cibles, secteur_id=pk)})
         resultat["secteurs"].sort(key=lambda s: (s["nom"], s["pk"]))
     return resultat
 

@@ -229,3 +229,38 @@ def test_tableau_de_bord_servi_du_stockage_en_requetes_fixes(
     client.get(reverse("attributions:tableau_de_bord"), parametres)  # the history's years counted and stored
     with django_assert_num_queries(REQUETES_TABLEAU[role]):
         assert client.get(reverse("attributions:tableau_de_bord"), parametres).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_des_lecteurs_simultanes_d_une_annee_perimee_comptent_une_seule_fois(acteurs, monkeypatch):
+    """PostgreSQL: the readers of a stale year queue on the EPCI-year's advisory lock; the first counts and stores,
+    the others find the stored snapshot (one count, one snapshot), and every reader gets the same figures."""
+    import threading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the advisory lock is PostgreSQL's (SQLite serialises its writers)")
+    epci = acteurs["epci"].memberships.get().epci
+    compte, comptages, resultats = selectors.compte_cube, [], []
+
+    def compte_lent(*args, **kwargs):
+        comptages.append(1)
+        cube = compte(*args, **kwargs)
+        threading.Event().wait(0.5)  # the others arrive while it counts
+        return cube
+
+    monkeypatch.setattr(selectors, "compte_cube", compte_lent)
+
+    def lecteur():
+        try:
+            resultats.append(objectifs_servis(acteurs["epci"], epci, 2025)[0])
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=lecteur) for _ in range(4)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    assert len(resultats) == 4 and all(r == resultats[0] for r in resultats)
+    assert len(comptages) == 1
+    assert InstantaneObjectifs.objects.filter(annee=2025).count() == 1

@@ -376,11 +376,20 @@ def jour_stocke_attendu(annee: int, aujourd_hui: dt.date) -> dt.date:
     return date_reference(annee, aujourd_hui)
 
 
+def jour_lu_par_defaut(annee: int, aujourd_hui: dt.date) -> dt.date:
+    """The page's day when none is chosen: the nightly figures' day, or (the current year on 1 January, a year to
+    come) ``jour_par_defaut``."""
+    attendu = jour_stocke_attendu(annee, aujourd_hui)
+    return attendu if attendu.year == annee else jour_par_defaut(annee, aujourd_hui)
+
+
 @dataclass(frozen=True)
 class Lecture:
     tableau: TableauEtat
     stocke: bool  # read from the stored figures
     perime: dt.date | None = None  # the stored figures' day when they are older than expected (served live)
+    # a stored table's rendering may be kept: the key names the computation and what the reader sees of it
+    cle_cache: str | None = None
 
 
 def lire(epci: Epci, annee: int, jour: dt.date | None, perimetre: Perimetre, *, aujourd_hui: dt.date) -> Lecture:
@@ -393,15 +402,20 @@ def lire(epci: Epci, annee: int, jour: dt.date | None, perimetre: Perimetre, *, 
     from .models import CalculIndicateurs
 
     attendu = jour_stocke_attendu(annee, aujourd_hui)
-    defaut = attendu if attendu.year == annee else jour_par_defaut(annee, aujourd_hui)
-    jour = jour or defaut
+    jour = jour or jour_lu_par_defaut(annee, aujourd_hui)
     perime = None
     if jour == attendu:
         calcul = CalculIndicateurs.objects.filter(epci=epci, annee=annee).only("calcule_le", "tableau_etat").first()
         stock = (calcul.tableau_etat or {}) if calcul is not None else {}
         if stock and stock["jour"] == jour.isoformat():
             tableau = depuis_stock(epci, annee, stock, calcul.calcule_le)
-            return Lecture(pour_le_lecteur(tableau, perimetre), stocke=True)
+            bailleurs = ",".join(map(str, sorted(perimetre.bailleurs)))
+            reservataires = ",".join(map(str, sorted(perimetre.reservataires)))
+            cle = (
+                f"etat:{calcul.pk}:{calcul.calcule_le.timestamp()}:{int(perimetre.entier)}{int(perimetre.masque)}:"
+                f"{bailleurs}:{reservataires}"
+            )
+            return Lecture(pour_le_lecteur(tableau, perimetre), stocke=True, cle_cache=cle)
         if stock:
             perime = dt.date.fromisoformat(stock["jour"])
     return Lecture(tableau_etat(epci, annee, jour, perimetre, aujourd_hui=aujourd_hui), stocke=False, perime=perime)

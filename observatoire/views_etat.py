@@ -84,6 +84,9 @@ def tableau(request):
             "en_cours": tableau.jour < dt.date(annee, 12, 31),
             "peut_recalculer": can_recalculer_indicateurs(request.user, epci),
             "params": f"epci={epci.siren}&annee={annee}&jour={tableau.jour.isoformat()}",
+            # the lists' address, reversed once (a table of 40 lines holds some 600 links)
+            "url_liste": f"{reverse('observatoire:etat_liste')}?epci={epci.siren}&annee={annee}"
+            f"&jour={tableau.jour.isoformat()}",
         },
     )
 
@@ -145,10 +148,12 @@ def _liste(request):
         or (reservataire is not None and reservataire in perimetre.reservataires)
     ):
         raise Http404("Liste hors de votre périmètre.")
-    lecture = _lecture(epci, annee, jour, perimetre)
-    jour = lecture.tableau.jour
-    if perimetre.masque:
+    if not perimetre.masque:
+        jour = jour or etat.jour_lu_par_defaut(annee, timezone.localdate())
+    else:
         # the list of a masked figure would print it: refused, as the figure is
+        lecture = _lecture(epci, annee, jour, perimetre)
+        jour = lecture.tableau.jour
         if bailleur is not None:
             ligne = ("BAILLEUR", bailleur)
         elif reservataire is not None:

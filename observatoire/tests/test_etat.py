@@ -387,6 +387,8 @@ def test_le_personnel_de_l_epci_lit_le_tableau_sans_masque(client, monde, secret
 def test_un_membre_de_la_cil_lit_le_tableau_masque(client, monde, secret_2, stocke):
     if stocke:
         services.calculer_indicateurs(monde["epci"], 2025, aujourd_hui=dt.date(2026, 3, 1))
+        # EPCI staff's unmasked rendering of the stored table is kept: never served to another reader
+        assert "<abbr" not in _get(client, monde["epci_staff"]).content.decode()
     page = _get(client, monde["membre"])
     assert page.context["lecture"].stocke is stocke
     t = page.context["t"]

@@ -61,6 +61,36 @@ def _lecture(epci, annee, jour, perimetre) -> etat.Lecture:
         raise Http404(str(exc)) from None
 
 
+def _cases(ligne: etat.Ligne, url_liste: str) -> list[tuple]:
+    """The figures of a line as the page prints them, (value, link to its list or None, masked), computed once here
+    rather than by some ten template lookups per cell."""
+    cases = []
+    for c in ligne.cellules:
+        lien = f"{url_liste}&public={c.public}{ligne.parametre}"
+        cases.append((c.nombre, lien, c.nombre_masque))
+        cases.append((c.en_qpv, f"{url_liste}&public={c.public}&qpv=1{ligne.parametre}", c.en_qpv_masque))
+        cases.append((c.part_qpv_texte, None, c.part_masquee))
+    return cases
+
+
+def _sections(tableau: etat.TableauEtat, url_liste: str) -> list[dict]:
+    sections = []
+    for titre, ident, lignes in (
+        ("Territoire", "etat-territoire", [tableau.total] if tableau.total else []),
+        ("Par bailleur", "etat-bailleurs", tableau.bailleurs),
+        ("Par réservataire", "etat-reservataires", tableau.reservataires),
+    ):
+        if lignes:
+            sections.append(
+                {
+                    "titre": titre,
+                    "id": ident,
+                    "lignes": [{"ligne": li, "cases": _cases(li, url_liste)} for li in lignes],
+                }
+            )
+    return sections
+
+
 @login_required
 @rubrique("observatoire:etat")
 def tableau(request):
@@ -68,6 +98,8 @@ def tableau(request):
     lecture = _lecture(epci, annee, jour, perimetre)
     tableau = lecture.tableau
     aujourd_hui = timezone.localdate()
+    # the lists' address, reversed once (a table of 40 lines holds some 600 links)
+    url_liste = f"{reverse('observatoire:etat_liste')}?epci={epci.siren}&annee={annee}&jour={tableau.jour.isoformat()}"
     return render(
         request,
         "observatoire/etat.html",
@@ -84,9 +116,9 @@ def tableau(request):
             "en_cours": tableau.jour < dt.date(annee, 12, 31),
             "peut_recalculer": can_recalculer_indicateurs(request.user, epci),
             "params": f"epci={epci.siren}&annee={annee}&jour={tableau.jour.isoformat()}",
-            # the lists' address, reversed once (a table of 40 lines holds some 600 links)
-            "url_liste": f"{reverse('observatoire:etat_liste')}?epci={epci.siren}&annee={annee}"
-            f"&jour={tableau.jour.isoformat()}",
+            "url_liste": url_liste,
+            # the cells are prepared only when the tables are rendered (not when their kept rendering is served)
+            "sections": lambda: _sections(tableau, url_liste),
         },
     )
 

@@ -1,6 +1,7 @@
 """The State's table (observatoire.etat) as CSV and XLSX, written by core.exports: one row per line of the table
 (the territory, then each landlord, then each reservation holder), for each public its number of allocations,
-those in QPV and their share (a fraction: a percentage cell in XLSX), and the unknown situations."""
+those in QPV and their share (a fraction: a percentage cell in XLSX), and the unknown situations. A figure masked
+for the reader (statistical secrecy, observatoire.secret) is written "s", as on the page."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 
 from core import exports
 
-from .etat import INCONNUES, PUBLICS, TableauEtat
+from .etat import INCONNUES, MASQUE, PUBLICS, TableauEtat
 
 QUATRE_DECIMALES = Decimal("0.0001")
 LIBELLES_PERIMETRES = {"EPCI": "Territoire", "BAILLEUR": "Bailleur", "RESERVATAIRE": "Réservataire"}
@@ -27,8 +28,12 @@ def _lignes(tableau: TableauEtat):
         row = [LIBELLES_PERIMETRES[ligne.perimetre], ligne.code, ligne.nom]
         for cellule in ligne.cellules:
             part = cellule.part_qpv
-            row += [cellule.nombre, cellule.en_qpv, None if part is None else part.quantize(QUATRE_DECIMALES)]
-        row += [ligne.inconnue(public) for public in INCONNUES]
+            row += [
+                MASQUE if cellule.nombre_masque else cellule.nombre,
+                MASQUE if cellule.en_qpv_masque else cellule.en_qpv,
+                MASQUE if cellule.part_masquee else (None if part is None else part.quantize(QUATRE_DECIMALES)),
+            ]
+        row += [MASQUE if i.masque else i.nombre for i in ligne.inconnues_cellules]
         yield row
 
 
@@ -39,6 +44,8 @@ def _titre(tableau: TableauEtat) -> str:
     )
     if tableau.provisoire:
         titre += f" – seuil du 1er quartile provisoire (celui de {tableau.annee_seuil})"
+    if tableau.masque:
+        titre += f" – secret statistique : {tableau.regle_secret}"
     return titre
 
 

@@ -137,6 +137,15 @@ class CalculIndicateurs(models.Model):
     demande_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # nullable: a row written by code that predates the column (a database shared with other versions) has none
+    tableau_etat = models.JSONField(
+        "tableau de l'État",
+        default=dict,
+        null=True,
+        blank=True,
+        help_text="Le tableau de l'État arrêté à la date de référence (observatoire.etat.vers_stock) ; "
+        "vide quand il n'a pas pu être calculé (aucun seuil du premier quartile).",
+    )
 
     class Meta:
         verbose_name = "calcul des indicateurs"

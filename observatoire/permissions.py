@@ -99,14 +99,18 @@ def perimetre_etat(user, epci):
     """What ``user`` sees of the State's table of ``epci`` (observatoire.etat.Perimetre), None: nothing.
 
     EPCI staff and CIL members of the territory (and administrators): the whole table; a landlord's or a
-    reservation holder's staff on the territory: the line of their own organisation only."""
+    reservation holder's staff on the territory: the line of their own organisation only. Only the territory's
+    EPCI staff read it unmasked."""
     from .etat import Perimetre
 
     scope = scope_for(user)
+    # statistical secrecy (docs/droit/regles.md, Platform decision 11): the table leaves the EPCI's staff for
+    # everybody else (CIL members, landlords, holders, platform administrators), who read it masked
+    masque = epci.pk not in scope.epci_staff
     if scope.admin or epci.pk in scope.epci_lecture:
-        return Perimetre(entier=True)
+        return Perimetre(entier=True, masque=masque)
     if epci.pk in scope.epci_tous and (scope.bailleurs or scope.reservataires):
-        return Perimetre(entier=False, bailleurs=scope.bailleurs, reservataires=scope.reservataires)
+        return Perimetre(entier=False, bailleurs=scope.bailleurs, reservataires=scope.reservataires, masque=masque)
     return None
 
 

@@ -15,7 +15,7 @@ from attributions.selectors import ObjectifsIndisponibles
 from cil.models import Epci
 from core.erreurs import ErreurMetier
 
-from . import exports, indicateurs, pdf, selectors
+from . import etat, exports, indicateurs, pdf, selectors
 from .models import BilanAnnuel, CalculIndicateurs, IndicateurTerritoire
 from .permissions import can_recalculer_indicateurs, can_request_bilan
 
@@ -120,7 +120,8 @@ def territoires_suivis():
 
 @transaction.atomic
 def calculer_indicateurs(epci: Epci, annee: int, *, aujourd_hui=None, acteur=None) -> CalculIndicateurs:
-    """Count every indicator of ``epci`` for ``annee`` and store the figures, replacing the previous ones.
+    """Count every indicator of ``epci`` for ``annee`` and the State's table (observatoire.etat) on the same
+    reference date, and store them, replacing the previous ones.
 
     Idempotent: the same database gives the same rows. The reference date is 31 December, or the day before
     ``aujourd_hui`` for the current year."""
@@ -131,6 +132,7 @@ def calculer_indicateurs(epci: Epci, annee: int, *, aujourd_hui=None, acteur=Non
     jour = indicateurs.date_reference(annee, aujourd_hui)
     figures = indicateurs.calculer(epci, annee, jour)
     libelles = indicateurs.libelles_lieux(epci)
+    tableau_etat = etat.stocker(epci, annee, jour, aujourd_hui)  # the State's table on the same day
     CalculIndicateurs.objects.filter(epci=epci, annee=annee).delete()
     calcul = CalculIndicateurs.objects.create(
         epci=epci,
@@ -138,6 +140,7 @@ def calculer_indicateurs(epci: Epci, annee: int, *, aujourd_hui=None, acteur=Non
         date_reference=jour,
         calcule_le=timezone.now(),
         demande_par=acteur if getattr(acteur, "pk", None) else None,
+        tableau_etat=tableau_etat,
     )
     IndicateurTerritoire.objects.bulk_create(
         [

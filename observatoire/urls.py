@@ -38,6 +38,7 @@ urlpatterns = [
     path("quartiers/<int:pk>/", views_quartiers.quartier, name="quartier"),
     path("etat/", views_etat.tableau, name="etat"),
     path("etat/export.<str:format>", views_etat.export, name="etat_export"),
+    path("etat/recalculer/", views_etat.recalculer, name="etat_recalculer"),
     path("etat/decisions/", views_etat.liste, name="etat_liste"),
     path("etat/decisions/export.<str:format>", views_etat.liste_export, name="etat_liste_export"),
 ]

@@ -13,7 +13,10 @@ from cil.models import Bailleur, Guichet, Membership, Reservataire
 from core.models import User
 from core.roles import Role
 from demandes.models import Demande
-from observatoire import etat
+from observatoire import etat, services
+from observatoire import permissions as etat_permissions
+from public import rules as public_rules
+from public.models import RegleSecret
 from tests.fixtures.f1 import F1_COLONNES, fichier_f1, ligne_f1
 
 pytestmark = pytest.mark.django_db
@@ -170,8 +173,9 @@ def test_page_du_personnel_de_l_epci_avec_requetes_comptees(client, monde, djang
     url = reverse("observatoire:etat")
     params = {"epci": "200040715", "annee": "2025", "jour": "2025-12-31"}
     client.get(url, params)  # warm the session and the user's scope
-    # session, user, memberships, territories, threshold, two aggregate queries
-    with django_assert_num_queries(7):
+    # session, user, memberships, territories, the stored computation (none here), threshold, two aggregate
+    # queries; EPCI staff read the table unmasked: no secrecy rule read
+    with django_assert_num_queries(8):
         response = client.get(url, params)
     assert response.status_code == 200
     html = response.content.decode()
@@ -184,7 +188,13 @@ def test_page_du_personnel_de_l_epci_avec_requetes_comptees(client, monde, djang
     assert membre.status_code == 200 and membre.context["t"].total is not None
 
 
-def test_un_bailleur_ne_voit_que_sa_ligne(client, monde):
+@pytest.fixture
+def sans_secret(monde):
+    """A territory rule that masks nothing (threshold 1): the scoping tests read every figure."""
+    RegleSecret.objects.create(epci=monde["epci"], seuil=1, date_debut=dt.date(2000, 1, 1), source="test")
+
+
+def test_un_bailleur_ne_voit_que_sa_ligne(client, monde, sans_secret):
     response = _get(client, monde["bailleur_a"], jour="2025-12-31")
     assert response.status_code == 200
     t = response.context["t"]
@@ -201,7 +211,7 @@ def test_un_bailleur_ne_voit_que_sa_ligne(client, monde):
     assert _get(client, monde["bailleur_a"], "observatoire:etat_liste").status_code == 404
 
 
-def test_un_reservataire_ne_voit_que_sa_ligne(client, monde):
+def test_un_reservataire_ne_voit_que_sa_ligne(client, monde, sans_secret):
     t = _get(client, monde["commune"], jour="2025-12-31").context["t"]
     assert t.total is None and t.bailleurs == []
     assert [(r.nom, r.chiffres["attributions"], r.chiffres["sans_abri__qpv"]) for r in t.reservataires] == [
@@ -254,3 +264,208 @@ def test_exports_csv_et_xlsx(client, monde):
     csv_a = _get(client, monde["bailleur_a"], "observatoire:etat_export", args=["csv"], jour="2025-12-31")
     lignes_a = csv_a.getvalue().decode("utf-8-sig").strip().split("\r\n")
     assert len(lignes_a) == 2 and lignes_a[1].startswith(f"Bailleur;{A};")
+
+
+# --- The nightly figures ------------------------------------------------------------------------------------------
+
+
+def _lignes(t):
+    return [(li.perimetre, li.pk, li.code, li.nom, li.chiffres) for li in t.lignes]
+
+
+@pytest.mark.parametrize(
+    "annee, aujourd_hui, jour",
+    [
+        (2025, dt.date(2026, 3, 1), dt.date(2025, 12, 31)),  # a past year: its 31 December
+        (2025, dt.date(2025, 7, 1), dt.date(2025, 6, 30)),  # the current year: yesterday
+        (2025, dt.date(2025, 1, 6), dt.date(2025, 1, 5)),  # A4's lease day, included
+        (2026, dt.date(2026, 1, 11), dt.date(2026, 1, 10)),  # X3's lease; provisional threshold (2025's)
+        (2024, dt.date(2026, 3, 1), dt.date(2024, 12, 31)),  # a year without allocations
+    ],
+)
+def test_le_tableau_stocke_egale_le_calcul_en_direct(monde, annee, aujourd_hui, jour):
+    calcul = services.calculer_indicateurs(monde["epci"], annee, aujourd_hui=aujourd_hui)
+    assert calcul.tableau_etat["jour"] == jour.isoformat()
+    lecture = etat.lire(monde["epci"], annee, None, etat.Perimetre(entier=True), aujourd_hui=aujourd_hui)
+    assert lecture.stocke and lecture.perime is None
+    stocke, direct = lecture.tableau, etat.calculer(monde["epci"], annee, jour)
+    assert stocke.calcule_le == calcul.calcule_le and direct.calcule_le is None
+    assert stocke.jour == direct.jour == jour
+    assert _lignes(stocke) == _lignes(direct)
+    assert (stocke.seuil_q1, stocke.annee_seuil, stocke.provisoire) == (
+        direct.seuil_q1,
+        direct.annee_seuil,
+        direct.provisoire,
+    )
+    # and the masked cells stored at night are those the rule gives now
+    assert stocke.masques == etat.appliquer_secret(direct, aujourd_hui).masques
+
+
+def test_le_tableau_stocke_de_l_annee_egale_le_calcul_a_la_main(monde):
+    services.calculer_indicateurs(monde["epci"], 2025, aujourd_hui=dt.date(2026, 3, 1))
+    lecture = etat.lire(monde["epci"], 2025, None, etat.Perimetre(entier=True), aujourd_hui=dt.date(2026, 3, 1))
+    assert lecture.stocke
+    assert _chiffres(lecture.tableau.total) == ATTENDU_EPCI
+    assert {b.code: _chiffres(b) for b in lecture.tableau.bailleurs} == {A: ATTENDU_A, B: ATTENDU_B}
+    assert lecture.tableau.total.inconnues == {"sortants_hebergement": 1, "sans_abri": 1}
+
+
+def test_un_stock_perime_n_est_pas_servi_et_la_page_le_date(client, monde, django_capture_on_commit_callbacks):
+    # counted in the middle of 2025 (on 30 June), read in 2026 when 2025 is over: the year is counted again live
+    services.calculer_indicateurs(monde["epci"], 2025, aujourd_hui=dt.date(2025, 7, 1))
+    lecture = etat.lire(monde["epci"], 2025, None, etat.Perimetre(entier=True), aujourd_hui=dt.date(2026, 3, 1))
+    assert not lecture.stocke and lecture.perime == dt.date(2025, 6, 30)
+    assert lecture.tableau.jour == dt.date(2025, 12, 31)
+    assert _chiffres(lecture.tableau.total) == ATTENDU_EPCI  # not the 30 June figures (4 allocations)
+
+    page = _get(client, monde["epci_staff"])
+    html = page.content.decode()
+    assert not page.context["lecture"].stocke
+    assert "arrêtés au 30/06/2025" in html and "calculés à l'instant" in html
+    assert "Recalculer maintenant" in html
+    # EPCI staff recompute now: the year's figures are counted on 31 December and the page reads them
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(reverse("observatoire:etat_recalculer") + "?epci=200040715&annee=2025")
+    assert reponse.status_code == 302
+    page = _get(client, monde["epci_staff"])
+    assert page.context["lecture"].stocke
+    assert "Chiffres de la nuit : baux signés jusqu'au 31/12/2025 inclus, calculés le" in page.content.decode()
+    assert _chiffres(page.context["t"].total) == ATTENDU_EPCI
+
+
+def test_un_autre_jour_est_calcule_a_l_instant(client, monde):
+    services.calculer_indicateurs(monde["epci"], 2025, aujourd_hui=dt.date(2026, 3, 1))
+    page = _get(client, monde["epci_staff"], jour="2025-06-30")
+    assert not page.context["lecture"].stocke and page.context["lecture"].perime is None
+    assert "calculés à l'instant pour le jour choisi" in page.content.decode()
+    assert _chiffres(page.context["t"].total)["attributions"] == (4, 1)  # A1 A2 A3 A4
+
+
+def test_page_servie_du_stock_avec_requetes_comptees(client, monde, django_assert_num_queries):
+    services.calculer_indicateurs(monde["epci"], 2025, aujourd_hui=dt.date(2026, 3, 1))
+    client.force_login(monde["epci_staff"])
+    url = reverse("observatoire:etat")
+    client.get(url, {"epci": "200040715", "annee": "2025"})
+    # session, user, memberships, territories, the stored computation: no aggregate in the request
+    with django_assert_num_queries(5):
+        response = client.get(url, {"epci": "200040715", "annee": "2025"})
+    assert response.context["lecture"].stocke
+    assert _chiffres(response.context["t"].total) == ATTENDU_EPCI
+
+
+def test_seul_le_personnel_de_l_epci_recalcule(client, monde):
+    url = reverse("observatoire:etat_recalculer") + "?epci=200040715&annee=2025"
+    client.force_login(monde["membre"])
+    assert client.post(url).status_code == 403
+    assert "Recalculer maintenant" not in _get(client, monde["membre"]).content.decode()
+    client.force_login(monde["lyon"])
+    assert client.post(url).status_code == 404
+    client.force_login(monde["epci_staff"])
+    assert client.get(url).status_code == 405
+
+
+# --- Statistical secrecy ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def secret_2(monde):
+    """The territory masks counts of 1 (threshold 2): the fixture's table then has masked and printed cells."""
+    RegleSecret.objects.create(epci=monde["epci"], seuil=2, date_debut=dt.date(2000, 1, 1), source="test")
+
+
+def _valeurs(t):
+    return {li.cle_cellule(cle): li.chiffres[cle] for li in t.lignes for cle in etat.CLES}
+
+
+def test_le_personnel_de_l_epci_lit_le_tableau_sans_masque(client, monde, secret_2):
+    t = _get(client, monde["epci_staff"], jour="2025-12-31").context["t"]
+    assert not t.masque and all(not li.masques for li in t.lignes)
+    assert _chiffres(t.total) == ATTENDU_EPCI
+
+
+@pytest.mark.parametrize("stocke", [False, True])
+def test_un_membre_de_la_cil_lit_le_tableau_masque(client, monde, secret_2, stocke):
+    if stocke:
+        services.calculer_indicateurs(monde["epci"], 2025, aujourd_hui=dt.date(2026, 3, 1))
+        # EPCI staff's unmasked rendering of the stored table is kept: never served to another reader
+        assert "<abbr" not in _get(client, monde["epci_staff"]).content.decode()
+    page = _get(client, monde["membre"])
+    assert page.context["lecture"].stocke is stocke
+    t = page.context["t"]
+    assert t.masque and t.seuil_secret == 2
+    bailleur_a = Bailleur.objects.get(siren=A).pk
+    valeurs = _valeurs(t)
+    masques = {(p, pk, c) for li in t.lignes for (p, pk, c) in [li.cle_cellule(c) for c in li.masques]}
+    assert masques == set(t.masques)
+    # primary: every count of 1; never a count of 2 or more as a primary, the territory's allocations printed
+    assert {cle for cle, v in valeurs.items() if v == 1} <= masques
+    assert ("BAILLEUR", bailleur_a, "dalo") in masques  # A1
+    assert ("EPCI", monde["epci"].pk, "attributions") not in masques
+    # secondary: no masked cell can be recomputed from the printed ones and the relations of the table
+    assert public_rules.recalculables(valeurs, etat.relations(t), masques) == set()
+    for relation in etat.relations(t):
+        assert sum(m in masques for m in relation.membres) != 1
+    # a share computed on a masked count is masked
+    dalo = next(c for c in t.total.cellules if c.public == "dalo")
+    assert dalo.part_qpv is None and dalo.part_qpv_texte == "s"
+    html = page.content.decode()
+    assert "Secret statistique" in html and "inférieurs à 2" in html
+    assert f"public=dalo&amp;bailleur={bailleur_a}" not in html  # no link to a masked cell's list
+    assert f"public=attributions&amp;bailleur={bailleur_a}" in html
+
+    # the lists: refused for a masked figure, served for a printed one
+    liste = "observatoire:etat_liste"
+    assert _get(client, monde["membre"], liste, public="dalo", bailleur=bailleur_a).status_code == 404
+    assert _get(client, monde["membre"], liste, public="dalo", qpv="1").status_code == 404
+    assert _get(client, monde["membre"], liste, public="sans_abri", situation="inconnue").status_code == 404
+    assert _get(client, monde["membre"], "observatoire:etat_liste_export", args=["csv"], public="dalo",
+                bailleur=bailleur_a).status_code == 404  # fmt: skip
+    assert _get(client, monde["membre"], liste, public="attributions").status_code == 200
+    # a crossing of a landlord and a holder is no figure of the table
+    holder = Reservataire.objects.get(type="COMMUNE", code="38185").pk
+    assert _get(client, monde["membre"], liste, bailleur=bailleur_a, reservataire=holder).status_code == 404
+
+    # the export prints "s" where the page does
+    csv = _get(client, monde["membre"], "observatoire:etat_export", args=["csv"])
+    lignes = [ligne.split(";") for ligne in csv.getvalue().decode("utf-8-sig").strip().split("\r\n")]
+    entete = lignes[0]
+    ligne_a = next(li for li in lignes[1:] if li[1] == A)
+    assert ligne_a[entete.index("dont DALO")] == "s"
+    assert ligne_a[entete.index("Attributions")] == "4"
+
+
+def test_un_bailleur_du_territoire_lit_sa_ligne_masquee_comme_dans_le_tableau(client, monde, secret_2):
+    bailleur_a = Bailleur.objects.get(siren=A).pk
+    membre = _get(client, monde["membre"]).context["t"]
+    t = _get(client, monde["bailleur_a"]).context["t"]
+    assert t.masque and t.total is None and [b.pk for b in t.bailleurs] == [bailleur_a]
+    assert t.bailleurs[0].masques == next(b for b in membre.bailleurs if b.pk == bailleur_a).masques != frozenset()
+    liste = "observatoire:etat_liste"
+    assert _get(client, monde["bailleur_a"], liste, public="dalo", bailleur=bailleur_a).status_code == 404
+    reponse = _get(client, monde["bailleur_a"], liste, public="attributions", bailleur=bailleur_a)
+    assert {d.numero_unique for d in reponse.context["page"]} == {"A1", "A2", "A3", "A4"}
+
+
+def test_un_bailleur_ou_reservataire_d_un_autre_territoire_ne_lit_rien(client, monde, secret_2):
+    bailleur_a = Bailleur.objects.get(siren=A)
+    holder = Reservataire.objects.get(type="COMMUNE", code="38185")
+    lyon = monde["autre_epci"]
+    autres = []
+    for role, orgs in ((Role.BAILLEUR, {"bailleur": bailleur_a}), (Role.RESERVATAIRE, {"reservataire": holder})):
+        user = User.objects.create_user(username=f"lyon-{role}", password="x")
+        Membership.objects.create(user=user, role=role, epci=lyon, **orgs)
+        autres.append((user, orgs))
+    for user, orgs in autres:
+        param = {"bailleur": bailleur_a.pk} if "bailleur" in orgs else {"reservataire": holder.pk}
+        assert _get(client, user).status_code == 404
+        assert _get(client, user, "observatoire:etat_export", args=["csv"]).status_code == 404
+        assert _get(client, user, "observatoire:etat_liste", public="attributions", **param).status_code == 404
+        client.force_login(user)
+        assert client.post(reverse("observatoire:etat_recalculer") + "?epci=200040715&annee=2025").status_code == 404
+
+
+def test_un_administrateur_de_la_plateforme_lit_le_tableau_masque(monde, secret_2):
+    admin = User.objects.create_user(username="admin-plateforme", password="x", is_superuser=True)
+    perimetre = etat_permissions.perimetre_etat(admin, monde["epci"])
+    assert perimetre.entier and perimetre.masque
+    assert not etat_permissions.perimetre_etat(monde["epci_staff"], monde["epci"]).masque

@@ -1115,7 +1115,7 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
     ``DomainError``), the others are written. Returns ({index: demand}, {index: error})."""
     from django.core.exceptions import ValidationError
 
-    from core.masse import inserer
+    from core.masse import copier, inserer
 
     creees: dict[int, Demande] = {}
     erreurs: dict[int, object] = {}
@@ -1133,14 +1133,10 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
                 validate_unique=False,
                 validate_constraints=False,
             )
-            membres = [MembreMenage(**m) for m in item.get("membres", ())]
-            for membre in membres:
-                membre.full_clean(exclude=["demande"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             erreurs[i] = exc
             continue
         demande.deriver()
-        demande._membres = membres  # type: ignore[attr-defined]
         creees[i] = demande
     if not creees:
         return creees, erreurs
@@ -1151,40 +1147,38 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
         for demande, numero in zip(demandes, _reserver_numeros(departement, annee, len(demandes)), strict=True):
             demande.numero_unique = numero
     inserer(Demande, list(creees.values()))
-    Souhait = Demande.communes_souhaitees.through
-    inserer(
-        Souhait,
-        [Souhait(demande_id=creees[i].pk, commune_id=c) for i, item in enumerate(nouvelles) if i in creees
-         for c in dict.fromkeys(item.get("communes", ()))],
-    )  # fmt: skip
-    membres_a_ecrire = []
-    for demande in creees.values():
-        for membre in demande._membres:  # type: ignore[attr-defined]
-            membre.demande = demande
-            membres_a_ecrire.append(membre)
-    inserer(MembreMenage, membres_a_ecrire)
+    souhaits = [
+        {"demande_id": creees[i].pk, "commune_id": c}
+        for i in creees
+        for c in dict.fromkeys(nouvelles[i].get("communes", ()))
+    ]
+    copier(Demande.communes_souhaitees.through, souhaits)
+    membres = [{**m, "demande_id": creees[i].pk} for i in creees for m in nouvelles[i].get("membres", ())]
+    ids_membres = iter(copier(MembreMenage, membres, avec_ids=True))
     ressources = []
     for i, demande in creees.items():
-        membres = demande._membres  # type: ignore[attr-defined]
+        rangs = [next(ids_membres) for _m in nouvelles[i].get("membres", ())]
         for donnees in nouvelles[i].get("ressources", ()):
             donnees = dict(donnees)
             rang = donnees.pop("membre_index", None)
-            ressources.append(Ressource(demande=demande, membre=membres[rang] if rang is not None else None, **donnees))
-    inserer(Ressource, ressources)
+            ressources.append(
+                {**donnees, "demande_id": demande.pk, "membre_id": rangs[rang] if rang is not None else None}
+            )
+    copier(Ressource, ressources)
     maintenant = _now()
     acteur_enregistre = acteur if getattr(acteur, "pk", None) else None
-    inserer(
+    copier(
         Evenement,
         [
-            Evenement(
-                demande=demande,
-                type=Evenement.Type.ENREGISTREMENT,
-                date=maintenant,
-                acteur=acteur_enregistre,
-                organisation=demande.guichet.nom,
-                libelle=f"Demande enregistrée sous le numéro {demande.numero_unique}",
-                detail={"guichet_id": demande.guichet_id, "date_depot": demande.date_depot.isoformat()},
-            )
+            {
+                "demande_id": demande.pk,
+                "type": Evenement.Type.ENREGISTREMENT,
+                "date": maintenant,
+                "acteur_id": acteur_enregistre.pk if acteur_enregistre else None,
+                "organisation": demande.guichet.nom,
+                "libelle": f"Demande enregistrée sous le numéro {demande.numero_unique}",
+                "detail": {"guichet_id": demande.guichet_id, "date_depot": demande.date_depot.isoformat()},
+            }
             for demande in creees.values()
         ],
     )

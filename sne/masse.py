@@ -31,14 +31,14 @@ from django.db import DatabaseError, connection, transaction
 from attributions.services import perimetre_import
 from cil.models import Commune, Guichet
 from core.erreurs import ErreurMetier
-from core.masse import inserer
+from core.masse import copier
 from demandes import services as demandes_services
 from demandes.models import Demande
 
 from . import lecture as lecture_sne
 from . import rapide
 from .models import DossierSne, FichierSne
-from .services import FichierRefuse, Rapport, _guichet, _json, importer_fichier
+from .services import FichierRefuse, Rapport, _guichet, importer_fichier
 
 logger = logging.getLogger(__name__)
 TAILLE_GROUPE = 5_000
@@ -220,39 +220,44 @@ def _ecrire(prets: list[_Pret], *, acteur, permis, guichet) -> dict[int, Rapport
         retenus.append(pret)
     creees, _refusees = demandes_services.enregistrer_demandes_en_masse(nouvelles, acteur=acteur)
     dossiers, journal, rapports = [], [], {}
-    importe_par = acteur if getattr(acteur, "pk", None) else None
+    importe_par = acteur.pk if getattr(acteur, "pk", None) else None
     for i, demande in creees.items():
         pret = retenus[i]
         lu = pret.lu
         dossiers.append(
-            DossierSne(
-                demande=demande,
-                numero_guichet=lu.numero_guichet,
-                version_interface=pret.version,
-                type_fichier=lu.type_fichier,
-                date_fichier=lu.date_fichier,
-                donnees=_json(pret.document["demande"]),
-            )
+            {
+                "demande_id": demande.pk,
+                "numero_guichet": lu.numero_guichet,
+                "version_interface": pret.version,
+                "type_fichier": lu.type_fichier,
+                "date_fichier": lu.date_fichier,
+                "donnees": pret.document["demande"],  # plain JSON values already (rapide: no date nor decimal)
+            }
         )
         rapport = Rapport(
             fichier=FichierSne(), demande=demande, creee=True, changements=[], avertissements=pret.avertissements
         )
-        rapport.fichier = FichierSne(
-            nom_fichier=pret.nom[:255],
-            empreinte=hashlib.sha256(pret.contenu).hexdigest(),
-            importe_par=importe_par,
-            statut=FichierSne.Statut.IMPORTE,
-            version_interface=pret.version,
-            type_fichier=lu.type_fichier,
-            numero_national=lu.numero_national,
-            epci_id=demande.epci_id,
-            demande=demande,
-            avertissements=pret.avertissements,
-            resume=rapport.resume[:300],
+        journal.append(
+            {
+                "nom_fichier": pret.nom[:255],
+                "empreinte": hashlib.sha256(pret.contenu).hexdigest(),
+                "importe_par_id": importe_par,
+                "statut": FichierSne.Statut.IMPORTE,
+                "version_interface": pret.version,
+                "type_fichier": lu.type_fichier,
+                "numero_national": lu.numero_national,
+                "epci_id": demande.epci_id,
+                "demande_id": demande.pk,
+                "constats": [],
+                "avertissements": pret.avertissements,
+                "resume": rapport.resume[:300],
+            }
         )
-        journal.append(rapport.fichier)
         rapports[pret.rang] = rapport
-    inserer(DossierSne, dossiers)
-    inserer(FichierSne, journal)
+    copier(DossierSne, dossiers)
+    for (_rang, rapport), ligne, pk in zip(
+        rapports.items(), journal, copier(FichierSne, journal, avec_ids=True) or [None] * len(journal), strict=True
+    ):
+        rapport.fichier = FichierSne(pk=pk, **ligne)
     logger.info("Import SNE en masse : %s demande(s) créée(s)", len(rapports))
     return rapports

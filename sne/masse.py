@@ -41,7 +41,7 @@ from .models import DossierSne, FichierSne
 from .services import FichierRefuse, Rapport, _guichet, importer_fichier
 
 logger = logging.getLogger(__name__)
-TAILLE_GROUPE = 5_000
+TAILLE_GROUPE = 2_000
 SEUIL_PROCESSUS = 2_000  # below, the files are read in this process
 PROCESSUS = 2
 TYPES_CREATION = {"CRE", "CRS", "MOD", "COP", "DIS", "RET"}
@@ -95,6 +95,7 @@ def importer_lot(
     resultats: dict[int, Rapport | FichierRefuse] = {}
     pool = None
     if processus > 1:
+        rapide.precharger()  # the schemas compiled once, before the fork: the workers inherit them
         connection.close()  # the workers are forked: none inherits the database connection
         pool = multiprocessing.get_context("fork").Pool(processus)
     try:

@@ -151,6 +151,13 @@ def _convertir(element, info: _Element, chemin: list[str]):
     return resultat or None
 
 
+def precharger() -> None:
+    """Compile every version's schemas now (before forking worker processes)."""
+    for fichier in SCHEMAS_DEMANDE.values():
+        schema_lxml(fichier)
+        _racine(fichier)
+
+
 @dataclass
 class LectureRapide:
     version: str

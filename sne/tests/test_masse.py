@@ -177,7 +177,8 @@ def test_un_fichier_refuse_dans_un_lot_n_ecrit_rien_et_ne_bloque_pas_les_autres(
 
 
 def test_un_lot_sans_autorisation_sur_le_territoire_refuse_tout(monde_demandes):
-    """The outsider's territory is not the sample's: the single-territory rule puts it on his, not ours."""
+    """A reception agent of another territory may import into no territory: the fast path writes nothing and the
+    careful path refuses the file with its message."""
     resultats = importer_lot([("a.xml", variante(1))], acteur=monde_demandes.outsider)
     assert all(isinstance(r, FichierRefuse) for r in resultats)  # an agent cannot import at all
     assert not Demande.objects.exists()

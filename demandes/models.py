@@ -387,13 +387,17 @@ class Demande(models.Model):
         return f"{self.numero_unique} {self.nom} {self.prenom}"
 
     def save(self, *args, **kwargs):
-        self.accessibilite_pmr = rules.en_fauteuil(self.aides_techniques or [])
+        self.deriver()
         if kwargs.get("update_fields") is not None and "aides_techniques" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "accessibilite_pmr"}
+        super().save(*args, **kwargs)
+
+    def deriver(self) -> None:
+        """The columns derived from others, set before every write (``save`` and the bulk services)."""
+        self.accessibilite_pmr = rules.en_fauteuil(self.aides_techniques or [])
         self.nom_norm = rules.normaliser(self.nom)
         self.nom_naissance_norm = rules.normaliser(self.nom_naissance)
         self.prenom_norm = rules.normaliser(self.prenom)
-        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -1085,3 +1085,133 @@ def detecter_delais_depasses(*, jour: dt.date | None = None) -> dict:
         "nouvelles": len(nouvelles),
         "retirees": retirees,
     }
+
+
+# --- Bulk registration (national files, sne app) ---------------------------------------------------
+
+
+def _reserver_numeros(departement: str, annee: int, nombre: int) -> list[str]:
+    """``nombre`` consecutive registration numbers of the department's year, under the same row lock as
+    ``prochain_numero``: never reused."""
+    departement = rules.code_departement(departement)
+    SequenceNumero.objects.get_or_create(departement=departement, annee=annee)
+    sequence = SequenceNumero.objects.select_for_update().get(departement=departement, annee=annee)
+    premier = sequence.dernier + 1
+    sequence.dernier += nombre
+    sequence.save(update_fields=["dernier"])
+    return [rules.format_numero(departement, annee, n) for n in range(premier, premier + nombre)]
+
+
+@transaction.atomic
+def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dict[int, Demande], dict[int, object]]:
+    """Register many demands at once, set-based: what ``enregistrer_demande`` does for one, in one statement per
+    table (the demands, their wished communes, household, resources, the ENREGISTREMENT event of each, and the
+    score of the territory's adopted grid with its COTATION event).
+
+    Each item of ``nouvelles`` holds the arguments of ``enregistrer_demande``: ``guichet``, ``donnees``,
+    ``membres``, ``ressources``, ``communes`` (ids), ``date_depot``. Every demand is checked like the one-by-one
+    service (``full_clean`` without the database's uniqueness, which the database enforces); an item that does
+    not pass writes nothing and is returned in the second dict (its index -> the ``ValidationError`` or
+    ``DomainError``), the others are written. Returns ({index: demand}, {index: error})."""
+    from django.core.exceptions import ValidationError
+
+    from core.masse import copier, inserer
+
+    creees: dict[int, Demande] = {}
+    erreurs: dict[int, object] = {}
+    for i, item in enumerate(nouvelles):
+        guichet = item["guichet"]
+        if not guichet.enregistreur:
+            erreurs[i] = DomainError(f"Le guichet « {guichet.nom} » n'est pas un guichet enregistreur.")
+            continue
+        demande = Demande(
+            guichet=guichet, epci_id=guichet.epci_id, date_depot=item.get("date_depot") or _today(), **item["donnees"]
+        )
+        try:
+            demande.full_clean(
+                exclude=["numero_unique", "epci", "guichet", "communes_souhaitees"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            erreurs[i] = exc
+            continue
+        demande.deriver()
+        creees[i] = demande
+    if not creees:
+        return creees, erreurs
+    par_annee: dict[tuple[str, int], list[Demande]] = {}
+    for demande in creees.values():
+        par_annee.setdefault((demande.guichet.commune.departement, demande.date_depot.year), []).append(demande)
+    for (departement, annee), demandes in sorted(par_annee.items()):
+        for demande, numero in zip(demandes, _reserver_numeros(departement, annee, len(demandes)), strict=True):
+            demande.numero_unique = numero
+    inserer(Demande, list(creees.values()))
+    souhaits = [
+        {"demande_id": creees[i].pk, "commune_id": c}
+        for i in creees
+        for c in dict.fromkeys(nouvelles[i].get("communes", ()))
+    ]
+    copier(Demande.communes_souhaitees.through, souhaits)
+    membres = [{**m, "demande_id": creees[i].pk} for i in creees for m in nouvelles[i].get("membres", ())]
+    ids_membres = iter(copier(MembreMenage, membres, avec_ids=True))
+    ressources = []
+    for i, demande in creees.items():
+        rangs = [next(ids_membres) for _m in nouvelles[i].get("membres", ())]
+        for donnees in nouvelles[i].get("ressources", ()):
+            donnees = dict(donnees)
+            rang = donnees.pop("membre_index", None)
+            ressources.append(
+                {**donnees, "demande_id": demande.pk, "membre_id": rangs[rang] if rang is not None else None}
+            )
+    copier(Ressource, ressources)
+    maintenant = _now()
+    acteur_enregistre = acteur if getattr(acteur, "pk", None) else None
+    copier(
+        Evenement,
+        [
+            {
+                "demande_id": demande.pk,
+                "type": Evenement.Type.ENREGISTREMENT,
+                "date": maintenant,
+                "acteur_id": acteur_enregistre.pk if acteur_enregistre else None,
+                "organisation": demande.guichet.nom,
+                "libelle": f"Demande enregistrée sous le numéro {demande.numero_unique}",
+                "detail": {"guichet_id": demande.guichet_id, "date_depot": demande.date_depot.isoformat()},
+            }
+            for demande in creees.values()
+        ],
+    )
+    _coter_nouvelles(list(creees.values()), acteur_id=acteur_enregistre.pk if acteur_enregistre else None)
+    return creees, erreurs
+
+
+def _coter_nouvelles(demandes: list[Demande], *, acteur_id) -> None:
+    """The score of new demands under their territory's adopted grid, set-based (as ``recalculer_lot``)."""
+    from . import selectors
+
+    today = _today()
+    par_epci: dict[int, list[int]] = {}
+    for demande in demandes:
+        par_epci.setdefault(demande.epci_id, []).append(demande.pk)
+    for epci_id, ids in par_epci.items():
+        grille = selectors.grille_adoptee(epci_id)
+        if grille is None:
+            continue
+        criteres = grille.criteres_purs()
+        besoins = selectors.besoins_cotation(criteres)
+        communes = selectors.noms_communes(epci_id) if "communes" in besoins else frozenset()
+        criteres = tuple(c for c in criteres if c.en_vigueur(today))
+        ids = sorted(ids)
+        for debut in range(0, len(ids), TAILLE_LOT_COTATION):
+            lignes = list(
+                Demande.objects.filter(pk__in=ids[debut : debut + TAILLE_LOT_COTATION])
+                .order_by("pk")
+                .values(*selectors.COLONNES_COTATION)
+            )
+            instantanes = selectors.instantanes_cotation(lignes, today=today, besoins=besoins, communes=communes)
+            changements = [
+                (ligne["id"], ligne["score"], cotation.score_seul(instantanes[ligne["id"]], criteres, today))
+                for ligne in lignes
+            ]
+            _ecrire_scores(changements, grille=grille, jour=today, acteur_id=acteur_id)

@@ -6,7 +6,8 @@ from attributions.management.perimetre import epcis_par_siren
 from attributions.permissions import can_import
 from cil.models import Guichet
 from core.models import User
-from sne.services import FichierRefuse, importer_fichier
+from sne.masse import importer_lot
+from sne.services import FichierRefuse
 
 
 class Command(BaseCommand):
@@ -40,28 +41,25 @@ class Command(BaseCommand):
             if guichet_choisi is None:
                 raise CommandError(f"Guichet inconnu : {guichet}.")
         refuses = 0
+        lus = []
         for nom in fichiers:
             chemin = Path(nom)
             if not chemin.is_file():
                 self.stderr.write(f"{nom} : fichier introuvable.")
                 refuses += 1
                 continue
-            try:
-                rapport = importer_fichier(
-                    contenu=chemin.read_bytes(),
-                    nom_fichier=chemin.name,
-                    acteur=utilisateur,
-                    epcis=epcis,
-                    guichet=guichet_choisi,
-                )
-            except FichierRefuse as refus:
+            lus.append((chemin.name, chemin.read_bytes()))
+        # every file whole or not at all; new demands written set-based (sne.masse), the others one by one
+        resultats = importer_lot(lus, acteur=utilisateur, epcis=epcis, guichet=guichet_choisi)
+        for (nom, _contenu), resultat in zip(lus, resultats, strict=True):
+            if isinstance(resultat, FichierRefuse):
                 refuses += 1
-                self.stderr.write(f"{chemin.name} refusé, rien n'a été enregistré :")
-                for constat in refus.constats:
+                self.stderr.write(f"{nom} refusé, rien n'a été enregistré :")
+                for constat in resultat.constats:
                     self.stderr.write(f"  {constat}")
                 continue
-            for avertissement in rapport.avertissements:
-                self.stdout.write(f"{chemin.name} : avertissement : {avertissement}")
-            self.stdout.write(self.style.SUCCESS(f"{chemin.name} : {rapport.resume}."))
+            for avertissement in resultat.avertissements:
+                self.stdout.write(f"{nom} : avertissement : {avertissement}")
+            self.stdout.write(self.style.SUCCESS(f"{nom} : {resultat.resume}."))
         if refuses:
             raise CommandError(f"{refuses} fichier(s) refusé(s) sur {len(fichiers)}.")

@@ -1,0 +1,264 @@
+"""Import of many national files at once: the fast path, with the guarantees of ``services.importer_fichier``.
+
+For each group of files (``TAILLE_GROUPE``, in the order given):
+1. reading (``rapide.preparer``, pure, in a pool of worker processes for large imports): libxml2's schema
+   validation, the conversion to the validated dict, the code lists, then ``lecture.lire``;
+2. the files the fast path can write: read without finding, the first file of a national number (NUD) that the
+   platform does not know yet, that only registers the demand (no renewal, radiation, DALO decision; not SUP),
+   on a territory the importer may write into, at a registering desk: they are written set-based in one
+   transaction (``demandes.services.enregistrer_demandes_en_masse``, then the national records and the journal
+   of files). A demand the demands' service refuses (its checks of ``enregistrer_demande``) is not written;
+3. every other file, in the order given, goes the careful way, one at a time (``importer_fichier``): a file
+   libxml2 refuses (its French findings come from xmlschema, as before), a known NUD (update, renewal,
+   radiation, RADATT through ``attributions.services``, idempotence), a refused territory, a refused demand.
+   If the set-based write fails as a whole (a NUD registered meanwhile by another import...), it is undone and
+   its files go the careful way too.
+
+So a file is written whole or not at all, and a bad file never blocks the others. The result, file by file, is
+the careful path's: the same rows, the same events, the same journal (``sne/tests/test_masse.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import DatabaseError, connection, transaction
+
+from attributions.services import perimetre_import
+from cil.models import Commune, Guichet
+from core.erreurs import ErreurMetier
+from core.masse import copier
+from demandes import services as demandes_services
+from demandes.models import Demande
+
+from . import lecture as lecture_sne
+from . import rapide
+from .models import DossierSne, FichierSne
+from .services import FichierRefuse, Rapport, _guichet, importer_fichier
+
+logger = logging.getLogger(__name__)
+TAILLE_GROUPE = 2_000
+SEUIL_PROCESSUS = 2_000  # below, the files are read in this process
+PROCESSUS = 2
+TYPES_CREATION = {"CRE", "CRS", "MOD", "COP", "DIS", "RET"}
+
+
+@dataclass
+class _Pret:
+    rang: int
+    nom: str
+    contenu: bytes
+    lu: lecture_sne.Lecture
+    version: str
+    document: dict
+    avertissements: list[str]
+
+
+def preparer(contenu: bytes):
+    """Pure (worker processes): the fast reading, or None (the careful path decides)."""
+    lecture_rapide = rapide.lire_rapide(contenu)
+    if lecture_rapide is None:
+        return None
+    try:
+        lu = lecture_sne.lire(lecture_rapide.document)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if lu.constats:
+        return None
+    return lecture_rapide.version, lecture_rapide.document, lecture_rapide.avertissements, lu
+
+
+def _groupes(fichiers: Sequence[tuple[str, bytes]]) -> Iterable[list[tuple[int, str, bytes]]]:
+    for debut in range(0, len(fichiers), TAILLE_GROUPE):
+        yield [(debut + i, nom, contenu) for i, (nom, contenu) in enumerate(fichiers[debut : debut + TAILLE_GROUPE])]
+
+
+def importer_lot(
+    fichiers: Sequence[tuple[str, bytes]],
+    *,
+    acteur=None,
+    epcis=None,
+    guichet: Guichet | None = None,
+    processus: int | None = None,
+) -> list[Rapport | FichierRefuse]:
+    """Import ``fichiers`` (name, content), each whole or not at all; one result per file, in order: its
+    ``Rapport``, or the ``FichierRefuse`` with its findings in French (journaled as refused)."""
+    permis = perimetre_import(acteur=acteur, epcis=epcis)
+    if processus is None:
+        processus = PROCESSUS if len(fichiers) >= SEUIL_PROCESSUS else 1
+    if connection.in_atomic_block:
+        processus = 1  # the connection cannot be closed inside the caller's transaction
+    resultats: dict[int, Rapport | FichierRefuse] = {}
+    pool = None
+    if processus > 1:
+        rapide.precharger()  # the schemas compiled once, before the fork: the workers inherit them
+        connection.close()  # the workers are forked: none inherits the database connection
+        pool = multiprocessing.get_context("fork").Pool(processus)
+    try:
+        groupes = list(_groupes(fichiers))
+        en_cours = None
+        if pool is not None and groupes:
+            en_cours = pool.map_async(preparer, [c for _r, _n, c in groupes[0]], chunksize=100)
+        for numero, groupe in enumerate(groupes):
+            if pool is not None:
+                lectures = en_cours.get()  # type: ignore[union-attr]
+                if numero + 1 < len(groupes):  # the workers read the next group while this one is written
+                    suivant = [c for _r, _n, c in groupes[numero + 1]]
+                    en_cours = pool.map_async(preparer, suivant, chunksize=100)
+            else:
+                lectures = [preparer(c) for _r, _n, c in groupe]
+            _importer_groupe(groupe, lectures, resultats, acteur=acteur, epcis=epcis, permis=permis, guichet=guichet)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    return [resultats[i] for i in range(len(fichiers))]
+
+
+def _importer_groupe(groupe, lectures, resultats, *, acteur, epcis, permis, guichet) -> None:
+    prets: list[_Pret] = []
+    numeros = set()
+    for (rang, nom, contenu), lecture in zip(groupe, lectures, strict=True):
+        if lecture is None:
+            continue
+        version, document, avertissements, lu = lecture
+        if (
+            lu.type_fichier not in TYPES_CREATION
+            or lu.radiation is not None
+            or lu.renouvellement is not None
+            or lu.dalo is not None
+            or lu.numero_national in numeros
+        ):
+            continue
+        numeros.add(lu.numero_national)
+        prets.append(_Pret(rang, nom, contenu, lu, version, document, avertissements))
+    connus = set()
+    liste = sorted(numeros)
+    for debut in range(0, len(liste), 10_000):
+        connus.update(
+            Demande.objects.filter(numero_national__in=liste[debut : debut + 10_000]).values_list(
+                "numero_national", flat=True
+            )
+        )
+    prets = [p for p in prets if p.lu.numero_national not in connus]
+    if prets:
+        try:
+            with transaction.atomic():
+                ecrits = _ecrire(prets, acteur=acteur, permis=permis, guichet=guichet)
+        except DatabaseError:
+            logger.warning("Import SNE en masse annulé : les fichiers passent un à un.", exc_info=True)
+            ecrits = {}
+        resultats.update(ecrits)
+    for rang, nom, contenu in groupe:  # the careful way, in the order given
+        if rang not in resultats:
+            try:
+                resultats[rang] = importer_fichier(
+                    contenu=contenu, nom_fichier=nom, acteur=acteur, epcis=epcis, guichet=guichet
+                )
+            except FichierRefuse as refus:
+                resultats[rang] = refus
+
+
+def _ecrire(prets: list[_Pret], *, acteur, permis, guichet) -> dict[int, Rapport]:
+    """Write the new demands set-based; the files it cannot take are left to the careful path."""
+    codes = {c for p in prets for c in (*p.lu.communes, p.lu.commune_adresse)}
+    communes: dict[str, tuple[int, int | None, str]] = {}
+    liste = sorted(codes)
+    for debut in range(0, len(liste), 10_000):
+        communes.update(
+            (code, (pk, epci_id, nom))
+            for code, pk, epci_id, nom in Commune.objects.filter(code_insee__in=liste[debut : debut + 10_000])
+            .values_list("code_insee", "pk", "epci_id", "nom")
+        )  # fmt: skip
+    guichets: dict[int, Guichet | None] = {}
+    nouvelles, retenus = [], []
+    for pret in prets:
+        lu = pret.lu
+        epcis_souhaites = [communes[c][1] for c in lu.communes if c in communes and communes[c][1]]
+        if epcis_souhaites:
+            retenus_epci = [e for e in epcis_souhaites if permis is None or e in permis]
+            if not retenus_epci:
+                continue  # another territory: refused the careful way, with its message
+            epci_id = retenus_epci[0]
+        elif permis is not None and len(permis) == 1:
+            epci_id = next(iter(permis))
+        else:
+            continue
+        if epci_id not in guichets:
+            from cil.models import Epci
+
+            try:
+                guichets[epci_id] = _guichet(Epci.objects.get(pk=epci_id), guichet)
+            except ErreurMetier:
+                guichets[epci_id] = None
+        guichet_retenu = guichets[epci_id]
+        if guichet_retenu is None:
+            continue
+        donnees = dict(lu.donnees)
+        adresse = communes.get(lu.commune_adresse)
+        donnees["ville"] = adresse[2] if adresse else lu.commune_adresse
+        avertissements = list(pret.avertissements)
+        if not adresse:
+            avertissements.append(f"commune de l'adresse {lu.commune_adresse} absente du référentiel : code gardé.")
+        inconnues = sorted(set(lu.communes) - set(communes))
+        if inconnues:
+            avertissements.append("communes souhaitées absentes du référentiel : " + ", ".join(inconnues) + ".")
+        pret.avertissements = avertissements
+        nouvelles.append(
+            {
+                "guichet": guichet_retenu,
+                "donnees": donnees,
+                "membres": lu.membres,
+                "ressources": lu.ressources,
+                "communes": [communes[c][0] for c in lu.communes if c in communes],
+                "date_depot": lu.date_depot,
+            }
+        )
+        retenus.append(pret)
+    creees, _refusees = demandes_services.enregistrer_demandes_en_masse(nouvelles, acteur=acteur)
+    dossiers, journal, rapports = [], [], {}
+    importe_par = acteur.pk if getattr(acteur, "pk", None) else None
+    for i, demande in creees.items():
+        pret = retenus[i]
+        lu = pret.lu
+        dossiers.append(
+            {
+                "demande_id": demande.pk,
+                "numero_guichet": lu.numero_guichet,
+                "version_interface": pret.version,
+                "type_fichier": lu.type_fichier,
+                "date_fichier": lu.date_fichier,
+                "donnees": pret.document["demande"],  # plain JSON values already (rapide: no date nor decimal)
+            }
+        )
+        rapport = Rapport(
+            fichier=FichierSne(), demande=demande, creee=True, changements=[], avertissements=pret.avertissements
+        )
+        journal.append(
+            {
+                "nom_fichier": pret.nom[:255],
+                "empreinte": hashlib.sha256(pret.contenu).hexdigest(),
+                "importe_par_id": importe_par,
+                "statut": FichierSne.Statut.IMPORTE,
+                "version_interface": pret.version,
+                "type_fichier": lu.type_fichier,
+                "numero_national": lu.numero_national,
+                "epci_id": demande.epci_id,
+                "demande_id": demande.pk,
+                "constats": [],
+                "avertissements": pret.avertissements,
+                "resume": rapport.resume[:300],
+            }
+        )
+        rapports[pret.rang] = rapport
+    copier(DossierSne, dossiers)
+    for (_rang, rapport), ligne, pk in zip(
+        rapports.items(), journal, copier(FichierSne, journal, avec_ids=True) or [None] * len(journal), strict=True
+    ):
+        rapport.fichier = FichierSne(pk=pk, **ligne)
+    logger.info("Import SNE en masse : %s demande(s) créée(s)", len(rapports))
+    return rapports

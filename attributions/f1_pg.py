@@ -115,6 +115,12 @@ def _ecrire(  # noqa: C901
         "permis": sorted(permis or ()),
     }
     with connection.cursor() as cursor:
+        # Until the end of the import's transaction (undone with the savepoint if the fast path gives up):
+        # sorts, hashes and the decisions' transition table (migration 0015) in memory rather than on disk; and
+        # the commit does not wait for its WAL to reach the disk. A crash in the next fraction of a second may
+        # lose the whole import, never part of it (the user imports the file again: the import is idempotent).
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL synchronous_commit = off")
         brutes = ", ".join(f"c{i} text" for i in range(largeur))
         cursor.execute(f"CREATE TEMP TABLE f1_brut ({brutes}, ligne bigserial) ON COMMIT DROP")
         cursor.execute("ALTER SEQUENCE f1_brut_ligne_seq RESTART WITH 2")  # the header is line 1
@@ -123,20 +129,27 @@ def _ecrire(  # noqa: C901
         with cursor.cursor.copy(copie) as copy:
             copy.write(texte)
 
-        def v(nom: str) -> str:
-            i = colonnes.get(nom)
-            return "''" if i is None else f"btrim(coalesce(c{i}, ''), ' ')"
-
+        # Each cell trimmed once per line (the subquery is fenced by OFFSET 0 so that the planner does not
+        # inline it and trim again at every use below); an absent optional column reads as ''.
+        presentes = [nom for nom in f1.COLONNES_REQUISES + f1.COLONNES_FACULTATIVES if nom in colonnes]
+        cellules = ", ".join(f"btrim(coalesce(c{colonnes[nom]}, ''), ' ') AS {nom}" for nom in presentes)
         # Free-text cells: any white space at their ends other than plain spaces sends the file to Python.
         # (Every other cell must match a strict pattern or a code of the reference data after the spaces are
         # trimmed, so a tab or a non-breaking space there already fails the checks below.)
         libres = [colonnes[nom] for nom in ("numero_unique", "logement_id", "reservataire_id")]
         suspects = " OR ".join(f"coalesce(c{i}, '') ~ %(bords)s" for i in libres)
+
+        def v(nom: str) -> str:
+            return f"t.{nom}" if nom in colonnes else "''"
+
         p = {**params, "bords": _BORDS_SUSPECTS, "date": _DATE}
-        # One pass that says whether any line breaks any rule (see f1.lire for each rule).
+        # One pass: every line typed and resolved against the reference data, with whether it breaks any rule
+        # (see f1.lire for each rule). A cast that fails on a line breaking a rule aborts the statement: that also
+        # sends the file to the Python path, as a line flagged ``fautive`` does.
         cursor.execute(
             f"""
-            SELECT count(*), count(*) FILTER (WHERE NOT (
+            CREATE TEMP TABLE f1_ok ON COMMIT DROP AS
+            SELECT t.ligne, NOT (
                 length({v("numero_unique")}) BETWEEN 1 AND 40
                 AND {v("date_depot")} ~ %(date)s AND {v("date_decision")} ~ %(date)s
                 AND ({v("date_bail")} = '' OR {v("date_bail")} ~ %(date)s)
@@ -164,23 +177,9 @@ def _ecrire(  # noqa: C901
                 AND ({v("qpv_code")} = '' OR q.id IS NOT NULL)
                 AND (c.epci_id = e.id OR EXISTS (SELECT 1 FROM cil_perimetreepci pe
                                                   WHERE pe.epci_id = e.id AND pe.commune_id = c.id))
-                AND NOT ({suspects})
-            ))
-            FROM f1_brut b
-            LEFT JOIN cil_commune c ON c.code_insee = upper({v("commune_insee")})
-            LEFT JOIN cil_epci e ON e.siren = {v("epci_siren")}
-            LEFT JOIN cil_qpv q ON q.code = upper({v("qpv_code")}) AND {v("qpv_code")} <> ''
-            """,
-            p,
-        )
-        nb_lignes, nb_fautives = cursor.fetchone()
-        if nb_lignes == 0 or nb_fautives:
-            raise _Abandon
-        # typed rows, resolved against the reference data (dates and numbers are castable: checked above)
-        cursor.execute(
-            f"""
-            CREATE TEMP TABLE f1_ok ON COMMIT DROP AS
-            SELECT b.ligne, {v("numero_unique")} AS numero_unique, {v("date_depot")}::date AS date_depot,
+                AND NOT t.bords_suspects
+            ) AS fautive,
+                   {v("numero_unique")} AS numero_unique, {v("date_depot")}::date AS date_depot,
                    {v("date_decision")}::date AS date_decision, upper({v("type_decision")}) AS type_decision,
                    CASE WHEN upper({v("type_decision")}) = '{rules.TYPE_CLASSEMENT}'
                         THEN ltrim({v("rang")}, '+')::smallint END AS rang,
@@ -199,13 +198,17 @@ def _ecrire(  # noqa: C901
                    upper({v("relogement")}) AS relogement, {v("mutation")} = '1' AS mutation,
                    {_situation_sql(v("sortant_hebergement"))} AS sortant_hebergement,
                    {_situation_sql(v("sans_abri"))} AS sans_abri
-            FROM f1_brut b
-            JOIN cil_commune c ON c.code_insee = upper({v("commune_insee")})
-            JOIN cil_epci e ON e.siren = {v("epci_siren")}
+            FROM (SELECT b.ligne, {cellules}, ({suspects}) AS bords_suspects FROM f1_brut b OFFSET 0) t
+            LEFT JOIN cil_commune c ON c.code_insee = upper({v("commune_insee")})
+            LEFT JOIN cil_epci e ON e.siren = {v("epci_siren")}
             LEFT JOIN cil_qpv q ON q.code = upper({v("qpv_code")}) AND {v("qpv_code")} <> ''
             """,
             p,
         )
+        cursor.execute("SELECT count(*), count(*) FILTER (WHERE fautive) FROM f1_ok")
+        nb_lignes, nb_fautives = cursor.fetchone()
+        if nb_lignes == 0 or nb_fautives:
+            raise _Abandon
         cursor.execute(
             "SELECT 1 FROM f1_ok GROUP BY numero_unique, logement_id, date_decision HAVING count(*) > 1 LIMIT 1"
         )

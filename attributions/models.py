@@ -200,7 +200,10 @@ class DecisionCaleol(models.Model):
     type_decision = models.CharField("décision", max_length=24, choices=Type.choices)
     rang = models.PositiveSmallIntegerField("rang", null=True, blank=True)
     date_bail = models.DateField("date de signature du bail", null=True, blank=True)
-    logement = models.ForeignKey(Logement, on_delete=models.PROTECT, related_name="decisions")
+    # ``logement`` and ``reservataire``: no row-by-row foreign-key trigger but one set-based check per statement
+    # (migration 0015, docs/adr/0009): the database still refuses a decision whose dwelling or holder does not
+    # exist, and the deletion of a dwelling or holder that a decision names.
+    logement = models.ForeignKey(Logement, on_delete=models.PROTECT, related_name="decisions", db_constraint=False)
     # The landlord, commune, EPCI and QPV are copies "as at the decision" of reference rows that are never
     # deleted (import_referentiels only adds and updates); the import validates them. Without database-level
     # foreign-key triggers and single-column indexes on these copies, a 100,000-line file imports several
@@ -229,7 +232,9 @@ class DecisionCaleol(models.Model):
         help_text="Situation du logement sur la carte des QPV en vigueur à la signature du bail.",
     )
     typologie = models.CharField("typologie", max_length=2, choices=Typologie.choices)
-    reservataire = models.ForeignKey(Reservataire, on_delete=models.PROTECT, related_name="decisions")
+    reservataire = models.ForeignKey(
+        Reservataire, on_delete=models.PROTECT, related_name="decisions", db_constraint=False
+    )
     # The holder is not known yet: the national format (SNE) says only "a local authority" (COLTER) or "another
     # holder" (AUTRES). ``reservataire`` is then the placeholder of that national code; the decision counts for
     # the territory but in no holder's objective C until someone names the holder (services.qualifier_reservataire).

@@ -329,7 +329,7 @@ def tableau(res: dict) -> list[dict]:
                 "plancher_libelle": "COPY of the same file",
                 "ratio": _r(plafond["secondes"] / f["copy_postgresql"]["median"], 2), "cible": "—", "atteinte": None,
                 "remarque": f"{plafond['lignes_par_s']:,} lines/s = {plafond['part_du_debit_de_copy']:.1%} of COPY, "
-                            "no Python: 7 indexes, unique key, 2 foreign keys",
+                            "no Python: 7 indexes, unique key, the references checked per statement (ADR 0009)",
             })  # fmt: skip
     else:
         absent("F1 import vs COPY", "import_f1", "throughput ≥ 25 % of COPY")

@@ -399,6 +399,8 @@ def semer(epci) -> dict:
     t = time.perf_counter()
     seed_quartiers(territoire)
     durees["observatoire.demo.seed_quartiers"] = round(time.perf_counter() - t, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics of the tables the seeders wrote, as autovacuum would
     return durees
 
 

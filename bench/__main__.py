@@ -63,6 +63,16 @@ MESURES = {
     "import_sne": ("bench.import_sne", ["--demandes", "100000"], ["--demandes", "500"], 1800),
     "bilan_annuel": ("bench.bilan_annuel", ["--repetitions", "3"], ["--repetitions", "1"], 600),
     "cotation": ("bench.cotation", [], [], 1380),
+    # every URL pattern (bench/balayage.py) on the 1,000,000-demand territory, then on the Paris-size one
+    # (bench/territoire.py --paris, database cil_bench_paris, generated on its first run: about 2.5 min)
+    "balayage": ("bench.balayage", ["--repetitions", "5"], ["--repetitions", "2", "--budget", "300"], 1500),
+    "balayage_paris": (
+        "bench.balayage",
+        ["--paris", "--repetitions", "5"],
+        ["--paris", "--repetitions", "2", "--budget", "300"],
+        1800,
+    ),
+    "memoire": ("bench.memoire", [], [], 1200),
 }
 
 
@@ -97,7 +107,10 @@ def installer_outils() -> None:
 
 
 # figures in milliseconds: the most sensitive to load
-LATENCES = {"objectifs", "recherche", "pages", "charge", "charge_public", "charge_mixte", "observatoire"}
+LATENCES = {
+    "objectifs", "recherche", "pages", "charge", "charge_public", "charge_mixte", "observatoire", "balayage",
+    "balayage_paris",
+}  # fmt: skip
 
 
 def attendre_le_calme(seuil: float = 2.0, maximum: float = 45) -> float:
@@ -310,6 +323,47 @@ def tableau(res: dict) -> list[dict]:
             })  # fmt: skip
     else:
         absent("Observatory pages", "observatoire", "p95 < 200 ms")
+    for cle, territoire in (("balayage", "1,000,000 demands"), ("balayage_paris", "Paris-size")):
+        b = ok(cle)
+        if not b:
+            absent(f"Every page and endpoint ({territoire})", cle, "p95 < 300 ms")
+            continue
+        t = b["taille"]
+        lentes = [x for x in b["pages"] if x["lente"]]
+        admin = sum(x["nom"].startswith("admin:") for x in lentes)
+        lignes.append({
+            "mesure": f"Every page and endpoint, {territoire} territory: slowest p95 (ms)",
+            "median": max((x["median"] for x in b["pages"]), default=None),
+            "p95": max((x["p95"] for x in b["pages"]), default=None), "plancher": b["vue_nue"]["median"],
+            "plancher_libelle": "bare view", "cible": "p95 < 300 ms", "atteinte": not lentes,
+            "remarque": f"{b['mesurees']} patterns measured, {b['non_mesurees']} listed with their reason; "
+                        f"{len(lentes)} over 300 ms ({admin} of them the admin's, "
+                        f"not listed below); {t['demandes_en_cours_de_l_epci']:,} demands in "
+                        f"force, {t['logements_de_l_epci']:,} dwellings, {t['attributions_de_l_epci_en_2025']:,} "
+                        f"allocations in {b.get('annee', 2025)}",
+        })  # fmt: skip
+        for x in sorted((x for x in lentes if not x["nom"].startswith("admin:")), key=lambda x: -x["p95"]):
+            lignes.append({
+                "mesure": f"  {x['nom']} ({territoire}, as {x['role']}) (ms)", "median": x["median"], "p95": x["p95"],
+                "plancher": b["vue_nue"]["median"], "plancher_libelle": "bare view",
+                "ratio": x["ratio_sur_vue_nue"], "cible": "p95 < 300 ms", "atteinte": False,
+                "remarque": f"{x['requetes_sql']} queries ({x['requetes_sql_ms']} ms), slowest "
+                            f"{x['requete_la_plus_lente_ms']} ms",
+            })  # fmt: skip
+    me = ok("memoire")
+    if me:
+        for nom, x in {**me["web"], "celery_export_xlsx_differe": me["celery_export_differe"]}.items():
+            if x.get("croissance_pic_mo") is None:
+                continue
+            lignes.append({
+                "mesure": f"Memory: {nom} (MB of peak growth)", "median": x["croissance_pic_mo"],
+                "cible": f"< {me['limite_mo']} MB", "atteinte": x["croissance_pic_mo"] < me["limite_mo"],
+                "remarque": f"RSS {x['rss_avant_mo']} -> peak {x['pic_mo']} MB"
+                            + (f", HTTP {x['statut_http']}, {x['octets'] / 1e6:.1f} MB in {x['duree_s']} s"
+                               if "statut_http" in x else f", {x.get('lignes')} rows in {x.get('duree_s')} s"),
+            })  # fmt: skip
+    else:
+        absent("Memory of a worker on the largest export and API page", "memoire", "< 200 MB")
     f = ok("import_f1")
     if f:
         part = f["part_du_debit_de_copy"]
@@ -439,6 +493,11 @@ def ecrire_markdown(doc: dict) -> None:
         for cle in ("fiche_demande", "liste_attributions"):
             x = p["pages"][cle]
             plans.append((f"Slowest query of {x['url']} ({cle})", x["plan_requete_la_plus_lente"]))
+    for cle in ("balayage", "balayage_paris"):
+        b = (doc["mesures"].get(cle) or {}).get("resultat")
+        for x in sorted((x for x in (b or {}).get("pages", []) if x.get("plan_requete_la_plus_lente")),
+                        key=lambda x: -x["p95"])[:8]:  # fmt: skip
+            plans.append((f"Slowest query of {x['url']} ({cle}, p95 {x['p95']} ms)", x["plan_requete_la_plus_lente"]))
     if plans:
         out += ["## Query plans (EXPLAIN ANALYZE, this run)", ""]
         for titre, lignes_plan in plans:

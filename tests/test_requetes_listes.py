@@ -56,6 +56,7 @@ class Liste:
     args: Callable | None = None  # (world) -> the URL's arguments
     xfail: str = ""
     absents: bool = True  # False for a platform administrator, who sees every territory
+    autres: list[str] = field(default_factory=list)  # what else must not appear (another landlord's rows)
 
     @property
     def cle(self) -> str:
@@ -91,7 +92,10 @@ def _verifier(client, monde, listes: list[Liste], ajouter: Callable, absents: Ca
             defauts.append(f"{liste.cle} : {n_petit} puis {n_grand} lignes, la liste n'a pas grandi")
         for reponse in (petit, grand) if liste.absents else ():
             contenu = reponse.content.decode()
-            defauts += [f"{liste.cle} : « {a} » d'un autre territoire" for a in absents(monde) if a in contenu]
+            interdits = [*absents(monde), *liste.autres]
+            defauts += [
+                f"{liste.cle} : « {a} » d'un autre territoire ou organisation" for a in interdits if a in contenu
+            ]
         n, n_grand_requetes = len(requetes_petit), len(requetes_grand)
         if n != n_grand_requetes or (liste.requetes is not None and n_grand_requetes != liste.requetes):
             requetes = "\n    ".join(q["sql"][:200] for q in requetes_grand.captured_queries)
@@ -126,9 +130,12 @@ def _peupler_attributions(m, n: int, tag: str):
         reservataire.epcis.add(epci)
         commune = communes[i % len(communes)]
         logement = LogementFactory(
-            identifiant=f"LOG-{tag}{i}", bailleur=bailleur, commune=commune, epci=epci,
+            identifiant=f"LOG-{tag}{i}",
+            bailleur=bailleur,
+            commune=commune,
+            epci=epci,
             qpv=m["qpv"] if i % 2 and commune == communes[0] else None,
-        )  # fmt: skip
+        )
         DecisionCaleolFactory(logement=logement, reservataire=reservataire, numero_unique=f"038{tag}{i:08d}")
         vacance = attributions_services.declarer_vacance(
             logement=logement, date_liberation=dt.date(2026, 1, 5), acteur=None
@@ -146,8 +153,9 @@ def _peupler_attributions(m, n: int, tag: str):
         )
         attributions_services.inscrire_en_seance(seance=seance, vacance=vacance, acteur=None)
         if "seance" in m:  # the world's session lists one more vacancy of its landlord
-            autre = LogementFactory(identifiant=f"LOG-{tag}{i}-S", bailleur=m["seance"].bailleur, commune=commune,
-                                    epci=epci)  # fmt: skip
+            autre = LogementFactory(
+                identifiant=f"LOG-{tag}{i}-S", bailleur=m["seance"].bailleur, commune=commune, epci=epci
+            )
             vacance = attributions_services.declarer_vacance(
                 logement=autre, date_liberation=dt.date(2026, 1, 5), acteur=None
             )
@@ -164,16 +172,35 @@ def _peupler_attributions(m, n: int, tag: str):
             attributions_services.inscrire_en_seance(seance=m["seance"], vacance=vacance, acteur=None)
         else:
             m["seance"] = seance
+        # the rows of the world's landlord (Alpes Habitat), whose staff sees only them
+        propre = LogementFactory(identifiant=f"AH-{tag}{i}", bailleur=m["bailleur"], commune=commune, epci=epci)
+        DecisionCaleolFactory(logement=propre, reservataire=reservataire, numero_unique=f"039{tag}{i:08d}")
+        vacance = attributions_services.declarer_vacance(
+            logement=propre, date_liberation=dt.date(2026, 1, 6), acteur=None
+        )
+        attributions_services.orienter_vacance(vacance=vacance, reservataire=reservataire, acteur=None)
+        attributions_services.creer_seance(bailleur=m["bailleur"], epci=epci, date=dt.date(2026, 2, 12), acteur=None)
         # what the territory's other lists show about the same organisations
         BilanAnnuel.objects.create(
             kind="BAILLEUR", epci=epci, annee=2025, bailleur=bailleur, demande_par=m["users"]["epci"]
         )
-        BilanAnnuel.objects.create(kind="RESERVATAIRE", epci=epci, annee=2025, reservataire=reservataire,
-                                   statut=BilanAnnuel.Statut.ECHEC, erreur="Aucun seuil")  # fmt: skip
+        BilanAnnuel.objects.create(
+            kind="RESERVATAIRE",
+            epci=epci,
+            annee=2025,
+            reservataire=reservataire,
+            statut=BilanAnnuel.Statut.ECHEC,
+            erreur="Aucun seuil",
+        )
         politique_services.creer_cible(
-            epci=epci, acteur=m["users"]["epci"], objectif=Objectif.HORS_QPV, taux=Decimal("0.3"), bailleur=bailleur,
-            date_debut=dt.date(2025, 1, 1), source=f"CIA, article {tag}{i}",
-        )  # fmt: skip
+            epci=epci,
+            acteur=m["users"]["epci"],
+            objectif=Objectif.HORS_QPV,
+            taux=Decimal("0.3"),
+            bailleur=bailleur,
+            date_debut=dt.date(2025, 1, 1),
+            source=f"CIA, article {tag}{i}",
+        )
         document = politique_services.creer_document(
             epci=epci, acteur=m["users"]["epci"], type="CIA", titre=f"Document {tag}{i}"
         )
@@ -181,21 +208,29 @@ def _peupler_attributions(m, n: int, tag: str):
             document.versions.get(), acteur=m["users"]["epci"], action=Transition.SOUMETTRE
         )
         ExportDiffere.objects.create(
-            utilisateur=m["users"]["epci"], producteur="attributions.liste", titre=f"Export {tag}{i}",
+            utilisateur=m["users"]["epci"],
+            producteur="attributions.liste",
+            titre=f"Export {tag}{i}",
             nom_fichier=f"export-{tag}{i}.xlsx",
-        )  # fmt: skip
+        )
     # the other territory's rows (and another user's export), at both sizes
     ExportDiffere.objects.create(
-        utilisateur=m["users"]["dehors"], producteur="attributions.liste", titre=f"Export lyonnais {tag}",
+        utilisateur=m["users"]["dehors"],
+        producteur="attributions.liste",
+        titre=f"Export lyonnais {tag}",
         nom_fichier="lyon.xlsx",
-    )  # fmt: skip
+    )
     politique_services.creer_document(
         epci=m["autre_epci"], acteur=m["users"]["dehors"], type="CIA", titre=f"Document lyonnais {tag}"
     )
     politique_services.creer_cible(
-        epci=m["autre_epci"], acteur=m["users"]["dehors"], objectif=Objectif.HORS_QPV, taux=Decimal("0.3"),
-        date_debut=dt.date(2025, 1, 1), source=f"Délibération lyonnaise {tag}",
-    )  # fmt: skip
+        epci=m["autre_epci"],
+        acteur=m["users"]["dehors"],
+        objectif=Objectif.HORS_QPV,
+        taux=Decimal("0.3"),
+        date_debut=dt.date(2025, 1, 1),
+        source=f"Délibération lyonnaise {tag}",
+    )
     lyon = m["communes"]["69123"]
     bailleur = Bailleur.objects.create(siren=f"8{tag}{n:07d}"[:9], nom=f"Bailleur lyonnais {tag}")
     bailleur.epcis.add(m["autre_epci"])
@@ -232,6 +267,16 @@ LISTES_ATTRIBUTIONS = [
     Liste("api-vacances", "epci", 8, _resultats),
     Liste("observatoire:etat_liste", "epci", 7, _page, ANNEE),
     Liste("observatoire:bilans", "epci", 9, _page),
+    # a landlord's staff: their own rows only, none of the other landlords' (LOG-...)
+    Liste(
+        "attributions:liste", "bailleur", 14, _page, {**ANNEE, "objectif": "hors_qpv", "part": "base"}, autres=["LOG-"]
+    ),
+    Liste("attributions:logements", "bailleur", 5, _page, autres=["LOG-"]),
+    Liste("attributions:vacances", "bailleur", 5, _page, autres=["LOG-"]),
+    Liste("attributions:seances", "bailleur", 7, _page, autres=["Bailleur 1", "Bailleur 2"]),
+    Liste("api-attributions", "bailleur", 5, _resultats, ANNEE, autres=["LOG-"]),
+    Liste("api-logements", "bailleur", 5, _resultats, autres=["LOG-"]),
+    Liste("api-vacances", "bailleur", 6, _resultats, autres=["LOG-"]),
     Liste("politique:documents", "epci", 7, lambda r: r.context["territoires"][0]["documents"]),
     Liste("politique:cibles", "epci", 23, lambda r: r.context["lignes"], ANNEE),
     Liste("core:exports", "epci", 4, lambda r: r.context["exports"]),
@@ -260,9 +305,12 @@ def _peupler_demandes(m, n: int, tag: str):
         guichet = GuichetFactory(epci=epci, commune=m["commune"], nom=f"Guichet {tag}{i}")
         demandes_services.compter_contact(guichet, "VISITE", acteur=users["agent"])
         echue = DemandeFactory(
-            guichet=guichet, nom=f"Rappel {tag}{i}", date_depot=jour - dt.timedelta(days=350), dalo=bool(i % 2),
+            guichet=guichet,
+            nom=f"Rappel {tag}{i}",
+            date_depot=jour - dt.timedelta(days=350),
+            dalo=bool(i % 2),
             membres=[{"lien": "ENFANT", "nom": "Enfant", "prenom": f"E{tag}{i}", "date_naissance": NAISSANCE}],
-        )  # fmt: skip
+        )
         demandes_services.prendre_rendez_vous(
             echue, guichet=guichet, debut=timezone.now() + dt.timedelta(days=2), objet="DEPOT", acteur=users["agent"]
         )
@@ -276,6 +324,14 @@ def _peupler_demandes(m, n: int, tag: str):
             detail=f"Fiche {tag}{i}",
         )
         demandes_services.creer_brouillon(epci=epci, acteur=users["staff"], nom=f"Grille {tag}{i}")
+        # the followed demand's file: one more appointment (at this reception point, by another agent) and its event
+        demandes_services.prendre_rendez_vous(
+            m["fiche"],
+            guichet=guichet,
+            debut=timezone.now() + dt.timedelta(days=3 + i),
+            objet="ENTRETIEN",
+            acteur=lecteurs[i % len(lecteurs)],
+        )
         territoire = EpciFactory(siren=f"24{tag}{i:06d}", nom=f"Territoire {tag}{i}")  # another one, no one's
         demandes_services.creer_brouillon(epci=territoire, acteur=None, nom=f"Grille {tag}{i} d'ailleurs")
     etrangere = DemandeFactory(
@@ -290,9 +346,8 @@ def monde_listes_demandes(monde_demandes):
     m = vars(monde_demandes).copy()
     dpo = User.objects.create_user(username="dpo", password="x")
     Membership.objects.create(user=dpo, role=Role.DPO, epci=monde_demandes.epci)
-    m["users"] = {
-        nom: valeur for nom, valeur in m.items() if isinstance(valeur, User)
-    } | {"dpo": dpo}  # fmt: skip
+    m["users"] = {nom: valeur for nom, valeur in m.items() if isinstance(valeur, User)} | {"dpo": dpo}
+    m["fiche"] = DemandeFactory(guichet=monde_demandes.guichet, nom="Suivie")
     _peupler_demandes(m, 1, "1")
     return m
 
@@ -302,12 +357,17 @@ def _absents_demandes(m):
     return ["Horsterritoire", "Grille voironnaise", "Guichet de Voiron", *etrangeres]
 
 
+def _rendez_vous_et_evenements(reponse):
+    return reponse.context["rendez_vous"] + list(reponse.context["evenements"])
+
+
 LISTES_DEMANDES = [
     Liste("demandes:traitements", "staff", 13, lambda r: r.context["rappels"] + r.context["radiations"]),
     Liste("demandes:reseau", "staff", 14, lambda r: r.context["guichets"]),
     Liste("demandes:journal", "dpo", 8, _page),
     Liste("demandes:grilles", "staff", 6, lambda r: r.context["territoires"][0]["grilles"]),
     Liste("api-demande-list", "staff", 8, _resultats),
+    Liste("demandes:fiche", "staff", 28, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
     Liste(
         "demandes:grilles",
         "admin",
@@ -316,7 +376,7 @@ LISTES_DEMANDES = [
         absents=False,
         xfail="N+1 in demandes.views.cotation.grilles: for a platform administrator, one query of grids for each "
         "EPCI in the database (Epci.objects.all(), 1,200 in France)",
-    ),  # fmt: skip
+    ),
 ]
 
 
@@ -337,10 +397,16 @@ def _peupler_relogement(m, n: int, tag: str):
         bailleur = Bailleur.objects.create(siren=f"7{tag}{i:07d}"[:9], nom=f"Partenaire {tag}{i}")
         bailleur.epcis.add(monde.epci)
         operation = relogement_services.creer_operation(
-            epci=monde.epci, acteur=staff, nom=f"Opération {tag}{i}", type="NPNRU", qpv=monde.qpv,
-            commune=monde.communes["38185"], date_lancement=dt.date(2025, 1, 1), bailleurs=[bailleur],
+            epci=monde.epci,
+            acteur=staff,
+            nom=f"Opération {tag}{i}",
+            type="NPNRU",
+            qpv=monde.qpv,
+            commune=monde.communes["38185"],
+            date_lancement=dt.date(2025, 1, 1),
+            bailleurs=[bailleur],
             reservataires=[monde.ville],
-        )  # fmt: skip
+        )
         batiment = relogement_services.ajouter_batiment(
             operation=operation, acteur=staff, nom=f"Bâtiment {tag}{i}", bailleur=bailleur, nb_logements=10
         )
@@ -358,15 +424,23 @@ def _peupler_relogement(m, n: int, tag: str):
         relogement_services.inscrire(saisine, seance=m["seance"], acteur=staff)
         relogement_services.decider(saisine, acteur=staff, seance=m["seance"], type="AVIS", texte=f"Avis {tag}{i}")
     lyon = relogement_services.creer_operation(
-        epci=monde.autre_epci, acteur=None, nom=f"Opération lyonnaise {tag}", type="NPNRU",
-        commune=monde.communes["69123"], date_lancement=dt.date(2025, 1, 1),
-    )  # fmt: skip
+        epci=monde.autre_epci,
+        acteur=None,
+        nom=f"Opération lyonnaise {tag}",
+        type="NPNRU",
+        commune=monde.communes["69123"],
+        date_lancement=dt.date(2025, 1, 1),
+    )
     batiment = relogement_services.ajouter_batiment(operation=lyon, acteur=None, nom=f"Tour lyonnaise {tag}")
     menage = MenageARelogerFactory(monde=monde, operation=lyon, batiment=batiment, reference=f"LYON-{tag}")
     relogement_services.saisir_commission(
-        epci=monde.autre_epci, acteur=m["users"]["lyon"], organisation="Lyon", motif="BLOCAGE",
-        expose=f"Exposé lyonnais {tag}", menage=menage,
-    )  # fmt: skip
+        epci=monde.autre_epci,
+        acteur=m["users"]["lyon"],
+        organisation="Lyon",
+        motif="BLOCAGE",
+        expose=f"Exposé lyonnais {tag}",
+        menage=menage,
+    )
 
 
 @pytest.fixture
@@ -391,10 +465,10 @@ LISTES_RELOGEMENT = [
         lambda r: r.context["lignes"],
         xfail="N+1 in relogement.views.operations: selectors.indicateurs_operation(op) for each operation, 4 queries "
         "per row (households' aggregate, offers count, households by status, relocations' stock)",
-    ),  # fmt: skip
+    ),
     Liste(
         "relogement:operation", "staff", 19, lambda r: r.context["menages"], args=lambda m: [m["monde"].operation.pk]
-    ),  # fmt: skip
+    ),
     Liste("relogement:commission", "staff", 7, lambda r: r.context["saisines"]),
     Liste("relogement:seance", "staff", 6, lambda r: r.context["saisines"], args=lambda m: [m["seance"].pk]),
     Liste(
@@ -404,7 +478,7 @@ LISTES_RELOGEMENT = [
         _resultats,
         xfail="N+1 in relogement.api.serializers.OperationSerializer: indicateurs_operation(operation) for each "
         "operation, 4 queries per row",
-    ),  # fmt: skip
+    ),
     Liste("api-relogement-menages", "staff", 6, _resultats),
 ]
 
@@ -426,17 +500,22 @@ def _peupler_conference(m, n: int, tag: str):
         groupe = conference_services.creer_instance(
             epci=monde.epci, type="GROUPE_TRAVAIL", nom=f"Groupe {tag}{i}", acteur=staff, date_regle=dt.date(2020, 1, 1)
         )
-        conference_services.designer_membre(groupe, acteur=staff, nom=f"Animateur {tag}{i}",
-                                            debut_mandat=dt.date(2020, 9, 15))  # fmt: skip
+        conference_services.designer_membre(
+            groupe, acteur=staff, nom=f"Animateur {tag}{i}", debut_mandat=dt.date(2020, 9, 15)
+        )
         bailleur = Bailleur.objects.create(siren=f"6{tag}{i:07d}"[:9], nom=f"Bailleur membre {tag}{i}")
         reservataire = Reservataire.objects.create(type="AUTRE", code=f"C{tag}{i}", nom=f"Réservataire membre {tag}{i}")
         bailleur.epcis.add(monde.epci)
         reservataire.epcis.add(monde.epci)
         for organisation in ({"bailleur": bailleur}, {"reservataire": reservataire}):
             conference_services.designer_membre(
-                monde.pleniere, acteur=staff, nom=f"Membre {tag}{i} {len(organisation)}", college="PROFESSIONNELS",
-                debut_mandat=dt.date(2020, 9, 15), **organisation,
-            )  # fmt: skip
+                monde.pleniere,
+                acteur=staff,
+                nom=f"Membre {tag}{i} {len(organisation)}",
+                college="PROFESSIONNELS",
+                debut_mandat=dt.date(2020, 9, 15),
+                **organisation,
+            )
         seance = monde.seance(
             date=dt.date.today() + dt.timedelta(days=10 + i), points=[(f"Vote {tag}{i}", "DELIBERATION")]
         )
@@ -471,9 +550,12 @@ def monde_listes_conference(monde_conference):
     m = {"monde": monde_conference, "users": {"staff": monde_conference.staff, "membre": monde_conference.membre_cil}}
     m["seance"] = monde_conference.seance(date=dt.date.today() + dt.timedelta(days=30), convoquer=False)
     m["lyon"] = conference_services.creer_instance(
-        epci=monde_conference.autre_epci, type="PLENIERE", nom="Conférence lyonnaise",
-        acteur=monde_conference.staff_autre, date_regle=dt.date(2020, 1, 1),
-    )  # fmt: skip
+        epci=monde_conference.autre_epci,
+        type="PLENIERE",
+        nom="Conférence lyonnaise",
+        acteur=monde_conference.staff_autre,
+        date_regle=dt.date(2020, 1, 1),
+    )
     _peupler_conference(m, 1, "1")
     return m
 
@@ -493,7 +575,7 @@ LISTES_CONFERENCE = [
         16,
         lambda r: r.context["membres"] + list(r.context["seances"]),
         args=lambda m: [m["monde"].pleniere.pk],
-    ),  # fmt: skip
+    ),
     Liste("conference:seance", "staff", 13, lambda r: r.context["points"], args=lambda m: [m["seance"].pk]),
 ]
 

@@ -7,8 +7,14 @@ counts must be equal (nothing row by row) and equal to the pinned number (an add
 explained in the commit that adds it). Rows of another territory (or another landlord) are created at both
 sizes and must never appear.
 
-Each count is taken on the second opening of the page (the first one warms the session and the user's scope).
-The counts are the same on SQLite and PostgreSQL: no list page opens a savepoint.
+One world per family of pages (allocations, demands, relocation, conference) is built and grown once for all
+its lists, to keep the module fast. Each user's first page after the login is opened twice (the first opening
+warms the session and the user's scope); the counts are those of the pages opened after it. They are the same
+on SQLite and PostgreSQL (no list page opens a savepoint; the server-side cursor PostgreSQL declares for a
+form's choices is one query, as SQLite's plain select is), so there is one pin per list.
+
+A list whose count grows with its rows is a strict xfail in ``test_n_plus_un_connus``, with the view and what
+it reads per row: when the app is fixed, the xfail fails, and the list is pinned with the others.
 """
 
 from __future__ import annotations
@@ -447,7 +453,10 @@ def _peupler_relogement(m, n: int, tag: str):
 def monde_listes_relogement(monde_relogement):
     lyon = User.objects.create_user(username="lyon", password="x")
     Membership.objects.create(user=lyon, role=Role.EPCI, epci=monde_relogement.autre_epci)
-    m = {"monde": monde_relogement, "users": {"staff": monde_relogement.staff, "lyon": lyon}}
+    m = {
+        "monde": monde_relogement,
+        "users": {"staff": monde_relogement.staff, "lyon": lyon, "partenaire": monde_relogement.partenaire},
+    }
     m["seance"] = relogement_services.creer_seance(epci=monde_relogement.epci, acteur=None, date=dt.date(2026, 3, 2))
     _peupler_relogement(m, 1, "1")
     return m
@@ -480,6 +489,15 @@ LISTES_RELOGEMENT = [
         "operation, 4 queries per row",
     ),
     Liste("api-relogement-menages", "staff", 6, _resultats),
+    # a partner landlord's staff (Actis): the world's operation, not the operations it is no partner of (O-...)
+    Liste(
+        "relogement:operation",
+        "partenaire",
+        17,
+        lambda r: r.context["menages"],
+        args=lambda m: [m["monde"].operation.pk],
+    ),
+    Liste("api-relogement-menages", "partenaire", 6, _resultats, autres=["O-1", "O-2"]),
 ]
 
 

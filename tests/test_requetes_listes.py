@@ -624,7 +624,9 @@ LISTES = {
 @pytest.mark.parametrize(
     "monde, liste",
     [
-        pytest.param(monde, liste, id=liste.cle, marks=pytest.mark.xfail(strict=True, reason=liste.xfail))
+        pytest.param(
+            monde, liste, id=liste.cle, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=liste.xfail)
+        )
         for monde, listes in LISTES.items()
         for liste in listes
         if liste.xfail

@@ -46,6 +46,7 @@ from politique import services as politique_services
 from politique.rules import Transition
 from relogement import services as relogement_services
 from relogement.tests.factories import MenageARelogerFactory
+from tests.fixtures.relogement import REPONSES
 
 pytestmark = pytest.mark.django_db
 
@@ -417,6 +418,23 @@ def _peupler_relogement(m, n: int, tag: str):
             operation=operation, acteur=staff, nom=f"Bâtiment {tag}{i}", bailleur=bailleur, nb_logements=10
         )
         MenageARelogerFactory(monde=monde, operation=operation, batiment=batiment, reference=f"O-{tag}{i}")
+        # the followed household: one more offer (a dwelling of this landlord, in another commune), refused
+        logement = LogementFactory(
+            identifiant=f"OFFRE-{tag}{i}",
+            bailleur=bailleur,
+            commune=monde.communes[("38151", "38169")[i % 2]],
+            epci=monde.epci,
+        )
+        proposition = relogement_services.proposer(
+            m["suivi"], acteur=monde.referent, date_proposition=dt.date(2026, 1, 10), logement=logement
+        )
+        relogement_services.repondre(
+            proposition,
+            acteur=monde.referent,
+            resultat="REFUSEE",
+            motif_refus="LOCALISATION",
+            date_reponse=dt.date(2026, 1, 20),
+        )
         referent = User.objects.create_user(username=f"referent{tag}{i}", password="x", last_name=f"Référent {tag}{i}")
         menage = MenageARelogerFactory(monde=monde, referent=referent, reference=f"M-{tag}{i}")
         saisine = relogement_services.saisir_commission(
@@ -458,6 +476,10 @@ def monde_listes_relogement(monde_relogement):
         "users": {"staff": monde_relogement.staff, "lyon": lyon, "partenaire": monde_relogement.partenaire},
     }
     m["seance"] = relogement_services.creer_seance(epci=monde_relogement.epci, acteur=None, date=dt.date(2026, 3, 2))
+    m["suivi"] = MenageARelogerFactory(monde=monde_relogement, reference="SUIVI")
+    relogement_services.enregistrer_enquete(
+        m["suivi"], reponses=REPONSES, date_enquete=dt.date(2026, 1, 5), acteur=monde_relogement.referent
+    )
     _peupler_relogement(m, 1, "1")
     return m
 
@@ -489,6 +511,7 @@ LISTES_RELOGEMENT = [
         "operation, 4 queries per row",
     ),
     Liste("api-relogement-menages", "staff", 6, _resultats),
+    Liste("relogement:menage", "staff", 20, lambda r: r.context["propositions"], args=lambda m: [m["suivi"].pk]),
     # a partner landlord's staff (Actis): the world's operation, not the operations it is no partner of (O-...)
     Liste(
         "relogement:operation",

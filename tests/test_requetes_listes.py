@@ -13,8 +13,8 @@ warms the session and the user's scope); the counts are those of the pages opene
 on SQLite and PostgreSQL (no list page opens a savepoint; the server-side cursor PostgreSQL declares for a
 form's choices is one query, as SQLite's plain select is), so there is one pin per list.
 
-A list whose count grows with its rows is a strict xfail in ``test_n_plus_un_connus``, with the view and what
-it reads per row: when the app is fixed, the xfail fails, and the list is pinned with the others.
+The three lists found growing with their rows when this module was written (the relocation operations' page and
+API, the scoring grids for a platform administrator) were fixed in the apps and are pinned with the others.
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ class Liste:
     lignes: Callable  # (response) -> the rows listed
     params: dict = field(default_factory=dict)
     args: Callable | None = None  # (world) -> the URL's arguments
-    xfail: str = ""
     absents: bool = True  # False for a platform administrator, who sees every territory
     autres: list[str] = field(default_factory=list)  # what else must not appear (another landlord's rows)
 
@@ -291,8 +290,7 @@ LISTES_ATTRIBUTIONS = [
 
 
 def test_listes_des_attributions(client, monde_listes_attributions):
-    listes = [liste for liste in LISTES_ATTRIBUTIONS if not liste.xfail]
-    _verifier(client, monde_listes_attributions, listes, *MONDES["attributions"][1:])
+    _verifier(client, monde_listes_attributions, LISTES_ATTRIBUTIONS, *MONDES["attributions"][1:])
 
 
 # --------------------------------------------------------------------------- demands: jobs, network, read log, grids
@@ -375,21 +373,13 @@ LISTES_DEMANDES = [
     Liste("demandes:grilles", "staff", 6, lambda r: r.context["territoires"][0]["grilles"]),
     Liste("api-demande-list", "staff", 8, _resultats),
     Liste("demandes:fiche", "staff", 28, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
-    Liste(
-        "demandes:grilles",
-        "admin",
-        None,
-        lambda r: r.context["territoires"],
-        absents=False,
-        xfail="N+1 in demandes.views.cotation.grilles: for a platform administrator, one query of grids for each "
-        "EPCI in the database (Epci.objects.all(), 1,200 in France)",
-    ),
+    # a platform administrator: the territories run on the platform (reception point or grid), one query of grids
+    Liste("demandes:grilles", "admin", 8, lambda r: r.context["territoires"], absents=False),
 ]
 
 
 def test_listes_des_demandes(client, monde_listes_demandes):
-    listes = [liste for liste in LISTES_DEMANDES if not liste.xfail]
-    _verifier(client, monde_listes_demandes, listes, *MONDES["demandes"][1:])
+    _verifier(client, monde_listes_demandes, LISTES_DEMANDES, *MONDES["demandes"][1:])
 
 
 # --------------------------------------------------------------------------- relocation
@@ -489,34 +479,20 @@ def _absents_relogement(m):
 
 
 LISTES_RELOGEMENT = [
+    Liste("relogement:operations", "staff", 16, lambda r: r.context["lignes"]),
     Liste(
-        "relogement:operations",
-        "staff",
-        None,
-        lambda r: r.context["lignes"],
-        xfail="N+1 in relogement.views.operations: selectors.indicateurs_operation(op) for each operation, 4 queries "
-        "per row (households' aggregate, offers count, households by status, relocations' stock)",
-    ),
-    Liste(
-        "relogement:operation", "staff", 19, lambda r: r.context["menages"], args=lambda m: [m["monde"].operation.pk]
+        "relogement:operation", "staff", 20, lambda r: r.context["menages"], args=lambda m: [m["monde"].operation.pk]
     ),
     Liste("relogement:commission", "staff", 7, lambda r: r.context["saisines"]),
     Liste("relogement:seance", "staff", 6, lambda r: r.context["saisines"], args=lambda m: [m["seance"].pk]),
-    Liste(
-        "api-relogement-operations",
-        "staff",
-        None,
-        _resultats,
-        xfail="N+1 in relogement.api.serializers.OperationSerializer: indicateurs_operation(operation) for each "
-        "operation, 4 queries per row",
-    ),
+    Liste("api-relogement-operations", "staff", 12, _resultats),
     Liste("api-relogement-menages", "staff", 6, _resultats),
     Liste("relogement:menage", "staff", 20, lambda r: r.context["propositions"], args=lambda m: [m["suivi"].pk]),
     # a partner landlord's staff (Actis): the world's operation, not the operations it is no partner of (O-...)
     Liste(
         "relogement:operation",
         "partenaire",
-        17,
+        18,
         lambda r: r.context["menages"],
         args=lambda m: [m["monde"].operation.pk],
     ),
@@ -525,8 +501,7 @@ LISTES_RELOGEMENT = [
 
 
 def test_listes_du_relogement(client, monde_listes_relogement):
-    listes = [liste for liste in LISTES_RELOGEMENT if not liste.xfail]
-    _verifier(client, monde_listes_relogement, listes, *MONDES["relogement"][1:])
+    _verifier(client, monde_listes_relogement, LISTES_RELOGEMENT, *MONDES["relogement"][1:])
 
 
 # --------------------------------------------------------------------------- the conference
@@ -622,11 +597,10 @@ LISTES_CONFERENCE = [
 
 
 def test_listes_de_la_conference(client, monde_listes_conference):
-    listes = [liste for liste in LISTES_CONFERENCE if not liste.xfail]
-    _verifier(client, monde_listes_conference, listes, *MONDES["conference"][1:])
+    _verifier(client, monde_listes_conference, LISTES_CONFERENCE, *MONDES["conference"][1:])
 
 
-# --------------------------------------------------------------------------- known N+1, to fix in the apps
+# --------------------------------------------------------------------------- the worlds
 
 
 # each world: its fixture, the rows added to it, the marks of the other territory's rows
@@ -636,27 +610,3 @@ MONDES = {
     "relogement": ("monde_listes_relogement", lambda m: _peupler_relogement(m, 3, "2"), _absents_relogement),
     "conference": ("monde_listes_conference", lambda m: _peupler_conference(m, 3, "2"), _absents_conference),
 }
-LISTES = {
-    "attributions": LISTES_ATTRIBUTIONS,
-    "demandes": LISTES_DEMANDES,
-    "relogement": LISTES_RELOGEMENT,
-    "conference": LISTES_CONFERENCE,
-}
-
-
-@pytest.mark.parametrize(
-    "monde, liste",
-    [
-        pytest.param(
-            monde, liste, id=liste.cle, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=liste.xfail)
-        )
-        for monde, listes in LISTES.items()
-        for liste in listes
-        if liste.xfail
-    ],
-)
-def test_n_plus_un_connus(client, request, monde, liste):
-    """A list whose count grows with its rows: the failing check stays here until the app is fixed; then it
-    passes, the strict xfail fails, and the list moves to its world's test with its pinned count."""
-    fixture, ajouter, absents = MONDES[monde]
-    _verifier(client, request.getfixturevalue(fixture), [liste], ajouter, absents)

@@ -13,7 +13,6 @@ from django.db.models import (
     Avg,
     Count,
     DecimalField,
-    DurationField,
     Exists,
     ExpressionWrapper,
     F,
@@ -65,74 +64,123 @@ def _rac_avant():
 
 
 def indicateurs(menages: QuerySet, *, tolerance_rac: Decimal = Decimal(0)) -> rules.Indicateurs:
-    """The indicators of a set of households (one query for the figures, one for the statuses)."""
-    qs = avec_relogement_definitif(menages.order_by())
+    """The indicators of a set of households (five queries, whatever the number of households)."""
+    return indicateurs_par(menages, None, tolerance_rac=tolerance_rac).get(None) or _resultat({}, {}, {}, 0, [])
+
+
+def indicateurs_par(
+    menages: QuerySet, cle: str | None, *, tolerance_rac: Decimal | str = Decimal(0)
+) -> dict[object, rules.Indicateurs]:
+    """The indicators of each group of households (``cle``: a field path such as ``operation_id``; None: all
+    households as one group, keyed None), in the same five queries whatever the number of groups and households:
+    a list of operations or territories never counts row by row. ``tolerance_rac``: a rate, or the field path of
+    each household's rate (its operation's). Groups without any household are absent from the result."""
+    qs = avec_relogement_definitif(menages.order_by()).annotate(rac_av=_rac_avant())
     reloge = Q(statut__in=RELOGES, def_date_bail__isnull=False)
     avec_rac = reloge & Q(def_rac__isnull=False)
     ressources = Q(ressources_mensuelles__gt=0)
     typos = reloge & Q(def_typo__isnull=False) & ~Q(typologie_actuelle="")
-    qs = qs.annotate(rac_av=_rac_avant())
-    agg = qs.aggregate(
-        nb_menages=Count("pk"),
-        nb_reloges_definitifs=Count("pk", filter=reloge),
-        nb_reloges_temporaires=Count("pk", filter=Q(statut=Statut.RELOGE_TEMPORAIRE)),
-        nb_sortis=Count("pk", filter=Q(statut=Statut.SORTI)),
-        nb_hors_qpv=Count("pk", filter=reloge & Q(def_en_qpv=False)),
-        nb_neuf_ou_recent=Count("pk", filter=reloge & Q(def_neuf=True)),
-        nb_avec_rac=Count("pk", filter=avec_rac),
-        nb_typologie_plus_grande=Count("pk", filter=typos & Q(def_typo__gt=F("typologie_actuelle"))),
-        nb_typologie_identique=Count("pk", filter=typos & Q(def_typo=F("typologie_actuelle"))),
-        nb_typologie_plus_petite=Count("pk", filter=typos & Q(def_typo__lt=F("typologie_actuelle"))),
-        nb_rac_maitrise=Count("pk", filter=avec_rac & Q(def_rac__lte=F("rac_av") * (1 + Decimal(tolerance_rac)))),
-        rac_avant_moyen=Avg("rac_av", filter=avec_rac, output_field=MONTANT),
-        rac_apres_moyen=Avg("def_rac", filter=avec_rac, output_field=MONTANT),
-        taux_effort_avant_moyen=Avg(
+    if isinstance(tolerance_rac, str):  # each household's own rate (its operation's)
+        plafond_rac = ExpressionWrapper(F("rac_av") * (1 + F(tolerance_rac)), output_field=MONTANT)
+    else:
+        plafond_rac = F("rac_av") * (1 + Decimal(tolerance_rac))
+    cles = [cle] if cle else []
+    mesures = {
+        "nb_menages": Count("pk"),
+        "nb_reloges_definitifs": Count("pk", filter=reloge),
+        "nb_reloges_temporaires": Count("pk", filter=Q(statut=Statut.RELOGE_TEMPORAIRE)),
+        "nb_sortis": Count("pk", filter=Q(statut=Statut.SORTI)),
+        "nb_hors_qpv": Count("pk", filter=reloge & Q(def_en_qpv=False)),
+        "nb_neuf_ou_recent": Count("pk", filter=reloge & Q(def_neuf=True)),
+        "nb_avec_rac": Count("pk", filter=avec_rac),
+        "nb_typologie_plus_grande": Count("pk", filter=typos & Q(def_typo__gt=F("typologie_actuelle"))),
+        "nb_typologie_identique": Count("pk", filter=typos & Q(def_typo=F("typologie_actuelle"))),
+        "nb_typologie_plus_petite": Count("pk", filter=typos & Q(def_typo__lt=F("typologie_actuelle"))),
+        "nb_rac_maitrise": Count("pk", filter=avec_rac & Q(def_rac__lte=plafond_rac)),
+        "rac_avant_moyen": Avg("rac_av", filter=avec_rac, output_field=MONTANT),
+        "rac_apres_moyen": Avg("def_rac", filter=avec_rac, output_field=MONTANT),
+        "taux_effort_avant_moyen": Avg(
             Quotient(F("rac_av"), F("ressources_mensuelles"), output_field=MONTANT),
             filter=avec_rac & ressources,
         ),
-        taux_effort_apres_moyen=Avg(
+        "taux_effort_apres_moyen": Avg(
             Quotient(F("def_rac"), F("ressources_mensuelles"), output_field=MONTANT),
             filter=avec_rac & ressources,
         ),
-        delai_moyen=Avg(
-            ExpressionWrapper(F("def_date_bail") - F("date_enquete"), output_field=DurationField()),
-            filter=reloge & Q(date_enquete__isnull=False),
-        ),
-    )
+    }
+    if cle:
+        lignes = {ligne[cle]: ligne for ligne in qs.values(cle).annotate(**mesures)}
+    else:
+        ligne = qs.aggregate(**mesures)
+        lignes = {None: ligne} if ligne["nb_menages"] else {}
+
+    def par_groupe(requete: QuerySet, *champs: str) -> list[tuple]:
+        """Rows (group, *values), the group None when there is no key."""
+        rangs = requete.values_list(*cles, *champs)
+        return [tuple(r) if cle else (None, *r) for r in rangs]
+
+    par_statut: dict[object, dict] = {}
+    for groupe, statut, n in par_groupe(qs.values(*cles, "statut").annotate(n=Count("pk")), "statut", "n"):
+        par_statut.setdefault(groupe, {})[statut] = n
+    reloges = qs.filter(reloge)
+    par_parc: dict[object, dict] = {}
+    for groupe, parc, n in par_groupe(reloges.values(*cles, "def_parc").annotate(n=Count("pk")), "def_parc", "n"):
+        par_parc.setdefault(groupe, {})[parc] = n
+    propositions = PropositionRelogement.objects.filter(menage__in=reloges.values("pk")).order_by()
+    if cle:
+        par_menage = f"menage__{cle}"
+        nb_propositions = dict(
+            propositions.values_list(par_menage).annotate(n=Count("pk")).values_list(par_menage, "n")
+        )
+    else:
+        nb_propositions = {None: propositions.count()}
+    delais: dict[object, list[int]] = {}
+    for groupe, enquete, bail in par_groupe(
+        reloges.filter(date_enquete__isnull=False), "date_enquete", "def_date_bail"
+    ):
+        delais.setdefault(groupe, []).append((bail - enquete).days)
+    return {
+        groupe: _resultat(
+            ligne,
+            par_statut.get(groupe, {}),
+            par_parc.get(groupe, {}),
+            nb_propositions.get(groupe, 0),
+            delais.get(groupe, []),
+        )
+        for groupe, ligne in lignes.items()
+    }
+
+
+def _resultat(
+    agg: dict, par_statut: dict, par_parc: dict, nb_propositions: int, delais: list[int]
+) -> rules.Indicateurs:
+    """One group's indicators from its aggregate row, its counts by status and stock, offers and delays (days)."""
+    import statistics
+
     result = rules.Indicateurs(
-        nb_menages=agg["nb_menages"],
-        nb_reloges_definitifs=agg["nb_reloges_definitifs"],
-        nb_reloges_temporaires=agg["nb_reloges_temporaires"],
-        nb_sortis=agg["nb_sortis"],
-        nb_hors_qpv=agg["nb_hors_qpv"],
-        nb_neuf_ou_recent=agg["nb_neuf_ou_recent"],
-        nb_avec_rac=agg["nb_avec_rac"],
-        nb_rac_maitrise=agg["nb_rac_maitrise"],
-        nb_typologie_plus_grande=agg["nb_typologie_plus_grande"],
-        nb_typologie_identique=agg["nb_typologie_identique"],
-        nb_typologie_plus_petite=agg["nb_typologie_plus_petite"],
-        nb_propositions=PropositionRelogement.objects.filter(menage__in=qs.filter(reloge).values("pk")).count(),
+        nb_menages=agg.get("nb_menages", 0),
+        nb_reloges_definitifs=agg.get("nb_reloges_definitifs", 0),
+        nb_reloges_temporaires=agg.get("nb_reloges_temporaires", 0),
+        nb_sortis=agg.get("nb_sortis", 0),
+        nb_hors_qpv=agg.get("nb_hors_qpv", 0),
+        nb_neuf_ou_recent=agg.get("nb_neuf_ou_recent", 0),
+        nb_avec_rac=agg.get("nb_avec_rac", 0),
+        nb_rac_maitrise=agg.get("nb_rac_maitrise", 0),
+        nb_typologie_plus_grande=agg.get("nb_typologie_plus_grande", 0),
+        nb_typologie_identique=agg.get("nb_typologie_identique", 0),
+        nb_typologie_plus_petite=agg.get("nb_typologie_plus_petite", 0),
+        nb_propositions=nb_propositions,
     )
     for nom in ("rac_avant_moyen", "rac_apres_moyen", "taux_effort_avant_moyen", "taux_effort_apres_moyen"):
-        valeur = agg[nom]
+        valeur = agg.get(nom)
         setattr(result, nom, None if valeur is None else Decimal(str(valeur)))
-    result.par_statut = dict(qs.values_list("statut").annotate(n=Count("pk")).values_list("statut", "n"))
-    result.par_parc = dict(
-        qs.filter(reloge).values_list("def_parc").annotate(n=Count("pk")).values_list("def_parc", "n")
-    )
+    result.par_statut = par_statut
+    result.par_parc = par_parc
     if result.nb_reloges_definitifs:
         result.propositions_par_menage = Decimal(result.nb_propositions) / result.nb_reloges_definitifs
-    delai = agg["delai_moyen"]
-    if delai is not None:
-        jours = delai if isinstance(delai, dt.timedelta) else dt.timedelta(microseconds=delai)
-        result.delai_moyen_jours = Decimal(str(jours.total_seconds())) / 86400
-        delais = sorted(
-            (b - e).days
-            for e, b in qs.filter(reloge & Q(date_enquete__isnull=False)).values_list("date_enquete", "def_date_bail")
-        )
-        import statistics
-
-        result.delai_median_jours = Decimal(str(statistics.median(delais)))
+    if delais:
+        result.delai_moyen_jours = Decimal(sum(delais)) / len(delais)
+        result.delai_median_jours = Decimal(str(statistics.median(sorted(delais))))
     return result
 
 
@@ -163,11 +211,27 @@ def indicateurs_operation(operation) -> rules.Indicateurs:
     return indicateurs(MenageAReloger.objects.filter(operation=operation), tolerance_rac=operation.tolerance_rac)
 
 
+def indicateurs_operations(operations) -> dict[int, rules.Indicateurs]:
+    """The indicators of each operation (by id), each with its own tolerance, in five queries."""
+    ids = [op.pk for op in operations]
+    par_op = indicateurs_par(
+        MenageAReloger.objects.filter(operation_id__in=ids), "operation_id", tolerance_rac="operation__tolerance_rac"
+    )
+    return {pk: par_op.get(pk) or _resultat({}, {}, {}, 0, []) for pk in ids}
+
+
 def indicateurs_epci(epci, operations=None) -> rules.Indicateurs:
     qs = MenageAReloger.objects.filter(operation__epci=epci)
     if operations is not None:
         qs = qs.filter(operation__in=operations)
     return indicateurs(qs)
+
+
+def indicateurs_epcis(epcis) -> dict[int, rules.Indicateurs]:
+    """The indicators of each territory (by id), in five queries."""
+    ids = [e.pk for e in epcis]
+    par_epci = indicateurs_par(MenageAReloger.objects.filter(operation__epci_id__in=ids), "operation__epci_id")
+    return {pk: par_epci.get(pk) or _resultat({}, {}, {}, 0, []) for pk in ids}
 
 
 def suivis_a_faire(menages: QuerySet, today: dt.date) -> QuerySet:

@@ -49,11 +49,15 @@ def operations(request):
         .annotate(nb=Count("menages"))
         .order_by("epci__nom", "nom")
     )
-    lignes = [{"operation": op, "ind": selectors.indicateurs_operation(op)} for op in ops]
-    territoires = []
-    for epci in Epci.objects.filter(pk__in={op.epci_id for op in ops}).order_by(ordre_fr("nom")):
-        if permissions.can_manage_operation(request.user, epci):
-            territoires.append({"epci": epci, "ind": selectors.indicateurs_epci(epci)})
+    par_operation = selectors.indicateurs_operations(ops)
+    lignes = [{"operation": op, "ind": par_operation[op.pk]} for op in ops]
+    epcis = [
+        epci
+        for epci in Epci.objects.filter(pk__in={op.epci_id for op in ops}).order_by(ordre_fr("nom"))
+        if permissions.can_manage_operation(request.user, epci)
+    ]
+    par_epci = selectors.indicateurs_epcis(epcis)
+    territoires = [{"epci": epci, "ind": par_epci[epci.pk]} for epci in epcis]
     gerables = [
         e for e in permissions.epcis_relogement(request.user) if permissions.can_manage_operation(request.user, e)
     ]

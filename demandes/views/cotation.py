@@ -47,18 +47,30 @@ def grilles(request):
     from ..models import GrilleCotation
 
     acces = _acces_demandes(request)
-    epcis = Epci.objects.all() if acces.admin else Epci.objects.filter(pk__in=sorted(acces.epcis))
+    if acces.admin:
+        from cil.models import Guichet
+
+        # the territories run on the platform (a reception point or a grid), not the 1,200 EPCIs of France
+        ids = set(Guichet.objects.values_list("epci_id", flat=True)) | set(
+            GrilleCotation.objects.values_list("epci_id", flat=True)
+        )
+    else:
+        ids = set(acces.epcis)
+    epcis = list(Epci.objects.filter(pk__in=sorted(ids)).order_by(ordre_fr("nom")))
+    par_epci: dict[int, list] = {}
+    for grille in (
+        GrilleCotation.objects.filter(epci__in=epcis).select_related("adoptee_par").order_by("epci_id", "-version")
+    ):
+        par_epci.setdefault(grille.epci_id, []).append(grille)
     territoires = []
-    for epci in epcis.order_by(ordre_fr("nom")):
+    for epci in epcis:
         gere = permissions.can_manage_grilles(request.user, epci.pk)
-        qs = GrilleCotation.objects.filter(epci=epci).select_related("adoptee_par")
-        if not gere:
-            qs = qs.exclude(statut=GrilleCotation.Statut.BROUILLON)
+        grilles_epci = [g for g in par_epci.get(epci.pk, []) if gere or g.statut != GrilleCotation.Statut.BROUILLON]
         territoires.append(
             {
                 "epci": epci,
                 "gere": gere,
-                "grilles": list(qs.order_by("-version")),
+                "grilles": grilles_epci,
                 "form": forms.NouvelleGrilleForm(prefix=f"epci{epci.pk}") if gere else None,
             }
         )

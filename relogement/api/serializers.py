@@ -40,7 +40,8 @@ class OperationSerializer(serializers.ModelSerializer):
     def get_indicateurs(self, operation) -> dict:
         from ..selectors import indicateurs_operation
 
-        ind = indicateurs_operation(operation)
+        deja = self.context.get("indicateurs")  # counted for the whole page by the list view
+        ind = deja[operation.pk] if deja and operation.pk in deja else indicateurs_operation(operation)
 
         def dec(v):
             return None if v is None else str(v.quantize(Decimal("0.0001")))

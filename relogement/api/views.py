@@ -4,6 +4,7 @@ from rest_framework import generics
 
 from ..filters import MenageFilter, OperationFilter
 from ..models import MenageAReloger, Operation
+from ..selectors import indicateurs_operations
 from .serializers import MenageSerializer, OperationSerializer
 
 
@@ -26,6 +27,15 @@ class OperationListView(generics.ListAPIView):
             .prefetch_related("batiments", "bailleurs")
             .order_by("pk")
         )
+
+    def paginate_queryset(self, queryset):
+        """The page's operations, and their indicators counted for the whole page at once (not per row)."""
+        page = super().paginate_queryset(queryset)
+        self._indicateurs = indicateurs_operations(page if page is not None else list(queryset))
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "indicateurs": getattr(self, "_indicateurs", None)}
 
 
 @extend_schema_view(

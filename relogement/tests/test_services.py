@@ -366,6 +366,25 @@ def test_indicateurs_sql_egaux_aux_regles(monde_relogement):
     autre = Operation.objects.create(epci=monde_relogement.autre_epci, nom="Autre", type="NPNRU")
     services.creer_menage(operation=autre, acteur=None, referent=monde_relogement.referent, reference="X", nom="X")
     assert selectors.indicateurs_epci(monde_relogement.epci).nb_menages == sql.nb_menages
+    # a list's indicators, counted for every operation and territory at once, equal each one's own, each operation
+    # with its own tolerance on the rest to pay (within 30 % every relocated household's is controlled, within 0 %
+    # none)
+    operation = monde_relogement.operation
+    operation.tolerance_rac = Decimal("0.30")
+    operation.save(update_fields=["tolerance_rac"])
+    seule = selectors.indicateurs_operation(operation)
+    pur_30 = rules.indicateurs(
+        selectors.cas(MenageAReloger.objects.filter(operation=operation)), tolerance_rac=Decimal("0.30")
+    )
+    assert seule.nb_rac_maitrise == pur_30.nb_rac_maitrise == 3
+    groupes = selectors.indicateurs_operations([operation, autre])
+    assert groupes[operation.pk] == seule
+    assert groupes[autre.pk] == selectors.indicateurs_operation(autre)
+    assert groupes[autre.pk].nb_menages == 1 and groupes[autre.pk].nb_rac_maitrise == 0
+    territoires = selectors.indicateurs_epcis([monde_relogement.epci, monde_relogement.autre_epci])
+    assert territoires[monde_relogement.epci.pk] == selectors.indicateurs_epci(monde_relogement.epci)
+    assert territoires[monde_relogement.autre_epci.pk] == selectors.indicateurs_epci(monde_relogement.autre_epci)
+    assert territoires[monde_relogement.epci.pk].nb_rac_maitrise == 0  # the territory's figure: no tolerance
 
 
 def test_commission_des_cas_specifiques(monde_relogement):

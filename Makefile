@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+# Test processes (pytest-xdist): with TEST_WORKERS=2 each process has its own test database, Celery worker and
+# browser. 0 (the default until three full runs in a row have passed with 2) keeps everything in one process.
+TEST_WORKERS ?= 0
 
 .PHONY: install assets demo test test-fast quality graph migrate bench clean
 
@@ -43,10 +46,10 @@ demo: migrate
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 test-fast: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m "not browser and not celery and not pdf"
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser and not celery and not pdf"
 
 quality: install
 	$(VENV)/bin/ruff check .

@@ -15,6 +15,29 @@ pytest_plugins = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix(request):
+    """Under pytest-xdist (``make test TEST_WORKERS=2``), one test database per process: ``test_<name>_gw0``...
+
+    pytest-django's own fixture recognises an SQLite database by Django's engine name only: with the
+    random-order back-ends (``tests.ordre_aleatoire.sqlite3``) it would turn the in-memory test database into
+    a file named ``test_/.../cil.sqlite3_gw0``. An SQLite test database stays in memory, private to its
+    process; the others get the process's suffix, as pytest-django does."""
+    from django.conf import settings
+
+    suffix = getattr(request.config, "workerinput", {}).get("workerid")
+    if not suffix:
+        return
+    for base in settings.DATABASES.values():
+        nom = base.get("TEST", {}).get("NAME")
+        if not nom:
+            if base["ENGINE"].rsplit(".", 1)[-1] == "sqlite3":
+                continue
+            nom = f"test_{base['NAME']}"
+        if nom != ":memory:":
+            base.setdefault("TEST", {})["NAME"] = f"{nom}_{suffix}"
+
+
 @pytest.fixture
 def stockage_prive(settings, tmp_path):
     """The private files (``STORAGES["prive"]``) in a temporary folder for this test; the settings

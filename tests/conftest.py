@@ -175,6 +175,18 @@ def _redis_url_or_missing() -> str:
     return redis_url
 
 
+# Run before the worker's own program (Linux): the kernel sends the worker SIGTERM when the pytest process that
+# started it dies, even killed with SIGKILL, so that no orphan worker keeps a connection to the test database
+# (the next run could not drop and create it again). A wrapper instead of Popen's preexec_fn, which is unsafe
+# with the live server's threads running.
+_STOP_WITH_PARENT = (
+    "import ctypes, os, signal, sys; parent = int(sys.argv[1]); "
+    "ctypes.CDLL('libc.so.6').prctl(1, signal.SIGTERM); "  # PR_SET_PDEATHSIG
+    "os.getppid() == parent or sys.exit(1); "
+    "os.execv(sys.argv[2], sys.argv[2:])"
+)
+
+
 def _celery_executable() -> list[str]:
     sibling = Path(sys.executable).with_name("celery")
     if sibling.exists():
@@ -186,7 +198,12 @@ def _celery_executable() -> list[str]:
 @pytest.fixture(scope="session")
 def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[CeleryWorker]:
     """One worker for the whole session, started after the test database exists and stopped before it is
-    dropped (PostgreSQL refuses to drop a database that a worker is still connected to)."""
+    dropped (PostgreSQL refuses to drop a database that a worker is still connected to).
+
+    Under pytest-xdist (``make test``, ``-n 2``) each test process has its own session: its own test database
+    (pytest-django adds ``_gw0``, ``_gw1``... to the name), hence its own worker bound to it. The processes
+    share the Redis database of ``REDIS_URL`` without interfering: each worker consumes a queue named after
+    its session only, its node name is unique, and results are stored under their task's unique id."""
     from django.db import connection
 
     redis_url = _redis_url_or_missing()
@@ -222,6 +239,8 @@ def _celery_worker_session(django_db_setup, django_db_blocker) -> Iterator[Celer
         "-n",
         nodename,
     ]
+    if sys.platform.startswith("linux"):
+        command = [sys.executable, "-c", _STOP_WITH_PARENT, str(os.getpid()), *command]
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True

@@ -724,6 +724,16 @@ def cube_a_jour(epci: Epci, annee: int):
     return seuil, Cube(instantane.comptes), instantane.calcule_le
 
 
+def objectifs_du_territoire(epci: Epci, annee: int, *, details: bool = True) -> tuple[dict, dt.datetime]:
+    """The whole territory's objectives from the year's fresh snapshot (``cube_a_jour``), for the pages and
+    documents that show the territory's figures to readers allowed to see them (the observatory's map, the
+    policy's follow-up). Returns (the engine's result, when its figures were counted)."""
+    from .selectors import objectifs_du_cube
+
+    seuil, cube, calcule_le = cube_a_jour(epci, annee)
+    return objectifs_du_cube(epci, annee, seuil, cube, details=details), calcule_le
+
+
 def objectifs_servis(user, epci: Epci, annee: int, *, details: bool = True) -> tuple[dict, dt.datetime]:
     """The objectives a page or the API shows to ``user``: from the year's fresh snapshot (``cube_a_jour``), the
     whole territory or, on a partial view, only the rows of the user's landlords and holders (as

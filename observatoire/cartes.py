@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from attributions.models import Vacance
-from attributions.selectors import ObjectifsIndisponibles, calcule_objectifs_epci
+from attributions.selectors import ObjectifsIndisponibles
 from cil import contours
 from cil.cartes import Carte, Marqueur, carte_communes, format_nombre, position_guichet
 from cil.models import ContourCommune, Epci, Guichet, Qpv
@@ -63,21 +63,17 @@ def carte_indicateur(epci: Epci, annee: int, indicateur: str) -> Carte | None:
 def carte_objectif_a(epci: Epci, annee: int) -> Carte | None:
     """Objective A (allocations outside QPV to first-quartile or relocated households) per commune: the rates
     of the engine's breakdown by commune (``calcule_objectifs_epci(details=True)["communes"]``), written by the
-    legal rule (``taux_texte``), read from the year's last snapshot (``InstantaneObjectifs``: nightly, after an
-    import, on demand) with its date, computed in the request only when the year has none. None when the engine
-    cannot count (no first-quartile threshold)."""
-    from attributions.models import InstantaneObjectifs
+    legal rule (``taux_texte``), read from the year's fresh snapshot (``attributions.services.objectifs_du_territoire``:
+    nightly, after an import, on demand, or counted once by the first reader after a decision changed) with its
+    date. None when the engine cannot count (no first-quartile threshold)."""
+    from attributions.services import objectifs_du_territoire
 
-    instantane = InstantaneObjectifs.objects.filter(epci=epci, annee=annee).order_by("-calcule_le").first()
-    if instantane is not None and "communes" in instantane.resultat:
-        resultat = instantane.resultat  # the nightly (or on-demand) snapshot: no aggregation in the request
-        calcule = f" (objectifs calculés le {timezone.localtime(instantane.calcule_le):%d/%m/%Y à %H:%M})"
-    else:
-        try:
-            resultat = calcule_objectifs_epci(epci, annee, details=True)
-        except ObjectifsIndisponibles:
-            return None
-        calcule = ""
+    try:
+        # the year's fresh snapshot: counted once and stored when a decision changed since, never a stale one
+        resultat, calcule_le = objectifs_du_territoire(epci, annee, details=True)
+    except ObjectifsIndisponibles:
+        return None
+    calcule = f" (objectifs calculés le {timezone.localtime(calcule_le):%d/%m/%Y à %H:%M})"
     valeurs, textes, details = {}, {}, {}
     for ligne in resultat["communes"]:
         a = ligne["hors_qpv"]

@@ -55,11 +55,13 @@ class Contexte:
     _objectifs: dict = field(default_factory=dict)
 
     def objectifs(self, annee: int) -> dict | None:
-        from attributions.selectors import ObjectifsIndisponibles, calcule_objectifs_epci
+        from attributions.selectors import ObjectifsIndisponibles
+        from attributions.services import objectifs_du_territoire
 
         if annee not in self._objectifs:
             try:
-                self._objectifs[annee] = calcule_objectifs_epci(self.epci, annee, details=True)
+                # from the year's fresh snapshot (counted once and stored when a decision changed since)
+                self._objectifs[annee] = objectifs_du_territoire(self.epci, annee, details=True)[0]
             except ObjectifsIndisponibles:
                 self._objectifs[annee] = None
         return self._objectifs[annee]

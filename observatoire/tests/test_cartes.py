@@ -49,16 +49,25 @@ def test_objectif_a_par_commune_repris_du_moteur(avec_contours):
 
 
 def test_objectif_a_lu_dans_l_instantane_de_l_annee_quand_il_existe(avec_contours):
+    """The map reads the year's fresh snapshot without counting the decisions; after a decision changes, the
+    first reader counts once and stores the new figures: never a stale map."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from attributions.models import DecisionCaleol
     from attributions.services import enregistrer_instantane
 
     epci = avec_contours["epci"]
     en_direct = {li.code: li.valeur for li in cartes.carte_objectif_a(epci, 2025).lignes}
     enregistrer_instantane(epci=epci, annee=2025, declencheur="NUIT")
-    DecisionCaleol.objects.filter(epci=epci).delete()  # the snapshot keeps the figures of its day
-    carte = cartes.carte_objectif_a(epci, 2025)
+    with CaptureQueriesContext(connection) as requetes:
+        carte = cartes.carte_objectif_a(epci, 2025)
     assert {li.code: li.valeur for li in carte.lignes} == en_direct
     assert "objectifs calculés le" in carte.description
+    assert not [q for q in requetes.captured_queries if "attributions_decisioncaleol" in q["sql"]]
+    DecisionCaleol.objects.filter(epci=epci).delete()  # every decision's years are marked changed
+    apres = {li.code: li.valeur for li in cartes.carte_objectif_a(epci, 2025).lignes}
+    assert any(v is not None for v in en_direct.values()) and all(v is None for v in apres.values())
 
 
 def test_logements_liberes_de_l_annee(avec_contours):

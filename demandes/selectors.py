@@ -776,63 +776,71 @@ class PositionDemande:
     masque: bool
 
 
-def _similaires(demande: Demande, commune_id: int, typologie: str) -> QuerySet:
+def _similaires(demande: Demande, communes: list[int], typologie: str) -> QuerySet:
+    """The active demands of the demand's territory wishing one of ``communes`` and the typology."""
     from django.db import connection
 
-    qs = Demande.objects.actives().filter(epci_id=demande.epci_id, communes_souhaitees=commune_id)
+    qs = Demande.objects.actives().filter(epci_id=demande.epci_id, communes_souhaitees__in=communes)
     if connection.vendor == "postgresql":
         return qs.filter(typologies__contains=[typologie])
     return qs.filter(typologies__icontains=f'"{typologie}"')
 
 
-def delai_attente_observe(commune_id: int, typologie: str, jour: dt.date) -> tuple[float | None, int, bool]:
-    """Median months (lease date, else decision date, minus filing date) of the last 12 months' allocations
-    of this typology in this commune (attributions.DecisionCaleol), counted and ordered in SQL.
-
-    Returns (median, count, masked): masked when fewer than settings.SECRET_STATISTIQUE_SEUIL allocations.
-    """
-    from django.conf import settings
-
+def _attributions_observees(communes: list[int], typologie: str, jour: dt.date) -> QuerySet:
+    """The last 12 months' allocations of this typology in ``communes`` (attributions.DecisionCaleol)."""
     from attributions.models import DecisionCaleol
-    from attributions.selectors import duree_attente, q_attribution
+    from attributions.selectors import q_attribution
 
     debut = jour - dt.timedelta(days=365)
-    qs = DecisionCaleol.objects.filter(
-        q_attribution(), commune_id=commune_id, typologie=typologie, date_decision__gte=debut
+    return DecisionCaleol.objects.filter(
+        q_attribution(), commune_id__in=communes, typologie=typologie, date_decision__gte=debut
     ).filter(date_decision__lte=jour)
-    n = qs.count()
-    seuil = getattr(settings, "SECRET_STATISTIQUE_SEUIL", 5)
-    if n == 0 or n < seuil:
-        return None, n, n > 0
+
+
+def _mediane_mois(qs: QuerySet, n: int, jour: dt.date) -> float:
+    """The median waiting time in months of ``n`` allocations: two single-row queries, ordered in SQL."""
+    from attributions.selectors import duree_attente
+
     ordonne = qs.annotate(attente=duree_attente(jour)).order_by("attente").values_list("attente", flat=True)
-    jours = [ordonne[(n - 1) // 2], ordonne[n // 2]]  # two single-row queries, ordered in SQL
-    return round(sum(jours) / 2 / 30.4375, 1), n, False
+    jours = [ordonne[(n - 1) // 2], ordonne[n // 2]]
+    return round(sum(jours) / 2 / 30.4375, 1)
 
 
 def positions_demande(demande: Demande, jour: dt.date, *, limite: int = 4) -> list[PositionDemande]:
     """Per wished commune (at most ``limite``) and the first wished typology: the demand's rank among similar
-    active demands (same commune and typology wished), and the observed waiting time there."""
+    active demands (same commune and typology wished), and the observed waiting time there. The ranks and the
+    allocations observed are counted for every commune at once (two grouped queries, whatever the number of
+    communes); only the medians shown are read per commune."""
     from django.conf import settings
 
     typologie = (demande.typologies or [None])[0]
     if typologie is None:
         return []
     seuil = getattr(settings, "SECRET_STATISTIQUE_SEUIL", 5)
+    communes = list(demande.communes_souhaitees.order_by(ordre_fr("nom"))[:limite])
+    ids = [c.pk for c in communes]
+    similaires = _similaires(demande, ids, typologie).order_by().values("communes_souhaitees")
+    if demande.score is not None:
+        similaires = similaires.annotate(
+            total=Count("pk"),
+            devant=Count("pk", filter=Q(score__gt=demande.score)),
+            derriere_ou_egaux=Count("pk", filter=Q(score__lte=demande.score)),
+        )
+    else:
+        similaires = similaires.annotate(total=Count("pk"))
+    par_commune = {ligne["communes_souhaitees"]: ligne for ligne in similaires}
+    observees = _attributions_observees(ids, typologie, jour)
+    nb_observees = dict(observees.order_by().values_list("commune_id").annotate(n=Count("pk")))
     resultat = []
-    for commune in demande.communes_souhaitees.order_by(ordre_fr("nom"))[:limite]:
-        similaires = _similaires(demande, commune.pk, typologie)
-        if demande.score is not None:
-            chiffres = similaires.aggregate(
-                total=Count("pk"),
-                devant=Count("pk", filter=Q(score__gt=demande.score)),
-                derriere_ou_egaux=Count("pk", filter=Q(score__lte=demande.score)),
-            )
-        else:
-            chiffres = similaires.aggregate(total=Count("pk"), devant=Count("pk", filter=Q(pk__lt=0)))
-            chiffres["derriere_ou_egaux"] = None
-        total = chiffres["total"]
+    for commune in communes:
+        chiffres = par_commune.get(commune.pk, {})
+        total = chiffres.get("total", 0)
         masque_position = total < seuil
-        median, n, masque = delai_attente_observe(commune.pk, typologie, jour)
+        n = nb_observees.get(commune.pk, 0)
+        if n == 0 or n < seuil:
+            median, masque = None, n > 0
+        else:
+            median, masque = _mediane_mois(observees.filter(commune_id=commune.pk), n, jour), False
         rang_ = None if demande.score is None or masque_position else chiffres["devant"] + 1
         pct = None if rang_ is None or not total else round(100 * chiffres["derriere_ou_egaux"] / total)
         resultat.append(

@@ -289,7 +289,7 @@ LISTES_ATTRIBUTIONS = [
     Liste("api-logements", "bailleur", 5, _resultats, autres=["LOG-"]),
     Liste("api-vacances", "bailleur", 6, _resultats, autres=["LOG-"]),
     Liste("politique:documents", "epci", 7, lambda r: r.context["territoires"][0]["documents"]),
-    Liste("politique:cibles", "epci", 22, lambda r: r.context["lignes"], ANNEE),
+    Liste("politique:cibles", "epci", 23, lambda r: r.context["lignes"], ANNEE, rechauffer=True),
     Liste("core:exports", "epci", 4, lambda r: r.context["exports"]),
 ]
 

@@ -67,3 +67,13 @@ def _donnees_des_migrations(request):
         request.getfixturevalue("db")
         if donnees_initiales.manquantes():
             donnees_initiales.recharger()
+
+
+@pytest.fixture(autouse=True)
+def _cache_vide():
+    """Each test starts with an empty cache: a page or a figure kept by an earlier test (another database's
+    rows under the same address) is never served to this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -8,12 +8,14 @@ data, no CSRF token for anonymous visitors), served from stored rows only (no ag
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +34,9 @@ from .models import ChiffresPublics
 
 DUREE_CACHE = 3600  # pages: figures change once a night
 DUREE_CACHE_FICHIERS = 86400  # a month's file and the schema do not change
+# What a worker keeps of a page it rendered for an anonymous visitor (much less than the hour that browsers and
+# proxies are allowed): the next visitors of the same address get the same bytes without a query or a template.
+DUREE_CACHE_SERVEUR = 300
 SCHEMA = settings.BASE_DIR / "public" / "schema" / "chiffres-communes-typologies.json"
 PORTAIL_NATIONAL = "https://www.demande-logement-social.gouv.fr"
 NIVEAUX = {
@@ -77,11 +82,45 @@ def _rendre(request, gabarit: str, contexte: dict, *, page: str | None = None):
     return _cacheable(render(request, gabarit, contexte))
 
 
+def _cle_du_cache(request) -> str | None:
+    """The server cache's key for this request, or None when it must not be served from there: a visitor with
+    a session (a signed-in agent, an applicant following the demand, a message waiting to be shown) always gets
+    a page rendered for them."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    adresse = f"{request.get_host()}{request.get_full_path()}"
+    return "public:page:" + hashlib.sha256(adresse.encode()).hexdigest()
+
+
+def _en_cache(vue):
+    """A public page rendered once for every anonymous visitor of the same address for DUREE_CACHE_SERVEUR
+    seconds. Kept: a complete 200 answer that sets no cookie (its status, bytes and headers); a streamed file
+    or an error is rendered anew each time. Each hit builds its own response (nothing shared between
+    threads)."""
+
+    @wraps(vue)
+    def enveloppe(request, *args, **kwargs):
+        cle = _cle_du_cache(request)
+        if cle is not None:
+            garde = cache.get(cle)
+            if garde is not None:
+                contenu, entetes = garde
+                return HttpResponse(contenu, headers=entetes)
+        response = vue(request, *args, **kwargs)
+        if cle is not None and response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(cle, (response.content, dict(response.items())), DUREE_CACHE_SERVEUR)
+        return response
+
+    return enveloppe
+
+
 def page_publique(vue):
-    """Resolve the territory from its address (slug of its name; a SIREN redirects there), GET only."""
+    """Resolve the territory from its address (slug of its name; a SIREN redirects there), GET only; the
+    rendered page is kept for the next anonymous visitors (``_en_cache``)."""
 
     @require_GET
     @wraps(vue)
+    @_en_cache
     def enveloppe(request, slug, **kwargs):
         table = selectors.slugs()
         epci = table.get(slug)
@@ -98,6 +137,7 @@ def page_publique(vue):
 
 
 @require_GET
+@_en_cache
 def index(request):
     territoires = sorted(selectors.slugs().items(), key=lambda item: cle_fr(item[1].nom))
     return _rendre(request, "public/index.html", {"territoires": territoires})

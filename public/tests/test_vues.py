@@ -7,11 +7,13 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cil.models import Epci, Membership
 from core.models import User
-from public import services
+from public import services, views
 
 from .conftest import JOUR
 
@@ -45,7 +47,10 @@ def _cacheable(response) -> bool:
 
 
 @pytest.mark.parametrize(("page", "requetes"), PAGES)
-def test_chaque_page_sans_connexion_cachable_sans_cookie(client, publie, django_assert_max_num_queries, page, requetes):
+def test_chaque_page_sans_connexion_cachable_sans_cookie(
+    client, publie, django_assert_max_num_queries, monkeypatch, page, requetes
+):
+    monkeypatch.setattr(views, "DUREE_CACHE_SERVEUR", 0)  # the page rendered each time: its queries are counted
     client.get(reverse(page, args=[SLUG]))  # the stored table's rows are then in the worker's cache
     with django_assert_max_num_queries(requetes):
         response = client.get(reverse(page, args=[SLUG]))
@@ -57,6 +62,39 @@ def test_chaque_page_sans_connexion_cachable_sans_cookie(client, publie, django_
     assert "csrfmiddlewaretoken" not in html and "X-CSRFToken" not in html
     assert not re.search(r"Demandeur\d", html)  # no applicant's name anywhere (the fixture's "Demandeur1" …)
     assert "<script" not in html.replace('<script src="/static/vendor/htmx/htmx.min.js" defer></script>', "")
+
+
+@pytest.mark.parametrize(("page", "requetes"), PAGES)
+def test_une_page_rendue_est_servie_aux_visiteurs_suivants_sans_requete(
+    client, publie, django_assert_num_queries, page, requetes
+):
+    adresse = reverse(page, args=[SLUG])
+    premiere = client.get(adresse)
+    with django_assert_num_queries(0):
+        suivante = client.get(adresse)
+    assert suivante.status_code == 200 and suivante.content == premiere.content
+    assert suivante["Content-Type"] == premiere["Content-Type"]
+    assert _cacheable(suivante) and not suivante.cookies
+
+
+def test_le_cache_des_pages_publiques_ne_sert_que_la_meme_adresse_et_jamais_un_visiteur_en_session(client, publie):
+    base = reverse("public:guichets", args=[SLUG])
+    client.get(base)
+    choisie = client.get(base + "?commune=38151").content.decode()
+    assert 'value="38151" selected' in choisie  # another address: rendered for it, not the first page
+    assert 'value="38151" selected' not in client.get(base).content.decode()
+    user = User.objects.create_user(username="epci", password="x")
+    Membership.objects.create(user=user, role="EPCI", epci=publie.epci)
+    client.get(reverse("public:territoire", args=[SLUG]))  # kept for the anonymous visitors
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as requetes:
+        pour_le_membre = client.get(reverse("public:territoire", args=[SLUG]))
+    assert len(requetes) > 0  # rendered for the member (session, user, page), never the visitors' copy
+    assert "no-store" in pour_le_membre["Cache-Control"]
+    client.logout()
+    assert client.get("/territoires/200040715/").status_code == 301  # a redirect is never kept
+    assert client.get("/territoires/200040715/").status_code == 301
+    assert client.get("/territoires/inconnu/").status_code == 404
 
 
 def test_une_table_recalculee_n_est_jamais_servie_perimee_par_le_cache(client, publie):

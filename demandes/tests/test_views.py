@@ -391,6 +391,40 @@ def test_qualification_priorite_et_dalo_depuis_la_fiche(client, monde_demandes, 
     assert r.status_code == 403
 
 
+def test_formulaires_replies_charges_a_l_ouverture(client, monde_demandes, demande, django_assert_max_num_queries):
+    """The file carries its folded sections' forms as links loaded on opening (htmx), not rendered each time."""
+    connecte(client, monde_demandes.agent)
+    fiche = client.get(reverse("demandes:fiche", args=[demande.pk])).content.decode()
+    for nom in ("priorite_ajouter", "dalo_ajouter", "rdv_ajouter"):
+        url = reverse(f"demandes:{nom}", args=[demande.pk])
+        assert f'hx-get="{url}"' in fiche and f'<a href="{url}">Ouvrir le formulaire</a>' in fiche
+    assert 'name="critere"' not in fiche and 'name="date_decision"' not in fiche and 'name="debut"' not in fiche
+    url = reverse("demandes:priorite_ajouter", args=[demande.pk])
+    with django_assert_max_num_queries(12):
+        fragment = client.get(url, headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and 'name="critere"' in html and "<html" not in html
+    assert f'action="{url}"' in html and "csrfmiddlewaretoken" in html
+    page = client.get(url).content.decode()  # without JavaScript: the form on its own page, a way back
+    assert "<html" in page and 'name="critere"' in page and "Retour à la demande" in page
+    rdv = client.get(reverse("demandes:rdv_ajouter", args=[demande.pk]), headers={"HX-Request": "true"})
+    assert f'value="{monde_demandes.guichet.pk}" selected' in rdv.content.decode()  # the agent's own desk
+    # a bound form with errors comes back open, in the file
+    r = client.post(url, {"critere": "MENACE_EXPULSION", "source": "GUICHET", "reconnu_le": "2030-01-01"})
+    assert r.status_code == 400 and 'name="critere"' in r.content.decode()
+    assert "<details class=\"mt-3\"\n         open>" in r.content.decode()
+    # who may not edit gets nothing; a radiated demand has no form
+    connecte(client, monde_demandes.bailleur_user)
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 403
+    connecte(client, monde_demandes.outsider)
+    assert client.get(url).status_code == 404
+    Demande.objects.filter(pk=demande.pk).update(
+        statut="RADIEE", motif_radiation="ATTRIBUTION", date_radiation=dt.date.today()
+    )
+    connecte(client, monde_demandes.agent)
+    assert client.get(url).status_code == 403
+
+
 @pytest.mark.pdf
 def test_attestation_pdf_contient_le_numero(client, monde_demandes, demande):
     connecte(client, monde_demandes.agent)

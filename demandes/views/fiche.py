@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cil.models import Guichet
 from core import parametres
@@ -71,11 +71,12 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
         "renouvellement_ouvert": rules.renouvellement_ouvert(
             demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, today
         ),
+        # the forms of the folded sections (priority, DALO, appointment) are loaded when the agent opens them
+        # (``formulaire_priorite`` …): given here only when a post comes back with its errors
         "piece_form": None,
         "priorite_form": None,
         "dalo_form": None,
         "rdv_form": None,
-        "cloture_form": None,
         "fin_reactivation": rules.fin_reactivation(
             demande.motif_radiation,
             demande.date_depot,
@@ -95,20 +96,18 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
         ),
     }
     if peut_modifier and demande.est_active:
-        contexte.update(
-            {
-                "piece_form": forms.PieceForm(lecture=lecture),
-                "priorite_form": forms.PrioriteForm(demande=demande, lecture=lecture),
-                "dalo_form": forms.DaloForm(),
-                "rdv_form": forms.RendezVousForm(
-                    guichets=Guichet.objects.filter(epci=demande.epci).order_by(ordre_fr("nom")),
-                    initial={"guichet": permissions.guichets_for_user(user).filter(epci=demande.epci).first()},
-                ),
-                "cloture_form": forms.ClotureRendezVousForm(),
-            }
-        )
+        contexte["piece_form"] = forms.PieceForm(lecture=lecture)
     contexte.update(extra)
     return contexte
+
+
+def _formulaire_de_la_fiche(request, demande: Demande, form, *, titre: str, gabarit: str, ancre: str):
+    """A folded section's form, opened from the demand's file: the fragment alone for htmx (swapped into the
+    section), else its own page (without JavaScript). Only for an active demand the user may edit."""
+    if not demande.est_active:
+        raise PermissionDenied("Une demande radiée ne peut pas être modifiée.")
+    contexte = {"demande": demande, "form": form, "titre": titre, "gabarit": gabarit, "ancre": ancre}
+    return render(request, gabarit if request.htmx else "demandes/formulaire_fiche.html", contexte)
 
 
 @login_required
@@ -374,9 +373,19 @@ def piece_statut(request, pk, piece_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def priorite_ajouter(request, pk):
     demande = _demande_modifiable(request, pk)
+    if request.method == "GET":
+        form = forms.PrioriteForm(demande=demande, lecture=sensibles.lecture(request.user, demande))
+        return _formulaire_de_la_fiche(
+            request,
+            demande,
+            form,
+            titre="Reconnaître un critère de priorité",
+            gabarit="demandes/fiche/_form_priorite.html",
+            ancre="#qualification",
+        )
     form = forms.PrioriteForm(request.POST, demande=demande, lecture=sensibles.lecture(request.user, demande))
     if form.is_valid():
         try:
@@ -402,9 +411,18 @@ def priorite_lever(request, pk, priorite_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def dalo_ajouter(request, pk):
     demande = _demande_modifiable(request, pk)
+    if request.method == "GET":
+        return _formulaire_de_la_fiche(
+            request,
+            demande,
+            forms.DaloForm(),
+            titre="Enregistrer une décision DALO",
+            gabarit="demandes/fiche/_form_dalo.html",
+            ancre="#qualification",
+        )
     form = forms.DaloForm(request.POST)
     if form.is_valid():
         services.enregistrer_dalo(demande, acteur=request.user, **form.cleaned_data)
@@ -417,9 +435,22 @@ def dalo_ajouter(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def rdv_ajouter(request, pk):
     demande = _demande_modifiable(request, pk)
+    if request.method == "GET":
+        form = forms.RendezVousForm(
+            guichets=Guichet.objects.filter(epci=demande.epci).order_by(ordre_fr("nom")),
+            initial={"guichet": permissions.guichets_for_user(request.user).filter(epci=demande.epci).first()},
+        )
+        return _formulaire_de_la_fiche(
+            request,
+            demande,
+            form,
+            titre="Fixer un rendez-vous",
+            gabarit="demandes/fiche/_form_rdv.html",
+            ancre="#rendez-vous",
+        )
     form = forms.RendezVousForm(request.POST, guichets=Guichet.objects.filter(epci=demande.epci))
     if form.is_valid():
         services.prendre_rendez_vous(demande, acteur=request.user, **form.cleaned_data)

@@ -102,6 +102,26 @@ def test_fiche_detail_pour_le_guichet_et_l_epci_seulement(client, dossiers):
                 assert reponse.status_code == 404, nom
 
 
+def test_formulaires_replies_de_la_fiche_sans_le_sensible(client, dossiers):
+    """The forms the file loads when a section is opened (priority, DALO, appointment) are pages of their own:
+    the same masking as the file (criteria and documents' choices), the same refusals to whoever may not edit."""
+    monde_hostile = dossiers
+    for t in monde_hostile.territoires:
+        urls = [reverse(nom, args=[t.demande.pk]) for nom in
+                ("demandes:priorite_ajouter", "demandes:dalo_ajouter", "demandes:rdv_ajouter")]  # fmt: skip
+        for nom, user, voit in lecteurs(monde_hostile, t):
+            connecte(client, user)
+            for url in urls:
+                for entetes in ({}, {"HX-Request": "true"}):
+                    reponse = client.get(url, headers=entetes)
+                    html = reponse.content.decode()
+                    assert reponse.status_code in (200, 403, 404), (nom, url, reponse.status_code)
+                    if voit and "priorite" in url and reponse.status_code == 200:
+                        assert "Victime de violences au sein du couple" in html, nom  # the criterion to pick
+                    elif not voit:
+                        assert not fuites(html), (nom, url, fuites(html))
+
+
 def test_qui_lit_la_fiche_en_clair(client, dossiers):
     """The masked readers above include those who read the page: landlord, holder, admin, superuser."""
     monde_hostile = dossiers

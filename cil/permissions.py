@@ -29,6 +29,8 @@ class Scope:
     # territories whose data protection officer the user is (read log, access exports)
     dpo: frozenset[int] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
+    # (role, EPCI id) of each membership in force: what the other apps' scopes derive from without a query
+    roles_par_epci: frozenset[tuple[str, int]] = field(default_factory=frozenset)
 
     @property
     def anonyme(self) -> bool:
@@ -58,6 +60,7 @@ def scope_for(user) -> Scope:
         guichets=frozenset(m["guichet_id"] for m in memberships if m["role"] == Role.AGENT_ACCUEIL),
         dpo=frozenset(m["epci_id"] for m in memberships if m["role"] == Role.DPO),
         roles=frozenset(roles),
+        roles_par_epci=frozenset((m["role"], m["epci_id"]) for m in memberships if m["epci_id"] is not None),
     )
     user._cil_scope = scope
     return scope

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -35,31 +34,17 @@ class AccesDemandes:
 
 
 def acces_for(user) -> AccesDemandes:
-    """One query per request (cached on the user object)."""
+    """Derived from the user's memberships in force (``cil.permissions.scope_for``, read once per request)."""
     scope = scope_for(user)
     if scope.anonyme:
         return AccesDemandes()
-    cached = getattr(user, "_demandes_acces", None)
-    if cached is not None:
-        return cached
-    from cil.models import Membership
-
-    today = dt.date.today()
-    rows = (
-        Membership.objects.filter(user=user)
-        .filter(Q(date_debut__isnull=True) | Q(date_debut__lte=today))
-        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=today))
-        .values_list("role", "epci_id")
-    )
     gestion, lecture = set(), set()
-    for role, epci_id in rows:
+    for role, epci_id in scope.roles_par_epci:
         if role in (Role.AGENT_ACCUEIL, Role.EPCI):
             gestion.add(epci_id)
         elif role in (Role.BAILLEUR, Role.RESERVATAIRE):
             lecture.add(epci_id)
-    acces = AccesDemandes(admin=scope.admin, gestion=frozenset(gestion), lecture=frozenset(lecture - gestion))
-    user._demandes_acces = acces
-    return acces
+    return AccesDemandes(admin=scope.admin, gestion=frozenset(gestion), lecture=frozenset(lecture - gestion))
 
 
 def demandes_for_user(user, queryset: QuerySet | None = None) -> QuerySet:

@@ -372,14 +372,14 @@ def _rendez_vous_et_evenements(reponse):
 
 
 LISTES_DEMANDES = [
-    Liste("demandes:traitements", "staff", 13, lambda r: r.context["rappels"] + r.context["radiations"]),
-    Liste("demandes:reseau", "staff", 14, lambda r: r.context["guichets"]),
-    Liste("demandes:journal", "dpo", 8, _page),
-    Liste("demandes:grilles", "staff", 6, lambda r: r.context["territoires"][0]["grilles"]),
-    Liste("api-demande-list", "staff", 8, _resultats),
-    Liste("demandes:fiche", "staff", 28, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
+    Liste("demandes:traitements", "staff", 12, lambda r: r.context["rappels"] + r.context["radiations"]),
+    Liste("demandes:reseau", "staff", 13, lambda r: r.context["guichets"]),
+    Liste("demandes:journal", "dpo", 7, _page),
+    Liste("demandes:grilles", "staff", 5, lambda r: r.context["territoires"][0]["grilles"]),
+    Liste("api-demande-list", "staff", 7, _resultats),
+    Liste("demandes:fiche", "staff", 23, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
     # a platform administrator: the territories run on the platform (reception point or grid), one query of grids
-    Liste("demandes:grilles", "admin", 8, lambda r: r.context["territoires"], absents=False),
+    Liste("demandes:grilles", "admin", 7, lambda r: r.context["territoires"], absents=False),
 ]
 
 
@@ -488,7 +488,7 @@ LISTES_RELOGEMENT = [
     Liste(
         "relogement:operation", "staff", 20, lambda r: r.context["menages"], args=lambda m: [m["monde"].operation.pk]
     ),
-    Liste("relogement:commission", "staff", 7, lambda r: r.context["saisines"]),
+    Liste("relogement:commission", "staff", 6, lambda r: r.context["saisines"]),
     Liste("relogement:seance", "staff", 6, lambda r: r.context["saisines"], args=lambda m: [m["seance"].pk]),
     Liste("api-relogement-operations", "staff", 12, _resultats),
     Liste("api-relogement-menages", "staff", 6, _resultats),
@@ -587,7 +587,7 @@ def _absents_conference(m):
 
 LISTES_CONFERENCE = [
     Liste(
-        "conference:espace", "membre", 14, lambda r: list(r.context["prochaines"]) + list(r.context["deliberations"])
+        "conference:espace", "membre", 13, lambda r: list(r.context["prochaines"]) + list(r.context["deliberations"])
     ),
     Liste("conference:instances", "staff", 5, lambda r: r.context["instances"]),
     Liste(

@@ -54,15 +54,15 @@ def test_recherche_nombre_de_requetes_fixe(client, monde_demandes, django_assert
         )
     connecte(client, monde_demandes.agent)
     client.get(reverse("demandes:recherche"))  # warm the session
-    # session, user, scope memberships, demand memberships, then one ordered index range per reading of the
+    # session, user, the memberships (scope and access to demands), then one ordered index range per reading of the
     # words (name of use, birth name), each with its reception point, then the read log (the reader's
     # organisation, one row per territory), and whether the agent is a relocation referent (the menu):
     # never one query per row
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         r = client.get(reverse("demandes:recherche"), {"q": "lefort"})
     assert r.content.decode().count("/demandes/") >= 30
     # two words: compound name of use or birth name, name + first name, first name + name; the read log
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(reverse("demandes:recherche"), {"q": "lefort amel"})
 
 

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from cil.models import Bailleur, Commune, Reservataire, Secteur
+from cil.models import Bailleur, Commune, PerimetreEpci, Reservataire, Secteur
 from core.db import ordre_fr
 
 from .models import DecisionCaleol, Typologie
@@ -46,9 +46,11 @@ class DecisionFilter(django_filters.FilterSet):
     def __init__(self, *args, epci=None, **kwargs):
         super().__init__(*args, **kwargs)
         if epci is not None:
-            self.filters["commune"].queryset = (
-                Commune.objects.filter(Q(epci=epci) | Q(perimetres__epci=epci)).distinct().order_by(ordre_fr("nom"))
-            )
+            # the territory's communes today or in one of its past perimeters: two semi-joins, not an OR over
+            # an outer join of every commune of France with its perimeters made distinct and sorted
+            self.filters["commune"].queryset = Commune.objects.filter(
+                Q(epci=epci) | Q(pk__in=PerimetreEpci.objects.filter(epci=epci).values("commune_id"))
+            ).order_by(ordre_fr("nom"))
             self.filters["secteur"].queryset = Secteur.objects.filter(epci=epci)
             self.filters["bailleur"].queryset = Bailleur.objects.filter(epcis=epci)
             self.filters["reservataire"].queryset = Reservataire.objects.filter(epcis=epci)

@@ -228,3 +228,22 @@ def test_recalcul_a_la_demande_enregistre_un_instantane(client, acteurs, django_
     assert instantane.demande_par == acteurs["epci"]
     assert "À la demande" in response.content.decode()
     assert Epci.objects.count() == 2
+
+
+def test_filtre_des_communes_le_territoire_et_ses_anciens_perimetres_seulement(donnees):
+    """The list's commune filter offers the territory's communes and those of its past perimeters (allocations
+    decided before a commune changed EPCI), never another territory's, each once, in French order."""
+    from attributions.filters import DecisionFilter
+    from cil.models import Commune, PerimetreEpci
+    from core.db import cle_fr
+
+    epci, autre = donnees["epci"], donnees["autre_epci"]
+    partie = Commune.objects.create(code_insee="38998", nom="Écluse-Partie", departement="38", epci=autre)
+    Commune.objects.create(code_insee="38997", nom="Voisine", departement="38", epci=autre)
+    PerimetreEpci.objects.create(epci=epci, commune=partie, millesime=2020)
+    PerimetreEpci.objects.create(epci=autre, commune=partie, millesime=2025)
+    choix = list(DecisionFilter(epci=epci).filters["commune"].queryset.values_list("code_insee", flat=True))
+    attendus = set(Commune.objects.filter(epci=epci).values_list("code_insee", flat=True)) | {"38998"}
+    assert len(choix) == len(set(choix)) and set(choix) == attendus
+    noms = list(DecisionFilter(epci=epci).filters["commune"].queryset.values_list("nom", flat=True))
+    assert noms == sorted(noms, key=cle_fr) and noms.index("Écluse-Partie") == 1  # after Échirolles

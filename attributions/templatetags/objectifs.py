@@ -1,7 +1,8 @@
+import functools
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 register = template.Library()
 
@@ -24,13 +25,19 @@ def ecart_pp(value):
     return f"{sign}{abs(points):.1f}".replace(".", ",") + "\u00a0pt"
 
 
+@functools.lru_cache(maxsize=8)
+def _adresse_de_la_liste(prefixe: str) -> str:
+    return reverse("attributions:liste")
+
+
 @register.simple_tag
 def lien_liste(epci, annee, objectif, part, filtre=None, valeur=None):
-    """URL of the list of allocations behind one figure, optionally restricted (filtre=valeur)."""
+    """URL of the list of allocations behind one figure, optionally restricted (filtre=valeur). A dashboard
+    holds several hundred: the list's address is resolved once per script prefix, not at each figure."""
     params = {"epci": epci, "annee": annee, "objectif": objectif, "part": part}
     if filtre and valeur not in (None, ""):
         params[filtre] = valeur
-    return reverse("attributions:liste") + "?" + urlencode(params)
+    return _adresse_de_la_liste(get_script_prefix()) + "?" + urlencode(params)
 
 
 @register.filter

@@ -247,3 +247,20 @@ def test_filtre_des_communes_le_territoire_et_ses_anciens_perimetres_seulement(d
     assert len(choix) == len(set(choix)) and set(choix) == attendus
     noms = list(DecisionFilter(epci=epci).filters["commune"].queryset.values_list("nom", flat=True))
     assert noms == sorted(noms, key=cle_fr) and noms.index("Écluse-Partie") == 1  # after Échirolles
+
+
+def test_lien_vers_la_liste_derriere_un_chiffre(settings):
+    """The address of the list behind a figure: the list's page with the figure's parameters, under the
+    deployment's script prefix (resolved once per prefix)."""
+    from django.urls import set_script_prefix
+
+    from attributions.templatetags.objectifs import lien_liste
+
+    assert lien_liste(177, 2025, "hors_qpv", "base") == "/attributions/?epci=177&annee=2025&objectif=hors_qpv&part=base"
+    assert lien_liste(177, 2025, "qpv", "numerateur", "bailleur", 4).endswith("&part=numerateur&bailleur=4")
+    assert "bailleur" not in lien_liste(177, 2025, "qpv", "numerateur", "bailleur", "")
+    try:
+        set_script_prefix("/cil/")
+        assert lien_liste(1, 2024, "qpv", "base").startswith("/cil/attributions/?epci=1&")
+    finally:
+        set_script_prefix("/")

@@ -259,6 +259,9 @@ def test_lien_vers_la_liste_derriere_un_chiffre(settings):
     assert lien_liste(177, 2025, "hors_qpv", "base") == "/attributions/?epci=177&annee=2025&objectif=hors_qpv&part=base"
     assert lien_liste(177, 2025, "qpv", "numerateur", "bailleur", 4).endswith("&part=numerateur&bailleur=4")
     assert "bailleur" not in lien_liste(177, 2025, "qpv", "numerateur", "bailleur", "")
+    assert lien_liste("200040715", 2025, "qpv", "base", "commune", "Saint-Égrève & co").endswith(
+        "&commune=Saint-%C3%89gr%C3%A8ve+%26+co"
+    )
     try:
         set_script_prefix("/cil/")
         assert lien_liste(1, 2024, "qpv", "base").startswith("/cil/attributions/?epci=1&")

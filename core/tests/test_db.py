@@ -85,3 +85,21 @@ def test_centile_comme_percentile_cont_sur_les_deux_bases(valeurs, fraction, att
         ("243800604", 1, 99999.0),
     ]
     assert Commune.objects.filter(epci=autre, population__lt=0).aggregate(p=Percentile("population", 0.5))["p"] is None
+
+
+@pytest.mark.django_db
+def test_statistiques_du_planificateur_apres_une_ecriture_en_masse():
+    """After a bulk write the planner knows the table's real size (autovacuum may be off or not have run)."""
+    from django.db import connection
+
+    from core.db import mettre_a_jour_statistiques
+
+    User.objects.bulk_create([User(username=f"lot{i}") for i in range(300)])
+    mettre_a_jour_statistiques()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'core_user'")
+        else:
+            cursor.execute("SELECT CAST(substr(stat, 1, instr(stat, ' ') - 1) AS REAL) FROM sqlite_stat1 "
+                           "WHERE tbl = 'core_user' AND idx IS NOT NULL")  # fmt: skip
+        assert cursor.fetchone()[0] >= 300

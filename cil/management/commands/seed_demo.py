@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from cil.demo import DEMO_PASSWORD, DemoError, accounts_table, seed_demo
+from core.db import mettre_a_jour_statistiques
 
 
 class Command(BaseCommand):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             territory = seed_demo(stdout=self.stdout)
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
+        mettre_a_jour_statistiques()  # the pages are then planned on the demo's real volumes from the start
         base = options["url"].rstrip("/")
         self.stdout.write(
             self.style.SUCCESS(

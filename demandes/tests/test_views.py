@@ -562,3 +562,19 @@ def test_doublons_en_direct_htmx(client, monde_demandes, demande):
     connecte(client, monde_demandes.outsider)  # cannot probe another territory's register
     r = client.get(reverse("demandes:doublons"), params, HTTP_HX_REQUEST="true")
     assert demande.numero_unique not in r.content.decode()
+
+
+def test_reseau_entretiens_en_retard_dit_quand_la_liste_continue(client, monde_demandes, monkeypatch):
+    """The late interviews' list shows the oldest rows only; its title never passes a cut list off as the total."""
+    from demandes.views import reseau
+
+    depot = dt.date.today() - dt.timedelta(days=200)
+    for i in range(3):
+        creer_demande(monde_demandes.guichet, acteur=monde_demandes.agent, date_depot=depot, nom=f"Tardif{i}")
+    connecte(client, monde_demandes.agent)
+    entier = _texte_visible(client.get(reverse("demandes:reseau")).content.decode())
+    assert re.search(r"\(\d+ jours\) :\s+3\s", entier) and "plus de" not in entier
+    monkeypatch.setattr(reseau, "LIGNES_TRAITEMENTS", 2)
+    page = client.get(reverse("demandes:reseau"))
+    coupe = _texte_visible(page.content.decode())
+    assert re.search(r"plus de 2 \(les 2 plus anciennes ci-dessous\)", coupe) and len(page.context["en_retard"]) == 2

@@ -130,13 +130,16 @@ def reseau(request):
                 for ligne in activite
             ),
         )
+    # one row more than shown tells whether the list goes on, without counting the whole territory
+    en_retard = selectors.entretiens_en_retard(today, epcis, limite=LIGNES_TRAITEMENTS + 1)
     return render(
         request,
         "demandes/reseau.html",
         {
             "guichets": guichets,
             "activite": activite,
-            "en_retard": selectors.entretiens_en_retard(today, epcis),
+            "en_retard": en_retard[:LIGNES_TRAITEMENTS],
+            "en_retard_suite": len(en_retard) > LIGNES_TRAITEMENTS,
             "delai": selectors.delais_pour(epcis[0] if epcis else None, today).delai_max_entretien_jours,
             "a_venir": RendezVous.objects.filter(
                 guichet__in=guichets, statut=RendezVous.Statut.PREVU, debut__date__gte=today

@@ -412,7 +412,7 @@ def test_formulaires_replies_charges_a_l_ouverture(client, monde_demandes, deman
     # a bound form with errors comes back open, in the file
     r = client.post(url, {"critere": "MENACE_EXPULSION", "source": "GUICHET", "reconnu_le": "2030-01-01"})
     assert r.status_code == 400 and 'name="critere"' in r.content.decode()
-    assert "<details class=\"mt-3\"\n         open>" in r.content.decode()
+    assert '<details class="mt-3"\n         open>' in r.content.decode()
     # who may not edit gets nothing; a radiated demand has no form
     connecte(client, monde_demandes.bailleur_user)
     assert client.get(url, headers={"HX-Request": "true"}).status_code == 403

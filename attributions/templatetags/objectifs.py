@@ -30,6 +30,12 @@ def _adresse_de_la_liste(prefixe: str) -> str:
     return reverse("attributions:liste")
 
 
+@functools.lru_cache(maxsize=4096)
+def _q(texte: str) -> str:
+    """quote_plus of the few hundred distinct keys and values a dashboard's links carry, computed once each."""
+    return quote_plus(texte)
+
+
 @register.simple_tag
 def lien_liste(epci, annee, objectif, part, filtre=None, valeur=None):
     """URL of the list of allocations behind one figure, optionally restricted (filtre=valeur). A dashboard
@@ -38,7 +44,7 @@ def lien_liste(epci, annee, objectif, part, filtre=None, valeur=None):
     if filtre and valeur not in (None, ""):
         params.append((filtre, valeur))
     # as urllib.parse.urlencode writes it, without its general case's cost
-    requete = "&".join(f"{quote_plus(cle)}={quote_plus(str(v))}" for cle, v in params)
+    requete = "&".join(f"{_q(cle)}={_q(str(v))}" for cle, v in params)
     return _adresse_de_la_liste(get_script_prefix()) + "?" + requete
 
 

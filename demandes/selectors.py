@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Round, TruncMonth
 from django.db.models.lookups import LessThanOrEqual
 
-from core.db import ordre_fr
+from core.db import Percentile, ordre_fr
 
 from . import rules
 from .models import (
@@ -797,21 +797,14 @@ def _attributions_observees(communes: list[int], typologie: str, jour: dt.date) 
     ).filter(date_decision__lte=jour)
 
 
-def _mediane_mois(qs: QuerySet, n: int, jour: dt.date) -> float:
-    """The median waiting time in months of ``n`` allocations: two single-row queries, ordered in SQL."""
-    from attributions.selectors import duree_attente
-
-    ordonne = qs.annotate(attente=duree_attente(jour)).order_by("attente").values_list("attente", flat=True)
-    jours = [ordonne[(n - 1) // 2], ordonne[n // 2]]
-    return round(sum(jours) / 2 / 30.4375, 1)
-
-
 def positions_demande(demande: Demande, jour: dt.date, *, limite: int = 4) -> list[PositionDemande]:
     """Per wished commune (at most ``limite``) and the first wished typology: the demand's rank among similar
-    active demands (same commune and typology wished), and the observed waiting time there. The ranks and the
-    allocations observed are counted for every commune at once (two grouped queries, whatever the number of
-    communes); only the medians shown are read per commune."""
+    active demands (same commune and typology wished), and the observed waiting time there. The ranks, and the
+    allocations observed with their median wait, are counted for every commune at once: two grouped queries,
+    whatever the number of communes."""
     from django.conf import settings
+
+    from attributions.selectors import duree_attente
 
     typologie = (demande.typologies or [None])[0]
     if typologie is None:
@@ -829,18 +822,23 @@ def positions_demande(demande: Demande, jour: dt.date, *, limite: int = 4) -> li
     else:
         similaires = similaires.annotate(total=Count("pk"))
     par_commune = {ligne["communes_souhaitees"]: ligne for ligne in similaires}
-    observees = _attributions_observees(ids, typologie, jour)
-    nb_observees = dict(observees.order_by().values_list("commune_id").annotate(n=Count("pk")))
+    observees = {
+        ligne["commune_id"]: ligne
+        for ligne in _attributions_observees(ids, typologie, jour)
+        .order_by()
+        .values("commune_id")
+        .annotate(n=Count("pk"), mediane_jours=Percentile(duree_attente(jour), 0.5))
+    }
     resultat = []
     for commune in communes:
         chiffres = par_commune.get(commune.pk, {})
         total = chiffres.get("total", 0)
         masque_position = total < seuil
-        n = nb_observees.get(commune.pk, 0)
+        n = observees.get(commune.pk, {}).get("n", 0)
         if n == 0 or n < seuil:
             median, masque = None, n > 0
         else:
-            median, masque = _mediane_mois(observees.filter(commune_id=commune.pk), n, jour), False
+            median, masque = round(observees[commune.pk]["mediane_jours"] / 30.4375, 1), False
         rang_ = None if demande.score is None or masque_position else chiffres["devant"] + 1
         pct = None if rang_ is None or not total else round(100 * chiffres["derriere_ou_egaux"] / total)
         resultat.append(

@@ -13,12 +13,9 @@ the end, whatever happens. Users arrive 5 a second and the statistics restart on
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,29 +23,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import ROOT, charge, client_connecte, setup_django, write
+from bench.common import ROOT, arreter, charge, client_connecte, demarrer_gunicorn, port_libre, setup_django, write
 
 VENV_BIN = Path(sys.executable).parent
 SERVEUR = "gunicorn, config/gunicorn.conf.py: gthread, 4 threads per process"
-
-
-def _port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _arreter(proc: subprocess.Popen | None) -> None:
-    """Stop a process started here (its own session: gunicorn's workers go with their master)."""
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
 
 
 def _donnees(nb_sessions: int) -> dict:
@@ -119,7 +97,7 @@ def lancer_charge(
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    port = _port_libre()
+    port = port_libre()
     hote = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -132,21 +110,7 @@ def lancer_charge(
         fichier.write_text(json.dumps(donnees))
         try:
             # as deployed (config/gunicorn.conf.py: threaded workers), with the number of processes asked here
-            commande = [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "config" / "gunicorn.conf.py"),
-                        "config.wsgi:application", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-                        "--log-level", "warning"]  # fmt: skip
-            gunicorn = subprocess.Popen(
-                commande, cwd=ROOT, env={**env, "GUNICORN_ACCESSLOG": ""}, start_new_session=True
-            )
-            for _ in range(100):
-                try:
-                    with urllib.request.urlopen(f"{hote}/bench/nu/", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.3)
-            else:
-                raise RuntimeError("gunicorn n'a pas démarré")
+            gunicorn = demarrer_gunicorn({**env, "GUNICORN_ACCESSLOG": ""}, port, workers)
             for _ in range(4):
                 for url, entetes in echauffement:
                     with urllib.request.urlopen(urllib.request.Request(hote + url, headers=entetes), timeout=30):
@@ -172,8 +136,8 @@ def lancer_charge(
                 raise RuntimeError("locust n'a rien mesuré : " + journal.read_text()[-2000:])
             stats = _lire_stats(Path(tmp) / "locust_stats.csv")
         finally:
-            _arreter(locust)
-            _arreter(gunicorn)
+            arreter(locust)
+            arreter(gunicorn)
     return {
         "par_page": stats,
         "charge_avant_apres": [charge_avant, charge_apres],

@@ -102,3 +102,50 @@ def client_connecte(username: str):
     session[DEVICE_ID_SESSION_KEY] = appareil.persistent_id
     session.save()
     return client
+
+
+def port_libre() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def arreter(proc: subprocess.Popen | None) -> None:
+    """Stop a process started here (its own session: gunicorn's workers go with their master)."""
+    import contextlib
+    import signal
+
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def demarrer_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+    """gunicorn as deployed (config/gunicorn.conf.py: threaded workers) with ``workers`` processes on
+    127.0.0.1:``port``, in its own session (``arreter`` stops it with its workers); returns once the bare view
+    answers. The one way every load and memory benchmark starts the web server."""
+    import sys
+    import urllib.request
+
+    bin_dir = Path(sys.executable).parent
+    commande = [str(bin_dir / "gunicorn"), "--config", str(ROOT / "config" / "gunicorn.conf.py"),
+                "config.wsgi:application", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+                "--log-level", "warning"]  # fmt: skip
+    gunicorn = subprocess.Popen(commande, cwd=ROOT, env={"GUNICORN_ACCESSLOG": "", **env}, start_new_session=True)
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/nu/", timeout=2) as r:
+                if r.status == 200:
+                    return gunicorn
+        except OSError:
+            time.sleep(0.3)
+    arreter(gunicorn)
+    raise RuntimeError("gunicorn n'a pas démarré")

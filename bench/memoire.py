@@ -27,8 +27,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.charge import VENV_BIN, _arreter, _port_libre
-from bench.common import ROOT, client_connecte, setup_django, write
+from bench.charge import VENV_BIN
+from bench.common import ROOT, arreter, client_connecte, demarrer_gunicorn, port_libre, setup_django, write
 
 ANNEE = 2025
 LIMITE_MO = 200
@@ -94,31 +94,18 @@ def mesurer(base: str, redis_url: str) -> dict:
         "REDIS_URL": redis_url,
         "GUNICORN_ACCESSLOG": "",
     }
-    port = _port_libre()
+    port = port_libre()
     hote = f"http://127.0.0.1:{port}"
     gunicorn = celery = None
     exports_avant = set(ExportDiffere.objects.values_list("pk", flat=True))
     resultats: dict[str, dict] = {}
     try:
-        gunicorn = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "config" / "gunicorn.conf.py"),
-             "config.wsgi:application", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
+        gunicorn = demarrer_gunicorn(env, port, 1)
         celery = subprocess.Popen(
             [str(VENV_BIN / "celery"), "-A", "config", "worker", "--pool", "solo", "--concurrency", "1",
              "--loglevel", "warning", "--without-heartbeat", "--without-gossip", "--without-mingle"],
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"{hote}/bench/nu/", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("gunicorn n'a pas démarré")
         worker = _enfants(gunicorn.pid)[0]
         # warm-up: the pages' code imported, templates compiled, a connection open (a worker's ordinary state)
         for url in ("/bench/nu/", f"/attributions/?epci={epci.siren}&annee={ANNEE}", "/api/attributions/?limit=5"):
@@ -176,8 +163,8 @@ def mesurer(base: str, redis_url: str) -> dict:
             }  # fmt: skip
             print(f"  celery export XLSX différé : {cel}", flush=True)
     finally:
-        _arreter(gunicorn)
-        _arreter(celery)
+        arreter(gunicorn)
+        arreter(celery)
         for export in ExportDiffere.objects.exclude(pk__in=exports_avant):
             if export.fichier:
                 export.fichier.delete(save=False)

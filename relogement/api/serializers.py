@@ -38,10 +38,8 @@ class OperationSerializer(serializers.ModelSerializer):
         ]
 
     def get_indicateurs(self, operation) -> dict:
-        from ..selectors import indicateurs_operation
-
-        deja = self.context.get("indicateurs")  # counted for the whole page by the list view
-        ind = deja[operation.pk] if deja and operation.pk in deja else indicateurs_operation(operation)
+        # counted for the whole page at once by the list view (selectors.indicateurs_operations), never per row
+        ind = self.context["indicateurs"][operation.pk]
 
         def dec(v):
             return None if v is None else str(v.quantize(Decimal("0.0001")))

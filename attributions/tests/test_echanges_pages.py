@@ -146,6 +146,6 @@ def test_requetes_bornees(client, monde, django_assert_num_queries):
     c = _connecte(client, monde, "epci")
     url = reverse("attributions:echanges")
     c.get(url)  # warm the session
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         reponse = c.get(url)
     assert reponse.status_code == 200

@@ -30,6 +30,31 @@ def fichiers(n: int) -> list[bytes]:
     ]
 
 
+def vider() -> None:
+    """The bench's demands and what hangs on them, in SQL (the ORM's cascade would walk millions of rows)."""
+    from django.db import connection
+
+    from demandes.models import Demande, Ressource
+    from sne.models import DossierSne, FichierSne
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {DossierSne._meta.db_table}")
+        cursor.execute(f"DELETE FROM {FichierSne._meta.db_table}")
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS banc_sne_ids AS SELECT id FROM demandes_demande WHERE false")
+        cursor.execute("TRUNCATE banc_sne_ids")
+        cursor.execute("INSERT INTO banc_sne_ids SELECT id FROM demandes_demande WHERE numero_national LIKE '038%%'")
+        liens = sorted(Demande._meta.related_objects, key=lambda r: r.related_model is not Ressource)
+        for lien in liens:
+            table, colonne = lien.related_model._meta.db_table, lien.field.column
+            if lien.on_delete.__name__ == "CASCADE":
+                cursor.execute(f"DELETE FROM {table} WHERE {colonne} IN (SELECT id FROM banc_sne_ids)")
+            elif lien.on_delete.__name__ == "SET_NULL":
+                cursor.execute(f"UPDATE {table} SET {colonne} = NULL WHERE {colonne} IN (SELECT id FROM banc_sne_ids)")
+        souhaits = Demande.communes_souhaitees.through._meta.db_table
+        cursor.execute(f"DELETE FROM {souhaits} WHERE demande_id IN (SELECT id FROM banc_sne_ids)")
+        cursor.execute("DELETE FROM demandes_demande WHERE id IN (SELECT id FROM banc_sne_ids)")
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser()
     parser.add_argument("--demandes", type=int, default=100_000)
@@ -38,15 +63,12 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     setup_django()
 
-    from django.db import connection
     from lxml import etree
 
     from bench.common import charge
     from cil.models import Epci, Guichet
     from cil.services import import_referentiels
-    from demandes.models import Demande, Ressource
     from sne.masse import importer_lot, preparer
-    from sne.models import DossierSne, FichierSne
     from sne.services import importer_fichier
 
     parser_nu = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -60,31 +82,6 @@ def main(argv=None) -> dict:
             epci=epci, nom="Guichet du banc", niveau=2, enregistreur=True, adresse="1 rue", commune=commune
         )
     contenus = fichiers(args.demandes)
-
-    def vider():
-        """The bench's demands and what hangs on them, in SQL (the ORM's cascade would walk millions of rows)."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {DossierSne._meta.db_table}")
-            cursor.execute(f"DELETE FROM {FichierSne._meta.db_table}")
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS banc_sne_ids AS SELECT id FROM demandes_demande WHERE false"
-            )
-            cursor.execute("TRUNCATE banc_sne_ids")
-            cursor.execute(
-                "INSERT INTO banc_sne_ids SELECT id FROM demandes_demande WHERE numero_national LIKE '038%%'"
-            )
-            liens = sorted(Demande._meta.related_objects, key=lambda r: r.related_model is not Ressource)
-            for lien in liens:
-                table, colonne = lien.related_model._meta.db_table, lien.field.column
-                if lien.on_delete.__name__ == "CASCADE":
-                    cursor.execute(f"DELETE FROM {table} WHERE {colonne} IN (SELECT id FROM banc_sne_ids)")
-                elif lien.on_delete.__name__ == "SET_NULL":
-                    cursor.execute(
-                        f"UPDATE {table} SET {colonne} = NULL WHERE {colonne} IN (SELECT id FROM banc_sne_ids)"
-                    )
-            souhaits = Demande.communes_souhaitees.through._meta.db_table
-            cursor.execute(f"DELETE FROM {souhaits} WHERE demande_id IN (SELECT id FROM banc_sne_ids)")
-            cursor.execute("DELETE FROM demandes_demande WHERE id IN (SELECT id FROM banc_sne_ids)")
 
     def parse_seul():
         for contenu in contenus:

@@ -1,8 +1,12 @@
 """Import of many national files at once: the fast path, with the guarantees of ``services.importer_fichier``.
 
 For each group of files (``TAILLE_GROUPE``, in the order given):
-1. reading (``rapide.preparer``, pure, in a pool of worker processes for large imports): libxml2's schema
-   validation, the conversion to the validated dict, the code lists, then ``lecture.lire``;
+1. reading (``preparer`` then ``completer``, pure, in a pool of worker processes for large imports): libxml2's
+   schema validation, the conversion to the validated dict, the code lists, ``lecture.lire``; then, for a file
+   that only registers a demand, the address commune's name and the warnings against the communes' referential
+   (read once before the fork), the new demand checked (``demandes.services.verifier_nouvelle_demande``), the
+   national record encoded and the file's fingerprint: the writing process is left with the territory, the
+   desk and the writes;
 2. the files the fast path can write: read without finding, the first file of a national number (NUD) that the
    platform does not know yet, that only registers the demand (no renewal, radiation, DALO decision; not SUP),
    on a territory the importer may write into, at a registering desk: they are written set-based in one

@@ -28,7 +28,7 @@ import hashlib
 import logging
 import multiprocessing
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -104,10 +104,9 @@ def completer(contenu: bytes, lecture, communes: Communes) -> _Complete | None:
         verifiee = demandes_services.verifier_nouvelle_demande(donnees, date_depot=lu.date_depot)
     except ValidationError:
         return None  # the careful path words the refusal
-    lu.donnees = {}
     return _Complete(
         version=version,
-        lu=lu,
+        lu=replace(lu, donnees={}),  # its data travel in ``verifiee``, once
         avertissements=avertissements,
         verifiee=verifiee,
         dossier=encoder_json(document["demande"]),  # plain JSON values already (rapide: no date nor decimal)

@@ -63,9 +63,11 @@ class _Complete:
     version: str
     lu: lecture_sne.Lecture  # its ``donnees`` are in ``verifiee``
     avertissements: list[str]
-    verifiee: demandes_services.DemandeVerifiee
-    dossier: JsonTexte  # the national record (the ``demande`` block), encoded
-    empreinte: str
+    # None: read, but the careful path must take it (a renewal, a radiation, a demand the checks refuse...): only
+    # its national number counts, so that no later file of that number overtakes it
+    verifiee: demandes_services.DemandeVerifiee | None
+    dossier: JsonTexte | None = None  # the national record (the ``demande`` block), encoded
+    empreinte: str = ""
 
 
 def preparer(contenu: bytes):
@@ -83,14 +85,15 @@ def preparer(contenu: bytes):
 
 
 def completer(contenu: bytes, lecture, communes: Communes) -> _Complete | None:
-    """Pure (worker processes): a file read by ``preparer`` made ready to write, or None (the careful path
-    decides): its address commune's name and the warnings of ``importer_fichier``, the new demand checked
-    as the demands' service checks it, the national record encoded, the file's fingerprint."""
+    """Pure (worker processes): a file read by ``preparer`` made ready to write: its address commune's name and
+    the warnings of ``importer_fichier``, the new demand checked as the demands' service checks it, the national
+    record encoded, the file's fingerprint. None for a file the fast reading could not read; ``verifiee`` None
+    for a file read that the careful path must take."""
     if lecture is None:
         return None
     version, document, avertissements, lu = lecture
     if not _cree_seulement(lu):
-        return None
+        return _Complete(version, replace(lu, donnees={}), avertissements, None)
     donnees = dict(lu.donnees)
     adresse = communes.get(lu.commune_adresse)
     donnees["ville"] = adresse[2] if adresse else lu.commune_adresse
@@ -103,7 +106,7 @@ def completer(contenu: bytes, lecture, communes: Communes) -> _Complete | None:
     try:
         verifiee = demandes_services.verifier_nouvelle_demande(donnees, date_depot=lu.date_depot)
     except ValidationError:
-        return None  # the careful path words the refusal
+        return _Complete(version, replace(lu, donnees={}), avertissements, None)  # the careful path words it
     return _Complete(
         version=version,
         lu=replace(lu, donnees={}),  # its data travel in ``verifiee``, once
@@ -219,12 +222,13 @@ def importer_lot(
 
 def _importer_groupe(groupe, completes, resultats, *, acteur, epcis, permis, guichet, communes: Communes) -> None:
     prets: list[_Pret] = []
-    numeros = set()
+    numeros = set()  # of the files read so far, in the order given: only the first file of a number may go fast
     for (rang, nom, _contenu), complete in zip(groupe, completes, strict=True):
         if complete is None or complete.lu.numero_national in numeros:
             continue
         numeros.add(complete.lu.numero_national)
-        prets.append(_Pret(rang, nom, complete))
+        if complete.verifiee is not None:
+            prets.append(_Pret(rang, nom, complete))
     connus = set()
     liste = sorted(numeros)
     for debut in range(0, len(liste), 10_000):

@@ -307,3 +307,44 @@ def test_une_demande_que_le_service_refuse_passe_par_le_chemin_prudent(monde_dem
     resultats = importer_lot([("a.xml", variante(1)), ("b.xml", variante(2))], acteur=monde_demandes.staff)
     assert prudents == ["b.xml"]
     assert [r.creee for r in resultats] == [True, True]
+
+
+def test_un_fichier_que_le_chemin_prudent_prend_n_est_pas_double_par_un_suivant_du_meme_numero(
+    monde_demandes, monkeypatch
+):
+    """The first file of a national number that the careful path must take (here a renewal, then a demand the
+    checks refuse) keeps its place: a later file of the same number in the group goes the careful way after it,
+    and the database ends as with the files one by one."""
+    from django.core.exceptions import ValidationError
+
+    from sne import masse
+
+    renouvellement = variante(9, exemple_complete("REN", apres_date_creation="")).replace(
+        b"</ns1:personnePhysique>",
+        b"</ns1:personnePhysique><ns1:renouvellement><ns1:dateRenouvellement>2019-03-01</ns1:dateRenouvellement>"
+        b"</ns1:renouvellement>",
+    )
+    fichiers = [("ren.xml", renouvellement), ("cre.xml", variante(9)), ("refusee.xml", variante(8)),
+                ("apres.xml", variante(8).replace(b"Jean8<", b"Jeanne<"))]  # fmt: skip
+    attendu_resultats = resume(un_a_un(fichiers, monde_demandes.staff))
+    attendu = etat()
+    vider()
+    vraie = masse.demandes_services.verifier_nouvelle_demande
+
+    def verifier(donnees, **kwargs):
+        if donnees["numero_national"] == "03800000000008B38":
+            raise ValidationError({"email": "simulé"})
+        return vraie(donnees, **kwargs)
+
+    monkeypatch.setattr(masse.demandes_services, "verifier_nouvelle_demande", verifier)
+    prudents = []
+
+    def espion(**kwargs):
+        prudents.append(kwargs["nom_fichier"])
+        return importer_fichier(**kwargs)
+
+    monkeypatch.setattr("sne.masse.importer_fichier", espion)
+    resultats = importer_lot(fichiers, acteur=monde_demandes.staff)
+    assert prudents == ["ren.xml", "cre.xml", "refusee.xml", "apres.xml"]
+    assert resume(resultats) == attendu_resultats
+    assert etat() == attendu

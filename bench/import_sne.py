@@ -62,8 +62,9 @@ def vider() -> None:
         cursor.execute("DELETE FROM demandes_demande WHERE id IN (SELECT id FROM banc_sne_ids)")
 
 
-def cpu_du_serveur() -> float | None:
-    """CPU seconds (user + system) of this connection's PostgreSQL backend so far (None: not on this machine)."""
+def cpu_du_serveur() -> tuple[int, float | None]:
+    """This connection's PostgreSQL backend: its pid and its CPU seconds (user + system) so far (None: not on this
+    machine)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -72,8 +73,8 @@ def cpu_du_serveur() -> float | None:
     try:
         champs = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return None
-    return (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
+        return pid, None
+    return pid, (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def adopter_grille(epci) -> str:
@@ -136,12 +137,17 @@ def main(argv=None) -> dict:
         return time.process_time() - debut
 
     def importer() -> dict:
+        pid, serveur_avant = cpu_du_serveur()
         moi, enfants = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         debut = time.perf_counter()
         resultats = masse.importer_lot([(f"banc_{i}.xml", c) for i, c in enumerate(contenus)], epcis={epci.pk})
         duree = time.perf_counter() - debut
         moi2, enfants2 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        serveur = cpu_du_serveur()  # the connection the import opened after forking its workers: its whole work
+        # with its pool, the import closes the connection before forking and writes through a new one (its whole
+        # work); without (below 2,000 files), the same connection: the difference
+        pid_apres, serveur = cpu_du_serveur()
+        if serveur is not None and pid_apres == pid and serveur_avant is not None:
+            serveur -= serveur_avant
         refuses = [r for r in resultats if not hasattr(r, "demande")]
         assert not refuses, refuses[:3]
         cpu = {

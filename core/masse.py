@@ -2,7 +2,8 @@
 
 On PostgreSQL, ``COPY ... FROM STDIN`` (ids reserved beforehand from the table's sequence when the caller needs
 them); elsewhere (SQLite: tests, demo) ``bulk_create``. ``copier`` takes rows as dicts of field values (a missing
-field takes its model default, auto dates take the current time); ``inserer`` takes model instances.
+field takes its model default, auto dates take the current time; a ``JsonTexte`` is a JSON value already
+encoded); ``inserer`` takes model instances.
 """
 
 from __future__ import annotations
@@ -13,6 +14,18 @@ from collections.abc import Sequence
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
+
+
+class JsonTexte(str):
+    """A JSON field's value already encoded (``encoder_json``): COPY sends it as it is. Lets a caller encode its
+    large documents in worker processes instead of the writing one."""
+
+    __slots__ = ()
+
+
+def encoder_json(valeur, encodeur=DjangoJSONEncoder) -> JsonTexte:
+    """``valeur`` encoded as ``copier`` would encode it for a JSONField with ``encodeur`` (pure)."""
+    return JsonTexte(json.dumps(valeur, cls=encodeur))
 
 
 def reserver_ids(modele, nombre: int) -> list[int]:
@@ -35,7 +48,13 @@ def _preparateur(champ):
     """The value COPY gets for ``champ`` from a Python value (psycopg adapts dates, decimals, booleans)."""
     if isinstance(champ, models.JSONField):
         encodeur = champ.encoder or DjangoJSONEncoder
-        return lambda valeur: None if valeur is None else json.dumps(valeur, cls=encodeur)
+
+        def preparer(valeur):
+            if valeur is None or isinstance(valeur, JsonTexte):
+                return valeur
+            return json.dumps(valeur, cls=encodeur)
+
+        return preparer
     return None
 
 
@@ -65,7 +84,10 @@ def copier(modele, lignes: Sequence[dict], *, avec_ids: bool = False) -> list[in
         else:
             defauts[f.attname] = f.get_default()  # the model's default, "" or None as ``save`` would write
     if connection.vendor != "postgresql":
-        objets = [modele(**{**defauts, **ligne}) for ligne in lignes]
+        objets = [
+            modele(**{**defauts, **{n: json.loads(v) if isinstance(v, JsonTexte) else v for n, v in ligne.items()}})
+            for ligne in lignes
+        ]
         modele.objects.bulk_create(objets, batch_size=500)
         return [o.pk for o in objets] if avec_ids else []
     noms = [f.attname for f in champs]

@@ -712,26 +712,41 @@ def instantanes_cotation(
             .values_list("demande_id", "date", "detail__motif")
         ):
             refus.setdefault(demande_id, []).append((date.date(), motif or ""))
-    resultat = {}
-    for d in lignes:
-        pk = d["id"]
-        resultat[pk] = rules.DemandeCotation(
-            date_depot=d["date_depot"],
-            date_naissance=d["date_naissance"],
-            situation_familiale=d["situation_familiale"],
-            situation_professionnelle=d["situation_professionnelle"],
-            logement_actuel=d["logement_actuel"],
-            motifs=frozenset(d["motifs"] or ()),
-            est_mutation=d["est_mutation"],
-            criteres_mutation=frozenset(d["criteres_mutation"] or ()),
-            priorites=frozenset(priorites.get(pk, ())),
-            dalo=pk in dalo,
-            besoin_adaptation=bool(d["accessibilite_pmr"] or d["besoin_adaptation"]),
-            membres=tuple(membres.get(pk, ())),
-            reside_sur_territoire=bool(communes) and _ville_normalisee(d["ville"]) in communes,
-            refus=tuple(refus.get(pk, ())),
+    return {
+        d["id"]: instantane_cotation(
+            d,
+            priorites=priorites.get(d["id"], ()),
+            dalo=d["id"] in dalo,
+            membres=membres.get(d["id"], ()),
+            refus=refus.get(d["id"], ()),
+            communes=communes,
         )
-    return resultat
+        for d in lignes
+    }
+
+
+def instantane_cotation(
+    d: dict, *, priorites=(), dalo: bool = False, membres=(), refus=(), communes: frozenset[str] = frozenset()
+) -> rules.DemandeCotation:
+    """The scoring snapshot of one demand (``d``: values of COLONNES_COTATION) and its related rows. Pure: the
+    stock's batches (``instantanes_cotation``) and the bulk registration of new demands, before they are
+    written (``services.enregistrer_demandes_en_masse``), go through it."""
+    return rules.DemandeCotation(
+        date_depot=d["date_depot"],
+        date_naissance=d["date_naissance"],
+        situation_familiale=d["situation_familiale"],
+        situation_professionnelle=d["situation_professionnelle"],
+        logement_actuel=d["logement_actuel"],
+        motifs=frozenset(d["motifs"] or ()),
+        est_mutation=d["est_mutation"],
+        criteres_mutation=frozenset(d["criteres_mutation"] or ()),
+        priorites=frozenset(priorites),
+        dalo=dalo,
+        besoin_adaptation=bool(d["accessibilite_pmr"] or d["besoin_adaptation"]),
+        membres=tuple(membres),
+        reside_sur_territoire=bool(communes) and _ville_normalisee(d["ville"]) in communes,
+        refus=tuple(refus),
+    )
 
 
 def instantane_demande(demande: Demande, today: dt.date, criteres) -> rules.DemandeCotation:

@@ -897,6 +897,12 @@ def lancer_recalcul(*, grille, acteur, declencheur: str, jour: dt.date | None = 
     return calcul
 
 
+def libelle_cotation(ancien: int | None, nouveau: int | None, grille) -> str:
+    """The COTATION event's wording (the stock's set-based SQL in ``_ecrire_scores`` words it the same way)."""
+    avant = "" if ancien is None else f"{ancien} → "
+    return f"Cotation : {avant}{nouveau} points (grille « {grille.nom} », v{grille.version})"
+
+
 def _ecrire_scores(changements: list[tuple[int, int | None, int]], *, grille, jour: dt.date, acteur_id) -> None:
     """Write the scores (new value or new grid) and one COTATION event per demand whose score value changed,
     in set-based SQL on PostgreSQL."""
@@ -937,7 +943,7 @@ def _ecrire_scores(changements: list[tuple[int, int | None, int]], *, grille, jo
                 date=maintenant,
                 acteur_id=acteur_id,
                 organisation=ORGANISATION_COTATION,
-                libelle=f"Cotation : {'' if a is None else f'{a} → '}{n} points ({nom})"[:300],
+                libelle=libelle_cotation(a, n, grille)[:300],
                 detail={"grille_id": grille.pk, "ancien": a, "nouveau": n},
             )
             for pk, a, n in changements
@@ -1030,8 +1036,7 @@ def recalculer_demande(demande: Demande, *, acteur, today: dt.date | None = None
         Evenement.Type.COTATION,
         acteur=acteur,
         organisation=ORGANISATION_COTATION,
-        libelle=f"Cotation : {'' if ancien[0] is None else f'{ancien[0]} → '}{score} points "
-        f"(grille « {grille.nom} », v{grille.version})",
+        libelle=libelle_cotation(ancien[0], score, grille),
         detail={"grille_id": grille.pk, "ancien": ancien[0], "nouveau": score},
     )
     return score
@@ -1102,6 +1107,30 @@ def _reserver_numeros(departement: str, annee: int, nombre: int) -> list[str]:
     return [rules.format_numero(departement, annee, n) for n in range(premier, premier + nombre)]
 
 
+class DemandeVerifiee:
+    """A new demand checked as ``enregistrer_demandes_en_masse`` checks it, made only by
+    ``verifier_nouvelle_demande``: a bulk import may check its demands in worker processes (pure, no database)
+    and hand them over (``nouvelles[i]["verifiee"]``) instead of their ``donnees``."""
+
+    __slots__ = ("demande",)
+
+    def __init__(self, demande: Demande) -> None:
+        self.demande = demande
+
+
+def verifier_nouvelle_demande(donnees: dict, *, date_depot: dt.date | None = None) -> DemandeVerifiee:
+    """The checks of a new demand before its bulk registration (``full_clean`` without the database's
+    uniqueness, which the database enforces), its derived columns set. Pure. Raises ``ValidationError``."""
+    demande = Demande(date_depot=date_depot or _today(), **donnees)
+    demande.full_clean(
+        exclude=["numero_unique", "epci", "guichet", "communes_souhaitees"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    demande.deriver()
+    return DemandeVerifiee(demande)
+
+
 @transaction.atomic
 def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dict[int, Demande], dict[int, object]]:
     """Register many demands at once, set-based: what ``enregistrer_demande`` does for one, in one statement per
@@ -1109,10 +1138,12 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
     score of the territory's adopted grid with its COTATION event).
 
     Each item of ``nouvelles`` holds the arguments of ``enregistrer_demande``: ``guichet``, ``donnees``,
-    ``membres``, ``ressources``, ``communes`` (ids), ``date_depot``. Every demand is checked like the one-by-one
-    service (``full_clean`` without the database's uniqueness, which the database enforces); an item that does
-    not pass writes nothing and is returned in the second dict (its index -> the ``ValidationError`` or
-    ``DomainError``), the others are written. Returns ({index: demand}, {index: error})."""
+    ``membres``, ``ressources``, ``communes`` (ids), ``date_depot``; or, instead of ``donnees`` and
+    ``date_depot``, ``verifiee``: the demand as ``verifier_nouvelle_demande`` checked it. Every demand is
+    checked like the one-by-one service (``verifier_nouvelle_demande``: ``full_clean`` without the database's
+    uniqueness, which the database enforces); an item that does not pass writes nothing and is returned in the
+    second dict (its index -> the ``ValidationError`` or ``DomainError``), the others are written. Returns
+    ({index: demand}, {index: error})."""
     from django.core.exceptions import ValidationError
 
     from core.masse import copier, inserer
@@ -1124,19 +1155,16 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
         if not guichet.enregistreur:
             erreurs[i] = DomainError(f"Le guichet « {guichet.nom} » n'est pas un guichet enregistreur.")
             continue
-        demande = Demande(
-            guichet=guichet, epci_id=guichet.epci_id, date_depot=item.get("date_depot") or _today(), **item["donnees"]
-        )
-        try:
-            demande.full_clean(
-                exclude=["numero_unique", "epci", "guichet", "communes_souhaitees"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as exc:
-            erreurs[i] = exc
-            continue
-        demande.deriver()
+        verifiee = item.get("verifiee")
+        if not isinstance(verifiee, DemandeVerifiee):
+            try:
+                verifiee = verifier_nouvelle_demande(item["donnees"], date_depot=item.get("date_depot"))
+            except ValidationError as exc:
+                erreurs[i] = exc
+                continue
+        demande = verifiee.demande
+        demande.guichet = guichet
+        demande.epci_id = guichet.epci_id
         creees[i] = demande
     if not creees:
         return creees, erreurs
@@ -1146,6 +1174,10 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
     for (departement, annee), demandes in sorted(par_annee.items()):
         for demande, numero in zip(demandes, _reserver_numeros(departement, annee, len(demandes)), strict=True):
             demande.numero_unique = numero
+    maintenant = _now()
+    acteur_enregistre = acteur if getattr(acteur, "pk", None) else None
+    acteur_id = acteur_enregistre.pk if acteur_enregistre else None
+    cotations = _coter_nouvelles(creees, nouvelles)  # set on the demands before they are written
     inserer(Demande, list(creees.values()))
     souhaits = [
         {"demande_id": creees[i].pk, "commune_id": c}
@@ -1165,36 +1197,47 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
                 {**donnees, "demande_id": demande.pk, "membre_id": rangs[rang] if rang is not None else None}
             )
     copier(Ressource, ressources)
-    maintenant = _now()
-    acteur_enregistre = acteur if getattr(acteur, "pk", None) else None
-    copier(
-        Evenement,
-        [
-            {
-                "demande_id": demande.pk,
-                "type": Evenement.Type.ENREGISTREMENT,
-                "date": maintenant,
-                "acteur_id": acteur_enregistre.pk if acteur_enregistre else None,
-                "organisation": demande.guichet.nom,
-                "libelle": f"Demande enregistrée sous le numéro {demande.numero_unique}",
-                "detail": {"guichet_id": demande.guichet_id, "date_depot": demande.date_depot.isoformat()},
-            }
-            for demande in creees.values()
-        ],
-    )
-    _coter_nouvelles(list(creees.values()), acteur_id=acteur_enregistre.pk if acteur_enregistre else None)
+    evenements = [
+        {
+            "demande_id": demande.pk,
+            "type": Evenement.Type.ENREGISTREMENT,
+            "date": maintenant,
+            "acteur_id": acteur_id,
+            "organisation": demande.guichet.nom,
+            "libelle": f"Demande enregistrée sous le numéro {demande.numero_unique}",
+            "detail": {"guichet_id": demande.guichet_id, "date_depot": demande.date_depot.isoformat()},
+        }
+        for demande in creees.values()
+    ]
+    evenements += [
+        {
+            "demande_id": demande.pk,
+            "type": Evenement.Type.COTATION,
+            "date": maintenant,
+            "acteur_id": acteur_id,
+            "organisation": ORGANISATION_COTATION,
+            "libelle": libelle_cotation(None, demande.score, grille),
+            "detail": {"grille_id": grille.pk, "ancien": None, "nouveau": demande.score},
+        }
+        for demande, grille in cotations
+    ]
+    copier(Evenement, evenements)
     return creees, erreurs
 
 
-def _coter_nouvelles(demandes: list[Demande], *, acteur_id) -> None:
-    """The score of new demands under their territory's adopted grid, set-based (as ``recalculer_lot``)."""
+def _coter_nouvelles(creees: dict[int, Demande], nouvelles: list[dict]) -> list[tuple[Demande, object]]:
+    """The score of new demands under their territory's adopted grid, computed before they are written (what
+    ``recalculer_demande`` gives a new demand: no priority criterion, DALO decision nor refusal yet; its
+    household as given), set on them; returns (demand, grid) for each scored one (its COTATION event)."""
     from . import selectors
 
     today = _today()
     par_epci: dict[int, list[int]] = {}
-    for demande in demandes:
-        par_epci.setdefault(demande.epci_id, []).append(demande.pk)
-    for epci_id, ids in par_epci.items():
+    for i, demande in creees.items():
+        par_epci.setdefault(demande.epci_id, []).append(i)
+    cotees = []
+    colonnes = [c for c in selectors.COLONNES_COTATION if c not in ("id", "score", "score_grille_id")]
+    for epci_id, indices in par_epci.items():
         grille = selectors.grille_adoptee(epci_id)
         if grille is None:
             continue
@@ -1202,16 +1245,18 @@ def _coter_nouvelles(demandes: list[Demande], *, acteur_id) -> None:
         besoins = selectors.besoins_cotation(criteres)
         communes = selectors.noms_communes(epci_id) if "communes" in besoins else frozenset()
         criteres = tuple(c for c in criteres if c.en_vigueur(today))
-        ids = sorted(ids)
-        for debut in range(0, len(ids), TAILLE_LOT_COTATION):
-            lignes = list(
-                Demande.objects.filter(pk__in=ids[debut : debut + TAILLE_LOT_COTATION])
-                .order_by("pk")
-                .values(*selectors.COLONNES_COTATION)
+        avec_membres = "membres" in besoins
+        for i in indices:
+            demande = creees[i]
+            membres = (
+                [cotation.Membre(m["lien"], m.get("date_naissance")) for m in nouvelles[i].get("membres", ())]
+                if avec_membres
+                else ()
             )
-            instantanes = selectors.instantanes_cotation(lignes, today=today, besoins=besoins, communes=communes)
-            changements = [
-                (ligne["id"], ligne["score"], cotation.score_seul(instantanes[ligne["id"]], criteres, today))
-                for ligne in lignes
-            ]
-            _ecrire_scores(changements, grille=grille, jour=today, acteur_id=acteur_id)
+            instantane = selectors.instantane_cotation(
+                {c: getattr(demande, c) for c in colonnes}, membres=membres, communes=communes
+            )
+            demande.score = cotation.score_seul(instantane, criteres, today)
+            demande.score_grille_id, demande.score_calcule_le = grille.pk, today
+            cotees.append((demande, grille))
+    return cotees

@@ -1,8 +1,12 @@
 """Import of many national files at once: the fast path, with the guarantees of ``services.importer_fichier``.
 
 For each group of files (``TAILLE_GROUPE``, in the order given):
-1. reading (``rapide.preparer``, pure, in a pool of worker processes for large imports): libxml2's schema
-   validation, the conversion to the validated dict, the code lists, then ``lecture.lire``;
+1. reading (``preparer`` then ``completer``, pure, in a pool of worker processes for large imports): libxml2's
+   schema validation, the conversion to the validated dict, the code lists, ``lecture.lire``; then, for a file
+   that only registers a demand, the address commune's name and the warnings against the communes' referential
+   (read once before the fork), the new demand checked (``demandes.services.verifier_nouvelle_demande``), the
+   national record encoded and the file's fingerprint: the writing process is left with the territory, the
+   desk and the writes;
 2. the files the fast path can write: read without finding, the first file of a national number (NUD) that the
    platform does not know yet, that only registers the demand (no renewal, radiation, DALO decision; not SUP),
    on a territory the importer may write into, at a registering desk: they are written set-based in one
@@ -24,14 +28,15 @@ import hashlib
 import logging
 import multiprocessing
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from attributions.services import perimetre_import
 from cil.models import Commune, Guichet
 from core.erreurs import ErreurMetier
-from core.masse import copier
+from core.masse import JsonTexte, copier, encoder_json
 from demandes import services as demandes_services
 from demandes.models import Demande
 
@@ -47,15 +52,22 @@ PROCESSUS = 2
 TYPES_CREATION = {"CRE", "CRS", "MOD", "COP", "DIS", "RET"}
 
 
+# INSEE code -> (commune id, EPCI id, name): the referential the files' communes are resolved against
+Communes = dict[str, tuple[int, int | None, str]]
+
+
 @dataclass
-class _Pret:
-    rang: int
-    nom: str
-    contenu: bytes
-    lu: lecture_sne.Lecture
+class _Complete:
+    """What the writing process needs of a file the fast path may take, prepared where it was read."""
+
     version: str
-    document: dict
+    lu: lecture_sne.Lecture  # its ``donnees`` are in ``verifiee``
     avertissements: list[str]
+    # None: read, but the careful path must take it (a renewal, a radiation, a demand the checks refuse...): only
+    # its national number counts, so that no later file of that number overtakes it
+    verifiee: demandes_services.DemandeVerifiee | None
+    dossier: JsonTexte | None = None  # the national record (the ``demande`` block), encoded
+    empreinte: str = ""
 
 
 def preparer(contenu: bytes):
@@ -70,6 +82,90 @@ def preparer(contenu: bytes):
     if lu.constats:
         return None
     return lecture_rapide.version, lecture_rapide.document, lecture_rapide.avertissements, lu
+
+
+def completer(contenu: bytes, lecture, communes: Communes) -> _Complete | None:
+    """Pure (worker processes): a file read by ``preparer`` made ready to write: its address commune's name and
+    the warnings of ``importer_fichier``, the new demand checked as the demands' service checks it, the national
+    record encoded, the file's fingerprint. None for a file the fast reading could not read; ``verifiee`` None
+    for a file read that the careful path must take."""
+    if lecture is None:
+        return None
+    version, document, avertissements, lu = lecture
+    if not _cree_seulement(lu):
+        return _Complete(version, replace(lu, donnees={}), avertissements, None)
+    donnees = dict(lu.donnees)
+    adresse = communes.get(lu.commune_adresse)
+    donnees["ville"] = adresse[2] if adresse else lu.commune_adresse
+    avertissements = list(avertissements)
+    if not adresse:
+        avertissements.append(f"commune de l'adresse {lu.commune_adresse} absente du référentiel : code gardé.")
+    inconnues = sorted(set(lu.communes) - set(communes))
+    if inconnues:
+        avertissements.append("communes souhaitées absentes du référentiel : " + ", ".join(inconnues) + ".")
+    try:
+        verifiee = demandes_services.verifier_nouvelle_demande(donnees, date_depot=lu.date_depot)
+    except ValidationError:
+        return _Complete(version, replace(lu, donnees={}), avertissements, None)  # the careful path words it
+    return _Complete(
+        version=version,
+        lu=replace(lu, donnees={}),  # its data travel in ``verifiee``, once
+        avertissements=avertissements,
+        verifiee=verifiee,
+        dossier=encoder_json(document["demande"]),  # plain JSON values already (rapide: no date nor decimal)
+        empreinte=hashlib.sha256(contenu).hexdigest(),
+    )
+
+
+def _cree_seulement(lu) -> bool:
+    """A file that only registers a demand (no renewal, radiation, DALO decision): the fast path may take it."""
+    return lu.type_fichier in TYPES_CREATION and lu.radiation is None and lu.renouvellement is None and lu.dalo is None
+
+
+_communes_du_processus: Communes = {}
+
+
+def _initialiser(communes: Communes) -> None:
+    global _communes_du_processus  # noqa: PLW0603 - the worker process's copy of the referential
+    _communes_du_processus = communes
+
+
+def _preparer_et_completer(contenu: bytes) -> _Complete | None:
+    """In a worker process: ``preparer`` then ``completer`` against the referential given at its start."""
+    return completer(contenu, preparer(contenu), _communes_du_processus)
+
+
+def _referentiel(codes=None) -> Communes:
+    """The communes of ``codes`` (all of them when None) as ``completer`` needs them."""
+    requete = Commune.objects.all()
+    communes: Communes = {}
+    if codes is None:
+        return {code: (pk, epci_id, nom) for code, pk, epci_id, nom in
+                requete.values_list("code_insee", "pk", "epci_id", "nom").iterator(chunk_size=10_000)}  # fmt: skip
+    liste = sorted(codes)
+    for debut in range(0, len(liste), 10_000):
+        communes.update(
+            (code, (pk, epci_id, nom))
+            for code, pk, epci_id, nom in requete.filter(code_insee__in=liste[debut : debut + 10_000])
+            .values_list("code_insee", "pk", "epci_id", "nom")
+        )  # fmt: skip
+    return communes
+
+
+def _completer_ici(groupe) -> tuple[list[_Complete | None], Communes]:
+    """In this process: read the group, then resolve its communes in one query and complete its files."""
+    lectures = [preparer(c) for _r, _n, c in groupe]
+    codes = {c for lu in (x[3] for x in lectures if x is not None) for c in (*lu.communes, lu.commune_adresse)}
+    communes = _referentiel(codes)
+    completes = [completer(c, lecture, communes) for (_r, _n, c), lecture in zip(groupe, lectures, strict=True)]
+    return completes, communes
+
+
+@dataclass
+class _Pret:
+    rang: int
+    nom: str
+    complete: _Complete
 
 
 def _groupes(fichiers: Sequence[tuple[str, bytes]]) -> Iterable[list[tuple[int, str, bytes]]]:
@@ -94,24 +190,29 @@ def importer_lot(
         processus = 1  # the connection cannot be closed inside the caller's transaction
     resultats: dict[int, Rapport | FichierRefuse] = {}
     pool = None
+    communes: Communes | None = None
     if processus > 1:
         rapide.precharger()  # the schemas compiled once, before the fork: the workers inherit them
+        communes = _referentiel()  # read once; the workers inherit it
         connection.close()  # the workers are forked: none inherits the database connection
-        pool = multiprocessing.get_context("fork").Pool(processus)
+        pool = multiprocessing.get_context("fork").Pool(processus, initializer=_initialiser, initargs=(communes,))
     try:
         groupes = list(_groupes(fichiers))
         en_cours = None
         if pool is not None and groupes:
-            en_cours = pool.map_async(preparer, [c for _r, _n, c in groupes[0]], chunksize=100)
+            en_cours = pool.map_async(_preparer_et_completer, [c for _r, _n, c in groupes[0]], chunksize=100)
         for numero, groupe in enumerate(groupes):
             if pool is not None:
-                lectures = en_cours.get()  # type: ignore[union-attr]
+                completes = en_cours.get()  # type: ignore[union-attr]
                 if numero + 1 < len(groupes):  # the workers read the next group while this one is written
                     suivant = [c for _r, _n, c in groupes[numero + 1]]
-                    en_cours = pool.map_async(preparer, suivant, chunksize=100)
+                    en_cours = pool.map_async(_preparer_et_completer, suivant, chunksize=100)
             else:
-                lectures = [preparer(c) for _r, _n, c in groupe]
-            _importer_groupe(groupe, lectures, resultats, acteur=acteur, epcis=epcis, permis=permis, guichet=guichet)
+                completes, communes = _completer_ici(groupe)
+            _importer_groupe(
+                groupe, completes, resultats, acteur=acteur, epcis=epcis, permis=permis, guichet=guichet,
+                communes=communes,
+            )  # fmt: skip
     finally:
         if pool is not None:
             pool.close()
@@ -119,23 +220,15 @@ def importer_lot(
     return [resultats[i] for i in range(len(fichiers))]
 
 
-def _importer_groupe(groupe, lectures, resultats, *, acteur, epcis, permis, guichet) -> None:
+def _importer_groupe(groupe, completes, resultats, *, acteur, epcis, permis, guichet, communes: Communes) -> None:
     prets: list[_Pret] = []
-    numeros = set()
-    for (rang, nom, contenu), lecture in zip(groupe, lectures, strict=True):
-        if lecture is None:
+    numeros = set()  # of the files read so far, in the order given: only the first file of a number may go fast
+    for (rang, nom, _contenu), complete in zip(groupe, completes, strict=True):
+        if complete is None or complete.lu.numero_national in numeros:
             continue
-        version, document, avertissements, lu = lecture
-        if (
-            lu.type_fichier not in TYPES_CREATION
-            or lu.radiation is not None
-            or lu.renouvellement is not None
-            or lu.dalo is not None
-            or lu.numero_national in numeros
-        ):
-            continue
-        numeros.add(lu.numero_national)
-        prets.append(_Pret(rang, nom, contenu, lu, version, document, avertissements))
+        numeros.add(complete.lu.numero_national)
+        if complete.verifiee is not None:
+            prets.append(_Pret(rang, nom, complete))
     connus = set()
     liste = sorted(numeros)
     for debut in range(0, len(liste), 10_000):
@@ -144,11 +237,11 @@ def _importer_groupe(groupe, lectures, resultats, *, acteur, epcis, permis, guic
                 "numero_national", flat=True
             )
         )
-    prets = [p for p in prets if p.lu.numero_national not in connus]
+    prets = [p for p in prets if p.complete.lu.numero_national not in connus]
     if prets:
         try:
             with transaction.atomic():
-                ecrits = _ecrire(prets, acteur=acteur, permis=permis, guichet=guichet)
+                ecrits = _ecrire(prets, acteur=acteur, permis=permis, guichet=guichet, communes=communes)
         except DatabaseError:
             logger.warning("Import SNE en masse annulé : les fichiers passent un à un.", exc_info=True)
             ecrits = {}
@@ -163,21 +256,14 @@ def _importer_groupe(groupe, lectures, resultats, *, acteur, epcis, permis, guic
                 resultats[rang] = refus
 
 
-def _ecrire(prets: list[_Pret], *, acteur, permis, guichet) -> dict[int, Rapport]:
+def _ecrire(prets: list[_Pret], *, acteur, permis, guichet, communes: Communes) -> dict[int, Rapport]:
     """Write the new demands set-based; the files it cannot take are left to the careful path."""
-    codes = {c for p in prets for c in (*p.lu.communes, p.lu.commune_adresse)}
-    communes: dict[str, tuple[int, int | None, str]] = {}
-    liste = sorted(codes)
-    for debut in range(0, len(liste), 10_000):
-        communes.update(
-            (code, (pk, epci_id, nom))
-            for code, pk, epci_id, nom in Commune.objects.filter(code_insee__in=liste[debut : debut + 10_000])
-            .values_list("code_insee", "pk", "epci_id", "nom")
-        )  # fmt: skip
+    from cil.models import Epci
+
     guichets: dict[int, Guichet | None] = {}
     nouvelles, retenus = [], []
     for pret in prets:
-        lu = pret.lu
+        lu = pret.complete.lu
         epcis_souhaites = [communes[c][1] for c in lu.communes if c in communes and communes[c][1]]
         if epcis_souhaites:
             retenus_epci = [e for e in epcis_souhaites if permis is None or e in permis]
@@ -189,8 +275,6 @@ def _ecrire(prets: list[_Pret], *, acteur, permis, guichet) -> dict[int, Rapport
         else:
             continue
         if epci_id not in guichets:
-            from cil.models import Epci
-
             try:
                 guichets[epci_id] = _guichet(Epci.objects.get(pk=epci_id), guichet)
             except ErreurMetier:
@@ -198,24 +282,13 @@ def _ecrire(prets: list[_Pret], *, acteur, permis, guichet) -> dict[int, Rapport
         guichet_retenu = guichets[epci_id]
         if guichet_retenu is None:
             continue
-        donnees = dict(lu.donnees)
-        adresse = communes.get(lu.commune_adresse)
-        donnees["ville"] = adresse[2] if adresse else lu.commune_adresse
-        avertissements = list(pret.avertissements)
-        if not adresse:
-            avertissements.append(f"commune de l'adresse {lu.commune_adresse} absente du référentiel : code gardé.")
-        inconnues = sorted(set(lu.communes) - set(communes))
-        if inconnues:
-            avertissements.append("communes souhaitées absentes du référentiel : " + ", ".join(inconnues) + ".")
-        pret.avertissements = avertissements
         nouvelles.append(
             {
                 "guichet": guichet_retenu,
-                "donnees": donnees,
+                "verifiee": pret.complete.verifiee,
                 "membres": lu.membres,
                 "ressources": lu.ressources,
                 "communes": [communes[c][0] for c in lu.communes if c in communes],
-                "date_depot": lu.date_depot,
             }
         )
         retenus.append(pret)
@@ -224,41 +297,45 @@ def _ecrire(prets: list[_Pret], *, acteur, permis, guichet) -> dict[int, Rapport
     importe_par = acteur.pk if getattr(acteur, "pk", None) else None
     for i, demande in creees.items():
         pret = retenus[i]
-        lu = pret.lu
+        complete = pret.complete
+        lu = complete.lu
         dossiers.append(
             {
                 "demande_id": demande.pk,
                 "numero_guichet": lu.numero_guichet,
-                "version_interface": pret.version,
+                "version_interface": complete.version,
                 "type_fichier": lu.type_fichier,
                 "date_fichier": lu.date_fichier,
-                "donnees": pret.document["demande"],  # plain JSON values already (rapide: no date nor decimal)
+                "donnees": complete.dossier,
             }
-        )
-        rapport = Rapport(
-            fichier=FichierSne(), demande=demande, creee=True, changements=[], avertissements=pret.avertissements
         )
         journal.append(
             {
                 "nom_fichier": pret.nom[:255],
-                "empreinte": hashlib.sha256(pret.contenu).hexdigest(),
+                "empreinte": complete.empreinte,
                 "importe_par_id": importe_par,
                 "statut": FichierSne.Statut.IMPORTE,
-                "version_interface": pret.version,
+                "version_interface": complete.version,
                 "type_fichier": lu.type_fichier,
                 "numero_national": lu.numero_national,
                 "epci_id": demande.epci_id,
                 "demande_id": demande.pk,
                 "constats": [],
-                "avertissements": pret.avertissements,
-                "resume": rapport.resume[:300],
+                "avertissements": complete.avertissements,
+                "resume": f"demande {demande.numero_national} créée (n° {demande.numero_unique})"[:300],
             }
         )
-        rapports[pret.rang] = rapport
+        rapports[pret.rang] = demande
     copier(DossierSne, dossiers)
-    for (_rang, rapport), ligne, pk in zip(
-        rapports.items(), journal, copier(FichierSne, journal, avec_ids=True) or [None] * len(journal), strict=True
-    ):
-        rapport.fichier = FichierSne(pk=pk, **ligne)
-    logger.info("Import SNE en masse : %s demande(s) créée(s)", len(rapports))
-    return rapports
+    ids = copier(FichierSne, journal, avec_ids=True) or [None] * len(journal)
+    resultat = {}
+    for (rang, demande), ligne, pk in zip(rapports.items(), journal, ids, strict=True):
+        resultat[rang] = Rapport(
+            fichier=FichierSne(pk=pk, **ligne),
+            demande=demande,
+            creee=True,
+            changements=[],
+            avertissements=ligne["avertissements"],
+        )
+    logger.info("Import SNE en masse : %s demande(s) créée(s)", len(resultat))
+    return resultat

@@ -254,3 +254,97 @@ def test_le_resultat_des_processus_est_celui_du_processus_seul():
         p and (p[0], p[1], p[2], p[3].donnees, p[3].membres) for p in seul
     ]
     assert en_pool[-1] is None and all(p is not None for p in en_pool[:-1])
+
+
+def test_les_processus_de_lecture_preparent_l_ecriture_comme_le_processus_seul(monde_demandes):
+    """What the workers hand the writing process (``completer``: the demand checked, the warnings, the national
+    record encoded, the fingerprint) is what this process computes for the same files."""
+    import hashlib
+    import json
+    from multiprocessing import get_context
+
+    from sne import masse
+
+    groupe = [(i, f"{i}.xml", c) for i, c in enumerate([variante(1), variante(2), exemple_brut(), SANS_DATE])]
+    ici, communes = masse._completer_ici(groupe)
+    with get_context("fork").Pool(2, initializer=masse._initialiser, initargs=(masse._referentiel(),)) as pool:
+        en_pool = pool.map(masse._preparer_et_completer, [c for _r, _n, c in groupe])
+    assert [c is None for c in ici] == [c is None for c in en_pool] == [False, False, True, True]
+    champs = [f.attname for f in Demande._meta.concrete_fields if not f.generated]
+    for a, b, (_r, _n, contenu) in zip(ici[:2], en_pool[:2], groupe[:2], strict=True):
+        assert a.avertissements == b.avertissements
+        assert a.dossier == b.dossier and json.loads(a.dossier) == rapide.lire_rapide(contenu).document["demande"]
+        assert a.empreinte == b.empreinte == hashlib.sha256(contenu).hexdigest()
+        assert [getattr(a.verifiee.demande, f) for f in champs] == [getattr(b.verifiee.demande, f) for f in champs]
+        assert a.verifiee.demande.nom_norm  # derived before the write, as ``save`` would
+    # the sample's communes are not in the test referential: the warnings of ``importer_fichier``, on both sides
+    assert communes == {} and any("absente du référentiel" in a for a in ici[0].avertissements)
+
+
+def test_une_demande_que_le_service_refuse_passe_par_le_chemin_prudent(monde_demandes, monkeypatch):
+    """A demand the demands' checks refuse in the worker (``verifier_nouvelle_demande``) is not written by the
+    fast path: its file goes the careful way, which decides and words it."""
+    from django.core.exceptions import ValidationError
+
+    from demandes import services as demandes_services_
+    from sne import masse
+
+    vraie = demandes_services_.verifier_nouvelle_demande
+
+    def verifier(donnees, **kwargs):
+        if donnees["numero_national"] == "03800000000002B38":
+            raise ValidationError({"email": "simulé"})
+        return vraie(donnees, **kwargs)
+
+    monkeypatch.setattr(masse.demandes_services, "verifier_nouvelle_demande", verifier)
+    prudents = []
+
+    def espion(**kwargs):
+        prudents.append(kwargs["nom_fichier"])
+        return importer_fichier(**kwargs)
+
+    monkeypatch.setattr("sne.masse.importer_fichier", espion)
+    resultats = importer_lot([("a.xml", variante(1)), ("b.xml", variante(2))], acteur=monde_demandes.staff)
+    assert prudents == ["b.xml"]
+    assert [r.creee for r in resultats] == [True, True]
+
+
+def test_un_fichier_que_le_chemin_prudent_prend_n_est_pas_double_par_un_suivant_du_meme_numero(
+    monde_demandes, monkeypatch
+):
+    """The first file of a national number that the careful path must take (here a renewal, then a demand the
+    checks refuse) keeps its place: a later file of the same number in the group goes the careful way after it,
+    and the database ends as with the files one by one."""
+    from django.core.exceptions import ValidationError
+
+    from sne import masse
+
+    renouvellement = variante(9, exemple_complete("REN", apres_date_creation="")).replace(
+        b"</ns1:personnePhysique>",
+        b"</ns1:personnePhysique><ns1:renouvellement><ns1:dateRenouvellement>2019-03-01</ns1:dateRenouvellement>"
+        b"</ns1:renouvellement>",
+    )
+    fichiers = [("ren.xml", renouvellement), ("cre.xml", variante(9)), ("refusee.xml", variante(8)),
+                ("apres.xml", variante(8).replace(b"Jean8<", b"Jeanne<"))]  # fmt: skip
+    attendu_resultats = resume(un_a_un(fichiers, monde_demandes.staff))
+    attendu = etat()
+    vider()
+    vraie = masse.demandes_services.verifier_nouvelle_demande
+
+    def verifier(donnees, **kwargs):
+        if donnees["numero_national"] == "03800000000008B38":
+            raise ValidationError({"email": "simulé"})
+        return vraie(donnees, **kwargs)
+
+    monkeypatch.setattr(masse.demandes_services, "verifier_nouvelle_demande", verifier)
+    prudents = []
+
+    def espion(**kwargs):
+        prudents.append(kwargs["nom_fichier"])
+        return importer_fichier(**kwargs)
+
+    monkeypatch.setattr("sne.masse.importer_fichier", espion)
+    resultats = importer_lot(fichiers, acteur=monde_demandes.staff)
+    assert prudents == ["ren.xml", "cre.xml", "refusee.xml", "apres.xml"]
+    assert resume(resultats) == attendu_resultats
+    assert etat() == attendu

@@ -289,7 +289,7 @@ LISTES_ATTRIBUTIONS = [
     Liste("api-logements", "bailleur", 5, _resultats, autres=["LOG-"]),
     Liste("api-vacances", "bailleur", 6, _resultats, autres=["LOG-"]),
     Liste("politique:documents", "epci", 7, lambda r: r.context["territoires"][0]["documents"]),
-    Liste("politique:cibles", "epci", 23, lambda r: r.context["lignes"], ANNEE, rechauffer=True),
+    Liste("politique:cibles", "epci", 24, lambda r: r.context["lignes"], ANNEE, rechauffer=True),
     Liste("core:exports", "epci", 4, lambda r: r.context["exports"]),
 ]
 
@@ -377,7 +377,7 @@ LISTES_DEMANDES = [
     Liste("demandes:journal", "dpo", 8, _page),
     Liste("demandes:grilles", "staff", 6, lambda r: r.context["territoires"][0]["grilles"]),
     Liste("api-demande-list", "staff", 8, _resultats),
-    Liste("demandes:fiche", "staff", 28, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
+    Liste("demandes:fiche", "staff", 29, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
     # a platform administrator: the territories run on the platform (reception point or grid), one query of grids
     Liste("demandes:grilles", "admin", 8, lambda r: r.context["territoires"], absents=False),
 ]

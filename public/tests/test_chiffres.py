@@ -10,11 +10,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from demandes import selectors as demandes_selectors
-from demandes.models import Demande
-from cil import secret as rules
+from cil import secret
 from cil.models import RegleSecret
 from cil.selectors import regle_secret
+from demandes import selectors as demandes_selectors
+from demandes.models import Demande
 from public import chiffres, selectors, services
 from public.models import ChiffresPublics
 
@@ -117,12 +117,12 @@ def _verifie_secret(lignes, seuil, codes, siren):
         publiees = _valeurs_publiees(lignes, champ)
         valeurs, masques = {}, set()
         for (code, typo), v in publiees.items():
-            cle = (rules.TOTAL if code == siren else code, typo)
+            cle = (secret.TOTAL if code == siren else code, typo)
             valeurs[cle] = 0 if v == chiffres.SECRET else v
             if v == chiffres.SECRET:
                 masques.add(cle)
-        relations = rules.relations_grille(codes, chiffres.TYPOLOGIES, colonnes_additives=additives)
-        assert not rules.recalculables(valeurs, relations, masques)
+        relations = secret.relations_grille(codes, chiffres.TYPOLOGIES, colonnes_additives=additives)
+        assert not secret.recalculables(valeurs, relations, masques)
         for relation in relations:
             assert sum(m in masques for m in relation.membres) != 1
 

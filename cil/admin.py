@@ -13,7 +13,7 @@ staff and changed by superusers only (``lignes_nationales = True``).
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from . import permissions
@@ -30,6 +30,7 @@ from .models import (
     Qpv,
     Quartier,
     ReferentielQuartiers,
+    RegleSecret,
     Reservataire,
     Secteur,
     SeuilQuartile,
@@ -125,6 +126,23 @@ class TerritoireScopedAdmin(ChoixScopesMixin, admin.ModelAdmin):
         if self.partage:
             return False
         return not (self.lignes_nationales and obj is not None and getattr(obj, f"{self.epci_field}_id") is None)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if (
+            formfield is not None
+            and self.lignes_nationales
+            and db_field.name == self.epci_field
+            and not _superuser(request)
+        ):
+            # an empty territory would make a national row, which applies to every territory: superusers only
+            formfield.required = True
+        return formfield
+
+    def save_model(self, request, obj, form, change):
+        if self.lignes_nationales and not _superuser(request) and getattr(obj, f"{self.epci_field}_id") is None:
+            raise PermissionDenied("Seul un superutilisateur enregistre une valeur nationale.")
+        super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request, *args):
         return self._modifiable(request, None) and super().has_add_permission(request, *args)
@@ -412,6 +430,17 @@ class SeuilQuartileAdmin(TerritoireScopedAdmin):
     list_display = ("epci", "annee", "seuil_q1", "arrete", "modifie_le")
     list_filter = ("annee",)
     search_fields = ("epci__nom", "epci__siren")
+    autocomplete_fields = ("epci",)
+
+
+@admin.register(RegleSecret)
+class RegleSecretAdmin(TerritoireScopedAdmin):
+    """The statistical-secrecy rule (Platform decision 11): a territory's own rules, changed by its EPCI staff;
+    the platform's rule (no territory) read by them, changed by superusers only."""
+
+    lignes_nationales = True
+    list_display = ("__str__", "epci", "seuil", "date_debut", "date_fin")
+    list_filter = (FILTRE_EPCI,)
     autocomplete_fields = ("epci",)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -394,6 +395,45 @@ class TauxLegal(models.Model):
 
     def clean(self):
         verifie_periode(self, objectif=self.objectif)
+
+
+class RegleSecret(models.Model):
+    """Statistical secrecy of every output that leaves the EPCI's staff (docs/droit/regles.md, Platform decision
+    11): counts below ``seuil`` are masked, with secondary masking (the pure ``cil.secret.masquer``). A setting of
+    the territory, with its dates and source; a row without territory is the platform's rule, for the days a
+    territory has no rule of its own in force. Read by ``cil.selectors.regle_secret`` only (formerly
+    ``public.RegleSecret``: table and rows moved by migration ``cil.0010``)."""
+
+    epci = models.ForeignKey(
+        Epci,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="territoire",
+        help_text="Vide : la règle de la plateforme, pour les territoires qui n'en ont pas.",
+    )
+    seuil = models.PositiveSmallIntegerField(
+        "seuil", default=10, validators=[MinValueValidator(1)], help_text="Les effectifs inférieurs sont masqués."
+    )
+    date_debut = models.DateField("en vigueur du")
+    date_fin = models.DateField("au", null=True, blank=True)
+    source = models.TextField("source")
+
+    class Meta:
+        verbose_name = "règle du secret statistique"
+        verbose_name_plural = "règles du secret statistique"
+        ordering = ["-date_debut", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(seuil__gte=1), name="regle_secret_seuil_positif"),
+            *constraints_periode("regle_secret", []),
+        ]
+
+    def __str__(self) -> str:
+        return f"Effectifs inférieurs à {self.seuil} masqués depuis le {self.date_debut:%d/%m/%Y}"
+
+    def clean(self):
+        verifie_periode(self, epci=self.epci_id)
 
 
 class CibleLocale(models.Model):

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from .models import (
     CibleLocale,
@@ -15,6 +15,7 @@ from .models import (
     NoteQuartier,
     Objectif,
     ReferentielQuartiers,
+    RegleSecret,
     ResultatQuartier,
     SeuilQuartile,
     TauxLegal,
@@ -73,6 +74,46 @@ def seuil_applicable(epci: Epci, annee: int) -> SeuilApplique:
     if previous:
         return SeuilApplique(annee, previous.annee, previous.seuil_q1, True, previous.arrete, previous.source)
     return SeuilApplique(annee, None, None, True)
+
+
+# --- Statistical secrecy (docs/droit/regles.md, Platform decision 11) ---------------------------------------------
+
+SEUIL_SECRET_DEFAUT = 10  # Platform decision 11, when no rule is recorded at all
+
+
+@dataclass(frozen=True)
+class Regle:
+    """The secrecy rule applied to an output: its threshold and the sentence that states it to the reader."""
+
+    seuil: int
+    texte: str
+
+
+def regle_secret(epci: Epci | int | None, jour: dt.date) -> Regle:
+    """The secrecy rule in force on ``jour`` for ``epci``: the territory's own rule in force that day, else the
+    platform's (a row without territory), else the default of 10. Another territory's rows are never read.
+
+    One query: the rows in force that day of this territory or of the platform, the territory's first."""
+    epci_id = epci.pk if isinstance(epci, Epci) else epci
+    regle = (
+        RegleSecret.objects.filter(Q(epci_id=epci_id) | Q(epci__isnull=True))
+        .filter(date_debut__lte=jour)
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
+        .order_by(F("epci_id").asc(nulls_last=True), "-date_debut", "-pk")
+        .first()
+    )
+    if regle is None:
+        seuil, origine = SEUIL_SECRET_DEFAUT, "règle par défaut de la plateforme, aucune règle n'étant enregistrée"
+    else:
+        seuil = regle.seuil
+        qui = "règle de la plateforme" if regle.epci_id is None else "règle du territoire"
+        origine = f"{qui}, en vigueur depuis le {regle.date_debut:%d/%m/%Y}"
+    texte = (
+        f"Les effectifs inférieurs à {seuil} sont masqués, ainsi que d'autres cases choisies pour qu'aucune case "
+        f"masquée ne puisse être recalculée à partir des totaux ; les délais et les parts calculés sur un effectif "
+        f"masqué le sont aussi ({origine})."
+    )
+    return Regle(seuil, texte)
 
 
 # --- The neighbourhood index (docs/quartiers.md) ------------------------------------------------------------------

@@ -36,6 +36,7 @@ def fiche_information(demande, *, lecture) -> bytes:
         .distinct()[:20]
     )
     guichets = Guichet.objects.filter(epci_id=demande.epci_id, enregistreur=True).select_related("commune")[:12]
+    positions = selectors.positions_demande(demande, today) if demande.est_active else []
     contexte = {
         "demande": demande,
         "today": today,
@@ -47,7 +48,8 @@ def fiche_information(demande, *, lecture) -> bytes:
         "delai_entretien": delais.delai_max_entretien_jours,
         # R. 441-2-17: the score, the position among similar demands, the observed waiting time
         "cotation": selectors.cotation_expliquee(demande, today, lecture=lecture) if demande.est_active else None,
-        "positions": selectors.positions_demande(demande, today) if demande.est_active else [],
+        "positions": positions,
+        "regle_secret": selectors.regle_appliquee(positions),
     }
     return _render("demandes/print/fiche_information.html", contexte)
 

@@ -23,6 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Round, TruncMonth
 from django.db.models.lookups import LessThanOrEqual
 
+from cil.secret import sous_le_seuil
+from cil.selectors import regle_secret
 from core.db import Percentile, ordre_fr
 
 from . import rules
@@ -788,7 +790,16 @@ class PositionDemande:
     pct_derriere: int | None  # share of similar demands (this one included) whose score is lower or equal
     delai_median_mois: float | None  # None: masked (fewer than the secrecy threshold) or nothing observed
     attributions_observees: int
-    masque: bool
+    masque: bool  # the waiting time is masked by statistical secrecy
+    rang_masque: bool = False  # the rank is masked: fewer similar demands than the secrecy threshold
+    total_masque: bool = False  # the number of similar demands is below the threshold: not shown to the public
+    seuil_secret: int = 0  # the threshold of the secrecy rule applied
+    regle_secret: str = ""  # the secrecy rule applied (cil.selectors.regle_secret), stated where a figure is masked
+
+
+def regle_appliquee(positions: list[PositionDemande]) -> str:
+    """The secrecy rule to state under the positions, when one of their figures is masked; else ""."""
+    return next((p.regle_secret for p in positions if p.masque or p.rang_masque or p.total_masque), "")
 
 
 def _similaires(demande: Demande, communes: list[int], typologie: str) -> QuerySet:
@@ -816,15 +827,16 @@ def positions_demande(demande: Demande, jour: dt.date, *, limite: int = 4) -> li
     """Per wished commune (at most ``limite``) and the first wished typology: the demand's rank among similar
     active demands (same commune and typology wished), and the observed waiting time there. The ranks, and the
     allocations observed with their median wait, are counted for every commune at once: two grouped queries,
-    whatever the number of communes."""
-    from django.conf import settings
-
+    whatever the number of communes. Statistical secrecy: the platform's rule in force for the demand's territory on
+    ``jour`` (``cil.selectors.regle_secret``, Platform decision 11): a rank among fewer similar demands than its
+    threshold, or a median of fewer allocations, is not given."""
     from attributions.selectors import duree_attente
 
     typologie = (demande.typologies or [None])[0]
     if typologie is None:
         return []
-    seuil = getattr(settings, "SECRET_STATISTIQUE_SEUIL", 5)
+    regle = regle_secret(demande.epci_id, jour)
+    seuil = regle.seuil
     communes = list(demande.communes_souhaitees.order_by(ordre_fr("nom"))[:limite])
     ids = [c.pk for c in communes]
     similaires = _similaires(demande, ids, typologie).order_by().values("communes_souhaitees")
@@ -848,12 +860,10 @@ def positions_demande(demande: Demande, jour: dt.date, *, limite: int = 4) -> li
     for commune in communes:
         chiffres = par_commune.get(commune.pk, {})
         total = chiffres.get("total", 0)
-        masque_position = total < seuil
+        masque_position = total == 0 or sous_le_seuil(total, seuil)
         n = observees.get(commune.pk, {}).get("n", 0)
-        if n == 0 or n < seuil:
-            median, masque = None, n > 0
-        else:
-            median, masque = round(observees[commune.pk]["mediane_jours"] / 30.4375, 1), False
+        masque = sous_le_seuil(n, seuil)
+        median = None if n == 0 or masque else round(observees[commune.pk]["mediane_jours"] / 30.4375, 1)
         rang_ = None if demande.score is None or masque_position else chiffres["devant"] + 1
         pct = None if rang_ is None or not total else round(100 * chiffres["derriere_ou_egaux"] / total)
         resultat.append(
@@ -866,6 +876,10 @@ def positions_demande(demande: Demande, jour: dt.date, *, limite: int = 4) -> li
                 delai_median_mois=median,
                 attributions_observees=n,
                 masque=masque,
+                rang_masque=demande.score is not None and masque_position,
+                total_masque=sous_le_seuil(total, seuil),
+                seuil_secret=seuil,
+                regle_secret=regle.texte,
             )
         )
     return resultat

@@ -12,8 +12,8 @@ query grouped by landlord, one grouped by reservation holder, the EPCI's line is
 
 The table at the indicators' reference date is stored each night with them (``CalculIndicateurs.tableau_etat``,
 written by ``services.calculer_indicateurs``) and the page reads it (``lire``); another day is computed in the
-request. Beyond the EPCI's staff the table is masked by the platform's statistical-secrecy rule
-(``observatoire.secret``: the public pages' threshold and masking).
+request. Beyond the EPCI's staff the table is masked by the platform's statistical-secrecy rule (the rule in force,
+``cil.selectors.regle_secret``, and the masking ``cil.secret.masquer``, as on the public pages).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from django.db.models import Count, Q, QuerySet
 from attributions import rules
 from attributions.models import DecisionCaleol
 from attributions.selectors import q_attribution, q_premier_quartile, q_prioritaire, seuil_pour
+from cil import secret
 from cil.models import Epci
-
-from . import secret
+from cil.selectors import regle_secret
 
 # The publics of the table, in the order of its columns, with their label.
 PUBLICS = {
@@ -275,9 +275,9 @@ def relations(tableau: TableauEtat) -> list[secret.Relation]:
 def appliquer_secret(tableau: TableauEtat, aujourd_hui: dt.date) -> TableauEtat:
     """Record on ``tableau`` the cells that the rule in force on ``aujourd_hui`` masks (the whole table's, so that
     a landlord's line is masked as it is in the table the CIL members read)."""
-    regle = secret.regle(tableau.epci, aujourd_hui)
+    regle = regle_secret(tableau.epci, aujourd_hui)
     valeurs = {ligne.cle_cellule(cle): ligne.chiffres[cle] for ligne in tableau.lignes for cle in CLES}
-    tableau.masques = secret.cellules_masquees(valeurs, relations(tableau), regle.seuil)
+    tableau.masques = secret.masquer(valeurs, relations(tableau), regle.seuil)
     tableau.seuil_secret = regle.seuil
     tableau.regle_secret = regle.texte
     return tableau

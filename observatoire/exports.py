@@ -100,8 +100,8 @@ def classeur_bilan(bilan: Bilan):
         ("Établi par", bilan.auteur or "–"),
         (
             "Secret statistique",
-            f"Effectifs de 1 à {bilan.methode['secret'] - 1} masqués (« < {bilan.methode['secret']} ») dans les "
-            "tableaux par commune et par secteur, avec les cases qui permettraient de les retrouver.",
+            f"{bilan.methode['regle_secret']} Dans ce bilan : « < {bilan.methode['secret']} » dans les "
+            "tableaux par commune et par secteur.",
         ),
     ]
     for i, (cle, valeur) in enumerate(infos, start=1):

@@ -1,7 +1,7 @@
 """The State's table (observatoire.etat) as CSV and XLSX, written by core.exports: one row per line of the table
 (the territory, then each landlord, then each reservation holder), for each public its number of allocations,
 those in QPV and their share (a fraction: a percentage cell in XLSX), and the unknown situations. A figure masked
-for the reader (statistical secrecy, observatoire.secret) is written "s", as on the page."""
+for the reader (statistical secrecy, cil.secret) is written "s", as on the page."""
 
 from __future__ import annotations
 

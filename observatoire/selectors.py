@@ -6,8 +6,9 @@ balance sheet shows exactly the dashboard's figures. The breakdowns of the flow 
 by reservation holder, typology, financing, QPV, commune, construction period) and the waiting times
 are conditional aggregations in SQL on the same counted allocations (``q_decision_comptee``).
 
-Statistical secrecy (``settings.SECRET_STATISTIQUE_SEUIL``): counts of 1 to seuil - 1 that describe
-households in a small geographic cell (commune, sector) are masked, with secondary suppression; the
+Statistical secrecy: the platform's one rule (Platform decision 11), the rule in force for the territory on the day
+the balance sheet is made (``cil.selectors.regle_secret``, stated in the method section): counts of 1 to seuil - 1
+that describe households in a small geographic cell (commune, sector) are masked, with secondary suppression; the
 legal objectives of the EPCI, of each landlord and of each reservation holder are never masked.
 """
 
@@ -18,7 +19,6 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Case, CharField, Count, F, FloatField, Q, Value, When
 from django.utils import timezone
@@ -34,7 +34,8 @@ from attributions.selectors import (
     q_decision_comptee,
 )
 from cil.models import Bailleur, CibleLocale, Epci, Reservataire, SeuilQuartile, TauxLegal
-from cil.selectors import classement_au
+from cil.secret import sous_le_seuil
+from cil.selectors import Regle, classement_au, regle_secret
 from core.db import cle_fr, ordre_fr
 
 from . import formats
@@ -64,10 +65,6 @@ LIBELLES_COURTS = {
 # the year's allocations, set this to a callable ``(epci, annee, decisions_queryset) -> list[tuple[str, int]]``
 # (label of the criterion, number of allocations) and the balance sheet prints the table.
 FOURNISSEUR_CRITERES = None
-
-
-def seuil_secret() -> int:
-    return int(getattr(settings, "SECRET_STATISTIQUE_SEUIL", 5))
 
 
 # --- SQL helpers ------------------------------------------------------------------------------
@@ -292,7 +289,7 @@ def _cellules_objectifs(ligne: dict, *, secret: int | None) -> list:
     for code in ("hors_qpv", "qpv", "prioritaires", "mutations"):
         ind = ligne[code]
         base, num, taux = ind["base"], ind["numerateur"], _taux(ind)
-        if secret and (0 < num < secret or 0 < base - num < secret):
+        if secret and (sous_le_seuil(num, secret) or sous_le_seuil(base - num, secret)):
             num = masque(1, secret)
             taux = num
         cells += [base, num, taux]
@@ -591,7 +588,7 @@ def delais_attente(comptees, dimension: str, *, secret: int, titre: str) -> Tabl
 
     lignes = []
     for label, n, moyenne, mediane in groupes:
-        if 0 < n < secret:
+        if sous_le_seuil(n, secret):
             lignes.append([label or "Non renseigné", masque(n, secret), masque(n, secret), masque(n, secret)])
         else:
             lignes.append([label or "Non renseigné", n, mois(moyenne), mois(mediane)])
@@ -656,7 +653,7 @@ def _criteres(epci, annee, comptees, secret) -> Section:
     return section
 
 
-def _methode(epci: Epci, annee: int, resultat: dict, decisions_annee, secret: int) -> dict:
+def _methode(epci: Epci, annee: int, resultat: dict, decisions_annee, regle: Regle) -> dict:
     seuils = list(SeuilQuartile.objects.filter(epci=epci).order_by("-annee")[:4])
     fin, debut = dt.date(annee, 12, 31), dt.date(annee, 1, 1)
     taux = list(TauxLegal.objects.filter(date_debut__lte=fin).exclude(date_fin__lt=debut).order_by("objectif"))
@@ -705,7 +702,8 @@ def _methode(epci: Epci, annee: int, resultat: dict, decisions_annee, secret: in
             for lot in lots
         ],
         "saisies": saisies,
-        "secret": secret,
+        "secret": regle.seuil,
+        "regle_secret": regle.texte,
     }
 
 
@@ -804,7 +802,8 @@ def bilan(
         raise ValueError("Le bilan d'un bailleur nécessite un bailleur.")
     if kind == RESERVATAIRE and reservataire is None:
         raise ValueError("Le bilan d'un réservataire nécessite un réservataire.")
-    secret = seuil_secret()
+    regle = regle_secret(epci, timezone.localdate())
+    secret = regle.seuil
     queryset = _decisions(kind, bailleur, reservataire)
     organisations = {
         "bailleur": {bailleur.pk} if bailleur is not None else set(),
@@ -855,7 +854,7 @@ def bilan(
             )
         )
         note_secret = (
-            f"Effectifs de 1 à {secret - 1} masqués (« < {secret} »), ainsi que les cases et taux qui "
+            f"Effectifs inférieurs à {secret} masqués (« < {secret} »), ainsi que les cases et taux qui "
             "permettraient de les retrouver."
         )
         sections.append(
@@ -1001,7 +1000,7 @@ def bilan(
         precedent=precedent,
         synthese=synthese,
         sections=sections,
-        methode=_methode(epci, annee, resultat, decisions_annee, secret),
+        methode=_methode(epci, annee, resultat, decisions_annee, regle),
         genere_le=timezone.localtime(),
         auteur=auteur,
         bailleur=bailleur,

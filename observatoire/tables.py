@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from attributions.rules import taux_affiche
+from cil.secret import sous_le_seuil
 
 from . import formats
 
@@ -125,10 +126,10 @@ def texte_cellule(valeur, type_: str) -> str:
 
 
 def masque(n: int | None, seuil: int):
-    """A count between 1 and seuil - 1 is masked; 0 and larger counts are shown."""
+    """A count between 1 and seuil - 1 is masked; 0 and larger counts are shown (``cil.secret.sous_le_seuil``)."""
     if n is None:
         return None
-    return Masque(seuil) if 0 < n < seuil else n
+    return Masque(seuil) if sous_le_seuil(n, seuil) else n
 
 
 def _masquer_un_autre(cellules: list[tuple[int, object]], seuil: int) -> list[int]:

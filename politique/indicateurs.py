@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attributions import rules as arules
+from cil.secret import sous_le_seuil
+from cil.selectors import Regle, regle_secret
 from core.pourcentages import texte_pourcentage
 
 from . import rules
@@ -46,13 +48,20 @@ class Mesure:
 
 @dataclass
 class Contexte:
-    """What the measures of one page or report share: the territory, the year read, and a cache of the
-    objectives engine's results (one computation per year for every indicator)."""
+    """What the measures of one page or report share: the territory, the year read, a cache of the objectives
+    engine's results (one computation per year for every indicator) and the secrecy rule in force."""
 
     epci: object
     annee: int
     maintenant: dt.datetime = field(default_factory=timezone.now)
     _objectifs: dict = field(default_factory=dict)
+    _regle: Regle | None = None
+
+    def regle_secret(self) -> Regle:
+        """The platform's secrecy rule in force for the territory on the day the figures are read (one query)."""
+        if self._regle is None:
+            self._regle = regle_secret(self.epci, timezone.localdate(self.maintenant))
+        return self._regle
 
     def objectifs(self, annee: int) -> dict | None:
         from attributions.selectors import ObjectifsIndisponibles
@@ -90,12 +99,6 @@ def _portee(indicateur) -> tuple[str, int | None]:
     return "epci", None
 
 
-def _secret() -> int:
-    from observatoire.selectors import seuil_secret
-
-    return seuil_secret()
-
-
 # --- Objectives A, B, C and the share of transfers (attributions.selectors.calcule_objectifs_epci) -----------
 
 LISTES = {"bailleur": "bailleurs", "commune": "communes", "secteur": "secteurs", "reservataire": "reservataires"}
@@ -118,9 +121,10 @@ def _objectif(code: str):
             ligne = (lignes[0] if champ == "reservataire" else lignes[0][code]) if lignes else None
         base, num = (ligne["base"], ligne["numerateur"]) if ligne else (0, 0)
         cible = indicateur.valeur_cible
-        if champ in ("commune", "secteur") and any(0 < n < _secret() for n in (base, num, base - num)):
-            return Mesure(None, f"< {_secret()}", periode=periode, date=contexte.maintenant,
-                          remarque=f"Secret statistique : effectifs inférieurs à {_secret()}.")  # fmt: skip
+        regle = contexte.regle_secret() if champ in ("commune", "secteur") else None
+        if regle is not None and any(sous_le_seuil(n, regle.seuil) for n in (base, num, base - num)):
+            return Mesure(None, f"< {regle.seuil}", periode=periode, date=contexte.maintenant,
+                          remarque=f"Secret statistique : {regle.texte}")  # fmt: skip
         params = {"epci": contexte.epci.siren, "annee": annee, "objectif": code, "part": "numerateur"}
         if pk is not None:
             params[champ] = pk
@@ -146,7 +150,7 @@ def _objectif(code: str):
 
 def _delai_median(indicateur, contexte: Contexte) -> Mesure:
     from attributions.selectors import decisions_de_l_annee, q_decision_comptee
-    from observatoire.selectors import delais_attente, seuil_secret
+    from observatoire.selectors import delais_attente
 
     annee = _annee(indicateur, contexte)
     comptees = decisions_de_l_annee(contexte.epci, annee).filter(q_decision_comptee(annee))
@@ -155,13 +159,13 @@ def _delai_median(indicateur, contexte: Contexte) -> Mesure:
         comptees = comptees.filter(commune_id=pk)
     elif champ == "secteur":
         comptees = comptees.filter(commune__in=indicateur.secteur.communes.all())
-    secret = seuil_secret()
-    tableau = delais_attente(comptees, "commune", secret=secret, titre="")
+    regle = contexte.regle_secret()
+    tableau = delais_attente(comptees, "commune", secret=regle.seuil, titre="")
     n, _moyenne, mediane = (tableau.total[1], tableau.total[2], tableau.total[3]) if tableau.total else (0, None, None)
     periode = f"attributions de {annee}"
-    if 0 < n < secret:
-        return Mesure(None, f"< {secret} attributions", base=n, periode=periode, date=contexte.maintenant,
-                      remarque=f"Secret statistique : moins de {secret} attributions.")  # fmt: skip
+    if sous_le_seuil(n, regle.seuil):
+        return Mesure(None, f"< {regle.seuil} attributions", base=n, periode=periode, date=contexte.maintenant,
+                      remarque=f"Secret statistique : {regle.texte}")  # fmt: skip
     if mediane is None:
         return Mesure(None, "–", base=0, periode=periode, date=contexte.maintenant, remarque="Aucune attribution.")
     valeur = Decimal(str(round(mediane, 1)))

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from cil.secret import sous_le_seuil
+from cil.selectors import Regle
 from core.pourcentages import texte_pourcentage
 
 from . import indicateurs, rules
@@ -78,6 +80,7 @@ class Suivi:
     orientations: list[dict] = field(default_factory=list)
     cibles: list[dict] = field(default_factory=list)
     cibles_indisponibles: str = ""
+    regle_secret: str = ""  # the secrecy rule applied, when a local target's result is masked
     calcule_le: dt.datetime | None = None
 
     @property
@@ -143,25 +146,26 @@ def suivi(version: VersionDocument, *, annee: int, avec_chiffres: bool, aujourd_
             )
         else:
             versions = set(version.document.versions.values_list("pk", flat=True))
+            regle = contexte.regle_secret()
             resultat.cibles = [
-                presente_cible(c) for c in objectifs_annee["cibles_locales"] if c["version_id"] in versions
+                presente_cible(c, regle) for c in objectifs_annee["cibles_locales"] if c["version_id"] in versions
             ]
+            if any(c["masque"] for c in resultat.cibles):
+                resultat.regle_secret = regle.texte
     return resultat
 
 
-def presente_cible(resultat: dict) -> dict:
+def presente_cible(resultat: dict, regle: Regle) -> dict:
     """A local target's result for readers outside the EPCI staff: the legal target as text, and small counts of a
-    commune or a sector masked (docs/droit/regles.md, Platform decision 11)."""
-    from observatoire.selectors import seuil_secret
-
-    secret = seuil_secret()
+    commune or a sector masked by the platform's secrecy rule ``regle`` (docs/droit/regles.md, Platform decision 11,
+    ``cil.selectors.regle_secret``)."""
     base, num = resultat["base"], resultat["numerateur"]
-    petits = any(0 < n < secret for n in (base, num, base - num))
+    petits = any(sous_le_seuil(n, regle.seuil) for n in (base, num, base - num))
     return {
         **resultat,
         "cible_legale_texte": texte_pourcentage(resultat["cible_legale"]),
         "masque": resultat["perimetre"]["type"] in ("COMMUNE", "SECTEUR") and petits,
-        "secret": secret,
+        "secret": regle.seuil,
     }
 
 

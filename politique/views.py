@@ -522,13 +522,17 @@ def cibles(request, form=None, status=200):
     chiffres = permissions.can_view_figures(request.user, epci)
     resultats = {}
     indisponible = ""
+    regle_appliquee = ""
     if chiffres:
         contexte = indicateurs.Contexte(epci=epci, annee=annee)
         objectifs = contexte.objectifs(annee)
         if objectifs is None:
             indisponible = "Aucun seuil du premier quartile n'est chargé : les résultats ne peuvent pas être calculés."
         else:
-            resultats = {c["id"]: selectors.presente_cible(c) for c in objectifs["cibles_locales"]}
+            regle = contexte.regle_secret()
+            resultats = {c["id"]: selectors.presente_cible(c, regle) for c in objectifs["cibles_locales"]}
+            if any(r["masque"] for r in resultats.values()):
+                regle_appliquee = regle.texte
     lignes = [{"cible": c, "resultat": resultats.get(c.pk)} for c in selectors.cibles_du_territoire(epci, annee=annee)]
     if gerer and form is None:
         form = forms.CibleLocaleForm(epci=epci)
@@ -541,6 +545,7 @@ def cibles(request, form=None, status=200):
         "gerer": gerer,
         "chiffres": chiffres,
         "indisponible": indisponible,
+        "regle_secret": regle_appliquee,
         "form": form,
         "journal": JournalPolitique.objects.filter(epci=epci, objet="ciblelocale").select_related("acteur")[:20]
         if gerer

@@ -2,14 +2,7 @@ from django.contrib import admin
 
 from cil.admin import TerritoireScopedAdmin
 
-from .models import ChiffresPublics, RegleSecret
-
-
-@admin.register(RegleSecret)
-class RegleSecretAdmin(TerritoireScopedAdmin):
-    lignes_nationales = True
-    list_display = ("__str__", "epci", "seuil", "date_debut", "date_fin")
-    autocomplete_fields = ("epci",)
+from .models import ChiffresPublics
 
 
 @admin.register(ChiffresPublics)

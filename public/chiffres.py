@@ -12,8 +12,9 @@ Everything is counted in SQL, a few grouped queries per territory (no row read i
 * waiting time of the households housed: lease date (else decision date) minus filing date, median and 80th
   percentile per cell with ``core.db.Percentile`` (PostgreSQL's percentile_cont, the same on SQLite).
 
-``tableau_publie`` then masks the counts (``public.rules``) and returns the open-data rows
-(``public/schema/chiffres-communes-typologies.json``), masked values as ``SECRET``.
+``tableau_publie`` then masks the counts (``cil.secret``: the platform's one masking, with the threshold of the rule in
+force) and returns the open-data rows (``public/schema/chiffres-communes-typologies.json``), masked values as
+``SECRET``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from django.db.models.lookups import Exact, In
 from attributions.models import DecisionCaleol
 from attributions.rules import TypeDecision
 from attributions.selectors import duree_attente, q_premier_quartile
+from cil import secret
 from cil.models import Commune, Epci
 from cil.selectors import seuil_applicable
 from core.db import Percentile, ordre_fr
@@ -45,11 +47,9 @@ from demandes.models import Demande
 from demandes.rules import add_months
 from demandes.selectors import q_demande_premier_quartile, q_en_cours
 
-from . import rules
-
 TYPOLOGIES = ["T1", "T2", "T3", "T4", "T5+"]
-LIBELLES_TYPOLOGIES = {"T1": "T1", "T2": "T2", "T3": "T3", "T4": "T4", "T5+": "T5 et plus", rules.TOTAL: "Ensemble"}
-ENSEMBLE = rules.TOTAL
+LIBELLES_TYPOLOGIES = {"T1": "T1", "T2": "T2", "T3": "T3", "T4": "T4", "T5+": "T5 et plus", secret.TOTAL: "Ensemble"}
+ENSEMBLE = secret.TOTAL
 SECRET = "s"  # a masked value, in the stored rows and the CSV (the schema's missing value for secrecy)
 JOURS_PAR_MOIS = 365.25 / 12
 FENETRE_MOIS = 12
@@ -154,7 +154,7 @@ def agreger(epci: Epci, jour: dt.date) -> Agregats:
         _ajoute_demandes(ag, r["commune__code_insee"], r["typo"], r)
     # the territory's row: each demand once, whatever the communes it wishes
     for r in en_cours.order_by().values("typo").annotate(**compteurs):
-        _ajoute_demandes(ag, rules.TOTAL, r["typo"], r)
+        _ajoute_demandes(ag, secret.TOTAL, r["typo"], r)
 
     # allocations: four groupings (cell, commune, typology, whole territory) for the percentiles
     attrib = attributions_12_mois(epci, jour).filter(commune__code_insee__in=codes)
@@ -174,7 +174,7 @@ def agreger(epci: Epci, jour: dt.date) -> Agregats:
     for groupe in (("commune__code_insee", "typo"), ("commune__code_insee",), ("typo",), ()):
         qs = attrib.order_by().values(*groupe).annotate(**mesures) if groupe else [attrib.aggregate(**mesures)]
         for r in qs:
-            cle = (r.get("commune__code_insee", rules.TOTAL), r.get("typo", rules.TOTAL))
+            cle = (r.get("commune__code_insee", secret.TOTAL), r.get("typo", secret.TOTAL))
             if groupe == ("commune__code_insee", "typo"):
                 ag.attributions[cle] += r["n"]
                 if ag.q1_attributions is not None:
@@ -198,26 +198,26 @@ def _marges(ag: Agregats, codes: list[str]) -> None:
     for table in (ag.demandes, ag.anciennes, ag.q1_demandes, ag.attributions, ag.q1_attributions):
         if table is None:
             continue
-        for code in [*codes, rules.TOTAL]:
-            table[(code, rules.TOTAL)] = sum(table[(code, t)] for t in TYPOLOGIES)
+        for code in [*codes, secret.TOTAL]:
+            table[(code, secret.TOTAL)] = sum(table[(code, t)] for t in TYPOLOGIES)
     for table in (ag.attributions, ag.q1_attributions):
         if table is None:
             continue
         for t in TYPOLOGIES:
-            table[(rules.TOTAL, t)] = sum(table[(c, t)] for c in codes)
-        table[(rules.TOTAL, rules.TOTAL)] = sum(table[(rules.TOTAL, t)] for t in TYPOLOGIES)
+            table[(secret.TOTAL, t)] = sum(table[(c, t)] for c in codes)
+        table[(secret.TOTAL, secret.TOTAL)] = sum(table[(secret.TOTAL, t)] for t in TYPOLOGIES)
 
 
 def _cles(codes: list[str]) -> list[tuple[str, str]]:
-    return [(c, t) for c in [*codes, rules.TOTAL] for t in [*TYPOLOGIES, rules.TOTAL]]
+    return [(c, t) for c in [*codes, secret.TOTAL] for t in [*TYPOLOGIES, secret.TOTAL]]
 
 
 def _masques(table: dict | None, codes: list[str], seuil: int, *, colonnes_additives: bool) -> frozenset:
     if table is None:
         return frozenset()
     valeurs = {cle: table[cle] for cle in _cles(codes)}
-    relations = rules.relations_grille(codes, TYPOLOGIES, colonnes_additives=colonnes_additives)
-    return rules.masquer(valeurs, relations, seuil)
+    relations = secret.relations_grille(codes, TYPOLOGIES, colonnes_additives=colonnes_additives)
+    return secret.masquer(valeurs, relations, seuil)
 
 
 def _mois(jours) -> float | None:
@@ -252,9 +252,9 @@ def tableau_publie(epci: Epci, jour: dt.date, seuil: int) -> tuple[list[dict], d
         ligne = {
             "date_reference": jour.isoformat(),
             "epci_siren": epci.siren,
-            "niveau": "epci" if code == rules.TOTAL else "commune",
-            "code_geo": epci.siren if code == rules.TOTAL else code,
-            "libelle_geo": epci.nom if code == rules.TOTAL else noms[code],
+            "niveau": "epci" if code == secret.TOTAL else "commune",
+            "code_geo": epci.siren if code == secret.TOTAL else code,
+            "libelle_geo": epci.nom if code == secret.TOTAL else noms[code],
             "typologie": typo,
             "demandes_en_cours": masque(d_cache, d),
             "attributions_12_mois": masque(a_cache, a),

@@ -1,4 +1,5 @@
-"""What the public pages read: the nightly figures per territory, the secrecy rule, the applicants' codes.
+"""What the public pages read: the nightly figures per territory and the applicants' codes (the secrecy rule is
+``cil.RegleSecret``).
 
 A public page never aggregates demands or allocations in the request: the nightly job (``public.tasks``)
 computes the masked table of a territory and stores it in ``ChiffresPublics``; the pages, the open-data files
@@ -10,47 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 
 from cil.models import Epci
-
-
-class RegleSecret(models.Model):
-    """Statistical secrecy of the outputs that leave the EPCI's staff (docs/droit/regles.md, Platform decision 11):
-    counts below ``seuil`` are masked, with secondary masking. A setting of the territory, with its dates;
-    a row without territory is the platform's default."""
-
-    epci = models.ForeignKey(
-        Epci,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="territoire",
-        help_text="Vide : la règle de la plateforme, pour les territoires qui n'en ont pas.",
-    )
-    seuil = models.PositiveSmallIntegerField(
-        "seuil", default=10, validators=[MinValueValidator(1)], help_text="Les effectifs inférieurs sont masqués."
-    )
-    date_debut = models.DateField("en vigueur du")
-    date_fin = models.DateField("au", null=True, blank=True)
-    source = models.TextField("source")
-
-    class Meta:
-        verbose_name = "règle du secret statistique"
-        verbose_name_plural = "règles du secret statistique"
-        ordering = ["epci", "-date_debut"]
-        constraints = [models.CheckConstraint(condition=Q(seuil__gte=1), name="regle_secret_seuil_positif")]
-
-    def __str__(self) -> str:
-        return f"Effectifs inférieurs à {self.seuil} masqués depuis le {self.date_debut:%d/%m/%Y}"
-
-    def clean(self):
-        if self.date_fin and self.date_fin < self.date_debut:
-            raise ValidationError({"date_fin": "La date de fin précède la date de début."})
 
 
 class ChiffresPublics(models.Model):

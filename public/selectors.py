@@ -6,7 +6,6 @@ No aggregation of demands or allocations here: the figures come from ``ChiffresP
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -14,9 +13,7 @@ from django.utils.text import slugify
 
 from cil.models import Epci, Guichet, Membership
 
-from .models import ChiffresPublics, RegleSecret
-
-SEUIL_SECRET_DEFAUT = 10  # Platform decision 11, when no rule is recorded at all
+from .models import ChiffresPublics
 
 
 def territoires_publics():
@@ -44,27 +41,6 @@ def slugs() -> dict[str, Epci]:
 
 def slug_de(epci: Epci) -> str:
     return next((s for s, e in slugs().items() if e.pk == epci.pk), epci.siren)
-
-
-@dataclass(frozen=True)
-class Regle:
-    seuil: int
-    texte: str
-
-
-def regle_secret(epci: Epci, jour: dt.date) -> Regle:
-    """The secrecy rule in force on ``jour``: the territory's own, else the platform's, else the default of 10."""
-    en_vigueur = RegleSecret.objects.filter(date_debut__lte=jour).filter(
-        Q(date_fin__isnull=True) | Q(date_fin__gte=jour)
-    )
-    regle = en_vigueur.filter(epci=epci).first() or en_vigueur.filter(epci__isnull=True).first()
-    seuil = regle.seuil if regle else SEUIL_SECRET_DEFAUT
-    texte = (
-        f"Les effectifs inférieurs à {seuil} sont masqués (« s »), ainsi que d'autres cases choisies pour "
-        f"qu'aucune case masquée ne puisse être recalculée à partir des totaux ; les délais et les parts calculés "
-        f"sur un effectif masqué le sont aussi."
-    )
-    return Regle(seuil, texte)
 
 
 def derniers_chiffres(epci: Epci) -> ChiffresPublics | None:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cil.models import Epci
+from cil.selectors import regle_secret
 
 from . import chiffres, selectors
 from .models import ChiffresPublics
@@ -26,7 +27,7 @@ def calculer_chiffres(epci: Epci, jour: dt.date, *, acteur=None) -> ChiffresPubl
     Idempotent: the same database gives the same rows (a month can be recomputed from the database).
     """
     debut = time.monotonic()
-    regle = selectors.regle_secret(epci, jour)
+    regle = regle_secret(epci, jour)
     lignes, parametres = chiffres.tableau_publie(epci, jour, regle.seuil)
     resultat, _ = ChiffresPublics.objects.update_or_create(
         epci=epci,

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from cil import contours
 from cil.cartes import position_guichet
 from cil.models import Commune, Guichet
+from cil.selectors import regle_secret
 from core.db import cle_fr
 from demandes.models import ChecklistPiece, CriterePriorite, TypePiece
 
@@ -343,7 +344,7 @@ def donnees(request, epci):
             "epci": epci,
             "mois": selectors.fichiers_mensuels(epci),
             "champs": json.loads(SCHEMA.read_text(encoding="utf-8"))["fields"],
-            "regle": selectors.regle_secret(epci, timezone.localdate()),
+            "regle": regle_secret(epci, timezone.localdate()),
         },
         page="public:donnees",
     )

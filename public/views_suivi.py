@@ -175,6 +175,8 @@ def ma_demande(request, epci):
     pieces = list(demandes_selectors.pieces_visibles(demande, lecture=lecture))
     evenements = demandes_selectors.timeline_demandeur(demande, lecture=lecture)
     communes = list(demande.communes_souhaitees.order_by("nom"))
+    positions = demandes_selectors.positions_demande(demande, jour) if active else []
+    publies = selectors.derniers_chiffres(epci)  # the rule the published waiting times were masked with
     delais_observes = []
     for commune in communes:
         for typologie in demande.typologies:
@@ -197,7 +199,9 @@ def ma_demande(request, epci):
             demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, jour
         ),
         "cotation": demandes_selectors.cotation_expliquee(demande, jour, lecture=lecture) if active else None,
-        "positions": demandes_selectors.positions_demande(demande, jour) if active else [],
+        "positions": positions,
+        "regle_secret": demandes_selectors.regle_appliquee(positions),
+        "regle_publiee": publies.regle_secret if publies is not None else "",
         "delais_observes": delais_observes,
         "pieces": demandes_selectors.checklist(demande, membres, priorites, pieces, lecture=lecture, jour=jour),
         "evenements": evenements,

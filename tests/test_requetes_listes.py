@@ -289,7 +289,7 @@ LISTES_ATTRIBUTIONS = [
     Liste("api-logements", "bailleur", 5, _resultats, autres=["LOG-"]),
     Liste("api-vacances", "bailleur", 6, _resultats, autres=["LOG-"]),
     Liste("politique:documents", "epci", 7, lambda r: r.context["territoires"][0]["documents"]),
-    Liste("politique:cibles", "epci", 23, lambda r: r.context["lignes"], ANNEE, rechauffer=True),
+    Liste("politique:cibles", "epci", 24, lambda r: r.context["lignes"], ANNEE, rechauffer=True),
     Liste("core:exports", "epci", 4, lambda r: r.context["exports"]),
 ]
 
@@ -377,7 +377,7 @@ LISTES_DEMANDES = [
     Liste("demandes:journal", "dpo", 7, _page),
     Liste("demandes:grilles", "staff", 5, lambda r: r.context["territoires"][0]["grilles"]),
     Liste("api-demande-list", "staff", 7, _resultats),
-    Liste("demandes:fiche", "staff", 23, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
+    Liste("demandes:fiche", "staff", 24, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
     # a platform administrator: the territories run on the platform (reception point or grid), one query of grids
     Liste("demandes:grilles", "admin", 7, lambda r: r.context["territoires"], absents=False),
 ]

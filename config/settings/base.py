@@ -284,9 +284,6 @@ LOGGING = {
     },
 }
 
-# Statistical secrecy: counts strictly below this value are masked in public figures.
-SECRET_STATISTIQUE_SEUIL = 5
-
 # `seed_demo` creates accounts with a published password: only on a development machine (DEBUG) and in the
 # test settings; production.py forbids it whatever the environment says.
 DEMO_AUTORISEE = DEBUG

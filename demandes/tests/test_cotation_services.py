@@ -157,11 +157,11 @@ def test_recalcul_d_une_demande_quand_elle_change(monde_demandes, stock, django_
     assert Evenement.objects.filter(demande=demande, type="COTATION").count() == nb  # unchanged score: no event
 
 
-def test_position_parmi_les_demandes_similaires_et_delai_observe(monde_demandes, settings):
+def test_position_parmi_les_demandes_similaires_et_delai_observe(monde_demandes):
     from attributions.models import DecisionCaleol, Logement
-    from cil.models import Reservataire
+    from cil.models import RegleSecret, Reservataire
 
-    settings.SECRET_STATISTIQUE_SEUIL = 3
+    regle = RegleSecret.objects.create(epci=monde_demandes.epci, seuil=3, date_debut=dt.date(2000, 1, 1), source="t")
     grille = grille_test(monde_demandes.epci)
     demandes = []
     for i, depot in enumerate([dt.date(2020, 1, 1), dt.date(2023, 1, 1), dt.date(2025, 1, 1), dt.date(2026, 1, 1)]):
@@ -199,6 +199,12 @@ def test_position_parmi_les_demandes_similaires_et_delai_observe(monde_demandes,
     assert position.pct_derriere == 50
     # waits (lease - filing): 130, 329, 528, 727 days -> median 428.5 days = 14.1 months
     assert (position.delai_median_mois, position.attributions_observees, position.masque) == (14.1, 4, False)
-    settings.SECRET_STATISTIQUE_SEUIL = 5
+    assert not (position.rang_masque or position.total_masque) and selectors.regle_appliquee([position]) == ""
+    # the territory's rule of 3 ends yesterday; from today its rule is 5
+    regle.date_fin = jour - dt.timedelta(days=1)
+    regle.save()
+    RegleSecret.objects.create(epci=monde_demandes.epci, seuil=5, date_debut=jour, source="CIL du 3 mars")
     (masquee,) = selectors.positions_demande(cible, jour)
     assert masquee.rang is None and masquee.delai_median_mois is None and masquee.masque
+    assert masquee.rang_masque and masquee.total_masque and masquee.seuil_secret == 5
+    assert "inférieurs à 5" in selectors.regle_appliquee([masquee])

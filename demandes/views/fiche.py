@@ -44,6 +44,7 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
     pieces = list(demande.pieces.select_related("recue_par"))
     situation = selectors.situation_ressources(demande, today, membres=membres, ressources=ressources)
     rendez_vous = list(demande.rendez_vous.select_related("guichet", "agent").order_by("-debut"))
+    positions = selectors.positions_demande(demande, today) if demande.est_active else []
     contexte = {
         "demande": demande,
         "motifs": lecture.motifs(demande.motifs),
@@ -59,7 +60,8 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
         "rendez_vous": rendez_vous,
         "communes": list(demande.communes_souhaitees.all()),
         "cotation": selectors.cotation_expliquee(demande, today, lecture=lecture) if demande.est_active else None,
-        "positions": selectors.positions_demande(demande, today) if demande.est_active else [],
+        "positions": positions,
+        "regle_secret": selectors.regle_appliquee(positions),
         "peut_exporter_acces": permissions.can_export_personal_data(user, demande),
         "peut_exporter_sne": permissions.can_export_national(user, demande),
         "peut_modifier": peut_modifier and demande.est_active,

@@ -8,7 +8,7 @@ import pytest
 
 from attributions.models import Logement
 from attributions.services import import_attributions
-from cil.models import Bailleur, Membership, Reservataire, Secteur, SeuilQuartile
+from cil.models import Bailleur, Membership, RegleSecret, Reservataire, Secteur, SeuilQuartile
 from core.roles import Role
 from tests.fixtures.f1 import fichier_f1, ligne_f1
 
@@ -98,6 +98,9 @@ def peuple(terr, par_annee=(120, 150, 180)):
     nord.communes.add(terr["communes"]["38185"])
     sud = Secteur.objects.create(epci=epci, nom="Secteur Sud")
     sud.communes.add(terr["communes"]["38151"], terr["communes"]["38169"])
+    # the territory's own statistical-secrecy rule (Platform decision 11: a setting of the territory, dated):
+    # counts below 5 masked in its balance sheets, instead of the platform's 10
+    RegleSecret.objects.create(epci=epci, seuil=5, date_debut=dt.date(2020, 1, 1), source="CIL (test)")
     return terr
 
 

@@ -9,14 +9,13 @@ from openpyxl import load_workbook
 
 from attributions import rules
 from attributions.services import import_attributions
-from cil.models import Bailleur, Guichet, Membership, Reservataire
+from cil import secret
+from cil.models import Bailleur, Guichet, Membership, RegleSecret, Reservataire
 from core.models import User
 from core.roles import Role
 from demandes.models import Demande
 from observatoire import etat, services
 from observatoire import permissions as etat_permissions
-from public import rules as public_rules
-from public.models import RegleSecret
 from tests.fixtures.f1 import F1_COLONNES, fichier_f1, ligne_f1
 
 pytestmark = pytest.mark.django_db
@@ -402,7 +401,7 @@ def test_un_membre_de_la_cil_lit_le_tableau_masque(client, monde, secret_2, stoc
     assert ("BAILLEUR", bailleur_a, "dalo") in masques  # A1
     assert ("EPCI", monde["epci"].pk, "attributions") not in masques
     # secondary: no masked cell can be recomputed from the printed ones and the relations of the table
-    assert public_rules.recalculables(valeurs, etat.relations(t), masques) == set()
+    assert secret.recalculables(valeurs, etat.relations(t), masques) == set()
     for relation in etat.relations(t):
         assert sum(m in masques for m in relation.membres) != 1
     # a share computed on a masked count is masked

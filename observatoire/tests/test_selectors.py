@@ -251,3 +251,26 @@ def test_landlord_report_shows_its_share_of_transfers_against_its_local_target(d
     cil = document.assembler(selectors.bilan(epci, 2025))
     paragraphes = next(s for s in cil.sections if s.code == "mutations").paragraphes
     assert f"Bailleurs en dessous de leur cible locale de mutations : {bailleur.nom}" in " ".join(paragraphes)
+
+
+@pytest.mark.django_db
+def test_the_balance_sheet_masks_with_the_territorys_rule_in_force_and_states_it(donnees):
+    """Platform decision 11: the rule of the territory in force on the day the balance sheet is made (here its
+    own, 5), never another territory's; the platform's rule when it has none in force."""
+    from cil.models import Epci, RegleSecret
+
+    epci = donnees["epci"]
+    autre = Epci.objects.create(siren="200000172", nom="CA du Val", type=Epci.Type.CA)
+    RegleSecret.objects.create(epci=autre, seuil=1, date_debut=dt.date(2020, 1, 1), source="Val")  # no masking
+    bilan = selectors.bilan(epci, 2025)
+    masques = {v for t in bilan.tableaux for ligne in t.lignes for v in ligne if isinstance(v, Masque)}
+    assert masques == {Masque(5)}
+    assert bilan.methode["secret"] == 5
+    assert bilan.methode["regle_secret"].startswith("Les effectifs inférieurs à 5 sont masqués")
+    assert "règle du territoire" in bilan.methode["regle_secret"]
+    # its own rule ended: the platform's (10), for this territory only
+    RegleSecret.objects.filter(epci=epci).update(date_fin=dt.date(2020, 12, 31))
+    bilan = selectors.bilan(epci, 2025)
+    masques = {v for t in bilan.tableaux for ligne in t.lignes for v in ligne if isinstance(v, Masque)}
+    assert masques == {Masque(10)} and bilan.methode["secret"] == 10
+    assert "règle de la plateforme" in bilan.methode["regle_secret"]

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from attributions.selectors import calcule_objectifs_epci
+from cil.models import RegleSecret
 from politique import indicateurs, services
 from politique.models import Indicateur
 from politique.rules import RegleError
@@ -57,20 +58,25 @@ def test_une_annee_sans_seuil_le_dit(monde_politique):
     assert mesure.valeur is None and "Seuil du premier quartile non chargé" in mesure.remarque
 
 
-def test_delai_median_d_une_commune_et_secret_statistique(monde_politique, settings):
+def test_delai_median_d_une_commune_et_secret_statistique(monde_politique):
     version = adopter_cia(monde_politique)
     action = version.actions.get()
     grenoble = monde_politique["communes"]["38185"]
-    contexte = indicateurs.Contexte(epci=monde_politique["epci"], annee=2025)
-    settings.SECRET_STATISTIQUE_SEUIL = 5
+    # the territory's rules: 5 until 31 May 2026, 11 from 1 June; each context reads the rule of its own day
+    epci = monde_politique["epci"]
+    RegleSecret.objects.create(
+        epci=epci, seuil=5, date_debut=dt.date(2000, 1, 1), date_fin=dt.date(2026, 5, 31), source="t"
+    )
+    RegleSecret.objects.create(epci=epci, seuil=11, date_debut=dt.date(2026, 6, 1), source="CIL du 3 mars")
+    contexte = indicateurs.Contexte(epci=epci, annee=2025, maintenant=dt.datetime(2026, 5, 31, 12, tzinfo=dt.UTC))
     # ten allocations filed on 15 January 2024, leases signed on 1 April 2025: 14.5 months each
     mesure = indicateurs.mesure(
         _indicateur(action, nature="DELAI_MEDIAN", commune=grenoble, valeur_cible=Decimal("12")), contexte
     )
     assert (mesure.base, mesure.valeur, mesure.texte, mesure.atteint) == (10, Decimal("14.5"), f"14,5{NBSP}mois", False)
-    settings.SECRET_STATISTIQUE_SEUIL = 11
+    contexte = indicateurs.Contexte(epci=epci, annee=2025, maintenant=dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))
     mesure = indicateurs.mesure(_indicateur(action, nature="DELAI_MEDIAN", commune=grenoble), contexte)
-    assert mesure.valeur is None and "Secret statistique" in mesure.remarque
+    assert mesure.valeur is None and mesure.remarque.startswith("Secret statistique : Les effectifs inférieurs à 11")
     mesure = indicateurs.mesure(_indicateur(action, nature="OBJECTIF_C", commune=grenoble), contexte)
     assert mesure.valeur is None and mesure.texte == "< 11"
     vide = indicateurs.mesure(

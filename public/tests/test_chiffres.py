@@ -10,10 +10,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cil import secret
+from cil.models import RegleSecret
+from cil.selectors import regle_secret
 from demandes import selectors as demandes_selectors
 from demandes.models import Demande
-from public import chiffres, rules, selectors, services
-from public.models import ChiffresPublics, RegleSecret
+from public import chiffres, selectors, services
+from public.models import ChiffresPublics
 
 from .conftest import JOUR
 
@@ -114,12 +117,12 @@ def _verifie_secret(lignes, seuil, codes, siren):
         publiees = _valeurs_publiees(lignes, champ)
         valeurs, masques = {}, set()
         for (code, typo), v in publiees.items():
-            cle = (rules.TOTAL if code == siren else code, typo)
+            cle = (secret.TOTAL if code == siren else code, typo)
             valeurs[cle] = 0 if v == chiffres.SECRET else v
             if v == chiffres.SECRET:
                 masques.add(cle)
-        relations = rules.relations_grille(codes, chiffres.TYPOLOGIES, colonnes_additives=additives)
-        assert not rules.recalculables(valeurs, relations, masques)
+        relations = secret.relations_grille(codes, chiffres.TYPOLOGIES, colonnes_additives=additives)
+        assert not secret.recalculables(valeurs, relations, masques)
         for relation in relations:
             assert sum(m in masques for m in relation.membres) != 1
 
@@ -154,8 +157,8 @@ def test_aucune_case_sous_le_seuil_n_est_publiee(territoire):
 
 def test_le_seuil_est_un_reglage_du_territoire_avec_ses_dates(territoire):
     RegleSecret.objects.create(epci=territoire.epci, seuil=5, date_debut=dt.date(2026, 1, 1), source="CIL du 3 mars")
-    assert selectors.regle_secret(territoire.epci, JOUR).seuil == 5
-    assert selectors.regle_secret(territoire.epci, dt.date(2025, 12, 31)).seuil == 10
+    assert regle_secret(territoire.epci, JOUR).seuil == 5
+    assert regle_secret(territoire.epci, dt.date(2025, 12, 31)).seuil == 10
 
 
 def test_calcul_en_sql_le_nombre_de_requetes_ne_depend_pas_du_volume(jeu):

@@ -225,3 +225,18 @@ def test_une_demande_radiee_ne_s_identifie_plus(client, demande):
     demandes_services.radier(demande, "RENONCIATION", acteur=None)
     _demander(client, demande.numero_unique)
     assert mail.outbox == []
+
+
+def test_peu_de_demandes_comparables_le_nombre_est_masque_et_la_regle_enoncee(client, demande, territoire):
+    """Platform decision 11 on the applicant's own page: a number of similar demands below the threshold of the
+    territory's rule in force is not printed, and the rule applied is stated."""
+    from cil.models import RegleSecret
+
+    _identifier(client, demande)
+    html = client.get(url("ma_demande")).content.decode()
+    assert "moins de 10" in html  # one similar demand (this one), below the platform's 10
+    assert 'id="regle-secret"' in html and "Secret statistique : Les effectifs inférieurs à 10" in html
+    # the territory's own rule of 1 from today: nothing below it, nothing masked, no rule to state
+    RegleSecret.objects.create(epci=territoire.epci, seuil=1, date_debut=timezone.localdate(), source="CIL")
+    html = client.get(url("ma_demande")).content.decode()
+    assert "moins de 10" not in html and 'id="regle-secret"' not in html

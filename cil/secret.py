@@ -1,5 +1,8 @@
-"""Statistical secrecy of the figures published to the public (docs/droit/regles.md, Platform decision 11):
-pure functions.
+"""Statistical secrecy of every output that leaves the EPCI's staff (docs/droit/regles.md, Platform decision 11):
+the masking, pure functions. The threshold is the rule in force (``cil.RegleSecret``, read by
+``cil.selectors.regle_secret``). The public figures and the State's table mask their tables with ``masquer``; the
+balance sheets, the policy's indicators and the applicant's rank and observed waiting time mask single counts with
+``sous_le_seuil`` (the balance sheets' secondary masking is still their own: ``observatoire.tables.secret_tableau``).
 
 A table is a mapping from cell keys to counts, and the list of its additive relations: cells whose sum is
 printed in another cell (the communes' typologies add up to the commune's total, and so on).
@@ -36,9 +39,16 @@ class Relation:
         return (*self.parties, self.total)
 
 
+def sous_le_seuil(n: int, seuil: int) -> bool:
+    """Primary masking of one count: from 1 to seuil - 1 it is masked; 0 (it describes nobody) and more are shown."""
+    if seuil < 1:
+        raise ValueError("Le seuil du secret statistique est un entier positif.")
+    return 0 < n < seuil
+
+
 def primaires(valeurs: Mapping[Hashable, int], seuil: int) -> set[Hashable]:
     """The counts from 1 to seuil - 1."""
-    return {cle for cle, v in valeurs.items() if 0 < v < seuil}
+    return {cle for cle, v in valeurs.items() if sous_le_seuil(v, seuil)}
 
 
 def relations_grille(

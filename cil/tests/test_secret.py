@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from public.rules import TOTAL, Relation, masquer, primaires, recalculables, relations_grille
+from cil.secret import TOTAL, Relation, masquer, primaires, recalculables, relations_grille
 
 T = TOTAL
 

@@ -43,9 +43,9 @@ def _csv(response) -> list[list[str]]:
 
 def test_staff_reads_the_stored_figures_with_their_date(client, obs, django_assert_num_queries):
     client.force_login(obs["staff"]["epci"])
-    # session, user, memberships (twice: scope and demands access), territory, computation, figures, previous year,
-    # reference figures, computed years
-    with django_assert_num_queries(10):
+    # session, user, memberships (scope and demands access from the same read), territory, computation, figures,
+    # previous year, reference figures, computed years
+    with django_assert_num_queries(9):
         r = client.get(_url("indicateurs_tableau", SIREN, 2025))
     assert r.status_code == 200
     page = r.content.decode()
@@ -61,7 +61,7 @@ def test_the_page_never_counts_the_territory(client, obs, django_assert_num_quer
     """The number of queries does not depend on the data: the page reads stored rows only."""
     client.force_login(obs["staff"]["epci"])
     # the same queries, less the reference figures (entered for all typologies only)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get(_url("indicateurs_tableau", SIREN, 2025, niveau="SECTEUR", typologie="T3")).status_code == 200
 
 

@@ -48,14 +48,14 @@ def test_la_liste_des_demandes_en_delai_depasse(client, monde_demandes, blocages
     client.force_login(monde_demandes.agent)
     url = reverse("relogement:blocages")
     client.get(url)  # warm the caches of the session
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         page = client.get(url, {"epci": monde_demandes.epci.siren})
     # the same number of queries with one more demand on the list (nothing row by row)
     DemandeFactory(
         guichet=monde_demandes.guichet2, date_depot=timezone.localdate() - dt.timedelta(days=900), nom="Autre"
     )
     demandes_services.detecter_delais_depasses()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert len(client.get(url, {"epci": monde_demandes.epci.siren}).context["lignes"]) == 3
     DelaiDepasse.objects.filter(demande__nom="Autre").delete()
     texte = page.content.decode()

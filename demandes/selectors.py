@@ -26,6 +26,7 @@ from django.db.models.lookups import LessThanOrEqual
 from cil.secret import sous_le_seuil
 from cil.selectors import regle_secret
 from core.db import Percentile, ordre_fr
+from core.durees import en_mois
 
 from . import rules
 from .models import (
@@ -863,7 +864,7 @@ def positions_demande(demande: Demande, jour: dt.date, *, limite: int = 4) -> li
         masque_position = total == 0 or sous_le_seuil(total, seuil)
         n = observees.get(commune.pk, {}).get("n", 0)
         masque = sous_le_seuil(n, seuil)
-        median = None if n == 0 or masque else round(observees[commune.pk]["mediane_jours"] / 30.4375, 1)
+        median = None if n == 0 or masque else round(en_mois(observees[commune.pk]["mediane_jours"]), 1)
         rang_ = None if demande.score is None or masque_position else chiffres["devant"] + 1
         pct = None if rang_ is None or not total else round(100 * chiffres["derriere_ou_egaux"] / total)
         resultat.append(

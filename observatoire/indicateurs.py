@@ -29,13 +29,13 @@ from attributions.selectors import duree_attente, q_decision_comptee, q_premier_
 from cil.models import Commune, Epci, Quartier, Secteur
 from cil.selectors import seuil_applicable
 from core.db import Percentile, cle_fr
+from core.durees import JOURS_PAR_MOIS
 from demandes.models import Demande
 from demandes.selectors import q_demande_premier_quartile, q_demande_prioritaire, q_en_cours
 
 from .models import CalculIndicateurs, Indicateur, IndicateurTerritoire, Niveau
 
 I = Indicateur  # noqa: E741 - short alias for the table below
-JOURS_PAR_MOIS = Decimal("365.25") / 12
 DEUX_DECIMALES = Decimal("0.01")
 TYPOLOGIES = list(Typologie.values)
 LIBELLES_TYPOLOGIES = dict(Typologie.choices)

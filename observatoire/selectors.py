@@ -37,11 +37,10 @@ from cil.models import Bailleur, CibleLocale, Epci, Reservataire, SeuilQuartile,
 from cil.secret import sous_le_seuil
 from cil.selectors import Regle, classement_au, regle_secret
 from core.db import cle_fr, ordre_fr
+from core.durees import en_mois
 
 from . import formats
 from .tables import Colonne, Tableau, Taux, masque, secret_tableau
-
-JOURS_PAR_MOIS = 365.25 / 12
 
 CIL = "CIL"
 BAILLEUR = "BAILLEUR"
@@ -584,7 +583,7 @@ def delais_attente(comptees, dimension: str, *, secret: int, titre: str) -> Tabl
         groupes.sort(key=lambda g: cle_fr(g[0]))
 
     def mois(jours):
-        return None if jours is None else float(jours) / JOURS_PAR_MOIS
+        return en_mois(jours)
 
     lignes = []
     for label, n, moyenne, mediane in groupes:

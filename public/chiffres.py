@@ -43,6 +43,7 @@ from cil import secret
 from cil.models import Commune, Epci
 from cil.selectors import seuil_applicable
 from core.db import Percentile, ordre_fr
+from core.durees import en_mois
 from demandes.models import Demande
 from demandes.rules import add_months
 from demandes.selectors import q_demande_premier_quartile, q_en_cours
@@ -51,7 +52,6 @@ TYPOLOGIES = ["T1", "T2", "T3", "T4", "T5+"]
 LIBELLES_TYPOLOGIES = {"T1": "T1", "T2": "T2", "T3": "T3", "T4": "T4", "T5+": "T5 et plus", secret.TOTAL: "Ensemble"}
 ENSEMBLE = secret.TOTAL
 SECRET = "s"  # a masked value, in the stored rows and the CSV (the schema's missing value for secrecy)
-JOURS_PAR_MOIS = 365.25 / 12
 FENETRE_MOIS = 12
 ANCIENNETE_MOIS = 60
 CENTILES = {"mediane": 0.5, "p80": 0.8}
@@ -221,7 +221,8 @@ def _masques(table: dict | None, codes: list[str], seuil: int, *, colonnes_addit
 
 
 def _mois(jours) -> float | None:
-    return None if jours is None else round(float(jours) / JOURS_PAR_MOIS, 1)
+    mois = en_mois(jours)
+    return None if mois is None else round(mois, 1)
 
 
 def _part(numerateur: int, denominateur: int) -> float | None:

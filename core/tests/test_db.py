@@ -103,3 +103,13 @@ def test_statistiques_du_planificateur_apres_une_ecriture_en_masse():
             cursor.execute("SELECT CAST(substr(stat, 1, instr(stat, ' ') - 1) AS REAL) FROM sqlite_stat1 "
                            "WHERE tbl = 'core_user' AND idx IS NOT NULL")  # fmt: skip
         assert cursor.fetchone()[0] >= 300
+
+
+@pytest.mark.parametrize(
+    ("jours", "mois"),
+    [(None, None), (0, 0.0), (30.4375, 1.0), (365.25, 12.0), (Decimal("91.3125"), 3.0), (45, 45 / 30.4375)],
+)
+def test_une_duree_en_jours_en_mois_de_365_25_sur_12_jours(jours, mois):
+    from core.durees import en_mois
+
+    assert en_mois(jours) == pytest.approx(mois) if mois is not None else en_mois(jours) is None

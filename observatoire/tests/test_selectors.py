@@ -8,8 +8,8 @@ import pytest
 from attributions.models import DecisionCaleol
 from attributions.selectors import calcule_objectifs_epci, decisions_de_l_annee, q_decision_comptee
 from cil.models import Bailleur
+from core.durees import en_mois
 from observatoire import document, selectors
-from observatoire.selectors import JOURS_PAR_MOIS
 from observatoire.tables import Masque, masque, secret_tableau, texte_cellule, valeur_brute
 
 M = Masque(5)
@@ -96,11 +96,11 @@ def test_waiting_times_by_typology(donnees):
             assert lignes[label][1:] == [M, M, M]
             continue
         assert lignes[label][1] == len(d)
-        assert lignes[label][2] == pytest.approx(statistics.fmean(d) / JOURS_PAR_MOIS)
-        assert lignes[label][3] == pytest.approx(statistics.median(d) / JOURS_PAR_MOIS)
+        assert lignes[label][2] == pytest.approx(en_mois(statistics.fmean(d)))
+        assert lignes[label][3] == pytest.approx(en_mois(statistics.median(d)))
     tout = [x for d in durees.values() for x in d]
     assert tableau.total[1] == len(tout)
-    assert tableau.total[3] == pytest.approx(statistics.median(tout) / JOURS_PAR_MOIS)
+    assert tableau.total[3] == pytest.approx(en_mois(statistics.median(tout)))
 
 
 @pytest.mark.django_db

@@ -54,5 +54,5 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
 
 USER cil
 EXPOSE 8000
-# threaded workers, one per core (config/gunicorn.conf.py; GUNICORN_* variables override)
+# threaded workers, two processes per core, two threads each (config/gunicorn.conf.py; GUNICORN_* variables override)
 CMD ["gunicorn", "--config", "config/gunicorn.conf.py", "config.wsgi:application"]

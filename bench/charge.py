@@ -1,4 +1,4 @@
-"""Reception-desk pages under load: 20 agents against gunicorn (2 workers) on loopback, locust headless.
+"""Reception-desk pages under load: 20 agents against gunicorn (as deployed) on loopback, locust headless.
 
 Usage: python -m bench.charge [--utilisateurs 20] [--duree 60]
 
@@ -23,10 +23,20 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import ROOT, arreter, charge, client_connecte, demarrer_gunicorn, port_libre, setup_django, write
+from bench.common import (
+    ROOT,
+    arreter,
+    charge,
+    client_connecte,
+    configuration_gunicorn,
+    demarrer_gunicorn,
+    port_libre,
+    setup_django,
+    write,
+)
 
 VENV_BIN = Path(sys.executable).parent
-SERVEUR = "gunicorn, config/gunicorn.conf.py: gthread, 4 threads per process"
+SERVEUR = "gunicorn, config/gunicorn.conf.py: gthread, 2 processes per core, 2 threads each"
 
 
 def _donnees(nb_sessions: int) -> dict:
@@ -85,7 +95,7 @@ def _cpu_du_groupe(pgid: int) -> float:
 
 def lancer_charge(
     donnees: dict, echauffement: list[tuple[str, dict]], classes: list[str], utilisateurs: int, duree: int,
-    workers: int = 2,
+    workers: int | None = None,
 ) -> dict:  # fmt: skip
     """gunicorn (config/gunicorn.conf.py: threaded workers, ``workers`` processes) serving bench.settings on
     the current database, then locust (headless) playing ``classes`` of bench/locustfile.py with ``donnees``;
@@ -159,7 +169,7 @@ def synthese(stats: dict, exclus: tuple[str, ...] = ("vue_nue", "Aggregated")) -
     }
 
 
-def mesurer(utilisateurs: int = 20, duree: int = 60, workers: int = 2) -> dict:
+def mesurer(utilisateurs: int = 20, duree: int = 60, workers: int | None = None) -> dict:
     donnees = _donnees(utilisateurs)
     cookie = {"Cookie": f"sessionid={donnees['sessions'][0]}"}
     echauffement = [("/bench/nu/", cookie), ("/demandes/?q=mar", cookie), ("/demandes/nouvelle/", cookie)]
@@ -168,7 +178,8 @@ def mesurer(utilisateurs: int = 20, duree: int = 60, workers: int = 2) -> dict:
     return {
         "utilisateurs": utilisateurs,
         "duree_s": duree,
-        "workers_gunicorn": workers,
+        "workers_gunicorn": workers or configuration_gunicorn()["workers"],
+        "threads_gunicorn": configuration_gunicorn()["threads"],
         "serveur": SERVEUR,
         "charge_avant_apres": tir["charge_avant_apres"],
         "cpu_s": tir["cpu_s"],

@@ -5,7 +5,7 @@ Usage: python -m bench.charge_public [--utilisateurs 20] [--duree 60]
 The first territory of the 1,000,000-demand database (Grenoble-Alpes-Métropole, about a third of the demands:
 more than the 250,000 active demands of a Paris-size territory) gets its public figures computed as the
 nightly job computes them (``public.services.calculer_chiffres`` for yesterday and for the last month's end,
-each timed: that is the job's cost, paid once a night, never in a request). Then gunicorn (2 workers, as
+each timed: that is the job's cost, paid once a night, never in a request). Then gunicorn (as deployed, as
 ``bench.charge``) serves the public pages to visitors without any cookie who open the entrance, the waiting
 times of a commune, the reception points, the scoring, the priorities, how to apply, the open data and its
 monthly CSV, and the follow-up's identification form, with 0.5-2 s of reading between clicks; the bare view
@@ -18,7 +18,7 @@ import argparse
 import datetime as dt
 import time
 
-from bench.common import setup_django, write
+from bench.common import configuration_gunicorn, setup_django, write
 
 
 def preparer() -> dict:
@@ -77,7 +77,8 @@ def mesurer(utilisateurs: int = 20, duree: int = 60) -> dict:
         **{k: v for k, v in prep.items() if k != "donnees"},
         "utilisateurs": utilisateurs,
         "duree_s": duree,
-        "workers_gunicorn": 2,
+        "workers_gunicorn": configuration_gunicorn()["workers"],
+        "threads_gunicorn": configuration_gunicorn()["threads"],
         "serveur": SERVEUR,
         "charge_avant_apres": tir["charge_avant_apres"],
         "cpu_s": tir["cpu_s"],

@@ -128,17 +128,18 @@ def arreter(proc: subprocess.Popen | None) -> None:
         proc.wait(timeout=5)
 
 
-def demarrer_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
-    """gunicorn as deployed (config/gunicorn.conf.py: threaded workers) with ``workers`` processes on
-    127.0.0.1:``port``, in its own session (``arreter`` stops it with its workers); returns once the bare view
+def demarrer_gunicorn(env: dict, port: int, workers: int | None = None) -> subprocess.Popen:
+    """gunicorn as deployed (config/gunicorn.conf.py: its processes and threads, or ``workers`` processes when
+    given) on 127.0.0.1:``port``, in its own session (``arreter`` stops it with its workers); returns once the bare view
     answers. The one way every load and memory benchmark starts the web server."""
     import sys
     import urllib.request
 
     bin_dir = Path(sys.executable).parent
     commande = [str(bin_dir / "gunicorn"), "--config", str(ROOT / "config" / "gunicorn.conf.py"),
-                "config.wsgi:application", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-                "--log-level", "warning"]  # fmt: skip
+                "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+    if workers is not None:
+        commande += ["--workers", str(workers)]
     gunicorn = subprocess.Popen(commande, cwd=ROOT, env={"GUNICORN_ACCESSLOG": "", **env}, start_new_session=True)
     for _ in range(100):
         try:
@@ -149,3 +150,11 @@ def demarrer_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
             time.sleep(0.3)
     arreter(gunicorn)
     raise RuntimeError("gunicorn n'a pas démarré")
+
+
+def configuration_gunicorn() -> dict:
+    """The processes and threads config/gunicorn.conf.py gives on this machine (with the GUNICORN_* overrides)."""
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+    return {"workers": conf["workers"], "threads": conf["threads"]}

@@ -1,11 +1,14 @@
 """gunicorn as the platform is deployed (Dockerfile, docker-compose.yml) and measured (bench/charge.py).
 
-Threaded workers (``gthread``): a page spends much of its time waiting for PostgreSQL, so a few threads per
-process keep the CPU busy while one request waits, and a slow request (a PDF, a large page) no longer stops a
-whole process from serving others, as it does with sync workers. One process per core (the GIL lets one
-thread run Python at a time in a process), four threads each: on 2 cores, 8 requests in progress at once and
-8 database connections per server (keep ``max_connections`` above servers x workers x threads plus the Celery
-workers). Every value can be changed by an environment variable; docs/stack.md explains the figures.
+Threaded workers (``gthread``): a page spends part of its time waiting for PostgreSQL, so a second thread per
+process keeps the CPU busy while one request waits, and a slow request (a PDF, a large page) no longer stops a
+whole process from serving others, as it does with sync workers. Two processes per core, two threads each:
+the threads of one process share one GIL, and a thread whose query has returned waits for it behind its busy
+neighbours at every one of a page's 10 to 30 queries; with fewer threads per process and the processes left to
+the kernel's scheduler, the working day's mix on 2 cores answered with a lower p95 (bench/NOTES.md). On 2
+cores: 8 requests in progress at once and 8 database connections per server (keep ``max_connections`` above
+servers x workers x threads plus the Celery workers). Every value can be changed by an environment variable;
+docs/stack.md explains the figures.
 """
 
 import multiprocessing
@@ -13,8 +16,8 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5

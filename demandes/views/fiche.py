@@ -74,7 +74,8 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
             demande.statut, demande.date_depot, demande.date_dernier_renouvellement, delais, today
         ),
         # the forms of the folded sections (priority, DALO, appointment) are loaded when the agent opens them
-        # (``formulaire_priorite`` …): given here only when a post comes back with its errors
+        # (``priorite_ajouter``, ``dalo_ajouter``, ``rdv_ajouter`` on GET): given here only when a post comes back
+        # with its errors
         "piece_form": None,
         "priorite_form": None,
         "dalo_form": None,

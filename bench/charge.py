@@ -17,7 +17,6 @@ import csv
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from bench.common import (
     ROOT,
+    VENV_BIN,
     arreter,
     charge,
     client_connecte,
@@ -35,7 +35,6 @@ from bench.common import (
     write,
 )
 
-VENV_BIN = Path(sys.executable).parent
 SERVEUR = "gunicorn, config/gunicorn.conf.py: gthread, 2 processes per core, 2 threads each"
 
 
@@ -178,8 +177,8 @@ def mesurer(utilisateurs: int = 20, duree: int = 60, workers: int | None = None)
     return {
         "utilisateurs": utilisateurs,
         "duree_s": duree,
-        "workers_gunicorn": workers or configuration_gunicorn()["workers"],
-        "threads_gunicorn": configuration_gunicorn()["threads"],
+        **configuration_gunicorn(),
+        **({"workers_gunicorn": workers} if workers else {}),
         "serveur": SERVEUR,
         "charge_avant_apres": tir["charge_avant_apres"],
         "cpu_s": tir["cpu_s"],

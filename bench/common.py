@@ -8,12 +8,14 @@ import platform
 import secrets
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 BENCH_DB = os.environ.get("BENCH_DATABASE", "cil_bench")
+VENV_BIN = Path(sys.executable).parent  # gunicorn, locust and celery of the interpreter running the bench
 
 
 def setup_django(database: str = BENCH_DB) -> None:
@@ -132,11 +134,9 @@ def demarrer_gunicorn(env: dict, port: int, workers: int | None = None) -> subpr
     """gunicorn as deployed (config/gunicorn.conf.py: its processes and threads, or ``workers`` processes when
     given) on 127.0.0.1:``port``, in its own session (``arreter`` stops it with its workers); returns once the bare view
     answers. The one way every load and memory benchmark starts the web server."""
-    import sys
     import urllib.request
 
-    bin_dir = Path(sys.executable).parent
-    commande = [str(bin_dir / "gunicorn"), "--config", str(ROOT / "config" / "gunicorn.conf.py"),
+    commande = [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "config" / "gunicorn.conf.py"),
                 "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
     if workers is not None:
         commande += ["--workers", str(workers)]
@@ -153,8 +153,9 @@ def demarrer_gunicorn(env: dict, port: int, workers: int | None = None) -> subpr
 
 
 def configuration_gunicorn() -> dict:
-    """The processes and threads config/gunicorn.conf.py gives on this machine (with the GUNICORN_* overrides)."""
+    """The processes and threads config/gunicorn.conf.py gives on this machine (with the GUNICORN_* overrides),
+    as the load benchmarks report them."""
     import runpy
 
     conf = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
-    return {"workers": conf["workers"], "threads": conf["threads"]}
+    return {"workers_gunicorn": conf["workers"], "threads_gunicorn": conf["threads"]}

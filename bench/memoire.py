@@ -27,8 +27,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.charge import VENV_BIN
-from bench.common import ROOT, arreter, client_connecte, demarrer_gunicorn, port_libre, setup_django, write
+from bench.common import ROOT, VENV_BIN, arreter, client_connecte, demarrer_gunicorn, port_libre, setup_django, write
 
 ANNEE = 2025
 LIMITE_MO = 200

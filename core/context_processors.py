@@ -1,8 +1,20 @@
 """The navigation bar, built from the user's roles (the sections are defined once, in core.navigation)."""
 
-from django.urls import NoReverseMatch, reverse
+import functools
+
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 from .navigation import NAVIGATION, peut_ouvrir
+
+
+@functools.lru_cache(maxsize=256)
+def _adresse(url_name: str, prefixe: str) -> str | None:
+    """A section's address, resolved once per script prefix (the menu is drawn on every page); None when the
+    section's app is not installed."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
 
 
 def navigation(request):
@@ -13,9 +25,8 @@ def navigation(request):
     for section, label, url_name, _roles, description in NAVIGATION:
         if not peut_ouvrir(user, url_name):
             continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
+        url = _adresse(url_name, get_script_prefix())
+        if url is None:
             continue  # capability not installed
         entries.append(
             {

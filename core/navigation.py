@@ -72,7 +72,10 @@ NAVIGATION = [
      "Qui a consulté quelle demande, pièce ou export ; export du droit d'accès d'un demandeur."),
 ]  # fmt: skip
 
-_ROLES = {url_name: roles for _, _, url_name, roles, _ in NAVIGATION}
+_ROLES = {
+    url_name: frozenset(str(r) for r in roles) if isinstance(roles, (set, frozenset)) else roles
+    for _, _, url_name, roles, _ in NAVIGATION
+}
 _LIBELLES = {url_name: label for _, label, url_name, _, _ in NAVIGATION}
 
 
@@ -88,7 +91,7 @@ def peut_ouvrir(user, url_name: str) -> bool:
     if isinstance(roles, str):
         return bool(import_string(roles)(user))
     scope = scope_for(user)
-    return scope.admin or bool(scope.roles & {str(r) for r in roles})
+    return scope.admin or not roles.isdisjoint(scope.roles)
 
 
 def rubrique(url_name: str):

@@ -116,8 +116,9 @@ def parametres_pour(epci_id: int | None, jour: dt.date) -> ParametresDemande:
     """The territory's row in force on ``jour``, else the national row (loaded with its sources by the
     migration demandes 0002); none in force is an error, never a silent fallback to values in the code."""
     qs = ParametresDemande.objects.filter(date_debut__lte=jour).exclude(date_fin__lt=jour)
-    row = qs.filter(epci_id=epci_id).order_by("-date_debut").first() if epci_id else None
-    row = row or qs.filter(epci__isnull=True).order_by("-date_debut").first()
+    # one query: the territory's rows first (the latest start), then the national rows
+    portee = Q(epci__isnull=True) | Q(epci_id=epci_id) if epci_id else Q(epci__isnull=True)
+    row = qs.filter(portee).order_by(F("epci_id").asc(nulls_last=True), "-date_debut").first()
     if row is None:
         raise rules.ParametresManquants(
             f"Aucun paramètre des demandes (délais, conservation) n'est en vigueur le {jour:%d/%m/%Y}, ni pour ce "

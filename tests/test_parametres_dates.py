@@ -173,3 +173,29 @@ def test_relocation_retention_is_a_national_row_with_its_source_not_a_constant()
     with pytest.raises(rrules.ParametresManquants, match="Aucune durée de conservation du relogement"):
         rselectors.conservation_mois(epci.pk, D(2026, 1, 1))
     assert not hasattr(rrules, "CONSERVATION_MOIS_DEFAUT")
+
+
+def test_demand_parameters_territory_row_first_then_national_in_one_query(django_assert_num_queries):
+    """parametres_pour: the territory's row in force before any national row, even one that started later;
+    another territory's row is never read; once the territory's rows have ended, the national row in force."""
+    epci, autre = EpciFactory(), EpciFactory(siren="200000180", nom="CC du Mont")
+    ParametresDemande.objects.create(epci=None, date_debut=D(2027, 1, 1), validite_mois=13, source="décret")
+    for ligne in (
+        _demande(epci=epci, date_debut=D(2025, 1, 1), date_fin=D(2025, 12, 31), validite_mois=18),
+        _demande(epci=epci, date_debut=D(2026, 1, 1), date_fin=D(2026, 6, 30), validite_mois=20),
+    ):
+        ligne.full_clean()
+        ligne.save()
+    _demande(epci=autre, date_debut=D(2025, 1, 1), validite_mois=30).save()
+    cas = [
+        (epci.pk, D(2025, 6, 1), 18),
+        (epci.pk, D(2026, 3, 1), 20),
+        (epci.pk, D(2026, 9, 1), 12),  # its rows ended: the national row in force that day
+        (epci.pk, D(2027, 3, 1), 13),
+        (autre.pk, D(2027, 3, 1), 30),  # its own row, before the later national one
+        (None, D(2026, 3, 1), 12),  # the national row of the migration
+        (EpciFactory(siren="200000181", nom="CC du Lac").pk, D(2026, 3, 1), 12),
+    ]
+    for epci_id, jour, attendu in cas:
+        with django_assert_num_queries(1):
+            assert dselectors.parametres_pour(epci_id, jour).validite_mois == attendu, (epci_id, jour)

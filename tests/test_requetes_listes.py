@@ -373,11 +373,11 @@ def _rendez_vous_et_evenements(reponse):
 
 LISTES_DEMANDES = [
     Liste("demandes:traitements", "staff", 12, lambda r: r.context["rappels"] + r.context["radiations"]),
-    Liste("demandes:reseau", "staff", 13, lambda r: r.context["guichets"]),
+    Liste("demandes:reseau", "staff", 12, lambda r: r.context["guichets"]),
     Liste("demandes:journal", "dpo", 7, _page),
     Liste("demandes:grilles", "staff", 5, lambda r: r.context["territoires"][0]["grilles"]),
     Liste("api-demande-list", "staff", 7, _resultats),
-    Liste("demandes:fiche", "staff", 24, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
+    Liste("demandes:fiche", "staff", 23, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
     # a platform administrator: the territories run on the platform (reception point or grid), one query of grids
     Liste("demandes:grilles", "admin", 7, lambda r: r.context["territoires"], absents=False),
 ]

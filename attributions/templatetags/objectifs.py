@@ -3,6 +3,8 @@ from urllib.parse import quote_plus
 
 from django import template
 from django.urls import get_script_prefix, reverse
+from django.utils.formats import localize
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -62,3 +64,30 @@ def taux_objectif(indicateur):
     if not indicateur:
         return "–"
     return indicateur.get("taux_texte") or pct(indicateur.get("taux"))
+
+
+@register.simple_tag
+def cellule_groupe(ind, epci, annee, objectif, filtre, valeur):
+    """One cell of a breakdown table (by landlord, sector or commune): the numerator and the base, each a link to
+    the list behind it, the rate coloured by whether the target is reached, and the local target that applies
+    beside it; "–" when nothing is counted. Written in Python rather than in the template: a dashboard holds
+    several hundred of these cells, and the template language took most of the page's time drawing them."""
+    if not ind or not ind.get("base"):
+        return "–"
+    locale = ind.get("locale")
+    if locale:
+        etat = "atteinte" if locale.get("atteint") else format_html("non atteinte ({})", locale.get("taux_texte"))
+        locale = format_html(
+            '<br><small class="cible-locale">cible locale {} : {}</small>', locale.get("cible_texte"), etat
+        )
+    return format_html(
+        '<a class="figure-link" href="{}">{}</a> / <a class="figure-link" href="{}">{}</a><br>'
+        '<span class="{}">{}</span>{}',
+        lien_liste(epci, annee, objectif, "numerateur", filtre, valeur),
+        localize(ind.get("numerateur")),
+        lien_liste(epci, annee, objectif, "base", filtre, valeur),
+        localize(ind.get("base")),
+        "text-success" if atteint(ind) else "text-danger",
+        taux_objectif(ind),
+        locale or "",
+    )

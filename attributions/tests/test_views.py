@@ -267,3 +267,29 @@ def test_lien_vers_la_liste_derriere_un_chiffre(settings):
         assert lien_liste(1, 2024, "qpv", "base").startswith("/cil/attributions/?epci=1&")
     finally:
         set_script_prefix("/")
+
+
+def test_cellule_d_un_tableau_par_groupe():
+    """A cell of the tables by landlord, sector and commune: numerator and base each linked to the list behind
+    them (escaped for HTML), the rate coloured by the exact comparison with the target, the local target beside
+    it; a dash when nothing is counted."""
+    from attributions.templatetags.objectifs import cellule_groupe
+
+    assert cellule_groupe(None, "200040715", 2025, "qpv", "commune", 7) == "–"
+    assert cellule_groupe({"base": 0, "numerateur": 0}, "200040715", 2025, "qpv", "commune", 7) == "–"
+    atteinte = {"base": 1250, "numerateur": 400, "taux": 0.32, "taux_texte": "32,0\u00a0%", "atteint": True}
+    html = str(cellule_groupe(atteinte, "200040715", 2025, "hors_qpv", "bailleur", 4))
+    lien = "/attributions/?epci=200040715&amp;annee=2025&amp;objectif=hors_qpv&amp;part="
+    assert f'<a class="figure-link" href="{lien}numerateur&amp;bailleur=4">400</a>' in html
+    assert f'<a class="figure-link" href="{lien}base&amp;bailleur=4">1250</a>' in html
+    assert '<span class="text-success">32,0\u00a0%</span>' in html and "cible-locale" not in html
+    manquee = {
+        **atteinte,
+        "atteint": False,
+        "locale": {"cible_texte": "40\u00a0%", "atteint": False, "taux_texte": "32,0\u00a0%"},
+    }
+    html = str(cellule_groupe(manquee, "200040715", 2025, "hors_qpv", "commune", 9))
+    assert '<span class="text-danger">' in html
+    assert '<small class="cible-locale">cible locale 40\u00a0% : non atteinte (32,0\u00a0%)</small>' in html
+    manquee["locale"]["atteint"] = True
+    assert "cible locale 40\u00a0% : atteinte</small>" in str(cellule_groupe(manquee, "1", 2025, "qpv", "commune", 9))

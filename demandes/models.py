@@ -864,6 +864,15 @@ class CriterePriorite(models.Model):
     def __str__(self) -> str:
         return self.get_critere_display()
 
+    @staticmethod
+    def q_en_vigueur(jour) -> models.Q:
+        """In force on ``jour``: recognised on or before it and not lifted on it (docs/droit/regles.md §3.1)."""
+        return models.Q(reconnu_le__lte=jour) & (models.Q(fin_le__isnull=True) | models.Q(fin_le__gt=jour))
+
+    def en_vigueur(self, jour) -> bool:
+        """The same condition as ``q_en_vigueur`` on a row already read (a demand's file)."""
+        return self.reconnu_le <= jour and (self.fin_le is None or self.fin_le > jour)
+
 
 class ElementSensible(models.Model):
     """One item whose mere mention reveals a sensitive situation (docs/droit/regles.md, platform decision 12).
@@ -958,6 +967,15 @@ class DecisionDalo(models.Model):
 
     def __str__(self) -> str:
         return f"DALO du {self.date_decision:%d/%m/%Y}"
+
+    @staticmethod
+    def q_favorable(jour) -> models.Q:
+        """A decision "prioritaire et urgent" taken on or before ``jour``."""
+        return models.Q(prioritaire_urgent=True, date_decision__lte=jour)
+
+    def favorable(self, jour) -> bool:
+        """The same condition as ``q_favorable`` on a row already read (a demand's file)."""
+        return self.prioritaire_urgent and self.date_decision <= jour
 
 
 class RendezVous(models.Model):

@@ -102,10 +102,8 @@ def q_demande_prioritaire(jour: dt.date, prefixe: str = "") -> Q:
     ``jour``, or an L. 441-1 criterion recognised on or before ``jour`` and not lifted on it (docs/droit/regles.md
     §3.1), as the scoring snapshot (``instantanes_cotation``) reads them."""
     pk = OuterRef(f"{prefixe}pk") if prefixe else OuterRef("pk")
-    dalo = DecisionDalo.objects.filter(demande=pk, prioritaire_urgent=True, date_decision__lte=jour)
-    priorite = CriterePriorite.objects.filter(demande=pk, reconnu_le__lte=jour).filter(
-        Q(fin_le__isnull=True) | Q(fin_le__gt=jour)
-    )
+    dalo = DecisionDalo.objects.filter(DecisionDalo.q_favorable(jour), demande=pk)
+    priorite = CriterePriorite.objects.filter(CriterePriorite.q_en_vigueur(jour), demande=pk)
     return Q(Exists(dalo)) | Q(Exists(priorite))
 
 
@@ -691,8 +689,7 @@ def instantanes_cotation(
     refus: dict[int, list[tuple[dt.date, str]]] = {}
     if "priorites" in besoins:
         qs = (
-            CriterePriorite.objects.filter(**plage, reconnu_le__lte=today)
-            .filter(Q(fin_le__isnull=True) | Q(fin_le__gt=today))
+            CriterePriorite.objects.filter(CriterePriorite.q_en_vigueur(today), **plage)
             .order_by()  # no default ordering: it would join the demands to sort by name
             .values_list("demande_id", "critere")
         )
@@ -700,7 +697,7 @@ def instantanes_cotation(
             priorites.setdefault(demande_id, set()).add(critere)
     if "dalo" in besoins:
         dalo = set(
-            DecisionDalo.objects.filter(**plage, prioritaire_urgent=True, date_decision__lte=today)
+            DecisionDalo.objects.filter(DecisionDalo.q_favorable(today), **plage)
             .order_by()
             .values_list("demande_id", flat=True)
         )
@@ -710,12 +707,7 @@ def instantanes_cotation(
         ):
             membres.setdefault(demande_id, []).append(rules.Membre(lien, naissance))
     if "refus" in besoins:
-        for demande_id, date, motif in (
-            Evenement.objects.filter(**plage, type=Evenement.Type.REFUS)
-            .order_by()
-            .values_list("demande_id", "date", "detail__motif")
-        ):
-            refus.setdefault(demande_id, []).append((date.date(), motif or ""))
+        refus = _refus(plage)
     return {
         d["id"]: instantane_cotation(
             d,
@@ -727,6 +719,18 @@ def instantanes_cotation(
         )
         for d in lignes
     }
+
+
+def _refus(filtre: dict) -> dict[int, list[tuple[dt.date, str]]]:
+    """The refusals of proposals (events REFUS) of the demands ``filtre`` selects, with their reason, by demand."""
+    refus: dict[int, list[tuple[dt.date, str]]] = {}
+    for demande_id, date, motif in (
+        Evenement.objects.filter(**filtre, type=Evenement.Type.REFUS)
+        .order_by()
+        .values_list("demande_id", "date", "detail__motif")
+    ):
+        refus.setdefault(demande_id, []).append((date.date(), motif or ""))
+    return refus
 
 
 def instantane_cotation(
@@ -753,11 +757,35 @@ def instantane_cotation(
     )
 
 
-def instantane_demande(demande: Demande, today: dt.date, criteres) -> rules.DemandeCotation:
-    ligne = Demande.objects.filter(pk=demande.pk).values(*COLONNES_COTATION).get()
+@dataclass(frozen=True)
+class LignesLues:
+    """A demand's related rows its file has already read (all of them, unfiltered): the scoring snapshot is then
+    taken from them and from the demand's own columns, instead of reading them again."""
+
+    membres: list
+    priorites: list
+    decisions_dalo: list
+
+
+def instantane_demande(
+    demande: Demande, today: dt.date, criteres, *, lues: LignesLues | None = None
+) -> rules.DemandeCotation:
+    """The scoring snapshot of one demand: as a batch of one (``instantanes_cotation``), or, given the rows its
+    file has read (``lues``), from those rows with the same conditions (priorities in force, favourable DALO
+    decisions on ``today``)."""
     besoins = besoins_cotation(criteres)
     communes = noms_communes(demande.epci_id) if "communes" in besoins else frozenset()
-    return instantanes_cotation([ligne], today=today, besoins=besoins, communes=communes)[demande.pk]
+    if lues is None:
+        ligne = Demande.objects.filter(pk=demande.pk).values(*COLONNES_COTATION).get()
+        return instantanes_cotation([ligne], today=today, besoins=besoins, communes=communes)[demande.pk]
+    return instantane_cotation(
+        {colonne: getattr(demande, colonne) for colonne in COLONNES_COTATION},
+        priorites={p.critere for p in lues.priorites if p.en_vigueur(today)} if "priorites" in besoins else (),
+        dalo="dalo" in besoins and any(d.favorable(today) for d in lues.decisions_dalo),
+        membres=[rules.Membre(m.lien, m.date_naissance) for m in lues.membres] if "membres" in besoins else (),
+        refus=_refus({"demande_id": demande.pk}).get(demande.pk, ()) if "refus" in besoins else (),
+        communes=communes,
+    )
 
 
 @dataclass(frozen=True)
@@ -768,14 +796,17 @@ class CotationExpliquee:
     lignes: tuple = ()  # the breakdown as the reader sees it (sensibles.Lecture.ligne_cotation)
 
 
-def cotation_expliquee(demande: Demande, today: dt.date, *, lecture) -> CotationExpliquee | None:
+def cotation_expliquee(
+    demande: Demande, today: dt.date, *, lecture, lues: LignesLues | None = None
+) -> CotationExpliquee | None:
     """The breakdown of the demand's score under the adopted grid (computed now) and the stored score; a line
-    whose retained values reveal a sensitive situation is masked for a reader who may not see it."""
+    whose retained values reveal a sensitive situation is masked for a reader who may not see it. ``lues``: the
+    related rows the file has already read (``instantane_demande``)."""
     grille = grille_adoptee(demande.epci_id)
     if grille is None:
         return None
     criteres = grille.criteres_purs()
-    resultat = rules.coter(instantane_demande(demande, today, criteres), criteres, today)
+    resultat = rules.coter(instantane_demande(demande, today, criteres, lues=lues), criteres, today)
     lignes = tuple(lecture.ligne_cotation(ligne) for ligne in resultat.lignes)
     return CotationExpliquee(grille=grille, resultat=resultat, score_enregistre=demande.score, lignes=lignes)
 

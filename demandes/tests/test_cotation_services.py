@@ -208,3 +208,49 @@ def test_position_parmi_les_demandes_similaires_et_delai_observe(monde_demandes)
     assert masquee.rang is None and masquee.delai_median_mois is None and masquee.masque
     assert masquee.rang_masque and masquee.total_masque and masquee.seuil_secret == 5
     assert "inférieurs à 5" in selectors.regle_appliquee([masquee])
+
+
+def test_instantane_de_la_fiche_egal_a_celui_du_lot(monde_demandes):
+    """The demand's file takes the scoring snapshot from the rows it has read (LignesLues): the same snapshot as
+    the batch's, read in SQL, on days around every boundary (a priority recognised, lifted; a DALO decision
+    taken; a non-urgent one never counts), for every kind of related row a grid may read."""
+    import dataclasses
+    from types import SimpleNamespace
+
+    from demandes.models import CriterePriorite, DecisionDalo
+
+    D = dt.date
+    demande = creer_demande(monde_demandes.guichet, acteur=monde_demandes.agent, date_depot=D(2024, 1, 10))
+    demande.membres.create(lien="ENFANT", nom="X", prenom="Y", date_naissance=D(2015, 3, 1))
+    demande.membres.create(lien="CONJOINT", nom="X", prenom="Z", date_naissance=D(1990, 3, 1))
+    for critere, reconnu, fin in [
+        ("HANDICAP", D(2025, 1, 1), None),
+        ("ACT", D(2025, 1, 1), D(2025, 6, 1)),
+        ("HABITAT_INDIGNE", D(2025, 9, 1), D(2026, 1, 1)),
+    ]:
+        CriterePriorite.objects.create(
+            demande=demande, critere=critere, source="BAILLEUR", reconnu_le=reconnu, fin_le=fin
+        )
+    DecisionDalo.objects.create(demande=demande, date_decision=D(2025, 3, 1), prioritaire_urgent=False, commission="C")
+    DecisionDalo.objects.create(demande=demande, date_decision=D(2025, 10, 1), prioritaire_urgent=True, commission="C")
+    services.record_event(
+        demande, Evenement.Type.REFUS, acteur=None, date=dt.datetime(2025, 4, 2, tzinfo=dt.UTC), detail={"motif": "X"}
+    )
+    criteres = [SimpleNamespace(type=t) for t in (T.PRIORITE, T.DALO, T.MENAGE, T.REFUS, T.LIEN_LOCAL)]
+    demande = Demande.objects.get(pk=demande.pk)
+    lues = selectors.LignesLues(
+        membres=list(demande.membres.all()),
+        priorites=list(demande.priorites.all()),
+        decisions_dalo=list(demande.decisions_dalo.all()),
+    )
+
+    def trie(instantane):
+        return dataclasses.replace(instantane, membres=tuple(sorted(instantane.membres, key=repr)))
+
+    vus = set()
+    for jour in [D(2024, 12, 31), D(2025, 1, 1), D(2025, 5, 31), D(2025, 6, 1), D(2025, 9, 1), D(2025, 10, 1),
+                 D(2025, 12, 31), D(2026, 1, 1)]:  # fmt: skip
+        par_lot = selectors.instantane_demande(demande, jour, criteres)
+        assert trie(selectors.instantane_demande(demande, jour, criteres, lues=lues)) == trie(par_lot), jour
+        vus.add((par_lot.priorites, par_lot.dalo))
+    assert len(vus) >= 4 and any(dalo for _p, dalo in vus) and len(par_lot.membres) == 2 and par_lot.refus

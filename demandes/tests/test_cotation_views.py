@@ -236,3 +236,30 @@ def test_introduction_publique_dite_une_fois(client, monde_demandes, adoptee):
     assert "))" not in html
     assert html.count("elle ne crée pas un droit") == 1
     assert "adoptée par la décision suivante : Délibération du conseil communautaire adoptant le PPGDID" in html
+
+
+def test_fiche_notee_nombre_de_requetes_fixe(client, monde_demandes, adoptee):
+    """The file of a scored demand reads its household, priorities and DALO decisions once (the score's
+    breakdown is taken from them): a pinned number of queries, the same with more of each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from demandes.models import CriterePriorite, DecisionDalo
+
+    demande = creer_demande(monde_demandes.guichet, date_depot=dt.date(2025, 1, 1), logement_actuel="HEBERGE_TIERS")
+    demande.communes_souhaitees.set([monde_demandes.commune])
+    url = reverse("demandes:fiche", args=[demande.pk])
+    agent = connecte(client, monde_demandes.agent)
+    agent.get(url)
+    comptes = []
+    for i in range(2):
+        demande.membres.create(lien="ENFANT", nom="X", prenom=f"E{i}", date_naissance=dt.date(2015, 3, 1 + i))
+        CriterePriorite.objects.create(
+            demande=demande, critere="HANDICAP", source="GUICHET", reconnu_le=dt.date(2025, 2, 1 + i)
+        )
+        DecisionDalo.objects.create(demande=demande, date_decision=dt.date(2025, 3, 1 + i), commission="C")
+        with CaptureQueriesContext(connection) as requetes:
+            page = agent.get(url)
+        assert page.context["cotation"] is not None and len(page.context["membres"]) == i + 1
+        comptes.append(len(requetes))
+    assert comptes == [27, 27], comptes

@@ -44,6 +44,8 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
     pieces = list(demande.pieces.select_related("recue_par"))
     situation = selectors.situation_ressources(demande, today, membres=membres, ressources=ressources)
     rendez_vous = list(demande.rendez_vous.select_related("guichet", "agent").order_by("-debut"))
+    decisions_dalo = list(demande.decisions_dalo.all())
+    lues = selectors.LignesLues(membres=membres, priorites=priorites, decisions_dalo=decisions_dalo)
     positions = selectors.positions_demande(demande, today) if demande.est_active else []
     contexte = {
         "demande": demande,
@@ -53,13 +55,15 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
         "ressources": ressources,
         "situation": situation,
         "priorites": [lecture.priorite(p) for p in priorites],
-        "decisions_dalo": list(demande.decisions_dalo.all()),
+        "decisions_dalo": decisions_dalo,
         "checklist": selectors.checklist(demande, membres, priorites, pieces, lecture=lecture),
         "evenements": selectors.timeline(demande, lecture=lecture),
         "transitions": list(demande.transitions.select_related("acteur")),
         "rendez_vous": rendez_vous,
         "communes": list(demande.communes_souhaitees.all()),
-        "cotation": selectors.cotation_expliquee(demande, today, lecture=lecture) if demande.est_active else None,
+        "cotation": (
+            selectors.cotation_expliquee(demande, today, lecture=lecture, lues=lues) if demande.est_active else None
+        ),
         "positions": positions,
         "regle_secret": selectors.regle_appliquee(positions),
         "peut_exporter_acces": permissions.can_export_personal_data(user, demande),

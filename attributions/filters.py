@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from cil.models import Bailleur, Commune, PerimetreEpci, Reservataire, Secteur
 from core.db import ordre_fr
@@ -46,10 +45,13 @@ class DecisionFilter(django_filters.FilterSet):
     def __init__(self, *args, epci=None, **kwargs):
         super().__init__(*args, **kwargs)
         if epci is not None:
-            # the territory's communes today or in one of its past perimeters: two semi-joins, not an OR over
-            # an outer join of every commune of France with its perimeters made distinct and sorted
+            # the territory's communes today or in one of its past perimeters: the union of two index scans (an
+            # OR of a column and a subquery read every commune of France, 35,000 rows, on each opening)
             self.filters["commune"].queryset = Commune.objects.filter(
-                Q(epci=epci) | Q(pk__in=PerimetreEpci.objects.filter(epci=epci).values("commune_id"))
+                pk__in=Commune.objects.filter(epci=epci)
+                .order_by()
+                .values("pk")
+                .union(PerimetreEpci.objects.filter(epci=epci).order_by().values("commune_id"))
             ).order_by(ordre_fr("nom"))
             self.filters["secteur"].queryset = Secteur.objects.filter(epci=epci)
             self.filters["bailleur"].queryset = Bailleur.objects.filter(epcis=epci)

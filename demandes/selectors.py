@@ -523,6 +523,24 @@ def radiations_a_faire(today: dt.date, epci_ids=None) -> QuerySet:
 # --- Reception network ------------------------------------------------------------------------
 
 
+# the columns the lists of demands to process show (demandes/_liste_traitement.html): a list of 200 rows reads
+# these, not the sixty columns and JSON documents of each demand
+COLONNES_LISTE_TRAITEMENT = (
+    "numero_unique",
+    "prenom",
+    "nom",
+    "date_depot",
+    "date_dernier_renouvellement",
+    "guichet",
+    "guichet__nom",
+)
+
+
+def pour_liste_traitement(qs: QuerySet) -> QuerySet:
+    """The demands of ``qs`` with only what a list of demands to process shows, and their reception point."""
+    return qs.select_related(None).select_related("guichet").only(*COLONNES_LISTE_TRAITEMENT)
+
+
 def entretiens_en_retard(today: dt.date, epci_ids, limite: int = 200) -> list[Demande]:
     """Active demands registered more than the PPGDID's delay ago (within the last year) without an interview
     held or booked, the oldest first: one query for all the territories of the same delay."""
@@ -535,13 +553,8 @@ def entretiens_en_retard(today: dt.date, epci_ids, limite: int = 200) -> list[De
     condition = Q(pk__in=[])
     for delai, ids in par_delai.items():
         condition |= Q(epci_id__in=ids, date_depot__lt=today - dt.timedelta(days=delai))
-    return list(
-        Demande.objects.actives()
-        .filter(condition, date_depot__gte=today - dt.timedelta(days=365))
-        .exclude(Exists(entretien))
-        .select_related("guichet")
-        .order_by("date_depot", "pk")[:limite]
-    )
+    qs = Demande.objects.actives().filter(condition, date_depot__gte=today - dt.timedelta(days=365))
+    return list(pour_liste_traitement(qs.exclude(Exists(entretien))).order_by("date_depot", "pk")[:limite])
 
 
 def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:

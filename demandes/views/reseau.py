@@ -59,9 +59,9 @@ def traitements(request):
         "demandes/traitements.html",
         {
             "today": today,
-            "rappels": list(rappels[:LIGNES_TRAITEMENTS]),
+            "rappels": list(selectors.pour_liste_traitement(rappels)[:LIGNES_TRAITEMENTS]),
             "nb_rappels": rappels.count(),
-            "radiations": list(radiations[:LIGNES_TRAITEMENTS]),
+            "radiations": list(selectors.pour_liste_traitement(radiations)[:LIGNES_TRAITEMENTS]),
             "nb_radiations": radiations.count(),
             "courriers": _courriers_recents(epcis, today).count(),
         },
@@ -145,6 +145,7 @@ def reseau(request):
                 guichet__in=guichets, statut=RendezVous.Statut.PREVU, debut__date__gte=today
             )
             .select_related("demande", "guichet")
+            .only("debut", "objet", "demande", "demande__prenom", "demande__nom", "guichet", "guichet__nom")
             .order_by("debut")[:50],
         },
     )

@@ -8,9 +8,21 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from django.db.models import Aggregate, DecimalField, F, FloatField, Func, IntegerField
+from django.db.models import (
+    Aggregate,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Collate
+from django.db.models.functions import Coalesce, Collate
 
 # French collation: "Échirolles" sorts with the E, before "Vizille". PostgreSQL's ICU collation (present in
 # Debian's and the official images' builds); on SQLite a collation of the same name is registered on every
@@ -169,3 +181,11 @@ def mettre_a_jour_statistiques(using: str = "default") -> None:
 
     with connections[using].cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def nombre_de(lignes: QuerySet, cle: str) -> Coalesce:
+    """The number of ``lignes`` whose ``cle`` is the outer row, as a correlated subquery (0 when none). On a page of
+    a long list PostgreSQL counts them for the page's rows only, after the sort and the limit, where
+    ``annotate(Count(...))`` over a join grouped every row of the list first."""
+    sous = lignes.filter(**{cle: OuterRef("pk")}).order_by().values(cle).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(sous, output_field=IntegerField()), Value(0))

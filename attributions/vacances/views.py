@@ -22,7 +22,7 @@ from cil.models import Bailleur, Membership, Reservataire
 from cil.permissions import scope_for
 from cil.selectors import classes_courantes
 from core import exports, parametres
-from core.db import ordre_fr
+from core.db import nombre_de, ordre_fr
 from core.erreurs import ErreurMetier
 from core.navigation import rubrique
 from demandes.models import JournalConsultation
@@ -179,7 +179,9 @@ def _vacances(request):
     statut = request.GET.get("statut", "")
     if statut in Vacance.Statut.values:
         qs = qs.filter(statut=statut)
-    return qs.annotate(nb_candidats=Count("candidatures")).order_by("-date_declaration", "-pk"), statut
+    return qs.annotate(nb_candidats=nombre_de(Candidature.objects.all(), "vacance")).order_by(
+        "-date_declaration", "-pk"
+    ), statut
 
 
 @login_required

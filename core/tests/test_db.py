@@ -113,3 +113,24 @@ def test_une_duree_en_jours_en_mois_de_365_25_sur_12_jours(jours, mois):
     from core.durees import en_mois
 
     assert en_mois(jours) == pytest.approx(mois) if mois is not None else en_mois(jours) is None
+
+
+def test_nombre_de_lignes_liees_sur_une_page(monde_demandes):
+    """nombre_de: the related rows of each outer row, 0 when none, the same as annotate(Count) on both databases,
+    on a sorted and limited page."""
+    from django.db.models import Count
+
+    from core.db import nombre_de
+    from demandes.models import Demande, MembreMenage
+    from demandes.tests.factories import creer_demande
+
+    for n in (0, 1, 3):
+        demande = creer_demande(monde_demandes.guichet, nom=f"Compte{n}")
+        for i in range(n):
+            demande.membres.create(lien="ENFANT", nom="X", prenom=f"E{i}", date_naissance=dt.date(2015, 1, 1 + i))
+    qs = Demande.objects.filter(nom__startswith="Compte").order_by("-nom")
+    avec = list(qs.annotate(n=nombre_de(MembreMenage.objects.all(), "demande")).values_list("nom", "n")[:2])
+    assert avec == [("Compte3", 3), ("Compte1", 1)]
+    par_jointure = dict(qs.annotate(n=Count("membres")).values_list("nom", "n"))
+    assert dict(qs.annotate(n=nombre_de(MembreMenage.objects.all(), "demande")).values_list("nom", "n")) == par_jointure
+    assert par_jointure["Compte0"] == 0

@@ -71,6 +71,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Django's form renderer, the plainest widgets written in Python (same HTML: core/rendu.py)
+FORM_RENDERER = "core.rendu.RenduRapide"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

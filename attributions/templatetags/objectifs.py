@@ -2,6 +2,7 @@ import functools
 from urllib.parse import quote_plus
 
 from django import template
+from django.conf import settings
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
@@ -66,6 +67,13 @@ def taux_objectif(indicateur):
     return indicateur.get("taux_texte") or pct(indicateur.get("taux"))
 
 
+def _compte(valeur) -> str:
+    """A count as the template writes it (``localize``): without thousands separator, the digits themselves."""
+    if type(valeur) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(valeur)
+    return localize(valeur)
+
+
 @register.simple_tag
 def cellule_groupe(ind, epci, annee, objectif, filtre, valeur):
     """One cell of a breakdown table (by landlord, sector or commune): the numerator and the base, each a link to
@@ -84,9 +92,9 @@ def cellule_groupe(ind, epci, annee, objectif, filtre, valeur):
         '<a class="figure-link" href="{}">{}</a> / <a class="figure-link" href="{}">{}</a><br>'
         '<span class="{}">{}</span>{}',
         lien_liste(epci, annee, objectif, "numerateur", filtre, valeur),
-        localize(ind.get("numerateur")),
+        _compte(ind.get("numerateur")),
         lien_liste(epci, annee, objectif, "base", filtre, valeur),
-        localize(ind.get("base")),
+        _compte(ind.get("base")),
         "text-success" if atteint(ind) else "text-danger",
         taux_objectif(ind),
         locale or "",

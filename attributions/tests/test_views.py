@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -293,3 +294,16 @@ def test_cellule_d_un_tableau_par_groupe():
     assert '<small class="cible-locale">cible locale 40\u00a0% : non atteinte (32,0\u00a0%)</small>' in html
     manquee["locale"]["atteint"] = True
     assert "cible locale 40\u00a0% : atteinte</small>" in str(cellule_groupe(manquee, "1", 2025, "qpv", "commune", 9))
+
+
+def test_cellule_compte_comme_le_gabarit(settings):
+    """The counts of a cell as a template writes them, with or without the thousands separator."""
+    from django.template import engines
+
+    from attributions.templatetags.objectifs import _compte
+
+    gabarit = engines["django"].from_string("{{ n }}")
+    for separateur in (False, True):
+        settings.USE_THOUSAND_SEPARATOR = separateur
+        for n in (0, 7, 1250, 1234567, Decimal("12.5")):
+            assert _compte(n) == gabarit.render({"n": n}), (separateur, n)

@@ -1,20 +1,9 @@
 """The navigation bar, built from the user's roles (the sections are defined once, in core.navigation)."""
 
-import functools
+from django.urls import NoReverseMatch
 
-from django.urls import NoReverseMatch, get_script_prefix, reverse
-
+from .adresses import adresse_fixe
 from .navigation import NAVIGATION, peut_ouvrir
-
-
-@functools.lru_cache(maxsize=256)
-def _adresse(url_name: str, prefixe: str) -> str | None:
-    """A section's address, resolved once per script prefix (the menu is drawn on every page); None when the
-    section's app is not installed."""
-    try:
-        return reverse(url_name)
-    except NoReverseMatch:
-        return None
 
 
 def navigation(request):
@@ -25,8 +14,9 @@ def navigation(request):
     for section, label, url_name, _roles, description in NAVIGATION:
         if not peut_ouvrir(user, url_name):
             continue
-        url = _adresse(url_name, get_script_prefix())
-        if url is None:
+        try:
+            url = adresse_fixe(url_name)
+        except NoReverseMatch:
             continue  # capability not installed
         entries.append(
             {

@@ -24,7 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from core.db import Quotient
+from core.db import Quotient, nombre_de
 
 from . import rules
 from .models import MenageAReloger, PropositionRelogement, Relogement, Statut
@@ -36,13 +36,6 @@ RELOGES = [Statut.RELOGE_DEFINITIF, Statut.SUIVI_FAIT]
 def avec_relogement_definitif(qs: QuerySet) -> QuerySet:
     """Annotate each household with its definitive relocation's frozen values and its number of offers."""
     definitif = Relogement.objects.filter(menage=OuterRef("pk"), type=Relogement.Type.DEFINITIF)
-    propositions = (
-        PropositionRelogement.objects.filter(menage=OuterRef("pk"))
-        .order_by()
-        .values("menage")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return qs.annotate(
         def_date_bail=Subquery(definitif.values("date_bail")[:1]),
         def_en_qpv=Subquery(definitif.values("en_qpv")[:1]),
@@ -55,7 +48,7 @@ def avec_relogement_definitif(qs: QuerySet) -> QuerySet:
             )[:1],
             output_field=MONTANT,
         ),
-        nb_propositions=Coalesce(Subquery(propositions), Value(0)),
+        nb_propositions=nombre_de(PropositionRelogement.objects.all(), "menage"),
     )
 
 

@@ -3,9 +3,10 @@ from urllib.parse import quote_plus
 
 from django import template
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
+
+from core.adresses import adresse_fixe
 
 register = template.Library()
 
@@ -28,11 +29,6 @@ def ecart_pp(value):
     return f"{sign}{abs(points):.1f}".replace(".", ",") + "\u00a0pt"
 
 
-@functools.lru_cache(maxsize=8)
-def _adresse_de_la_liste(prefixe: str) -> str:
-    return reverse("attributions:liste")
-
-
 @functools.lru_cache(maxsize=4096)
 def _q(texte: str) -> str:
     """quote_plus of the few hundred distinct keys and values a dashboard's links carry, computed once each."""
@@ -42,13 +38,13 @@ def _q(texte: str) -> str:
 @register.simple_tag
 def lien_liste(epci, annee, objectif, part, filtre=None, valeur=None):
     """URL of the list of allocations behind one figure, optionally restricted (filtre=valeur). A dashboard
-    holds several hundred: the list's address is resolved once per script prefix, not at each figure."""
+    holds several hundred: the list's address is resolved once per script prefix (core.adresses)."""
     params = [("epci", epci), ("annee", annee), ("objectif", objectif), ("part", part)]
     if filtre and valeur not in (None, ""):
         params.append((filtre, valeur))
     # as urllib.parse.urlencode writes it, without its general case's cost
     requete = "&".join(f"{_q(cle)}={_q(str(v))}" for cle, v in params)
-    return _adresse_de_la_liste(get_script_prefix()) + "?" + requete
+    return adresse_fixe("attributions:liste") + "?" + requete
 
 
 @register.filter

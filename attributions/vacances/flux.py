@@ -12,11 +12,11 @@ import math
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from cil.models import Bailleur, Epci, Objectif, Reservataire
 from cil.selectors import cibles_locales_pour_annee, seuil_applicable
+from core.db import nombre_de
 from core.erreurs import ErreurMetier
 
 from .. import rules
@@ -232,13 +232,6 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date, parametres: dict[str
         parametres = parametres_en_vigueur(jour, vacance.epci_id)
     normes = normes_occupation(parametres)
     minimum, maximum = rules.taille_menage_admise(logement.typologie, logement.surface, normes)
-    nb_membres = (
-        MembreMenage.objects.filter(demande=OuterRef("pk"))
-        .order_by()
-        .values("demande")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     commune_souhaitee = Demande.communes_souhaitees.through.objects.filter(
         demande_id=OuterRef("pk"), commune_id=logement.commune_id
     )
@@ -251,7 +244,7 @@ def candidats_possibles(vacance: Vacance, *, jour: dt.date, parametres: dict[str
         .filter(epci_id=vacance.epci_id)
         .filter(Exists(commune_souhaitee))
         .filter(_typologie_souhaitee(logement.typologie))
-        .annotate(nb_personnes=Coalesce(Subquery(nb_membres, output_field=IntegerField()), Value(0)) + 1)
+        .annotate(nb_personnes=nombre_de(MembreMenage.objects.all(), "demande") + 1)
         .filter(nb_personnes__gte=minimum)
         .exclude(Exists(Candidature.objects.filter(vacance=vacance, demande=OuterRef("pk"))))
         .exclude(Exists(attributions_en_cours.filter(demande=OuterRef("pk"))))

@@ -1,5 +1,6 @@
 """The rows the data migrations write (legal rates, allocation parameters, demand delays and checklist, the
-platform's sensitive items, the relocation files' retention period), loaded again in an emptied test database.
+platform's sensitive items and default mutation criteria, the relocation files' retention period), loaded again
+in an emptied test database.
 
 A transactional test (``transaction=True``, the live server of the browser tests, the Celery worker tests)
 ends with a flush that empties every table; the transactional tests that follow call ``recharger()`` first.
@@ -28,6 +29,7 @@ def recharger() -> None:
         importlib.import_module("demandes.migrations.0009_taches_en_francais").renommer(apps, None)
     importlib.import_module("demandes.migrations.0006_rgpd").sourcer(apps, None)
     importlib.import_module("demandes.migrations.0006_elements_sensibles").charger_defauts(apps, None)
+    importlib.import_module("demandes.migrations.0013_criteres_communs_de_mutation").charger(apps, None)
     importlib.import_module("relogement.migrations.0004_parametres_nationaux_et_un_par_debut").charger(apps, None)
 
 

@@ -20,3 +20,17 @@ def test_apres_une_purge_les_lignes_des_migrations_reviennent():
     donnees_initiales.recharger()
     assert not donnees_initiales.manquantes()
     assert delais_pour(None, dt.date(2026, 12, 3)).validite_mois == 12
+
+
+def test_les_criteres_communs_de_mutation_reviennent_apres_une_purge():
+    """The platform's default mutation criteria (migration demandes.0013) are among the rows loaded again."""
+    import importlib
+
+    from demandes.models import CritereMutation
+
+    migration = importlib.import_module("demandes.migrations.0013_criteres_communs_de_mutation")
+    attendus = [code for code, _ in migration.CRITERES]
+    assert list(CritereMutation.objects.filter(epci=None).values_list("code", flat=True)) == attendus
+    CritereMutation.objects.all().delete()
+    donnees_initiales.recharger()
+    assert list(CritereMutation.objects.filter(epci=None).values_list("code", flat=True)) == attendus

@@ -5,9 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
-# Test processes (pytest-xdist): with TEST_WORKERS=2 each process has its own test database, Celery worker and
-# browser. 0 (the default until three full runs in a row have passed with 2) keeps everything in one process.
-TEST_WORKERS ?= 0
+# Test processes (pytest-xdist): with 2 (the default: one per core) each process has its own test database, Celery
+# worker and browser. TEST_WORKERS=0 keeps everything in one process (for --pdb or a single test).
+TEST_WORKERS ?= 2
 
 .PHONY: install assets demo test test-fast quality graph migrate bench clean
 

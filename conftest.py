@@ -17,7 +17,8 @@ pytest_plugins = [
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings_xdist_suffix(request):
-    """Under pytest-xdist (``make test``, ``TEST_WORKERS=2`` by default), one test database per process: ``test_<name>_gw0``...
+    """Under pytest-xdist (``make test``, ``TEST_WORKERS=2`` by default), one test database per process:
+    ``test_<name>_gw0``...
 
     pytest-django's own fixture recognises an SQLite database by Django's engine name only: with the
     random-order back-ends (``tests.ordre_aleatoire.sqlite3``) it would turn the in-memory test database into

@@ -436,6 +436,49 @@ def calcule_objectifs_epci(
     )
 
 
+def _figures_du_total(total: dict, cibles: Cibles) -> dict:
+    """The four figures of a cube's total (objectives A, B, C and the transfers) against the legal targets and,
+    when ``cibles`` holds some, the local targets of the whole territory."""
+    return {
+        "hors_qpv": {
+            **_indicateur(
+                total["hors_qpv__base"],
+                total["hors_qpv__numerateur"],
+                cibles.legale(Objectif.HORS_QPV),
+                cibles.locale(Objectif.HORS_QPV),
+            ),
+            "premier_quartile": total["hors_qpv__q1"],
+            "relogement": total["hors_qpv__relogement"],
+        },
+        "qpv": _indicateur(
+            total["qpv__base"], total["qpv__numerateur"], cibles.legale(Objectif.QPV), cibles.locale(Objectif.QPV)
+        ),
+        "prioritaires": {
+            **_indicateur(
+                total["prioritaires__base"],
+                total["prioritaires__numerateur"],
+                cibles.legale(Objectif.PRIORITAIRES),
+                cibles.locale(Objectif.PRIORITAIRES),
+            ),
+            "dalo": total["prioritaires__dalo"],
+        },
+        "mutations": _indicateur(
+            total["mutations__base"],
+            total["mutations__numerateur"],
+            cibles.legale(Objectif.MUTATIONS),
+            cibles.locale(Objectif.MUTATIONS),
+        ),
+    }
+
+
+def figures_de_l_annee(annee: int, seuil: SeuilApplique, cube: Cube) -> dict:
+    """A year's four figures from its cube against the legal targets alone, as the comparison of years shows
+    them: no local target, no holder, no breakdown (none of their queries). The same figures, by the same
+    function, as ``objectifs_du_cube``'s; the cube restricted beforehand for a partial view."""
+    cibles = Cibles(legales=taux_legaux_pour_annee(annee), locales=[])
+    return {"annee": annee, "provisoire": seuil.provisoire, **_figures_du_total(cube.somme(cube.lignes), cibles)}
+
+
 def objectifs_du_cube(
     epci: Epci, annee: int, seuil: SeuilApplique, cube: Cube, *, details: bool = True, organisations=None
 ) -> dict:
@@ -446,7 +489,7 @@ def objectifs_du_cube(
     """
     cibles = Cibles(legales=taux_legaux_pour_annee(annee), locales=cibles_locales_pour_annee(epci, annee))
     cible_etat = cibles.legales.get(Objectif.PRIORITAIRES_ETAT, Decimal("1"))
-    total = cube.somme(cube.lignes)
+    figures = _figures_du_total(cube.somme(cube.lignes), cibles)
     # By reservation holder. A decision whose holder is still to be named (reservataire_a_qualifier) counts in the
     # territory's totals but in no holder's objective C: its group is reported apart, as "réservataire à qualifier".
     groupes = cube.groupes(lambda ligne: (ligne[1], ligne[2]))
@@ -491,36 +534,12 @@ def objectifs_du_cube(
         "annee_seuil": seuil.annee_seuil,
         "arrete_seuil": seuil.arrete,
         "provisoire": seuil.provisoire,
-        "hors_qpv": {
-            **_indicateur(
-                total["hors_qpv__base"],
-                total["hors_qpv__numerateur"],
-                cibles.legale(Objectif.HORS_QPV),
-                cibles.locale(Objectif.HORS_QPV),
-            ),
-            "premier_quartile": total["hors_qpv__q1"],
-            "relogement": total["hors_qpv__relogement"],
-        },
-        "qpv": _indicateur(
-            total["qpv__base"], total["qpv__numerateur"], cibles.legale(Objectif.QPV), cibles.locale(Objectif.QPV)
-        ),
+        "hors_qpv": figures["hors_qpv"],
+        "qpv": figures["qpv"],
         "reservataires": reservataires,
         "reservataires_a_qualifier": a_qualifier,
-        "prioritaires": {
-            **_indicateur(
-                total["prioritaires__base"],
-                total["prioritaires__numerateur"],
-                cibles.legale(Objectif.PRIORITAIRES),
-                cibles.locale(Objectif.PRIORITAIRES),
-            ),
-            "dalo": total["prioritaires__dalo"],
-        },
-        "mutations": _indicateur(
-            total["mutations__base"],
-            total["mutations__numerateur"],
-            cibles.legale(Objectif.MUTATIONS),
-            cibles.locale(Objectif.MUTATIONS),
-        ),
+        "prioritaires": figures["prioritaires"],
+        "mutations": figures["mutations"],
         "cibles_locales": evalue_cibles_locales(
             cube, cibles, organisations=organisations, secteurs={pk: c for pk, (_n, c) in (secteurs or {}).items()}
         ),

@@ -734,15 +734,13 @@ def objectifs_du_territoire(epci: Epci, annee: int, *, details: bool = True) -> 
     return objectifs_du_cube(epci, annee, seuil, cube, details=details), calcule_le
 
 
-def objectifs_servis(user, epci: Epci, annee: int, *, details: bool = True) -> tuple[dict, dt.datetime]:
-    """The objectives a page or the API shows to ``user``: from the year's fresh snapshot (``cube_a_jour``), the
-    whole territory or, on a partial view, only the rows of the user's landlords and holders (as
-    ``permissions.decisions_for_user`` scopes the decisions): the other organisations' rows never leave here.
-    Returns (the engine's result, when its figures were counted)."""
+def _cube_servi(user, epci: Epci, annee: int):
+    """The year's fresh cube (``cube_a_jour``) as ``user`` may read it: the whole territory or, on a partial view,
+    only the rows of the user's landlords and holders (as ``permissions.decisions_for_user`` scopes the
+    decisions). Returns (seuil, cube, organisations: None for the whole territory, calcule_le)."""
     from cil.permissions import scope_for
 
     from .permissions import can_view_whole_territory
-    from .selectors import objectifs_du_cube
 
     seuil, cube, calcule_le = cube_a_jour(epci, annee)
     organisations = None
@@ -750,8 +748,27 @@ def objectifs_servis(user, epci: Epci, annee: int, *, details: bool = True) -> t
         scope = scope_for(user)
         cube = cube.restreint(bailleurs=scope.bailleurs, reservataires=scope.reservataires)
         organisations = {"bailleur": set(scope.bailleurs), "reservataire": set(scope.reservataires)}
+    return seuil, cube, organisations, calcule_le
+
+
+def objectifs_servis(user, epci: Epci, annee: int, *, details: bool = True) -> tuple[dict, dt.datetime]:
+    """The objectives a page or the API shows to ``user``: from the year's fresh snapshot, restricted by
+    ``_cube_servi``: the other organisations' rows never leave here.
+    Returns (the engine's result, when its figures were counted)."""
+    from .selectors import objectifs_du_cube
+
+    seuil, cube, organisations, calcule_le = _cube_servi(user, epci, annee)
     resultat = objectifs_du_cube(epci, annee, seuil, cube, details=details, organisations=organisations)
     return resultat, calcule_le
+
+
+def figures_servies(user, epci: Epci, annee: int) -> dict:
+    """A year's four figures against the legal targets, as ``user`` may read them (``_cube_servi``), for the
+    comparison of years: ``selectors.figures_de_l_annee``. Raises ObjectifsIndisponibles without a threshold."""
+    from .selectors import figures_de_l_annee
+
+    seuil, cube, _organisations, _calcule_le = _cube_servi(user, epci, annee)
+    return figures_de_l_annee(annee, seuil, cube)
 
 
 # --- Vacancies, candidates, commission sessions, leases ------------------------------------------------

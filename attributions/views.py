@@ -38,6 +38,7 @@ from .services import (
     TYPES_QUALIFICATION,
     ActionRefusee,
     ImportRejete,
+    figures_servies,
     import_attributions,
     objectifs_servis,
     qualifier_reservataire,
@@ -155,7 +156,7 @@ def tableau_de_bord(request):
             historique.append({"annee": a, **resultat})
             continue
         try:
-            historique.append({"annee": a, **objectifs_servis(request.user, epci, a, details=False)[0]})
+            historique.append(figures_servies(request.user, epci, a))
         except ObjectifsIndisponibles:
             continue  # no threshold loaded for that year: the year is left out of the comparison
     territoire_entier = queryset is None

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     BigIntegerField,
@@ -44,6 +45,9 @@ from .models import (
     Ressource,
     Statut,
 )
+
+if TYPE_CHECKING:
+    from cil.models import Commune
 
 # --- Who a demand's household is, on a date (ORM conditions: counted in SQL) -----------------------------
 
@@ -429,9 +433,17 @@ def checklist(
 # --- Event log --------------------------------------------------------------------------------
 
 
-def timeline(demande: Demande, *, lecture) -> list:
-    """The event log as ``lecture`` (sensibles.Lecture) reads it: sensitive events masked, never dropped."""
-    return [lecture.evenement(e) for e in demande.evenements.select_related("acteur").order_by("-date", "-id")]
+def evenements_du_journal(demande: Demande) -> list[Evenement]:
+    """The demand's whole event log with each event's author, newest first (what ``timeline`` shows)."""
+    return list(demande.evenements.select_related("acteur").order_by("-date", "-id"))
+
+
+def timeline(demande: Demande, *, lecture, evenements: list[Evenement] | None = None) -> list:
+    """The event log as ``lecture`` (sensibles.Lecture) reads it: sensitive events masked, never dropped.
+    ``evenements``: the log as ``evenements_du_journal`` has already read it."""
+    if evenements is None:
+        evenements = evenements_du_journal(demande)
+    return [lecture.evenement(e) for e in evenements]
 
 
 # The events the applicant sees on their own follow-up (R. 441-2-17; the national system's "aPublierSurPGP"
@@ -746,6 +758,16 @@ def _refus(filtre: dict) -> dict[int, list[tuple[dt.date, str]]]:
     return refus
 
 
+def refus_lus(evenements) -> list[tuple[dt.date, str]]:
+    """``_refus`` for one demand whose events are already read (its file): the same (date, reason) pairs, taken
+    from the events in Python."""
+    return [
+        (e.date.date(), (e.detail.get("motif") if isinstance(e.detail, dict) else None) or "")
+        for e in evenements
+        if e.type == Evenement.Type.REFUS
+    ]
+
+
 def instantane_cotation(
     d: dict, *, priorites=(), dalo: bool = False, membres=(), refus=(), communes: frozenset[str] = frozenset()
 ) -> rules.DemandeCotation:
@@ -778,6 +800,7 @@ class LignesLues:
     membres: list
     priorites: list
     decisions_dalo: list
+    evenements: list | None = None  # the whole event log, when the file has read it: the refusals come from it
 
 
 def instantane_demande(
@@ -796,7 +819,13 @@ def instantane_demande(
         priorites={p.critere for p in lues.priorites if p.en_vigueur(today)} if "priorites" in besoins else (),
         dalo="dalo" in besoins and any(d.favorable(today) for d in lues.decisions_dalo),
         membres=[rules.Membre(m.lien, m.date_naissance) for m in lues.membres] if "membres" in besoins else (),
-        refus=_refus({"demande_id": demande.pk}).get(demande.pk, ()) if "refus" in besoins else (),
+        refus=(
+            ()
+            if "refus" not in besoins
+            else refus_lus(lues.evenements)
+            if lues.evenements is not None
+            else _refus({"demande_id": demande.pk}).get(demande.pk, ())
+        ),
         communes=communes,
     )
 
@@ -869,13 +898,18 @@ def _attributions_observees(communes: list[int], typologie: str, jour: dt.date) 
     ).filter(date_decision__lte=jour)
 
 
-def positions_demande(demande: Demande, jour: dt.date, *, limite: int = 4) -> list[PositionDemande]:
+def positions_demande(
+    demande: Demande, jour: dt.date, *, limite: int = 4, communes: list[Commune] | None = None
+) -> list[PositionDemande]:
     """Per wished commune (at most ``limite``) and the first wished typology: the demand's rank among similar
     active demands (same commune and typology wished), and the observed waiting time there. The ranks, and the
     allocations observed with their median wait, are counted for every commune at once: two grouped queries,
     whatever the number of communes. Statistical secrecy: the platform's rule in force for the demand's territory on
     ``jour`` (``cil.selectors.regle_secret``, Platform decision 11): a rank among fewer similar demands than its
-    threshold, or a median of fewer allocations, is not given."""
+    threshold, or a median of fewer allocations, is not given.
+
+    ``communes``: the demand's wished communes when the caller has already read them all in their default order
+    (``demande.communes_souhaitees.all()``, French order of names), not read again."""
     from attributions.selectors import duree_attente
 
     typologie = (demande.typologies or [None])[0]
@@ -883,7 +917,10 @@ def positions_demande(demande: Demande, jour: dt.date, *, limite: int = 4) -> li
         return []
     regle = regle_secret(demande.epci_id, jour)
     seuil = regle.seuil
-    communes = list(demande.communes_souhaitees.order_by(ordre_fr("nom"))[:limite])
+    if communes is None:
+        communes = list(demande.communes_souhaitees.order_by(ordre_fr("nom"))[:limite])
+    else:
+        communes = list(communes)[:limite]
     ids = [c.pk for c in communes]
     similaires = _similaires(demande, ids, typologie).order_by().values("communes_souhaitees")
     if demande.score is not None:

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 TABLE_DECISIONS = DecisionCaleol._meta.db_table
 # session, user, memberships, the EPCI, threshold, marker, snapshot, names, legal and local targets, sectors
 REQUETES_API = {"epci": 14, "bailleur_a": 14}
-REQUETES_TABLEAU = {"epci": 25, "commune": 24}
+REQUETES_TABLEAU = {"epci": 24, "commune": 23}
 
 
 def _comptent_les_decisions(requetes) -> list[str]:
@@ -202,6 +202,37 @@ def test_la_page_dit_quand_les_chiffres_ont_ete_calcules(client, acteurs, instan
     assert 'id="calcule-le"' in contenu and "Chiffres calculés le" in contenu
     assert "Recalculer et enregistrer maintenant" in contenu
     assert response.context["calcule_le"] == InstantaneObjectifs.objects.get(annee=2025).calcule_le
+
+
+@pytest.mark.parametrize("role", ["epci", "bailleur_a", "commune"])
+@pytest.mark.parametrize("annee", [2024, 2025])
+def test_les_chiffres_de_la_comparaison_des_annees_sont_ceux_du_moteur(acteurs, role, annee):
+    """The dashboard's comparison of years reads each year's four figures without local targets or breakdowns
+    (``figures_servies``): the same counts, rates and displayed rates as the engine's, for the whole territory
+    and for an organisation's share (never another organisation's decisions)."""
+    user = acteurs[role]
+    epci = acteurs["epci"].memberships.get().epci
+    moteur, _ = objectifs_servis(user, epci, annee, details=False)
+    figures = services.figures_servies(user, epci, annee)
+    assert figures["annee"] == annee and figures["provisoire"] == moteur["provisoire"]
+    for code in ("hors_qpv", "qpv", "prioritaires", "mutations"):
+        sans_cible_locale = {k: v for k, v in moteur[code].items() if k not in ("cible_locale", "locale")}
+        assert {k: v for k, v in figures[code].items() if k not in ("cible_locale", "locale")} == sans_cible_locale
+        assert figures[code]["locale"] is None
+    assert set(figures) == {"annee", "provisoire", "hors_qpv", "qpv", "prioritaires", "mutations"}
+
+
+def test_la_comparaison_des_annees_d_un_bailleur_ne_compte_que_ses_attributions(client, acteurs):
+    client.force_login(acteurs["bailleur_a"])
+    page = client.get(reverse("attributions:tableau_de_bord"), {"annee": "2025"})
+    epci = acteurs["epci"].memberships.get().epci
+    territoire = services.figures_servies(acteurs["epci"], epci, 2025)
+    ligne = next(h for h in page.context["historique"] if h["annee"] == 2025)
+    assert ligne["hors_qpv"]["base"] == 2 < territoire["hors_qpv"]["base"]  # only its two decisions
+    anterieures = [h for h in page.context["historique"] if h["annee"] < 2025]
+    assert anterieures  # the years before, with a threshold of their own in the fixture
+    for h in anterieures:
+        assert h == services.figures_servies(acteurs["bailleur_a"], epci, h["annee"])
 
 
 # --- Pinned numbers of queries: served from the snapshot, a page's cost does not grow with the decisions ----------

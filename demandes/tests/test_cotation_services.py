@@ -190,6 +190,8 @@ def test_position_parmi_les_demandes_similaires_et_delai_observe(monde_demandes)
             nb_enfants_moins_14=0, uc_dixiemes=10,
         )  # fmt: skip
     (position,) = selectors.positions_demande(cible, jour)
+    # the file passes the wished communes it has already read: the same positions
+    assert selectors.positions_demande(cible, jour, communes=list(cible.communes_souhaitees.all())) == [position]
     assert (position.commune, position.typologie, position.total, position.rang) == (
         monde_demandes.commune.nom,
         "T3",
@@ -236,16 +238,32 @@ def test_instantane_de_la_fiche_egal_a_celui_du_lot(monde_demandes):
     services.record_event(
         demande, Evenement.Type.REFUS, acteur=None, date=dt.datetime(2025, 4, 2, tzinfo=dt.UTC), detail={"motif": "X"}
     )
+    # a refusal late in the evening (its day is the event's UTC date, as in SQL), one without a reason, and an
+    # event of another type naming a reason (never a refusal)
+    services.record_event(
+        demande, Evenement.Type.REFUS, acteur=None, date=dt.datetime(2025, 11, 30, 23, 30, tzinfo=dt.UTC), detail={}
+    )
+    services.record_event(
+        demande, Evenement.Type.PROPOSITION, acteur=None, date=dt.datetime(2025, 5, 2, tzinfo=dt.UTC),
+        detail={"motif": "Y"},
+    )  # fmt: skip
     criteres = [SimpleNamespace(type=t) for t in (T.PRIORITE, T.DALO, T.MENAGE, T.REFUS, T.LIEN_LOCAL)]
     demande = Demande.objects.get(pk=demande.pk)
+    evenements = selectors.evenements_du_journal(demande)
     lues = selectors.LignesLues(
         membres=list(demande.membres.all()),
         priorites=list(demande.priorites.all()),
         decisions_dalo=list(demande.decisions_dalo.all()),
+        evenements=evenements,
     )
+    en_sql = selectors._refus({"demande_id": demande.pk})[demande.pk]
+    attendus = [(dt.date(2025, 4, 2), "X"), (dt.date(2025, 11, 30), "")]
+    assert sorted(selectors.refus_lus(evenements)) == sorted(en_sql) == attendus
 
     def trie(instantane):
-        return dataclasses.replace(instantane, membres=tuple(sorted(instantane.membres, key=repr)))
+        return dataclasses.replace(
+            instantane, membres=tuple(sorted(instantane.membres, key=repr)), refus=tuple(sorted(instantane.refus))
+        )
 
     vus = set()
     for jour in [D(2024, 12, 31), D(2025, 1, 1), D(2025, 5, 31), D(2025, 6, 1), D(2025, 9, 1), D(2025, 10, 1),
@@ -253,4 +271,4 @@ def test_instantane_de_la_fiche_egal_a_celui_du_lot(monde_demandes):
         par_lot = selectors.instantane_demande(demande, jour, criteres)
         assert trie(selectors.instantane_demande(demande, jour, criteres, lues=lues)) == trie(par_lot), jour
         vus.add((par_lot.priorites, par_lot.dalo))
-    assert len(vus) >= 4 and any(dalo for _p, dalo in vus) and len(par_lot.membres) == 2 and par_lot.refus
+    assert len(vus) >= 4 and any(dalo for _p, dalo in vus) and len(par_lot.membres) == 2 and len(par_lot.refus) == 2

@@ -45,8 +45,12 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
     situation = selectors.situation_ressources(demande, today, membres=membres, ressources=ressources)
     rendez_vous = list(demande.rendez_vous.select_related("guichet", "agent").order_by("-debut"))
     decisions_dalo = list(demande.decisions_dalo.all())
-    lues = selectors.LignesLues(membres=membres, priorites=priorites, decisions_dalo=decisions_dalo)
-    positions = selectors.positions_demande(demande, today) if demande.est_active else []
+    evenements = selectors.evenements_du_journal(demande)
+    lues = selectors.LignesLues(
+        membres=membres, priorites=priorites, decisions_dalo=decisions_dalo, evenements=evenements
+    )
+    communes = list(demande.communes_souhaitees.all())
+    positions = selectors.positions_demande(demande, today, communes=communes) if demande.est_active else []
     contexte = {
         "demande": demande,
         "motifs": lecture.motifs(demande.motifs),
@@ -57,10 +61,10 @@ def _contexte_fiche(request, demande: Demande, **extra) -> dict:
         "priorites": [lecture.priorite(p) for p in priorites],
         "decisions_dalo": decisions_dalo,
         "checklist": selectors.checklist(demande, membres, priorites, pieces, lecture=lecture),
-        "evenements": selectors.timeline(demande, lecture=lecture),
+        "evenements": selectors.timeline(demande, lecture=lecture, evenements=evenements),
         "transitions": list(demande.transitions.select_related("acteur")),
         "rendez_vous": rendez_vous,
-        "communes": list(demande.communes_souhaitees.all()),
+        "communes": communes,
         "cotation": (
             selectors.cotation_expliquee(demande, today, lecture=lecture, lues=lues) if demande.est_active else None
         ),

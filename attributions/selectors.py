@@ -438,37 +438,12 @@ def calcule_objectifs_epci(
 
 def _figures_du_total(total: dict, cibles: Cibles) -> dict:
     """The four figures of a cube's total (objectives A, B, C and the transfers) against the legal targets and,
-    when ``cibles`` holds some, the local targets of the whole territory."""
-    return {
-        "hors_qpv": {
-            **_indicateur(
-                total["hors_qpv__base"],
-                total["hors_qpv__numerateur"],
-                cibles.legale(Objectif.HORS_QPV),
-                cibles.locale(Objectif.HORS_QPV),
-            ),
-            "premier_quartile": total["hors_qpv__q1"],
-            "relogement": total["hors_qpv__relogement"],
-        },
-        "qpv": _indicateur(
-            total["qpv__base"], total["qpv__numerateur"], cibles.legale(Objectif.QPV), cibles.locale(Objectif.QPV)
-        ),
-        "prioritaires": {
-            **_indicateur(
-                total["prioritaires__base"],
-                total["prioritaires__numerateur"],
-                cibles.legale(Objectif.PRIORITAIRES),
-                cibles.locale(Objectif.PRIORITAIRES),
-            ),
-            "dalo": total["prioritaires__dalo"],
-        },
-        "mutations": _indicateur(
-            total["mutations__base"],
-            total["mutations__numerateur"],
-            cibles.legale(Objectif.MUTATIONS),
-            cibles.locale(Objectif.MUTATIONS),
-        ),
-    }
+    when ``cibles`` holds some, the local targets of the whole territory: a breakdown's line (``_ligne``) with
+    the total's own details."""
+    figures = _ligne(total, cibles)
+    figures["hors_qpv"].update(premier_quartile=total["hors_qpv__q1"], relogement=total["hors_qpv__relogement"])
+    figures["prioritaires"]["dalo"] = total["prioritaires__dalo"]
+    return figures
 
 
 def figures_de_l_annee(annee: int, seuil: SeuilApplique, cube: Cube) -> dict:

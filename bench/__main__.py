@@ -308,8 +308,10 @@ def tableau(res: dict) -> list[dict]:
                 "cible": f"p95 < {cible} ms, no failure",
                 "atteinte": t["p95_ms_max_des_pages"] < cible and t["echecs"] == 0,
                 "remarque": f"{t['requetes']} requests in {cm['duree_s']} s, {t['echecs']} failures; CPU: locust "
-                            f"{cpu['generateur_de_charge_locust']} s, gunicorn {cpu['serveur_gunicorn']} s over "
-                            f"{cpu['duree_du_tir_s']} s on {cpu['coeurs_de_la_machine']} cores ({cm['serveur']})",
+                            f"{cpu['generateur_de_charge_locust']} s, gunicorn {cpu['serveur_gunicorn']} s"
+                            + (f", PostgreSQL {cpu['postgresql']} s" if "postgresql" in cpu else "")
+                            + f" over {cpu['duree_du_tir_s']} s on {cpu['coeurs_de_la_machine']} cores "
+                            f"({cm['serveur']})",
             })  # fmt: skip
     ob = ok("observatoire")
     if ob:

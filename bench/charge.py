@@ -75,21 +75,34 @@ def _lire_stats(chemin: Path) -> dict:
     return stats
 
 
-def _cpu_du_groupe(pgid: int) -> float:
-    """CPU seconds (user + system) used so far by the live processes of one process group (gunicorn's master and
-    workers), read from /proc: what the server spent, beside what the load generator spent."""
+def _cpu_des_processus(garder) -> float:
+    """CPU seconds (user + system) used so far by the live processes for which ``garder(command name, stat
+    fields after the name)`` is true, read from /proc."""
     tic = os.sysconf("SC_CLK_TCK")
     total = 0
     for entree in Path("/proc").iterdir():
         if not entree.name.isdigit():
             continue
         try:
-            champs = (entree / "stat").read_text().rsplit(")", 1)[1].split()
+            debut, fin = (entree / "stat").read_text().rsplit(")", 1)
         except OSError:
             continue
-        if int(champs[2]) == pgid:  # field 5 of stat, the process group
+        champs = fin.split()
+        if garder(debut.split("(", 1)[1], champs):
             total += int(champs[11]) + int(champs[12])  # utime, stime
     return round(total / tic, 1)
+
+
+def _cpu_du_groupe(pgid: int) -> float:
+    """CPU seconds used so far by the live processes of one process group (gunicorn's master and workers): what
+    the server spent, beside what the load generator spent."""
+    return _cpu_des_processus(lambda _nom, champs: int(champs[2]) == pgid)  # field 5 of stat, the process group
+
+
+def _cpu_postgresql() -> float:
+    """CPU seconds used so far by the live PostgreSQL processes of this machine (the server's connections are
+    kept from the warm-up to the end: their backends live through the measure)."""
+    return _cpu_des_processus(lambda nom, _champs: nom == "postgres")
 
 
 def lancer_charge(
@@ -125,7 +138,7 @@ def lancer_charge(
                     with urllib.request.urlopen(urllib.request.Request(hote + url, headers=entetes), timeout=30):
                         pass
             charge_avant = charge()
-            cpu_serveur_avant = _cpu_du_groupe(gunicorn.pid)
+            cpu_serveur_avant, cpu_pg_avant = _cpu_du_groupe(gunicorn.pid), _cpu_postgresql()
             locust = subprocess.Popen(
                 [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                  "--users", str(utilisateurs), "--spawn-rate", "5", "--reset-stats", "--run-time", f"{duree}s",
@@ -140,6 +153,7 @@ def lancer_charge(
             locust.returncode = os.waitstatus_to_exitcode(statut)
             duree_reelle = time.perf_counter() - debut
             cpu_serveur = round(_cpu_du_groupe(gunicorn.pid) - cpu_serveur_avant, 1)
+            cpu_pg = round(_cpu_postgresql() - cpu_pg_avant, 1)
             charge_apres = charge()
             if not (Path(tmp) / "locust_stats.csv").exists():
                 raise RuntimeError("locust n'a rien mesuré : " + journal.read_text()[-2000:])
@@ -153,6 +167,7 @@ def lancer_charge(
         "cpu_s": {
             "generateur_de_charge_locust": round(usage.ru_utime + usage.ru_stime, 1),
             "serveur_gunicorn": cpu_serveur,
+            "postgresql": cpu_pg,
             "duree_du_tir_s": round(duree_reelle, 1),
             "coeurs_de_la_machine": os.cpu_count(),
         },

@@ -76,7 +76,25 @@ def database_from_env(default_sqlite: Path) -> dict:
             raise ImproperlyConfigured(f"DATABASE_URL invalide : {url!r} (chemin SQLite manquant).")
     elif not config.get("NAME"):
         raise ImproperlyConfigured(f"DATABASE_URL invalide : {url!r} (nom de base manquant).")
+    else:
+        config.setdefault("OPTIONS", {}).update(options_postgresql())
     return config
+
+
+def options_postgresql() -> dict:
+    """Parameters bound by the server and statements prepared on a query's second execution on a connection
+    (core/curseur_pg.py; docs/stack.md). ``DATABASE_PREPARED_STATEMENTS=0`` goes back to Django's default,
+    client-side binding: for a pooler that cannot keep prepared statements (PgBouncer in transaction mode before
+    1.21, or without ``max_prepared_statements``)."""
+    if not env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        return {}
+    from core.curseur_pg import CurseurServeur
+
+    return {
+        "server_side_binding": True,
+        "cursor_factory": CurseurServeur,
+        "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 2),
+    }
 
 
 def origine_csp(url: str | None) -> list[str]:

@@ -39,6 +39,24 @@ def test_postgres_url_is_parsed(monkeypatch):
     assert config["CONN_MAX_AGE"] == 600
 
 
+def test_postgres_binds_parameters_on_the_server_and_prepares_statements(monkeypatch):
+    from core.curseur_pg import CurseurServeur
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://cil@db.example.org:5432/cil")
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    monkeypatch.delenv("DATABASE_PREPARE_THRESHOLD", raising=False)
+    options = database_from_env(DEFAULT_SQLITE)["OPTIONS"]
+    assert options == {"server_side_binding": True, "cursor_factory": CurseurServeur, "prepare_threshold": 2}
+    monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "5")
+    assert database_from_env(DEFAULT_SQLITE)["OPTIONS"]["prepare_threshold"] == 5
+    # behind a pooler that cannot keep prepared statements: Django's default cursor
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")
+    assert "server_side_binding" not in database_from_env(DEFAULT_SQLITE).get("OPTIONS", {})
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "peut-etre")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_PREPARED_STATEMENTS"):
+        database_from_env(DEFAULT_SQLITE)
+
+
 def test_default_is_the_embedded_sqlite_database(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     config = database_from_env(DEFAULT_SQLITE)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from attributions.models import DecisionCaleol
@@ -55,7 +56,8 @@ def test_cil_report_requested_listed_downloaded_and_scoped(
     page = client.get(reverse("observatoire:bilans"))
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Bilan annuel de la CIL" in html and "Agent_epci" in html and bilan.cree_le.strftime("%d/%m/%Y") in html
+    cree_le = timezone.localtime(bilan.cree_le).strftime("%d/%m/%Y")  # as the page shows it: the local date
+    assert "Bilan annuel de la CIL" in html and "Agent_epci" in html and cree_le in html
     assert reverse("observatoire:telecharger", args=[bilan.pk, "pdf"]) in html
 
     reponse = telecharger(client, acteurs["agent_epci"], bilan)

@@ -67,13 +67,12 @@ class SeuilApplique:
 
 
 def seuil_applicable(epci: Epci, annee: int) -> SeuilApplique:
-    exact = SeuilQuartile.objects.filter(epci=epci, annee=annee).first()
-    if exact:
-        return SeuilApplique(annee, annee, exact.seuil_q1, False, exact.arrete, exact.source)
-    previous = SeuilQuartile.objects.filter(epci=epci, annee__lt=annee).order_by("-annee").first()
-    if previous:
-        return SeuilApplique(annee, previous.annee, previous.seuil_q1, True, previous.arrete, previous.source)
-    return SeuilApplique(annee, None, None, True)
+    """The first-quartile threshold that applies to ``annee``: the year's own, else the latest earlier year's,
+    marked provisional; none at all: no threshold, provisional. One query: the latest year up to ``annee``."""
+    dernier = SeuilQuartile.objects.filter(epci=epci, annee__lte=annee).order_by("-annee").first()
+    if dernier is None:
+        return SeuilApplique(annee, None, None, True)
+    return SeuilApplique(annee, dernier.annee, dernier.seuil_q1, dernier.annee != annee, dernier.arrete, dernier.source)
 
 
 # --- Statistical secrecy (docs/droit/regles.md, Platform decision 11) ---------------------------------------------

@@ -268,11 +268,11 @@ def _absents_attributions(m):
 ANNEE = {"annee": "2025"}
 LISTES_ATTRIBUTIONS = [
     Liste("attributions:liste", "epci", 13, _page, {**ANNEE, "objectif": "hors_qpv", "part": "base"}),
-    Liste("attributions:tableau_de_bord", "epci", 24, lambda r: r.context["par_bailleur"], ANNEE, rechauffer=True),
+    Liste("attributions:tableau_de_bord", "epci", 23, lambda r: r.context["par_bailleur"], ANNEE, rechauffer=True),
     Liste("attributions:logements", "epci", 5, _page),
     Liste("attributions:vacances", "epci", 5, _page),
     Liste("attributions:seances", "epci", 5, _page),
-    Liste("attributions:seance", "epci", 14, lambda r: r.context["vacances"], args=lambda m: [m["seance"].pk]),
+    Liste("attributions:seance", "epci", 13, lambda r: r.context["vacances"], args=lambda m: [m["seance"].pk]),
     Liste("api-attributions", "epci", 5, _resultats, ANNEE),
     Liste("api-logements", "epci", 5, _resultats),
     Liste("api-vacances", "epci", 8, _resultats),
@@ -377,7 +377,7 @@ LISTES_DEMANDES = [
     Liste("demandes:journal", "dpo", 7, _page),
     Liste("demandes:grilles", "staff", 5, lambda r: r.context["territoires"][0]["grilles"]),
     Liste("api-demande-list", "staff", 7, _resultats),
-    Liste("demandes:fiche", "staff", 22, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
+    Liste("demandes:fiche", "staff", 21, _rendez_vous_et_evenements, args=lambda m: [m["fiche"].pk]),
     # a platform administrator: the territories run on the platform (reception point or grid), one query of grids
     Liste("demandes:grilles", "admin", 7, lambda r: r.context["territoires"], absents=False),
 ]

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 TABLE_DECISIONS = DecisionCaleol._meta.db_table
 # session, user, memberships, the EPCI, threshold, marker, snapshot, names, legal and local targets, sectors
 REQUETES_API = {"epci": 14, "bailleur_a": 14}
-REQUETES_TABLEAU = {"epci": 24, "commune": 23}
+REQUETES_TABLEAU = {"epci": 23, "commune": 22}
 
 
 def _comptent_les_decisions(requetes) -> list[str]:

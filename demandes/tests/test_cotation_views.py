@@ -262,4 +262,4 @@ def test_fiche_notee_nombre_de_requetes_fixe(client, monde_demandes, adoptee):
             page = agent.get(url)
         assert page.context["cotation"] is not None and len(page.context["membres"]) == i + 1
         comptes.append(len(requetes))
-    assert comptes == [26, 26], comptes
+    assert comptes == [25, 25], comptes

@@ -23,6 +23,8 @@ class AttributionsConfig(AppConfig):
 
         from core import exports_differes
 
+        from .vacances.views import production_vacances
         from .views import production_liste
 
-        exports_differes.enregistrer("attributions.liste", production_liste)
+        exports_differes.enregistrer("attributions.liste", production_liste, rubrique="attributions:liste")
+        exports_differes.enregistrer("attributions.vacances", production_vacances, rubrique="attributions:vacances")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -341,32 +339,35 @@ def liste(request):
 
 
 @login_required
+@rubrique("attributions:liste")
 def export(request, format):
+    """The list as CSV or XLSX: in the response up to ``settings.EXPORT_DIRECT_MAX_LIGNES`` rows, written by the
+    worker above (``core.exports_differes``)."""
+    if format not in ("csv", "xlsx"):
+        raise Http404("Format inconnu")
     epci, annee, objectif, part, filtre, decisions, titre, perimetre = _liste(request)
     nom = f"attributions_{epci.siren}_{annee}_{objectif}_{part}"
+    differe = exports_differes.differer_au_dela_du_seuil(
+        request,
+        "attributions.liste",
+        dict(request.GET.lists()),
+        total=decisions.count,
+        titre=f"{titre} ({perimetre})",
+        nom_fichier=f"{nom}.{format}",
+    )
+    if differe is not None:
+        return differe
     if format == "csv":
         return exports.to_csv(f"{nom}.csv", decisions.iterator(chunk_size=2000))
-    if format == "xlsx":
-        if decisions.count() > settings.EXPORT_DIRECT_MAX_LIGNES:
-            differe = exports_differes.demander(
-                request.user,
-                "attributions.liste",
-                dict(request.GET.lists()),
-                titre=f"{titre} ({perimetre})",
-                nom_fichier=f"{nom}.xlsx",
-            )
-            return redirect("core:export", pk=differe.pk)
-        return exports.to_xlsx(f"{nom}.xlsx", decisions.iterator(chunk_size=2000), titre=f"{titre} ({perimetre})")
-    raise Http404("Format inconnu")
+    return exports.to_xlsx(f"{nom}.xlsx", decisions.iterator(chunk_size=2000), titre=f"{titre} ({perimetre})")
 
 
 def production_liste(utilisateur, parametres: dict) -> exports_differes.Production:
-    """The allocations list as a deferred spreadsheet: the page's own selection and scoping (``_liste``),
-    applied for the user who asked, when the worker writes the file."""
-    requete = SimpleNamespace(user=utilisateur, GET=QueryDict(mutable=True), POST=QueryDict())
-    for cle, valeurs in parametres.items():
-        requete.GET.setlist(cle, valeurs)
-    _epci, _annee, _objectif, _part, _filtre, decisions, titre, perimetre = _liste(requete)
+    """The allocations list as a deferred file: the page's own selection and scoping (``_liste``), applied for
+    the user who asked, when the worker writes the file."""
+    _epci, _annee, _objectif, _part, _filtre, decisions, titre, perimetre = _liste(
+        exports_differes.requete_de(utilisateur, parametres)
+    )
     return exports_differes.Production(
         titre=f"{titre} ({perimetre})",
         colonnes=[nom for nom, _ in exports.COLONNES],

@@ -362,7 +362,7 @@ def tableau(res: dict) -> list[dict]:
             })  # fmt: skip
     me = ok("memoire")
     if me:
-        for nom, x in {**me["web"], "celery_export_xlsx_differe": me["celery_export_differe"]}.items():
+        for nom, x in {**me["web"], "celery_exports_differes": me["celery_export_differe"]}.items():
             if x.get("croissance_pic_mo") is None:
                 continue
             lignes.append({

@@ -8,10 +8,10 @@ Redis (``BENCH_REDIS_URL``, database 7 by default). For each request, as EPCI st
 factor: the worker's resident memory before (``VmRSS``), its peak reset (``/proc/<pid>/clear_refs``, 5) and its
 peak after (``VmHWM``): the growth is peak minus before, against the 200 MB limit.
 
-- the allocations of a whole year as CSV (streamed in the request: ``attributions:export``, format csv);
-- the same year as XLSX: above ``EXPORT_DIRECT_MAX_LIGNES`` rows the request only queues a deferred export
-  (``core.exports_differes``), so the web worker's growth is the queueing's and the Celery worker's growth is the
-  file's production, followed until the export is ready;
+- the allocations of a whole year as CSV, then as XLSX (``attributions:export``): above
+  ``EXPORT_DIRECT_MAX_LIGNES`` rows either request only queues a deferred export (``core.exports_differes``), so
+  the web worker's growth is the queueing's and the Celery worker's growth is the files' production, followed
+  until both exports are ready;
 - the largest API pages: decisions (``/api/attributions/``), dwellings, demands, at the largest page size the
   API allows (``limit=500``) and at a deep offset.
 
@@ -121,7 +121,7 @@ def mesurer(base: str, redis_url: str) -> dict:
         }
         cel_avant, cel_pic_remis = None, False
         for nom, url in requetes.items():
-            if nom.startswith("export_xlsx"):  # the Celery worker's peak from before the request that queues
+            if nom.startswith("export_") and cel_avant is None:  # the Celery worker's peak from before it is queued
                 cel_avant, cel_pic_remis = _statut(celery.pid), _reinitialiser_pic(celery.pid)
             avant = _statut(worker)["VmRSS"]
             pic_remis = _reinitialiser_pic(worker)
@@ -137,30 +137,40 @@ def mesurer(base: str, redis_url: str) -> dict:
             }  # fmt: skip
             print(f"  web {nom:42} HTTP {statut} {octets / 1e6:7.1f} Mo en {duree:6.2f} s ; "
                   f"RSS {avant:.0f} -> pic {apres['VmHWM']:.0f} Mo", flush=True)  # fmt: skip
-        # the deferred XLSX: the Celery worker's growth while it writes the file
-        differe = ExportDiffere.objects.exclude(pk__in=exports_avant).filter(utilisateur=utilisateur).first()
-        cel = {"statut": "aucun export différé demandé (la requête XLSX n'a pas été différée)"}
-        if differe is not None:
+        # the deferred exports: the Celery worker's growth while it writes the files (one after the other)
+        differes = list(
+            ExportDiffere.objects.exclude(pk__in=exports_avant).filter(utilisateur=utilisateur).order_by("pk")
+        )
+        cel = {"statut": "aucun export différé demandé (aucune requête n'a été différée)"}
+        if differes:
             cpid = celery.pid
             avant, pic_remis = cel_avant or _statut(cpid), cel_pic_remis
             debut, pic = time.perf_counter(), avant["VmRSS"]
             while time.perf_counter() - debut < 900:
-                differe.refresh_from_db()
+                for differe in differes:
+                    differe.refresh_from_db()
                 pic = max(pic, _statut(cpid)["VmHWM"])
-                if differe.termine:
+                if all(d.termine for d in differes):
                     break
                 time.sleep(0.5)
             apres = _statut(cpid)
+            fichiers = [
+                {
+                    "fichier": d.nom_fichier, "statut": d.statut, "lignes": d.lignes_total, "erreur": d.erreur[:300],
+                    "duree_s": round((d.termine_le - d.cree_le).total_seconds(), 1) if d.termine_le else None,
+                    "taille_fichier_mo": round(d.fichier.size / 1e6, 1) if d.fichier else None,
+                }
+                for d in differes
+            ]  # fmt: skip
             cel = {
-                "statut": differe.statut, "lignes": differe.lignes_total, "erreur": differe.erreur[:300],
-                "duree_s": round((differe.termine_le - differe.cree_le).total_seconds(), 1)
-                if differe.termine_le else None,
-                "taille_fichier_mo": round(differe.fichier.size / 1e6, 1) if differe.fichier else None,
+                "statut": ", ".join(sorted({d.statut for d in differes})), "fichiers": fichiers,
+                "lignes": sum(f["lignes"] or 0 for f in fichiers),
+                "duree_s": max((f["duree_s"] or 0 for f in fichiers), default=None),
                 "rss_avant_mo": round(avant["VmRSS"], 1), "pic_mo": round(apres["VmHWM"], 1),
                 "croissance_pic_mo": round(apres["VmHWM"] - avant["VmRSS"], 1) if pic_remis else None,
                 "rss_apres_mo": round(apres["VmRSS"], 1),
             }  # fmt: skip
-            print(f"  celery export XLSX différé : {cel}", flush=True)
+            print(f"  celery exports différés : {cel}", flush=True)
     finally:
         arreter(gunicorn)
         arreter(celery)

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
+from core.api import SchemaApi
 from core.csp import api_documentation
 
 urlpatterns = [
@@ -10,7 +11,7 @@ urlpatterns = [
     # Schema and documentation: signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]; the pages
     # send a visitor to the login page), Swagger UI and ReDoc served from static files (sidecar, no CDN,
     # no inline script: Swagger UI's setup script is served by its own URL).
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaApi.as_view(), name="api-schema"),  # generated once per process
     path(
         "api/docs/",
         login_required(api_documentation(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))),

@@ -1,6 +1,12 @@
 """Plumbing shared by the API of every app."""
 
+import threading
+
+from django.urls import get_script_prefix
+from django.utils import translation
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from core.erreurs import ErreurMetier
@@ -53,3 +59,28 @@ def reponses_d_erreur(result, generator, request, public):
                     code, {"description": description, "content": {"application/json": {"schema": reference}}}
                 )
     return result
+
+
+class SchemaApi(SpectacularAPIView):
+    """The OpenAPI schema (``/api/schema/``), generated once per process and language: it changes only with the
+    code, and it is the same for every signed-in user (``SERVE_PUBLIC``: not filtered by the reader's rights).
+    Generating it walks every endpoint and serializer: about half a second a request otherwise."""
+
+    _schemas: dict = {}
+    _verrou = threading.Lock()
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        cle = (version, translation.get_language(), get_script_prefix())
+        schema = self._schemas.get(cle)
+        if schema is None:
+            with self._verrou:
+                schema = self._schemas.get(cle)
+                if schema is None:
+                    generateur = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)
+                    schema = generateur.get_schema(request=request, public=self.serve_public)
+                    self._schemas[cle] = schema
+        return Response(
+            data=schema,
+            headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'},
+        )

@@ -94,6 +94,11 @@ def peut_ouvrir(user, url_name: str) -> bool:
     return scope.admin or not roles.isdisjoint(scope.roles)
 
 
+def libelle(url_name: str) -> str:
+    """The section's name as the menu shows it."""
+    return _LIBELLES[url_name]
+
+
 def rubrique(url_name: str):
     """View decorator: the page of the section ``url_name`` opens only for the users whose menu shows it."""
     if url_name not in _ROLES:
@@ -103,7 +108,7 @@ def rubrique(url_name: str):
         @functools.wraps(vue)
         def enveloppe(request, *args, **kwargs):
             if request.user.is_authenticated and not peut_ouvrir(request.user, url_name):
-                raise PermissionDenied(f"Votre rôle ne donne pas accès à la rubrique « {_LIBELLES[url_name]} ».")
+                raise PermissionDenied(f"Votre rôle ne donne pas accès à la rubrique « {libelle(url_name)} ».")
             return vue(request, *args, **kwargs)
 
         return enveloppe

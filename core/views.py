@@ -275,11 +275,13 @@ def export_differe(request, pk: int):
 def export_differe_fichier(request, pk: int):
     from django.http import FileResponse
 
-    from .exports import XLSX_CONTENT_TYPE, content_disposition
+    from .exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, content_disposition
+    from .exports_differes import format_du_fichier
 
     export = _export_de(request, pk)
     if export.statut != export.Statut.PRET or not export.fichier:
         raise Http404("Le fichier n'est pas prêt.")
-    response = FileResponse(export.fichier.open("rb"), content_type=XLSX_CONTENT_TYPE)
+    csv = format_du_fichier(export.nom_fichier) == "csv"
+    response = FileResponse(export.fichier.open("rb"), content_type=CSV_CONTENT_TYPE if csv else XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(export.nom_fichier)
     return response

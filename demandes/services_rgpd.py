@@ -95,10 +95,16 @@ def enregistrer_consultation(
     )
 
 
-def enregistrer_consultation_liste(*, utilisateur, objet: str, canal: str, demandes, detail: str = "") -> int:
+def enregistrer_consultation_liste(
+    *, utilisateur, objet: str, canal: str, demandes=None, nombre_par_territoire=None, detail: str = ""
+) -> int:
     """A list or an export: one row per territory with the number of demands it showed. ``demandes`` is a
-    queryset (counted in SQL) or the list of demands shown."""
-    if hasattr(demandes, "values_list"):
+    queryset (counted in SQL) or the list of demands shown; or the caller, whose list is of known territories and
+    already counted (a paginator's count), gives ``nombre_par_territoire`` ({epci_id: number}) and nothing is
+    counted again."""
+    if nombre_par_territoire is not None:
+        comptes = sorted((epci_id, n) for epci_id, n in nombre_par_territoire.items() if n)
+    elif hasattr(demandes, "values_list"):
         comptes = list(demandes.order_by().values("epci_id").annotate(n=Count("id")).values_list("epci_id", "n"))
     else:
         comptes = sorted(Counter(d.epci_id for d in demandes).items())

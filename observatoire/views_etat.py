@@ -20,7 +20,7 @@ from attributions.rules import RegleError
 from attributions.selectors import ObjectifsIndisponibles
 from cil.models import Epci
 from cil.permissions import scope_for
-from core import parametres
+from core import exports_differes, parametres
 from core.erreurs import ErreurMetier
 from core.navigation import rubrique
 
@@ -253,10 +253,35 @@ def liste(request):
 @login_required
 @rubrique("observatoire:etat")
 def liste_export(request, format: str):
+    """The decisions behind a figure as CSV or XLSX; above ``settings.EXPORT_DIRECT_MAX_LIGNES`` rows written by
+    the worker (``core.exports_differes``, producer ``production_liste``)."""
+    if format not in ("csv", "xlsx"):
+        raise Http404("Format inconnu")
     epci, annee, jour, decisions, titre = _liste(request)
     nom = f"tableau_etat_{epci.siren}_{annee}_decisions"
+    differe = exports_differes.differer_au_dela_du_seuil(
+        request,
+        "observatoire.etat_liste",
+        dict(request.GET.lists()),
+        total=decisions.count,
+        titre=titre,
+        nom_fichier=f"{nom}.{format}",
+    )
+    if differe is not None:
+        return differe
     if format == "csv":
         return exports_decisions.to_csv(f"{nom}.csv", decisions.iterator(chunk_size=2000))
-    if format == "xlsx":
-        return exports_decisions.to_xlsx(f"{nom}.xlsx", decisions.iterator(chunk_size=2000), titre=titre)
-    raise Http404("Format inconnu")
+    return exports_decisions.to_xlsx(f"{nom}.xlsx", decisions.iterator(chunk_size=2000), titre=titre)
+
+
+def production_liste(utilisateur, parametres: dict) -> exports_differes.Production:
+    """The decisions behind a figure as a deferred file: the list page's own selection, scoping and secrecy
+    (``_liste``), applied for the user who asked, when the worker writes the file."""
+    _epci, _annee, _jour, decisions, titre = _liste(exports_differes.requete_de(utilisateur, parametres))
+    return exports_differes.Production(
+        titre=titre,
+        colonnes=[nom for nom, _ in exports_decisions.COLONNES],
+        total=decisions.count(),
+        lignes=exports_decisions.lignes(decisions.iterator(chunk_size=2000)),
+        feuille="Attributions",
+    )

@@ -29,10 +29,11 @@ from attributions.permissions import decisions_for_user
 from attributions.selectors import duree_attente
 from cil.models import Bailleur, Epci, Reservataire
 from core import exports as core_exports
+from core import exports_differes
 from core.affichage import date_fr
 from core.erreurs import ErreurMetier
 from core.navigation import rubrique
-from demandes.models import Demande, JournalConsultation
+from demandes.models import JournalConsultation
 from demandes.permissions import acces_for, demandes_for_user
 from demandes.services_rgpd import enregistrer_consultation_liste
 
@@ -515,12 +516,13 @@ def _liste(request, siren: str, annee: int, indicateur: str):
     perimetre = f"{libelle_lieu}, {annee}{', ' + typologie if typologie else ''}"
     if organisation:
         perimetre += f", {_nom_organisation(organisation)}"
-    journal = None
+    journal = False
     if famille in (DEMANDES, NOUVELLES, RADIEES):
         cle_liste = "demandes"
         qs = demandes_for_user(request.user, qs)
-        # the read log of the demands shown (docs/droit/regles.md: who consulted which demands)
-        journal = Demande.objects.filter(pk__in=qs.values("pk"))
+        # the demands shown go in the read log (docs/droit/regles.md: who consulted which demands): all of the
+        # territory's (indicateurs.base), so its row's number is the list's own count, not counted again
+        journal = True
     else:
         cle_liste = "decisions" if famille == ATTRIBUEES else "refus"
     qs = qs.order_by(*ORDRE_LISTES[cle_liste]).values(*CHAMPS_LISTES[cle_liste])
@@ -532,12 +534,12 @@ def _liste(request, siren: str, annee: int, indicateur: str):
 def liste(request, siren: str, annee: int, indicateur: str):
     epci, calcul, qs, titre, perimetre, cle_liste, journal = _liste(request, siren, annee, indicateur)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    if journal is not None:
+    if journal:
         enregistrer_consultation_liste(
             utilisateur=request.user,
             objet=JournalConsultation.Objet.LISTE,
             canal=JournalConsultation.Canal.PAGE,
-            demandes=journal,
+            nombre_par_territoire={epci.pk: page.paginator.count},
             detail=f"Observatoire : {titre} ({perimetre})"[:300],
         )
     params = request.GET.copy()
@@ -563,26 +565,59 @@ def liste(request, siren: str, annee: int, indicateur: str):
 @login_required
 @rubrique("observatoire:indicateurs")
 def liste_export(request, siren: str, annee: int, indicateur: str, format: str):
+    """The list behind an indicator as CSV or XLSX; above ``settings.EXPORT_DIRECT_MAX_LIGNES`` rows written by
+    the worker (``core.exports_differes``, producer ``production_liste``). The read log is written here, when
+    the user asks for the demands."""
     if format not in ("csv", "xlsx"):
         raise Http404("Format inconnu")
     epci, calcul, qs, titre, perimetre, cle_liste, journal = _liste(request, siren, annee, indicateur)
-    if journal is not None:
+    nombre = qs.count()
+    if journal:
         enregistrer_consultation_liste(
             utilisateur=request.user,
             objet=JournalConsultation.Objet.EXPORT,
             canal=JournalConsultation.Canal.EXPORT,
-            demandes=journal,
+            nombre_par_territoire={epci.pk: nombre},
             detail=f"Observatoire, export {format.upper()} : {titre} ({perimetre})"[:300],
         )
-    rangees = (_rangee(cle_liste, d) for d in qs.iterator(chunk_size=2000))
     nom = core_exports.safe_filename(f"{indicateur.lower()}_{epci.siren}_{annee}")
+    titre_fichier = f"{titre} ({perimetre}) – au {date_fr(calcul.date_reference)}"
+    differe = exports_differes.differer_au_dela_du_seuil(
+        request,
+        "observatoire.indicateurs_liste",
+        {"siren": siren, "annee": annee, "indicateur": indicateur, "get": dict(request.GET.lists())},
+        total=lambda: nombre,
+        titre=titre_fichier,
+        nom_fichier=f"{nom}.{format}",
+    )
+    if differe is not None:
+        return differe
+    rangees = (_rangee(cle_liste, d) for d in qs.iterator(chunk_size=2000))
     entete = COLONNES_LISTES[cle_liste]
     if format == "csv":
         return core_exports.csv_response(f"{nom}.csv", entete, rangees)
     wb = core_exports.new_workbook()
     ws = wb.create_sheet("Liste")
-    ws.append(core_exports.xlsx_row(ws, [f"{titre} ({perimetre}) – au {date_fr(calcul.date_reference)}"]))
+    ws.append(core_exports.xlsx_row(ws, [titre_fichier]))
     ws.append(core_exports.xlsx_row(ws, entete))
     for r in rangees:
         ws.append(core_exports.xlsx_row(ws, r))
     return core_exports.xlsx_response(f"{nom}.xlsx", wb)
+
+
+def production_liste(utilisateur, parametres: dict) -> exports_differes.Production:
+    """The list behind an indicator as a deferred file: the page's own selection and scoping (``_liste``),
+    applied for the user who asked, when the worker writes the file (the read log was written at the request)."""
+    _epci, calcul, qs, titre, perimetre, cle_liste, _journal = _liste(
+        exports_differes.requete_de(utilisateur, parametres["get"]),
+        parametres["siren"],
+        parametres["annee"],
+        parametres["indicateur"],
+    )
+    return exports_differes.Production(
+        titre=f"{titre} ({perimetre}) – au {date_fr(calcul.date_reference)}",
+        colonnes=COLONNES_LISTES[cle_liste],
+        total=qs.count(),
+        lignes=(_rangee(cle_liste, d) for d in qs.iterator(chunk_size=2000)),
+        feuille="Liste",
+    )

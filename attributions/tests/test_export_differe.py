@@ -98,3 +98,30 @@ def test_les_exports_de_plus_d_une_semaine_sont_supprimes_avec_leur_fichier(
     assert exports_differes.purger(timezone.now() + dt.timedelta(days=6)) == 0
     assert exports_differes.purger(timezone.now() + dt.timedelta(days=8)) == 1
     assert not chemin.exists() and not ExportDiffere.objects.exists()
+
+
+def test_le_csv_au_dela_du_seuil_est_aussi_ecrit_en_arriere_plan_a_l_identique(
+    client, acteurs, settings, django_capture_on_commit_callbacks, stockage_prive
+):
+    """A CSV of a large list held a web worker for as long as it was streamed (a minute for a year of a large
+    territory): above the threshold it is written by the worker too, byte for byte the direct download."""
+    client.force_login(acteurs["epci"])
+    reponse = client.get(reverse("attributions:export", args=["csv"]), PARAMS)
+    direct = reponse.getvalue()  # a stream: read once
+    assert reponse.status_code == 200 and direct.count(b"\r\n") == 4  # header and 3 allocations
+    settings.EXPORT_DIRECT_MAX_LIGNES = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.get(reverse("attributions:export", args=["csv"]), PARAMS)
+    export = ExportDiffere.objects.get(utilisateur=acteurs["epci"])
+    assert reponse.status_code == 302 and export.nom_fichier.endswith(".csv")
+    assert export.statut == ExportDiffere.Statut.PRET and export.lignes_total == export.lignes_faites == 3
+    fichier = client.get(reverse("core:export_fichier", args=[export.pk]))
+    assert fichier["Content-Type"] == "text/csv; charset=utf-8"
+    assert fichier.getvalue() == direct
+
+
+def test_un_format_inconnu_n_est_ni_servi_ni_mis_en_file(client, acteurs, settings):
+    settings.EXPORT_DIRECT_MAX_LIGNES = 1
+    client.force_login(acteurs["epci"])
+    assert client.get(reverse("attributions:export", args=["ods"]), PARAMS).status_code == 404
+    assert not ExportDiffere.objects.exists()

@@ -379,3 +379,23 @@ def test_la_liste_des_candidats_montre_la_cotation(client, monde_vacances):
     client.force_login(monde_vacances["staff"]["al"])
     html = client.get(reverse("attributions:vacance_candidats", args=[monde_vacances["v_al"].pk])).content.decode()
     assert "237 pts" in " ".join(html.split())
+
+
+def test_l_export_des_vacances_au_dela_du_seuil_est_ecrit_par_le_worker(
+    client, monde_vacances, settings, django_capture_on_commit_callbacks, stockage_prive
+):
+    """Above EXPORT_DIRECT_MAX_LIGNES rows the request queues the file; the worker writes the direct download's
+    bytes, scoped for the landlord who asked (its two vacancies, not the other landlord's)."""
+    from core.models import ExportDiffere
+
+    client.force_login(monde_vacances["staff"]["bailleur"])
+    direct = client.get(reverse("attributions:vacances_export")).getvalue()
+    assert direct.count(b"\r\n") == 3  # the header and the landlord's two vacancies
+    settings.EXPORT_DIRECT_MAX_LIGNES = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.get(reverse("attributions:vacances_export"))
+    export = ExportDiffere.objects.get(utilisateur=monde_vacances["staff"]["bailleur"])
+    assert reponse.status_code == 302 and export.statut == ExportDiffere.Statut.PRET and export.lignes_faites == 2
+    assert client.get(reverse("core:export_fichier", args=[export.pk])).getvalue() == direct
+    client.force_login(monde_vacances["staff"]["autre_bailleur"])
+    assert client.get(reverse("core:export_fichier", args=[export.pk])).status_code == 404

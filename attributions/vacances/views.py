@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from cil.models import Bailleur, Membership, Reservataire
 from cil.permissions import scope_for
 from cil.selectors import classes_courantes
-from core import exports, parametres
+from core import exports, exports_differes, parametres
 from core.db import nombre_de, ordre_fr
 from core.erreurs import ErreurMetier
 from core.navigation import rubrique
@@ -202,14 +202,13 @@ def vacances(request):
     )
 
 
-@login_required
-def vacances_export(request):
-    _exiger_un_role(request.user)
-    qs, _ = _vacances(request)
-    entete = ["Logement", "Bailleur", "Commune", "Typologie", "Statut", "Réservataire", "Libéré le", "Orienté le",
-              "Bail signé le", "Candidats"]  # fmt: skip
-    lignes = (
-        [
+ENTETE_VACANCES = ["Logement", "Bailleur", "Commune", "Typologie", "Statut", "Réservataire", "Libéré le", "Orienté le",
+                   "Bail signé le", "Candidats"]  # fmt: skip
+
+
+def _lignes_vacances(qs):
+    for v in qs.iterator(chunk_size=2000):
+        yield [
             v.logement.identifiant,
             v.bailleur.nom,
             v.logement.commune.nom,
@@ -221,9 +220,44 @@ def vacances_export(request):
             v.date_bail,
             v.nb_candidats,
         ]
-        for v in qs.iterator(chunk_size=2000)
+
+
+def _titre_vacances(statut: str) -> str:
+    return "Logements vacants" + (f" – {Vacance.Statut(statut).label}" if statut else "")
+
+
+@login_required
+@rubrique("attributions:vacances")
+def vacances_export(request):
+    """The vacancies as CSV: in the response up to ``settings.EXPORT_DIRECT_MAX_LIGNES`` rows, written by the
+    worker above (``core.exports_differes``)."""
+    _exiger_un_role(request.user)
+    qs, statut = _vacances(request)
+    differe = exports_differes.differer_au_dela_du_seuil(
+        request,
+        "attributions.vacances",
+        dict(request.GET.lists()),
+        total=qs.count,
+        titre=_titre_vacances(statut),
+        nom_fichier="logements_vacants.csv",
     )
-    return exports.csv_response("logements_vacants.csv", entete, lignes)
+    if differe is not None:
+        return differe
+    return exports.csv_response("logements_vacants.csv", ENTETE_VACANCES, _lignes_vacances(qs))
+
+
+def production_vacances(utilisateur, parametres: dict) -> exports_differes.Production:
+    """The vacancies as a deferred file: the page's own role check, scoping and filter, for the user who asked,
+    when the worker writes the file."""
+    _exiger_un_role(utilisateur)
+    qs, statut = _vacances(exports_differes.requete_de(utilisateur, parametres))
+    return exports_differes.Production(
+        titre=_titre_vacances(statut),
+        colonnes=ENTETE_VACANCES,
+        total=qs.count(),
+        lignes=_lignes_vacances(qs),
+        feuille="Vacances",
+    )
 
 
 @login_required

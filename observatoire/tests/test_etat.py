@@ -468,3 +468,59 @@ def test_un_administrateur_de_la_plateforme_lit_le_tableau_masque(monde, secret_
     perimetre = etat_permissions.perimetre_etat(admin, monde["epci"])
     assert perimetre.entier and perimetre.masque
     assert not etat_permissions.perimetre_etat(monde["epci_staff"], monde["epci"]).masque
+
+
+def _lignes_fichier(format: str, contenu: bytes) -> list:
+    if format == "csv":
+        return contenu.decode("utf-8-sig").strip().split("\r\n")
+    return list(load_workbook(io.BytesIO(contenu)).active.iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+@pytest.mark.parametrize("qui", ["epci_staff", "bailleur_a"])
+def test_la_liste_d_un_chiffre_au_dela_du_seuil_est_ecrite_par_le_worker(
+    client, monde, sans_secret, settings, django_capture_on_commit_callbacks, stockage_prive, format, qui
+):
+    """Above EXPORT_DIRECT_MAX_LIGNES rows the request only queues the file: the worker writes the same file as
+    the direct download (scoped the same: a landlord's has its own allocations), for the user who asked only."""
+    from core.models import ExportDiffere
+
+    params = {"public": "attributions", "jour": "2025-12-31"}
+    if qui == "bailleur_a":
+        params["bailleur"] = Bailleur.objects.get(siren=A).pk
+    direct = _get(client, monde[qui], "observatoire:etat_liste_export", args=[format], **params)
+    assert direct.status_code == 200 and not ExportDiffere.objects.exists()
+    attendu = _lignes_fichier(format, direct.getvalue())
+    assert len(attendu) == (8 if qui == "epci_staff" else 5) + (format == "xlsx")  # header (+ title), rows
+
+    settings.EXPORT_DIRECT_MAX_LIGNES = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = _get(client, monde[qui], "observatoire:etat_liste_export", args=[format], **params)
+    export = ExportDiffere.objects.get(utilisateur=monde[qui])
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("core:export", args=[export.pk])
+    assert export.nom_fichier.endswith(f".{format}") and export.statut == ExportDiffere.Statut.PRET
+    assert export.lignes_total == export.lignes_faites == len(attendu) - 1 - (format == "xlsx")
+    fichier = client.get(reverse("core:export_fichier", args=[export.pk]))
+    assert fichier["Content-Type"].startswith("text/csv" if format == "csv" else "application/vnd.openxmlformats")
+    assert _lignes_fichier(format, fichier.getvalue()) == attendu
+    for intrus in (monde["membre"], monde["commune"], monde["lyon"]):
+        client.force_login(intrus)
+        assert client.get(reverse("core:export_fichier", args=[export.pk])).status_code == 404
+
+
+def test_un_role_qui_n_ouvre_plus_la_rubrique_n_a_pas_le_fichier(client, monde, settings, stockage_prive):
+    """The role is read again when the worker writes: a member who became the data protection officer in between gets no
+    file, with the reason."""
+    from core import exports_differes
+    from core.models import ExportDiffere
+
+    settings.EXPORT_DIRECT_MAX_LIGNES = 1
+    reponse = _get(client, monde["epci_staff"], "observatoire:etat_liste_export", args=["csv"], public="attributions")
+    export = ExportDiffere.objects.get(utilisateur=monde["epci_staff"])
+    assert reponse.status_code == 302 and export.statut == ExportDiffere.Statut.EN_ATTENTE
+    Membership.objects.filter(user=monde["epci_staff"]).update(role=Role.DPO)
+    export = exports_differes.produire(export.pk)
+    assert export.statut == ExportDiffere.Statut.ECHEC and not export.fichier
+    assert export.erreur == (
+        "Vous n'avez plus accès à ces données : votre rôle ne donne plus accès à la rubrique « Tableau de l'État »"
+    )

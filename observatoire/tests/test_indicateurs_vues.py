@@ -173,3 +173,37 @@ def test_home_lists_the_computed_years(client, obs):
     r = client.get(_url("indicateurs"))
     assert r.status_code == 200
     assert _url("indicateurs_tableau", SIREN, 2025) in r.content.decode()
+
+
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+def test_a_long_list_is_written_by_the_worker_and_logged_once(
+    client, obs, settings, django_capture_on_commit_callbacks, stockage_prive, format
+):
+    """Above EXPORT_DIRECT_MAX_LIGNES rows the request only queues the file; the worker writes what the direct
+    download gives; the demands exported are in the read log once, at the request."""
+    from core.models import ExportDiffere
+
+    client.force_login(obs["staff"]["epci"])
+    url = _url("indicateurs_liste_export", SIREN, 2025, "DEMANDES_EN_COURS", format, niveau="COMMUNE", cle="38185")
+    direct = client.get(url)
+    assert direct.status_code == 200
+    settings.EXPORT_DIRECT_MAX_LIGNES = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.get(url)
+    export = ExportDiffere.objects.get(utilisateur=obs["staff"]["epci"])
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("core:export", args=[export.pk])
+    assert export.statut == ExportDiffere.Statut.PRET and export.lignes_total == export.lignes_faites == 3
+    fichier = client.get(reverse("core:export_fichier", args=[export.pk])).getvalue()
+    if format == "csv":
+        assert fichier == direct.getvalue()
+    else:
+        lignes = [
+            list(load_workbook(io.BytesIO(f)).active.iter_rows(values_only=True)) for f in (fichier, direct.getvalue())
+        ]
+        assert lignes[0] == lignes[1] and len(lignes[0]) == 5  # title, header, the 3 demands
+    journal = JournalConsultation.objects.filter(
+        utilisateur=obs["staff"]["epci"], canal=JournalConsultation.Canal.EXPORT
+    )
+    assert [j.nombre for j in journal] == [3, 3]  # the direct download, then the deferred one's request
+    client.force_login(obs["staff"]["bailleur"])
+    assert client.get(reverse("core:export_fichier", args=[export.pk])).status_code == 404

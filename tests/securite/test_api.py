@@ -231,3 +231,28 @@ def _fuzzer(operations, application, session, controles) -> None:
             case.validate_response(reponse, checks=controles)
 
         essai()
+
+
+def test_le_schema_est_genere_une_fois_par_processus(client, monde_hostile, monkeypatch):
+    """/api/schema/ is the same for every signed-in user (SERVE_PUBLIC): generated once per process and language,
+    then served as it is, in each format; another user gets the same schema."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from core.api import SchemaApi
+
+    monkeypatch.setattr(SchemaApi, "_schemas", {})
+    generations = []
+    vrai = SchemaGenerator.get_schema
+
+    def compte(self, *args, **kwargs):  # the real generator, counted
+        generations.append(1)
+        return vrai(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", compte)
+    connecte(client, monde_hostile.val["agent"])
+    premier = client.get("/api/schema/", {"format": "json"}).json()
+    connecte(client, monde_hostile.mont["epci"])
+    second = client.get("/api/schema/", {"format": "json"})
+    yaml = client.get("/api/schema/")
+    assert second.status_code == yaml.status_code == 200 and second.json() == premier
+    assert b"/api/vacances/:" in yaml.content and len(generations) == 1

@@ -5,6 +5,7 @@ Each expression gives the same answer on both databases; tests run the suite on 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import unicodedata
 
@@ -17,6 +18,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -189,3 +191,15 @@ def nombre_de(lignes: QuerySet, cle: str) -> Coalesce:
     ``annotate(Count(...))`` over a join grouped every row of the list first."""
     sous = lignes.filter(**{cle: OuterRef("pk")}).order_by().values(cle).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(sous, output_field=IntegerField()), Value(0))
+
+
+def jours_locaux(champ: str, debut: dt.date, fin: dt.date) -> Q:
+    """The rows whose timestamp ``champ`` falls on a local day from ``debut`` to ``fin`` included, as a range on
+    the column itself ([local midnight of ``debut``, local midnight after ``fin``)): an index on the column
+    answers it, where ``champ__date`` casts every row to its local date first (a scan)."""
+    from django.utils import timezone
+
+    def minuit(jour: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(jour, dt.time.min))
+
+    return Q(**{f"{champ}__gte": minuit(debut), f"{champ}__lt": minuit(fin + dt.timedelta(days=1))})

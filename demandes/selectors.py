@@ -26,7 +26,7 @@ from django.db.models.lookups import LessThanOrEqual
 
 from cil.secret import sous_le_seuil
 from cil.selectors import regle_secret
-from core.db import Percentile, ordre_fr
+from core.db import Percentile, jours_locaux, ordre_fr
 from core.durees import en_mois
 
 from . import rules
@@ -581,7 +581,7 @@ def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:
         )
 
     contacts = (
-        Contact.objects.filter(guichet_id__in=guichet_ids, date__date__gte=debut, date__date__lte=fin)
+        Contact.objects.filter(jours_locaux("date", debut, fin), guichet_id__in=guichet_ids)
         .annotate(mois=TruncMonth("date"))
         .values("guichet_id", "mois")
         .annotate(
@@ -594,10 +594,7 @@ def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:
         cell["visites"], cell["appels"] = row["visites"], row["appels"]
     for row in (
         Evenement.objects.filter(
-            type=Evenement.Type.ENREGISTREMENT,
-            demande__guichet_id__in=guichet_ids,
-            date__date__gte=debut,
-            date__date__lte=fin,
+            jours_locaux("date", debut, fin), type=Evenement.Type.ENREGISTREMENT, demande__guichet_id__in=guichet_ids
         )
         .annotate(mois=TruncMonth("date"))
         .values("demande__guichet_id", "mois")
@@ -606,7 +603,7 @@ def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:
         ligne(row["demande__guichet_id"], row["mois"])["enregistrements"] = row["n"]
     for row in (
         RendezVous.objects.filter(
-            guichet_id__in=guichet_ids, statut=RendezVous.Statut.HONORE, debut__date__gte=debut, debut__date__lte=fin
+            jours_locaux("debut", debut, fin), guichet_id__in=guichet_ids, statut=RendezVous.Statut.HONORE
         )
         .annotate(mois=TruncMonth("debut"))
         .values("guichet_id", "mois")

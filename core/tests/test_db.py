@@ -134,3 +134,32 @@ def test_nombre_de_lignes_liees_sur_une_page(monde_demandes):
     par_jointure = dict(qs.annotate(n=Count("membres")).values_list("nom", "n"))
     assert dict(qs.annotate(n=nombre_de(MembreMenage.objects.all(), "demande")).values_list("nom", "n")) == par_jointure
     assert par_jointure["Compte0"] == 0
+
+
+@pytest.mark.parametrize(
+    "instant_utc, compte",
+    [
+        ("2026-01-31T22:59:59", False),  # 23:59:59 in Paris on 31 January: the day before
+        ("2026-01-31T23:00:00", True),  # midnight in Paris on 1 February (winter, UTC+1)
+        ("2026-02-28T22:59:59", True),  # 23:59:59 on the last day
+        ("2026-02-28T23:00:00", False),  # midnight after the last day
+        ("2026-06-30T21:59:59", True),  # summer (UTC+2): 23:59:59 on 30 June
+        ("2026-06-30T22:00:00", False),
+    ],
+)
+def test_jours_locaux_borne_la_colonne_aux_jours_de_paris(instant_utc, compte, settings):
+    """core.db.jours_locaux: the rows of local days, by a range on the column itself (index-friendly), the same
+    rows as ``champ__date`` gives (the local date of each row)."""
+    from core.db import jours_locaux
+    from core.models import ExportDiffere
+
+    assert settings.TIME_ZONE == "Europe/Paris"
+    instant = dt.datetime.fromisoformat(instant_utc).replace(tzinfo=dt.UTC)
+    user = User.objects.create_user(username="u")
+    export = ExportDiffere.objects.create(utilisateur=user, producteur="p", titre="t", nom_fichier="f.csv")
+    ExportDiffere.objects.filter(pk=export.pk).update(cree_le=instant)
+    fin = dt.date(2026, 6, 30) if instant.month >= 6 else dt.date(2026, 2, 28)
+    debut = dt.date(2026, 6, 1) if instant.month >= 6 else dt.date(2026, 2, 1)
+    par_plage = ExportDiffere.objects.filter(jours_locaux("cree_le", debut, fin)).exists()
+    par_date = ExportDiffere.objects.filter(cree_le__date__gte=debut, cree_le__date__lte=fin).exists()
+    assert par_plage == par_date == compte

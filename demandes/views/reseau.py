@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from core import exports
-from core.db import ordre_fr
+from core.db import jours_locaux, ordre_fr
 from core.navigation import rubrique
 
 from .. import permissions, selectors, services
@@ -70,12 +70,11 @@ def traitements(request):
 
 def _courriers_recents(epcis, today):
     # a bound on the column itself (not on its local date): the (type, date) index answers the range
-    depuis = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=31), dt.time.min))
     return (
         Evenement.objects.filter(
+            jours_locaux("date", today - dt.timedelta(days=31), today),
             demande__epci_id__in=epcis,
             type=Evenement.Type.RAPPEL_RENOUVELLEMENT,
-            date__gte=depuis,
         )
         .filter(detail__icontains="COURRIER")
         .select_related("demande", "demande__guichet")

@@ -362,3 +362,14 @@ def _delai_anormalement_long(territory, guichets) -> None:
             defaults={"mois": MOIS_DELAI_DEMO, "source": SOURCE_DELAI_DEMO},
         )
     detecter_delais_depasses()
+
+
+def activite_de_la_nuit(territory, *, stdout: TextIO | None = None) -> int:
+    """The reception points' nightly figures of the closed months (after every seeder that registers demands or
+    counts contacts), as the nightly job leaves them: the network's page reads them as in production."""
+    from .services import calculer_activite_guichets
+
+    resultat = calculer_activite_guichets()
+    if stdout is not None:
+        stdout.write(f"Activité des guichets : {len(resultat['mois'])} mois clos comptés.\n")
+    return resultat["lignes"]

@@ -371,6 +371,9 @@ class Demande(models.Model):
             models.Index(fields=["statut", "epci"], name="demande_statut_idx"),
             # the scheduled jobs' "due on or before" filters and counts (selectors._echues): index-only scans
             models.Index(fields=["statut", "epci", "debut_validite"], name="demande_debut_validite_idx"),
+            # a territory's demands by filing date: the interviews overdue (oldest first, the first 200 read in
+            # date order), the new demands of a year
+            models.Index(fields=["epci", "date_depot"], name="demande_epci_depot_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -1033,6 +1036,29 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_canal_display()} le {self.date:%d/%m/%Y}"
+
+
+class ActiviteGuichet(models.Model):
+    """A reception point's figures of one closed month (visits, calls, registrations, interviews held), counted
+    at night by ``services.calculer_activite_guichets`` for the last twelve closed months: the network's page
+    reads them instead of counting a year of the territory's events in the request; the current month, and a
+    closed month a point has no row for, are counted live (``selectors.activite_guichets``)."""
+
+    guichet = models.ForeignKey(Guichet, on_delete=models.CASCADE, related_name="activite_mensuelle")
+    mois = models.DateField("mois", help_text="Le premier jour du mois.")
+    visites = models.PositiveIntegerField("visites", default=0)
+    appels = models.PositiveIntegerField("appels", default=0)
+    enregistrements = models.PositiveIntegerField("enregistrements", default=0)
+    entretiens = models.PositiveIntegerField("entretiens", default=0)
+    calcule_le = models.DateTimeField("calculé le")
+
+    class Meta:
+        verbose_name = "activité mensuelle d'un guichet"
+        verbose_name_plural = "activités mensuelles des guichets"
+        constraints = [models.UniqueConstraint(fields=["guichet", "mois"], name="activite_guichet_mois_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.guichet} – {self.mois:%m/%Y}"
 
 
 # --- Scoring (cotation, L. 441-2-8) -------------------------------------------------------------

@@ -31,6 +31,7 @@ from core.durees import en_mois
 
 from . import rules
 from .models import (
+    ActiviteGuichet,
     ChecklistPiece,
     Contact,
     CriterePriorite,
@@ -569,8 +570,21 @@ def entretiens_en_retard(today: dt.date, epci_ids, limite: int = 200) -> list[De
     return list(pour_liste_traitement(qs.exclude(Exists(entretien))).order_by("date_depot", "pk")[:limite])
 
 
-def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:
-    """Per reception point and month: visits, calls, registrations, interviews held (SQL aggregates)."""
+MOIS_D_ACTIVITE = 12  # the network's page: the current month and the eleven before it
+
+
+def premier_mois_d_activite(aujourd_hui: dt.date) -> dt.date:
+    """The first day of the oldest month the network's page shows (and the nightly figures count)."""
+    mois = aujourd_hui.replace(day=1)
+    for _ in range(MOIS_D_ACTIVITE - 1):
+        mois = (mois - dt.timedelta(days=1)).replace(day=1)
+    return mois
+
+
+def activite_calculee(guichet_ids, debut: dt.date, fin: dt.date) -> dict[tuple[int, dt.date], dict]:
+    """Per reception point and month, counted from the rows (SQL aggregates, bounded on the timestamp columns):
+    visits, calls, registrations, interviews held, from ``debut`` to ``fin`` included. ``guichet_ids`` None:
+    every reception point (the nightly job). Only the (point, month) pairs with some activity."""
     figures: dict[tuple[int, dt.date], dict] = {}
 
     def ligne(guichet_id, mois):
@@ -580,8 +594,11 @@ def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:
             {"guichet_id": guichet_id, "mois": mois, "visites": 0, "appels": 0, "enregistrements": 0, "entretiens": 0},
         )
 
+    def pour(cle: str) -> dict:
+        return {} if guichet_ids is None else {f"{cle}__in": list(guichet_ids)}
+
     contacts = (
-        Contact.objects.filter(jours_locaux("date", debut, fin), guichet_id__in=guichet_ids)
+        Contact.objects.filter(jours_locaux("date", debut, fin), **pour("guichet_id"))
         .annotate(mois=TruncMonth("date"))
         .values("guichet_id", "mois")
         .annotate(
@@ -594,7 +611,10 @@ def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:
         cell["visites"], cell["appels"] = row["visites"], row["appels"]
     for row in (
         Evenement.objects.filter(
-            jours_locaux("date", debut, fin), type=Evenement.Type.ENREGISTREMENT, demande__guichet_id__in=guichet_ids
+            jours_locaux("date", debut, fin),
+            type=Evenement.Type.ENREGISTREMENT,
+            demande__guichet_id__isnull=False,
+            **pour("demande__guichet_id"),
         )
         .annotate(mois=TruncMonth("date"))
         .values("demande__guichet_id", "mois")
@@ -603,13 +623,58 @@ def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:
         ligne(row["demande__guichet_id"], row["mois"])["enregistrements"] = row["n"]
     for row in (
         RendezVous.objects.filter(
-            jours_locaux("debut", debut, fin), guichet_id__in=guichet_ids, statut=RendezVous.Statut.HONORE
+            jours_locaux("debut", debut, fin), statut=RendezVous.Statut.HONORE, **pour("guichet_id")
         )
         .annotate(mois=TruncMonth("debut"))
         .values("guichet_id", "mois")
         .annotate(n=Count("id"))
     ):
         ligne(row["guichet_id"], row["mois"])["entretiens"] = row["n"]
+    return figures
+
+
+def _mois_suivant(mois: dt.date) -> dt.date:
+    return (mois.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def mois_entre(debut: dt.date, fin: dt.date) -> list[dt.date]:
+    """The first days of the months from ``debut``'s to ``fin``'s, both included."""
+    mois, premiers = debut.replace(day=1), []
+    while mois <= fin:
+        premiers.append(mois)
+        mois = _mois_suivant(mois)
+    return premiers
+
+
+def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:
+    """Per reception point and month, newest first: visits, calls, registrations, interviews held.
+
+    A closed month whose nightly figures (``ActiviteGuichet``) cover every point asked is read from them; the
+    current month, and a closed month the night has not counted for one of the points (a point opened since),
+    are counted live over those months only (``activite_calculee``): with the night's figures, the request
+    counts one month of rows, not a year of the territory's."""
+    guichet_ids = list(guichet_ids)
+    attendus = set(guichet_ids)
+    mois_courant = fin.replace(day=1)
+    stockes: dict[dt.date, list[ActiviteGuichet]] = {}
+    for a in ActiviteGuichet.objects.filter(guichet_id__in=guichet_ids, mois__gte=debut, mois__lt=mois_courant):
+        stockes.setdefault(a.mois, []).append(a)
+    couverts = {mois for mois, lignes in stockes.items() if {a.guichet_id for a in lignes} == attendus}
+    figures: dict[tuple[int, dt.date], dict] = {}
+    for mois in couverts:
+        for a in stockes[mois]:
+            if a.visites or a.appels or a.enregistrements or a.entretiens:
+                figures[(a.guichet_id, mois)] = {
+                    "guichet_id": a.guichet_id, "mois": mois, "visites": a.visites, "appels": a.appels,
+                    "enregistrements": a.enregistrements, "entretiens": a.entretiens,
+                }  # fmt: skip
+    manquants = [mois for mois in mois_entre(debut, fin) if mois not in couverts]
+    if guichet_ids and manquants:
+        de = max(debut, manquants[0])
+        a = min(fin, _mois_suivant(manquants[-1]) - dt.timedelta(days=1))
+        for (guichet_id, mois), cell in activite_calculee(guichet_ids, de, a).items():
+            if mois not in couverts:
+                figures[(guichet_id, mois)] = cell
     return sorted(figures.values(), key=lambda r: (r["mois"], r["guichet_id"]), reverse=True)
 
 

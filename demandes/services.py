@@ -21,6 +21,7 @@ from core import transitions
 
 from . import cotation, rules
 from .models import (
+    ActiviteGuichet,
     Contact,
     CriterePriorite,
     DecisionDalo,
@@ -1089,6 +1090,43 @@ def detecter_delais_depasses(*, jour: dt.date | None = None) -> dict:
         "depassees": len(nouvelles) + len(modifiees),
         "nouvelles": len(nouvelles),
         "retirees": retirees,
+    }
+
+
+@transaction.atomic
+def calculer_activite_guichets(*, jour: dt.date | None = None) -> dict:
+    """Count the closed months the network's page shows (``selectors.premier_mois_d_activite`` to the end of the
+    month before ``jour``) for every reception point, and store them (``ActiviteGuichet``; nightly job).
+
+    Idempotent: the rows of those months are replaced in one transaction, a row for every point and month, with
+    zeros where nothing happened (it tells the page the night counted that point); older months are deleted."""
+    from cil.models import Guichet
+
+    from . import selectors
+
+    jour = jour or _today()
+    debut, fin = selectors.premier_mois_d_activite(jour), jour.replace(day=1) - dt.timedelta(days=1)
+    mois = selectors.mois_entre(debut, fin)
+    figures = selectors.activite_calculee(None, debut, fin) if mois else {}
+    maintenant = timezone.now()
+    lignes = []
+    for guichet_id in Guichet.objects.order_by("pk").values_list("pk", flat=True):
+        for premier in mois:
+            f = figures.get((guichet_id, premier), {})
+            lignes.append(
+                ActiviteGuichet(
+                    guichet_id=guichet_id, mois=premier, visites=f.get("visites", 0), appels=f.get("appels", 0),
+                    enregistrements=f.get("enregistrements", 0), entretiens=f.get("entretiens", 0),
+                    calcule_le=maintenant,
+                )
+            )  # fmt: skip
+    ActiviteGuichet.objects.filter(mois__lte=fin).delete()
+    ActiviteGuichet.objects.bulk_create(lignes, batch_size=2000)
+    return {
+        "date": jour.isoformat(),
+        "mois": [m.isoformat() for m in mois],
+        "lignes": len(lignes),
+        "avec_activite": len(figures),
     }
 
 

@@ -77,3 +77,16 @@ def detecter_delais_anormalement_longs(self, acteur_id: int | None = None) -> di
     with tracked_execution(NOM_TACHE_DELAIS, acteur_id=acteur_id) as execution:
         execution.detail.update(services.detecter_delais_depasses())
     return execution.detail
+
+
+NOM_TACHE_ACTIVITE = "demandes.calculer_activite_guichets"
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError, OperationalError), retry_backoff=True, max_retries=3)
+def calculer_activite_guichets(self, acteur_id: int | None = None) -> dict:
+    """Nightly: the reception points' figures of the closed months (services.calculer_activite_guichets)."""
+    from core.jobs import tracked_execution
+
+    with tracked_execution(NOM_TACHE_ACTIVITE, acteur_id=acteur_id) as execution:
+        execution.detail.update(services.calculer_activite_guichets())
+    return execution.detail

@@ -373,7 +373,8 @@ def _rendez_vous_et_evenements(reponse):
 
 LISTES_DEMANDES = [
     Liste("demandes:traitements", "staff", 12, lambda r: r.context["rappels"] + r.context["radiations"]),
-    Liste("demandes:reseau", "staff", 12, lambda r: r.context["guichets"]),
+    # the closed months' stored figures (demandes.ActiviteGuichet), then the months the night did not count live
+    Liste("demandes:reseau", "staff", 13, lambda r: r.context["guichets"]),
     Liste("demandes:journal", "dpo", 7, _page),
     Liste("demandes:grilles", "staff", 5, lambda r: r.context["territoires"][0]["grilles"]),
     Liste("api-demande-list", "staff", 7, _resultats),

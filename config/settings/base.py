@@ -304,6 +304,7 @@ DEMO_SEEDERS = [
     "observatoire.demo.seed",
     "conference.demo.seed",
     "core.demo.seed",
+    "demandes.demo.activite_de_la_nuit",  # the reception points' nightly figures of everything seeded above
     "public.demo.seed",  # last: the nightly public figures of everything seeded above
 ]
 

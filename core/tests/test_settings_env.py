@@ -46,9 +46,20 @@ def test_postgres_binds_parameters_on_the_server_and_prepares_statements(monkeyp
     monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
     monkeypatch.delenv("DATABASE_PREPARE_THRESHOLD", raising=False)
     options = database_from_env(DEFAULT_SQLITE)["OPTIONS"]
-    assert options == {"server_side_binding": True, "cursor_factory": CurseurServeur, "prepare_threshold": 2}
+    assert options == {
+        "server_side_binding": True,
+        "cursor_factory": CurseurServeur,
+        "prepare_threshold": 2,
+        "options": "-c plan_cache_mode=force_custom_plan",
+    }
     monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "5")
     assert database_from_env(DEFAULT_SQLITE)["OPTIONS"]["prepare_threshold"] == 5
+    monkeypatch.setenv("DATABASE_PLAN_CACHE_MODE", "auto")
+    assert database_from_env(DEFAULT_SQLITE)["OPTIONS"]["options"] == "-c plan_cache_mode=auto"
+    monkeypatch.setenv("DATABASE_PLAN_CACHE_MODE", "generique")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_PLAN_CACHE_MODE"):
+        database_from_env(DEFAULT_SQLITE)
+    monkeypatch.delenv("DATABASE_PLAN_CACHE_MODE")
     # behind a pooler that cannot keep prepared statements: Django's default cursor
     monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")
     assert "server_side_binding" not in database_from_env(DEFAULT_SQLITE).get("OPTIONS", {})

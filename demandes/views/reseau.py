@@ -108,9 +108,8 @@ def reseau(request):
     epcis = _epcis_gestion(request)
     today = timezone.localdate()
     guichets = list(permissions.guichets_for_user(request.user).order_by(ordre_fr("nom")))
-    debut = (today.replace(day=1) - dt.timedelta(days=330)).replace(day=1)
     noms = {g.pk: g.nom for g in guichets}
-    activite = selectors.activite_guichets(list(noms), debut, today)
+    activite = selectors.activite_guichets(list(noms), selectors.premier_mois_d_activite(today), today)
     for ligne in activite:
         ligne["guichet"] = noms.get(ligne["guichet_id"], "")
     if request.GET.get("format") == "csv":

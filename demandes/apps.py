@@ -11,3 +11,10 @@ class DemandesConfig(AppConfig):
         from . import privacy
 
         register_retention(privacy.durees)
+
+        from core import exports_differes
+
+        from .views.recherche import production_export
+
+        # the search's export above the direct export's rows (core.exports_differes)
+        exports_differes.enregistrer("demandes.recherche", production_export, rubrique="demandes:recherche")

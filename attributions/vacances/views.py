@@ -223,7 +223,7 @@ def _lignes_vacances(qs):
 
 
 def _titre_vacances(statut: str) -> str:
-    return "Logements vacants" + (f" – {Vacance.Statut(statut).label}" if statut else "")
+    return "Logements vacants" + (f" – {Vacance.Statut(statut).label}" if statut in Vacance.Statut.values else "")
 
 
 @login_required

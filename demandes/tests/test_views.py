@@ -578,3 +578,29 @@ def test_reseau_entretiens_en_retard_dit_quand_la_liste_continue(client, monde_d
     page = client.get(reverse("demandes:reseau"))
     coupe = _texte_visible(page.content.decode())
     assert re.search(r"plus de 2 \(les 2 plus anciennes ci-dessous\)", coupe) and len(page.context["en_retard"]) == 2
+
+
+def test_l_export_d_une_recherche_au_dela_du_seuil_est_ecrit_par_le_worker(
+    client, monde_demandes, settings, django_capture_on_commit_callbacks
+):
+    """Above EXPORT_DIRECT_MAX_LIGNES demands the request queues the file (the read log written once, at the
+    request); the worker writes the direct download's bytes, scoped for the agent who asked; nobody else gets it."""
+    from core.models import ExportDiffere
+    from demandes.models import JournalConsultation
+
+    for nom in ("Lefevre", "Lefebvre", "Lefort"):
+        creer_demande(monde_demandes.guichet, acteur=monde_demandes.agent, nom=nom)
+    creer_demande(monde_demandes.guichet_autre, acteur=monde_demandes.outsider, nom="Lefranc")  # not ours
+    connecte(client, monde_demandes.agent)
+    direct = client.get(reverse("demandes:export"), {"q": "lef"}).getvalue()
+    assert direct.count(b"\r\n") == 4 and b"Lefranc" not in direct  # the header and our three demands
+    settings.EXPORT_DIRECT_MAX_LIGNES = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.get(reverse("demandes:export"), {"q": "lef"})
+    export = ExportDiffere.objects.get(utilisateur=monde_demandes.agent)
+    assert reponse.status_code == 302 and export.statut == ExportDiffere.Statut.PRET and export.lignes_total == 3
+    assert client.get(reverse("core:export_fichier", args=[export.pk])).getvalue() == direct
+    lectures = JournalConsultation.objects.filter(utilisateur=monde_demandes.agent, canal="EXPORT")
+    assert [j.nombre for j in lectures] == [3, 3]  # the direct export, then the deferred one's request
+    connecte(client, monde_demandes.agent2)
+    assert client.get(reverse("core:export_fichier", args=[export.pk])).status_code == 404

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from core import exports, parametres
+from core import exports, exports_differes, parametres
 from core.navigation import rubrique
 
 from .. import forms, selectors
@@ -76,34 +76,30 @@ def recherche(request):
     return render(request, "demandes/recherche.html", contexte)
 
 
-@login_required
-@require_GET
-def export_csv(request):
-    """The search results as CSV: never any sensitive situation, scoped like the page."""
-    _acces_demandes(request)
-    filtre = DemandeFilter(request.GET, queryset=Demande.objects.for_user(request.user).select_related("guichet"))
-    parametres.filtres_valides(filtre)
-    lignes = filtre.qs.order_by("nom_norm", "prenom_norm", "id")[:10000]
-    enregistrer_consultation_liste(
-        utilisateur=request.user,
-        objet=JournalConsultation.Objet.EXPORT,
-        canal=JournalConsultation.Canal.EXPORT,
-        demandes=filtre.qs,
-        detail=f"Export CSV des demandes ({request.GET.urlencode()[:200]})",
-    )
+ENTETE_EXPORT = [
+    "numero_unique",
+    "nom",
+    "prenom",
+    "date_naissance",
+    "statut",
+    "date_depot",
+    "dernier_renouvellement",
+    "guichet",
+]
+MAX_LIGNES_EXPORT = 10000  # the search's export: its first 10,000 demands in the page's order
 
-    entete = [
-        "numero_unique",
-        "nom",
-        "prenom",
-        "date_naissance",
-        "statut",
-        "date_depot",
-        "dernier_renouvellement",
-        "guichet",
-    ]
-    rows = (
-        [
+
+def _demandes_exportees(requete):
+    """The demands of the search (the page's filters, scoped like the page): never any sensitive situation."""
+    _acces_demandes(requete)
+    filtre = DemandeFilter(requete.GET, queryset=Demande.objects.for_user(requete.user).select_related("guichet"))
+    parametres.filtres_valides(filtre)
+    return filtre.qs
+
+
+def _lignes_export(demandes):
+    for d in demandes.order_by("nom_norm", "prenom_norm", "id")[:MAX_LIGNES_EXPORT].iterator(chunk_size=1000):
+        yield [
             d.numero_unique,
             d.nom,
             d.prenom,
@@ -113,6 +109,42 @@ def export_csv(request):
             d.date_dernier_renouvellement,
             d.guichet.nom,
         ]
-        for d in lignes.iterator(chunk_size=1000)
+
+
+@login_required
+@require_GET
+def export_csv(request):
+    """The search results as CSV, scoped like the page; above ``settings.EXPORT_DIRECT_MAX_LIGNES`` rows written
+    by the worker (``core.exports_differes``, producer ``production_export``). The read log is written here."""
+    demandes = _demandes_exportees(request)
+    enregistrer_consultation_liste(
+        utilisateur=request.user,
+        objet=JournalConsultation.Objet.EXPORT,
+        canal=JournalConsultation.Canal.EXPORT,
+        demandes=demandes,
+        detail=f"Export CSV des demandes ({request.GET.urlencode()[:200]})",
     )
-    return exports.csv_response("demandes.csv", entete, rows)
+    differe = exports_differes.differer_au_dela_du_seuil(
+        request,
+        "demandes.recherche",
+        dict(request.GET.lists()),
+        total=lambda: min(demandes.count(), MAX_LIGNES_EXPORT),
+        titre="Demandes de logement social (recherche)",
+        nom_fichier="demandes.csv",
+    )
+    if differe is not None:
+        return differe
+    return exports.csv_response("demandes.csv", ENTETE_EXPORT, _lignes_export(demandes))
+
+
+def production_export(utilisateur, parametres: dict) -> exports_differes.Production:
+    """The search's export as a deferred file: the page's scoping and filters for the user who asked, when the
+    worker writes the file (the read log was written at the request)."""
+    demandes = _demandes_exportees(exports_differes.requete_de(utilisateur, parametres))
+    return exports_differes.Production(
+        titre="Demandes de logement social (recherche)",
+        colonnes=ENTETE_EXPORT,
+        total=min(demandes.count(), MAX_LIGNES_EXPORT),
+        lignes=_lignes_export(demandes),
+        feuille="Demandes",
+    )

@@ -22,6 +22,7 @@ COMMUNS = ["annee", "limit", "offset", "page", "epci", "bailleur", "guichet", "v
 # request.GET.get("x"), request.GET["x"], parametres.entier(request.GET, "x")
 LU_DANS_LE_CODE = re.compile(r"""(?:GET|POST|query_params)(?:\.get\(|\[|\s*,)\s*["'](\w+)["']""")
 CLASSE_SUR_GET = re.compile(r"""([\w.]+)\(\s*request\.(?:GET|query_params)""")
+AIDE_SUR_REQUETE = re.compile(r"""\b(_\w+)\(\s*request\s*[,)]""")
 
 
 def _routes(resolver=None, prefixe=""):
@@ -59,13 +60,20 @@ def parametres_connus(motif) -> set[str]:
         source = inspect.getsource(vue)
     except (OSError, TypeError):
         return noms
-    noms |= set(LU_DANS_LE_CODE.findall(source))
     module = inspect.getmodule(vue)
-    for nom in CLASSE_SUR_GET.findall(source):
-        objet = module
-        for partie in nom.split("."):
-            objet = getattr(objet, partie, None)
-        noms |= _champs(objet)
+    # the view's own code, and that of the module's helpers it hands its request to (``_liste(request)``)
+    sources = [source]
+    for nom in AIDE_SUR_REQUETE.findall(source):
+        aide = getattr(module, nom, None)
+        if inspect.isfunction(aide) and aide is not vue:
+            sources.append(inspect.getsource(aide).replace("requete.", "request."))
+    for texte in sources:
+        noms |= set(LU_DANS_LE_CODE.findall(texte))
+        for nom in CLASSE_SUR_GET.findall(texte):
+            objet = module
+            for partie in nom.split("."):
+                objet = getattr(objet, partie, None)
+            noms |= _champs(objet)
     return noms
 
 

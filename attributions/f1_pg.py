@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import psycopg
 from django.db import DatabaseError, connection, transaction
 
+from core.db import plans_generiques_permis
+
 from . import f1, rules
 from .models import DecisionCaleol, Logement
 
@@ -121,6 +123,7 @@ def _ecrire(  # noqa: C901
         # lose the whole import, never part of it (the user imports the file again: the import is idempotent).
         cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute("SET LOCAL synchronous_commit = off")
+        plans_generiques_permis()  # the import's statements planned once, not at each execution (core.db)
         brutes = ", ".join(f"c{i} text" for i in range(largeur))
         cursor.execute(f"CREATE TEMP TABLE f1_brut ({brutes}, ligne bigserial) ON COMMIT DROP")
         cursor.execute("ALTER SEQUENCE f1_brut_ligne_seq RESTART WITH 2")  # the header is line 1

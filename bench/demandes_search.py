@@ -517,7 +517,6 @@ def mesurer(agent, epci_pk: int, queries: int = 200, *, surcharger_static: bool 
     import datetime as dt
 
     from django.conf import settings
-    from django.test import Client
 
     from demandes import selectors
     from demandes.models import Demande
@@ -548,8 +547,9 @@ def mesurer(agent, epci_pk: int, queries: int = 200, *, surcharger_static: bool 
                 "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
             },
         ).enable()
-    client = Client()
-    client.force_login(agent)
+    from bench.common import client_connecte
+
+    client = client_connecte(agent.username)  # with a verified second factor, whatever devices the agent has
     page = []
     for q in jeu * 2:
         start = time.perf_counter()

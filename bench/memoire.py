@@ -105,6 +105,14 @@ def mesurer(base: str, redis_url: str) -> dict:
              "--loglevel", "warning", "--without-heartbeat", "--without-gossip", "--without-mingle"],
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
+        # the Celery worker booted (Django set up, tasks imported) before its memory is read: its resident size
+        # stops growing (else the growth measured would include its start)
+        precedent, stable, debut_attente = 0.0, 0, time.perf_counter()
+        while stable < 4 and time.perf_counter() - debut_attente < 60:
+            time.sleep(0.5)
+            rss = _statut(celery.pid)["VmRSS"]
+            stable = stable + 1 if rss > 80 and abs(rss - precedent) < 0.5 else 0
+            precedent = rss
         worker = _enfants(gunicorn.pid)[0]
         # warm-up: the pages' code imported, templates compiled, a connection open (a worker's ordinary state)
         for url in ("/bench/nu/", f"/attributions/?epci={epci.siren}&annee={ANNEE}", "/api/attributions/?limit=5"):

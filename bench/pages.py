@@ -28,7 +28,6 @@ def _plan(sql: str) -> list[str]:
 
 def mesurer(repetitions: int = 30) -> dict:
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from cil.models import Epci
@@ -47,8 +46,9 @@ def mesurer(repetitions: int = 30) -> dict:
     noms = ["mar", "dub", "ber", "ro", "lefe", "gar", "mo", "pe", "ca", "la"]
     epci = Epci.objects.get(siren="200040715")
 
-    agent_client = Client()
-    agent_client.force_login(agent)
+    # signed in with a verified second factor, as production has it once the agent has a device (the sweep
+    # gives every bench account one: a plain login would then be sent to the verification page)
+    agent_client = client_connecte(agent.username)
     epci_client = client_connecte("bench-epci")  # with its second factor, as production requires
     pages = {
         "vue_nue": (agent_client, lambda i: ("/bench/nu/", {})),

@@ -203,3 +203,17 @@ def jours_locaux(champ: str, debut: dt.date, fin: dt.date) -> Q:
         return timezone.make_aware(dt.datetime.combine(jour, dt.time.min))
 
     return Q(**{f"{champ}__gte": minuit(debut), f"{champ}__lt": minuit(fin + dt.timedelta(days=1))})
+
+
+def plans_generiques_permis(using: str = "default") -> None:
+    """Inside a bulk job's transaction, until it ends: PostgreSQL may keep a generic plan for its prepared
+    statements (``plan_cache_mode = auto``). The connections plan each execution for its own values
+    (``force_custom_plan``, config/settings/env.py), which protects the pages from a plan made for another
+    territory; a bulk job runs the same statements thousands of times with values of one shape, and planning
+    each tripled PostgreSQL's CPU in the SNE import (bench/NOTES.md). No-op on SQLite and outside PostgreSQL."""
+    from django.db import connections
+
+    connexion = connections[using]
+    if connexion.vendor == "postgresql":
+        with connexion.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = auto")

@@ -35,6 +35,7 @@ from django.db import DatabaseError, connection, transaction
 
 from attributions.services import perimetre_import
 from cil.models import Commune, Guichet
+from core.db import plans_generiques_permis
 from core.erreurs import ErreurMetier
 from core.masse import JsonTexte, copier, encoder_json
 from demandes import services as demandes_services
@@ -241,6 +242,7 @@ def _importer_groupe(groupe, completes, resultats, *, acteur, epcis, permis, gui
     if prets:
         try:
             with transaction.atomic():
+                plans_generiques_permis()  # the same statements for every group: planned once (core.db)
                 ecrits = _ecrire(prets, acteur=acteur, permis=permis, guichet=guichet, communes=communes)
         except DatabaseError:
             logger.warning("Import SNE en masse annulé : les fichiers passent un à un.", exc_info=True)

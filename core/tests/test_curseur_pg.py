@@ -63,3 +63,22 @@ def test_a_prepared_statement_is_planned_with_each_execution_s_values():
             ['%COUNT(*)%"core_user"."username" = $1%'],
         )
         assert cursor.fetchall() == [(0, 6)]  # prepared after two executions, then planned anew each time
+
+
+@pytest.mark.django_db(transaction=True)  # the job's transaction is a real one, not a test's savepoint
+def test_a_bulk_job_lets_postgresql_keep_a_generic_plan_until_its_transaction_ends():
+    """core.db.plans_generiques_permis: inside the bulk job's transaction, plan_cache_mode is auto (the SNE
+    import's statements planned once: a third of PostgreSQL's CPU); after it, each execution is planned again."""
+    from django.db import transaction
+
+    from core.db import plans_generiques_permis
+
+    def mode() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        plans_generiques_permis()
+        assert mode() == "auto"
+    assert mode() == "force_custom_plan"

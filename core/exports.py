@@ -191,6 +191,18 @@ def new_workbook():
     return Workbook(write_only=True)
 
 
+def classeur_liste(feuille: str, titre: str, colonnes: Iterable, lignes: Iterable[Iterable]):
+    """A write-only workbook of one sheet: its title line, the header, then the rows as they come (the list
+    behind a figure, written in the request or by the worker: ``core.exports_differes``)."""
+    wb = new_workbook()
+    ws = wb.create_sheet(feuille)
+    ws.append(xlsx_row(ws, [titre]))
+    ws.append(xlsx_row(ws, colonnes))
+    for ligne in lignes:
+        ws.append(xlsx_row(ws, ligne))
+    return wb
+
+
 def _number_format(d: Decimal) -> str:
     exposant = d.as_tuple().exponent
     return "0" if not isinstance(exposant, int) or exposant >= 0 else "0." + "0" * -exposant

@@ -124,13 +124,7 @@ def _ecrire(chemin: str, format: str, production: Production, lignes: Iterable[I
             for morceau in exports.csv_lines(production.colonnes, lignes):
                 f.write(morceau)
         return
-    wb = exports.new_workbook()
-    ws = wb.create_sheet(production.feuille)
-    ws.append(exports.xlsx_row(ws, [production.titre]))
-    ws.append(exports.xlsx_row(ws, production.colonnes))
-    for ligne in lignes:
-        ws.append(exports.xlsx_row(ws, ligne))
-    wb.save(chemin)
+    exports.classeur_liste(production.feuille, production.titre, production.colonnes, lignes).save(chemin)
 
 
 def produire(pk: int) -> ExportDiffere:

@@ -575,10 +575,7 @@ MOIS_D_ACTIVITE = 12  # the network's page: the current month and the eleven bef
 
 def premier_mois_d_activite(aujourd_hui: dt.date) -> dt.date:
     """The first day of the oldest month the network's page shows (and the nightly figures count)."""
-    mois = aujourd_hui.replace(day=1)
-    for _ in range(MOIS_D_ACTIVITE - 1):
-        mois = (mois - dt.timedelta(days=1)).replace(day=1)
-    return mois
+    return rules.add_months(aujourd_hui.replace(day=1), -(MOIS_D_ACTIVITE - 1))
 
 
 def activite_calculee(guichet_ids, debut: dt.date, fin: dt.date) -> dict[tuple[int, dt.date], dict]:
@@ -633,16 +630,12 @@ def activite_calculee(guichet_ids, debut: dt.date, fin: dt.date) -> dict[tuple[i
     return figures
 
 
-def _mois_suivant(mois: dt.date) -> dt.date:
-    return (mois.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
 def mois_entre(debut: dt.date, fin: dt.date) -> list[dt.date]:
     """The first days of the months from ``debut``'s to ``fin``'s, both included."""
     mois, premiers = debut.replace(day=1), []
     while mois <= fin:
         premiers.append(mois)
-        mois = _mois_suivant(mois)
+        mois = rules.add_months(mois, 1)
     return premiers
 
 
@@ -671,7 +664,7 @@ def activite_guichets(guichet_ids, debut: dt.date, fin: dt.date) -> list[dict]:
     manquants = [mois for mois in mois_entre(debut, fin) if mois not in couverts]
     if guichet_ids and manquants:
         de = max(debut, manquants[0])
-        a = min(fin, _mois_suivant(manquants[-1]) - dt.timedelta(days=1))
+        a = min(fin, rules.add_months(manquants[-1], 1) - dt.timedelta(days=1))
         for (guichet_id, mois), cell in activite_calculee(guichet_ids, de, a).items():
             if mois not in couverts:
                 figures[(guichet_id, mois)] = cell

@@ -596,13 +596,8 @@ def liste_export(request, siren: str, annee: int, indicateur: str, format: str):
     entete = COLONNES_LISTES[cle_liste]
     if format == "csv":
         return core_exports.csv_response(f"{nom}.csv", entete, rangees)
-    wb = core_exports.new_workbook()
-    ws = wb.create_sheet("Liste")
-    ws.append(core_exports.xlsx_row(ws, [titre_fichier]))
-    ws.append(core_exports.xlsx_row(ws, entete))
-    for r in rangees:
-        ws.append(core_exports.xlsx_row(ws, r))
-    return core_exports.xlsx_response(f"{nom}.xlsx", wb)
+    classeur = core_exports.classeur_liste("Liste", titre_fichier, entete, rangees)
+    return core_exports.xlsx_response(f"{nom}.xlsx", classeur)
 
 
 def production_liste(utilisateur, parametres: dict) -> exports_differes.Production:

@@ -8,8 +8,12 @@ encoded); ``inserer`` takes model instances.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import gc
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
@@ -26,6 +30,20 @@ class JsonTexte(str):
 def encoder_json(valeur, encodeur=DjangoJSONEncoder) -> JsonTexte:
     """``valeur`` encoded as ``copier`` would encode it for a JSONField with ``encodeur`` (pure)."""
     return JsonTexte(json.dumps(valeur, cls=encodeur))
+
+
+@contextlib.contextmanager
+def sans_ramasse_miettes():
+    """Python's cycle collector paused for a bulk job (and the worker processes it forks meanwhile): a job that
+    keeps tens of thousands of rows in memory makes each full collection walk all of them again, for cycles it
+    does not create (measured: a third of the SNE import's writing process). Restored as it was afterwards."""
+    actif = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if actif:
+            gc.enable()
 
 
 def reserver_ids(modele, nombre: int) -> list[int]:
@@ -99,6 +117,99 @@ def copier(modele, lignes: Sequence[dict], *, avec_ids: bool = False) -> list[in
         valeurs = [[i, *v] for i, v in zip(ids, valeurs, strict=True)]
     _copy(modele, champs, valeurs)
     return ids
+
+
+# --- Rows encoded where they are prepared (worker processes), COPY'd as text by the writing process -----------
+
+
+NUL = "\\N"  # COPY text format: the null value
+
+
+def echapper(texte: str) -> str:
+    """``texte`` as a field of COPY's text format (backslash, tab, newline and carriage return escaped)."""
+    if "\\" in texte:
+        texte = texte.replace("\\", "\\\\")
+    if "\t" in texte:
+        texte = texte.replace("\t", "\\t")
+    if "\n" in texte:
+        texte = texte.replace("\n", "\\n")
+    if "\r" in texte:
+        texte = texte.replace("\r", "\\r")
+    return texte
+
+
+def texte_copy(valeur) -> str:
+    """One value in COPY's text format, as PostgreSQL reads what psycopg sends for it (pure). A JSON field's
+    value must be encoded first (``encoder_json`` or ``encodeur_de_lignes``, which does it)."""
+    if valeur is None:
+        return NUL
+    if isinstance(valeur, str):
+        return echapper(str.__str__(valeur))  # a TextChoices member: its value
+    if isinstance(valeur, bool):
+        return "t" if valeur else "f"
+    if isinstance(valeur, int | Decimal):
+        return str(valeur)
+    if isinstance(valeur, dt.datetime):
+        if valeur.tzinfo is None:
+            raise ValueError("COPY : une date et heure sans fuseau ne peut pas être écrite.")
+        return valeur.isoformat()
+    if isinstance(valeur, dt.date):
+        return valeur.isoformat()
+    raise TypeError(f"COPY : valeur de type {type(valeur).__name__} non prise en charge.")
+
+
+def colonnes_apres(modele, premieres: Sequence[str]) -> list[str]:
+    """The attnames of ``modele``'s written columns that are not in ``premieres``, in the model's order: what
+    ``encodeur_de_lignes`` encodes after the columns the writing process fills."""
+    return [f.attname for f in _champs(modele) if f.attname not in premieres]
+
+
+def _encodeur_du_champ(champ):
+    """The COPY text of a value of ``champ`` (``texte_copy``, with the dispatch on the field's type done once)."""
+    if isinstance(champ, models.JSONField):
+        encodeur = (champ.encoder or DjangoJSONEncoder)()
+        return lambda v: NUL if v is None else echapper(v if isinstance(v, JsonTexte) else encodeur.encode(v))
+    if isinstance(champ, models.CharField | models.TextField):
+        return lambda v: NUL if v is None else echapper(v)
+    if isinstance(champ, models.BooleanField):
+        return lambda v: NUL if v is None else ("t" if v else "f")
+    cible = champ.target_field if isinstance(champ, models.ForeignKey) else champ
+    if isinstance(cible, models.IntegerField | models.DecimalField):
+        return lambda v: NUL if v is None else str(v)
+    return texte_copy
+
+
+def encodeur_de_lignes(modele, colonnes: Sequence[str]):
+    """A pure function giving, for an instance of ``modele`` or a dict of its field values (a missing key takes
+    the field's default, as in ``copier``), the COPY text of ``colonnes`` joined by tabs. Runs in the worker
+    processes of a bulk import, so that the writing process only prefixes the ids (``copier_lignes``)."""
+    par_nom = {f.attname: f for f in _champs(modele)}
+    champs = [par_nom[c] for c in colonnes]
+    plan = [(f.attname, f.get_default(), _encodeur_du_champ(f)) for f in champs]
+
+    def encoder(source) -> str:
+        if isinstance(source, dict):
+            return "\t".join([en_texte(source.get(nom, defaut)) for nom, defaut, en_texte in plan])
+        return "\t".join([en_texte(getattr(source, nom)) for nom, _defaut, en_texte in plan])
+
+    return encoder
+
+
+def copier_lignes(modele, colonnes: Sequence[str], lignes: Iterable[str]) -> None:
+    """COPY ``lignes`` (text format, tab-separated, no end of line) into ``colonnes`` of ``modele``'s table, in
+    blocks (PostgreSQL only: the caller takes ``copier`` elsewhere)."""
+    noms = ", ".join(connection.ops.quote_name(modele._meta.get_field(c).column) for c in colonnes)
+    with connection.cursor() as cursor:
+        copie = f"COPY {connection.ops.quote_name(modele._meta.db_table)} ({noms}) FROM STDIN"
+        with cursor.cursor.copy(copie) as flux:
+            bloc: list[str] = []
+            for ligne in lignes:
+                bloc.append(ligne)
+                if len(bloc) == 1_000:
+                    flux.write("\n".join(bloc).encode() + b"\n")
+                    bloc = []
+            if bloc:
+                flux.write("\n".join(bloc).encode() + b"\n")
 
 
 def inserer(modele, objets: Sequence) -> Sequence:

@@ -7,9 +7,11 @@ Public to other apps: ``record_event`` (e.g. CAL decisions, leases) and ``radier
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -1169,6 +1171,67 @@ def verifier_nouvelle_demande(donnees: dict, *, date_depot: dt.date | None = Non
     return DemandeVerifiee(demande)
 
 
+# The columns the writing process of a bulk registration fills (ids, number, territory, desk, score, times);
+# a prepared demand carries the others, encoded (``preparer_nouvelle_demande``).
+COLONNES_DEMANDE_ECRITES = (
+    "id", "numero_unique", "epci_id", "guichet_id", "score", "score_grille_id", "score_calcule_le", "cree_le",
+    "modifie_le",
+)  # fmt: skip
+COLONNES_MEMBRE_ECRITES = ("id", "demande_id")
+COLONNES_RESSOURCE_ECRITES = ("demande_id", "membre_id")
+
+
+@dataclass
+class DemandePreparee:
+    """A new demand checked (``verifier_nouvelle_demande``) and encoded for the bulk registration's COPY by
+    ``preparer_nouvelle_demande``, with its household and resources: a bulk import prepares its demands in
+    worker processes and hands them over (``nouvelles[i]["preparee"]``, PostgreSQL), so that the writing
+    process only adds what needs the database: ids, registration number, territory, desk, score."""
+
+    numero_national: str
+    date_depot: dt.date
+    cotation: dict  # the demand's values of ``selectors.COLONNES_COTATION`` (not its id nor its score)
+    menage: tuple  # (link, date of birth) of each member, for the score
+    ligne: str  # COPY text of the demand's columns after ``COLONNES_DEMANDE_ECRITES``
+    membres: tuple[str, ...]  # COPY text of each member's columns after ``COLONNES_MEMBRE_ECRITES``
+    ressources: tuple[tuple[int | None, str], ...]  # (member's index or None: the applicant, COPY text after
+    # ``COLONNES_RESSOURCE_ECRITES``)
+
+
+@functools.cache
+def _encodeurs_masse() -> tuple:
+    from core.masse import colonnes_apres, encodeur_de_lignes
+
+    return (
+        encodeur_de_lignes(Demande, colonnes_apres(Demande, COLONNES_DEMANDE_ECRITES)),
+        encodeur_de_lignes(MembreMenage, colonnes_apres(MembreMenage, COLONNES_MEMBRE_ECRITES)),
+        encodeur_de_lignes(Ressource, colonnes_apres(Ressource, COLONNES_RESSOURCE_ECRITES)),
+    )
+
+
+def _colonnes_cotation_nouvelle() -> list[str]:
+    from .selectors import COLONNES_COTATION
+
+    return [c for c in COLONNES_COTATION if c not in ("id", "score", "score_grille_id")]
+
+
+def preparer_nouvelle_demande(verifiee: DemandeVerifiee, *, membres=(), ressources=()) -> DemandePreparee:
+    """``verifiee`` with its household (dicts of ``MembreMenage`` fields) and resources (dicts of ``Ressource``
+    fields, ``membre_index``: the member's index in ``membres``, None for the applicant) encoded for the bulk
+    registration's COPY. Pure."""
+    demande = verifiee.demande
+    encoder_demande, encoder_membre, encoder_ressource = _encodeurs_masse()
+    return DemandePreparee(
+        numero_national=demande.numero_national,
+        date_depot=demande.date_depot,
+        cotation={c: getattr(demande, c) for c in _colonnes_cotation_nouvelle()},
+        menage=tuple((m["lien"], m.get("date_naissance")) for m in membres),
+        ligne=encoder_demande(demande),
+        membres=tuple(encoder_membre(m) for m in membres),
+        ressources=tuple((r.get("membre_index"), encoder_ressource(r)) for r in ressources),
+    )
+
+
 @transaction.atomic
 def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dict[int, Demande], dict[int, object]]:
     """Register many demands at once, set-based: what ``enregistrer_demande`` does for one, in one statement per
@@ -1177,52 +1240,111 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
 
     Each item of ``nouvelles`` holds the arguments of ``enregistrer_demande``: ``guichet``, ``donnees``,
     ``membres``, ``ressources``, ``communes`` (ids), ``date_depot``; or, instead of ``donnees`` and
-    ``date_depot``, ``verifiee``: the demand as ``verifier_nouvelle_demande`` checked it. Every demand is
-    checked like the one-by-one service (``verifier_nouvelle_demande``: ``full_clean`` without the database's
-    uniqueness, which the database enforces); an item that does not pass writes nothing and is returned in the
-    second dict (its index -> the ``ValidationError`` or ``DomainError``), the others are written. Returns
-    ({index: demand}, {index: error})."""
+    ``date_depot``, ``verifiee``: the demand as ``verifier_nouvelle_demande`` checked it; or, on PostgreSQL,
+    instead of all but ``guichet`` and ``communes``, ``preparee``: the demand checked and encoded with its
+    household and resources by ``preparer_nouvelle_demande``. Every demand is checked like the one-by-one
+    service (``verifier_nouvelle_demande``: ``full_clean`` without the database's uniqueness, which the
+    database enforces); an item that does not pass writes nothing and is returned in the second dict (its
+    index -> the ``ValidationError`` or ``DomainError``), the others are written. Returns ({index: demand},
+    {index: error}); on PostgreSQL, a demand returned holds only its ids, numbers, territory, desk, filing date
+    and score (the rest is read from the database if asked)."""
     from django.core.exceptions import ValidationError
+    from django.db import connection
 
-    from core.masse import copier, inserer
-
-    creees: dict[int, Demande] = {}
     erreurs: dict[int, object] = {}
+    retenues: dict[int, DemandeVerifiee | DemandePreparee] = {}
+    en_copy = connection.vendor == "postgresql"
     for i, item in enumerate(nouvelles):
         guichet = item["guichet"]
         if not guichet.enregistreur:
             erreurs[i] = DomainError(f"Le guichet « {guichet.nom} » n'est pas un guichet enregistreur.")
             continue
-        verifiee = item.get("verifiee")
-        if not isinstance(verifiee, DemandeVerifiee):
-            try:
-                verifiee = verifier_nouvelle_demande(item["donnees"], date_depot=item.get("date_depot"))
-            except ValidationError as exc:
-                erreurs[i] = exc
-                continue
-        demande = verifiee.demande
-        demande.guichet = guichet
-        demande.epci_id = guichet.epci_id
-        creees[i] = demande
-    if not creees:
-        return creees, erreurs
-    par_annee: dict[tuple[str, int], list[Demande]] = {}
-    for demande in creees.values():
-        par_annee.setdefault((demande.guichet.commune.departement, demande.date_depot.year), []).append(demande)
-    for (departement, annee), demandes in sorted(par_annee.items()):
-        for demande, numero in zip(demandes, _reserver_numeros(departement, annee, len(demandes)), strict=True):
-            demande.numero_unique = numero
-    maintenant = _now()
-    acteur_enregistre = acteur if getattr(acteur, "pk", None) else None
-    acteur_id = acteur_enregistre.pk if acteur_enregistre else None
-    cotations = _coter_nouvelles(creees, nouvelles)  # set on the demands before they are written
-    inserer(Demande, list(creees.values()))
+        nouvelle = item.get("preparee") if en_copy else None
+        if not isinstance(nouvelle, DemandePreparee):
+            nouvelle = item.get("verifiee")
+            if not isinstance(nouvelle, DemandeVerifiee):
+                try:
+                    nouvelle = verifier_nouvelle_demande(item["donnees"], date_depot=item.get("date_depot"))
+                except ValidationError as exc:
+                    erreurs[i] = exc
+                    continue
+            if en_copy:
+                nouvelle = preparer_nouvelle_demande(
+                    nouvelle, membres=item.get("membres", ()), ressources=item.get("ressources", ())
+                )
+        retenues[i] = nouvelle
+    if not retenues:
+        return {}, erreurs
+    numeros: dict[int, str] = {}
+    par_annee: dict[tuple[str, int], list[int]] = {}
+    for i, nouvelle in retenues.items():
+        date_depot = nouvelle.date_depot if en_copy else nouvelle.demande.date_depot  # type: ignore[union-attr]
+        par_annee.setdefault((nouvelles[i]["guichet"].commune.departement, date_depot.year), []).append(i)
+    for (departement, annee), indices in sorted(par_annee.items()):
+        numeros.update(zip(indices, _reserver_numeros(departement, annee, len(indices)), strict=True))
+    ecrire = _ecrire_preparees if en_copy else _ecrire_verifiees
+    creees, scores = ecrire(retenues, nouvelles, numeros)  # type: ignore[operator]
+    from core.masse import copier
+
     souhaits = [
         {"demande_id": creees[i].pk, "commune_id": c}
         for i in creees
         for c in dict.fromkeys(nouvelles[i].get("communes", ()))
     ]
     copier(Demande.communes_souhaitees.through, souhaits)
+    maintenant = _now()
+    acteur_id = acteur.pk if getattr(acteur, "pk", None) else None
+    evenements = [
+        {
+            "demande_id": demande.pk,
+            "type": Evenement.Type.ENREGISTREMENT,
+            "date": maintenant,
+            "acteur_id": acteur_id,
+            "organisation": nouvelles[i]["guichet"].nom,
+            "libelle": f"Demande enregistrée sous le numéro {demande.numero_unique}",
+            "detail": {"guichet_id": demande.guichet_id, "date_depot": demande.date_depot.isoformat()},
+        }
+        for i, demande in creees.items()
+    ]
+    evenements += [
+        {
+            "demande_id": creees[i].pk,
+            "type": Evenement.Type.COTATION,
+            "date": maintenant,
+            "acteur_id": acteur_id,
+            "organisation": ORGANISATION_COTATION,
+            "libelle": libelle_cotation(None, score, grille),
+            "detail": {"grille_id": grille.pk, "ancien": None, "nouveau": score},
+        }
+        for i, (score, grille, _jour) in scores.items()
+    ]
+    copier(Evenement, evenements)
+    return creees, erreurs
+
+
+def _ecrire_verifiees(retenues: dict[int, DemandeVerifiee], nouvelles, numeros) -> tuple[dict[int, Demande], dict]:
+    """The demands as model instances (``bulk_create`` outside PostgreSQL), their household and resources."""
+    from core.masse import copier, inserer
+
+    creees: dict[int, Demande] = {}
+    for i, verifiee in retenues.items():
+        demande = verifiee.demande
+        demande.guichet = nouvelles[i]["guichet"]
+        demande.epci_id = demande.guichet.epci_id
+        demande.numero_unique = numeros[i]
+        creees[i] = demande
+    a_coter = {
+        i: (
+            d.epci_id,
+            {c: getattr(d, c) for c in _colonnes_cotation_nouvelle()},
+            [(m["lien"], m.get("date_naissance")) for m in nouvelles[i].get("membres", ())],
+        )
+        for i, d in creees.items()
+    }
+    scores = _coter_nouvelles(a_coter)
+    for i, (score, grille, jour) in scores.items():
+        creees[i].score, creees[i].score_grille_id, creees[i].score_calcule_le = score, grille.pk, jour
+    inserer(Demande, list(creees.values()))
     membres = [{**m, "demande_id": creees[i].pk} for i in creees for m in nouvelles[i].get("membres", ())]
     ids_membres = iter(copier(MembreMenage, membres, avec_ids=True))
     ressources = []
@@ -1235,46 +1357,68 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
                 {**donnees, "demande_id": demande.pk, "membre_id": rangs[rang] if rang is not None else None}
             )
     copier(Ressource, ressources)
-    evenements = [
-        {
-            "demande_id": demande.pk,
-            "type": Evenement.Type.ENREGISTREMENT,
-            "date": maintenant,
-            "acteur_id": acteur_id,
-            "organisation": demande.guichet.nom,
-            "libelle": f"Demande enregistrée sous le numéro {demande.numero_unique}",
-            "detail": {"guichet_id": demande.guichet_id, "date_depot": demande.date_depot.isoformat()},
-        }
-        for demande in creees.values()
-    ]
-    evenements += [
-        {
-            "demande_id": demande.pk,
-            "type": Evenement.Type.COTATION,
-            "date": maintenant,
-            "acteur_id": acteur_id,
-            "organisation": ORGANISATION_COTATION,
-            "libelle": libelle_cotation(None, demande.score, grille),
-            "detail": {"grille_id": grille.pk, "ancien": None, "nouveau": demande.score},
-        }
-        for demande, grille in cotations
-    ]
-    copier(Evenement, evenements)
-    return creees, erreurs
+    return creees, scores
 
 
-def _coter_nouvelles(creees: dict[int, Demande], nouvelles: list[dict]) -> list[tuple[Demande, object]]:
+def _ecrire_preparees(retenues: dict[int, DemandePreparee], nouvelles, numeros) -> tuple[dict[int, Demande], dict]:
+    """PostgreSQL: the prepared demands' rows, their ids, numbers, territory, desk and score put in front, by
+    COPY; the demands returned hold those columns and their filing date (the others are deferred)."""
+    from django.db import connection
+
+    from core.masse import NUL, colonnes_apres, copier_lignes, reserver_ids, texte_copy
+
+    a_coter = {i: (nouvelles[i]["guichet"].epci_id, p.cotation, p.menage) for i, p in retenues.items()}
+    scores = _coter_nouvelles(a_coter)
+    ids = reserver_ids(Demande, len(retenues))
+    ids_membres = iter(reserver_ids(MembreMenage, sum(len(p.membres) for p in retenues.values())))
+    maintenant = _now().isoformat()
+    demandes, membres, ressources = [], [], []
+    creees: dict[int, Demande] = {}
+    noms = ["id", "numero_unique", "numero_national", "epci_id", "guichet_id", "date_depot", "score",
+            "score_grille_id", "score_calcule_le"]  # fmt: skip
+    for (i, preparee), pk in zip(retenues.items(), ids, strict=True):
+        guichet = nouvelles[i]["guichet"]
+        score, grille, jour = scores.get(i, (None, None, None))
+        grille_id = grille.pk if grille is not None else None
+        demandes.append(
+            f"{pk}\t{numeros[i]}\t{guichet.epci_id}\t{guichet.pk}\t{texte_copy(score)}\t{texte_copy(grille_id)}\t"
+            f"{texte_copy(jour)}\t{maintenant}\t{maintenant}\t{preparee.ligne}"
+        )
+        rangs = [next(ids_membres) for _m in preparee.membres]
+        membres += [f"{rang}\t{pk}\t{ligne}" for rang, ligne in zip(rangs, preparee.membres, strict=True)]
+        ressources += [
+            f"{pk}\t{rangs[index] if index is not None else NUL}\t{ligne}" for index, ligne in preparee.ressources
+        ]
+        demande = Demande.from_db(
+            connection.alias,
+            noms,
+            (pk, numeros[i], preparee.numero_national, guichet.epci_id, guichet.pk, preparee.date_depot, score,
+             grille_id, jour),
+        )  # fmt: skip
+        demande.guichet = guichet
+        creees[i] = demande
+    copier_lignes(Demande, [*COLONNES_DEMANDE_ECRITES, *colonnes_apres(Demande, COLONNES_DEMANDE_ECRITES)], demandes)
+    copier_lignes(
+        MembreMenage, [*COLONNES_MEMBRE_ECRITES, *colonnes_apres(MembreMenage, COLONNES_MEMBRE_ECRITES)], membres
+    )
+    copier_lignes(
+        Ressource, [*COLONNES_RESSOURCE_ECRITES, *colonnes_apres(Ressource, COLONNES_RESSOURCE_ECRITES)], ressources
+    )
+    return creees, scores
+
+
+def _coter_nouvelles(a_coter: dict[int, tuple[int, dict, Iterable]]) -> dict[int, tuple[int, object, dt.date]]:
     """The score of new demands under their territory's adopted grid, computed before they are written (what
     ``recalculer_demande`` gives a new demand: no priority criterion, DALO decision nor refusal yet; its
-    household as given), set on them; returns (demand, grid) for each scored one (its COTATION event)."""
+    household as given). ``a_coter``: index -> (territory id, the demand's values of the scoring columns,
+    (link, date of birth) of each member); returns index -> (score, grid, day) for each demand scored."""
     from . import selectors
 
     today = _today()
     par_epci: dict[int, list[int]] = {}
-    for i, demande in creees.items():
-        par_epci.setdefault(demande.epci_id, []).append(i)
-    cotees = []
-    colonnes = [c for c in selectors.COLONNES_COTATION if c not in ("id", "score", "score_grille_id")]
+    for i, (epci_id, _colonnes, _menage) in a_coter.items():
+        par_epci.setdefault(epci_id, []).append(i)
+    cotees = {}
     for epci_id, indices in par_epci.items():
         grille = selectors.grille_adoptee(epci_id)
         if grille is None:
@@ -1285,16 +1429,8 @@ def _coter_nouvelles(creees: dict[int, Demande], nouvelles: list[dict]) -> list[
         criteres = tuple(c for c in criteres if c.en_vigueur(today))
         avec_membres = "membres" in besoins
         for i in indices:
-            demande = creees[i]
-            membres = (
-                [cotation.Membre(m["lien"], m.get("date_naissance")) for m in nouvelles[i].get("membres", ())]
-                if avec_membres
-                else ()
-            )
-            instantane = selectors.instantane_cotation(
-                {c: getattr(demande, c) for c in colonnes}, membres=membres, communes=communes
-            )
-            demande.score = cotation.score_seul(instantane, criteres, today)
-            demande.score_grille_id, demande.score_calcule_le = grille.pk, today
-            cotees.append((demande, grille))
+            _epci, colonnes, menage = a_coter[i]
+            membres = [cotation.Membre(lien, naissance) for lien, naissance in menage] if avec_membres else ()
+            instantane = selectors.instantane_cotation(colonnes, membres=membres, communes=communes)
+            cotees[i] = (cotation.score_seul(instantane, criteres, today), grille, today)
     return cotees

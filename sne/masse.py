@@ -24,6 +24,7 @@ the careful path's: the same rows, the same events, the same journal (``sne/test
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import multiprocessing
@@ -32,12 +33,21 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from attributions.services import perimetre_import
 from cil.models import Commune, Guichet
 from core.db import plans_generiques_permis
 from core.erreurs import ErreurMetier
-from core.masse import JsonTexte, copier, encoder_json
+from core.masse import (
+    JsonTexte,
+    colonnes_apres,
+    copier,
+    copier_lignes,
+    encoder_json,
+    encodeur_de_lignes,
+    sans_ramasse_miettes,
+)
 from demandes import services as demandes_services
 from demandes.models import Demande
 
@@ -62,13 +72,17 @@ class _Complete:
     """What the writing process needs of a file the fast path may take, prepared where it was read."""
 
     version: str
-    lu: lecture_sne.Lecture  # its ``donnees`` are in ``verifiee``
+    lu: lecture_sne.Lecture  # its ``donnees`` are in ``verifiee`` (and its household in ``preparee``)
     avertissements: list[str]
     # None: read, but the careful path must take it (a renewal, a radiation, a demand the checks refuse...): only
     # its national number counts, so that no later file of that number overtakes it
     verifiee: demandes_services.DemandeVerifiee | None
     dossier: JsonTexte | None = None  # the national record (the ``demande`` block), encoded
     empreinte: str = ""
+    # PostgreSQL: the demand encoded for COPY with its household (instead of ``verifiee``) and the national
+    # record's row after its demand and time (instead of ``dossier``)
+    preparee: demandes_services.DemandePreparee | None = None
+    ligne_dossier: str = ""
 
 
 def preparer(contenu: bytes):
@@ -85,11 +99,16 @@ def preparer(contenu: bytes):
     return lecture_rapide.version, lecture_rapide.document, lecture_rapide.avertissements, lu
 
 
-def completer(contenu: bytes, lecture, communes: Communes) -> _Complete | None:
+COLONNES_DOSSIER_ECRITES = ("demande_id", "modifie_le")
+
+
+def completer(contenu: bytes, lecture, communes: Communes, *, en_copy: bool = False) -> _Complete | None:
     """Pure (worker processes): a file read by ``preparer`` made ready to write: its address commune's name and
     the warnings of ``importer_fichier``, the new demand checked as the demands' service checks it, the national
     record encoded, the file's fingerprint. None for a file the fast reading could not read; ``verifiee`` None
-    for a file read that the careful path must take."""
+    for a file read that the careful path must take. ``en_copy`` (PostgreSQL): the demand and the national
+    record's row encoded for COPY as well (``preparee``, ``ligne_dossier``), so that the writing process only
+    puts the ids in front."""
     if lecture is None:
         return None
     version, document, avertissements, lu = lecture
@@ -108,14 +127,46 @@ def completer(contenu: bytes, lecture, communes: Communes) -> _Complete | None:
         verifiee = demandes_services.verifier_nouvelle_demande(donnees, date_depot=lu.date_depot)
     except ValidationError:
         return _Complete(version, replace(lu, donnees={}), avertissements, None)  # the careful path words it
+    dossier = encoder_json(document["demande"])  # plain JSON values already (rapide: no date nor decimal)
+    empreinte = hashlib.sha256(contenu).hexdigest()
+    if not en_copy:
+        return _Complete(
+            version=version,
+            lu=replace(lu, donnees={}),  # its data travel in ``verifiee``, once
+            avertissements=avertissements,
+            verifiee=verifiee,
+            dossier=dossier,
+            empreinte=empreinte,
+        )
+    preparee = demandes_services.preparer_nouvelle_demande(verifiee, membres=lu.membres, ressources=lu.ressources)
+    ligne_dossier = _encodeur_dossier()(
+        {
+            "numero_guichet": lu.numero_guichet,
+            "version_interface": version,
+            "type_fichier": lu.type_fichier,
+            "date_fichier": lu.date_fichier,
+            "donnees": dossier,
+        }
+    )
     return _Complete(
         version=version,
-        lu=replace(lu, donnees={}),  # its data travel in ``verifiee``, once
+        lu=replace(lu, donnees={}, membres=[], ressources=[]),  # they travel in ``preparee``, encoded
         avertissements=avertissements,
-        verifiee=verifiee,
-        dossier=encoder_json(document["demande"]),  # plain JSON values already (rapide: no date nor decimal)
-        empreinte=hashlib.sha256(contenu).hexdigest(),
+        verifiee=None,
+        empreinte=empreinte,
+        preparee=preparee,
+        ligne_dossier=ligne_dossier,
     )
+
+
+@functools.cache
+def _encodeur_dossier():
+    return encodeur_de_lignes(DossierSne, colonnes_apres(DossierSne, COLONNES_DOSSIER_ECRITES))
+
+
+def _prete(complete: _Complete) -> bool:
+    """Whether the fast path may write this file (read, only registering, checked)."""
+    return complete.verifiee is not None or complete.preparee is not None
 
 
 def _cree_seulement(lu) -> bool:
@@ -123,17 +174,19 @@ def _cree_seulement(lu) -> bool:
     return lu.type_fichier in TYPES_CREATION and lu.radiation is None and lu.renouvellement is None and lu.dalo is None
 
 
-_communes_du_processus: Communes = {}
+_du_processus: dict = {"communes": {}, "fichiers": (), "en_copy": False}
 
 
-def _initialiser(communes: Communes) -> None:
-    global _communes_du_processus  # noqa: PLW0603 - the worker process's copy of the referential
-    _communes_du_processus = communes
+def _initialiser(communes: Communes, fichiers: Sequence[tuple[str, bytes]] = (), en_copy: bool = False) -> None:
+    """A worker process's start: the referential and the files, inherited from the writing process at the fork
+    (nothing is copied through the pipe: the workers are given the files' ranks)."""
+    _du_processus.update(communes=communes, fichiers=fichiers, en_copy=en_copy)
 
 
-def _preparer_et_completer(contenu: bytes) -> _Complete | None:
-    """In a worker process: ``preparer`` then ``completer`` against the referential given at its start."""
-    return completer(contenu, preparer(contenu), _communes_du_processus)
+def _preparer_et_completer(rang: int) -> _Complete | None:
+    """In a worker process: ``preparer`` then ``completer`` of the file of rank ``rang``."""
+    contenu = _du_processus["fichiers"][rang][1]
+    return completer(contenu, preparer(contenu), _du_processus["communes"], en_copy=_du_processus["en_copy"])
 
 
 def _referentiel(codes=None) -> Communes:
@@ -158,7 +211,10 @@ def _completer_ici(groupe) -> tuple[list[_Complete | None], Communes]:
     lectures = [preparer(c) for _r, _n, c in groupe]
     codes = {c for lu in (x[3] for x in lectures if x is not None) for c in (*lu.communes, lu.commune_adresse)}
     communes = _referentiel(codes)
-    completes = [completer(c, lecture, communes) for (_r, _n, c), lecture in zip(groupe, lectures, strict=True)]
+    en_copy = connection.vendor == "postgresql"
+    completes = [
+        completer(c, lecture, communes, en_copy=en_copy) for (_r, _n, c), lecture in zip(groupe, lectures, strict=True)
+    ]
     return completes, communes
 
 
@@ -189,6 +245,11 @@ def importer_lot(
         processus = PROCESSUS if len(fichiers) >= SEUIL_PROCESSUS else 1
     if connection.in_atomic_block:
         processus = 1  # the connection cannot be closed inside the caller's transaction
+    with sans_ramasse_miettes():
+        return _importer_lot(fichiers, acteur=acteur, epcis=epcis, guichet=guichet, processus=processus, permis=permis)
+
+
+def _importer_lot(fichiers, *, acteur, epcis, guichet, processus: int, permis) -> list[Rapport | FichierRefuse]:
     resultats: dict[int, Rapport | FichierRefuse] = {}
     pool = None
     communes: Communes | None = None
@@ -196,17 +257,20 @@ def importer_lot(
         rapide.precharger()  # the schemas compiled once, before the fork: the workers inherit them
         communes = _referentiel()  # read once; the workers inherit it
         connection.close()  # the workers are forked: none inherits the database connection
-        pool = multiprocessing.get_context("fork").Pool(processus, initializer=_initialiser, initargs=(communes,))
+        en_copy = connection.vendor == "postgresql"
+        pool = multiprocessing.get_context("fork").Pool(
+            processus, initializer=_initialiser, initargs=(communes, fichiers, en_copy)
+        )  # fork: the arguments are inherited, not sent
     try:
         groupes = list(_groupes(fichiers))
         en_cours = None
         if pool is not None and groupes:
-            en_cours = pool.map_async(_preparer_et_completer, [c for _r, _n, c in groupes[0]], chunksize=100)
+            en_cours = pool.map_async(_preparer_et_completer, [r for r, _n, _c in groupes[0]], chunksize=100)
         for numero, groupe in enumerate(groupes):
             if pool is not None:
                 completes = en_cours.get()  # type: ignore[union-attr]
                 if numero + 1 < len(groupes):  # the workers read the next group while this one is written
-                    suivant = [c for _r, _n, c in groupes[numero + 1]]
+                    suivant = [r for r, _n, _c in groupes[numero + 1]]
                     en_cours = pool.map_async(_preparer_et_completer, suivant, chunksize=100)
             else:
                 completes, communes = _completer_ici(groupe)
@@ -228,7 +292,7 @@ def _importer_groupe(groupe, completes, resultats, *, acteur, epcis, permis, gui
         if complete is None or complete.lu.numero_national in numeros:
             continue
         numeros.add(complete.lu.numero_national)
-        if complete.verifiee is not None:
+        if _prete(complete):
             prets.append(_Pret(rang, nom, complete))
     connus = set()
     liste = sorted(numeros)
@@ -288,6 +352,7 @@ def _ecrire(prets: list[_Pret], *, acteur, permis, guichet, communes: Communes) 
             {
                 "guichet": guichet_retenu,
                 "verifiee": pret.complete.verifiee,
+                "preparee": pret.complete.preparee,
                 "membres": lu.membres,
                 "ressources": lu.ressources,
                 "communes": [communes[c][0] for c in lu.communes if c in communes],
@@ -295,22 +360,26 @@ def _ecrire(prets: list[_Pret], *, acteur, permis, guichet, communes: Communes) 
         )
         retenus.append(pret)
     creees, _refusees = demandes_services.enregistrer_demandes_en_masse(nouvelles, acteur=acteur)
-    dossiers, journal, rapports = [], [], {}
+    dossiers, lignes_dossiers, journal, rapports = [], [], [], {}
     importe_par = acteur.pk if getattr(acteur, "pk", None) else None
+    maintenant = timezone.now().isoformat()
     for i, demande in creees.items():
         pret = retenus[i]
         complete = pret.complete
         lu = complete.lu
-        dossiers.append(
-            {
-                "demande_id": demande.pk,
-                "numero_guichet": lu.numero_guichet,
-                "version_interface": complete.version,
-                "type_fichier": lu.type_fichier,
-                "date_fichier": lu.date_fichier,
-                "donnees": complete.dossier,
-            }
-        )
+        if complete.preparee is not None:
+            lignes_dossiers.append(f"{demande.pk}\t{maintenant}\t{complete.ligne_dossier}")
+        else:
+            dossiers.append(
+                {
+                    "demande_id": demande.pk,
+                    "numero_guichet": lu.numero_guichet,
+                    "version_interface": complete.version,
+                    "type_fichier": lu.type_fichier,
+                    "date_fichier": lu.date_fichier,
+                    "donnees": complete.dossier,
+                }
+            )
         journal.append(
             {
                 "nom_fichier": pret.nom[:255],
@@ -329,6 +398,12 @@ def _ecrire(prets: list[_Pret], *, acteur, permis, guichet, communes: Communes) 
         )
         rapports[pret.rang] = demande
     copier(DossierSne, dossiers)
+    if lignes_dossiers:
+        copier_lignes(
+            DossierSne,
+            [*COLONNES_DOSSIER_ECRITES, *colonnes_apres(DossierSne, COLONNES_DOSSIER_ECRITES)],
+            lignes_dossiers,
+        )
     ids = copier(FichierSne, journal, avec_ids=True) or [None] * len(journal)
     resultat = {}
     for (rang, demande), ligne, pk in zip(rapports.items(), journal, ids, strict=True):

@@ -20,7 +20,7 @@ from functools import cache
 from lxml import etree
 from xmlschema.validators import XsdAtomicBuiltin
 
-from .codes import RESSOURCES, code_inconnu, liste_de
+from .codes import RESSOURCES, liste_de, listes_nationales
 from .schemas import NS, PRECISION_ABSENTE, SCHEMAS_DEMANDE, _completer_precision, schema
 
 _PARSER = etree.XMLParser(
@@ -69,18 +69,24 @@ def _decodeur(xsd_type):
 
 @dataclass
 class _Element:
+    """An element of the schema at one path of the document (children are made per path, so that the national
+    list of a ``code`` attribute, which may depend on the ancestors, is looked up once per path)."""
+
     nom: str
     multiple: bool
     simple: object | None = None  # decoder of the text, when the content is simple
     attributs: dict = field(default_factory=dict)  # name -> decoder
     enfants: dict | None = None  # Clark tag -> _Element, when the content is complex (filled lazily)
     xsd: object = None
-    liste: str | None | bool = False  # the national list of its ``code`` attribute (False: not looked up yet)
+    chemin: tuple[str, ...] = ()  # local names from the root
+    codes: frozenset | None | bool = False  # the national codes of its ``code`` attribute (False: not looked up)
 
 
-def _element(xsd_element) -> _Element:
+def _element(xsd_element, parent: tuple[str, ...] = ()) -> _Element:
     xsd_type = xsd_element.type
-    info = _Element(xsd_element.local_name, not xsd_element.is_single(), xsd=xsd_element)
+    info = _Element(
+        xsd_element.local_name, not xsd_element.is_single(), xsd=xsd_element, chemin=(*parent, xsd_element.local_name)
+    )
     if xsd_type.is_simple():
         info.simple = _decodeur(xsd_type)
         return info
@@ -97,8 +103,17 @@ def _element(xsd_element) -> _Element:
 
 def _enfants(info: _Element) -> dict:
     if info.enfants is None:
-        info.enfants = {f"{_PREFIXE}{e.local_name}": _element(e) for e in info.xsd.type.content.iter_elements()}
+        info.enfants = {
+            f"{_PREFIXE}{e.local_name}": _element(e, info.chemin) for e in info.xsd.type.content.iter_elements()
+        }
     return info.enfants
+
+
+def _codes(info: _Element) -> frozenset | None:
+    if info.codes is False:
+        liste = liste_de(list(info.chemin))
+        info.codes = None if liste is None else frozenset(listes_nationales()[liste])
+    return info.codes  # type: ignore[return-value]
 
 
 @cache
@@ -107,47 +122,51 @@ def _racine(fichier: str) -> _Element:
     return _element(xsd.elements["interfaceNuu"])
 
 
-def _convertir(element, info: _Element, chemin: list[str]):
-    """xmlschema's default conversion of ``element`` (validated), checking national codes on the way."""
-    attributs = {}
+def _convertir(element, info: _Element):
+    """xmlschema's default conversion of ``element`` (validated), checking national codes on the way. A comment
+    or anything the schema does not declare here raises ``_Inconnu`` (the careful path decides)."""
     if element.attrib:
-        for nom, valeur in element.attrib.items():
-            local = nom.split("}")[-1]
-            decodeur = info.attributs.get(local)
+        resultat = {}
+        attributs = info.attributs
+        for nom, valeur in element.items():
+            if nom[0] == "{":
+                nom = nom.split("}")[-1]
+            decodeur = attributs.get(nom)
             if decodeur is None:
                 raise _Inconnu
-            if local == "code":
-                if info.liste is False:
-                    info.liste = liste_de(chemin)
-                if info.liste is not None and code_inconnu(info.liste, valeur):  # type: ignore[arg-type]
+            if nom == "code":
+                codes = _codes(info)
+                if codes is not None and valeur not in codes:
                     raise _Inconnu  # the careful path words the unknown code
-            attributs["@" + local] = decodeur(valeur)
-    if info.simple is not None:
+            resultat["@" + nom] = decodeur(valeur)
+        if info.simple is not None:
+            texte = element.text
+            valeur = info.simple(texte) if texte else None
+            if valeur is not None:
+                resultat["$"] = valeur
+            return resultat
+    elif info.simple is not None:
         texte = element.text
-        valeur = info.simple(texte) if texte else None
-        if not attributs:
-            return valeur
-        if valeur is not None:
-            attributs["$"] = valeur
-        return attributs
+        return info.simple(texte) if texte else None
+    else:
+        resultat = {}
     enfants = info.enfants if info.enfants is not None else _enfants(info)
-    resultat = attributs
-    for enfant in element.iterchildren(tag=etree.Element):
+    for enfant in element:
         sous = enfants.get(enfant.tag)
         if sous is None:
             raise _Inconnu
-        chemin.append(sous.nom)
-        valeur = _convertir(enfant, sous, chemin)
-        chemin.pop()
+        nom = sous.nom
+        valeur = _convertir(enfant, sous)
         if sous.multiple:
-            if sous.nom in resultat:
-                resultat[sous.nom].append(valeur)
+            liste = resultat.get(nom)
+            if liste is None:
+                resultat[nom] = [valeur]
             else:
-                resultat[sous.nom] = [valeur]
-        elif sous.nom in resultat:
+                liste.append(valeur)
+        elif nom in resultat:
             raise _Inconnu
         else:
-            resultat[sous.nom] = valeur
+            resultat[nom] = valeur
     return resultat or None
 
 
@@ -183,7 +202,7 @@ def lire_rapide(contenu: bytes) -> LectureRapide | None:
     if not schema_lxml(fichier).validate(racine):
         return None
     try:
-        document = _convertir(racine, _racine(fichier), ["interfaceNuu"])
+        document = _convertir(racine, _racine(fichier))
     except (_Inconnu, ValueError, InvalidOperation):
         return None
     if not isinstance(document, dict):

@@ -1319,7 +1319,18 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
         for i, (score, grille, _jour) in scores.items()
     ]
     copier(Evenement, evenements)
+    from core.masse import verifier_references
+
+    ecrites = [d.pk for d in creees.values()]
+    verifier_references(Demande, "id", ecrites)  # when the row-by-row checks are off (core.masse.references_en_bloc)
+    for modele in (MembreMenage, Ressource, Evenement, Demande.communes_souhaitees.through):
+        verifier_references(modele, "demande_id", ecrites)
     return creees, erreurs
+
+
+def modeles_ecrits_en_masse() -> tuple:
+    """Every table ``enregistrer_demandes_en_masse`` writes (``core.masse.references_en_bloc``)."""
+    return (Demande, Demande.communes_souhaitees.through, MembreMenage, Ressource, Evenement, SequenceNumero)
 
 
 def _ecrire_verifiees(retenues: dict[int, DemandeVerifiee], nouvelles, numeros) -> tuple[dict[int, Demande], dict]:

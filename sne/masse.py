@@ -46,7 +46,9 @@ from core.masse import (
     copier_lignes,
     encoder_json,
     encodeur_de_lignes,
+    references_en_bloc,
     sans_ramasse_miettes,
+    verifier_references,
 )
 from demandes import services as demandes_services
 from demandes.models import Demande
@@ -305,7 +307,8 @@ def _importer_groupe(groupe, completes, resultats, *, acteur, epcis, permis, gui
     prets = [p for p in prets if p.complete.lu.numero_national not in connus]
     if prets:
         try:
-            with transaction.atomic():
+            ecrites = [*demandes_services.modeles_ecrits_en_masse(), DossierSne, FichierSne]
+            with transaction.atomic(), references_en_bloc(ecrites):
                 plans_generiques_permis()  # the same statements for every group: planned once (core.db)
                 ecrits = _ecrire(prets, acteur=acteur, permis=permis, guichet=guichet, communes=communes)
         except DatabaseError:
@@ -405,6 +408,8 @@ def _ecrire(prets: list[_Pret], *, acteur, permis, guichet, communes: Communes) 
             lignes_dossiers,
         )
     ids = copier(FichierSne, journal, avec_ids=True) or [None] * len(journal)
+    verifier_references(DossierSne, "demande_id", [d.pk for d in creees.values()])
+    verifier_references(FichierSne, "id", ids)
     resultat = {}
     for (rang, demande), ligne, pk in zip(rapports.items(), journal, ids, strict=True):
         resultat[rang] = Rapport(

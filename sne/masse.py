@@ -24,6 +24,7 @@ the careful path's: the same rows, the same events, the same journal (``sne/test
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import logging
@@ -44,7 +45,7 @@ from core.masse import (
     colonnes_apres,
     copier,
     copier_lignes,
-    encoder_json,
+    encoder_json_simple,
     encodeur_de_lignes,
     references_en_bloc,
     sans_ramasse_miettes,
@@ -62,6 +63,7 @@ logger = logging.getLogger(__name__)
 TAILLE_GROUPE = 2_000
 SEUIL_PROCESSUS = 2_000  # below, the files are read in this process
 PROCESSUS = 2
+AVANCE = 2  # groups the workers may read ahead of the one being written
 TYPES_CREATION = {"CRE", "CRS", "MOD", "COP", "DIS", "RET"}
 
 
@@ -129,7 +131,7 @@ def completer(contenu: bytes, lecture, communes: Communes, *, en_copy: bool = Fa
         verifiee = demandes_services.verifier_nouvelle_demande(donnees, date_depot=lu.date_depot)
     except ValidationError:
         return _Complete(version, replace(lu, donnees={}), avertissements, None)  # the careful path words it
-    dossier = encoder_json(document["demande"])  # plain JSON values already (rapide: no date nor decimal)
+    dossier = encoder_json_simple(document["demande"])  # plain JSON values (rapide: no date nor decimal)
     empreinte = hashlib.sha256(contenu).hexdigest()
     if not en_copy:
         return _Complete(
@@ -265,15 +267,15 @@ def _importer_lot(fichiers, *, acteur, epcis, guichet, processus: int, permis) -
         )  # fork: the arguments are inherited, not sent
     try:
         groupes = list(_groupes(fichiers))
-        en_cours = None
-        if pool is not None and groupes:
-            en_cours = pool.map_async(_preparer_et_completer, [r for r, _n, _c in groupes[0]], chunksize=100)
+        en_cours: collections.deque = collections.deque()
         for numero, groupe in enumerate(groupes):
             if pool is not None:
-                completes = en_cours.get()  # type: ignore[union-attr]
-                if numero + 1 < len(groupes):  # the workers read the next group while this one is written
-                    suivant = [r for r, _n, _c in groupes[numero + 1]]
-                    en_cours = pool.map_async(_preparer_et_completer, suivant, chunksize=100)
+                # the workers read up to AVANCE groups ahead while this one is written (neither side waits for
+                # the other's slower group)
+                while len(en_cours) < AVANCE and numero + len(en_cours) < len(groupes):
+                    rangs = [r for r, _n, _c in groupes[numero + len(en_cours)]]
+                    en_cours.append(pool.map_async(_preparer_et_completer, rangs, chunksize=100))
+                completes = en_cours.popleft().get()
             else:
                 completes, communes = _completer_ici(groupe)
             _importer_groupe(

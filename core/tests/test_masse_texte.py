@@ -124,3 +124,16 @@ def test_un_modele_encode_depuis_son_instance(monde_demandes):
     originale = Demande.objects.get(pk=demande.pk)
     assert [getattr(relue, c) for c in colonnes] == [getattr(originale, c) for c in colonnes]
     assert relue.nom == PIEGES and relue.motifs == ["SANS_LOGEMENT"]
+
+
+def test_json_simple_donne_la_meme_valeur_et_renvoie_le_reste_a_encoder_json():
+    import json
+
+    from core.masse import JsonTexte, encoder_json_simple
+    from demandes.models import Statut
+
+    document = {"nom": 'Zoé « é » \\ "x"', "n": 12, "r": 1.5e16, "l": [None, True, {"@code": "A"}], "v": {}}
+    simple = encoder_json_simple(document)
+    assert isinstance(simple, JsonTexte) and json.loads(simple) == json.loads(encoder_json(document)) == document
+    for autre in ({"jour": dt.date(2026, 12, 4)}, {"montant": Decimal("1.50")}, {"statut": Statut.ACTIVE}):
+        assert encoder_json_simple(autre) == encoder_json(autre)  # not plain JSON: the standard encoder's text

@@ -54,10 +54,11 @@ def references_en_bloc(modeles: Sequence):
     internal triggers, which cost a query each (about 64 for one national file: half of PostgreSQL's share of
     the SNE import). When this role may set ``session_replication_role`` (a superuser, or ``GRANT SET ON
     PARAMETER session_replication_role``) and none of ``modeles``' tables (every table the block writes) has a
-    trigger of its own, they are turned off (``SET LOCAL ... = replica``) for the block, whose writers check
-    what they wrote with ``verifier_references``; the previous value is set again when the block ends (rows
-    written after it are checked row by row again, even inside the same transaction; if the block fails, the
-    rollback of its savepoint undoes the setting). Yields whether it did; otherwise nothing changes."""
+    trigger of its own, they are turned off (``SET LOCAL ... = replica``, and ``jit = off``) for the block,
+    whose writers check what they wrote with ``verifier_references``; the previous values are set again when
+    the block ends (rows written after it are checked row by row again, even inside the same transaction; if
+    the block fails, the rollback of its savepoint undoes the settings). Yields whether it did; otherwise
+    nothing changes."""
     if connection.vendor != "postgresql" or not connection.in_atomic_block or connection.pg_version < 150000:
         yield False
         return
@@ -66,52 +67,74 @@ def references_en_bloc(modeles: Sequence):
         cursor.execute(
             "SELECT has_parameter_privilege('session_replication_role', 'SET'), EXISTS (SELECT 1 FROM pg_trigger "
             "WHERE NOT tgisinternal AND tgrelid IN (SELECT oid FROM pg_class WHERE relname = ANY(%s))), "
-            "current_setting('session_replication_role')",
+            "current_setting('session_replication_role'), current_setting('jit')",
             [tables],
         )
-        permis, declencheurs, avant = cursor.fetchone()
+        permis, declencheurs, avant, jit = cursor.fetchone()
         if not permis or declencheurs or avant == "replica":
             permis = False
         else:
-            cursor.execute("SET LOCAL session_replication_role = replica")
+            # and no JIT compilation for the checks' queries: their estimates (an array of ids) made PostgreSQL
+            # compile each one, 170 ms for a query that runs in 20
+            cursor.execute("SET LOCAL session_replication_role = replica; SET LOCAL jit = off")
     yield bool(permis)
     if permis and not connection.needs_rollback:  # else the rollback undoes it
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('session_replication_role', %s, true)", [avant])
+            cursor.execute(
+                "SELECT set_config('session_replication_role', %s, true), set_config('jit', %s, true)", [avant, jit]
+            )
 
 
-def verifier_references(modele, champ: str, valeurs: Sequence) -> None:
-    """What the foreign-key triggers turned off by ``references_en_bloc`` would have done, set-based: the rows of
-    ``modele`` whose ``champ`` is in ``valeurs`` (the rows the transaction wrote) reference only rows that exist,
-    and those are locked (``FOR KEY SHARE``) until the transaction ends, so that no one deletes them meanwhile.
-    Raises ``IntegrityError`` (the caller's transaction is rolled back). No-op when the triggers are on."""
+def verifier_references(modele, champ: str, valeurs: Sequence, *, ecrites: dict | None = None) -> None:
+    """What the foreign-key triggers turned off by ``references_en_bloc`` would have done, set-based, in one
+    query: the rows of ``modele`` whose ``champ`` is in ``valeurs`` (the rows the block wrote) reference only
+    rows that exist, and those are locked (``FOR KEY SHARE``) until the transaction ends, so that no one deletes
+    them meanwhile. ``ecrites``: {model: ids} of rows the block itself wrote (a new demand's household...): no
+    other transaction sees them before the commit, so they are checked but not locked. Raises
+    ``IntegrityError`` (the caller's transaction is rolled back). No-op when the triggers are on."""
     from django.db import IntegrityError
 
-    if not valeurs or connection.vendor != "postgresql":
+    cles = [f for f in modele._meta.concrete_fields if f.is_relation and f.db_constraint]
+    if not valeurs or not cles or connection.vendor != "postgresql":
         return
     qn = connection.ops.quote_name
+    ecrites = ecrites or {}
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('session_replication_role') = 'replica'")
         if not cursor.fetchone()[0]:
             return
-        cle = qn(modele._meta.get_field(champ).column)
-        for champ_fk in modele._meta.concrete_fields:
-            if not champ_fk.is_relation or not champ_fk.db_constraint:
-                continue
-            cible = champ_fk.target_field
-            cursor.execute(
-                f"WITH refs AS (SELECT DISTINCT {qn(champ_fk.column)} AS v FROM {qn(modele._meta.db_table)} "
-                f"WHERE {cle} = ANY(%s) AND {qn(champ_fk.column)} IS NOT NULL), "
-                f"trouves AS (SELECT {qn(cible.column)} FROM {qn(cible.model._meta.db_table)} "
-                f"WHERE {qn(cible.column)} IN (SELECT v FROM refs) FOR KEY SHARE) "
-                "SELECT (SELECT count(*) FROM refs) - (SELECT count(*) FROM trouves)",
-                [list(valeurs)],
+        colonnes = ", ".join(qn(f.column) for f in cles)
+        ctes = [
+            f"lignes AS MATERIALIZED (SELECT {colonnes} FROM {qn(modele._meta.db_table)} "
+            f"WHERE {qn(modele._meta.get_field(champ).column)} = ANY(%(valeurs)s))"
+        ]
+        parametres: dict = {"valeurs": list(valeurs)}
+        ecarts = []
+        for n, cle in enumerate(cles):
+            table, pk = qn(cle.target_field.model._meta.db_table), qn(cle.target_field.column)
+            ctes.append(
+                f"r{n} AS (SELECT DISTINCT {qn(cle.column)} AS v FROM lignes WHERE {qn(cle.column)} IS NOT NULL)"
             )
-            if cursor.fetchone()[0]:
-                raise IntegrityError(
-                    f"{modele._meta.db_table}.{champ_fk.column} : référence absente de "
-                    f"{cible.model._meta.db_table} (écriture en masse annulée)."
+            siennes = ecrites.get(cle.related_model)
+            if siennes:
+                parametres[f"e{n}"] = list(siennes)
+                ctes.append(f"t{n} AS (SELECT {pk} FROM {table} WHERE {pk} IN (SELECT v FROM r{n}))")
+                ctes.append(
+                    f"l{n} AS (SELECT {pk} FROM {table} WHERE {pk} IN "
+                    f"(SELECT v FROM r{n} EXCEPT SELECT unnest(%(e{n})s)) FOR KEY SHARE)"
                 )
+            else:
+                ctes.append(f"t{n} AS (SELECT {pk} FROM {table} WHERE {pk} IN (SELECT v FROM r{n}) FOR KEY SHARE)")
+                ctes.append(f"l{n} AS (SELECT 1)")
+            ecarts.append(f"(SELECT count(*) FROM r{n}) - (SELECT count(*) FROM t{n}), (SELECT count(*) FROM l{n})")
+        cursor.execute("WITH " + ", ".join(ctes) + " SELECT " + ", ".join(ecarts), parametres)
+        resultat = cursor.fetchone()
+    for n, cle in enumerate(cles):
+        if resultat[2 * n]:
+            raise IntegrityError(
+                f"{modele._meta.db_table}.{cle.column} : référence absente de "
+                f"{cle.target_field.model._meta.db_table} (écriture en masse annulée)."
+            )
 
 
 def encoder_json_simple(valeur) -> JsonTexte:

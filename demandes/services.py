@@ -1283,7 +1283,7 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
     for (departement, annee), indices in sorted(par_annee.items()):
         numeros.update(zip(indices, _reserver_numeros(departement, annee, len(indices)), strict=True))
     ecrire = _ecrire_preparees if en_copy else _ecrire_verifiees
-    creees, scores = ecrire(retenues, nouvelles, numeros)  # type: ignore[operator]
+    creees, scores, ids_membres = ecrire(retenues, nouvelles, numeros)  # type: ignore[operator]
     from core.masse import copier
 
     souhaits = [
@@ -1321,10 +1321,12 @@ def enregistrer_demandes_en_masse(nouvelles: list[dict], *, acteur) -> tuple[dic
     copier(Evenement, evenements)
     from core.masse import verifier_references
 
-    ecrites = [d.pk for d in creees.values()]
-    verifier_references(Demande, "id", ecrites)  # when the row-by-row checks are off (core.masse.references_en_bloc)
+    # when the row-by-row checks are off (core.masse.references_en_bloc): what this block wrote, checked
+    ids = [d.pk for d in creees.values()]
+    ecrites = {Demande: ids, MembreMenage: ids_membres}
+    verifier_references(Demande, "id", ids, ecrites=ecrites)
     for modele in (MembreMenage, Ressource, Evenement, Demande.communes_souhaitees.through):
-        verifier_references(modele, "demande_id", ecrites)
+        verifier_references(modele, "demande_id", ids, ecrites=ecrites)
     return creees, erreurs
 
 
@@ -1333,7 +1335,9 @@ def modeles_ecrits_en_masse() -> tuple:
     return (Demande, Demande.communes_souhaitees.through, MembreMenage, Ressource, Evenement, SequenceNumero)
 
 
-def _ecrire_verifiees(retenues: dict[int, DemandeVerifiee], nouvelles, numeros) -> tuple[dict[int, Demande], dict]:
+def _ecrire_verifiees(
+    retenues: dict[int, DemandeVerifiee], nouvelles, numeros
+) -> tuple[dict[int, Demande], dict, list[int]]:
     """The demands as model instances (``bulk_create`` outside PostgreSQL), their household and resources."""
     from core.masse import copier, inserer
 
@@ -1357,7 +1361,8 @@ def _ecrire_verifiees(retenues: dict[int, DemandeVerifiee], nouvelles, numeros) 
         creees[i].score, creees[i].score_grille_id, creees[i].score_calcule_le = score, grille.pk, jour
     inserer(Demande, list(creees.values()))
     membres = [{**m, "demande_id": creees[i].pk} for i in creees for m in nouvelles[i].get("membres", ())]
-    ids_membres = iter(copier(MembreMenage, membres, avec_ids=True))
+    ecrits_membres = copier(MembreMenage, membres, avec_ids=True)
+    ids_membres = iter(ecrits_membres)
     ressources = []
     for i, demande in creees.items():
         rangs = [next(ids_membres) for _m in nouvelles[i].get("membres", ())]
@@ -1368,10 +1373,12 @@ def _ecrire_verifiees(retenues: dict[int, DemandeVerifiee], nouvelles, numeros) 
                 {**donnees, "demande_id": demande.pk, "membre_id": rangs[rang] if rang is not None else None}
             )
     copier(Ressource, ressources)
-    return creees, scores
+    return creees, scores, ecrits_membres
 
 
-def _ecrire_preparees(retenues: dict[int, DemandePreparee], nouvelles, numeros) -> tuple[dict[int, Demande], dict]:
+def _ecrire_preparees(
+    retenues: dict[int, DemandePreparee], nouvelles, numeros
+) -> tuple[dict[int, Demande], dict, list[int]]:
     """PostgreSQL: the prepared demands' rows, their ids, numbers, territory, desk and score put in front, by
     COPY; the demands returned hold those columns and their filing date (the others are deferred)."""
     from django.db import connection
@@ -1381,7 +1388,8 @@ def _ecrire_preparees(retenues: dict[int, DemandePreparee], nouvelles, numeros) 
     a_coter = {i: (nouvelles[i]["guichet"].epci_id, p.cotation, p.menage) for i, p in retenues.items()}
     scores = _coter_nouvelles(a_coter)
     ids = reserver_ids(Demande, len(retenues))
-    ids_membres = iter(reserver_ids(MembreMenage, sum(len(p.membres) for p in retenues.values())))
+    ecrits_membres = reserver_ids(MembreMenage, sum(len(p.membres) for p in retenues.values()))
+    ids_membres = iter(ecrits_membres)
     maintenant = _now().isoformat()
     demandes, membres, ressources = [], [], []
     creees: dict[int, Demande] = {}
@@ -1415,7 +1423,7 @@ def _ecrire_preparees(retenues: dict[int, DemandePreparee], nouvelles, numeros) 
     copier_lignes(
         Ressource, [*COLONNES_RESSOURCE_ECRITES, *colonnes_apres(Ressource, COLONNES_RESSOURCE_ECRITES)], ressources
     )
-    return creees, scores
+    return creees, scores, ecrits_membres
 
 
 def _coter_nouvelles(a_coter: dict[int, tuple[int, dict, Iterable]]) -> dict[int, tuple[int, object, dt.date]]:

@@ -410,8 +410,9 @@ def _ecrire(prets: list[_Pret], *, acteur, permis, guichet, communes: Communes) 
             lignes_dossiers,
         )
     ids = copier(FichierSne, journal, avec_ids=True) or [None] * len(journal)
-    verifier_references(DossierSne, "demande_id", [d.pk for d in creees.values()])
-    verifier_references(FichierSne, "id", ids)
+    nouvelles_ids = [d.pk for d in creees.values()]  # written by this block: checked, not locked
+    verifier_references(DossierSne, "demande_id", nouvelles_ids, ecrites={Demande: nouvelles_ids})
+    verifier_references(FichierSne, "id", ids, ecrites={Demande: nouvelles_ids})
     resultat = {}
     for (rang, demande), ligne, pk in zip(rapports.items(), journal, ids, strict=True):
         resultat[rang] = Rapport(

@@ -14,8 +14,16 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="Postg
 
 def _replica() -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SHOW session_replication_role")
-        return cursor.fetchone()[0] == "replica"
+        cursor.execute("SELECT current_setting('session_replication_role'), current_setting('jit')")
+        role, jit = cursor.fetchone()
+    assert (jit == "off") == (role == "replica") or jit == "off" and _jit_eteint_d_origine()
+    return role == "replica"
+
+
+def _jit_eteint_d_origine() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reset_val FROM pg_settings WHERE name = 'jit'")
+        return cursor.fetchone()[0] == "off"
 
 
 def test_seulement_dans_une_transaction_et_sans_declencheur_propre(db):

@@ -301,8 +301,9 @@ def encodeur_de_lignes(modele, colonnes: Sequence[str]):
 
 
 def copier_lignes(modele, colonnes: Sequence[str], lignes: Iterable[str]) -> None:
-    """COPY ``lignes`` (text format, tab-separated, no end of line) into ``colonnes`` of ``modele``'s table, in
-    blocks (PostgreSQL only: the caller takes ``copier`` elsewhere)."""
+    """COPY ``lignes`` (text format, tab-separated, no end of line; an item may hold several rows separated by
+    newlines) into ``colonnes`` of ``modele``'s table, in blocks (PostgreSQL only: the caller takes ``copier``
+    elsewhere)."""
     noms = ", ".join(connection.ops.quote_name(modele._meta.get_field(c).column) for c in colonnes)
     with connection.cursor() as cursor:
         copie = f"COPY {connection.ops.quote_name(modele._meta.db_table)} ({noms}) FROM STDIN"

@@ -1193,9 +1193,11 @@ class DemandePreparee:
     cotation: dict  # the demand's values of ``selectors.COLONNES_COTATION`` (not its id nor its score)
     menage: tuple  # (link, date of birth) of each member, for the score
     ligne: str  # COPY text of the demand's columns after ``COLONNES_DEMANDE_ECRITES``
-    membres: tuple[str, ...]  # COPY text of each member's columns after ``COLONNES_MEMBRE_ECRITES``
-    ressources: tuple[tuple[int | None, str], ...]  # (member's index or None: the applicant, COPY text after
-    # ``COLONNES_RESSOURCE_ECRITES``)
+    # the household's and the resources' rows, one ``str.format`` template each (one object to hand over, one
+    # call to fill): ``{0}`` the demand's id, ``{k}`` the id of its k-th member (from 1); empty: no row
+    membres: str
+    ressources: str
+    nombre_membres: int
 
 
 @functools.cache
@@ -1219,16 +1221,27 @@ def preparer_nouvelle_demande(verifiee: DemandeVerifiee, *, membres=(), ressourc
     """``verifiee`` with its household (dicts of ``MembreMenage`` fields) and resources (dicts of ``Ressource``
     fields, ``membre_index``: the member's index in ``membres``, None for the applicant) encoded for the bulk
     registration's COPY. Pure."""
+    from core.masse import NUL
+
     demande = verifiee.demande
     encoder_demande, encoder_membre, encoder_ressource = _encodeurs_masse()
+
+    def gabarit(texte: str) -> str:
+        return texte.replace("{", "{{").replace("}", "}}")
+
     return DemandePreparee(
         numero_national=demande.numero_national,
         date_depot=demande.date_depot,
         cotation={c: getattr(demande, c) for c in _colonnes_cotation_nouvelle()},
         menage=tuple((m["lien"], m.get("date_naissance")) for m in membres),
         ligne=encoder_demande(demande),
-        membres=tuple(encoder_membre(m) for m in membres),
-        ressources=tuple((r.get("membre_index"), encoder_ressource(r)) for r in ressources),
+        membres="\n".join(f"{{{k}}}\t{{0}}\t{gabarit(encoder_membre(m))}" for k, m in enumerate(membres, start=1)),
+        ressources="\n".join(
+            f"{{0}}\t{NUL if r.get('membre_index') is None else '{' + str(r['membre_index'] + 1) + '}'}\t"
+            f"{gabarit(encoder_ressource(r))}"
+            for r in ressources
+        ),
+        nombre_membres=len(membres),
     )
 
 
@@ -1383,12 +1396,12 @@ def _ecrire_preparees(
     COPY; the demands returned hold those columns and their filing date (the others are deferred)."""
     from django.db import connection
 
-    from core.masse import NUL, colonnes_apres, copier_lignes, reserver_ids, texte_copy
+    from core.masse import colonnes_apres, copier_lignes, reserver_ids, texte_copy
 
     a_coter = {i: (nouvelles[i]["guichet"].epci_id, p.cotation, p.menage) for i, p in retenues.items()}
     scores = _coter_nouvelles(a_coter)
     ids = reserver_ids(Demande, len(retenues))
-    ecrits_membres = reserver_ids(MembreMenage, sum(len(p.membres) for p in retenues.values()))
+    ecrits_membres = reserver_ids(MembreMenage, sum(p.nombre_membres for p in retenues.values()))
     ids_membres = iter(ecrits_membres)
     maintenant = _now().isoformat()
     demandes, membres, ressources = [], [], []
@@ -1403,11 +1416,11 @@ def _ecrire_preparees(
             f"{pk}\t{numeros[i]}\t{guichet.epci_id}\t{guichet.pk}\t{texte_copy(score)}\t{texte_copy(grille_id)}\t"
             f"{texte_copy(jour)}\t{maintenant}\t{maintenant}\t{preparee.ligne}"
         )
-        rangs = [next(ids_membres) for _m in preparee.membres]
-        membres += [f"{rang}\t{pk}\t{ligne}" for rang, ligne in zip(rangs, preparee.membres, strict=True)]
-        ressources += [
-            f"{pk}\t{rangs[index] if index is not None else NUL}\t{ligne}" for index, ligne in preparee.ressources
-        ]
+        rangs = [next(ids_membres) for _m in range(preparee.nombre_membres)]
+        if preparee.membres:
+            membres.append(preparee.membres.format(pk, *rangs))
+        if preparee.ressources:
+            ressources.append(preparee.ressources.format(pk, *rangs))
         demande = Demande.from_db(
             connection.alias,
             noms,

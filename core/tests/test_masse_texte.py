@@ -137,3 +137,38 @@ def test_json_simple_donne_la_meme_valeur_et_renvoie_le_reste_a_encoder_json():
     assert isinstance(simple, JsonTexte) and json.loads(simple) == json.loads(encoder_json(document)) == document
     for autre in ({"jour": dt.date(2026, 12, 4)}, {"montant": Decimal("1.50")}, {"statut": Statut.ACTIVE}):
         assert encoder_json_simple(autre) == encoder_json(autre)  # not plain JSON: the standard encoder's text
+
+
+def test_un_menage_aux_noms_pieges_enregistre_en_masse(monde_demandes):
+    """A household's rows go to the writing process as ``str.format`` templates on PostgreSQL: braces, tabs and
+    backslashes in a name come back as typed, each resource with its own member."""
+    from demandes import services
+    from demandes.models import MembreMenage, Ressource
+    from demandes.tests.factories import donnees_demandeur
+
+    noms = ["{0} {1}", "}{", PIEGES]
+    membres = [
+        {"lien": "ENFANT", "nom": nom, "prenom": "Zoé", "date_naissance": dt.date(2015 + k, 1, 1)}
+        for k, nom in enumerate(noms)
+    ]
+    ressources = [{"membre_index": None, "nature": "SALAIRE", "montant_mensuel": Decimal("1500.00")}] + [
+        {"membre_index": k, "nature": "BOURSE", "montant_mensuel": Decimal(f"{k + 1}0.50")} for k in range(3)
+    ]
+    creees, erreurs = services.enregistrer_demandes_en_masse(
+        [
+            {
+                "guichet": monde_demandes.guichet,
+                "donnees": donnees_demandeur(),
+                "membres": membres,
+                "ressources": ressources,
+            }
+        ],
+        acteur=None,
+    )
+    assert not erreurs
+    demande = creees[0]
+    lus = list(MembreMenage.objects.filter(demande=demande).order_by("date_naissance"))
+    assert [m.nom for m in lus] == noms
+    par_membre = {r.membre_id: r.montant_mensuel for r in Ressource.objects.filter(demande=demande)}
+    assert par_membre == {None: Decimal("1500.00"), lus[0].pk: Decimal("10.50"), lus[1].pk: Decimal("20.50"),
+                          lus[2].pk: Decimal("30.50")}  # fmt: skip

@@ -48,7 +48,7 @@ from core.masse import (
     encoder_json_simple,
     encodeur_de_lignes,
     references_en_bloc,
-    sans_ramasse_miettes,
+    tas_gele,
     verifier_references,
 )
 from demandes import services as demandes_services
@@ -249,11 +249,13 @@ def importer_lot(
         processus = PROCESSUS if len(fichiers) >= SEUIL_PROCESSUS else 1
     if connection.in_atomic_block:
         processus = 1  # the connection cannot be closed inside the caller's transaction
-    with sans_ramasse_miettes():
-        return _importer_lot(fichiers, acteur=acteur, epcis=epcis, guichet=guichet, processus=processus, permis=permis)
+    with tas_gele() as geler:
+        return _importer_lot(
+            fichiers, acteur=acteur, epcis=epcis, guichet=guichet, processus=processus, permis=permis, geler=geler
+        )
 
 
-def _importer_lot(fichiers, *, acteur, epcis, guichet, processus: int, permis) -> list[Rapport | FichierRefuse]:
+def _importer_lot(fichiers, *, acteur, epcis, guichet, processus: int, permis, geler) -> list:
     resultats: dict[int, Rapport | FichierRefuse] = {}
     pool = None
     communes: Communes | None = None
@@ -282,6 +284,7 @@ def _importer_lot(fichiers, *, acteur, epcis, guichet, processus: int, permis) -
                 groupe, completes, resultats, acteur=acteur, epcis=epcis, permis=permis, guichet=guichet,
                 communes=communes,
             )  # fmt: skip
+            geler()  # what the group left (its results) is not walked again by the collector
     finally:
         if pool is not None:
             pool.close()

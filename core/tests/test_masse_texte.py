@@ -14,7 +14,7 @@ from core.masse import (
     echapper,
     encoder_json,
     encodeur_de_lignes,
-    sans_ramasse_miettes,
+    tas_gele,
     texte_copy,
 )
 
@@ -51,20 +51,23 @@ def test_valeurs_en_texte():
         texte_copy(1.5j)
 
 
-def test_le_ramasse_miettes_est_rendu_comme_il_etait():
+def test_le_tas_gele_pendant_un_travail_en_masse_et_rendu_apres():
     import gc
 
-    assert gc.isenabled()
-    with sans_ramasse_miettes():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with sans_ramasse_miettes():
-            pass
-        assert not gc.isenabled()  # it was off: left off
-    finally:
-        gc.enable()
+    class Cycle:
+        pass
+
+    avant = gc.get_freeze_count()
+    with tas_gele() as geler:
+        assert gc.isenabled() and gc.get_freeze_count() > avant
+        garde = [Cycle() for _ in range(1000)]
+        geler()
+        assert gc.get_freeze_count() >= avant + 1000  # what the job keeps is not walked again
+        cycle = Cycle()
+        cycle.moi = cycle  # a cycle made after the last freeze is still collected
+        del cycle
+        assert gc.collect() >= 1
+    assert gc.get_freeze_count() == 0 and len(garde) == 1000
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY : PostgreSQL seulement")

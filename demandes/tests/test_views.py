@@ -604,3 +604,19 @@ def test_l_export_d_une_recherche_au_dela_du_seuil_est_ecrit_par_le_worker(
     assert [j.nombre for j in lectures] == [3, 3]  # the direct export, then the deferred one's request
     connecte(client, monde_demandes.agent2)
     assert client.get(reverse("core:export_fichier", args=[export.pk])).status_code == 404
+
+
+def test_le_journal_d_un_export_coupe_compte_les_demandes_du_fichier(client, monde_demandes, monkeypatch):
+    """The search's export holds its first MAX_LIGNES_EXPORT demands; the read log counts those, not the whole
+    search (GDPR: the log says what left the platform)."""
+    from demandes.models import JournalConsultation
+    from demandes.views import recherche
+
+    for nom in ("Lefevre", "Lefebvre", "Lefort"):
+        creer_demande(monde_demandes.guichet, acteur=monde_demandes.agent, nom=nom)
+    monkeypatch.setattr(recherche, "MAX_LIGNES_EXPORT", 2)
+    connecte(client, monde_demandes.agent)
+    fichier = client.get(reverse("demandes:export"), {"q": "lef"}).getvalue().decode("utf-8-sig")
+    assert fichier.count("\r\n") == 3 and "Lefort" not in fichier  # the header and the first two by name
+    lectures = JournalConsultation.objects.filter(utilisateur=monde_demandes.agent, canal="EXPORT")
+    assert [(j.nombre, j.epci_id) for j in lectures] == [(2, monde_demandes.epci.pk)]

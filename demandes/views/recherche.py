@@ -97,8 +97,13 @@ def _demandes_exportees(requete):
     return filtre.qs
 
 
+def _exportees(demandes):
+    """The demands the export holds: the search's first ``MAX_LIGNES_EXPORT`` in the page's order."""
+    return demandes.order_by("nom_norm", "prenom_norm", "id")[:MAX_LIGNES_EXPORT]
+
+
 def _lignes_export(demandes):
-    for d in demandes.order_by("nom_norm", "prenom_norm", "id")[:MAX_LIGNES_EXPORT].iterator(chunk_size=1000):
+    for d in _exportees(demandes).iterator(chunk_size=1000):
         yield [
             d.numero_unique,
             d.nom,
@@ -121,7 +126,7 @@ def export_csv(request):
         utilisateur=request.user,
         objet=JournalConsultation.Objet.EXPORT,
         canal=JournalConsultation.Canal.EXPORT,
-        demandes=demandes,
+        demandes=Demande.objects.filter(pk__in=_exportees(demandes).values("pk")),  # what the file holds
         detail=f"Export CSV des demandes ({request.GET.urlencode()[:200]})",
     )
     differe = exports_differes.differer_au_dela_du_seuil(

@@ -123,8 +123,8 @@ def _racine(fichier: str) -> _Element:
 
 
 def _convertir(element, info: _Element):
-    """xmlschema's default conversion of ``element`` (validated), checking national codes on the way. A comment
-    or anything the schema does not declare here raises ``_Inconnu`` (the careful path decides)."""
+    """xmlschema's default conversion of ``element`` (validated), checking national codes on the way; anything
+    the schema does not declare here raises ``_Inconnu`` (the careful path decides)."""
     if element.attrib:
         resultat = {}
         attributs = info.attributs
@@ -151,7 +151,7 @@ def _convertir(element, info: _Element):
     else:
         resultat = {}
     enfants = info.enfants if info.enfants is not None else _enfants(info)
-    for enfant in element:
+    for enfant in element.iterchildren(tag=etree.Element):  # comments are not data (as before)
         sous = enfants.get(enfant.tag)
         if sous is None:
             raise _Inconnu

@@ -20,7 +20,7 @@ from functools import cache
 from lxml import etree
 from xmlschema.validators import XsdAtomicBuiltin
 
-from .codes import RESSOURCES, liste_de, listes_nationales
+from .codes import RESSOURCES, code_inconnu, liste_de
 from .schemas import NS, PRECISION_ABSENTE, SCHEMAS_DEMANDE, _completer_precision, schema
 
 _PARSER = etree.XMLParser(
@@ -79,7 +79,7 @@ class _Element:
     enfants: dict | None = None  # Clark tag -> _Element, when the content is complex (filled lazily)
     xsd: object = None
     chemin: tuple[str, ...] = ()  # local names from the root
-    codes: frozenset | None | bool = False  # the national codes of its ``code`` attribute (False: not looked up)
+    liste: str | None | bool = False  # the national list of its ``code`` attribute (False: not looked up yet)
 
 
 def _element(xsd_element, parent: tuple[str, ...] = ()) -> _Element:
@@ -109,11 +109,10 @@ def _enfants(info: _Element) -> dict:
     return info.enfants
 
 
-def _codes(info: _Element) -> frozenset | None:
-    if info.codes is False:
-        liste = liste_de(list(info.chemin))
-        info.codes = None if liste is None else frozenset(listes_nationales()[liste])
-    return info.codes  # type: ignore[return-value]
+def _liste(info: _Element) -> str | None:
+    if info.liste is False:
+        info.liste = liste_de(list(info.chemin))
+    return info.liste  # type: ignore[return-value]
 
 
 @cache
@@ -135,8 +134,8 @@ def _convertir(element, info: _Element):
             if decodeur is None:
                 raise _Inconnu
             if nom == "code":
-                codes = _codes(info)
-                if codes is not None and valeur not in codes:
+                liste = _liste(info)
+                if liste is not None and code_inconnu(liste, valeur):
                     raise _Inconnu  # the careful path words the unknown code
             resultat["@" + nom] = decodeur(valeur)
         if info.simple is not None:

@@ -1211,10 +1211,11 @@ def _encodeurs_masse() -> tuple:
     )
 
 
-def _colonnes_cotation_nouvelle() -> list[str]:
+@functools.cache
+def _colonnes_cotation_nouvelle() -> tuple[str, ...]:
     from .selectors import COLONNES_COTATION
 
-    return [c for c in COLONNES_COTATION if c not in ("id", "score", "score_grille_id")]
+    return tuple(c for c in COLONNES_COTATION if c not in ("id", "score", "score_grille_id"))
 
 
 def preparer_nouvelle_demande(verifiee: DemandeVerifiee, *, membres=(), ressources=()) -> DemandePreparee:
